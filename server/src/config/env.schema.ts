@@ -1,0 +1,140 @@
+import os from 'node:os';
+import { z } from 'zod';
+
+/** Validated, typed application configuration (from environment variables). */
+export interface AppConfig {
+  nodeEnv: 'development' | 'production' | 'test';
+  host: string;
+  port: number;
+  logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
+  database: DatabaseConfig;
+  jwtSecret: string;
+  jwtExpiresInSeconds: number;
+  adminUsernames: string[];
+  redisUrl: string | undefined;
+  presenceGraceMs: number;
+  media: MediaConfig;
+  clientDistDir: string | undefined;
+}
+
+export type DatabaseConfig =
+  | { type: 'sqlite'; path: string }
+  | { type: 'mysql'; url: string };
+
+export interface MediaConfig {
+  workerCount: number;
+  listenIp: string;
+  announcedAddress: string | undefined;
+  rtcMinPort: number;
+  rtcMaxPort: number;
+  logLevel: 'debug' | 'warn' | 'error' | 'none';
+}
+
+/** Thrown with a one-line, human readable message naming the variable at fault. */
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+const DEV_JWT_SECRET = 'minimeet-dev-secret-change-me';
+
+const port = (name: string, def: number) =>
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(1, `${name} must be between 1 and 65535`)
+    .max(65535, `${name} must be between 1 and 65535`)
+    .default(def);
+
+const positiveInt = (name: string, def: number) =>
+  z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be an integer`).min(1, `${name} must be at least 1`).default(def);
+
+const envSchema = z.object({
+  NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
+  HOST: z.string().min(1).default('0.0.0.0'),
+  PORT: port('PORT', 3000),
+  LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
+  DATABASE_URL: z.string().default('sqlite:./data/minimeet.sqlite'),
+  JWT_SECRET: z.string().optional(),
+  JWT_EXPIRES_IN: positiveInt('JWT_EXPIRES_IN', 86_400),
+  ADMIN_USERNAMES: z.string().default(''),
+  REDIS_URL: z.string().optional(),
+  PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
+  MEDIASOUP_LISTEN_IP: z.ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' }).or(z.ipv6()).default('0.0.0.0'),
+  MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
+  MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
+  RTC_MIN_PORT: port('RTC_MIN_PORT', 40000),
+  RTC_MAX_PORT: port('RTC_MAX_PORT', 40099),
+  CLIENT_DIST_DIR: z.string().optional(),
+});
+
+function parseDatabaseUrl(raw: string): DatabaseConfig {
+  if (raw.startsWith('sqlite:')) {
+    const file = raw.slice('sqlite:'.length).replace(/^\/\//, '');
+    if (!file) throw new ConfigError('DATABASE_URL: sqlite URL needs a file path, e.g. sqlite:./data/minimeet.sqlite');
+    return { type: 'sqlite', path: file };
+  }
+  if (/^(mysql|mariadb):\/\//.test(raw)) {
+    try {
+      const url = new URL(raw);
+      if (!url.hostname || url.pathname.length <= 1) throw new Error('no host or database');
+    } catch {
+      throw new ConfigError('DATABASE_URL: not a valid mysql URL (expected mysql://user:pass@host:3306/db)');
+    }
+    return { type: 'mysql', url: raw.replace(/^mariadb:/, 'mysql:') };
+  }
+  throw new ConfigError(
+    `DATABASE_URL: unsupported value "${raw.slice(0, 60)}" (expected sqlite:<file> or mysql://user:pass@host:port/db)`,
+  );
+}
+
+/** Parses and validates the environment; throws ConfigError with one line on the first problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const parsed = envSchema.safeParse(env);
+  if (!parsed.success) {
+    const issue = parsed.error.issues[0]!;
+    const name = String(issue.path[0] ?? 'environment');
+    const value = env[name];
+    throw new ConfigError(`${name}: ${issue.message}${value === undefined ? '' : ` (got "${String(value).slice(0, 60)}")`}`);
+  }
+  const e = parsed.data;
+  if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
+    throw new ConfigError(`RTC_MIN_PORT/RTC_MAX_PORT: inverted range ${e.RTC_MIN_PORT} > ${e.RTC_MAX_PORT}`);
+  }
+  // One WebRtcServer per worker takes one port from the range.
+  if (e.RTC_MAX_PORT - e.RTC_MIN_PORT + 1 < e.MEDIASOUP_WORKERS) {
+    throw new ConfigError(
+      `RTC_MIN_PORT/RTC_MAX_PORT: range ${e.RTC_MIN_PORT}-${e.RTC_MAX_PORT} has fewer ports than MEDIASOUP_WORKERS (${e.MEDIASOUP_WORKERS})`,
+    );
+  }
+  let jwtSecret = e.JWT_SECRET;
+  if (!jwtSecret) {
+    if (e.NODE_ENV === 'production') throw new ConfigError('JWT_SECRET: required when NODE_ENV=production');
+    jwtSecret = DEV_JWT_SECRET;
+  } else if (e.NODE_ENV === 'production' && jwtSecret.length < 32) {
+    throw new ConfigError('JWT_SECRET: must be at least 32 characters when NODE_ENV=production');
+  }
+  return {
+    nodeEnv: e.NODE_ENV,
+    host: e.HOST,
+    port: e.PORT,
+    logLevel: e.LOG_LEVEL,
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    jwtSecret,
+    jwtExpiresInSeconds: e.JWT_EXPIRES_IN,
+    adminUsernames: e.ADMIN_USERNAMES.split(',')
+      .map((s) => s.trim().toLowerCase())
+      .filter(Boolean),
+    redisUrl: e.REDIS_URL || undefined,
+    presenceGraceMs: e.PRESENCE_GRACE_MS,
+    media: {
+      workerCount: e.MEDIASOUP_WORKERS,
+      listenIp: e.MEDIASOUP_LISTEN_IP,
+      announcedAddress: e.MEDIASOUP_ANNOUNCED_ADDRESS || undefined,
+      rtcMinPort: e.RTC_MIN_PORT,
+      rtcMaxPort: e.RTC_MAX_PORT,
+      logLevel: e.MEDIASOUP_LOG_LEVEL,
+    },
+    clientDistDir: e.CLIENT_DIST_DIR || undefined,
+  };
+}

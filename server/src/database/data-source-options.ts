@@ -1,0 +1,41 @@
+import { mkdirSync } from 'node:fs';
+import path from 'node:path';
+import type { DataSourceOptions } from 'typeorm';
+import type { DatabaseConfig } from '../config/env.schema.js';
+import { MIGRATIONS } from './migrations/index.js';
+
+/**
+ * TypeORM options for the configured database. The schema is owned by migrations
+ * (run at start); `synchronize` stays off so production data is never auto-altered.
+ */
+export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
+  const common = {
+    synchronize: false,
+    migrationsRun: true,
+    migrations: MIGRATIONS,
+    migrationsTransactionMode: 'each' as const,
+    logging: false,
+  };
+  if (db.type === 'sqlite') {
+    if (db.path !== ':memory:') mkdirSync(path.dirname(path.resolve(db.path)), { recursive: true });
+    return {
+      ...common,
+      type: 'better-sqlite3',
+      database: db.path,
+      // WAL lets readers run while a message insert commits.
+      prepareDatabase: (conn: { pragma(sql: string): unknown }) => {
+        conn.pragma('journal_mode = WAL');
+        conn.pragma('foreign_keys = ON');
+        conn.pragma('busy_timeout = 5000');
+      },
+    };
+  }
+  return {
+    ...common,
+    type: 'mysql',
+    url: db.url,
+    charset: 'utf8mb4_unicode_ci',
+    timezone: 'Z',
+    connectTimeout: 5000,
+  };
+}

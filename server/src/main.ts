@@ -1,0 +1,38 @@
+import 'reflect-metadata';
+import { ValidationPipe } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { AppModule } from './app.module.js';
+import { ConfigError, loadConfig } from './config/env.schema.js';
+import { createRootLogger, NestPinoLogger } from './logging/logger.js';
+
+async function bootstrap() {
+  let config;
+  try {
+    config = loadConfig();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      // One line naming the variable, no stack trace: this is an operator error.
+      process.stderr.write(`minimeet: invalid configuration: ${err.message}\n`);
+      process.exit(1);
+    }
+    throw err;
+  }
+  const logger = createRootLogger(config.logLevel);
+  const app = await NestFactory.create(AppModule.forRoot(config), {
+    logger: new NestPinoLogger(logger),
+    abortOnError: false,
+  });
+  app.setGlobalPrefix('api');
+  app.useGlobalPipes(
+    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+  );
+  app.enableShutdownHooks();
+  await app.listen(config.port, config.host);
+  logger.info({ port: config.port, host: config.host, db: config.database.type }, 'minimeet listening');
+}
+
+bootstrap().catch((err: unknown) => {
+  const message = err instanceof Error ? err.message : String(err);
+  process.stderr.write(`minimeet: failed to start: ${message}\n`);
+  process.exit(1);
+});

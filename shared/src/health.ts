@@ -1,0 +1,13 @@
+/** GET /api/health */
+export interface HealthResponse {
+  status: 'ok' | 'degraded';
+  db: 'ok' | 'down';
+  workers: WorkerHealth[];
+}
+
+export interface WorkerHealth {
+  pid: number;
+  alive: boolean;
+  /** CPU time (user + system) the worker process has used, in milliseconds. */
+  cpuMs: number;
+}
