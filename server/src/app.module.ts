@@ -1,14 +1,35 @@
 import { Module, type DynamicModule } from '@nestjs/common';
+import { APP_FILTER } from '@nestjs/core';
+import { AuthModule } from './auth/auth.module.js';
+import { CallsModule } from './calls/calls.module.js';
+import { ChatModule } from './chat/chat.module.js';
+import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
+import { LoggerModule } from './logging/logger.module.js';
+import { RealtimeModule } from './realtime/realtime.module.js';
+import { RedisModule } from './redis/redis.module.js';
+import { RoomsModule } from './rooms/rooms.module.js';
 
 @Module({})
 export class AppModule {
   static forRoot(config: AppConfig): DynamicModule {
     return {
       module: AppModule,
-      imports: [ConfigModule.forRoot(config), DatabaseModule],
+      imports: [
+        ConfigModule.forRoot(config),
+        DatabaseModule,
+        LoggerModule,
+        RedisModule,
+        AuthModule,
+        RoomsModule,
+        CallsModule,
+        RealtimeModule,
+        ChatModule,
+      ],
+      // Every REST error leaves in the shared { statusCode, error: { code, message } } shape.
+      providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],
     };
   }
 }

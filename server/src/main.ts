@@ -3,6 +3,9 @@ import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
+import { validationExceptionFactory } from './common/validation.js';
+import { setupOpenApi } from './openapi/setup-openapi.js';
+import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
 
 async function bootstrap() {
@@ -24,9 +27,16 @@ async function bootstrap() {
   });
   app.setGlobalPrefix('api');
   app.useGlobalPipes(
-    new ValidationPipe({ whitelist: true, forbidNonWhitelisted: true, transform: true }),
+    new ValidationPipe({
+      whitelist: true,
+      forbidNonWhitelisted: true,
+      transform: true,
+      exceptionFactory: validationExceptionFactory,
+    }),
   );
   app.enableShutdownHooks();
+  await configureRealtime(app, config);
+  setupOpenApi(app);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, host: config.host, db: config.database.type }, 'minimeet listening');
 }

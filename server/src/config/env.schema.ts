@@ -13,13 +13,22 @@ export interface AppConfig {
   adminUsernames: string[];
   redisUrl: string | undefined;
   presenceGraceMs: number;
+  /** Namespaces Redis keys and adapter channels, so deployments (or test runs) can share a Redis. */
+  redisKeyPrefix: string;
+  rateLimits: RateLimitConfig;
   media: MediaConfig;
   clientDistDir: string | undefined;
 }
 
-export type DatabaseConfig =
-  | { type: 'sqlite'; path: string }
-  | { type: 'mysql'; url: string };
+export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
+
+export interface RateLimitConfig {
+  /** Requests per minute per client IP on the auth routes (register, login). */
+  authPerMinute: number;
+  /** Messages per window per user on sendMessage. */
+  chatMessages: number;
+  chatWindowMs: number;
+}
 
 export interface MediaConfig {
   workerCount: number;
@@ -46,7 +55,11 @@ const port = (name: string, def: number) =>
     .default(def);
 
 const positiveInt = (name: string, def: number) =>
-  z.coerce.number({ message: `${name} must be a number` }).int(`${name} must be an integer`).min(1, `${name} must be at least 1`).default(def);
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(1, `${name} must be at least 1`)
+    .default(def);
 
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
@@ -59,8 +72,18 @@ const envSchema = z.object({
   ADMIN_USERNAMES: z.string().default(''),
   REDIS_URL: z.string().optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
+  REDIS_KEY_PREFIX: z
+    .string()
+    .regex(/^[A-Za-z0-9_.:-]{1,64}$/, 'REDIS_KEY_PREFIX must be 1-64 of [A-Za-z0-9_.:-]')
+    .default('minimeet'),
+  AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
+  CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
+  CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
   MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
-  MEDIASOUP_LISTEN_IP: z.ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' }).or(z.ipv6()).default('0.0.0.0'),
+  MEDIASOUP_LISTEN_IP: z
+    .ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' })
+    .or(z.ipv6())
+    .default('0.0.0.0'),
   MEDIASOUP_ANNOUNCED_ADDRESS: z.string().optional(),
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   RTC_MIN_PORT: port('RTC_MIN_PORT', 40000),
@@ -71,7 +94,8 @@ const envSchema = z.object({
 function parseDatabaseUrl(raw: string): DatabaseConfig {
   if (raw.startsWith('sqlite:')) {
     const file = raw.slice('sqlite:'.length).replace(/^\/\//, '');
-    if (!file) throw new ConfigError('DATABASE_URL: sqlite URL needs a file path, e.g. sqlite:./data/minimeet.sqlite');
+    if (!file)
+      throw new ConfigError('DATABASE_URL: sqlite URL needs a file path, e.g. sqlite:./data/minimeet.sqlite');
     return { type: 'sqlite', path: file };
   }
   if (/^(mysql|mariadb):\/\//.test(raw)) {
@@ -97,7 +121,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
     const value = env[name];
-    throw new ConfigError(`${name}: ${issue.message}${value === undefined ? '' : ` (got "${String(value).slice(0, 60)}")`}`);
+    throw new ConfigError(
+      `${name}: ${issue.message}${value === undefined ? '' : ` (got "${String(value).slice(0, 60)}")`}`,
+    );
   }
   const e = parsed.data;
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
@@ -129,6 +155,12 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       .filter(Boolean),
     redisUrl: e.REDIS_URL || undefined,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
+    redisKeyPrefix: e.REDIS_KEY_PREFIX,
+    rateLimits: {
+      authPerMinute: e.AUTH_RATE_LIMIT,
+      chatMessages: e.CHAT_RATE_LIMIT,
+      chatWindowMs: e.CHAT_RATE_WINDOW_MS,
+    },
     media: {
       workerCount: e.MEDIASOUP_WORKERS,
       listenIp: e.MEDIASOUP_LISTEN_IP,

@@ -1,6 +1,7 @@
 import type { MigrationInterface } from 'typeorm';
+import { AuthRoomsChat1750000000000 } from './1750000000000-auth-rooms-chat.js';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every schema migration, oldest first. Each module appends its own here. */
-export const MIGRATIONS: MigrationClass[] = [];
+export const MIGRATIONS: MigrationClass[] = [AuthRoomsChat1750000000000];

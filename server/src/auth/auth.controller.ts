@@ -1,0 +1,41 @@
+import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { LoginRequest, RegisterRequest, type AuthResponse, type UserDto } from '@minimeet/shared';
+import { AuthService } from './auth.service.js';
+import { CurrentUser } from './current-user.js';
+import { JwtAuthGuard } from './jwt-auth.guard.js';
+
+@ApiTags('auth')
+@Controller('auth')
+@UseGuards(ThrottlerGuard)
+export class AuthController {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  @Post('register')
+  @ApiOperation({ summary: 'Create an account; returns an access token' })
+  @ApiResponse({ status: 201, description: '{ accessToken, user: { id, username, role } }' })
+  @ApiResponse({ status: 409, description: 'Username taken (case-insensitive)' })
+  @ApiResponse({ status: 429, description: 'Too many auth requests from this address' })
+  register(@Body() body: RegisterRequest): Promise<AuthResponse> {
+    return this.auth.register(body.username, body.password);
+  }
+
+  @Post('login')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Sign in; returns an access token' })
+  @ApiResponse({ status: 200, description: '{ accessToken, user }' })
+  @ApiResponse({ status: 401, description: 'Unknown user or wrong password (same message)' })
+  login(@Body() body: LoginRequest): Promise<AuthResponse> {
+    return this.auth.login(body.username, body.password);
+  }
+
+  @Get('me')
+  @SkipThrottle()
+  @UseGuards(JwtAuthGuard)
+  @ApiBearerAuth()
+  @ApiOperation({ summary: 'The signed-in user' })
+  me(@CurrentUser() user: UserDto): UserDto {
+    return user;
+  }
+}

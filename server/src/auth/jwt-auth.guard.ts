@@ -1,0 +1,17 @@
+import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { AuthService } from './auth.service.js';
+import type { AuthenticatedRequest } from './current-user.js';
+
+/** Requires `Authorization: Bearer <token>`; 401 otherwise. */
+@Injectable()
+export class JwtAuthGuard implements CanActivate {
+  constructor(@Inject(AuthService) private readonly auth: AuthService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
+    const header = req.headers.authorization;
+    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
+    req.user = await this.auth.authenticate(match?.[1]);
+    return true;
+  }
+}

@@ -1,0 +1,124 @@
+import { Inject, Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import type { CallSessionDto } from '@minimeet/shared';
+import {
+  Between,
+  IsNull,
+  LessThanOrEqual,
+  MoreThanOrEqual,
+  type FindOptionsWhere,
+  type Repository,
+} from 'typeorm';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { CallParticipant } from './call-participant.entity.js';
+import { CallSession } from './call-session.entity.js';
+
+/** Most calls one analytics request returns (newest first). */
+const LIST_LIMIT = 500;
+
+/**
+ * Writes CallSession rows from presence changes. Callers serialize calls per room (see
+ * RoomSessionService), so "find the open session, then update it" cannot interleave.
+ */
+@Injectable()
+export class CallSessionsService {
+  private readonly log: Logger;
+
+  constructor(
+    @InjectRepository(CallSession) private readonly sessions: Repository<CallSession>,
+    @InjectRepository(CallParticipant) private readonly participants: Repository<CallParticipant>,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'calls' });
+  }
+
+  /** A user became present; starts a session if the room had none. */
+  async userJoined(roomId: number, userId: number, presentCount: number): Promise<void> {
+    const now = new Date();
+    let session = await this.openSession(roomId);
+    if (!session) {
+      session = await this.sessions.save(
+        this.sessions.create({ roomId, startedAt: now, endedAt: null, peakParticipants: presentCount }),
+      );
+      this.log.info({ roomId, callSessionId: session.id }, 'call started');
+    } else if (presentCount > session.peakParticipants) {
+      await this.sessions.update({ id: session.id }, { peakParticipants: presentCount });
+    }
+    await this.participants.save(
+      this.participants.create({ callSessionId: session.id, userId, joinedAt: now, leftAt: null }),
+    );
+  }
+
+  /** A user stopped being present; ends the session when nobody is left. */
+  async userLeft(roomId: number, userId: number, roomNowEmpty: boolean): Promise<void> {
+    const session = await this.openSession(roomId);
+    if (!session) return;
+    const now = new Date();
+    await this.participants.update({ callSessionId: session.id, userId, leftAt: IsNull() }, { leftAt: now });
+    if (roomNowEmpty) await this.end(session, now);
+  }
+
+  /** The room went away (deleted): close its open session and stays. */
+  async endRoom(roomId: number): Promise<void> {
+    const session = await this.openSession(roomId);
+    if (session) await this.end(session, new Date());
+  }
+
+  /**
+   * Sessions left open by a previous run of a single-process server (nobody can still be in
+   * them). Not used with shared presence, where other processes may be serving those calls.
+   */
+  async endAllOpen(): Promise<number> {
+    const open = await this.sessions.findBy({ endedAt: IsNull() });
+    const now = new Date();
+    for (const session of open) await this.end(session, now);
+    return open.length;
+  }
+
+  async list(from?: Date, to?: Date): Promise<CallSessionDto[]> {
+    const where: FindOptionsWhere<CallSession> = {};
+    if (from && to) where.startedAt = Between(from, to);
+    else if (from) where.startedAt = MoreThanOrEqual(from);
+    else if (to) where.startedAt = LessThanOrEqual(to);
+    const rows = await this.sessions.find({
+      where,
+      relations: { room: true, participants: { user: true } },
+      withDeleted: true,
+      order: { startedAt: 'DESC', id: 'DESC' },
+      take: LIST_LIMIT,
+    });
+    return rows.map(toDto);
+  }
+
+  private openSession(roomId: number): Promise<CallSession | null> {
+    return this.sessions.findOne({ where: { roomId, endedAt: IsNull() }, order: { id: 'DESC' } });
+  }
+
+  private async end(session: CallSession, now: Date): Promise<void> {
+    await this.participants.update({ callSessionId: session.id, leftAt: IsNull() }, { leftAt: now });
+    await this.sessions.update({ id: session.id }, { endedAt: now });
+    this.log.info({ roomId: session.roomId, callSessionId: session.id }, 'call ended');
+  }
+}
+
+function toDto(s: CallSession): CallSessionDto {
+  const participants = [...s.participants].sort(
+    (a, b) => a.joinedAt.getTime() - b.joinedAt.getTime() || a.id - b.id,
+  );
+  return {
+    id: s.id,
+    roomId: s.roomId,
+    roomName: s.room?.name ?? '',
+    startedAt: s.startedAt.toISOString(),
+    endedAt: s.endedAt?.toISOString() ?? null,
+    durationMs: s.endedAt ? s.endedAt.getTime() - s.startedAt.getTime() : null,
+    peakParticipants: s.peakParticipants,
+    participants: participants.map((p) => ({
+      userId: p.userId,
+      username: p.user?.username ?? '',
+      joinedAt: p.joinedAt.toISOString(),
+      leftAt: p.leftAt?.toISOString() ?? null,
+    })),
+  };
+}

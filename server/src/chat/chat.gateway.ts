@@ -1,0 +1,76 @@
+import { Inject } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ClientEvent,
+  ErrorCode,
+  LoadMessageHistoryRequest,
+  SendMessageRequest,
+  type Ack,
+  type MessagePage,
+  type SendMessageData,
+} from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
+import { parsePayload } from '../common/validation.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { respond } from '../realtime/ack.js';
+import { RealtimeServer } from '../realtime/realtime-server.js';
+import { ctx } from '../realtime/rooms.gateway.js';
+import type { AppSocket } from '../realtime/socket-types.js';
+import { ChatService } from './chat.service.js';
+
+/** sendMessage / loadMessageHistory over Socket.IO. */
+@WebSocketGateway()
+export class ChatGateway {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(ChatService) private readonly chat: ChatService,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'chat-gateway' });
+  }
+
+  @SubscribeMessage(ClientEvent.sendMessage)
+  sendMessage(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<SendMessageData>> {
+    return respond(
+      this.log,
+      ctx(socket, ClientEvent.sendMessage),
+      async () => {
+        const input = await parsePayload(SendMessageRequest, raw);
+        if (!socket.data.joinedRooms.has(input.roomId)) {
+          throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${input.roomId} before sending to it`);
+        }
+        const { message } = await this.chat.send(socket.data.user, input, (stored) =>
+          this.realtime.emitToRoom(stored.roomId, 'newMessage', { message: stored }),
+        );
+        return { message };
+      },
+      (error) => socket.emit('messageError', { clientMessageId: clientMessageIdOf(raw), error }),
+    );
+  }
+
+  @SubscribeMessage(ClientEvent.loadMessageHistory)
+  loadMessageHistory(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<MessagePage>> {
+    return respond(this.log, ctx(socket, ClientEvent.loadMessageHistory), async () => {
+      const { roomId, before, limit } = await parsePayload(LoadMessageHistoryRequest, raw);
+      return this.chat.history(socket.data.user.id, roomId, before, limit);
+    });
+  }
+}
+
+/** Echoes the client's id in messageError when it is a plausible one, so the client can match it. */
+function clientMessageIdOf(raw: unknown): string | null {
+  const id =
+    typeof raw === 'object' && raw !== null
+      ? (raw as { clientMessageId?: unknown }).clientMessageId
+      : undefined;
+  return typeof id === 'string' && id.length <= 64 ? id : null;
+}

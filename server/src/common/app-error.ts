@@ -1,0 +1,50 @@
+import { ErrorCode, type ErrorDetails, type WireError } from '@minimeet/shared';
+
+/**
+ * A refusal the client can act on (bad input, not allowed, not found…). Services throw it; the
+ * HTTP filter and the socket ack wrapper turn it into the shared wire error shape.
+ */
+export class AppError extends Error {
+  override name = 'AppError';
+
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: ErrorDetails,
+  ) {
+    super(message);
+  }
+
+  toWire(): WireError {
+    return this.details
+      ? { code: this.code, message: this.message, details: this.details }
+      : { code: this.code, message: this.message };
+  }
+}
+
+const HTTP_STATUS: Record<ErrorCode, number> = {
+  [ErrorCode.VALIDATION]: 400,
+  [ErrorCode.UNAUTHORIZED]: 401,
+  [ErrorCode.FORBIDDEN]: 403,
+  [ErrorCode.NOT_IN_ROOM]: 403,
+  [ErrorCode.NOT_FOUND]: 404,
+  [ErrorCode.CONFLICT]: 409,
+  [ErrorCode.ROOM_FULL]: 409,
+  [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.INTERNAL]: 500,
+};
+
+export function httpStatusFor(code: ErrorCode): number {
+  return HTTP_STATUS[code];
+}
+
+/** The closest error code for an HTTP status raised by Nest or a library (404 route, 429 throttler…). */
+export function errorCodeForStatus(status: number): ErrorCode {
+  if (status === 401) return ErrorCode.UNAUTHORIZED;
+  if (status === 403) return ErrorCode.FORBIDDEN;
+  if (status === 404) return ErrorCode.NOT_FOUND;
+  if (status === 409) return ErrorCode.CONFLICT;
+  if (status === 429) return ErrorCode.RATE_LIMITED;
+  if (status >= 400 && status < 500) return ErrorCode.VALIDATION;
+  return ErrorCode.INTERNAL;
+}

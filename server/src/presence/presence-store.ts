@@ -1,0 +1,38 @@
+import type { Participant } from '@minimeet/shared';
+
+/** Injection token for the PresenceStore chosen by config (memory, or Redis when REDIS_URL is set). */
+export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
+
+export type AddSocketOutcome =
+  | { admitted: false }
+  /** `userAdded`: the user was not present before (first tab, or back after the grace period). */
+  | { admitted: true; userAdded: boolean };
+
+/**
+ * Who is in which room, shared by every server process. A user is present in a room while
+ * they have at least one socket there or are within the disconnect grace period (no sockets,
+ * not yet removed). Each method is atomic on its own so processes can race safely.
+ */
+export interface PresenceStore {
+  /** Adds a socket; refuses when the room has `maxParticipants` other users already. */
+  addSocket(
+    roomId: number,
+    user: Participant,
+    socketId: string,
+    maxParticipants: number,
+  ): Promise<AddSocketOutcome>;
+  /** Removes one socket; returns how many sockets the user still has in the room. */
+  removeSocket(roomId: number, userId: number, socketId: string): Promise<number>;
+  /** Removes the user if they have no socket left in the room; true when removed. */
+  removeUserIfIdle(roomId: number, userId: number): Promise<boolean>;
+  /** Present users, ordered by username. */
+  participants(roomId: number): Promise<Participant[]>;
+  /** Number of present users for each room asked about. */
+  counts(roomIds: number[]): Promise<Map<number, number>>;
+  /** Forgets the room entirely; returns who was present. */
+  clearRoom(roomId: number): Promise<Participant[]>;
+}
+
+export function sortParticipants(list: Participant[]): Participant[] {
+  return list.sort((a, b) => a.username.localeCompare(b.username) || a.userId - b.userId);
+}

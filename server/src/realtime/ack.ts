@@ -1,0 +1,29 @@
+import { ErrorCode, type Ack, type WireError } from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
+import type { Logger } from '../logging/logger.js';
+
+/**
+ * Runs a socket handler body and always produces an Ack: AppErrors become their wire error,
+ * anything else is logged and answered INTERNAL. Nothing thrown reaches Socket.IO.
+ */
+export async function respond<T>(
+  log: Logger,
+  context: { event: string; userId: number; socketId: string },
+  work: () => Promise<T>,
+  onError?: (error: WireError) => void,
+): Promise<Ack<T>> {
+  try {
+    return { ok: true, data: await work() };
+  } catch (err) {
+    let error: WireError;
+    if (err instanceof AppError) {
+      error = err.toWire();
+      log.debug({ ...context, code: error.code }, 'socket request refused');
+    } else {
+      error = { code: ErrorCode.INTERNAL, message: 'Internal server error' };
+      log.error({ ...context, err }, 'socket handler failed');
+    }
+    onError?.(error);
+    return { ok: false, error };
+  }
+}

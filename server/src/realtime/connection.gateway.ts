@@ -1,0 +1,51 @@
+import { Inject } from '@nestjs/common';
+import {
+  WebSocketGateway,
+  type OnGatewayConnection,
+  type OnGatewayDisconnect,
+  type OnGatewayInit,
+} from '@nestjs/websockets';
+import { AuthService } from '../auth/auth.service.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { RealtimeServer } from './realtime-server.js';
+import { RoomSessionService } from './room-session.service.js';
+import { socketAuthMiddleware } from './socket-auth.js';
+import type { AppServer, AppSocket } from './socket-types.js';
+
+/**
+ * Owns the Socket.IO server's connection lifecycle: handshake auth, and handing disconnects to
+ * the room session. Event handlers live in feature gateways (rooms, chat, media…) on the same
+ * default namespace.
+ */
+@WebSocketGateway()
+export class ConnectionGateway
+  implements OnGatewayInit<AppServer>, OnGatewayConnection<AppSocket>, OnGatewayDisconnect<AppSocket>
+{
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'socket' });
+  }
+
+  afterInit(server: AppServer) {
+    this.realtime.attach(server);
+    server.use(socketAuthMiddleware(this.auth));
+  }
+
+  handleConnection(socket: AppSocket) {
+    this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'socket connected');
+  }
+
+  handleDisconnect(socket: AppSocket) {
+    // A socket refused by the middleware never got a user.
+    if (!socket.data.user) return;
+    this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'socket disconnected');
+    this.sessions.socketDisconnected(socket);
+  }
+}

@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { CallsModule } from '../calls/calls.module.js';
+import { RoomsModule } from '../rooms/rooms.module.js';
+import { ConnectionGateway } from './connection.gateway.js';
+import { RealtimeServer } from './realtime-server.js';
+import { RoomSessionService } from './room-session.service.js';
+import { RoomsGateway } from './rooms.gateway.js';
+
+/**
+ * Socket.IO transport: connection auth, room joins/leaves, presence broadcasts. Feature
+ * gateways (chat, media signaling) import this module for RealtimeServer and RoomSessionService.
+ */
+@Module({
+  imports: [AuthModule, RoomsModule, CallsModule],
+  providers: [RealtimeServer, RoomSessionService, ConnectionGateway, RoomsGateway],
+  exports: [RealtimeServer, RoomSessionService, RoomsModule],
+})
+export class RealtimeModule {}

@@ -1,0 +1,40 @@
+import type { INestApplicationContext } from '@nestjs/common';
+import { IoAdapter } from '@nestjs/platform-socket.io';
+import { createAdapter } from '@socket.io/redis-adapter';
+import { Redis } from 'ioredis';
+import type { Server, ServerOptions } from 'socket.io';
+
+/**
+ * Socket.IO across processes: room broadcasts go through Redis pub/sub, so a message sent on
+ * one process reaches sockets connected to the others.
+ */
+export class RedisIoAdapter extends IoAdapter {
+  private pub: Redis | undefined;
+  private sub: Redis | undefined;
+
+  constructor(
+    app: INestApplicationContext,
+    private readonly redisUrl: string,
+    private readonly keyPrefix: string,
+  ) {
+    super(app);
+  }
+
+  async connect(): Promise<void> {
+    this.pub = new Redis(this.redisUrl, { lazyConnect: true });
+    this.sub = this.pub.duplicate();
+    await Promise.all([this.pub.connect(), this.sub.connect()]);
+  }
+
+  override createIOServer(port: number, options?: ServerOptions): Server {
+    const server = super.createIOServer(port, options) as Server;
+    if (!this.pub || !this.sub) throw new Error('RedisIoAdapter.connect() must run before the app starts');
+    server.adapter(createAdapter(this.pub, this.sub, { key: `${this.keyPrefix}:socket.io` }));
+    return server;
+  }
+
+  override async dispose(): Promise<void> {
+    await super.dispose();
+    await Promise.all([this.pub?.quit().catch(() => undefined), this.sub?.quit().catch(() => undefined)]);
+  }
+}

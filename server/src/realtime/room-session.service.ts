@@ -1,0 +1,277 @@
+import {
+  Inject,
+  Injectable,
+  type OnApplicationBootstrap,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
+import { ErrorCode, type JoinRoomData, type Participant } from '@minimeet/shared';
+import { EventEmitter } from 'node:events';
+import { CallSessionsService } from '../calls/call-sessions.service.js';
+import { AppError } from '../common/app-error.js';
+import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { RoomEvents } from '../rooms/room-events.js';
+import { RoomsService } from '../rooms/rooms.service.js';
+import { RealtimeServer } from './realtime-server.js';
+import type { JoinContributor, RoomLifecycleEvents, SocketLeftReason } from './room-lifecycle.js';
+import { roomChannel, type AppSocket } from './socket-types.js';
+
+/**
+ * Joins and leaves of sockets to rooms: presence, persistent membership, call-session rows and
+ * participantsUpdate broadcasts. Every change to one room runs in that room's serial queue so
+ * presence, CallSession rows and broadcasts happen in one order.
+ */
+@Injectable()
+export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
+  private readonly queue = new KeyedSerialQueue<number>();
+  /** `${roomId}:${userId}` → timer that removes the user once the disconnect grace expires. */
+  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
+  private readonly contributors = new Set<JoinContributor>();
+  private readonly lifecycle = new EventEmitter();
+  private readonly log: Logger;
+  private unsubscribeRoomDeleted: (() => void) | undefined;
+  private closing = false;
+
+  constructor(
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(RoomsService) private readonly rooms: RoomsService,
+    @Inject(RoomEvents) private readonly roomEvents: RoomEvents,
+    @Inject(CallSessionsService) private readonly calls: CallSessionsService,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'room-session' });
+  }
+
+  // ---- extension points ----
+
+  registerJoinContributor(contributor: JoinContributor): () => void {
+    this.contributors.add(contributor);
+    return () => this.contributors.delete(contributor);
+  }
+
+  on<E extends keyof RoomLifecycleEvents>(
+    event: E,
+    listener: (payload: RoomLifecycleEvents[E]) => void,
+  ): () => void {
+    this.lifecycle.on(event, listener);
+    return () => this.lifecycle.off(event, listener);
+  }
+
+  private emit<E extends keyof RoomLifecycleEvents>(event: E, payload: RoomLifecycleEvents[E]): void {
+    try {
+      this.lifecycle.emit(event, payload);
+    } catch (err) {
+      this.log.error({ err, event }, 'room lifecycle listener failed');
+    }
+  }
+
+  // ---- Nest lifecycle ----
+
+  onModuleInit() {
+    this.unsubscribeRoomDeleted = this.roomEvents.onRoomDeleted(({ roomId }) => {
+      this.closeRoom(roomId).catch((err: unknown) =>
+        this.log.error({ err, roomId }, 'closing deleted room failed'),
+      );
+    });
+  }
+
+  async onApplicationBootstrap() {
+    // A single process owns all presence: calls still open in the DB are leftovers of a
+    // previous run. With shared (Redis) presence other processes may be serving them.
+    if (!this.config.redisUrl) {
+      const ended = await this.calls.endAllOpen();
+      if (ended) this.log.info({ ended }, 'closed call sessions left open by a previous run');
+    }
+  }
+
+  async onModuleDestroy() {
+    this.closing = true;
+    this.unsubscribeRoomDeleted?.();
+    for (const timer of this.graceTimers.values()) clearTimeout(timer);
+    this.graceTimers.clear();
+    // Leave every room this process's sockets are in, so shared presence and call rows do
+    // not keep users who were only here. The sockets are closed after this hook.
+    if (this.realtime.ready) {
+      const work: Promise<unknown>[] = [];
+      for (const socket of this.realtime.io.sockets.sockets.values()) {
+        for (const roomId of [...(socket.data.joinedRooms ?? [])]) {
+          work.push(
+            this.queue
+              .run(roomId, () => this.detachSocket(socket, roomId, 'shutdown', true))
+              .catch(() => undefined),
+          );
+        }
+      }
+      await Promise.all(work);
+    }
+    this.lifecycle.removeAllListeners();
+    this.contributors.clear();
+  }
+
+  // ---- operations ----
+
+  join(socket: AppSocket, roomId: number): Promise<JoinRoomData> {
+    return this.queue.run(roomId, async () => {
+      const room = await this.rooms.require(roomId);
+      const user = socket.data.user;
+      if (!socket.data.joinedRooms.has(roomId)) {
+        const outcome = await this.presence.addSocket(
+          roomId,
+          { userId: user.id, username: user.username },
+          socket.id,
+          room.maxParticipants,
+        );
+        if (!outcome.admitted)
+          throw new AppError(
+            ErrorCode.ROOM_FULL,
+            `Room ${roomId} is full (${room.maxParticipants} participants)`,
+          );
+        this.clearGrace(roomId, user.id);
+        try {
+          await this.rooms.addMember(roomId, user.id);
+        } catch (err) {
+          await this.presence.removeSocket(roomId, user.id, socket.id);
+          await this.presence.removeUserIfIdle(roomId, user.id);
+          throw err;
+        }
+        await socket.join(roomChannel(roomId));
+        socket.data.joinedRooms.add(roomId);
+        this.log.info(
+          { roomId, userId: user.id, socketId: socket.id, newUser: outcome.userAdded },
+          'socket joined room',
+        );
+        if (outcome.userAdded) {
+          const participants = await this.presence.participants(roomId);
+          await this.recordCall(() => this.calls.userJoined(roomId, user.id, participants.length), roomId);
+          this.broadcastParticipants(roomId, participants);
+        }
+      }
+      const participants = await this.presence.participants(roomId);
+      let data: JoinRoomData = { room: this.rooms.toDto(room, participants.length), participants };
+      try {
+        for (const contribute of this.contributors)
+          data = { ...data, ...(await contribute({ socket, user, room: data.room })) };
+      } catch (err) {
+        await this.detachSocket(socket, roomId, 'leave', true);
+        throw err;
+      }
+      return data;
+    });
+  }
+
+  leave(socket: AppSocket, roomId: number): Promise<void> {
+    return this.queue.run(roomId, async () => {
+      if (!socket.data.joinedRooms.has(roomId))
+        throw new AppError(ErrorCode.NOT_IN_ROOM, `Not in room ${roomId}`);
+      await this.detachSocket(socket, roomId, 'leave', true);
+    });
+  }
+
+  /** A socket went away: each of its rooms keeps the user for the grace period. */
+  socketDisconnected(socket: AppSocket): void {
+    if (this.closing) return;
+    for (const roomId of [...(socket.data.joinedRooms ?? [])]) {
+      const graceMs = this.config.presenceGraceMs;
+      this.queue
+        .run(roomId, () => this.detachSocket(socket, roomId, 'disconnect', graceMs === 0))
+        .catch((err: unknown) =>
+          this.log.error({ err, roomId, socketId: socket.id }, 'disconnect cleanup failed'),
+        );
+    }
+  }
+
+  // ---- internals (run inside the room's queue) ----
+
+  /** Takes one socket out of a room; removes the user now or after the grace period. */
+  private async detachSocket(
+    socket: AppSocket,
+    roomId: number,
+    reason: SocketLeftReason,
+    removeNow: boolean,
+  ): Promise<void> {
+    const userId = socket.data.user.id;
+    socket.data.joinedRooms.delete(roomId);
+    if (reason !== 'disconnect') await socket.leave(roomChannel(roomId));
+    const remaining = await this.presence.removeSocket(roomId, userId, socket.id);
+    this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
+    this.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
+    if (remaining > 0) return;
+    if (removeNow) await this.removeUserIfIdle(roomId, userId);
+    else this.startGrace(roomId, userId);
+  }
+
+  private async removeUserIfIdle(roomId: number, userId: number): Promise<void> {
+    this.clearGrace(roomId, userId);
+    if (!(await this.presence.removeUserIfIdle(roomId, userId))) return;
+    const participants = await this.presence.participants(roomId);
+    await this.recordCall(() => this.calls.userLeft(roomId, userId, participants.length === 0), roomId);
+    this.broadcastParticipants(roomId, participants);
+    this.emit('userLeft', { roomId, userId });
+  }
+
+  private startGrace(roomId: number, userId: number): void {
+    const key = `${roomId}:${userId}`;
+    clearTimeout(this.graceTimers.get(key));
+    const timer = setTimeout(() => {
+      this.graceTimers.delete(key);
+      this.queue
+        .run(roomId, () => this.removeUserIfIdle(roomId, userId))
+        .catch((err: unknown) => this.log.error({ err, roomId, userId }, 'grace expiry failed'));
+    }, this.config.presenceGraceMs);
+    this.graceTimers.set(key, timer);
+  }
+
+  private clearGrace(roomId: number, userId: number): void {
+    const key = `${roomId}:${userId}`;
+    const timer = this.graceTimers.get(key);
+    if (timer) {
+      clearTimeout(timer);
+      this.graceTimers.delete(key);
+    }
+  }
+
+  /** A room was deleted: tell everyone, empty it, end its call. */
+  private closeRoom(roomId: number): Promise<void> {
+    return this.queue.run(roomId, async () => {
+      if (!this.realtime.ready) return;
+      this.realtime.emitToRoom(roomId, 'roomDeleted', { roomId });
+      for (const socket of this.realtime.io.sockets.sockets.values()) {
+        if (!socket.data.joinedRooms?.has(roomId)) continue;
+        socket.data.joinedRooms.delete(roomId);
+        this.emit('socketLeft', {
+          roomId,
+          userId: socket.data.user.id,
+          socketId: socket.id,
+          reason: 'roomDeleted',
+        });
+      }
+      // Sockets on other processes leave through the adapter.
+      this.realtime.io.in(roomChannel(roomId)).socketsLeave(roomChannel(roomId));
+      const present = await this.presence.clearRoom(roomId);
+      for (const p of present) this.clearGrace(roomId, p.userId);
+      await this.recordCall(() => this.calls.endRoom(roomId), roomId);
+      this.emit('roomClosed', { roomId });
+      this.log.info({ roomId, present: present.length }, 'room deleted and emptied');
+    });
+  }
+
+  private broadcastParticipants(roomId: number, participants: Participant[]): void {
+    this.realtime.emitToRoom(roomId, 'participantsUpdate', { roomId, participants });
+  }
+
+  /** Call analytics must never break joining or leaving: failures are logged, not thrown. */
+  private async recordCall(write: () => Promise<void>, roomId: number): Promise<void> {
+    try {
+      await write();
+    } catch (err) {
+      this.log.error({ err, roomId }, 'call session bookkeeping failed');
+    }
+  }
+}

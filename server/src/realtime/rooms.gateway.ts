@@ -1,0 +1,50 @@
+import { Inject } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ClientEvent,
+  JoinRoomRequest,
+  LeaveRoomRequest,
+  type Ack,
+  type JoinRoomData,
+  type LeaveRoomData,
+} from '@minimeet/shared';
+import { parsePayload } from '../common/validation.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { respond } from './ack.js';
+import { RoomSessionService } from './room-session.service.js';
+import type { AppSocket } from './socket-types.js';
+
+/** joinRoom / leaveRoom: validate, delegate to RoomSessionService, answer with an Ack. */
+@WebSocketGateway()
+export class RoomsGateway {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'rooms-gateway' });
+  }
+
+  @SubscribeMessage(ClientEvent.joinRoom)
+  joinRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<JoinRoomData>> {
+    return respond(this.log, ctx(socket, ClientEvent.joinRoom), async () => {
+      const { roomId } = await parsePayload(JoinRoomRequest, raw);
+      return this.sessions.join(socket, roomId);
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.leaveRoom)
+  leaveRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<LeaveRoomData>> {
+    return respond(this.log, ctx(socket, ClientEvent.leaveRoom), async () => {
+      const { roomId } = await parsePayload(LeaveRoomRequest, raw);
+      await this.sessions.leave(socket, roomId);
+      return { roomId };
+    });
+  }
+}
+
+export function ctx(socket: AppSocket, event: string) {
+  return { event, userId: socket.data.user.id, socketId: socket.id };
+}

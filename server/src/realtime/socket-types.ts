@@ -1,0 +1,20 @@
+import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@minimeet/shared';
+import type { Server, Socket } from 'socket.io';
+
+/** Per-socket state, set by the handshake auth middleware. */
+export interface SocketData {
+  user: UserDto;
+  /** Rooms this socket has joined (kept here because socket.rooms is emptied before 'disconnect'). */
+  joinedRooms: Set<number>;
+}
+
+// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
+export interface InterServerEvents {}
+
+export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
+
+/** The Socket.IO room every socket of a MiniMeet room is in. */
+export function roomChannel(roomId: number): string {
+  return `room:${roomId}`;
+}

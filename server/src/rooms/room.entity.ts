@@ -1,0 +1,47 @@
+import {
+  Column,
+  DeleteDateColumn,
+  Entity,
+  JoinColumn,
+  JoinTable,
+  ManyToMany,
+  ManyToOne,
+  PrimaryGeneratedColumn,
+  type Relation,
+} from 'typeorm';
+import { User } from '../users/user.entity.js';
+
+@Entity({ name: 'rooms' })
+export class Room {
+  @PrimaryGeneratedColumn()
+  id: number;
+
+  @Column({ type: 'varchar', length: 64 })
+  name: string;
+
+  @Column({ type: 'int' })
+  ownerId: number;
+
+  @ManyToOne(() => User, { onDelete: 'CASCADE' })
+  @JoinColumn({ name: 'ownerId' })
+  owner: Relation<User>;
+
+  /** Distinct present users allowed at once. */
+  @Column({ type: 'int' })
+  maxParticipants: number;
+
+  @Column({ type: 'datetime' })
+  createdAt: Date;
+
+  /**
+   * Rooms are soft-deleted: their messages and call history stay for analytics, while every
+   * lookup through TypeORM skips them.
+   */
+  @DeleteDateColumn({ type: 'datetime', nullable: true })
+  deletedAt: Date | null;
+
+  /** Users who have joined the room at least once: they may read its history and search it. */
+  @ManyToMany(() => User)
+  @JoinTable({ name: 'room_members', joinColumn: { name: 'roomId' }, inverseJoinColumn: { name: 'userId' } })
+  participants: Relation<User[]>;
+}
