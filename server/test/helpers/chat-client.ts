@@ -1,0 +1,127 @@
+import {
+  type Ack,
+  type AuthResponse,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type RequestOf,
+  type ResponseOf,
+  type ServerEventName,
+  type ServerEvents,
+  type ServerToClientEvents,
+} from '@minimeet/shared';
+import { io, type Socket } from 'socket.io-client';
+
+/** Helpers for talking to a running server the way a real client does (fetch + socket.io-client). */
+
+export type ClientSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+
+export interface HttpResult<T = unknown> {
+  status: number;
+  body: T;
+}
+
+export async function http<T = unknown>(
+  baseUrl: string,
+  method: string,
+  path: string,
+  opts: { token?: string; body?: unknown; rawBody?: string } = {},
+): Promise<HttpResult<T>> {
+  const headers: Record<string, string> = {};
+  if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  let body: string | undefined;
+  if (opts.rawBody !== undefined) body = opts.rawBody;
+  else if (opts.body !== undefined) body = JSON.stringify(opts.body);
+  if (body !== undefined) headers['content-type'] = 'application/json';
+  const res = await fetch(`${baseUrl}/api${path}`, { method, headers, body });
+  const text = await res.text();
+  let parsed: unknown = text;
+  try {
+    parsed = text ? JSON.parse(text) : undefined;
+  } catch {
+    // not JSON: keep the text
+  }
+  return { status: res.status, body: parsed as T };
+}
+
+let counter = 0;
+/** A username unique within this test process (3–32 chars of the allowed set). */
+export function uniqueName(prefix: string): string {
+  counter += 1;
+  return `${prefix}_${process.pid % 10000}_${counter}_${Math.random().toString(36).slice(2, 6)}`.slice(0, 32);
+}
+
+export async function registerUser(baseUrl: string, prefix = 'user'): Promise<AuthResponse> {
+  const res = await http<AuthResponse>(baseUrl, 'POST', '/auth/register', {
+    body: { username: uniqueName(prefix), password: 'correct horse battery' },
+  });
+  if (res.status !== 201) throw new Error(`register failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+export async function createRoom(baseUrl: string, token: string, name = 'room', maxParticipants?: number) {
+  const res = await http<{ id: number }>(baseUrl, 'POST', '/rooms', { token, body: { name, maxParticipants } });
+  if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${JSON.stringify(res.body)}`);
+  return res.body;
+}
+
+const openSockets = new Set<ClientSocket>();
+
+/** Connects and resolves once connected (rejects with the connect_error). */
+export function connect(baseUrl: string, token: string | undefined): Promise<ClientSocket> {
+  const socket: ClientSocket = io(baseUrl, {
+    auth: token === undefined ? {} : { token },
+    transports: ['websocket'],
+    reconnection: false,
+    forceNew: true,
+  });
+  openSockets.add(socket);
+  return new Promise((resolve, reject) => {
+    socket.once('connect', () => resolve(socket));
+    socket.once('connect_error', (err) => {
+      socket.close();
+      openSockets.delete(socket);
+      reject(err);
+    });
+  });
+}
+
+export function closeAllSockets(): void {
+  for (const s of openSockets) s.close();
+  openSockets.clear();
+}
+
+/** Emits a client event and waits for its ack. */
+export function request<E extends ClientEventName>(socket: ClientSocket, event: E, payload: RequestOf<E>, timeoutMs = 5000): Promise<Ack<ResponseOf<E>>> {
+  return rawRequest(socket, event, payload, timeoutMs) as Promise<Ack<ResponseOf<E>>>;
+}
+
+/** Like request, with any payload (for malformed-input tests). */
+export function rawRequest(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack<unknown>> {
+  const untyped = socket as unknown as { timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> } };
+  const args = payload === undefined ? [] : [payload];
+  return untyped.timeout(timeoutMs).emitWithAck(event, ...args) as Promise<Ack<unknown>>;
+}
+
+/** Unwraps an ok ack or throws with its error. */
+export function okData<T>(ack: Ack<T>): T {
+  if (!ack.ok) throw new Error(`ack error ${ack.error.code}: ${ack.error.message}`);
+  return ack.data;
+}
+
+/** Records every payload of one server event, from now on. */
+export function record<E extends ServerEventName>(socket: ClientSocket, event: E): ServerEvents[E][] {
+  const list: ServerEvents[E][] = [];
+  const on = socket.on as unknown as (ev: string, fn: (p: ServerEvents[E]) => void) => void;
+  on.call(socket, event, (payload) => list.push(payload));
+  return list;
+}
+
+export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'condition'): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!check()) {
+    if (Date.now() > deadline) throw new Error(`timed out waiting for ${what}`);
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));

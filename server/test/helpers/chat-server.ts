@@ -1,0 +1,47 @@
+import { createTestDatabase, type DbKind, type TestDatabase } from './databases.js';
+import { startServer, type ServerProcess } from './server-process.js';
+
+/** JWT secret the chat tests' servers use (the tests forge expired tokens with it). */
+export const TEST_JWT_SECRET = 'chat-tests-secret-0123456789abcdef';
+
+/** Env for auth/rooms/chat tests: small grace period, limits that a fast test stays under. */
+export function chatEnv(overrides: Record<string, string> = {}): Record<string, string> {
+  return {
+    JWT_SECRET: TEST_JWT_SECRET,
+    PRESENCE_GRACE_MS: '300',
+    AUTH_RATE_LIMIT: '1000',
+    CHAT_RATE_LIMIT: '60',
+    CHAT_RATE_WINDOW_MS: '60000',
+    ADMIN_USERNAMES: 'chat_admin',
+    MEDIASOUP_WORKERS: '1',
+    LOG_LEVEL: 'warn',
+    ...overrides,
+  };
+}
+
+export interface ChatTarget {
+  db: TestDatabase;
+  server: ServerProcess;
+  url: string;
+  stop(): Promise<void>;
+}
+
+/** A fresh database of the given kind and a server on it. */
+export async function startChatTarget(kind: DbKind, overrides: Record<string, string> = {}): Promise<ChatTarget> {
+  const db = await createTestDatabase(kind);
+  try {
+    const server = await startServer({ env: chatEnv({ DATABASE_URL: db.url, ...overrides }) });
+    return {
+      db,
+      server,
+      url: server.url,
+      async stop() {
+        await server.stop();
+        await db.drop();
+      },
+    };
+  } catch (err) {
+    await db.drop();
+    throw err;
+  }
+}
