@@ -1,0 +1,389 @@
+import { createHmac, randomUUID } from 'node:crypto';
+import { ErrorCode, SOCKET_UNAUTHORIZED, type ApiErrorBody, type CallSessionsResponse, type SearchResponse } from '@minimeet/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import {
+  closeAllSockets,
+  connect,
+  createRoom,
+  http,
+  okData,
+  rawRequest,
+  record,
+  registerUser,
+  request,
+  sleep,
+  waitFor,
+} from './helpers/chat-client.js';
+import { startChatTarget, TEST_JWT_SECRET, type ChatTarget } from './helpers/chat-server.js';
+import { DB_KINDS } from './helpers/databases.js';
+
+/** HS256 token signed with the test server's secret. */
+function forgeToken(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
+  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
+  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
+  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
+}
+
+const HUGE = 'x'.repeat(200_000);
+
+describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
+  let target: ChatTarget;
+  let url: string;
+
+  beforeAll(async () => {
+    target = await startChatTarget(kind);
+    url = target.url;
+  });
+  afterAll(async () => {
+    closeAllSockets();
+    await target?.stop();
+  });
+  afterEach(() => closeAllSockets());
+
+  async function serverStillServes() {
+    const a = await registerUser(url, 'alive');
+    const socket = await connect(url, a.accessToken);
+    const room = await createRoom(url, a.accessToken, 'alive');
+    okData(await request(socket, 'joinRoom', { roomId: room.id }));
+    okData(await request(socket, 'sendMessage', { roomId: room.id, content: 'still here', clientMessageId: randomUUID() }));
+  }
+
+  it('refuses sockets without a valid token with connect_error "unauthorized"', async () => {
+    const a = await registerUser(url, 'tok');
+    const now = Math.floor(Date.now() / 1000);
+    const bad = [
+      undefined,
+      '',
+      'not-a-jwt',
+      forgeToken({ sub: a.user.id, username: a.user.username, iat: now - 100, exp: now - 10 }), // expired
+      forgeToken({ sub: a.user.id, username: a.user.username, iat: now, exp: now + 600 }, 'some other secret'),
+      forgeToken({ sub: 987_654, username: 'ghost', iat: now, exp: now + 600 }), // no such user
+    ];
+    for (const token of bad) {
+      await expect(connect(url, token)).rejects.toThrow(SOCKET_UNAUTHORIZED);
+    }
+    // A token as a non-string, and a valid one for contrast.
+    await expect(connect(url, 42 as unknown as string)).rejects.toThrow(SOCKET_UNAUTHORIZED);
+    const ok = await connect(url, a.accessToken);
+    expect(ok.connected).toBe(true);
+  });
+
+  it('a user who has not joined a room cannot send to it, read its history or search it', async () => {
+    const owner = await registerUser(url, 'owner');
+    const ownerSocket = await connect(url, owner.accessToken);
+    const outsider = await registerUser(url, 'outsider');
+    const outsiderSocket = await connect(url, outsider.accessToken);
+    const room = await createRoom(url, owner.accessToken, 'private talk');
+    okData(await request(ownerSocket, 'joinRoom', { roomId: room.id }));
+    okData(await request(ownerSocket, 'sendMessage', { roomId: room.id, content: 'secret platypus plans', clientMessageId: randomUUID() }));
+    const outsiderMessages = record(outsiderSocket, 'newMessage');
+
+    const send = await request(outsiderSocket, 'sendMessage', { roomId: room.id, content: 'let me in', clientMessageId: randomUUID() });
+    expect(send).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
+    const hist = await request(outsiderSocket, 'loadMessageHistory', { roomId: room.id });
+    expect(hist).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
+    const rest = await http<ApiErrorBody>(url, 'GET', `/rooms/${room.id}/messages`, { token: outsider.accessToken });
+    expect(rest).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NOT_IN_ROOM } } });
+    const search = await http<SearchResponse>(url, 'GET', '/messages/search?q=platypus', { token: outsider.accessToken });
+    expect(search).toMatchObject({ status: 200, body: { results: [] } });
+    const scoped = await http<ApiErrorBody>(url, 'GET', `/messages/search?q=platypus&roomId=${room.id}`, { token: outsider.accessToken });
+    expect(scoped).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NOT_IN_ROOM } } });
+    const leave = await request(outsiderSocket, 'leaveRoom', { roomId: room.id });
+    expect(leave).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
+    // Without a token at all: 401.
+    expect((await http(url, 'GET', `/rooms/${room.id}/messages`)).status).toBe(401);
+    expect((await http(url, 'GET', '/messages/search?q=platypus')).status).toBe(401);
+    await sleep(100);
+    expect(outsiderMessages).toHaveLength(0);
+  });
+
+  it('search finds words only in joined rooms, scoped by roomId, and is safe for SQL/FTS syntax', async () => {
+    const a = await registerUser(url, 'searcher');
+    const aSocket = await connect(url, a.accessToken);
+    const b = await registerUser(url, 'other');
+    const bSocket = await connect(url, b.accessToken);
+    const shared = await createRoom(url, a.accessToken, 'shared');
+    const mine = await createRoom(url, a.accessToken, 'mine');
+    const theirs = await createRoom(url, b.accessToken, 'theirs');
+    okData(await request(aSocket, 'joinRoom', { roomId: shared.id }));
+    okData(await request(aSocket, 'joinRoom', { roomId: mine.id }));
+    okData(await request(bSocket, 'joinRoom', { roomId: shared.id }));
+    okData(await request(bSocket, 'joinRoom', { roomId: theirs.id }));
+    const say = (socket: typeof aSocket, roomId: number, content: string) =>
+      request(socket, 'sendMessage', { roomId, content, clientMessageId: randomUUID() }).then(okData);
+    await say(aSocket, shared.id, 'the quokka smiles at everyone');
+    await say(aSocket, mine.id, 'a quokka note to myself');
+    const long = `${'lorem ipsum dolor '.repeat(20)}another quokka hides here ${'sit amet '.repeat(20)}end`;
+    await say(aSocket, mine.id, long);
+    await say(bSocket, theirs.id, 'quokka sighting in their room only');
+
+    const aResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=QUOKKA', { token: a.accessToken });
+    expect(aResults.status).toBe(200);
+    expect(aResults.body.results.map((r) => r.message.roomId).sort()).toEqual([shared.id, mine.id, mine.id].sort());
+    const longHit = aResults.body.results.find((r) => r.message.content === long)!;
+    expect(longHit.snippet).toContain('quokka');
+    expect(longHit.snippet.length).toBeLessThan(long.length);
+
+    const bResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', { token: b.accessToken });
+    expect(bResults.body.results.map((r) => r.message.roomId).sort()).toEqual([shared.id, theirs.id].sort());
+
+    const scoped = await http<SearchResponse>(url, 'GET', `/messages/search?q=quokka&roomId=${mine.id}`, { token: a.accessToken });
+    expect(scoped.body.results).toHaveLength(2);
+    const twoWords = await http<SearchResponse>(url, 'GET', `/messages/search?q=${encodeURIComponent('quokka smiles')}`, { token: a.accessToken });
+    expect(twoWords.body.results.map((r) => r.message.content)).toEqual(['the quokka smiles at everyone']);
+    const prefix = await http<SearchResponse>(url, 'GET', '/messages/search?q=quok', { token: a.accessToken });
+    expect(prefix.body.results).toHaveLength(3);
+
+    const hostile = [
+      `quokka' OR '1'='1`,
+      `"quokka`,
+      `quokka"*`,
+      `quokka; DROP TABLE messages; --`,
+      `NEAR(quokka smiles)`,
+      `content:quokka`,
+      `quokka AND NOT`,
+      `-quokka +++ ~~ <> @@`,
+      `(((`,
+      `*`,
+      `%_%`,
+      `\\`,
+      `quokka) UNION SELECT passwordHash FROM users --`,
+      `'`,
+      `🦘`,
+    ];
+    for (const q of hostile) {
+      const res = await http<SearchResponse>(url, 'GET', `/messages/search?q=${encodeURIComponent(q)}`, { token: a.accessToken });
+      expect(res.status, `query ${q}`).toBe(200);
+      expect(Array.isArray(res.body.results)).toBe(true);
+      for (const r of res.body.results) expect([shared.id, mine.id]).toContain(r.message.roomId);
+    }
+    // Tables intact after all that.
+    const again = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', { token: a.accessToken });
+    expect(again.body.results).toHaveLength(3);
+  });
+
+  it('writes CallSession rows for a join/leave sequence (admin analytics route)', async () => {
+    const a = await registerUser(url, 'caller_a');
+    const b = await registerUser(url, 'caller_b');
+    const room = await createRoom(url, a.accessToken, 'call room');
+    const aSocket = await connect(url, a.accessToken);
+    const bSocket = await connect(url, b.accessToken);
+    okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
+    okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
+    okData(await request(bSocket, 'leaveRoom', { roomId: room.id }));
+    okData(await request(bSocket, 'joinRoom', { roomId: room.id })); // a second stay for B
+    okData(await request(bSocket, 'leaveRoom', { roomId: room.id }));
+    okData(await request(aSocket, 'leaveRoom', { roomId: room.id }));
+    // A second call, ended by a disconnect after the grace period.
+    okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
+    aSocket.close();
+
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', { body: { username: 'Chat_Admin', password: 'admin password' } });
+    expect(admin.status).toBe(201);
+    expect((await http(url, 'GET', '/admin/calls', { token: a.accessToken })).status).toBe(403);
+    expect((await http(url, 'GET', '/admin/calls')).status).toBe(401);
+
+    const callsOf = async () => {
+      const res = await http<CallSessionsResponse>(url, 'GET', '/admin/calls', { token: admin.body.accessToken });
+      expect(res.status).toBe(200);
+      return res.body.calls.filter((c) => c.roomId === room.id).sort((x, y) => x.id - y.id);
+    };
+    let calls = await callsOf();
+    const deadline = Date.now() + 3000;
+    while (calls.some((c) => c.endedAt === null) && Date.now() < deadline) {
+      await sleep(100);
+      calls = await callsOf();
+    }
+    expect(calls).toHaveLength(2);
+    const [first, second] = calls as [(typeof calls)[0], (typeof calls)[0]];
+    expect(first).toMatchObject({ roomName: 'call room', peakParticipants: 2 });
+    expect(first.endedAt).not.toBeNull();
+    expect(first.durationMs).toBeGreaterThanOrEqual(0);
+    expect(first.participants.map((p) => p.userId)).toEqual([a.user.id, b.user.id, b.user.id]);
+    expect(first.participants.every((p) => p.leftAt !== null && p.leftAt >= p.joinedAt)).toBe(true);
+    expect(second).toMatchObject({ peakParticipants: 1 });
+    expect(second.endedAt).not.toBeNull();
+    expect(second.participants.map((p) => p.userId)).toEqual([a.user.id]);
+
+    const from = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
+    const none = await http<CallSessionsResponse>(url, 'GET', `/admin/calls?from=${from}`, { token: admin.body.accessToken });
+    expect(none.body.calls).toEqual([]);
+    const badDate = await http<ApiErrorBody>(url, 'GET', '/admin/calls?from=yesterday', { token: admin.body.accessToken });
+    expect(badDate).toMatchObject({ status: 400, body: { error: { code: ErrorCode.VALIDATION } } });
+  });
+
+  it('malformed payloads on every socket event get a clear error and the server keeps serving', async () => {
+    const a = await registerUser(url, 'fuzz');
+    const socket = await connect(url, a.accessToken);
+    const room = await createRoom(url, a.accessToken, 'fuzz');
+    okData(await request(socket, 'joinRoom', { roomId: room.id }));
+    const messageErrors = record(socket, 'messageError');
+    const uuid = randomUUID();
+
+    const common: unknown[] = [undefined, null, 'text', 42, true, [], [room.id], {}, { roomId: 'abc' }, { roomId: String(room.id) }, { roomId: 1.5 }, { roomId: -3 }, { roomId: 0 }, { roomId: HUGE }, { roomId: { $gt: 0 } }, { roomId: room.id, extra: 1 }];
+    const cases: Record<string, unknown[]> = {
+      joinRoom: common,
+      leaveRoom: common,
+      loadMessageHistory: [
+        ...common,
+        { roomId: room.id, before: 'x' },
+        { roomId: room.id, before: -1 },
+        { roomId: room.id, limit: 0 },
+        { roomId: room.id, limit: 101 },
+        { roomId: room.id, limit: '10' },
+      ],
+      sendMessage: [
+        ...common,
+        { roomId: room.id, clientMessageId: uuid },
+        { roomId: room.id, content: 'hi' },
+        { roomId: room.id, content: 'hi', clientMessageId: 'not-a-uuid' },
+        { roomId: room.id, content: 'hi', clientMessageId: 12 },
+        { roomId: room.id, content: 42, clientMessageId: uuid },
+        { roomId: room.id, content: ['a'], clientMessageId: uuid },
+        { roomId: room.id, content: '', clientMessageId: uuid },
+        { roomId: room.id, content: '   \n\t ', clientMessageId: uuid },
+        { roomId: room.id, content: 'y'.repeat(2001), clientMessageId: uuid },
+        { roomId: room.id, content: HUGE, clientMessageId: uuid },
+        { roomId: room.id, content: 'hi', clientMessageId: uuid, senderId: 1 },
+      ],
+    };
+    let sendMessageCases = 0;
+    for (const [event, payloads] of Object.entries(cases)) {
+      for (const payload of payloads) {
+        const ack = await rawRequest(socket, event, payload);
+        expect(ack, `${event} ${JSON.stringify(payload)?.slice(0, 80)}`).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION } });
+        if (!ack.ok) {
+          expect(ack.error.message.length).toBeGreaterThan(0);
+          expect(ack.error.message.length).toBeLessThan(500);
+        }
+        if (event === 'sendMessage') sendMessageCases += 1;
+      }
+    }
+    const detailed = await rawRequest(socket, 'sendMessage', { roomId: room.id, content: '', clientMessageId: 'nope', junk: 1 });
+    expect(detailed.ok).toBe(false);
+    if (!detailed.ok) expect(Object.keys(detailed.error.details?.fields ?? {}).sort()).toEqual(['clientMessageId', 'content', 'junk']);
+    await waitFor(() => messageErrors.length === sendMessageCases + 1, 3000, 'one messageError per bad sendMessage');
+    expect(messageErrors.every((e) => e.error.code === ErrorCode.VALIDATION)).toBe(true);
+
+    // Events without an ack, unknown events, and extra arguments must not break anything.
+    const untyped = socket as unknown as { emit(ev: string, ...args: unknown[]): void };
+    untyped.emit('sendMessage', { roomId: room.id, content: 'no ack', clientMessageId: randomUUID() });
+    untyped.emit('sendMessage');
+    untyped.emit('noSuchEvent', { a: 1 });
+    untyped.emit('joinRoom', { roomId: room.id }, 'second arg', 3);
+    // Nothing was stored by the bad payloads; the valid no-ack message was.
+    await sleep(200);
+    const history = okData(await request(socket, 'loadMessageHistory', { roomId: room.id }));
+    expect(history.messages.map((m) => m.content)).toEqual(['no ack']);
+    // A JSON "__proto__" key is dropped or refused, never merged into prototypes.
+    const proto = await rawRequest(socket, 'loadMessageHistory', JSON.parse(`{"roomId":${room.id},"__proto__":{"polluted":true}}`));
+    expect(proto.ok === true || (!proto.ok && proto.error.code === ErrorCode.VALIDATION)).toBe(true);
+    expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
+    expect(socket.connected).toBe(true);
+    await serverStillServes();
+  });
+
+  it('malformed REST input gets a 4xx JSON error and the server keeps serving', async () => {
+    const a = await registerUser(url, 'restfuzz');
+    const token = a.accessToken;
+    const room = await createRoom(url, token, 'rest fuzz');
+    type Case = [method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string }, status: number];
+    const cases: Case[] = [
+      ['POST', '/auth/register', { body: {} }, 400],
+      ['POST', '/auth/register', { body: { username: 'okname' } }, 400],
+      ['POST', '/auth/register', { body: { username: 42, password: 'password123' } }, 400],
+      ['POST', '/auth/register', { body: { username: 'ab', password: 'password123' } }, 400],
+      ['POST', '/auth/register', { body: { username: 'bad name!', password: 'password123' } }, 400],
+      ['POST', '/auth/register', { body: { username: 'okname2', password: 'short' } }, 400],
+      ['POST', '/auth/register', { body: { username: 'okname3', password: 'p'.repeat(129) } }, 400],
+      ['POST', '/auth/register', { body: { username: HUGE.slice(0, 50_000), password: 'password123' } }, 400],
+      ['POST', '/auth/register', { body: { username: 'okname4', password: 'password123', role: 'admin' } }, 400],
+      ['POST', '/auth/register', { body: [1, 2] }, 400],
+      ['POST', '/auth/register', { rawBody: '{"username":' }, 400],
+      ['POST', '/auth/register', { rawBody: JSON.stringify({ username: 'big', password: HUGE.repeat(3) }) }, 413],
+      ['POST', '/auth/login', { body: { username: a.user.username } }, 400],
+      ['POST', '/auth/login', { body: { username: a.user.username, password: { $ne: 1 } } }, 400],
+      ['POST', '/auth/login', { body: { username: a.user.username, password: 'wrong password' } }, 401],
+      ['POST', '/auth/login', { body: { username: 'nobody_here', password: 'wrong password' } }, 401],
+      ['GET', '/auth/me', { token: 'garbage' }, 401],
+      ['POST', '/rooms', { token, body: {} }, 400],
+      ['POST', '/rooms', { token, body: { name: '' } }, 400],
+      ['POST', '/rooms', { token, body: { name: '    ' } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'n'.repeat(65) } }, 400],
+      ['POST', '/rooms', { token, body: { name: 7 } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: 1 } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: 17 } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: '8' } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'ok', ownerId: 1 } }, 400],
+      ['POST', '/rooms', { body: { name: 'no token' } }, 401],
+      ['GET', '/rooms/abc', { token }, 400],
+      ['GET', '/rooms/-1', { token }, 400],
+      ['GET', '/rooms/99999999999999', { token }, 400],
+      ['GET', '/rooms/424242', { token }, 404],
+      ['DELETE', '/rooms/abc', { token }, 400],
+      ['DELETE', '/rooms/424242', { token }, 404],
+      ['GET', `/rooms/${room.id}/messages?limit=0`, { token }, 400],
+      ['GET', `/rooms/${room.id}/messages?limit=1000`, { token }, 400],
+      ['GET', `/rooms/${room.id}/messages?limit=abc`, { token }, 400],
+      ['GET', `/rooms/${room.id}/messages?before=-5`, { token }, 400],
+      ['GET', `/rooms/${room.id}/messages?before=1&junk=1`, { token }, 400],
+      ['GET', `/rooms/${room.id}/messages?limit=1&limit=2`, { token }, 400],
+      ['GET', '/messages/search', { token }, 400],
+      ['GET', '/messages/search?q=', { token }, 400],
+      ['GET', `/messages/search?q=${'q'.repeat(201)}`, { token }, 400],
+      ['GET', '/messages/search?q=hi&roomId=abc', { token }, 400],
+      ['GET', '/messages/search?q=hi&roomId=424242', { token }, 404],
+      ['GET', '/messages/search?q=a&q=b', { token }, 400],
+    ];
+    for (const [method, path, opts, status] of cases) {
+      const res = await http<ApiErrorBody>(url, method, path, opts);
+      const label = `${method} ${path.slice(0, 60)} ${JSON.stringify(opts.body ?? opts.rawBody ?? '').slice(0, 60)}`;
+      expect(res.status, label).toBe(status);
+      expect(res.body.statusCode, label).toBe(status);
+      expect(typeof res.body.error?.code, label).toBe('string');
+      expect(typeof res.body.error?.message, label).toBe('string');
+      if (status === 400) expect(res.body.error.code, label).toBe(ErrorCode.VALIDATION);
+    }
+    const fields = await http<ApiErrorBody>(url, 'POST', '/auth/register', { body: { username: 'x', extra: true } });
+    expect(Object.keys(fields.body.error.details?.fields ?? {}).sort()).toEqual(['extra', 'password', 'username']);
+    // Same 401 message for an unknown user and a wrong password.
+    const unknown = await http<ApiErrorBody>(url, 'POST', '/auth/login', { body: { username: 'nobody_here', password: 'whatever12' } });
+    const wrong = await http<ApiErrorBody>(url, 'POST', '/auth/login', { body: { username: a.user.username, password: 'whatever12' } });
+    expect(unknown.body.error.message).toBe(wrong.body.error.message);
+    await serverStillServes();
+  });
+
+  it('registration is case-insensitively unique; login and /me work', async () => {
+    const name = `Case_${Date.now() % 100000}`;
+    const first = await http(url, 'POST', '/auth/register', { body: { username: name, password: 'password123' } });
+    expect(first).toMatchObject({ status: 201, body: { user: { username: name, role: 'user' } } });
+    const dup = await http<ApiErrorBody>(url, 'POST', '/auth/register', { body: { username: name.toUpperCase(), password: 'password123' } });
+    expect(dup).toMatchObject({ status: 409, body: { error: { code: ErrorCode.CONFLICT } } });
+    const login = await http<{ accessToken: string }>(url, 'POST', '/auth/login', { body: { username: name.toLowerCase(), password: 'password123' } });
+    expect(login.status).toBe(200);
+    const me = await http(url, 'GET', '/auth/me', { token: login.body.accessToken });
+    expect(me).toMatchObject({ status: 200, body: { username: name, role: 'user' } });
+    const docs = await fetch(`${url}/api/docs-json`);
+    expect(docs.status).toBe(200);
+    const spec = (await docs.json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/rooms', '/api/rooms/{id}/messages', '/api/messages/search']));
+  });
+});
+
+describe('auth rate limit', () => {
+  let target: ChatTarget;
+  beforeAll(async () => {
+    target = await startChatTarget('sqlite', { AUTH_RATE_LIMIT: '5' });
+  });
+  afterAll(async () => target?.stop());
+
+  it('answers 429 RATE_LIMITED past the per-minute limit on auth routes', async () => {
+    const statuses: number[] = [];
+    for (let i = 0; i < 7; i++) {
+      const res = await http<ApiErrorBody>(target.url, 'POST', '/auth/login', { body: { username: 'nobody_x', password: 'password123' } });
+      statuses.push(res.status);
+      if (res.status === 429) expect(res.body.error.code).toBe(ErrorCode.RATE_LIMITED);
+    }
+    expect(statuses).toEqual([401, 401, 401, 401, 401, 429, 429]);
+  });
+});
