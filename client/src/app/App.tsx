@@ -1,0 +1,47 @@
+import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router';
+import { LoginPage, RegisterPage } from '../features/auth/AuthForm';
+import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
+import { CallPage } from '../features/call/CallPage';
+import { LobbyPage } from '../features/lobby/LobbyPage';
+import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { SessionBridge } from './SessionBridge';
+
+function NotFound() {
+  return (
+    <main className="page page--center">
+      <div className="card error-page">
+        <h1>Page not found</h1>
+        <p>There is nothing at this address.</p>
+        <Link className="btn btn--primary" to="/">
+          Back to lobby
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+export function AppRoutes() {
+  const location = useLocation();
+  return (
+    <ErrorBoundary resetKey={location.pathname}>
+      <Routes>
+        <Route path="/login" element={<GuestOnly><LoginPage /></GuestOnly>} />
+        <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />
+        <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
+        <Route path="/rooms/:id" element={<RequireAuth><CallPage /></RequireAuth>} />
+        <Route path="*" element={<NotFound />} />
+      </Routes>
+    </ErrorBoundary>
+  );
+}
+
+export function App() {
+  return (
+    <ErrorBoundary>
+      <SessionBridge />
+      <BrowserRouter>
+        <AppRoutes />
+      </BrowserRouter>
+    </ErrorBoundary>
+  );
+}

@@ -1,0 +1,8 @@
+import type { AuthResponse, LoginRequest, RegisterRequest, UserDto } from '@minimeet/shared';
+import { api } from '../../lib/http';
+
+export const authApi = {
+  login: (body: LoginRequest) => api<AuthResponse>('/auth/login', { method: 'POST', body, auth: false }),
+  register: (body: RegisterRequest) => api<AuthResponse>('/auth/register', { method: 'POST', body, auth: false }),
+  me: () => api<UserDto>('/auth/me'),
+};

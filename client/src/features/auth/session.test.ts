@@ -1,0 +1,30 @@
+import { describe, expect, it } from 'vitest';
+import { fakeJwt } from '../../test/fetchMock';
+import { loadSession, saveSession, SESSION_KEY, tokenExpiry } from './session';
+
+const user = { id: 1, username: 'alice', role: 'user' as const };
+
+describe('session persistence', () => {
+  it('reads exp from the token', () => {
+    expect(tokenExpiry(fakeJwt(2_000_000_000))).toBe(2_000_000_000_000);
+    expect(tokenExpiry('garbage')).toBeNull();
+    expect(tokenExpiry('a.!!!.c')).toBeNull();
+  });
+
+  it('round-trips a valid session through localStorage', () => {
+    const token = fakeJwt(Math.floor(Date.now() / 1000) + 3600);
+    saveSession({ accessToken: token, user, expiresAt: null });
+    expect(loadSession()).toMatchObject({ accessToken: token, user, expiresAt: expect.any(Number) });
+  });
+
+  it('drops an expired session', () => {
+    saveSession({ accessToken: fakeJwt(Math.floor(Date.now() / 1000) - 10), user, expiresAt: null });
+    expect(loadSession()).toBeNull();
+    expect(localStorage.getItem(SESSION_KEY)).toBeNull();
+  });
+
+  it('ignores corrupt storage', () => {
+    localStorage.setItem(SESSION_KEY, '{not json');
+    expect(loadSession()).toBeNull();
+  });
+});

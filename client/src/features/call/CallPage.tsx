@@ -1,0 +1,111 @@
+import { useEffect } from 'react';
+import { Link, useNavigate, useParams } from 'react-router';
+import { Alert } from '../../ui/Alert';
+import { ConnectionIndicator } from '../../ui/ConnectionIndicator';
+import { Spinner } from '../../ui/Spinner';
+import { useAuthStore } from '../auth/authStore';
+import { ChatPanel } from '../chat/ChatPanel';
+import { useCallStore } from './callStore';
+import { ControlBar } from './ControlBar';
+import { ParticipantsList } from './ParticipantsList';
+import { ReconnectBanner } from './ReconnectBanner';
+import { VideoGrid } from './VideoGrid';
+
+export function parseRoomId(raw: string | undefined): number | null {
+  if (!raw || !/^\d{1,15}$/.test(raw)) return null;
+  const id = Number(raw);
+  return id >= 1 ? id : null;
+}
+
+function CallProblem({ title, message }: { title: string; message: string }) {
+  return (
+    <main className="page page--center">
+      <div className="card error-page" role="alert">
+        <h1>{title}</h1>
+        <p>{message}</p>
+        <Link className="btn btn--primary" to="/">
+          Back to lobby
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+export function CallPage() {
+  const { id } = useParams();
+  const roomId = parseRoomId(id);
+  const navigate = useNavigate();
+  const user = useAuthStore((s) => s.session?.user ?? null);
+  const status = useCallStore((s) => s.status);
+  const error = useCallStore((s) => s.error);
+  const room = useCallStore((s) => s.room);
+  const count = useCallStore((s) => s.participants.length);
+  const mediaError = useCallStore((s) => s.local.error);
+  const sidePanel = useCallStore((s) => s.sidePanel);
+
+  const userId = user?.id;
+  useEffect(() => {
+    if (roomId === null || !user) return;
+    void useCallStore.getState().join(roomId, user);
+    return () => {
+      void useCallStore.getState().leave();
+    };
+    // The user object identity changes on re-login only; the id is what matters.
+    // eslint-disable-next-line react-hooks/exhaustive-deps
+  }, [roomId, userId]);
+
+  if (roomId === null) return <CallProblem title="Room not found" message="This address does not point to a room." />;
+  if (status === 'error' || status === 'ended') {
+    return <CallProblem title={status === 'ended' ? 'The call has ended' : 'Cannot join this room'} message={error?.message ?? 'Unknown error.'} />;
+  }
+
+  const leave = () => {
+    void useCallStore.getState().leave();
+    navigate('/');
+  };
+  const closePanel = () => useCallStore.getState().setSidePanel(null);
+
+  return (
+    <div className={`call${sidePanel ? ' call--panel-open' : ''}`}>
+      <header className="call__header">
+        <Link to="/" className="brand brand--compact" aria-label="MiniMeet lobby">
+          <span className="brand__logo" aria-hidden="true" />
+        </Link>
+        <h1 className="call__title">{room?.name ?? 'Joining…'}</h1>
+        {room && (
+          <span className="call__count" aria-label={`${count} of ${room.maxParticipants} people`}>
+            {count}/{room.maxParticipants}
+          </span>
+        )}
+        <span className="call__spacer" />
+        <ConnectionIndicator />
+      </header>
+      <ReconnectBanner />
+      {mediaError && (
+        <div className="call__notice">
+          <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>
+            {mediaError}
+          </Alert>
+        </div>
+      )}
+      <div className="call__body">
+        <main className="call__stage" aria-label="Call">
+          {status === 'joining' ? (
+            <div className="call__joining">
+              <Spinner label="Joining the room" />
+              <span>Joining…</span>
+            </div>
+          ) : (
+            <VideoGrid />
+          )}
+        </main>
+        {sidePanel && (
+          <aside className="call__side" id="side-panel" aria-label={sidePanel === 'chat' ? 'Chat panel' : 'Participants panel'}>
+            {sidePanel === 'chat' ? <ChatPanel onClose={closePanel} /> : <ParticipantsList />}
+          </aside>
+        )}
+      </div>
+      <ControlBar onLeave={leave} />
+    </div>
+  );
+}

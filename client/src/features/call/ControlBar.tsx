@@ -1,0 +1,92 @@
+import { useChatStore } from '../chat/chatStore';
+import { Icon } from '../../ui/Icon';
+import { useCallStore } from './callStore';
+import { DeviceMenu } from './DeviceMenu';
+
+/** The call controls: real buttons whose aria-labels say what pressing them does. */
+export function ControlBar({ onLeave }: { onLeave: () => void }) {
+  const local = useCallStore((s) => s.local);
+  const sidePanel = useCallStore((s) => s.sidePanel);
+  const count = useCallStore((s) => s.participants.length);
+  const unread = useChatStore((s) => s.unread);
+  const { toggleMic, toggleCamera, toggleScreenShare, setSidePanel } = useCallStore.getState();
+  const canShare = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
+
+  const micLabel = local.micOn ? 'Mute microphone' : 'Unmute microphone';
+  const camLabel = local.cameraOn ? 'Turn camera off' : 'Turn camera on';
+  const shareLabel = local.sharing ? 'Stop sharing' : 'Share screen';
+  const chatOpen = sidePanel === 'chat';
+  const peopleOpen = sidePanel === 'people';
+
+  return (
+    <div className="controls" role="toolbar" aria-label="Call controls">
+      <div className="controls__group">
+        <button
+          type="button"
+          className={`ctrl${local.micOn ? '' : ' ctrl--off'}`}
+          aria-label={micLabel}
+          title={micLabel}
+          onClick={() => void toggleMic()}
+          disabled={local.busy}
+        >
+          <Icon name={local.micOn ? 'mic' : 'micOff'} />
+        </button>
+        <button
+          type="button"
+          className={`ctrl${local.cameraOn ? '' : ' ctrl--off'}`}
+          aria-label={camLabel}
+          title={camLabel}
+          onClick={() => void toggleCamera()}
+          disabled={local.busy}
+        >
+          <Icon name={local.cameraOn ? 'camera' : 'cameraOff'} />
+        </button>
+        <button
+          type="button"
+          className={`ctrl${local.sharing ? ' ctrl--active' : ''}`}
+          aria-label={shareLabel}
+          title={shareLabel}
+          onClick={() => void toggleScreenShare()}
+          disabled={!canShare && !local.sharing}
+        >
+          <Icon name={local.sharing ? 'screenOff' : 'screen'} />
+        </button>
+        <DeviceMenu />
+      </div>
+      <div className="controls__group">
+        <button
+          type="button"
+          className={`ctrl${chatOpen ? ' ctrl--active' : ''}`}
+          aria-label={chatOpen ? 'Hide chat' : unread ? `Show chat (${unread} unread)` : 'Show chat'}
+          aria-expanded={chatOpen}
+          aria-controls="side-panel"
+          onClick={() => setSidePanel(chatOpen ? null : 'chat')}
+        >
+          <Icon name="chat" />
+          {unread > 0 && !chatOpen && (
+            <span className="ctrl__badge" aria-hidden="true">
+              {unread > 99 ? '99+' : unread}
+            </span>
+          )}
+        </button>
+        <button
+          type="button"
+          className={`ctrl${peopleOpen ? ' ctrl--active' : ''}`}
+          aria-label={peopleOpen ? 'Hide participants' : `Show participants (${count})`}
+          aria-expanded={peopleOpen}
+          aria-controls="side-panel"
+          onClick={() => setSidePanel(peopleOpen ? null : 'people')}
+        >
+          <Icon name="people" />
+          <span className="ctrl__count" aria-hidden="true">
+            {count}
+          </span>
+        </button>
+        <button type="button" className="ctrl ctrl--danger" aria-label="Leave call" title="Leave call" onClick={onLeave}>
+          <Icon name="leave" />
+          <span className="ctrl__text">Leave</span>
+        </button>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,46 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
+import { useShallow } from 'zustand/react/shallow';
+import { buildTiles, useCallStore } from './callStore';
+import { gridLayout } from './layout';
+import { Tile } from './Tile';
+
+function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  useEffect(() => {
+    const el = ref.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    if (typeof ResizeObserver === 'undefined') {
+      window.addEventListener('resize', measure);
+      return () => window.removeEventListener('resize', measure);
+    }
+    const ro = new ResizeObserver(measure);
+    ro.observe(el);
+    return () => ro.disconnect();
+  }, [ref]);
+  return size;
+}
+
+/** The tiles, laid out to fill the stage for 1–16 people; one scrolling column on phones. */
+export function VideoGrid() {
+  const ref = useRef<HTMLElement>(null);
+  const { width, height } = useSize(ref);
+  const parts = useCallStore(
+    useShallow((s) => ({ self: s.self, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
+  );
+  const tiles = useMemo(() => buildTiles(parts), [parts]);
+  const layout = gridLayout(tiles.length, width, height);
+  const style = {
+    '--cols': layout.cols,
+    '--tile-w': layout.tileWidth ? `${layout.tileWidth}px` : '100%',
+  } as React.CSSProperties;
+
+  return (
+    <section ref={ref} className={`grid${layout.stacked ? ' grid--stacked' : ''}`} style={style} data-count={tiles.length} aria-label="Video">
+      {tiles.map((t) => (
+        <Tile key={t.key} tile={t} />
+      ))}
+    </section>
+  );
+}

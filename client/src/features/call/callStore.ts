@@ -1,0 +1,468 @@
+/**
+ * The call: presence, local capture, and the view model of remote media.
+ *
+ * Phase 1 (now): join/leave over the socket, participants, chat wiring, reconnect → rejoin,
+ * local preview and local mic/camera/screen state.
+ * Phase 2 (SFU, issue 4): a media session built on mediasoup-client feeds `remote` through
+ * `upsertRemoteTrack` / `setRemotePaused` / `removeRemoteTrack` / `setActiveSpeaker`, turns the
+ * local toggles into produce / pauseProducer / resumeProducer / closeProducer, and reads
+ * `tileViewports` (see layout.desiredVideoReception) to pause hidden tiles and pick simulcast
+ * layers. Nothing in the components has to change for that.
+ */
+import type { Participant, RoomDto, UserDto } from '@minimeet/shared';
+import { create } from 'zustand';
+import { AppError, describeError } from '../../lib/errors';
+import { onServerEvent, onSocketConnect, request } from '../../lib/socket';
+import { useChatStore } from '../chat/chatStore';
+import type { TileViewport } from './layout';
+import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAccessError, stopTrack } from './localMedia';
+
+export type MediaSource = 'mic' | 'camera' | 'screen';
+
+/** A remote track as the UI needs it (fed by the SFU layer in phase 2). */
+export interface RemoteTrack {
+  /** The producer id: one per user and source. */
+  key: string;
+  userId: number;
+  source: MediaSource;
+  kind: 'audio' | 'video';
+  /** The sender paused it (muted mic / camera off). */
+  paused: boolean;
+  /** Null until consumed. */
+  track: MediaStreamTrack | null;
+}
+
+export interface LocalMedia {
+  micTrack: MediaStreamTrack | null;
+  cameraTrack: MediaStreamTrack | null;
+  screenTrack: MediaStreamTrack | null;
+  micOn: boolean;
+  cameraOn: boolean;
+  sharing: boolean;
+  /** Capture in progress (a permission prompt may be open). */
+  busy: boolean;
+  micDeviceId: string | null;
+  cameraDeviceId: string | null;
+  speakerDeviceId: string | null;
+  /** Last capture problem, readable (camera denied, no microphone…). */
+  error: string | null;
+}
+
+export type CallStatus = 'idle' | 'joining' | 'joined' | 'left' | 'ended' | 'error';
+
+export interface CallError {
+  code: AppError['code'] | 'ROOM_DELETED' | 'BAD_ROOM';
+  message: string;
+}
+
+export type SidePanel = 'chat' | 'people' | null;
+
+export interface CallState {
+  roomId: number | null;
+  self: UserDto | null;
+  room: RoomDto | null;
+  status: CallStatus;
+  error: CallError | null;
+  /** Set while re-joining after a socket reconnect. */
+  rejoining: boolean;
+  participants: Participant[];
+  remote: Record<string, RemoteTrack>;
+  activeSpeakerId: number | null;
+  tileViewports: Record<string, TileViewport>;
+  local: LocalMedia;
+  sidePanel: SidePanel;
+
+  join(roomId: number, self: UserDto, opts?: { capture?: boolean }): Promise<void>;
+  leave(): Promise<void>;
+  rejoin(): Promise<void>;
+  toggleMic(): Promise<void>;
+  toggleCamera(): Promise<void>;
+  toggleScreenShare(): Promise<void>;
+  selectDevice(kind: 'mic' | 'camera' | 'speaker', deviceId: string): Promise<void>;
+  dismissMediaError(): void;
+  setSidePanel(panel: SidePanel): void;
+
+  // Fed by the SFU layer (phase 2) and by server events.
+  setParticipants(participants: Participant[]): void;
+  upsertRemoteTrack(track: RemoteTrack): void;
+  setRemotePaused(key: string, paused: boolean): void;
+  removeRemoteTrack(key: string): void;
+  setActiveSpeaker(userId: number | null): void;
+  reportTileViewport(tileKey: string, viewport: TileViewport | null): void;
+}
+
+const initialLocal: LocalMedia = {
+  micTrack: null,
+  cameraTrack: null,
+  screenTrack: null,
+  micOn: false,
+  cameraOn: false,
+  sharing: false,
+  busy: false,
+  micDeviceId: null,
+  cameraDeviceId: null,
+  speakerDeviceId: null,
+  error: null,
+};
+
+const initialCall = {
+  roomId: null,
+  self: null,
+  room: null,
+  status: 'idle' as CallStatus,
+  error: null,
+  rejoining: false,
+  participants: [] as Participant[],
+  remote: {} as Record<string, RemoteTrack>,
+  activeSpeakerId: null,
+  tileViewports: {} as Record<string, TileViewport>,
+};
+
+/** Bumped on every join/leave so late async results of an old call are dropped. */
+let generation = 0;
+let unsubscribers: Array<() => void> = [];
+
+function releaseLocal(local: LocalMedia): void {
+  stopTrack(local.micTrack);
+  stopTrack(local.cameraTrack);
+  stopTrack(local.screenTrack);
+}
+
+function joinError(err: unknown): CallError {
+  if (err instanceof AppError) {
+    if (err.code === 'ROOM_FULL') return { code: err.code, message: 'This room is full. Try again when someone leaves.' };
+    if (err.code === 'NOT_FOUND') return { code: err.code, message: 'This room does not exist or has been deleted.' };
+    return { code: err.code, message: describeError(err) };
+  }
+  return { code: 'INTERNAL', message: describeError(err) };
+}
+
+export const useCallStore = create<CallState>()((set, get) => {
+  const patchLocal = (patch: Partial<LocalMedia>) => set({ local: { ...get().local, ...patch } });
+
+  function subscribe(roomId: number): void {
+    unsubscribers.forEach((u) => u());
+    unsubscribers = [
+      onServerEvent('participantsUpdate', (p) => {
+        if (p.roomId === get().roomId) get().setParticipants(p.participants);
+      }),
+      onServerEvent('roomDeleted', (p) => {
+        if (p.roomId !== get().roomId) return;
+        generation++;
+        releaseLocal(get().local);
+        set({ status: 'ended', error: { code: 'ROOM_DELETED', message: 'This room was deleted by its owner.' }, local: { ...initialLocal } });
+      }),
+      onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
+      onServerEvent('messageError', (p) => {
+        if (p.clientMessageId) useChatStore.getState().markFailed(p.clientMessageId, p.error.message);
+      }),
+      onSocketConnect(({ reconnect }) => {
+        if (reconnect && get().roomId === roomId && get().status === 'joined') void get().rejoin();
+      }),
+    ];
+  }
+
+  function unsubscribe(): void {
+    unsubscribers.forEach((u) => u());
+    unsubscribers = [];
+  }
+
+  return {
+    ...initialCall,
+    local: { ...initialLocal },
+    sidePanel: typeof window !== 'undefined' && window.matchMedia?.('(max-width: 899px)').matches ? null : 'chat',
+
+    async join(roomId, self, opts = {}) {
+      const gen = ++generation;
+      releaseLocal(get().local);
+      set({ ...initialCall, roomId, self, status: 'joining', local: { ...initialLocal } });
+      subscribe(roomId);
+      try {
+        const data = await request('joinRoom', { roomId });
+        if (gen !== generation) return;
+        set({ room: data.room, participants: data.participants, status: 'joined', error: null });
+      } catch (err) {
+        if (gen !== generation) return;
+        unsubscribe();
+        set({ status: 'error', error: joinError(err) });
+        return;
+      }
+      void useChatStore.getState().open(roomId, self.id);
+
+      if (opts.capture === false) return;
+      patchLocal({ busy: true });
+      const captured = await captureMicAndCamera();
+      if (gen !== generation) {
+        stopTrack(captured.mic);
+        stopTrack(captured.camera);
+        return;
+      }
+      patchLocal({
+        micTrack: captured.mic,
+        cameraTrack: captured.camera,
+        micOn: !!captured.mic,
+        cameraOn: !!captured.camera,
+        busy: false,
+        error: captured.error?.message ?? null,
+      });
+      // Phase 2: produce mic and camera (simulcast) here.
+    },
+
+    async leave() {
+      const { roomId, status, local } = get();
+      generation++;
+      unsubscribe();
+      releaseLocal(local);
+      useChatStore.getState().close();
+      set({ ...initialCall, status: 'left', local: { ...initialLocal } });
+      if (roomId !== null && (status === 'joined' || status === 'joining')) {
+        try {
+          await request('leaveRoom', { roomId }, { timeoutMs: 3000 });
+        } catch {
+          // Gone anyway: the server counts a disconnect as leaving after its grace period.
+        }
+      }
+    },
+
+    async rejoin() {
+      const { roomId } = get();
+      if (roomId === null) return;
+      const gen = generation;
+      set({ rejoining: true });
+      try {
+        const data = await request('joinRoom', { roomId });
+        if (gen !== generation) return;
+        set({ room: data.room, participants: data.participants, rejoining: false, error: null });
+        void useChatStore.getState().resync();
+        // Phase 2: restartIce on both transports (or rebuild them) and re-consume.
+      } catch (err) {
+        if (gen !== generation) return;
+        releaseLocal(get().local);
+        set({ rejoining: false, status: 'error', error: joinError(err), local: { ...initialLocal } });
+      }
+    },
+
+    async toggleMic() {
+      const { local } = get();
+      if (local.busy) return;
+      if (local.micTrack) {
+        const on = !local.micOn;
+        local.micTrack.enabled = on;
+        patchLocal({ micOn: on });
+        // Phase 2: pauseProducer / resumeProducer for the mic producer.
+        return;
+      }
+      const gen = generation;
+      patchLocal({ busy: true });
+      try {
+        const track = await captureMic(local.micDeviceId ?? undefined);
+        if (gen !== generation) return stopTrack(track);
+        patchLocal({ micTrack: track, micOn: true, busy: false, error: null });
+      } catch (err) {
+        if (gen === generation) patchLocal({ busy: false, error: describeError(err) });
+      }
+    },
+
+    async toggleCamera() {
+      const { local } = get();
+      if (local.busy) return;
+      if (local.cameraOn) {
+        // Release the camera (its light goes off); phase 2: closeProducer / pauseProducer.
+        stopTrack(local.cameraTrack);
+        patchLocal({ cameraTrack: null, cameraOn: false });
+        return;
+      }
+      const gen = generation;
+      patchLocal({ busy: true });
+      try {
+        const track = await captureCamera(local.cameraDeviceId ?? undefined);
+        if (gen !== generation) return stopTrack(track);
+        patchLocal({ cameraTrack: track, cameraOn: true, busy: false, error: null });
+      } catch (err) {
+        if (gen === generation) patchLocal({ busy: false, error: describeError(err) });
+      }
+    },
+
+    async toggleScreenShare() {
+      const { local } = get();
+      if (local.sharing) {
+        stopTrack(local.screenTrack);
+        patchLocal({ screenTrack: null, sharing: false });
+        return;
+      }
+      const gen = generation;
+      try {
+        const track = await captureScreen();
+        if (gen !== generation) return stopTrack(track);
+        // The browser's own "Stop sharing" bar ends the track.
+        track.addEventListener('ended', () => {
+          if (get().local.screenTrack === track) patchLocal({ screenTrack: null, sharing: false });
+        });
+        patchLocal({ screenTrack: track, sharing: true, error: null });
+      } catch (err) {
+        if (gen !== generation) return;
+        // Cancelling the picker is a choice, not an error worth a banner.
+        if (err instanceof MediaAccessError && err.kind === 'denied') return;
+        patchLocal({ error: describeError(err) });
+      }
+    },
+
+    async selectDevice(kind, deviceId) {
+      const { local } = get();
+      const gen = generation;
+      if (kind === 'speaker') {
+        patchLocal({ speakerDeviceId: deviceId });
+        return;
+      }
+      if (kind === 'mic') {
+        patchLocal({ micDeviceId: deviceId });
+        if (!local.micTrack) return;
+        try {
+          const track = await captureMic(deviceId);
+          if (gen !== generation) return stopTrack(track);
+          track.enabled = get().local.micOn;
+          stopTrack(get().local.micTrack);
+          patchLocal({ micTrack: track, error: null });
+          // Phase 2: producer.replaceTrack({ track }).
+        } catch (err) {
+          if (gen === generation) patchLocal({ error: describeError(err) });
+        }
+        return;
+      }
+      patchLocal({ cameraDeviceId: deviceId });
+      if (!local.cameraOn) return;
+      try {
+        const track = await captureCamera(deviceId);
+        if (gen !== generation) return stopTrack(track);
+        stopTrack(get().local.cameraTrack);
+        patchLocal({ cameraTrack: track, error: null });
+      } catch (err) {
+        if (gen === generation) patchLocal({ error: describeError(err) });
+      }
+    },
+
+    dismissMediaError() {
+      patchLocal({ error: null });
+    },
+
+    setSidePanel(panel) {
+      set({ sidePanel: panel });
+    },
+
+    setParticipants(participants) {
+      const present = new Set(participants.map((p) => p.userId));
+      const remote = Object.fromEntries(Object.entries(get().remote).filter(([, t]) => present.has(t.userId)));
+      set({ participants, remote });
+    },
+    upsertRemoteTrack(track) {
+      set({ remote: { ...get().remote, [track.key]: track } });
+    },
+    setRemotePaused(key, paused) {
+      const t = get().remote[key];
+      if (t && t.paused !== paused) set({ remote: { ...get().remote, [key]: { ...t, paused } } });
+    },
+    removeRemoteTrack(key) {
+      if (!(key in get().remote)) return;
+      const { [key]: _gone, ...rest } = get().remote;
+      set({ remote: rest });
+    },
+    setActiveSpeaker(userId) {
+      if (get().activeSpeakerId !== userId) set({ activeSpeakerId: userId });
+    },
+    reportTileViewport(tileKey, viewport) {
+      const cur = get().tileViewports;
+      if (!viewport) {
+        if (!(tileKey in cur)) return;
+        const { [tileKey]: _gone, ...rest } = cur;
+        set({ tileViewports: rest });
+        return;
+      }
+      const prev = cur[tileKey];
+      if (prev && prev.visible === viewport.visible && Math.abs(prev.width - viewport.width) < 16) return;
+      set({ tileViewports: { ...cur, [tileKey]: viewport } });
+    },
+  };
+});
+
+/** What one grid tile shows. */
+export interface TileModel {
+  key: string;
+  userId: number;
+  username: string;
+  isLocal: boolean;
+  source: 'camera' | 'screen';
+  videoTrack: MediaStreamTrack | null;
+  micOff: boolean;
+  cameraOff: boolean;
+  speaking: boolean;
+}
+
+/**
+ * Tiles in display order: screen shares first, then yourself, then everyone else in the order
+ * they joined. Pure, so components and tests share it.
+ */
+export function buildTiles(s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'>): TileModel[] {
+  const tracks = Object.values(s.remote);
+  const byUser = (userId: number, source: MediaSource) => tracks.find((t) => t.userId === userId && t.source === source);
+  const screens: TileModel[] = [];
+  const people: TileModel[] = [];
+
+  if (s.self) {
+    if (s.local.sharing) {
+      screens.push({
+        key: 'local:screen',
+        userId: s.self.id,
+        username: s.self.username,
+        isLocal: true,
+        source: 'screen',
+        videoTrack: s.local.screenTrack,
+        micOff: false,
+        cameraOff: false,
+        speaking: false,
+      });
+    }
+    people.push({
+      key: 'local:camera',
+      userId: s.self.id,
+      username: s.self.username,
+      isLocal: true,
+      source: 'camera',
+      videoTrack: s.local.cameraOn ? s.local.cameraTrack : null,
+      micOff: !s.local.micOn,
+      cameraOff: !s.local.cameraOn,
+      speaking: s.activeSpeakerId === s.self.id,
+    });
+  }
+
+  for (const p of s.participants) {
+    if (p.userId === s.self?.id) continue;
+    const mic = byUser(p.userId, 'mic');
+    const cam = byUser(p.userId, 'camera');
+    const screen = byUser(p.userId, 'screen');
+    if (screen && !screen.paused) {
+      screens.push({
+        key: `screen:${p.userId}`,
+        userId: p.userId,
+        username: p.username,
+        isLocal: false,
+        source: 'screen',
+        videoTrack: screen.track,
+        micOff: false,
+        cameraOff: false,
+        speaking: false,
+      });
+    }
+    people.push({
+      key: `user:${p.userId}`,
+      userId: p.userId,
+      username: p.username,
+      isLocal: false,
+      source: 'camera',
+      videoTrack: cam && !cam.paused ? cam.track : null,
+      micOff: !mic || mic.paused,
+      cameraOff: !cam || cam.paused,
+      speaking: s.activeSpeakerId === p.userId,
+    });
+  }
+  return [...screens, ...people];
+}

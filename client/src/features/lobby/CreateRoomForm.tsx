@@ -1,0 +1,67 @@
+import { ROOM_DEFAULT_PARTICIPANTS, ROOM_MAX_PARTICIPANTS, ROOM_MIN_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
+import { useState, type FormEvent } from 'react';
+import { useNavigate } from 'react-router';
+import { AppError, describeError } from '../../lib/errors';
+import { Alert } from '../../ui/Alert';
+import { Field } from '../../ui/Field';
+import { useLobbyStore } from './lobbyStore';
+
+export function CreateRoomForm() {
+  const navigate = useNavigate();
+  const [name, setName] = useState('');
+  const [max, setMax] = useState(String(ROOM_DEFAULT_PARTICIPANTS));
+  const [busy, setBusy] = useState(false);
+  const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
+  const [formError, setFormError] = useState<string | null>(null);
+
+  async function onSubmit(e: FormEvent) {
+    e.preventDefault();
+    setBusy(true);
+    setFieldErrors({});
+    setFormError(null);
+    try {
+      const room = await useLobbyStore.getState().createRoom(name, Number(max) || undefined);
+      setName('');
+      navigate(`/rooms/${room.id}`);
+    } catch (err) {
+      if (err instanceof AppError && err.fields && (err.fields.name || err.fields.maxParticipants)) setFieldErrors(err.fields);
+      else setFormError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  }
+
+  return (
+    <form className="card create-room" onSubmit={onSubmit} noValidate aria-labelledby="create-room-title">
+      <h2 id="create-room-title">New room</h2>
+      {formError && <Alert>{formError}</Alert>}
+      <div className="create-room__fields">
+        <Field
+          label="Room name"
+          name="name"
+          value={name}
+          maxLength={ROOM_NAME_MAX}
+          onChange={(e) => setName(e.target.value)}
+          errors={fieldErrors.name}
+          placeholder="Daily stand-up"
+          required
+        />
+        <Field
+          label="Max people"
+          name="maxParticipants"
+          type="number"
+          inputMode="numeric"
+          min={ROOM_MIN_PARTICIPANTS}
+          max={ROOM_MAX_PARTICIPANTS}
+          value={max}
+          onChange={(e) => setMax(e.target.value)}
+          errors={fieldErrors.maxParticipants}
+          className="field--narrow"
+        />
+      </div>
+      <button type="submit" className="btn btn--primary" disabled={busy || !name.trim()}>
+        {busy ? 'Creating…' : 'Create and join'}
+      </button>
+    </form>
+  );
+}

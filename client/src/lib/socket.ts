@@ -1,0 +1,204 @@
+/**
+ * The one Socket.IO connection of the app (chat, presence and, in phase 2, SFU signaling).
+ * Everything else talks to the server through `request` / `emitWithAck` and `onServerEvent`,
+ * typed end to end by the shared contract.
+ */
+import type {
+  Ack,
+  ClientEventName,
+  ClientToServerEvents,
+  RequestOf,
+  ResponseOf,
+  ServerEventName,
+  ServerToClientEvents,
+} from '@minimeet/shared';
+import { io, type Socket } from 'socket.io-client';
+import { create } from 'zustand';
+import { AppError } from './errors';
+
+export type AppSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
+type ServerPayload<E extends ServerEventName> = Parameters<ServerToClientEvents[E]>[0];
+
+/** The part of a socket.io-client Socket this module uses (tests pass a fake). */
+export interface SocketLike {
+  readonly connected: boolean;
+  readonly active: boolean;
+  on(event: string, listener: (...args: never[]) => void): unknown;
+  onAny(listener: (event: string, ...args: unknown[]) => void): unknown;
+  emit(event: string, ...args: unknown[]): unknown;
+  connect(): unknown;
+  disconnect(): unknown;
+  removeAllListeners(): unknown;
+  io: { on(event: string, listener: (...args: never[]) => void): unknown };
+}
+
+export type ConnectionStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'disconnected';
+
+export interface ConnectionState {
+  status: ConnectionStatus;
+  /** Reconnect attempts since the connection was lost. */
+  attempt: number;
+  /** Last connection error, readable. */
+  error: string | null;
+}
+
+export const useConnectionStore = create<ConnectionState>(() => ({ status: 'idle', attempt: 0, error: null }));
+
+type Factory = (token: string) => SocketLike;
+const defaultFactory: Factory = (token) =>
+  io({
+    path: '/socket.io',
+    auth: { token },
+    transports: ['websocket', 'polling'],
+    reconnectionDelay: 500,
+    reconnectionDelayMax: 5000,
+  }) as unknown as SocketLike;
+
+let factory: Factory = defaultFactory;
+let socket: SocketLike | null = null;
+let currentToken: string | null = null;
+let hasConnectedOnce = false;
+
+type AnyHandler = (payload: unknown) => void;
+const handlers = new Map<string, Set<AnyHandler>>();
+const connectListeners = new Set<(info: { reconnect: boolean }) => void>();
+let unauthorizedHandler: () => void = () => {};
+
+/** Tests only: build sockets with this instead of socket.io-client. */
+export function setSocketFactory(f: Factory | null): void {
+  factory = f ?? defaultFactory;
+}
+
+/** Called when the server refuses the handshake token (expired or revoked session). */
+export function setUnauthorizedHandler(h: () => void): void {
+  unauthorizedHandler = h;
+}
+
+function setStatus(patch: Partial<ConnectionState>): void {
+  useConnectionStore.setState(patch);
+}
+
+/** Opens (or keeps) the connection for this token. Idempotent. */
+export function connectSocket(token: string): void {
+  if (socket && currentToken === token) return;
+  disconnectSocket();
+  currentToken = token;
+  hasConnectedOnce = false;
+  const s = factory(token);
+  socket = s;
+  setStatus({ status: 'connecting', attempt: 0, error: null });
+
+  s.on('connect', () => {
+    if (socket !== s) return;
+    const reconnect = hasConnectedOnce;
+    hasConnectedOnce = true;
+    setStatus({ status: 'connected', attempt: 0, error: null });
+    for (const l of [...connectListeners]) l({ reconnect });
+  });
+  s.on('disconnect', ((reason: string) => {
+    if (socket !== s) return;
+    if (reason === 'io client disconnect') {
+      setStatus({ status: 'disconnected' });
+      return;
+    }
+    // The server dropped us on purpose: socket.io does not retry by itself then.
+    if (reason === 'io server disconnect') s.connect();
+    setStatus({ status: 'reconnecting', error: null });
+  }) as (...args: never[]) => void);
+  s.on('connect_error', ((err: Error) => {
+    if (socket !== s) return;
+    if (err?.message === 'unauthorized') {
+      setStatus({ status: 'disconnected', error: 'Your session has expired. Please sign in again.' });
+      unauthorizedHandler();
+      return;
+    }
+    setStatus({
+      status: hasConnectedOnce ? 'reconnecting' : s.active ? 'connecting' : 'disconnected',
+      error: 'Cannot reach the server.',
+    });
+  }) as (...args: never[]) => void);
+  s.io.on('reconnect_attempt', ((attempt: number) => {
+    if (socket !== s) return;
+    setStatus({ attempt });
+  }) as (...args: never[]) => void);
+  s.onAny((event, ...args) => {
+    if (socket !== s) return;
+    const set = handlers.get(event);
+    if (!set) return;
+    for (const h of [...set]) h(args[0]);
+  });
+  s.connect();
+}
+
+export function disconnectSocket(): void {
+  const s = socket;
+  socket = null;
+  currentToken = null;
+  if (s) {
+    s.removeAllListeners();
+    s.disconnect();
+  }
+  setStatus({ status: 'idle', attempt: 0, error: null });
+}
+
+export function isSocketConnected(): boolean {
+  return socket?.connected ?? false;
+}
+
+/** Subscribe to one server→client event; returns the unsubscribe function. Survives reconnects. */
+export function onServerEvent<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): () => void {
+  let set = handlers.get(event);
+  if (!set) {
+    set = new Set();
+    handlers.set(event, set);
+  }
+  const h = handler as AnyHandler;
+  set.add(h);
+  return () => {
+    set.delete(h);
+  };
+}
+
+/** Called after every (re)connect; `reconnect` is true when this is not the first one. */
+export function onSocketConnect(listener: (info: { reconnect: boolean }) => void): () => void {
+  connectListeners.add(listener);
+  return () => {
+    connectListeners.delete(listener);
+  };
+}
+
+export const DEFAULT_ACK_TIMEOUT_MS = 10_000;
+
+/**
+ * Emits a client→server event and resolves with its typed ack. Rejects with AppError only when
+ * there is no answer (no connection, timeout); an `{ok:false}` ack resolves normally.
+ */
+export function emitWithAck<E extends ClientEventName>(
+  event: E,
+  payload: RequestOf<E>,
+  opts: { timeoutMs?: number } = {},
+): Promise<Ack<ResponseOf<E>>> {
+  const s = socket;
+  if (!s) return Promise.reject(new AppError('NETWORK', 'Not connected to the server.'));
+  const timeoutMs = opts.timeoutMs ?? DEFAULT_ACK_TIMEOUT_MS;
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      reject(new AppError('TIMEOUT', `No answer from the server (${event}).`));
+    }, timeoutMs);
+    s.emit(event, payload, (ack: Ack<ResponseOf<E>>) => {
+      clearTimeout(timer);
+      resolve(ack);
+    });
+  });
+}
+
+/** `emitWithAck`, unwrapped: the ack's data, or an AppError carrying the wire error. */
+export async function request<E extends ClientEventName>(
+  event: E,
+  payload: RequestOf<E>,
+  opts: { timeoutMs?: number } = {},
+): Promise<ResponseOf<E>> {
+  const ack = await emitWithAck(event, payload, opts);
+  if (ack.ok) return ack.data;
+  throw AppError.fromWire(ack.error);
+}
