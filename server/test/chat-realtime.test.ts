@@ -12,7 +12,6 @@ import {
   request,
   sleep,
   waitFor,
-  type ClientSocket,
 } from './helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { DB_KINDS } from './helpers/databases.js';

@@ -1,0 +1,86 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import type { RoomDto } from '@minimeet/shared';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { closeAllSockets, connect, createRoom, http, okData, record, registerUser, request, sleep, waitFor } from './helpers/chat-client.js';
+import { chatEnv } from './helpers/chat-server.js';
+import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
+import { startServer, type ServerProcess } from './helpers/server-process.js';
+
+const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+/**
+ * Two server processes on one database and one Redis: presence, room broadcasts and the chat
+ * rate limit are shared, so users on different processes see each other.
+ */
+describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
+  let db: TestDatabase;
+  let one: ServerProcess;
+  let two: ServerProcess;
+
+  beforeAll(async () => {
+    db = await createTestDatabase(kind);
+    // A fresh key prefix: parallel runs and earlier runs cannot see this run's presence.
+    const env = chatEnv({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: `mmtest-${randomBytes(4).toString('hex')}` });
+    one = await startServer({ env });
+    two = await startServer({ env }); // migrations already applied by the first
+  });
+  afterAll(async () => {
+    closeAllSockets();
+    await Promise.all([one?.stop(), two?.stop()]);
+    await db?.drop();
+  });
+  afterEach(() => closeAllSockets());
+
+  it('users on different processes see each other join, chat and leave', async () => {
+    const a = await registerUser(one.url, 'mp_a');
+    const b = await registerUser(two.url, 'mp_b');
+    const aSocket = await connect(one.url, a.accessToken);
+    const bSocket = await connect(two.url, b.accessToken);
+    const room = await createRoom(one.url, a.accessToken, 'across processes', 2);
+    const aUpdates = record(aSocket, 'participantsUpdate');
+    const aMessages = record(aSocket, 'newMessage');
+    const bMessages = record(bSocket, 'newMessage');
+
+    okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
+    const joinB = okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
+    expect(joinB.participants.map((p) => p.userId).sort()).toEqual([a.user.id, b.user.id].sort());
+    await waitFor(() => aUpdates.some((u) => u.participants.length === 2), 3000, 'A to see B join');
+
+    // Presence is shared: process two counts both users, and the room is full for a third.
+    const rooms = await http<RoomDto[]>(two.url, 'GET', '/rooms', { token: b.accessToken });
+    expect(rooms.body.find((r) => r.id === room.id)?.participantCount).toBe(2);
+    const c = await registerUser(two.url, 'mp_c');
+    const cSocket = await connect(two.url, c.accessToken);
+    expect(await request(cSocket, 'joinRoom', { roomId: room.id })).toMatchObject({ ok: false, error: { code: 'ROOM_FULL' } });
+
+    const sent = okData(await request(aSocket, 'sendMessage', { roomId: room.id, content: 'hello from one', clientMessageId: randomUUID() }));
+    const reply = okData(await request(bSocket, 'sendMessage', { roomId: room.id, content: 'hello from two', clientMessageId: randomUUID() }));
+    await waitFor(() => aMessages.length === 2 && bMessages.length === 2, 3000, 'messages across processes');
+    expect(bMessages.map((m) => m.message.id)).toEqual([sent.message.id, reply.message.id]);
+
+    okData(await request(bSocket, 'leaveRoom', { roomId: room.id }));
+    await waitFor(() => aUpdates.at(-1)?.participants.length === 1, 3000, 'A to see B leave');
+    await sleep(50);
+  });
+
+  it('a reconnect to the other process within the grace period does not flap presence', async () => {
+    const a = await registerUser(one.url, 'mp_move');
+    const b = await registerUser(one.url, 'mp_stay');
+    const bSocket = await connect(one.url, b.accessToken);
+    const room = await createRoom(one.url, a.accessToken, 'move');
+    okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
+    const onOne = await connect(one.url, a.accessToken);
+    okData(await request(onOne, 'joinRoom', { roomId: room.id }));
+    const bUpdates = record(bSocket, 'participantsUpdate');
+
+    onOne.close();
+    const onTwo = await connect(two.url, a.accessToken);
+    okData(await request(onTwo, 'joinRoom', { roomId: room.id }));
+    await sleep(600); // process one's grace timer (300 ms) has fired and found A present
+    expect(bUpdates).toHaveLength(0);
+
+    onTwo.close();
+    await waitFor(() => bUpdates.length === 1, 3000, 'A to leave after grace');
+    expect(bUpdates[0]!.participants.map((p) => p.userId)).toEqual([b.user.id]);
+  });
+});
