@@ -1,5 +1,11 @@
 import { createHmac, randomUUID } from 'node:crypto';
-import { ErrorCode, SOCKET_UNAUTHORIZED, type ApiErrorBody, type CallSessionsResponse, type SearchResponse } from '@minimeet/shared';
+import {
+  ErrorCode,
+  SOCKET_UNAUTHORIZED,
+  type ApiErrorBody,
+  type CallSessionsResponse,
+  type SearchResponse,
+} from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeAllSockets,
@@ -45,7 +51,13 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     const socket = await connect(url, a.accessToken);
     const room = await createRoom(url, a.accessToken, 'alive');
     okData(await request(socket, 'joinRoom', { roomId: room.id }));
-    okData(await request(socket, 'sendMessage', { roomId: room.id, content: 'still here', clientMessageId: randomUUID() }));
+    okData(
+      await request(socket, 'sendMessage', {
+        roomId: room.id,
+        content: 'still here',
+        clientMessageId: randomUUID(),
+      }),
+    );
   }
 
   it('refuses sockets without a valid token with connect_error "unauthorized"', async () => {
@@ -56,7 +68,10 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
       '',
       'not-a-jwt',
       forgeToken({ sub: a.user.id, username: a.user.username, iat: now - 100, exp: now - 10 }), // expired
-      forgeToken({ sub: a.user.id, username: a.user.username, iat: now, exp: now + 600 }, 'some other secret'),
+      forgeToken(
+        { sub: a.user.id, username: a.user.username, iat: now, exp: now + 600 },
+        'some other secret',
+      ),
       forgeToken({ sub: 987_654, username: 'ghost', iat: now, exp: now + 600 }), // no such user
     ];
     for (const token of bad) {
@@ -75,18 +90,34 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     const outsiderSocket = await connect(url, outsider.accessToken);
     const room = await createRoom(url, owner.accessToken, 'private talk');
     okData(await request(ownerSocket, 'joinRoom', { roomId: room.id }));
-    okData(await request(ownerSocket, 'sendMessage', { roomId: room.id, content: 'secret platypus plans', clientMessageId: randomUUID() }));
+    okData(
+      await request(ownerSocket, 'sendMessage', {
+        roomId: room.id,
+        content: 'secret platypus plans',
+        clientMessageId: randomUUID(),
+      }),
+    );
     const outsiderMessages = record(outsiderSocket, 'newMessage');
 
-    const send = await request(outsiderSocket, 'sendMessage', { roomId: room.id, content: 'let me in', clientMessageId: randomUUID() });
+    const send = await request(outsiderSocket, 'sendMessage', {
+      roomId: room.id,
+      content: 'let me in',
+      clientMessageId: randomUUID(),
+    });
     expect(send).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
     const hist = await request(outsiderSocket, 'loadMessageHistory', { roomId: room.id });
     expect(hist).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
-    const rest = await http<ApiErrorBody>(url, 'GET', `/rooms/${room.id}/messages`, { token: outsider.accessToken });
+    const rest = await http<ApiErrorBody>(url, 'GET', `/rooms/${room.id}/messages`, {
+      token: outsider.accessToken,
+    });
     expect(rest).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NOT_IN_ROOM } } });
-    const search = await http<SearchResponse>(url, 'GET', '/messages/search?q=platypus', { token: outsider.accessToken });
+    const search = await http<SearchResponse>(url, 'GET', '/messages/search?q=platypus', {
+      token: outsider.accessToken,
+    });
     expect(search).toMatchObject({ status: 200, body: { results: [] } });
-    const scoped = await http<ApiErrorBody>(url, 'GET', `/messages/search?q=platypus&roomId=${room.id}`, { token: outsider.accessToken });
+    const scoped = await http<ApiErrorBody>(url, 'GET', `/messages/search?q=platypus&roomId=${room.id}`, {
+      token: outsider.accessToken,
+    });
     expect(scoped).toMatchObject({ status: 403, body: { error: { code: ErrorCode.NOT_IN_ROOM } } });
     const leave = await request(outsiderSocket, 'leaveRoom', { roomId: room.id });
     expect(leave).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
@@ -117,21 +148,36 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     await say(aSocket, mine.id, long);
     await say(bSocket, theirs.id, 'quokka sighting in their room only');
 
-    const aResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=QUOKKA', { token: a.accessToken });
+    const aResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=QUOKKA', {
+      token: a.accessToken,
+    });
     expect(aResults.status).toBe(200);
-    expect(aResults.body.results.map((r) => r.message.roomId).sort()).toEqual([shared.id, mine.id, mine.id].sort());
+    expect(aResults.body.results.map((r) => r.message.roomId).sort()).toEqual(
+      [shared.id, mine.id, mine.id].sort(),
+    );
     const longHit = aResults.body.results.find((r) => r.message.content === long)!;
     expect(longHit.snippet).toContain('quokka');
     expect(longHit.snippet.length).toBeLessThan(long.length);
 
-    const bResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', { token: b.accessToken });
+    const bResults = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', {
+      token: b.accessToken,
+    });
     expect(bResults.body.results.map((r) => r.message.roomId).sort()).toEqual([shared.id, theirs.id].sort());
 
-    const scoped = await http<SearchResponse>(url, 'GET', `/messages/search?q=quokka&roomId=${mine.id}`, { token: a.accessToken });
+    const scoped = await http<SearchResponse>(url, 'GET', `/messages/search?q=quokka&roomId=${mine.id}`, {
+      token: a.accessToken,
+    });
     expect(scoped.body.results).toHaveLength(2);
-    const twoWords = await http<SearchResponse>(url, 'GET', `/messages/search?q=${encodeURIComponent('quokka smiles')}`, { token: a.accessToken });
+    const twoWords = await http<SearchResponse>(
+      url,
+      'GET',
+      `/messages/search?q=${encodeURIComponent('quokka smiles')}`,
+      { token: a.accessToken },
+    );
     expect(twoWords.body.results.map((r) => r.message.content)).toEqual(['the quokka smiles at everyone']);
-    const prefix = await http<SearchResponse>(url, 'GET', '/messages/search?q=quok', { token: a.accessToken });
+    const prefix = await http<SearchResponse>(url, 'GET', '/messages/search?q=quok', {
+      token: a.accessToken,
+    });
     expect(prefix.body.results).toHaveLength(3);
 
     const hostile = [
@@ -152,13 +198,17 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
       `🦘`,
     ];
     for (const q of hostile) {
-      const res = await http<SearchResponse>(url, 'GET', `/messages/search?q=${encodeURIComponent(q)}`, { token: a.accessToken });
+      const res = await http<SearchResponse>(url, 'GET', `/messages/search?q=${encodeURIComponent(q)}`, {
+        token: a.accessToken,
+      });
       expect(res.status, `query ${q}`).toBe(200);
       expect(Array.isArray(res.body.results)).toBe(true);
       for (const r of res.body.results) expect([shared.id, mine.id]).toContain(r.message.roomId);
     }
     // Tables intact after all that.
-    const again = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', { token: a.accessToken });
+    const again = await http<SearchResponse>(url, 'GET', '/messages/search?q=quokka', {
+      token: a.accessToken,
+    });
     expect(again.body.results).toHaveLength(3);
   });
 
@@ -178,13 +228,17 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
     aSocket.close();
 
-    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', { body: { username: 'Chat_Admin', password: 'admin password' } });
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', {
+      body: { username: 'Chat_Admin', password: 'admin password' },
+    });
     expect(admin.status).toBe(201);
     expect((await http(url, 'GET', '/admin/calls', { token: a.accessToken })).status).toBe(403);
     expect((await http(url, 'GET', '/admin/calls')).status).toBe(401);
 
     const callsOf = async () => {
-      const res = await http<CallSessionsResponse>(url, 'GET', '/admin/calls', { token: admin.body.accessToken });
+      const res = await http<CallSessionsResponse>(url, 'GET', '/admin/calls', {
+        token: admin.body.accessToken,
+      });
       expect(res.status).toBe(200);
       return res.body.calls.filter((c) => c.roomId === room.id).sort((x, y) => x.id - y.id);
     };
@@ -206,9 +260,13 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     expect(second.participants.map((p) => p.userId)).toEqual([a.user.id]);
 
     const from = encodeURIComponent(new Date(Date.now() + 60_000).toISOString());
-    const none = await http<CallSessionsResponse>(url, 'GET', `/admin/calls?from=${from}`, { token: admin.body.accessToken });
+    const none = await http<CallSessionsResponse>(url, 'GET', `/admin/calls?from=${from}`, {
+      token: admin.body.accessToken,
+    });
     expect(none.body.calls).toEqual([]);
-    const badDate = await http<ApiErrorBody>(url, 'GET', '/admin/calls?from=yesterday', { token: admin.body.accessToken });
+    const badDate = await http<ApiErrorBody>(url, 'GET', '/admin/calls?from=yesterday', {
+      token: admin.body.accessToken,
+    });
     expect(badDate).toMatchObject({ status: 400, body: { error: { code: ErrorCode.VALIDATION } } });
   });
 
@@ -220,7 +278,24 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     const messageErrors = record(socket, 'messageError');
     const uuid = randomUUID();
 
-    const common: unknown[] = [undefined, null, 'text', 42, true, [], [room.id], {}, { roomId: 'abc' }, { roomId: String(room.id) }, { roomId: 1.5 }, { roomId: -3 }, { roomId: 0 }, { roomId: HUGE }, { roomId: { $gt: 0 } }, { roomId: room.id, extra: 1 }];
+    const common: unknown[] = [
+      undefined,
+      null,
+      'text',
+      42,
+      true,
+      [],
+      [room.id],
+      {},
+      { roomId: 'abc' },
+      { roomId: String(room.id) },
+      { roomId: 1.5 },
+      { roomId: -3 },
+      { roomId: 0 },
+      { roomId: HUGE },
+      { roomId: { $gt: 0 } },
+      { roomId: room.id, extra: 1 },
+    ];
     const cases: Record<string, unknown[]> = {
       joinRoom: common,
       leaveRoom: common,
@@ -251,7 +326,10 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     for (const [event, payloads] of Object.entries(cases)) {
       for (const payload of payloads) {
         const ack = await rawRequest(socket, event, payload);
-        expect(ack, `${event} ${JSON.stringify(payload)?.slice(0, 80)}`).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION } });
+        expect(ack, `${event} ${JSON.stringify(payload)?.slice(0, 80)}`).toMatchObject({
+          ok: false,
+          error: { code: ErrorCode.VALIDATION },
+        });
         if (!ack.ok) {
           expect(ack.error.message.length).toBeGreaterThan(0);
           expect(ack.error.message.length).toBeLessThan(500);
@@ -259,10 +337,24 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
         if (event === 'sendMessage') sendMessageCases += 1;
       }
     }
-    const detailed = await rawRequest(socket, 'sendMessage', { roomId: room.id, content: '', clientMessageId: 'nope', junk: 1 });
+    const detailed = await rawRequest(socket, 'sendMessage', {
+      roomId: room.id,
+      content: '',
+      clientMessageId: 'nope',
+      junk: 1,
+    });
     expect(detailed.ok).toBe(false);
-    if (!detailed.ok) expect(Object.keys(detailed.error.details?.fields ?? {}).sort()).toEqual(['clientMessageId', 'content', 'junk']);
-    await waitFor(() => messageErrors.length === sendMessageCases + 1, 3000, 'one messageError per bad sendMessage');
+    if (!detailed.ok)
+      expect(Object.keys(detailed.error.details?.fields ?? {}).sort()).toEqual([
+        'clientMessageId',
+        'content',
+        'junk',
+      ]);
+    await waitFor(
+      () => messageErrors.length === sendMessageCases + 1,
+      3000,
+      'one messageError per bad sendMessage',
+    );
     expect(messageErrors.every((e) => e.error.code === ErrorCode.VALIDATION)).toBe(true);
 
     // Events without an ack, unknown events, and extra arguments must not break anything.
@@ -276,7 +368,11 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     const history = okData(await request(socket, 'loadMessageHistory', { roomId: room.id }));
     expect(history.messages.map((m) => m.content)).toEqual(['no ack']);
     // A JSON "__proto__" key is dropped or refused, never merged into prototypes.
-    const proto = await rawRequest(socket, 'loadMessageHistory', JSON.parse(`{"roomId":${room.id},"__proto__":{"polluted":true}}`));
+    const proto = await rawRequest(
+      socket,
+      'loadMessageHistory',
+      JSON.parse(`{"roomId":${room.id},"__proto__":{"polluted":true}}`),
+    );
     expect(proto.ok === true || (!proto.ok && proto.error.code === ErrorCode.VALIDATION)).toBe(true);
     expect(({} as { polluted?: boolean }).polluted).toBeUndefined();
     expect(socket.connected).toBe(true);
@@ -287,7 +383,12 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     const a = await registerUser(url, 'restfuzz');
     const token = a.accessToken;
     const room = await createRoom(url, token, 'rest fuzz');
-    type Case = [method: string, path: string, opts: { token?: string; body?: unknown; rawBody?: string }, status: number];
+    type Case = [
+      method: string,
+      path: string,
+      opts: { token?: string; body?: unknown; rawBody?: string },
+      status: number,
+    ];
     const cases: Case[] = [
       ['POST', '/auth/register', { body: {} }, 400],
       ['POST', '/auth/register', { body: { username: 'okname' } }, 400],
@@ -297,10 +398,20 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
       ['POST', '/auth/register', { body: { username: 'okname2', password: 'short' } }, 400],
       ['POST', '/auth/register', { body: { username: 'okname3', password: 'p'.repeat(129) } }, 400],
       ['POST', '/auth/register', { body: { username: HUGE.slice(0, 50_000), password: 'password123' } }, 400],
-      ['POST', '/auth/register', { body: { username: 'okname4', password: 'password123', role: 'admin' } }, 400],
+      [
+        'POST',
+        '/auth/register',
+        { body: { username: 'okname4', password: 'password123', role: 'admin' } },
+        400,
+      ],
       ['POST', '/auth/register', { body: [1, 2] }, 400],
       ['POST', '/auth/register', { rawBody: '{"username":' }, 400],
-      ['POST', '/auth/register', { rawBody: JSON.stringify({ username: 'big', password: HUGE.repeat(3) }) }, 413],
+      [
+        'POST',
+        '/auth/register',
+        { rawBody: JSON.stringify({ username: 'big', password: HUGE.repeat(3) }) },
+        413,
+      ],
       ['POST', '/auth/login', { body: { username: a.user.username } }, 400],
       ['POST', '/auth/login', { body: { username: a.user.username, password: { $ne: 1 } } }, 400],
       ['POST', '/auth/login', { body: { username: a.user.username, password: 'wrong password' } }, 401],
@@ -344,29 +455,52 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
       expect(typeof res.body.error?.message, label).toBe('string');
       if (status === 400) expect(res.body.error.code, label).toBe(ErrorCode.VALIDATION);
     }
-    const fields = await http<ApiErrorBody>(url, 'POST', '/auth/register', { body: { username: 'x', extra: true } });
-    expect(Object.keys(fields.body.error.details?.fields ?? {}).sort()).toEqual(['extra', 'password', 'username']);
+    const fields = await http<ApiErrorBody>(url, 'POST', '/auth/register', {
+      body: { username: 'x', extra: true },
+    });
+    expect(Object.keys(fields.body.error.details?.fields ?? {}).sort()).toEqual([
+      'extra',
+      'password',
+      'username',
+    ]);
     // Same 401 message for an unknown user and a wrong password.
-    const unknown = await http<ApiErrorBody>(url, 'POST', '/auth/login', { body: { username: 'nobody_here', password: 'whatever12' } });
-    const wrong = await http<ApiErrorBody>(url, 'POST', '/auth/login', { body: { username: a.user.username, password: 'whatever12' } });
+    const unknown = await http<ApiErrorBody>(url, 'POST', '/auth/login', {
+      body: { username: 'nobody_here', password: 'whatever12' },
+    });
+    const wrong = await http<ApiErrorBody>(url, 'POST', '/auth/login', {
+      body: { username: a.user.username, password: 'whatever12' },
+    });
     expect(unknown.body.error.message).toBe(wrong.body.error.message);
     await serverStillServes();
   });
 
   it('registration is case-insensitively unique; login and /me work', async () => {
     const name = `Case_${Date.now() % 100000}`;
-    const first = await http(url, 'POST', '/auth/register', { body: { username: name, password: 'password123' } });
+    const first = await http(url, 'POST', '/auth/register', {
+      body: { username: name, password: 'password123' },
+    });
     expect(first).toMatchObject({ status: 201, body: { user: { username: name, role: 'user' } } });
-    const dup = await http<ApiErrorBody>(url, 'POST', '/auth/register', { body: { username: name.toUpperCase(), password: 'password123' } });
+    const dup = await http<ApiErrorBody>(url, 'POST', '/auth/register', {
+      body: { username: name.toUpperCase(), password: 'password123' },
+    });
     expect(dup).toMatchObject({ status: 409, body: { error: { code: ErrorCode.CONFLICT } } });
-    const login = await http<{ accessToken: string }>(url, 'POST', '/auth/login', { body: { username: name.toLowerCase(), password: 'password123' } });
+    const login = await http<{ accessToken: string }>(url, 'POST', '/auth/login', {
+      body: { username: name.toLowerCase(), password: 'password123' },
+    });
     expect(login.status).toBe(200);
     const me = await http(url, 'GET', '/auth/me', { token: login.body.accessToken });
     expect(me).toMatchObject({ status: 200, body: { username: name, role: 'user' } });
     const docs = await fetch(`${url}/api/docs-json`);
     expect(docs.status).toBe(200);
     const spec = (await docs.json()) as { paths: Record<string, unknown> };
-    expect(Object.keys(spec.paths)).toEqual(expect.arrayContaining(['/api/auth/register', '/api/rooms', '/api/rooms/{id}/messages', '/api/messages/search']));
+    expect(Object.keys(spec.paths)).toEqual(
+      expect.arrayContaining([
+        '/api/auth/register',
+        '/api/rooms',
+        '/api/rooms/{id}/messages',
+        '/api/messages/search',
+      ]),
+    );
   });
 });
 
@@ -380,7 +514,9 @@ describe('auth rate limit', () => {
   it('answers 429 RATE_LIMITED past the per-minute limit on auth routes', async () => {
     const statuses: number[] = [];
     for (let i = 0; i < 7; i++) {
-      const res = await http<ApiErrorBody>(target.url, 'POST', '/auth/login', { body: { username: 'nobody_x', password: 'password123' } });
+      const res = await http<ApiErrorBody>(target.url, 'POST', '/auth/login', {
+        body: { username: 'nobody_x', password: 'password123' },
+      });
       statuses.push(res.status);
       if (res.status === 429) expect(res.body.error.code).toBe(ErrorCode.RATE_LIMITED);
     }

@@ -51,30 +51,55 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     const joinB = okData(await request(b.socket, 'joinRoom', { roomId: room.id }));
     expect(joinB.participants.map((p) => p.userId).sort()).toEqual([a.user.id, b.user.id].sort());
 
-    const both = (list: typeof aUpdates) => list.some((u) => u.roomId === room.id && u.participants.length === 2);
+    const both = (list: typeof aUpdates) =>
+      list.some((u) => u.roomId === room.id && u.participants.length === 2);
     await waitFor(() => both(aUpdates) && both(bUpdates), 3000, 'participantsUpdate with both users');
 
     const sent: ChatMessage[] = [];
     for (let i = 0; i < 7; i++) {
       const clientMessageId = randomUUID();
-      const ack = okData(await request(a.socket, 'sendMessage', { roomId: room.id, content: `  hello <b>${i}</b>  `, clientMessageId }));
-      expect(ack.message).toMatchObject({ roomId: room.id, content: `hello <b>${i}</b>`, clientMessageId, sender: { id: a.user.id, username: a.user.username } });
+      const ack = okData(
+        await request(a.socket, 'sendMessage', {
+          roomId: room.id,
+          content: `  hello <b>${i}</b>  `,
+          clientMessageId,
+        }),
+      );
+      expect(ack.message).toMatchObject({
+        roomId: room.id,
+        content: `hello <b>${i}</b>`,
+        clientMessageId,
+        sender: { id: a.user.id, username: a.user.username },
+      });
       sent.push(ack.message);
     }
     await waitFor(() => bMessages.length === 7, 3000, 'B to receive 7 messages');
     expect(bMessages.map((m) => m.message)).toEqual(sent);
 
     // Reload over REST, then page back with `before`.
-    const page1 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=3`, { token: b.accessToken });
+    const page1 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=3`, {
+      token: b.accessToken,
+    });
     expect(page1.status).toBe(200);
     expect(page1.body.messages.map((m) => m.id)).toEqual(sent.slice(4).map((m) => m.id));
     expect(page1.body.hasMore).toBe(true);
-    const page2 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=3&before=${page1.body.messages[0]!.id}`, {
-      token: b.accessToken,
-    });
+    const page2 = await http<MessagePage>(
+      url,
+      'GET',
+      `/rooms/${room.id}/messages?limit=3&before=${page1.body.messages[0]!.id}`,
+      {
+        token: b.accessToken,
+      },
+    );
     expect(page2.body.messages.map((m) => m.id)).toEqual(sent.slice(1, 4).map((m) => m.id));
     expect(page2.body.hasMore).toBe(true);
-    const page3 = okData(await request(b.socket, 'loadMessageHistory', { roomId: room.id, before: page2.body.messages[0]!.id, limit: 3 }));
+    const page3 = okData(
+      await request(b.socket, 'loadMessageHistory', {
+        roomId: room.id,
+        before: page2.body.messages[0]!.id,
+        limit: 3,
+      }),
+    );
     expect(page3.messages.map((m) => m.id)).toEqual([sent[0]!.id]);
     expect(page3.hasMore).toBe(false);
     const all = okData(await request(a.socket, 'loadMessageHistory', { roomId: room.id }));
@@ -113,7 +138,12 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     const acks = await Promise.all(
       users.flatMap((u, ui) =>
         Array.from({ length: 50 }, (_, i) =>
-          request(u.socket, 'sendMessage', { roomId: room.id, content: `u${ui} m${i}`, clientMessageId: randomUUID() }, 20_000),
+          request(
+            u.socket,
+            'sendMessage',
+            { roomId: room.id, content: `u${ui} m${i}`, clientMessageId: randomUUID() },
+            20_000,
+          ),
         ),
       ),
     );
@@ -121,10 +151,17 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     await waitFor(() => received.every((list) => list.length >= 200), 10_000, 'all 200 messages everywhere');
     await sleep(200); // any duplicate would arrive by now
 
-    const page2 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=100`, { token: users[0]!.accessToken });
-    const page1 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=100&before=${page2.body.messages[0]!.id}`, {
+    const page2 = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages?limit=100`, {
       token: users[0]!.accessToken,
     });
+    const page1 = await http<MessagePage>(
+      url,
+      'GET',
+      `/rooms/${room.id}/messages?limit=100&before=${page2.body.messages[0]!.id}`,
+      {
+        token: users[0]!.accessToken,
+      },
+    );
     const storedIds = [...page1.body.messages, ...page2.body.messages].map((m) => m.id);
     expect(storedIds).toHaveLength(200);
     expect(page1.body.hasMore).toBe(false);
@@ -150,13 +187,21 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
 
     // A message from one tab reaches the sender's other tab too.
     const tab2Messages = record(tab2, 'newMessage');
-    okData(await request(tab1, 'sendMessage', { roomId: room.id, content: 'to all tabs', clientMessageId: randomUUID() }));
+    okData(
+      await request(tab1, 'sendMessage', {
+        roomId: room.id,
+        content: 'to all tabs',
+        clientMessageId: randomUUID(),
+      }),
+    );
     await waitFor(() => tab2Messages.length === 1);
 
     okData(await request(tab1, 'leaveRoom', { roomId: room.id }));
     await sleep(150);
     expect(bUpdates).toHaveLength(1);
-    const rooms = await http<{ id: number; participantCount: number }[]>(url, 'GET', '/rooms', { token: a.accessToken });
+    const rooms = await http<{ id: number; participantCount: number }[]>(url, 'GET', '/rooms', {
+      token: a.accessToken,
+    });
     expect(rooms.body.find((r) => r.id === room.id)?.participantCount).toBe(2);
 
     okData(await request(tab2, 'leaveRoom', { roomId: room.id }));
@@ -202,8 +247,14 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
 
   it('unknown rooms answer NOT_FOUND', async () => {
     const a = await userWithSocket('nf');
-    expect(await request(a.socket, 'joinRoom', { roomId: 999_999 })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_FOUND } });
-    expect(await request(a.socket, 'leaveRoom', { roomId: 999_999 })).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
+    expect(await request(a.socket, 'joinRoom', { roomId: 999_999 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.NOT_FOUND },
+    });
+    expect(await request(a.socket, 'leaveRoom', { roomId: 999_999 })).toMatchObject({
+      ok: false,
+      error: { code: ErrorCode.NOT_IN_ROOM },
+    });
   });
 
   it('deleting a room tells everyone in it; only the owner or an admin may delete', async () => {
@@ -222,14 +273,22 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     await waitFor(() => deleted.length === 1, 3000, 'roomDeleted');
     expect(deleted[0]).toEqual({ roomId: room.id });
     expect((await http(url, 'GET', `/rooms/${room.id}`, { token: owner.accessToken })).status).toBe(404);
-    const send = await request(member.socket, 'sendMessage', { roomId: room.id, content: 'anyone?', clientMessageId: randomUUID() });
+    const send = await request(member.socket, 'sendMessage', {
+      roomId: room.id,
+      content: 'anyone?',
+      clientMessageId: randomUUID(),
+    });
     expect(send).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
 
     // Admins may delete rooms they do not own.
-    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', { body: { username: 'chat_admin', password: 'admin password' } });
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', {
+      body: { username: 'chat_admin', password: 'admin password' },
+    });
     expect(admin.body).toMatchObject({ user: { role: 'admin' } });
     const other = await createRoom(url, member.accessToken, 'not the admin’s');
-    expect((await http(url, 'DELETE', `/rooms/${other.id}`, { token: admin.body.accessToken })).status).toBe(204);
+    expect((await http(url, 'DELETE', `/rooms/${other.id}`, { token: admin.body.accessToken })).status).toBe(
+      204,
+    );
   });
 
   it('sendMessage beyond the per-user limit answers RATE_LIMITED (and messageError)', async () => {
@@ -238,12 +297,19 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     okData(await request(a.socket, 'joinRoom', { roomId: room.id }));
     const errors = record(a.socket, 'messageError');
     const acks = await Promise.all(
-      Array.from({ length: 65 }, (_, i) => request(a.socket, 'sendMessage', { roomId: room.id, content: `spam ${i}`, clientMessageId: randomUUID() })),
+      Array.from({ length: 65 }, (_, i) =>
+        request(a.socket, 'sendMessage', {
+          roomId: room.id,
+          content: `spam ${i}`,
+          clientMessageId: randomUUID(),
+        }),
+      ),
     );
     const limited = acks.filter((ack) => !ack.ok);
     expect(acks.filter((ack) => ack.ok)).toHaveLength(60);
     expect(limited).toHaveLength(5);
-    for (const ack of limited) expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED } });
+    for (const ack of limited)
+      expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED } });
     await waitFor(() => errors.length === 5);
     expect(errors[0]!.error.code).toBe(ErrorCode.RATE_LIMITED);
   });

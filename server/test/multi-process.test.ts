@@ -1,7 +1,18 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import type { RoomDto } from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllSockets, connect, createRoom, http, okData, record, registerUser, request, sleep, waitFor } from './helpers/chat-client.js';
+import {
+  closeAllSockets,
+  connect,
+  createRoom,
+  http,
+  okData,
+  record,
+  registerUser,
+  request,
+  sleep,
+  waitFor,
+} from './helpers/chat-client.js';
 import { chatEnv } from './helpers/chat-server.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
@@ -20,7 +31,11 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
   beforeAll(async () => {
     db = await createTestDatabase(kind);
     // A fresh key prefix: parallel runs and earlier runs cannot see this run's presence.
-    const env = chatEnv({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: `mmtest-${randomBytes(4).toString('hex')}` });
+    const env = chatEnv({
+      DATABASE_URL: db.url,
+      REDIS_URL,
+      REDIS_KEY_PREFIX: `mmtest-${randomBytes(4).toString('hex')}`,
+    });
     one = await startServer({ env });
     two = await startServer({ env }); // migrations already applied by the first
   });
@@ -51,10 +66,25 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     expect(rooms.body.find((r) => r.id === room.id)?.participantCount).toBe(2);
     const c = await registerUser(two.url, 'mp_c');
     const cSocket = await connect(two.url, c.accessToken);
-    expect(await request(cSocket, 'joinRoom', { roomId: room.id })).toMatchObject({ ok: false, error: { code: 'ROOM_FULL' } });
+    expect(await request(cSocket, 'joinRoom', { roomId: room.id })).toMatchObject({
+      ok: false,
+      error: { code: 'ROOM_FULL' },
+    });
 
-    const sent = okData(await request(aSocket, 'sendMessage', { roomId: room.id, content: 'hello from one', clientMessageId: randomUUID() }));
-    const reply = okData(await request(bSocket, 'sendMessage', { roomId: room.id, content: 'hello from two', clientMessageId: randomUUID() }));
+    const sent = okData(
+      await request(aSocket, 'sendMessage', {
+        roomId: room.id,
+        content: 'hello from one',
+        clientMessageId: randomUUID(),
+      }),
+    );
+    const reply = okData(
+      await request(bSocket, 'sendMessage', {
+        roomId: room.id,
+        content: 'hello from two',
+        clientMessageId: randomUUID(),
+      }),
+    );
     await waitFor(() => aMessages.length === 2 && bMessages.length === 2, 3000, 'messages across processes');
     expect(bMessages.map((m) => m.message.id)).toEqual([sent.message.id, reply.message.id]);
 

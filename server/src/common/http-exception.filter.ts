@@ -20,7 +20,12 @@ export class HttpExceptionFilter implements ExceptionFilter {
   constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
-    if (host.getType() !== 'http') return;
+    if (host.getType() !== 'http') {
+      // Socket handlers answer through acks (realtime/ack.ts) and should never throw; if one
+      // does, it is a bug worth a log line rather than a silent drop.
+      this.logger.error({ err: exception, context: host.getType() }, 'unhandled error outside HTTP');
+      return;
+    }
     const res = host.switchToHttp().getResponse<JsonResponse>();
     const { status, error } = this.describe(exception);
     if (status >= 500) this.logger.error({ err: exception }, 'unhandled error in HTTP request');

@@ -59,7 +59,10 @@ export async function registerUser(baseUrl: string, prefix = 'user'): Promise<Au
 }
 
 export async function createRoom(baseUrl: string, token: string, name = 'room', maxParticipants?: number) {
-  const res = await http<{ id: number }>(baseUrl, 'POST', '/rooms', { token, body: { name, maxParticipants } });
+  const res = await http<{ id: number }>(baseUrl, 'POST', '/rooms', {
+    token,
+    body: { name, maxParticipants },
+  });
   if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;
 }
@@ -91,13 +94,25 @@ export function closeAllSockets(): void {
 }
 
 /** Emits a client event and waits for its ack. */
-export function request<E extends ClientEventName>(socket: ClientSocket, event: E, payload: RequestOf<E>, timeoutMs = 5000): Promise<Ack<ResponseOf<E>>> {
+export function request<E extends ClientEventName>(
+  socket: ClientSocket,
+  event: E,
+  payload: RequestOf<E>,
+  timeoutMs = 5000,
+): Promise<Ack<ResponseOf<E>>> {
   return rawRequest(socket, event, payload, timeoutMs) as Promise<Ack<ResponseOf<E>>>;
 }
 
 /** Like request, with any payload (for malformed-input tests). */
-export function rawRequest(socket: ClientSocket, event: string, payload: unknown, timeoutMs = 5000): Promise<Ack<unknown>> {
-  const untyped = socket as unknown as { timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> } };
+export function rawRequest(
+  socket: ClientSocket,
+  event: string,
+  payload: unknown,
+  timeoutMs = 5000,
+): Promise<Ack<unknown>> {
+  const untyped = socket as unknown as {
+    timeout(ms: number): { emitWithAck(ev: string, ...args: unknown[]): Promise<unknown> };
+  };
   const args = payload === undefined ? [] : [payload];
   return untyped.timeout(timeoutMs).emitWithAck(event, ...args) as Promise<Ack<unknown>>;
 }

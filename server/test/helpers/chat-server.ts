@@ -27,7 +27,10 @@ export interface ChatTarget {
 }
 
 /** A fresh database of the given kind and a server on it. */
-export async function startChatTarget(kind: DbKind, overrides: Record<string, string> = {}): Promise<ChatTarget> {
+export async function startChatTarget(
+  kind: DbKind,
+  overrides: Record<string, string> = {},
+): Promise<ChatTarget> {
   const db = await createTestDatabase(kind);
   try {
     const server = await startServer({ env: chatEnv({ DATABASE_URL: db.url, ...overrides }) });

@@ -23,7 +23,11 @@ const MYSQL_SERVER_URL = process.env.TEST_MYSQL_URL ?? 'mysql://root@127.0.0.1:3
 export async function createTestDatabase(kind: DbKind): Promise<TestDatabase> {
   if (kind === 'sqlite') {
     const dir = await mkdtemp(path.join(os.tmpdir(), 'minimeet-test-'));
-    return { kind, url: `sqlite:${path.join(dir, 'test.sqlite')}`, drop: () => rm(dir, { recursive: true, force: true }) };
+    return {
+      kind,
+      url: `sqlite:${path.join(dir, 'test.sqlite')}`,
+      drop: () => rm(dir, { recursive: true, force: true }),
+    };
   }
   const name = `minimeet_test_${randomBytes(6).toString('hex')}`;
   const admin = await mysql.createConnection(MYSQL_SERVER_URL);

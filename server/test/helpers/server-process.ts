@@ -29,7 +29,9 @@ export function freePort(): Promise<number> {
 }
 
 /** Starts the built server (server/dist/main.js) with env overrides; resolves once it answers HTTP. */
-export async function startServer(opts: { env?: Record<string, string>; timeoutMs?: number } = {}): Promise<ServerProcess> {
+export async function startServer(
+  opts: { env?: Record<string, string>; timeoutMs?: number } = {},
+): Promise<ServerProcess> {
   const port = await freePort();
   const child = spawn(process.execPath, [MAIN], {
     env: { ...process.env, NODE_ENV: 'test', HOST: '127.0.0.1', PORT: String(port), ...opts.env },
