@@ -2,20 +2,17 @@ import { Inject } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
 import {
   ClientEvent,
-  ErrorCode,
   LoadMessageHistoryRequest,
   SendMessageRequest,
   type Ack,
   type MessagePage,
   type SendMessageData,
 } from '@minimeet/shared';
-import { AppError } from '../common/app-error.js';
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { respond } from '../realtime/ack.js';
+import { ackContext, assertJoined, respond } from '../realtime/ack.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
-import { ctx } from '../realtime/rooms.gateway.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { ChatService } from './chat.service.js';
 
@@ -39,12 +36,10 @@ export class ChatGateway {
   ): Promise<Ack<SendMessageData>> {
     return respond(
       this.log,
-      ctx(socket, ClientEvent.sendMessage),
+      ackContext(socket, ClientEvent.sendMessage),
       async () => {
         const input = await parsePayload(SendMessageRequest, raw);
-        if (!socket.data.joinedRooms.has(input.roomId)) {
-          throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${input.roomId} before sending to it`);
-        }
+        assertJoined(socket, input.roomId);
         const { message } = await this.chat.send(socket.data.user, input, (stored) =>
           this.realtime.emitToRoom(stored.roomId, 'newMessage', { message: stored }),
         );
@@ -59,7 +54,7 @@ export class ChatGateway {
     @ConnectedSocket() socket: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<MessagePage>> {
-    return respond(this.log, ctx(socket, ClientEvent.loadMessageHistory), async () => {
+    return respond(this.log, ackContext(socket, ClientEvent.loadMessageHistory), async () => {
       const { roomId, before, limit } = await parsePayload(LoadMessageHistoryRequest, raw);
       return this.chat.history(socket.data.user.id, roomId, before, limit);
     });

@@ -1,6 +1,7 @@
 import { ErrorCode, type Ack, type WireError } from '@minimeet/shared';
 import { AppError } from '../common/app-error.js';
 import type { Logger } from '../logging/logger.js';
+import type { AppSocket } from './socket-types.js';
 
 /**
  * Runs a socket handler body and always produces an Ack: AppErrors become their wire error,
@@ -25,5 +26,17 @@ export async function respond<T>(
     }
     onError?.(error);
     return { ok: false, error };
+  }
+}
+
+/** Log context of one socket request. */
+export function ackContext(socket: AppSocket, event: string) {
+  return { event, userId: socket.data.user.id, socketId: socket.id };
+}
+
+/** Handlers acting in a room call this first: the socket must have joined it (NOT_IN_ROOM). */
+export function assertJoined(socket: AppSocket, roomId: number): void {
+  if (!socket.data.joinedRooms.has(roomId)) {
+    throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${roomId} on this connection first`);
   }
 }

@@ -11,7 +11,7 @@ import {
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { respond } from './ack.js';
+import { ackContext, respond } from './ack.js';
 import { RoomSessionService } from './room-session.service.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -29,7 +29,7 @@ export class RoomsGateway {
 
   @SubscribeMessage(ClientEvent.joinRoom)
   joinRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<JoinRoomData>> {
-    return respond(this.log, ctx(socket, ClientEvent.joinRoom), async () => {
+    return respond(this.log, ackContext(socket, ClientEvent.joinRoom), async () => {
       const { roomId } = await parsePayload(JoinRoomRequest, raw);
       return this.sessions.join(socket, roomId);
     });
@@ -37,14 +37,10 @@ export class RoomsGateway {
 
   @SubscribeMessage(ClientEvent.leaveRoom)
   leaveRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<LeaveRoomData>> {
-    return respond(this.log, ctx(socket, ClientEvent.leaveRoom), async () => {
+    return respond(this.log, ackContext(socket, ClientEvent.leaveRoom), async () => {
       const { roomId } = await parsePayload(LeaveRoomRequest, raw);
       await this.sessions.leave(socket, roomId);
       return { roomId };
     });
   }
-}
-
-export function ctx(socket: AppSocket, event: string) {
-  return { event, userId: socket.data.user.id, socketId: socket.id };
 }
