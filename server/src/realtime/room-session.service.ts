@@ -143,6 +143,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         }
         await socket.join(roomChannel(roomId));
         socket.data.joinedRooms.add(roomId);
+        if (socket.disconnected) {
+          // It went away while we were joining: its disconnect cleanup ran before this room
+          // was recorded, so undo the join here or the user would stay present for good.
+          await this.detachSocket(socket, roomId, 'disconnect', this.config.presenceGraceMs === 0);
+          throw new AppError(ErrorCode.NOT_IN_ROOM, 'Disconnected while joining');
+        }
         this.log.info(
           { roomId, userId: user.id, socketId: socket.id, newUser: outcome.userAdded },
           'socket joined room',
