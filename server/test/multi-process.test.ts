@@ -1,4 +1,5 @@
 import { randomBytes, randomUUID } from 'node:crypto';
+import { Redis } from 'ioredis';
 import type { RoomDto } from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -27,6 +28,7 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
   let db: TestDatabase;
   let one: ServerProcess;
   let two: ServerProcess;
+  const prefix = `mmtest-${randomBytes(4).toString('hex')}`;
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
@@ -43,6 +45,16 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     closeAllSockets();
     await Promise.all([one?.stop(), two?.stop()]);
     await db?.drop();
+    // Graceful stops leave no presence behind; rate-limit counters expire on their own.
+    const redis = new Redis(REDIS_URL);
+    try {
+      const leftovers = await redis.keys(`${prefix}:presence:*`);
+      expect(leftovers).toEqual([]);
+      const all = await redis.keys(`${prefix}:*`);
+      if (all.length) await redis.del(...all);
+    } finally {
+      redis.disconnect();
+    }
   });
   afterEach(() => closeAllSockets());
 

@@ -21,6 +21,11 @@ export class KeyedSerialQueue<K> {
     return result;
   }
 
+  /** Resolves once every task queued so far has settled. */
+  async idle(): Promise<void> {
+    await Promise.all([...this.tails.values()]);
+  }
+
   get size(): number {
     return this.tails.size;
   }

@@ -94,8 +94,18 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   async onModuleDestroy() {
     this.closing = true;
     this.unsubscribeRoomDeleted?.();
+    // Let in-flight joins/leaves finish first; from now on detaches remove users at once.
+    await this.queue.idle();
+    // Users in their grace period would otherwise stay present in shared presence (and in
+    // an open call) for good: this process's timers die with it, so settle them now.
+    const pending = [...this.graceTimers.keys()].map((key) => key.split(':').map(Number) as [number, number]);
     for (const timer of this.graceTimers.values()) clearTimeout(timer);
     this.graceTimers.clear();
+    await Promise.all(
+      pending.map(([roomId, userId]) =>
+        this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId)).catch(() => undefined),
+      ),
+    );
     // Leave every room this process's sockets are in, so shared presence and call rows do
     // not keep users who were only here. The sockets are closed after this hook.
     if (this.realtime.ready) {
@@ -182,7 +192,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   /** A socket went away: each of its rooms keeps the user for the grace period. */
   socketDisconnected(socket: AppSocket): void {
-    if (this.closing) return;
+    // (While closing, sockets already drained have no rooms left; any other is removed at once.)
     for (const roomId of [...(socket.data.joinedRooms ?? [])]) {
       const graceMs = this.config.presenceGraceMs;
       this.queue
@@ -209,7 +219,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
     this.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
     if (remaining > 0) return;
-    if (removeNow) await this.removeUserIfIdle(roomId, userId);
+    if (removeNow || this.closing) await this.removeUserIfIdle(roomId, userId);
     else this.startGrace(roomId, userId);
   }
 
