@@ -7,7 +7,9 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
+import { HealthModule } from './health/health.module.js';
 import { LoggerModule } from './logging/logger.module.js';
+import { MediaModule } from './media/media.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
@@ -20,6 +22,8 @@ export class AppModule {
       imports: [
         ConfigModule.forRoot(config),
         DatabaseModule,
+        MediaModule,
+        HealthModule,
         LoggerModule,
         RedisModule,
         AuthModule,
