@@ -129,7 +129,7 @@ export function ChatPanel({ onClose }: { onClose?: () => void }) {
           </button>
         )}
       </div>
-      <div className="chat__scroll" ref={listRef} onScroll={onScroll} tabIndex={0} aria-label="Chat messages">
+      <div className="chat__scroll" ref={listRef} onScroll={onScroll} tabIndex={0} aria-label="Chat history">
         {hasMore && (
           <div className="chat__older">
             {loadingOlder ? (
@@ -144,7 +144,7 @@ export function ChatPanel({ onClose }: { onClose?: () => void }) {
         {historyStatus === 'loading' && <Spinner label="Loading messages" />}
         {historyError && <Alert>{historyError}</Alert>}
         {historyStatus === 'ready' && items.length === 0 && <p className="empty">No messages yet. Say hello!</p>}
-        <ol className="chat__list" role="log" aria-live="polite" aria-label="Messages">
+        <ol className="chat__list" role="log" aria-live="polite" aria-label="Conversation">
           {items.map((item, i) => (
             <Message key={keyOf(item)} item={item} prev={items[i - 1]} selfId={selfId} />
           ))}

@@ -23,7 +23,7 @@ export interface ChatState {
   historyError: string | null;
   /** Messages from others that arrived while the user was not looking at the newest one. */
   unread: number;
-  /** The panel is shown (phone: toggled) and scrolled to the bottom. */
+  /** The panel is shown (phone: toggled) and scrolled to the bottom. UI state: kept across rooms. */
   following: boolean;
 
   open(roomId: number, selfId: number): Promise<void>;
@@ -47,7 +47,6 @@ const initial = {
   loadingOlder: false,
   historyError: null,
   unread: 0,
-  following: true,
 };
 
 /** Stored messages ordered by id (the server's storage order), then ours still pending. */
@@ -93,6 +92,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
 
   return {
     ...initial,
+    following: false,
 
     async open(roomId, selfId) {
       set({ ...initial, roomId, selfId, historyStatus: 'loading' });

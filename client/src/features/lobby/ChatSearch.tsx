@@ -30,7 +30,7 @@ export function ChatSearch() {
         <input
           id="search-q"
           type="search"
-          placeholder="Search messages in your rooms"
+          placeholder="Search messages"
           value={q}
           maxLength={SEARCH_QUERY_MAX}
           onChange={(e) => setQ(e.target.value)}

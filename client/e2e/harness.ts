@@ -1,0 +1,239 @@
+/**
+ * End-to-end harness: the built client against the real built server, driven by Debian's
+ * Chromium through playwright-core with fake media devices.
+ *
+ * startStack() builds the client (unless E2E_SKIP_BUILD=1), starts server/dist/main.js on a free
+ * port with a fresh SQLite file and CLIENT_DIST_DIR=client/dist. Until the server serves the
+ * client itself, a Vite preview server fronts it (static client + /api and /socket.io proxied).
+ */
+import { execFileSync, spawn } from 'node:child_process';
+import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
+import { fileURLToPath } from 'node:url';
+import type { AuthResponse, RoomDto } from '@minimeet/shared';
+import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+
+const here = path.dirname(fileURLToPath(import.meta.url));
+export const CLIENT_DIR = path.resolve(here, '..');
+export const REPO_DIR = path.resolve(CLIENT_DIR, '..');
+export const CLIENT_DIST = path.join(CLIENT_DIR, 'dist');
+export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'e2e');
+const SERVER_MAIN = path.join(REPO_DIR, 'server', 'dist', 'main.js');
+
+export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
+export const CHROMIUM_ARGS = [
+  '--headless',
+  '--no-sandbox',
+  '--disable-gpu',
+  '--use-fake-device-for-media-stream',
+  '--use-fake-ui-for-media-stream',
+  '--disable-background-networking',
+];
+
+export function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const srv = createServer();
+    srv.once('error', reject);
+    srv.listen(0, '127.0.0.1', () => {
+      const a = srv.address();
+      const port = typeof a === 'object' && a ? a.port : 0;
+      srv.close(() => resolve(port));
+    });
+  });
+}
+
+async function waitFor(url: string, ok: (res: Response) => boolean | Promise<boolean>, timeoutMs: number, alive: () => boolean, what: string, output: () => string) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    if (!alive()) throw new Error(`${what} exited during start:\n${output()}`);
+    try {
+      const res = await fetch(url);
+      if (await ok(res)) return;
+    } catch {
+      // not up yet
+    }
+    await new Promise((r) => setTimeout(r, 150));
+  }
+  throw new Error(`${what} did not start within ${timeoutMs} ms:\n${output()}`);
+}
+
+export interface Stack {
+  /** Where browsers go (the server itself when it serves the client, else the preview). */
+  baseUrl: string;
+  /** The API server. */
+  apiUrl: string;
+  serverOutput(): string;
+  stop(): Promise<void>;
+}
+
+export function buildClient(): void {
+  if (process.env.E2E_SKIP_BUILD === '1') return;
+  execFileSync(process.execPath, [path.join(REPO_DIR, 'node_modules', 'vite', 'bin', 'vite.js'), 'build', '--logLevel', 'warn'], {
+    cwd: CLIENT_DIR,
+    stdio: 'inherit',
+    // Vitest sets NODE_ENV=test, which would make Vite bundle React's development build.
+    env: { ...process.env, NODE_ENV: 'production' },
+  });
+}
+
+export async function startStack(opts: { env?: Record<string, string> } = {}): Promise<Stack> {
+  buildClient();
+  const dataDir = mkdtempSync(path.join(tmpdir(), 'minimeet-e2e-'));
+  const port = await freePort();
+  // A private RTC port range so parallel server tests do not collide.
+  const rtcBase = 42000 + Math.floor(Math.random() * 200) * 10;
+  const child = spawn(process.execPath, [SERVER_MAIN], {
+    env: {
+      ...process.env,
+      NODE_ENV: 'test',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      LOG_LEVEL: 'warn',
+      DATABASE_URL: `sqlite:${path.join(dataDir, 'e2e.sqlite')}`,
+      JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
+      AUTH_RATE_LIMIT: '1000',
+      CHAT_RATE_LIMIT: '1000',
+      MEDIASOUP_WORKERS: '1',
+      MEDIASOUP_LISTEN_IP: '127.0.0.1',
+      MEDIASOUP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      RTC_MIN_PORT: String(rtcBase),
+      RTC_MAX_PORT: String(rtcBase + 9),
+      CLIENT_DIST_DIR: CLIENT_DIST,
+      ...opts.env,
+    },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  let out = '';
+  child.stdout.on('data', (d: Buffer) => (out += d.toString()));
+  child.stderr.on('data', (d: Buffer) => (out += d.toString()));
+  let running = true;
+  const exited = new Promise<void>((r) => child.once('exit', () => ((running = false), r())));
+  const apiUrl = `http://127.0.0.1:${port}`;
+  const stopServer = async () => {
+    if (running) {
+      child.kill('SIGTERM');
+      const t = setTimeout(() => child.kill('SIGKILL'), 5000);
+      await exited;
+      clearTimeout(t);
+    }
+    rmSync(dataDir, { recursive: true, force: true });
+  };
+
+  try {
+    await waitFor(`${apiUrl}/api/health`, () => true, 30_000, () => running, 'server', () => out);
+  } catch (err) {
+    await stopServer();
+    throw err;
+  }
+
+  const root = await fetch(`${apiUrl}/`).catch(() => null);
+  const servesClient = !!root && root.ok && (root.headers.get('content-type') ?? '').includes('text/html');
+  if (servesClient) return { baseUrl: apiUrl, apiUrl, serverOutput: () => out, stop: stopServer };
+
+  // The server does not serve the client yet: a Vite preview in front of it.
+  const { preview } = await import('vite');
+  const previewPort = await freePort();
+  const server = await preview({
+    root: CLIENT_DIR,
+    configFile: path.join(CLIENT_DIR, 'vite.config.ts'),
+    logLevel: 'warn',
+    preview: {
+      host: '127.0.0.1',
+      port: previewPort,
+      strictPort: true,
+      proxy: {
+        '/api': { target: apiUrl, changeOrigin: true },
+        '/socket.io': { target: apiUrl, ws: true, changeOrigin: true },
+      },
+    },
+  });
+  return {
+    baseUrl: `http://127.0.0.1:${previewPort}`,
+    apiUrl,
+    serverOutput: () => out,
+    async stop() {
+      await server.close();
+      await stopServer();
+    },
+  };
+}
+
+let userCounter = 0;
+export function uniqueUsername(prefix = 'e2e'): string {
+  userCounter += 1;
+  return `${prefix}_${process.pid % 1000}_${userCounter}_${Math.random().toString(36).slice(2, 5)}`.slice(0, 32);
+}
+
+export const E2E_PASSWORD = 'correct horse battery';
+
+async function api<T>(apiUrl: string, method: string, p: string, body?: unknown, token?: string): Promise<T> {
+  const res = await fetch(`${apiUrl}/api${p}`, {
+    method,
+    headers: { 'content-type': 'application/json', ...(token ? { authorization: `Bearer ${token}` } : {}) },
+    body: body === undefined ? undefined : JSON.stringify(body),
+  });
+  if (!res.ok) throw new Error(`${method} ${p} → ${res.status} ${await res.text()}`);
+  return (await res.json()) as T;
+}
+
+export function registerUser(stack: Stack, username = uniqueUsername()): Promise<AuthResponse> {
+  return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/register', { username, password: E2E_PASSWORD });
+}
+
+export function createRoom(stack: Stack, token: string, name: string, maxParticipants?: number): Promise<RoomDto> {
+  return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', maxParticipants ? { name, maxParticipants } : { name }, token);
+}
+
+export function launchBrowser(): Promise<Browser> {
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+}
+
+export interface UserPage {
+  page: Page;
+  context: BrowserContext;
+  user: AuthResponse;
+  /** console.error / pageerror messages seen on this page. */
+  errors: string[];
+}
+
+/**
+ * A page signed in as `user` (session put in localStorage before the app loads), in its own
+ * browser context so each page is an independent participant.
+ */
+export async function openUserPage(
+  browser: Browser,
+  stack: Stack,
+  user: AuthResponse,
+  opts: { path?: string; viewport?: { width: number; height: number } } = {},
+): Promise<UserPage> {
+  const context = await browser.newContext({
+    viewport: opts.viewport ?? { width: 1280, height: 800 },
+    permissions: ['camera', 'microphone'],
+  });
+  await context.addInitScript(
+    ([key, value]) => {
+      if (!sessionStorage.getItem('e2e-seeded')) {
+        localStorage.setItem(key, value);
+        sessionStorage.setItem('e2e-seeded', '1');
+      }
+    },
+    ['minimeet.session', JSON.stringify({ accessToken: user.accessToken, user: user.user })] as const,
+  );
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (m) => {
+    if (m.type() === 'error') errors.push(m.text());
+  });
+  page.on('pageerror', (e) => errors.push(String(e)));
+  await page.goto(`${stack.baseUrl}${opts.path ?? '/'}`);
+  return { page, context, user, errors };
+}
+
+export async function screenshot(page: Page, name: string): Promise<string> {
+  mkdirSync(ARTIFACTS_DIR, { recursive: true });
+  const file = path.join(ARTIFACTS_DIR, `${name}.png`);
+  await page.screenshot({ path: file });
+  return file;
+}
