@@ -29,6 +29,7 @@ import { fileURLToPath } from 'node:url';
 import { ensureBuildPackages } from './build-packages.mjs';
 import { InstallError } from './errors.mjs';
 import { patchWorkerTree } from './patch-meson.mjs';
+import { patchWorkerSources } from './patch-sources.mjs';
 
 const HERE = path.dirname(fileURLToPath(import.meta.url));
 const REPO = path.resolve(HERE, '..', '..');
@@ -52,7 +53,7 @@ function findMediasoup() {
 /** Hash of everything that shapes the binary besides the mediasoup version. */
 function recipeHash() {
   const h = createHash('sha256');
-  for (const f of ['patch-meson.mjs', 'install-worker.mjs', 'build-packages.mjs', path.join('srtp-compat', 'srtp.h')]) {
+  for (const f of ['patch-meson.mjs', 'patch-sources.mjs', 'install-worker.mjs', 'build-packages.mjs', path.join('srtp-compat', 'srtp.h')]) {
     h.update(readFileSync(path.join(HERE, f)));
   }
   h.update(MESON_OPTIONS.join(' '));
@@ -109,6 +110,7 @@ async function buildWorker(mediasoupDir, outFile) {
       filter: (p) => !p.includes(`${path.sep}out${path.sep}`) && !p.endsWith(`${path.sep}out`),
     });
     patchWorkerTree(srcDir);
+    patchWorkerSources(srcDir);
     log('configuring (meson, system libraries only)');
     run('meson', ['setup', buildDir, srcDir, ...MESON_OPTIONS, `-Dcpp_args=-I${COMPAT_INCLUDE}`], {
       stdio: ['ignore', 'ignore', 'inherit'],

@@ -1,12 +1,14 @@
 import 'reflect-metadata';
 import { ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
+import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
+import { serveClient } from './web/serve-client.js';
 
 async function bootstrap() {
   let config;
@@ -21,7 +23,7 @@ async function bootstrap() {
     throw err;
   }
   const logger = createRootLogger(config.logLevel);
-  const app = await NestFactory.create(AppModule.forRoot(config), {
+  const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
@@ -37,6 +39,7 @@ async function bootstrap() {
   app.enableShutdownHooks();
   await configureRealtime(app, config);
   setupOpenApi(app);
+  serveClient(app, config.clientDistDir, logger);
   await app.listen(config.port, config.host);
   logger.info({ port: config.port, host: config.host, db: config.database.type }, 'minimeet listening');
 }
