@@ -14,7 +14,12 @@ const PKG_CONFIG_MODULES = {
   absl_flat_hash_map: 'libabsl-dev',
 };
 /** command → Debian package providing it (meson handled apart: it needs >= 1.1). */
-const COMMANDS = { 'g++': 'g++', 'pkg-config': 'pkg-config', ninja: 'ninja-build', flatc: 'flatbuffers-compiler' };
+const COMMANDS = {
+  'g++': 'g++',
+  'pkg-config': 'pkg-config',
+  ninja: 'ninja-build',
+  flatc: 'flatbuffers-compiler',
+};
 const MIN_MESON = [1, 1];
 const BACKPORTS_LIST = '/etc/apt/sources.list.d/minimeet-bookworm-backports.list';
 
@@ -38,7 +43,8 @@ function mesonVersionOk() {
 
 function missingPackages() {
   const missing = new Set();
-  for (const [cmd, pkg] of Object.entries(COMMANDS)) if (!ok('sh', ['-c', `command -v ${cmd}`])) missing.add(pkg);
+  for (const [cmd, pkg] of Object.entries(COMMANDS))
+    if (!ok('sh', ['-c', `command -v ${cmd}`])) missing.add(pkg);
   const havePkgConfig = !missing.has('pkg-config');
   for (const [mod, pkg] of Object.entries(PKG_CONFIG_MODULES)) {
     if (!havePkgConfig || !ok('pkg-config', ['--exists', mod])) missing.add(pkg);
@@ -95,6 +101,8 @@ export function ensureBuildPackages(log) {
   }
   const still = missingPackages();
   if (still.length || !mesonVersionOk()) {
-    throw new InstallError(`build packages still missing after apt-get: ${[...still, ...(mesonVersionOk() ? [] : ['meson >= 1.1'])].join(' ')}`);
+    throw new InstallError(
+      `build packages still missing after apt-get: ${[...still, ...(mesonVersionOk() ? [] : ['meson >= 1.1'])].join(' ')}`,
+    );
   }
 }

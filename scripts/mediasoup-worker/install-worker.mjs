@@ -44,16 +44,19 @@ const MESON_OPTIONS = [
 const log = (msg) => process.stdout.write(`[mediasoup-worker] ${msg}\n`);
 
 function findMediasoup() {
-  for (const dir of [path.join(REPO, 'node_modules', 'mediasoup'), path.join(REPO, 'server', 'node_modules', 'mediasoup')]) {
+  for (const dir of [
+    path.join(REPO, 'node_modules', 'mediasoup'),
+    path.join(REPO, 'server', 'node_modules', 'mediasoup'),
+  ]) {
     if (existsSync(path.join(dir, 'package.json'))) return dir;
   }
   throw new InstallError('mediasoup is not installed (run npm ci at the repository root)');
 }
 
-/** Hash of everything that shapes the binary besides the mediasoup version. */
+/** Hash of what shapes the binary besides the mediasoup version: patches, adapter, meson options. */
 function recipeHash() {
   const h = createHash('sha256');
-  for (const f of ['patch-meson.mjs', 'patch-sources.mjs', 'install-worker.mjs', 'build-packages.mjs', path.join('srtp-compat', 'srtp.h')]) {
+  for (const f of ['patch-meson.mjs', 'patch-sources.mjs', path.join('srtp-compat', 'srtp.h')]) {
     h.update(readFileSync(path.join(HERE, f)));
   }
   h.update(MESON_OPTIONS.join(' '));
@@ -73,7 +76,9 @@ function run(cmd, args, opts = {}) {
 /** Runs ninja, condensing its "[n/N] …" lines into a progress line every 10 %. */
 function ninjaWithProgress(buildDir, target, jobs) {
   return new Promise((resolve, reject) => {
-    const child = spawn('ninja', ['-C', buildDir, `-j${jobs}`, target], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn('ninja', ['-C', buildDir, `-j${jobs}`, target], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
     let lastDecile = -1;
     let tail = [];
     const onData = (chunk) => {
@@ -94,7 +99,9 @@ function ninjaWithProgress(buildDir, target, jobs) {
     child.stderr.on('data', onData);
     child.on('error', reject);
     child.on('close', (code) =>
-      code === 0 ? resolve() : reject(new InstallError(`ninja ${target} failed (exit ${code}):\n${tail.join('\n')}`)),
+      code === 0
+        ? resolve()
+        : reject(new InstallError(`ninja ${target} failed (exit ${code}):\n${tail.join('\n')}`)),
     );
   });
 }
@@ -149,7 +156,11 @@ async function main() {
     await buildWorker(mediasoupDir, cached);
     writeFileSync(
       path.join(path.dirname(cached), 'build-info.json'),
-      JSON.stringify({ version, key, builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 }, null, 2),
+      JSON.stringify(
+        { version, key, builtAt: new Date().toISOString(), seconds: (Date.now() - started) / 1000 },
+        null,
+        2,
+      ),
     );
     log(`built in ${Math.round((Date.now() - started) / 1000)} s → ${cached}`);
   }

@@ -46,7 +46,9 @@ function dropLinkWholeArchives(text) {
 
 export function patchWorkerMeson(text) {
   const out = dropLinkWholeArchives(mapVariables(dropSubprojectCalls(text)));
-  const leftover = out.match(/^\w+_proj\.get_variable|^[^#\n]*\b(libuv|openssl|libsrtp3|usrsctp|abseil_cpp|flatbuffers)_proj\b.*$/m);
+  const leftover = out.match(
+    /^\w+_proj\.get_variable|^[^#\n]*\b(libuv|openssl|libsrtp3|usrsctp|abseil_cpp|flatbuffers)_proj\b.*$/m,
+  );
   if (leftover) throw new Error(`meson patch: unmapped subproject use left: ${leftover[0]}`);
   return out;
 }

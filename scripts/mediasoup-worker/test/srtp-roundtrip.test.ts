@@ -15,7 +15,9 @@ const SUITES = [
   'AES_CM_128_HMAC_SHA1_32',
 ] as const satisfies readonly types.SrtpCryptoSuite[];
 // Compile-time guard: fails to type-check if mediasoup offers a suite not listed above.
-const everySuiteCovered: Exclude<types.SrtpCryptoSuite, (typeof SUITES)[number]> extends never ? true : never = true;
+const everySuiteCovered: Exclude<types.SrtpCryptoSuite, (typeof SUITES)[number]> extends never
+  ? true
+  : never = true;
 
 const PACKETS = 40;
 const SSRC = 1111;
@@ -51,12 +53,28 @@ interface RoundTrip {
 }
 
 /** Sends PACKETS plain RTP packets through producer → SRTP → relay → SRTP → plain sink. */
-async function roundTrip(router: types.Router, suite: types.SrtpCryptoSuite, breakKeys = false): Promise<RoundTrip> {
+async function roundTrip(
+  router: types.Router,
+  suite: types.SrtpCryptoSuite,
+  breakKeys = false,
+): Promise<RoundTrip> {
   const closers: Array<() => void> = [];
   try {
     const ingress = await router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: true });
-    const sender = await router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: false, enableSrtp: true, srtpCryptoSuite: suite });
-    const receiver = await router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: true, enableSrtp: true, srtpCryptoSuite: suite });
+    const sender = await router.createPlainTransport({
+      listenInfo: LISTEN,
+      rtcpMux: true,
+      comedia: false,
+      enableSrtp: true,
+      srtpCryptoSuite: suite,
+    });
+    const receiver = await router.createPlainTransport({
+      listenInfo: LISTEN,
+      rtcpMux: true,
+      comedia: true,
+      enableSrtp: true,
+      srtpCryptoSuite: suite,
+    });
     const egress = await router.createPlainTransport({ listenInfo: LISTEN, rtcpMux: true, comedia: false });
     closers.push(() => [ingress, sender, receiver, egress].forEach((t) => t.close()));
 
@@ -81,7 +99,10 @@ async function roundTrip(router: types.Router, suite: types.SrtpCryptoSuite, bre
     await sender.connect({ ip: '127.0.0.1', port: port(relay), srtpParameters: receiver.srtpParameters });
     await receiver.connect({
       srtpParameters: breakKeys
-        ? { ...senderKeys, keyBase64: Buffer.from(senderKeys.keyBase64, 'base64').reverse().toString('base64') }
+        ? {
+            ...senderKeys,
+            keyBase64: Buffer.from(senderKeys.keyBase64, 'base64').reverse().toString('base64'),
+          }
         : senderKeys,
     });
     await egress.connect({ ip: '127.0.0.1', port: port(sink) });
@@ -93,7 +114,10 @@ async function roundTrip(router: types.Router, suite: types.SrtpCryptoSuite, bre
         encodings: [{ ssrc: SSRC }],
       },
     });
-    const encrypted = await sender.consume({ producerId: producer.id, rtpCapabilities: router.rtpCapabilities });
+    const encrypted = await sender.consume({
+      producerId: producer.id,
+      rtpCapabilities: router.rtpCapabilities,
+    });
     const decrypted = await receiver.produce({ kind: 'audio', rtpParameters: encrypted.rtpParameters });
     await egress.consume({ producerId: decrypted.id, rtpCapabilities: router.rtpCapabilities });
 
