@@ -11,6 +11,16 @@ export const ErrorCode = {
   NOT_IN_ROOM: 'NOT_IN_ROOM',
   ROOM_FULL: 'ROOM_FULL',
   RATE_LIMITED: 'RATE_LIMITED',
+  /** SFU: the transport id is not one of the caller's transports. */
+  TRANSPORT_NOT_FOUND: 'TRANSPORT_NOT_FOUND',
+  /** SFU: no such producer in the caller's room (or, for pause/resume/close, not the caller's). */
+  PRODUCER_NOT_FOUND: 'PRODUCER_NOT_FOUND',
+  /** SFU: the consumer id is not one of the caller's consumers. */
+  CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
+  /** SFU: router.canConsume refused (capabilities), or consuming one's own producer. */
+  CANNOT_CONSUME: 'CANNOT_CONSUME',
+  /** SFU: the room's media is being recreated (worker died); retry after mediaReset. */
+  MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -5,3 +5,4 @@ export * from './rooms.js';
 export * from './chat.js';
 export * from './calls.js';
 export * from './socket-events.js';
+export * from './media.js';

@@ -1,4 +1,5 @@
 import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import type { MediaJoinData } from './media.js';
 import { Trim } from './transforms.js';
 
 export const ROOM_NAME_MAX = 64;
@@ -53,7 +54,7 @@ export class LeaveRoomRequest {
  * Result of `joinRoom`. Other features (SFU signaling) add their own fields here; the server
  * merges them in through join contributors, so this stays one object.
  */
-export interface JoinRoomData {
+export interface JoinRoomData extends Partial<MediaJoinData> {
   room: RoomDto;
   participants: Participant[];
 }

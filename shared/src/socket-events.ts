@@ -6,6 +6,32 @@ import type {
   SendMessageRequest,
 } from './chat.js';
 import type { Ack, WireError } from './errors.js';
+import type {
+  ActiveSpeakerEvent,
+  ConnectWebRtcTransportRequest,
+  ConsumeData,
+  ConsumeRequest,
+  ConsumerClosedEvent,
+  ConsumerIdData,
+  ConsumerIdRequest,
+  ConsumerLayersChangedEvent,
+  CreateWebRtcTransportRequest,
+  GetMediaStatsRequest,
+  MediaResetEvent,
+  MediaStatsData,
+  NewProducerEvent,
+  ProduceData,
+  ProduceRequest,
+  ProducerEvent,
+  ProducerIdData,
+  ProducerIdRequest,
+  ProducerScoreEvent,
+  RestartIceData,
+  RestartIceRequest,
+  SetConsumerLayersRequest,
+  TransportIdData,
+  WebRtcTransportInfo,
+} from './media.js';
 import type { JoinRoomData, JoinRoomRequest, LeaveRoomData, LeaveRoomRequest, Participant } from './rooms.js';
 
 /**
@@ -18,6 +44,19 @@ export interface ClientRequests {
   leaveRoom: { request: LeaveRoomRequest; response: LeaveRoomData };
   sendMessage: { request: SendMessageRequest; response: SendMessageData };
   loadMessageHistory: { request: LoadMessageHistoryRequest; response: MessagePage };
+  // SFU signaling (media.ts)
+  createWebRtcTransport: { request: CreateWebRtcTransportRequest; response: WebRtcTransportInfo };
+  connectWebRtcTransport: { request: ConnectWebRtcTransportRequest; response: TransportIdData };
+  restartIce: { request: RestartIceRequest; response: RestartIceData };
+  produce: { request: ProduceRequest; response: ProduceData };
+  pauseProducer: { request: ProducerIdRequest; response: ProducerIdData };
+  resumeProducer: { request: ProducerIdRequest; response: ProducerIdData };
+  closeProducer: { request: ProducerIdRequest; response: ProducerIdData };
+  consume: { request: ConsumeRequest; response: ConsumeData };
+  pauseConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
+  resumeConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
+  setConsumerLayers: { request: SetConsumerLayersRequest; response: ConsumerIdData };
+  getMediaStats: { request: GetMediaStatsRequest; response: MediaStatsData };
 }
 
 /** Server→client events and their payloads. */
@@ -30,6 +69,21 @@ export interface ServerEvents {
   messageError: { clientMessageId: string | null; error: WireError };
   /** The room was deleted; the socket is no longer in it. */
   roomDeleted: { roomId: number };
+  // SFU (media.ts): sent to the other peers of the room unless noted
+  newProducer: NewProducerEvent;
+  producerClosed: ProducerEvent;
+  producerPaused: ProducerEvent;
+  producerResumed: ProducerEvent;
+  /** To the consumer's owner: its consumer was closed by the server (producer gone, transport closed). */
+  consumerClosed: ConsumerClosedEvent;
+  /** To the whole room. */
+  activeSpeaker: ActiveSpeakerEvent;
+  /** To the consumer's owner. */
+  consumerLayersChanged: ConsumerLayersChangedEvent;
+  /** To the producer's owner. */
+  producerScore: ProducerScoreEvent;
+  /** To the whole room: all media objects are gone; rejoin media (see MediaResetEvent). */
+  mediaReset: MediaResetEvent;
 }
 
 export type ClientEventName = keyof ClientRequests;
@@ -53,6 +107,18 @@ export const ClientEvent = {
   leaveRoom: 'leaveRoom',
   sendMessage: 'sendMessage',
   loadMessageHistory: 'loadMessageHistory',
+  createWebRtcTransport: 'createWebRtcTransport',
+  connectWebRtcTransport: 'connectWebRtcTransport',
+  restartIce: 'restartIce',
+  produce: 'produce',
+  pauseProducer: 'pauseProducer',
+  resumeProducer: 'resumeProducer',
+  closeProducer: 'closeProducer',
+  consume: 'consume',
+  pauseConsumer: 'pauseConsumer',
+  resumeConsumer: 'resumeConsumer',
+  setConsumerLayers: 'setConsumerLayers',
+  getMediaStats: 'getMediaStats',
 } as const satisfies { [E in ClientEventName]: E };
 
 export const ServerEvent = {
@@ -60,4 +126,13 @@ export const ServerEvent = {
   newMessage: 'newMessage',
   messageError: 'messageError',
   roomDeleted: 'roomDeleted',
+  newProducer: 'newProducer',
+  producerClosed: 'producerClosed',
+  producerPaused: 'producerPaused',
+  producerResumed: 'producerResumed',
+  consumerClosed: 'consumerClosed',
+  activeSpeaker: 'activeSpeaker',
+  consumerLayersChanged: 'consumerLayersChanged',
+  producerScore: 'producerScore',
+  mediaReset: 'mediaReset',
 } as const satisfies { [E in ServerEventName]: E };

@@ -31,6 +31,11 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONFLICT]: 409,
   [ErrorCode.ROOM_FULL]: 409,
   [ErrorCode.RATE_LIMITED]: 429,
+  [ErrorCode.TRANSPORT_NOT_FOUND]: 404,
+  [ErrorCode.PRODUCER_NOT_FOUND]: 404,
+  [ErrorCode.CONSUMER_NOT_FOUND]: 404,
+  [ErrorCode.CANNOT_CONSUME]: 409,
+  [ErrorCode.MEDIA_UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
 };
 

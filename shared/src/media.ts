@@ -1,0 +1,394 @@
+import { IsBoolean, IsIn, IsInt, IsObject, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+
+/*
+ * SFU signaling contract (issue 4). mediasoup's shapes are typed structurally here, without
+ * importing mediasoup or mediasoup-client (this package runs in the browser too). They match
+ * what mediasoup sends and what mediasoup-client expects; where mediasoup-client's own types are
+ * narrower unions (e.g. header-extension URIs) the client casts once at its boundary, as JSON
+ * over Socket.IO does anyway. Deep validation of rtpParameters / dtlsParameters is mediasoup's:
+ * the server refuses what mediasoup rejects with VALIDATION.
+ */
+
+export type MediaKind = 'audio' | 'video';
+/** One producer per source per peer. */
+export type MediaSource = 'mic' | 'camera' | 'screen';
+export type TransportDirection = 'send' | 'recv';
+export type ConsumerType = 'simple' | 'simulcast' | 'svc' | 'pipe';
+
+export const MEDIA_KINDS: readonly MediaKind[] = ['audio', 'video'];
+export const MEDIA_SOURCES: readonly MediaSource[] = ['mic', 'camera', 'screen'];
+export const TRANSPORT_DIRECTIONS: readonly TransportDirection[] = ['send', 'recv'];
+
+/** Codec/extension parameter values as mediasoup puts them on the wire. */
+export type RtpParameterValue = string | number | boolean | undefined;
+
+export interface RtcpFeedback {
+  type: string;
+  parameter?: string;
+}
+
+export interface RtpCodecCapability {
+  kind: MediaKind;
+  mimeType: string;
+  preferredPayloadType?: number;
+  clockRate: number;
+  channels?: number;
+  parameters?: Record<string, RtpParameterValue>;
+  rtcpFeedback?: RtcpFeedback[];
+}
+
+export interface RtpHeaderExtensionCapability {
+  kind: MediaKind;
+  uri: string;
+  preferredId: number;
+  preferredEncrypt?: boolean;
+  direction?: 'sendrecv' | 'sendonly' | 'recvonly' | 'inactive';
+}
+
+/** Router or device RTP capabilities. */
+export interface RtpCapabilities {
+  codecs?: RtpCodecCapability[];
+  headerExtensions?: RtpHeaderExtensionCapability[];
+}
+
+export interface RtpCodecParameters {
+  mimeType: string;
+  payloadType: number;
+  clockRate: number;
+  channels?: number;
+  parameters?: Record<string, RtpParameterValue>;
+  rtcpFeedback?: RtcpFeedback[];
+}
+
+export interface RtpHeaderExtensionParameters {
+  uri: string;
+  id: number;
+  encrypt?: boolean;
+  parameters?: Record<string, RtpParameterValue>;
+}
+
+export interface RtpEncodingParameters {
+  ssrc?: number;
+  rid?: string;
+  codecPayloadType?: number;
+  rtx?: { ssrc: number };
+  dtx?: boolean;
+  scalabilityMode?: string;
+  scaleResolutionDownBy?: number;
+  maxBitrate?: number;
+  maxFramerate?: number;
+  adaptivePtime?: boolean;
+  priority?: 'very-low' | 'low' | 'medium' | 'high';
+  networkPriority?: 'very-low' | 'low' | 'medium' | 'high';
+}
+
+export interface RtcpParameters {
+  cname?: string;
+  reducedSize?: boolean;
+  mux?: boolean;
+}
+
+export interface RtpParameters {
+  mid?: string;
+  codecs: RtpCodecParameters[];
+  headerExtensions?: RtpHeaderExtensionParameters[];
+  encodings?: RtpEncodingParameters[];
+  rtcp?: RtcpParameters;
+  msid?: string;
+}
+
+export interface IceParameters {
+  usernameFragment: string;
+  password: string;
+  iceLite?: boolean;
+}
+
+export interface IceCandidate {
+  foundation: string;
+  priority: number;
+  /** IP or hostname to connect to. */
+  address: string;
+  /** Same as address (deprecated mediasoup field, still sent). */
+  ip?: string;
+  protocol: 'udp' | 'tcp';
+  port: number;
+  type: 'host' | 'srflx' | 'prflx' | 'relay';
+  tcpType?: 'active' | 'passive' | 'so';
+}
+
+export interface DtlsFingerprint {
+  algorithm: string;
+  value: string;
+}
+
+export interface DtlsParameters {
+  role?: 'auto' | 'client' | 'server';
+  fingerprints: DtlsFingerprint[];
+}
+
+export interface SctpParameters {
+  port: number;
+  OS: number;
+  MIS: number;
+  maxMessageSize: number;
+}
+
+/** A producer of another peer, as listed in joinRoom and announced by newProducer. */
+export interface RemoteProducer {
+  producerId: string;
+  userId: number;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** Extra fields of the joinRoom answer (merged into JoinRoomData by the media join contributor). */
+export interface MediaJoinData {
+  routerRtpCapabilities: RtpCapabilities;
+  /** Every producer of the other peers in the room. */
+  producers: RemoteProducer[];
+  /**
+   * Present when this join re-attached media kept from a previous connection of the same user
+   * (reconnect within the presence grace period): the transports still exist server-side, so
+   * the client calls restartIce on each and keeps its producers.
+   */
+  resumedMedia?: ResumedMedia;
+}
+
+export interface ResumedMedia {
+  transportIds: string[];
+  producerIds: string[];
+  consumerIds: string[];
+}
+
+// ---- client → server requests ----
+
+const ID_MAX = 64;
+
+/** Socket `createWebRtcTransport`. At most one send and one recv transport per connection. */
+export class CreateWebRtcTransportRequest {
+  @IsInt()
+  @Min(1)
+  roomId!: number;
+
+  @IsIn(TRANSPORT_DIRECTIONS)
+  direction!: TransportDirection;
+}
+
+export interface WebRtcTransportInfo {
+  id: string;
+  direction: TransportDirection;
+  iceParameters: IceParameters;
+  iceCandidates: IceCandidate[];
+  dtlsParameters: DtlsParameters;
+  sctpParameters?: SctpParameters;
+}
+
+/** Socket `connectWebRtcTransport`. */
+export class ConnectWebRtcTransportRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  transportId!: string;
+
+  @IsObject()
+  dtlsParameters!: DtlsParameters;
+}
+
+export interface TransportIdData {
+  transportId: string;
+}
+
+/** Socket `produce` (on the caller's send transport). */
+export class ProduceRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  transportId!: string;
+
+  @IsIn(MEDIA_KINDS)
+  kind!: MediaKind;
+
+  @IsObject()
+  rtpParameters!: RtpParameters;
+
+  @IsIn(MEDIA_SOURCES)
+  source!: MediaSource;
+
+  /** Start paused (e.g. joining muted). */
+  @IsOptional()
+  @IsBoolean()
+  paused?: boolean;
+}
+
+export interface ProduceData {
+  producerId: string;
+}
+
+/** Socket `consume` (on the caller's recv transport). The consumer starts paused: call resumeConsumer. */
+export class ConsumeRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  transportId!: string;
+
+  @IsString()
+  @Length(1, ID_MAX)
+  producerId!: string;
+
+  @IsObject()
+  rtpCapabilities!: RtpCapabilities;
+}
+
+export interface ConsumeData {
+  consumerId: string;
+  producerId: string;
+  userId: number;
+  kind: MediaKind;
+  source: MediaSource;
+  rtpParameters: RtpParameters;
+  type: ConsumerType;
+  /** The producer is paused now (the consumer gets nothing until producerResumed). */
+  producerPaused: boolean;
+}
+
+/** Socket `pauseProducer` / `resumeProducer` / `closeProducer` (own producers only). */
+export class ProducerIdRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  producerId!: string;
+}
+
+export interface ProducerIdData {
+  producerId: string;
+}
+
+/** Socket `pauseConsumer` / `resumeConsumer` (own consumers only). */
+export class ConsumerIdRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  consumerId!: string;
+}
+
+export interface ConsumerIdData {
+  consumerId: string;
+}
+
+/** Socket `setConsumerLayers` (simulcast/SVC consumers: pick a layer by tile size). */
+export class SetConsumerLayersRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  consumerId!: string;
+
+  @IsInt()
+  @Min(0)
+  @Max(15)
+  spatialLayer!: number;
+
+  @IsOptional()
+  @IsInt()
+  @Min(0)
+  @Max(15)
+  temporalLayer?: number;
+}
+
+/** Socket `restartIce` (own transports only). */
+export class RestartIceRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  transportId!: string;
+}
+
+export interface RestartIceData {
+  iceParameters: IceParameters;
+}
+
+/** Socket `getMediaStats`: the caller's own media in a joined room, plus room-wide object counts. */
+export class GetMediaStatsRequest {
+  @IsInt()
+  @Min(1)
+  roomId!: number;
+}
+
+export interface MediaStreamStats {
+  /** RTP packets / bytes mediasoup sent (consumers) or received (producers). */
+  packetCount: number;
+  byteCount: number;
+}
+
+export interface ConsumerStats extends MediaStreamStats {
+  consumerId: string;
+  producerId: string;
+  kind: MediaKind;
+  paused: boolean;
+  producerPaused: boolean;
+}
+
+export interface ProducerStats extends MediaStreamStats {
+  producerId: string;
+  kind: MediaKind;
+  source: MediaSource;
+  paused: boolean;
+}
+
+/** What exists in the room's router right now (from router.dump()). */
+export interface RoomMediaCounts {
+  peers: number;
+  transports: number;
+  producers: number;
+  consumers: number;
+}
+
+export interface MediaStatsData {
+  roomId: number;
+  producers: ProducerStats[];
+  consumers: ConsumerStats[];
+  room: RoomMediaCounts;
+}
+
+// ---- server → client events ----
+
+export interface NewProducerEvent extends RemoteProducer {
+  roomId: number;
+}
+
+export interface ProducerEvent {
+  roomId: number;
+  producerId: string;
+}
+
+export interface ConsumerClosedEvent {
+  roomId: number;
+  consumerId: string;
+  producerId: string;
+}
+
+export interface ActiveSpeakerEvent {
+  roomId: number;
+  /** The dominant speaker now; null when everyone is silent or the speaker left. */
+  userId: number | null;
+}
+
+export interface ConsumerLayersChangedEvent {
+  roomId: number;
+  consumerId: string;
+  /** Null when no layer is being forwarded. */
+  layers: { spatialLayer: number; temporalLayer?: number } | null;
+}
+
+export interface ProducerScoreEvent {
+  roomId: number;
+  producerId: string;
+  score: Array<{ ssrc: number; rid?: string; score: number }>;
+}
+
+export type MediaResetReason = 'workerDied';
+
+/**
+ * Every media object of the room is gone (e.g. its mediasoup worker died) and the room lives on a
+ * new router: drop all transports/producers/consumers, load a new Device with these capabilities,
+ * create transports again, re-produce, and consume what newProducer announces (or `producers`).
+ */
+export interface MediaResetEvent {
+  roomId: number;
+  reason: MediaResetReason;
+  routerRtpCapabilities: RtpCapabilities;
+  producers: RemoteProducer[];
+}
