@@ -9,6 +9,7 @@ import { useCallStore } from './callStore';
 import { ControlBar } from './ControlBar';
 import { ParticipantsList } from './ParticipantsList';
 import { ReconnectBanner } from './ReconnectBanner';
+import { RemoteAudio } from './RemoteAudio';
 import { VideoGrid } from './VideoGrid';
 
 export function parseRoomId(raw: string | undefined): number | null {
@@ -106,6 +107,7 @@ export function CallPage() {
         )}
       </div>
       <ControlBar onLeave={leave} />
+      <RemoteAudio />
     </div>
   );
 }

@@ -5,6 +5,14 @@ import { useCallStore } from './callStore';
 export function ReconnectBanner() {
   const { status, attempt, error } = useConnectionStore();
   const rejoining = useCallStore((s) => s.rejoining);
+  const mediaStatus = useCallStore((s) => s.mediaStatus);
+  if (status === 'connected' && !rejoining && (mediaStatus === 'reconnecting' || mediaStatus === 'failed')) {
+    return (
+      <div className="banner banner--warning" role="status" aria-live="polite" data-testid="media-banner">
+        {mediaStatus === 'reconnecting' ? 'Reconnecting audio and video…' : 'Audio and video could not connect. Reload to try again.'}
+      </div>
+    );
+  }
   if (status === 'reconnecting' || rejoining) {
     return (
       <div className="banner banner--warning" role="status" aria-live="polite" data-testid="reconnecting-banner">

@@ -9,13 +9,16 @@
  * `tileViewports` (see layout.desiredVideoReception) to pause hidden tiles and pick simulcast
  * layers. Nothing in the components has to change for that.
  */
-import type { Participant, RoomDto, UserDto } from '@minimeet/shared';
+import type { JoinRoomData, Participant, RoomDto, UserDto } from '@minimeet/shared';
 import { create } from 'zustand';
 import { AppError, describeError } from '../../lib/errors';
 import { onServerEvent, onSocketConnect, request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import type { TileViewport } from './layout';
 import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAccessError, stopTrack } from './localMedia';
+import { MediaSession, type MediaStatus } from './mediaSession';
+import { socketSignaling, type MediaSignaling } from './mediaSignaling';
+import type { JoinMedia } from './mediaTypes';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
 
@@ -69,6 +72,8 @@ export interface CallState {
   remote: Record<string, RemoteTrack>;
   activeSpeakerId: number | null;
   tileViewports: Record<string, TileViewport>;
+  /** State of the SFU media connection ('idle' when the server offers no media). */
+  mediaStatus: MediaStatus;
   local: LocalMedia;
   sidePanel: SidePanel;
 
@@ -88,6 +93,7 @@ export interface CallState {
   setRemotePaused(key: string, paused: boolean): void;
   removeRemoteTrack(key: string): void;
   setActiveSpeaker(userId: number | null): void;
+  setMediaStatus(status: MediaStatus, error?: string | null): void;
   reportTileViewport(tileKey: string, viewport: TileViewport | null): void;
 }
 
@@ -116,11 +122,48 @@ const initialCall = {
   remote: {} as Record<string, RemoteTrack>,
   activeSpeakerId: null,
   tileViewports: {} as Record<string, TileViewport>,
+  mediaStatus: 'idle' as MediaStatus,
 };
 
 /** Bumped on every join/leave so late async results of an old call are dropped. */
 let generation = 0;
 let unsubscribers: Array<() => void> = [];
+
+/** The media session of the current call (null without SFU media). */
+let session: MediaSession | null = null;
+
+export interface MediaDeps {
+  signaling: MediaSignaling;
+  createDevice: () => import('mediasoup-client/types').Device;
+}
+let mediaDeps: MediaDeps | null = null;
+
+/** Tests: replace the signaling / mediasoup-client Device factory (null restores the real ones). */
+export function setMediaDeps(deps: MediaDeps | null): void {
+  mediaDeps = deps;
+}
+
+async function defaultMediaDeps(): Promise<MediaDeps> {
+  if (mediaDeps) return mediaDeps;
+  const { Device } = await import('mediasoup-client');
+  return { signaling: socketSignaling, createDevice: () => new Device() };
+}
+
+/** The media part of joinRoom's answer, when the server has an SFU. */
+export function joinMediaOf(data: JoinRoomData): JoinMedia | null {
+  if (!data.routerRtpCapabilities) return null;
+  return { routerRtpCapabilities: data.routerRtpCapabilities, producers: data.producers ?? [], ...(data.resumedMedia ? { resumedMedia: data.resumedMedia } : {}) };
+}
+
+function closeSession(): void {
+  session?.close();
+  session = null;
+}
+
+/** Test hook: the current media session. */
+export function currentMediaSession(): MediaSession | null {
+  return session;
+}
 
 function releaseLocal(local: LocalMedia): void {
   stopTrack(local.micTrack);
@@ -149,6 +192,7 @@ export const useCallStore = create<CallState>()((set, get) => {
       onServerEvent('roomDeleted', (p) => {
         if (p.roomId !== get().roomId) return;
         generation++;
+        closeSession();
         releaseLocal(get().local);
         set({ status: 'ended', error: { code: 'ROOM_DELETED', message: 'This room was deleted by its owner.' }, local: { ...initialLocal } });
       }),
@@ -167,6 +211,28 @@ export const useCallStore = create<CallState>()((set, get) => {
     unsubscribers = [];
   }
 
+  /** Starts the SFU media session for this call and hands it the local tracks it should send. */
+  async function startSession(roomId: number, selfId: number, media: JoinMedia, gen: number): Promise<void> {
+    const deps = await defaultMediaDeps();
+    if (gen !== generation) return;
+    closeSession();
+    const s = new MediaSession({
+      roomId,
+      selfId,
+      signaling: deps.signaling,
+      createDevice: deps.createDevice,
+      sink: get(),
+      devicePixelRatio: () => (typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1),
+    });
+    session = s;
+    const { local, tileViewports } = get();
+    if (local.micTrack) void s.setSource('mic', local.micTrack, !local.micOn);
+    if (local.cameraTrack) void s.setSource('camera', local.cameraTrack, !local.cameraOn);
+    if (local.screenTrack) void s.setSource('screen', local.screenTrack, false);
+    void s.setViewports(tileViewports);
+    void s.start(media);
+  }
+
   return {
     ...initialCall,
     local: { ...initialLocal },
@@ -174,6 +240,7 @@ export const useCallStore = create<CallState>()((set, get) => {
 
     async join(roomId, self, opts = {}) {
       const gen = ++generation;
+      closeSession();
       releaseLocal(get().local);
       set({ ...initialCall, roomId, self, status: 'joining', local: { ...initialLocal } });
       subscribe(roomId);
@@ -181,6 +248,8 @@ export const useCallStore = create<CallState>()((set, get) => {
         const data = await request('joinRoom', { roomId });
         if (gen !== generation) return;
         set({ room: data.room, participants: data.participants, status: 'joined', error: null });
+        const media = joinMediaOf(data);
+        if (media) await startSession(roomId, self.id, media, gen);
       } catch (err) {
         if (gen !== generation) return;
         unsubscribe();
@@ -205,13 +274,15 @@ export const useCallStore = create<CallState>()((set, get) => {
         busy: false,
         error: captured.error?.message ?? null,
       });
-      // Phase 2: produce mic and camera (simulcast) here.
+      if (captured.mic) void session?.setSource('mic', captured.mic, false);
+      if (captured.camera) void session?.setSource('camera', captured.camera, false);
     },
 
     async leave() {
       const { roomId, status, local } = get();
       generation++;
       unsubscribe();
+      closeSession();
       releaseLocal(local);
       useChatStore.getState().close();
       set({ ...initialCall, status: 'left', local: { ...initialLocal } });
@@ -234,9 +305,12 @@ export const useCallStore = create<CallState>()((set, get) => {
         if (gen !== generation) return;
         set({ room: data.room, participants: data.participants, rejoining: false, error: null });
         void useChatStore.getState().resync();
-        // Phase 2: restartIce on both transports (or rebuild them) and re-consume.
+        const media = joinMediaOf(data);
+        if (session) void session.reconnect(media);
+        else if (media && get().self) await startSession(roomId, get().self!.id, media, gen);
       } catch (err) {
         if (gen !== generation) return;
+        closeSession();
         releaseLocal(get().local);
         set({ rejoining: false, status: 'error', error: joinError(err), local: { ...initialLocal } });
       }
@@ -249,7 +323,7 @@ export const useCallStore = create<CallState>()((set, get) => {
         const on = !local.micOn;
         local.micTrack.enabled = on;
         patchLocal({ micOn: on });
-        // Phase 2: pauseProducer / resumeProducer for the mic producer.
+        void session?.setSource('mic', local.micTrack, !on);
         return;
       }
       const gen = generation;
@@ -258,6 +332,7 @@ export const useCallStore = create<CallState>()((set, get) => {
         const track = await captureMic(local.micDeviceId ?? undefined);
         if (gen !== generation) return stopTrack(track);
         patchLocal({ micTrack: track, micOn: true, busy: false, error: null });
+        void session?.setSource('mic', track, false);
       } catch (err) {
         if (gen === generation) patchLocal({ busy: false, error: describeError(err) });
       }
@@ -267,9 +342,10 @@ export const useCallStore = create<CallState>()((set, get) => {
       const { local } = get();
       if (local.busy) return;
       if (local.cameraOn) {
-        // Release the camera (its light goes off); phase 2: closeProducer / pauseProducer.
+        // Release the camera (its light goes off); the producer pauses and keeps its id.
         stopTrack(local.cameraTrack);
         patchLocal({ cameraTrack: null, cameraOn: false });
+        void session?.setSource('camera', null, true);
         return;
       }
       const gen = generation;
@@ -278,6 +354,7 @@ export const useCallStore = create<CallState>()((set, get) => {
         const track = await captureCamera(local.cameraDeviceId ?? undefined);
         if (gen !== generation) return stopTrack(track);
         patchLocal({ cameraTrack: track, cameraOn: true, busy: false, error: null });
+        void session?.setSource('camera', track, false);
       } catch (err) {
         if (gen === generation) patchLocal({ busy: false, error: describeError(err) });
       }
@@ -288,6 +365,7 @@ export const useCallStore = create<CallState>()((set, get) => {
       if (local.sharing) {
         stopTrack(local.screenTrack);
         patchLocal({ screenTrack: null, sharing: false });
+        void session?.setSource('screen', null, false);
         return;
       }
       const gen = generation;
@@ -296,9 +374,12 @@ export const useCallStore = create<CallState>()((set, get) => {
         if (gen !== generation) return stopTrack(track);
         // The browser's own "Stop sharing" bar ends the track.
         track.addEventListener('ended', () => {
-          if (get().local.screenTrack === track) patchLocal({ screenTrack: null, sharing: false });
+          if (get().local.screenTrack !== track) return;
+          patchLocal({ screenTrack: null, sharing: false });
+          void session?.setSource('screen', null, false);
         });
         patchLocal({ screenTrack: track, sharing: true, error: null });
+        void session?.setSource('screen', track, false);
       } catch (err) {
         if (gen !== generation) return;
         // Cancelling the picker is a choice, not an error worth a banner.
@@ -323,7 +404,7 @@ export const useCallStore = create<CallState>()((set, get) => {
           track.enabled = get().local.micOn;
           stopTrack(get().local.micTrack);
           patchLocal({ micTrack: track, error: null });
-          // Phase 2: producer.replaceTrack({ track }).
+          void session?.setSource('mic', track, !get().local.micOn);
         } catch (err) {
           if (gen === generation) patchLocal({ error: describeError(err) });
         }
@@ -336,6 +417,7 @@ export const useCallStore = create<CallState>()((set, get) => {
         if (gen !== generation) return stopTrack(track);
         stopTrack(get().local.cameraTrack);
         patchLocal({ cameraTrack: track, error: null });
+        void session?.setSource('camera', track, false);
       } catch (err) {
         if (gen === generation) patchLocal({ error: describeError(err) });
       }
@@ -369,17 +451,24 @@ export const useCallStore = create<CallState>()((set, get) => {
     setActiveSpeaker(userId) {
       if (get().activeSpeakerId !== userId) set({ activeSpeakerId: userId });
     },
+    setMediaStatus(status, error) {
+      if (get().mediaStatus !== status) set({ mediaStatus: status });
+      if (error) patchLocal({ error });
+    },
     reportTileViewport(tileKey, viewport) {
       const cur = get().tileViewports;
       if (!viewport) {
         if (!(tileKey in cur)) return;
         const { [tileKey]: _gone, ...rest } = cur;
         set({ tileViewports: rest });
+        void session?.setViewports(rest);
         return;
       }
       const prev = cur[tileKey];
       if (prev && prev.visible === viewport.visible && Math.abs(prev.width - viewport.width) < 16) return;
-      set({ tileViewports: { ...cur, [tileKey]: viewport } });
+      const next = { ...cur, [tileKey]: viewport };
+      set({ tileViewports: next });
+      void session?.setViewports(next);
     },
   };
 });
