@@ -10,6 +10,7 @@ import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
 import { LoggerModule } from './logging/logger.module.js';
 import { MediaModule } from './media/media.module.js';
+import { MediaSignalingModule } from './media-signaling/media-signaling.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
@@ -31,6 +32,7 @@ export class AppModule {
         CallsModule,
         RealtimeModule,
         ChatModule,
+        MediaSignalingModule,
       ],
       // Every REST error leaves in the shared { statusCode, error: { code, message } } shape.
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

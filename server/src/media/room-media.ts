@@ -1,0 +1,410 @@
+import { EventEmitter } from 'node:events';
+import { ErrorCode } from '@minimeet/shared';
+import type { types } from 'mediasoup';
+import { AppError } from '../common/app-error.js';
+import { PeerMedia, type Direction, type PeerProducer, type Source } from './peer-media.js';
+import { createWebRtcTransport } from './transports.js';
+import type { MediaLogger, PoolWorker, WorkerPool } from './worker-pool.js';
+
+export interface ProducerInfo {
+  producerId: string;
+  userId: number;
+  peerId: string;
+  kind: types.MediaKind;
+  source: Source;
+  paused: boolean;
+}
+
+export interface RoomMediaEvents {
+  newProducer: [ProducerInfo];
+  producerClosed: [{ producerId: string; peerId: string }];
+  producerPaused: [{ producerId: string; peerId: string }];
+  producerResumed: [{ producerId: string; peerId: string }];
+  /** A consumer closed because its producer (or the producer's transport) went away. */
+  consumerClosed: [{ peer: PeerMedia; consumerId: string; producerId: string }];
+  consumerLayersChanged: [{ peer: PeerMedia; consumerId: string; layers: types.ConsumerLayers | undefined }];
+  producerScore: [{ peer: PeerMedia; producerId: string; score: types.ProducerScore[] }];
+  activeSpeaker: [{ userId: number | null }];
+  /** The router was lost (worker died) and replaced: every peer's media objects are gone. */
+  reset: [{ reason: 'workerDied' }];
+  closed: [];
+}
+
+/** How long recreating a router after a worker death may keep retrying. */
+const RECREATE_TIMEOUT_MS = 30_000;
+
+/**
+ * One room's media: its router on a pool worker, an ActiveSpeakerObserver and the peers. Only
+ * the room wires peers together (a new producer is announced, consumers of a closed producer
+ * are reported). Knows nothing of HTTP or sockets.
+ *
+ * Later growth: a room spanning workers would keep a producer router and consumer routers joined
+ * by `pipeToRouter`; every lookup already goes through this object.
+ */
+export class RoomMedia extends EventEmitter<RoomMediaEvents> {
+  readonly peers = new Map<string, PeerMedia>();
+  #router: types.Router;
+  #worker: PoolWorker;
+  #speaker: types.ActiveSpeakerObserver;
+  #closed = false;
+  /** Set while the router is being recreated after a worker death. */
+  #resetting: Promise<void> | undefined;
+  /** While dropping everything for a reset: no per-object close events to clients. */
+  #quiet = false;
+
+  private constructor(
+    readonly roomId: number,
+    private readonly pool: WorkerPool,
+    private readonly log: MediaLogger | undefined,
+    parts: { router: types.Router; worker: PoolWorker; speaker: types.ActiveSpeakerObserver },
+  ) {
+    super();
+    this.#router = parts.router;
+    this.#worker = parts.worker;
+    this.#speaker = parts.speaker;
+    this.#wireRouter();
+  }
+
+  static async create(roomId: number, pool: WorkerPool, log?: MediaLogger): Promise<RoomMedia> {
+    const parts = await RoomMedia.#createRouter(roomId, pool);
+    return new RoomMedia(roomId, pool, log, parts);
+  }
+
+  static async #createRouter(roomId: number, pool: WorkerPool) {
+    const { router, worker } = await pool.createRouter({ roomId });
+    try {
+      const speaker = await router.createActiveSpeakerObserver({ interval: 300 });
+      return { router, worker, speaker };
+    } catch (err) {
+      router.close();
+      throw err;
+    }
+  }
+
+  get closed(): boolean {
+    return this.#closed;
+  }
+
+  get router(): types.Router {
+    return this.#router;
+  }
+
+  get workerPid(): number {
+    return this.#worker.pid;
+  }
+
+  get rtpCapabilities(): types.RtpCapabilities {
+    return this.#router.rtpCapabilities;
+  }
+
+  /** Resolves once a reset in progress is over. */
+  async ready(): Promise<void> {
+    if (this.#resetting) await this.#resetting;
+  }
+
+  addPeer(peer: PeerMedia): void {
+    this.peers.set(peer.id, peer);
+    peer.once('closed', () => {
+      this.peers.delete(peer.id);
+    });
+  }
+
+  /** Every producer of the room except those of `exceptPeerId`. */
+  producers(exceptPeerId?: string): ProducerInfo[] {
+    const out: ProducerInfo[] = [];
+    for (const peer of this.peers.values()) {
+      if (peer.id === exceptPeerId) continue;
+      for (const p of peer.producers.values()) out.push(producerInfo(peer, p));
+    }
+    return out;
+  }
+
+  findProducer(producerId: string): { peer: PeerMedia; entry: PeerProducer } | undefined {
+    for (const peer of this.peers.values()) {
+      const entry = peer.producers.get(producerId);
+      if (entry) return { peer, entry };
+    }
+    return undefined;
+  }
+
+  #assertUsable(): void {
+    if (this.#closed || this.#resetting || this.#router.closed) {
+      throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'Room media is being recreated; wait for mediaReset');
+    }
+  }
+
+  async createTransport(
+    peer: PeerMedia,
+    direction: Direction,
+    connectionId: string,
+  ): Promise<types.WebRtcTransport> {
+    this.#assertUsable();
+    const existing = peer.transportOf(direction);
+    if (existing) {
+      if (existing.createdBy === connectionId) {
+        throw new AppError(ErrorCode.CONFLICT, `This connection already has a ${direction} transport`);
+      }
+      // Inherited from a previous connection of this client that chose to start over.
+      existing.transport.close();
+    }
+    const transport = await createWebRtcTransport(this.#router, this.#worker, {
+      appData: { peerId: peer.id, direction },
+    });
+    if (peer.closed) {
+      transport.close();
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while creating the transport');
+    }
+    peer.addTransport({ transport, direction, createdBy: connectionId });
+    return transport;
+  }
+
+  async produce(
+    peer: PeerMedia,
+    transportId: string,
+    input: { kind: types.MediaKind; rtpParameters: types.RtpParameters; source: Source; paused: boolean },
+  ): Promise<types.Producer> {
+    this.#assertUsable();
+    const t = peer.transports.get(transportId);
+    if (!t || t.direction !== 'send') {
+      throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your send transports');
+    }
+    if (peer.producerOf(input.source)) {
+      throw new AppError(ErrorCode.CONFLICT, `You already produce ${input.source}`);
+    }
+    const expectedKind: types.MediaKind = input.source === 'mic' ? 'audio' : 'video';
+    if (input.kind !== expectedKind) {
+      throw new AppError(ErrorCode.VALIDATION, `source ${input.source} must be ${expectedKind}`, {
+        fields: { kind: [`must be ${expectedKind} for source ${input.source}`] },
+      });
+    }
+    let producer: types.Producer;
+    try {
+      producer = await t.transport.produce({
+        kind: input.kind,
+        rtpParameters: input.rtpParameters,
+        paused: input.paused,
+        appData: { peerId: peer.id, userId: peer.userId, source: input.source },
+      });
+    } catch (err) {
+      throw mediasoupInputError(err, 'rtpParameters');
+    }
+    if (peer.closed) {
+      producer.close();
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while producing');
+    }
+    peer.addProducer({ producer, source: input.source });
+    producer.observer.once('close', () => {
+      if (!this.#quiet && !this.#closed) {
+        this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
+      }
+    });
+    producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
+    if (producer.kind === 'audio') {
+      this.#speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
+    }
+    this.emit('newProducer', producerInfo(peer, { producer, source: input.source }));
+    return producer;
+  }
+
+  async setProducerPaused(peer: PeerMedia, producerId: string, paused: boolean): Promise<void> {
+    this.#assertUsable();
+    const entry = peer.producers.get(producerId);
+    if (!entry) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'Not one of your producers');
+    if (entry.producer.paused === paused) return;
+    if (paused) await entry.producer.pause();
+    else await entry.producer.resume();
+    this.emit(paused ? 'producerPaused' : 'producerResumed', { producerId, peerId: peer.id });
+  }
+
+  closeProducer(peer: PeerMedia, producerId: string): void {
+    const entry = peer.producers.get(producerId);
+    if (!entry) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'Not one of your producers');
+    entry.producer.close();
+  }
+
+  async consume(
+    peer: PeerMedia,
+    transportId: string,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
+    this.#assertUsable();
+    const t = peer.transports.get(transportId);
+    if (!t || t.direction !== 'recv') {
+      throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your recv transports');
+    }
+    const found = this.findProducer(producerId);
+    if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
+    if (found.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
+    for (const c of peer.consumers.values()) {
+      if (c.producerId === producerId) {
+        throw new AppError(ErrorCode.CONFLICT, 'You already consume this producer');
+      }
+    }
+    let can: boolean;
+    try {
+      can = this.#router.canConsume({ producerId, rtpCapabilities });
+    } catch (err) {
+      throw mediasoupInputError(err, 'rtpCapabilities');
+    }
+    if (!can)
+      throw new AppError(ErrorCode.CANNOT_CONSUME, 'Your RTP capabilities cannot receive this producer');
+    let consumer: types.Consumer;
+    try {
+      consumer = await t.transport.consume({
+        producerId,
+        rtpCapabilities,
+        paused: true,
+        appData: { peerId: peer.id },
+      });
+    } catch (err) {
+      throw mediasoupInputError(err, 'rtpCapabilities');
+    }
+    if (peer.closed) {
+      consumer.close();
+      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while consuming');
+    }
+    peer.addConsumer(consumer);
+    consumer.on('producerclose', () => {
+      consumer.close();
+      if (!this.#quiet) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
+    });
+    consumer.on('layerschange', (layers) =>
+      this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
+    );
+    return { consumer, producer: producerInfo(found.peer, found.entry) };
+  }
+
+  async setConsumerPaused(peer: PeerMedia, consumerId: string, paused: boolean): Promise<void> {
+    this.#assertUsable();
+    const consumer = peer.consumers.get(consumerId);
+    if (!consumer) throw new AppError(ErrorCode.CONSUMER_NOT_FOUND, 'Not one of your consumers');
+    if (paused) await consumer.pause();
+    else await consumer.resume();
+  }
+
+  async setConsumerLayers(
+    peer: PeerMedia,
+    consumerId: string,
+    layers: { spatialLayer: number; temporalLayer?: number },
+  ): Promise<void> {
+    this.#assertUsable();
+    const consumer = peer.consumers.get(consumerId);
+    if (!consumer) throw new AppError(ErrorCode.CONSUMER_NOT_FOUND, 'Not one of your consumers');
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new AppError(ErrorCode.CONFLICT, 'Only simulcast/SVC consumers have layers');
+    }
+    await consumer.setPreferredLayers(layers);
+  }
+
+  async connectTransport(peer: PeerMedia, transportId: string, dtlsParameters: types.DtlsParameters) {
+    this.#assertUsable();
+    const t = peer.transports.get(transportId);
+    if (!t) throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your transports');
+    try {
+      await t.transport.connect({ dtlsParameters });
+    } catch (err) {
+      throw mediasoupInputError(err, 'dtlsParameters');
+    }
+  }
+
+  async restartIce(peer: PeerMedia, transportId: string): Promise<types.IceParameters> {
+    this.#assertUsable();
+    const t = peer.transports.get(transportId);
+    if (!t) throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your transports');
+    return t.transport.restartIce();
+  }
+
+  /** Object counts from the router itself (what mediasoup holds, not what our maps think). */
+  async counts(): Promise<{ peers: number; transports: number; producers: number; consumers: number }> {
+    const dump = await this.#router.dump();
+    return {
+      peers: this.peers.size,
+      transports: dump.transportIds.length,
+      producers: dump.mapProducerIdConsumerIds.length,
+      consumers: dump.mapConsumerIdProducerId.length,
+    };
+  }
+
+  /** Idempotent: closes peers first, then the router; emits `closed`. */
+  close(): void {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const peer of [...this.peers.values()]) peer.close();
+    this.#router.close();
+    this.emit('closed');
+    this.removeAllListeners();
+  }
+
+  #wireRouter(): void {
+    const router = this.#router;
+    this.#speaker.on('dominantspeaker', ({ producer }) => {
+      const userId = (producer.appData as { userId?: unknown }).userId;
+      this.emit('activeSpeaker', { userId: typeof userId === 'number' ? userId : null });
+    });
+    router.on('workerclose', () => {
+      if (this.#closed || router !== this.#router) return;
+      let done = false;
+      const work = this.#recreate().finally(() => {
+        done = true;
+        if (this.#resetting === work) this.#resetting = undefined;
+      });
+      if (!done) this.#resetting = work;
+    });
+  }
+
+  /** The worker died with our router: drop every media object, get a router on a live worker. */
+  async #recreate(): Promise<void> {
+    const deadPid = this.#worker.pid;
+    this.log?.warn({ roomId: this.roomId, pid: deadPid }, 'room router lost with its worker, recreating');
+    this.#quiet = true;
+    for (const peer of this.peers.values()) peer.closeMedia();
+    const deadline = Date.now() + RECREATE_TIMEOUT_MS;
+    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+      if (this.#closed) return;
+      try {
+        const parts = await RoomMedia.#createRouter(this.roomId, this.pool);
+        if (this.#closed) {
+          parts.router.close();
+          return;
+        }
+        this.#router = parts.router;
+        this.#worker = parts.worker;
+        this.#speaker = parts.speaker;
+        this.#wireRouter();
+        break;
+      } catch (err) {
+        // Typically "no live mediasoup worker" until the pool has replaced the dead one.
+        if (Date.now() > deadline || this.pool.closed) {
+          this.log?.error({ roomId: this.roomId, err }, 'could not recreate room router; closing room media');
+          this.close();
+          return;
+        }
+        await new Promise((r) => setTimeout(r, delay));
+      }
+    }
+    this.log?.info({ roomId: this.roomId, oldPid: deadPid, pid: this.#worker.pid }, 'room router recreated');
+    this.#resetting = undefined;
+    this.#quiet = false;
+    this.emit('reset', { reason: 'workerDied' });
+  }
+}
+
+function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
+  return {
+    producerId: p.producer.id,
+    userId: peer.userId,
+    peerId: peer.id,
+    kind: p.producer.kind,
+    source: p.source,
+    paused: p.producer.paused,
+  };
+}
+
+/** mediasoup rejects malformed client input with TypeError (or Error for unsupported codecs). */
+function mediasoupInputError(err: unknown, field: string): AppError {
+  const message = err instanceof Error ? err.message : String(err);
+  return new AppError(ErrorCode.VALIDATION, `Invalid ${field}: ${message}`.slice(0, 300), {
+    fields: { [field]: [message.slice(0, 200)] },
+  });
+}
