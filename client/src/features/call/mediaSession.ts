@@ -100,7 +100,8 @@ export class MediaSession {
     this.unsubs = [
       s.on('newProducer', (p) => {
         if (p.userId === this.opts.selfId) return;
-        this.enqueue('consume', () => this.consume(p));
+        this.announce(p);
+        this.enqueue('consume', () => this.consume(p.producerId));
       }),
       s.on('producerPaused', (p) => this.remotePaused(p.producerId, true)),
       s.on('producerResumed', (p) => this.remotePaused(p.producerId, false)),
@@ -381,16 +382,23 @@ export class MediaSession {
       if (p.userId === this.opts.selfId) continue;
       const known = this.remote.get(p.producerId);
       if (known && !!known.paused !== !!p.paused) this.remotePaused(p.producerId, !!p.paused);
-      await this.consume(p);
+      if (!known) this.announce(p);
+      await this.consume(p.producerId);
     }
   }
 
-  private async consume(p: ProducerInfo): Promise<void> {
-    const prev = this.remote.get(p.producerId);
-    const info: ProducerInfo = { ...p, paused: prev ? prev.paused : !!p.paused };
+  /** A remote producer exists: known at once (so a quick producerClosed wins), consumed in turn. */
+  private announce(p: ProducerInfo): void {
+    if (this.remote.has(p.producerId)) return;
+    const info: ProducerInfo = { ...p, paused: !!p.paused };
     this.remote.set(p.producerId, info);
-    if (this.consumers.has(p.producerId)) return;
     this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
+  }
+
+  private async consume(producerId: string): Promise<void> {
+    const p = this.remote.get(producerId);
+    if (!p || this.consumers.has(producerId)) return;
+    const info = p;
     const transport = this.recvTransport;
     const device = this.device;
     if (!transport || !device) return;

@@ -1,0 +1,266 @@
+import type { RemoteProducer } from '@minimeet/shared';
+import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { fakeDeviceFactory, FakeTrack, type FakeTransport } from '../../test/mediasoupFakes';
+import { CAMERA_ENCODINGS, MediaSession, type MediaSink, type SinkTrack } from './mediaSession';
+import type { MediaEventName, MediaSignaling } from './mediaSignaling';
+
+const caps = { codecs: [] };
+const prod = (id: string, userId: number, source: RemoteProducer['source'], paused = false): RemoteProducer => ({
+  producerId: id,
+  userId,
+  kind: source === 'mic' ? 'audio' : 'video',
+  source,
+  paused,
+});
+
+function fakeSignaling() {
+  const handlers = new Map<string, Set<(p: unknown) => void>>();
+  let transportSeq = 0;
+  const calls: Array<[string, Record<string, unknown>]> = [];
+  const fail = new Set<string>();
+  const pausedProducers = new Set<string>(['p2cam-off']);
+  const signaling: MediaSignaling = {
+    request: vi.fn(async (event: string, payload: Record<string, unknown>) => {
+      calls.push([event, payload]);
+      if (fail.has(event)) throw new Error(`${event} refused`);
+      switch (event) {
+        case 'createWebRtcTransport':
+          return { id: `t${++transportSeq}-${String(payload.direction)}`, direction: payload.direction, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
+        case 'produce':
+          return { producerId: `own-${String(payload.source)}-${transportSeq}` };
+        case 'consume': {
+          const id = String(payload.producerId);
+          return { consumerId: `c-${id}-${transportSeq}`, producerId: id, userId: 0, kind: id.includes('mic') ? 'audio' : 'video', source: 'camera', rtpParameters: {}, type: 'simple', producerPaused: pausedProducers.has(id) };
+        }
+        case 'restartIce':
+          return { iceParameters: { usernameFragment: 'u', password: 'p' } };
+        default:
+          return {};
+      }
+    }) as unknown as MediaSignaling['request'],
+    on: (event, handler) => {
+      let set = handlers.get(event);
+      if (!set) handlers.set(event, (set = new Set()));
+      set.add(handler as (p: unknown) => void);
+      return () => set.delete(handler as (p: unknown) => void);
+    },
+  };
+  return {
+    signaling,
+    calls,
+    fail,
+    emit: (event: MediaEventName, payload: unknown) => handlers.get(event)?.forEach((h) => h(payload)),
+    named: (event: string) => calls.filter(([e]) => e === event).map(([, p]) => p),
+    listeners: () => [...handlers.values()].reduce((n, s) => n + s.size, 0),
+  };
+}
+
+function recordingSink() {
+  const remote: Record<string, SinkTrack> = {};
+  const sink: MediaSink & { remote: typeof remote; speaker: number | null; statuses: string[] } = {
+    remote,
+    speaker: null,
+    statuses: [],
+    upsertRemoteTrack: (t) => void (remote[t.key] = t),
+    setRemotePaused: (k, paused) => {
+      if (remote[k]) remote[k] = { ...remote[k], paused };
+    },
+    removeRemoteTrack: (k) => void delete remote[k],
+    setActiveSpeaker(id) {
+      this.speaker = id;
+    },
+    setMediaStatus(status) {
+      this.statuses.push(status);
+    },
+  };
+  return sink;
+}
+
+describe('MediaSession', () => {
+  let sig: ReturnType<typeof fakeSignaling>;
+  let sink: ReturnType<typeof recordingSink>;
+  let dev: ReturnType<typeof fakeDeviceFactory>;
+  let session: MediaSession;
+  const transports = () => dev.last().transports as FakeTransport[];
+
+  beforeEach(() => {
+    sig = fakeSignaling();
+    sink = recordingSink();
+    dev = fakeDeviceFactory();
+    session = new MediaSession({ roomId: 5, selfId: 1, signaling: sig.signaling, sink, createDevice: dev.create });
+  });
+
+  it('loads the device, makes a send and a recv transport and consumes existing producers', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2mic', 2, 'mic'), prod('p2cam-off', 2, 'camera', true), prod('p1cam', 1, 'camera')] });
+    expect(dev.last().load).toHaveBeenCalledWith({ routerRtpCapabilities: caps });
+    expect(sig.named('createWebRtcTransport')).toEqual([
+      { roomId: 5, direction: 'send' },
+      { roomId: 5, direction: 'recv' },
+    ]);
+    // Never consumes its own producer.
+    expect(sig.named('consume').map((p) => p.producerId)).toEqual(['p2mic', 'p2cam-off']);
+    expect(sig.named('connectWebRtcTransport')).toHaveLength(1);
+    expect(sink.remote.p2mic).toMatchObject({ userId: 2, source: 'mic', kind: 'audio', paused: false });
+    expect(sink.remote.p2mic!.track).not.toBeNull();
+    expect(sink.remote['p2cam-off']).toMatchObject({ paused: true });
+    // Consumers start paused server-side: resumed (no viewport yet = visible).
+    expect(sig.named('resumeConsumer')).toHaveLength(2);
+  });
+
+  it('produces mic and a simulcast camera; mute and camera-off pause the producers', async () => {
+    const mic = new FakeTrack('audio');
+    const cam = new FakeTrack('video');
+    void session.setSource('mic', mic as unknown as MediaStreamTrack);
+    void session.setSource('camera', cam as unknown as MediaStreamTrack);
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    expect(sig.named('produce').map((p) => [p.kind, p.source, p.transportId])).toEqual([
+      ['audio', 'mic', 't1-send'],
+      ['video', 'camera', 't1-send'],
+    ]);
+    const send = transports()[0]!;
+    expect(send.produce.mock.calls[1]![0].encodings).toEqual(CAMERA_ENCODINGS);
+
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, true);
+    expect(sig.named('pauseProducer')).toEqual([{ producerId: 'own-mic-2' }]);
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, false);
+    expect(sig.named('resumeProducer')).toEqual([{ producerId: 'own-mic-2' }]);
+
+    // Camera off: the track is released, the producer pauses; on again: new track, resumed.
+    await session.setSource('camera', null, true);
+    expect(send.producers[1]!.track).toBeNull();
+    expect(sig.named('pauseProducer')).toHaveLength(2);
+    const cam2 = new FakeTrack('video');
+    await session.setSource('camera', cam2 as unknown as MediaStreamTrack);
+    expect(send.producers[1]!.track).toBe(cam2);
+    expect(sig.named('resumeProducer')).toHaveLength(2);
+    expect(sig.named('produce')).toHaveLength(2);
+  });
+
+  it('switches devices with replaceTrack and shares the screen as its own producer', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);
+    const other = new FakeTrack('audio');
+    await session.setSource('mic', other as unknown as MediaStreamTrack);
+    const send = transports()[0]!;
+    expect(send.producers[0]!.replaceTrack).toHaveBeenCalledWith({ track: other });
+    expect(sig.named('produce')).toHaveLength(1);
+
+    await session.setSource('screen', new FakeTrack('video') as unknown as MediaStreamTrack);
+    expect(sig.named('produce')[1]).toMatchObject({ source: 'screen', kind: 'video' });
+    await session.setSource('screen', null);
+    expect(sig.named('closeProducer')).toEqual([{ producerId: 'own-screen-2' }]);
+    expect(send.producers[1]!.closed).toBe(true);
+  });
+
+  it('follows newProducer, producerPaused/Resumed/Closed, consumerClosed and activeSpeaker', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    sig.emit('newProducer', { ...prod('p3cam', 3, 'camera'), roomId: 5 });
+    sig.emit('newProducer', { ...prod('p3scr', 3, 'screen'), roomId: 5 });
+    await session.idle();
+    expect(Object.keys(sink.remote).sort()).toEqual(['p3cam', 'p3scr']);
+    sig.emit('producerPaused', { roomId: 5, producerId: 'p3cam' });
+    expect(sink.remote.p3cam!.paused).toBe(true);
+    sig.emit('producerResumed', { roomId: 5, producerId: 'p3cam' });
+    expect(sink.remote.p3cam!.paused).toBe(false);
+    const consumers = transports()[1]!.consumers;
+    sig.emit('producerClosed', { roomId: 5, producerId: 'p3scr' });
+    expect(sink.remote.p3scr).toBeUndefined();
+    expect(consumers.find((c) => c.producerId === 'p3scr')!.closed).toBe(true);
+    sig.emit('consumerClosed', { roomId: 5, consumerId: 'x', producerId: 'p3cam' });
+    expect(sink.remote).toEqual({});
+    sig.emit('activeSpeaker', { roomId: 5, userId: 3 });
+    sig.emit('activeSpeaker', { roomId: 6, userId: 9 });
+    expect(sink.speaker).toBe(3);
+  });
+
+  it('drops a consume whose producer closed while it was in flight', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    sig.emit('newProducer', { ...prod('p4cam', 4, 'camera'), roomId: 5 });
+    sig.emit('producerClosed', { roomId: 5, producerId: 'p4cam' });
+    await session.idle();
+    expect(sink.remote).toEqual({});
+    expect(transports()[1]!.consumers.every((c) => c.closed)).toBe(true);
+  });
+
+  it('pauses consumers of hidden tiles and picks simulcast layers by tile width', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p2mic', 2, 'mic'), prod('p2scr', 2, 'screen')] });
+    const consumerOf = (pid: string) => transports()[1]!.consumers.find((c) => c.producerId === pid)!;
+    await session.setViewports({ 'user:2': { visible: true, width: 300, height: 170 }, 'screen:2': { visible: false, width: 600, height: 340 } });
+    expect(sig.named('setConsumerLayers')).toEqual([{ consumerId: consumerOf('p2cam').id, spatialLayer: 0 }]);
+    expect(sig.named('pauseConsumer')).toEqual([{ consumerId: consumerOf('p2scr').id }]);
+    await session.setViewports({ 'user:2': { visible: true, width: 1100, height: 620 }, 'screen:2': { visible: true, width: 600, height: 340 } });
+    expect(sig.named('setConsumerLayers').at(-1)).toEqual({ consumerId: consumerOf('p2cam').id, spatialLayer: 2 });
+    await session.setViewports({ 'user:2': { visible: false, width: 1100, height: 620 }, 'screen:2': { visible: true, width: 600, height: 340 } });
+    expect(sig.named('pauseConsumer').at(-1)).toEqual({ consumerId: consumerOf('p2cam').id });
+    // Audio is never paused for layout reasons.
+    expect(sig.named('pauseConsumer').map((p) => p.consumerId)).not.toContain(consumerOf('p2mic').id);
+  });
+
+  it('on reconnect with kept media restarts ICE on both transports and keeps its producers', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);
+    const [send, recv] = transports();
+    await session.reconnect({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera'), prod('p3mic', 3, 'mic')],
+      resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: ['own-mic-2'], consumerIds: [recv!.consumers[0]!.id] },
+    });
+    expect(sig.named('restartIce')).toEqual([{ transportId: send!.id }, { transportId: recv!.id }]);
+    expect(send!.restartIce).toHaveBeenCalledWith({ iceParameters: { usernameFragment: 'u', password: 'p' } });
+    expect(sig.named('createWebRtcTransport')).toHaveLength(2);
+    expect(sig.named('produce')).toHaveLength(1);
+    expect(sig.named('consume').map((p) => p.producerId)).toEqual(['p2cam', 'p3mic']);
+  });
+
+  it('rebuilds transports, re-produces and re-consumes when the server kept nothing or ICE restart fails', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);
+    await session.reconnect({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    expect(sig.named('restartIce')).toHaveLength(0);
+    expect(sig.named('createWebRtcTransport')).toHaveLength(4);
+    expect(sig.named('produce')).toHaveLength(2);
+    expect(sig.named('consume')).toHaveLength(2);
+    expect(dev.devices[0]!.transports.every((t) => t.closed)).toBe(true);
+
+    const [send, recv] = transports();
+    sig.fail.add('restartIce');
+    await session.reconnect({ routerRtpCapabilities: caps, producers: [], resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [] } });
+    expect(sig.named('createWebRtcTransport')).toHaveLength(6);
+    expect(sig.named('produce')).toHaveLength(3);
+    expect(sink.remote).toEqual({});
+  });
+
+  it('ICE failure: restarts ICE once, then rebuilds', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    transports()[0]!.setState('failed');
+    await session.idle();
+    expect(sig.named('restartIce')).toHaveLength(1);
+    transports()[0]!.setState('failed');
+    await session.idle();
+    expect(sig.named('createWebRtcTransport')).toHaveLength(4);
+    transports()[0]!.setState('connected');
+    expect(session.status).toBe('connected');
+  });
+
+  it('mediaReset: new device with the new capabilities, new transports, consumes the listed producers', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    await session.setSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack);
+    const caps2 = { codecs: [], headerExtensions: [] };
+    sig.emit('mediaReset', { roomId: 5, reason: 'workerDied', routerRtpCapabilities: caps2, producers: [prod('q2cam', 2, 'camera')] });
+    await session.idle();
+    expect(dev.devices).toHaveLength(2);
+    expect(dev.last().load).toHaveBeenCalledWith({ routerRtpCapabilities: caps2 });
+    expect(Object.keys(sink.remote)).toEqual(['q2cam']);
+    expect(sig.named('produce')).toHaveLength(2);
+  });
+
+  it('close() stops listening and closes everything', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    session.close();
+    expect(sig.listeners()).toBe(0);
+    expect(transports().every((t) => t.closed)).toBe(true);
+    sig.emit('newProducer', { ...prod('p9', 9, 'mic'), roomId: 5 });
+    await session.idle();
+    expect(sig.named('consume')).toHaveLength(1);
+  });
+});
