@@ -10,6 +10,7 @@
  * layers. Nothing in the components has to change for that.
  */
 import type { JoinRoomData, Participant, RoomDto, UserDto } from '@minimeet/shared';
+import { Device } from 'mediasoup-client';
 import { create } from 'zustand';
 import { AppError, describeError } from '../../lib/errors';
 import { onServerEvent, onSocketConnect, request } from '../../lib/socket';
@@ -19,6 +20,7 @@ import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAcc
 import { MediaSession, type MediaStatus } from './mediaSession';
 import { socketSignaling, type MediaSignaling } from './mediaSignaling';
 import type { JoinMedia } from './mediaTypes';
+import type { Device as MediaDevice } from 'mediasoup-client/types';
 
 export type MediaSource = 'mic' | 'camera' | 'screen';
 
@@ -134,7 +136,7 @@ let session: MediaSession | null = null;
 
 export interface MediaDeps {
   signaling: MediaSignaling;
-  createDevice: () => import('mediasoup-client/types').Device;
+  createDevice: () => MediaDevice;
 }
 let mediaDeps: MediaDeps | null = null;
 
@@ -143,10 +145,8 @@ export function setMediaDeps(deps: MediaDeps | null): void {
   mediaDeps = deps;
 }
 
-async function defaultMediaDeps(): Promise<MediaDeps> {
-  if (mediaDeps) return mediaDeps;
-  const { Device } = await import('mediasoup-client');
-  return { signaling: socketSignaling, createDevice: () => new Device() };
+function currentMediaDeps(): MediaDeps {
+  return mediaDeps ?? { signaling: socketSignaling, createDevice: () => new Device() };
 }
 
 /** The media part of joinRoom's answer, when the server has an SFU. */
@@ -211,10 +211,9 @@ export const useCallStore = create<CallState>()((set, get) => {
     unsubscribers = [];
   }
 
-  /** Starts the SFU media session for this call and hands it the local tracks it should send. */
-  async function startSession(roomId: number, selfId: number, media: JoinMedia, gen: number): Promise<void> {
-    const deps = await defaultMediaDeps();
-    if (gen !== generation) return;
+  /** Creates the SFU media session of this call (listening already) with the local tracks it should send. */
+  function createSession(roomId: number, selfId: number): void {
+    const deps = currentMediaDeps();
     closeSession();
     const s = new MediaSession({
       roomId,
@@ -225,12 +224,8 @@ export const useCallStore = create<CallState>()((set, get) => {
       devicePixelRatio: () => (typeof window !== 'undefined' ? window.devicePixelRatio || 1 : 1),
     });
     session = s;
-    const { local, tileViewports } = get();
-    if (local.micTrack) void s.setSource('mic', local.micTrack, !local.micOn);
-    if (local.cameraTrack) void s.setSource('camera', local.cameraTrack, !local.cameraOn);
-    if (local.screenTrack) void s.setSource('screen', local.screenTrack, false);
-    void s.setViewports(tileViewports);
-    void s.start(media);
+    s.listen();
+    void s.setViewports(get().tileViewports);
   }
 
   return {
@@ -245,13 +240,17 @@ export const useCallStore = create<CallState>()((set, get) => {
       set({ ...initialCall, roomId, self, status: 'joining', local: { ...initialLocal } });
       subscribe(roomId);
       try {
+        // The media session listens before joinRoom so no producer announced meanwhile is lost.
+        createSession(roomId, self.id);
         const data = await request('joinRoom', { roomId });
         if (gen !== generation) return;
         set({ room: data.room, participants: data.participants, status: 'joined', error: null });
         const media = joinMediaOf(data);
-        if (media) await startSession(roomId, self.id, media, gen);
+        if (media && session) void session.start(media);
+        else closeSession();
       } catch (err) {
         if (gen !== generation) return;
+        closeSession();
         unsubscribe();
         set({ status: 'error', error: joinError(err) });
         return;
@@ -300,6 +299,7 @@ export const useCallStore = create<CallState>()((set, get) => {
       if (roomId === null) return;
       const gen = generation;
       set({ rejoining: true });
+      session?.markResync();
       try {
         const data = await request('joinRoom', { roomId });
         if (gen !== generation) return;
@@ -307,7 +307,6 @@ export const useCallStore = create<CallState>()((set, get) => {
         void useChatStore.getState().resync();
         const media = joinMediaOf(data);
         if (session) void session.reconnect(media);
-        else if (media && get().self) await startSession(roomId, get().self!.id, media, gen);
       } catch (err) {
         if (gen !== generation) return;
         closeSession();

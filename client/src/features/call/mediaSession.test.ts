@@ -215,6 +215,7 @@ describe('MediaSession', () => {
   it('rebuilds transports, re-produces and re-consumes when the server kept nothing or ICE restart fails', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
     await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);
+    session.markResync();
     await session.reconnect({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
     expect(sig.named('restartIce')).toHaveLength(0);
     expect(sig.named('createWebRtcTransport')).toHaveLength(4);
@@ -224,6 +225,7 @@ describe('MediaSession', () => {
 
     const [send, recv] = transports();
     sig.fail.add('restartIce');
+    session.markResync();
     await session.reconnect({ routerRtpCapabilities: caps, producers: [], resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [] } });
     expect(sig.named('createWebRtcTransport')).toHaveLength(6);
     expect(sig.named('produce')).toHaveLength(3);

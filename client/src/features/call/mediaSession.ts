@@ -90,12 +90,23 @@ export class MediaSession {
   /** Bumped when transports are replaced; late results of older ones are dropped. */
   private epoch = 0;
   private iceRestartTried = { send: false, recv: false };
+  private staleCandidates = new Set<string>();
   status: MediaStatus = 'idle';
 
   constructor(private readonly opts: MediaSessionOptions) {}
 
   /** Loads the device, creates both transports, consumes what the room already sends. */
   start(join: JoinMedia): Promise<void> {
+    this.listen();
+    return this.enqueue('start', () => this.setup(join));
+  }
+
+  /**
+   * Subscribes to the server's media events. Call it before sending joinRoom so no newProducer
+   * sent between the server's producer list and the answer is lost (start() calls it too).
+   */
+  listen(): void {
+    if (this.unsubs.length || this.closed) return;
     const s = this.opts.signaling;
     this.unsubs = [
       s.on('newProducer', (p) => {
@@ -114,7 +125,11 @@ export class MediaSession {
         if (p.roomId === this.opts.roomId) this.enqueue('mediaReset', () => this.handleMediaReset(p));
       }),
     ];
-    return this.enqueue('start', () => this.setup(join));
+  }
+
+  /** Before joinRoom again: what is known now may be stale unless the new answer lists it. */
+  markResync(): void {
+    this.staleCandidates = new Set(this.remote.keys());
   }
 
   /** The wanted state of one local source; null track + not paused = no producer (screen off). */
@@ -162,7 +177,7 @@ export class MediaSession {
         this.consumers.delete(producerId);
       }
       for (const source of ['mic', 'camera', 'screen'] as const) await this.reconcile(source);
-      await this.syncRemote(join.producers);
+      await this.syncRemote(join.producers, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
     });
   }
@@ -224,7 +239,7 @@ export class MediaSession {
     if (epoch !== this.epoch || this.closed) return;
     for (const source of ['mic', 'camera', 'screen'] as const) await this.reconcile(source);
     const producers = join?.producers ?? [...this.remote.values()];
-    await this.syncRemote(producers);
+    await this.syncRemote(producers, !!join);
     if (this.status === 'connecting' && this.connectedNow()) this.setStatus('connected');
   }
 
@@ -375,9 +390,14 @@ export class MediaSession {
     return { key: info.producerId, userId: info.userId, source: info.source, kind: info.kind, paused: !!info.paused };
   }
 
-  private async syncRemote(producers: ProducerInfo[]): Promise<void> {
+  /**
+   * Consume every listed producer. With `prune`, drop those known before markResync() that the
+   * list no longer has (closed while we were away); ones announced since stay.
+   */
+  private async syncRemote(producers: ProducerInfo[], prune = false): Promise<void> {
     const present = new Set(producers.map((p) => p.producerId));
-    for (const id of [...this.remote.keys()]) if (!present.has(id)) this.dropRemote(id);
+    if (prune) for (const id of this.staleCandidates) if (!present.has(id)) this.dropRemote(id);
+    this.staleCandidates.clear();
     for (const p of producers) {
       if (p.userId === this.opts.selfId) continue;
       const known = this.remote.get(p.producerId);
