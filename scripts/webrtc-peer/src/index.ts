@@ -1,0 +1,2 @@
+export * from './peer.js';
+export * from './clip-media.js';
