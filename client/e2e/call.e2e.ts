@@ -19,26 +19,38 @@ function workerEnv(): Record<string, string> {
 
 const CAMERA_TILES = 'figure[data-user][data-source="camera"]';
 
-/** Remote camera videos that have frames, and whose currentTime advances. */
+/**
+ * Remote camera videos that are playing: videoWidth > 0, and over ~1 s both currentTime and the
+ * decoded frame count advance (a frozen track from a closed producer fails this). Polled until true.
+ */
 async function expectRemoteVideosPlaying(page: Page, count: number, timeout = 30_000): Promise<void> {
   const snapshot = () =>
     page.evaluate((sel) => {
       return [...document.querySelectorAll<HTMLElement>(sel)].map((fig) => {
         const v = fig.querySelector('video');
-        return { user: fig.dataset.user ?? '', width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
+        return {
+          user: fig.dataset.user ?? '',
+          width: v?.videoWidth ?? 0,
+          time: v?.currentTime ?? 0,
+          frames: v?.getVideoPlaybackQuality().totalVideoFrames ?? 0,
+          el: v ? (v.dataset.e2eId ??= Math.random().toString(36).slice(2)) : '',
+        };
       });
     }, CAMERA_TILES);
-  await expect
-    .poll(async () => (await snapshot()).filter((v) => v.width > 0).length, { timeout, interval: 250 })
-    .toBe(count);
-  const before = await snapshot();
-  await page.waitForTimeout(1200);
-  const after = await snapshot();
-  for (const a of after) {
-    const b = before.find((x) => x.user === a.user);
-    expect(a.width, `${a.user} video width`).toBeGreaterThan(0);
-    expect(a.time, `${a.user} currentTime advancing`).toBeGreaterThan(b?.time ?? 0);
+  let last = '';
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const before = await snapshot();
+    await page.waitForTimeout(1000);
+    const after = await snapshot();
+    const playing = after.filter((a) => {
+      const b = before.find((x) => x.user === a.user && x.el === a.el);
+      return !!b && a.width > 0 && a.time > b.time && a.frames > b.frames;
+    });
+    if (after.length === count && playing.length === count) return;
+    last = JSON.stringify(after);
   }
+  throw new Error(`remote videos not all playing within ${timeout} ms: ${last}`);
 }
 
 describe('client e2e: 4-person call over the SFU', () => {
@@ -79,12 +91,15 @@ describe('client e2e: 4-person call over the SFU', () => {
       });
       pages.push(p);
     }
+    const t0 = Date.now();
+    const mark = (what: string) => console.log(`[e2e] ${what} at ${((Date.now() - t0) / 1000).toFixed(1)} s`);
     const name = (i: number) => users[i]!.user.username;
     const tileOf = (p: UserPage, i: number) => p.page.locator(`${CAMERA_TILES}[data-user="${name(i)}"]`);
 
     // Everyone shows three remote tiles with playing video.
     await Promise.all(pages.map((p) => expectRemoteVideosPlaying(p.page, 3, 45_000)));
     await screenshot(pages[0]!.page, 'call-4-1280');
+    mark('all playing');
 
     // Mute on page 0: mic-off on the other three.
     for (const p of pages.slice(1)) await expect.poll(() => tileOf(p, 0).getAttribute('data-mic'), { timeout: 15_000 }).toBe('on');
@@ -99,12 +114,14 @@ describe('client e2e: 4-person call over the SFU', () => {
     await pages[1]!.page.getByLabel('Message').fill(text);
     await pages[1]!.page.getByLabel('Message').press('Enter');
     for (const p of pages) await p.page.getByText(text).first().waitFor({ timeout: 15_000 });
+    mark('muted + chat');
 
     // Page 2 reloads: back in the call, all tiles playing everywhere.
     await pages[2]!.page.reload();
     await Promise.all(pages.map((p) => expectRemoteVideosPlaying(p.page, 3, 45_000)));
     // Mute state survived on the others' view of page 0 and is seen by the reloaded page.
     await tileOf(pages[2]!, 0).getByTestId('mic-off').waitFor({ timeout: 15_000 });
+    mark('reloaded');
 
     // Screen share from page 3 appears as its own tile on the others.
     await pages[3]!.page.getByRole('button', { name: 'Share screen' }).click();
@@ -115,11 +132,15 @@ describe('client e2e: 4-person call over the SFU', () => {
       await expect.poll(() => screen.locator('video').evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
     }
     await screenshot(pages[0]!.page, 'call-4-screen-1280');
+    mark('screen share');
 
-    // Phone width.
+    // Phone width: the grid stacks, chat is a toggle.
     await pages[1]!.page.setViewportSize({ width: 390, height: 844 });
-    await pages[1]!.page.waitForTimeout(800);
+    const hideChat = pages[1]!.page.getByRole('button', { name: 'Hide chat' });
+    if (await hideChat.isVisible()) await hideChat.click();
+    await pages[1]!.page.waitForTimeout(1000);
     await screenshot(pages[1]!.page, 'call-4-390');
+    mark('390');
 
     // Stop sharing: the tile goes away.
     await pages[3]!.page.getByRole('button', { name: 'Stop sharing' }).click();
