@@ -34,6 +34,7 @@ export function VideoGrid() {
   const style = {
     '--cols': layout.cols,
     '--tile-w': layout.tileWidth ? `${layout.tileWidth}px` : '100%',
+    '--tile-h': layout.tileHeight ? `${layout.tileHeight}px` : 'auto',
   } as React.CSSProperties;
 
   return (
