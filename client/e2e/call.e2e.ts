@@ -147,5 +147,6 @@ describe('client e2e: 4-person call over the SFU', () => {
     await pages[0]!.page.locator(`figure[data-user="${name(3)}"][data-source="screen"]`).waitFor({ state: 'detached', timeout: 15_000 });
 
     for (const p of pages) expect(p.errors, `console errors on ${p.user.user.username}`).toEqual([]);
-  });
+    // Four Chromiums encoding simulcast on two cores: generous when the machine is shared.
+  }, 240_000);
 });
