@@ -64,7 +64,7 @@ describe('client e2e: 4-person call over the SFU', () => {
     browser = await launchBrowser();
   });
   afterAll(async () => {
-    if (logs.length) console.log(logs.join('\n'));
+    if (logs.length) console.log(`[e2e] page logs:\n${logs.join('\n')}`);
     for (const p of pages) {
       const tiles = await p.page
         .evaluate(() =>

@@ -112,7 +112,7 @@ export class MediaSession {
       s.on('newProducer', (p) => {
         if (p.userId === this.opts.selfId) return;
         this.announce(p);
-        this.enqueue('consume', () => this.consume(p.producerId));
+        this.enqueue('consume', () => this.consumeOrRetry(p.producerId));
       }),
       s.on('producerPaused', (p) => this.remotePaused(p.producerId, true)),
       s.on('producerResumed', (p) => this.remotePaused(p.producerId, false)),
@@ -403,7 +403,22 @@ export class MediaSession {
       const known = this.remote.get(p.producerId);
       if (known && !!known.paused !== !!p.paused) this.remotePaused(p.producerId, !!p.paused);
       if (!known) this.announce(p);
-      await this.consume(p.producerId);
+      await this.consumeOrRetry(p.producerId);
+    }
+  }
+
+  /** consume(), and on failure (timeout on a busy server…) try again a little later, a few times. */
+  private async consumeOrRetry(producerId: string, attempt = 1): Promise<void> {
+    try {
+      await this.consume(producerId);
+    } catch (err) {
+      if (this.closed || !this.remote.has(producerId)) return;
+      console.warn(`[media] consume ${producerId} failed (attempt ${attempt}):`, describe(err));
+      if (attempt >= 4) return;
+      const epoch = this.epoch;
+      setTimeout(() => {
+        if (epoch === this.epoch) void this.enqueue('consume retry', () => this.consumeOrRetry(producerId, attempt + 1));
+      }, 500 * attempt);
     }
   }
 

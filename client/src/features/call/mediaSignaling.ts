@@ -34,6 +34,7 @@ export interface MediaSignaling {
 
 /** The real signaling: the typed socket service. */
 export const socketSignaling: MediaSignaling = {
-  request: (event, payload) => request(event, payload),
+  // Generous: a busy server (or a busy test machine) may take a while to set up media.
+  request: (event, payload) => request(event, payload, { timeoutMs: 20_000 }),
   on: (event, handler) => onServerEvent(event, handler as never),
 };
