@@ -256,6 +256,19 @@ describe('MediaSession', () => {
     expect(sig.named('produce')).toHaveLength(2);
   });
 
+  it('retries a consume that failed (e.g. an ack timeout) and still consumes the other producers', async () => {
+    sig.fail.add('consume');
+    const started = session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')] });
+    await started;
+    expect(sig.named('consume')).toHaveLength(2);
+    sig.fail.delete('consume');
+    await new Promise((r) => setTimeout(r, 650));
+    await session.idle();
+    expect(sig.named('consume')).toHaveLength(4);
+    expect(sink.remote.p2cam!.track).not.toBeNull();
+    expect(sink.remote.p3cam!.track).not.toBeNull();
+  });
+
   it('close() stops listening and closes everything', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
     session.close();
