@@ -360,7 +360,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#quiet = true;
     for (const peer of this.peers.values()) peer.closeMedia();
     const deadline = Date.now() + RECREATE_TIMEOUT_MS;
-    for (let delay = 50; ; delay = Math.min(delay * 2, 1000)) {
+    for (let delay = 50; ; delay = Math.min(delay * 2, 250)) {
       if (this.#closed) return;
       try {
         const parts = await RoomMedia.#createRouter(this.roomId, this.pool);
@@ -380,7 +380,16 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
           this.close();
           return;
         }
-        await new Promise((r) => setTimeout(r, delay));
+        // Retry as soon as the pool has a replacement worker (or after a short delay).
+        await new Promise<void>((resolve) => {
+          const done = () => {
+            clearTimeout(timer);
+            this.pool.off('workerReplaced', done);
+            resolve();
+          };
+          const timer = setTimeout(done, delay);
+          this.pool.once('workerReplaced', done);
+        });
       }
     }
     this.log?.info({ roomId: this.roomId, oldPid: deadPid, pid: this.#worker.pid }, 'room router recreated');
