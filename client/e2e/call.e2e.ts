@@ -1,22 +1,9 @@
-import { existsSync, readFileSync } from 'node:fs';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
 import type { Browser } from 'playwright-core';
 
-/**
- * Issue 6 acceptance: a 4-person call through the real SFU in Chromium with fake media.
- * Worker binary: MEDIASOUP_WORKER_BIN if set, else mediasoup's own install dir (on the build
- * machine the locally built worker while the patched install is still running).
- */
-function workerEnv(): Record<string, string> {
-  if (process.env.MEDIASOUP_WORKER_BIN) return {};
-  const log = '/tmp/install-patched.log';
-  const installed = existsSync(log) && /installed/.test(readFileSync(log, 'utf8'));
-  const local = '/tmp/mywb/wb-build/mediasoup-worker';
-  return !installed && existsSync(local) ? { MEDIASOUP_WORKER_BIN: local } : {};
-}
-
+/** Issue 6 acceptance: a 4-person call through the real SFU in Chromium with fake media. */
 const CAMERA_TILES = 'figure[data-user][data-source="camera"]';
 
 /**
@@ -60,7 +47,7 @@ describe('client e2e: 4-person call over the SFU', () => {
   const logs: string[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ env: workerEnv() });
+    stack = await startStack();
     browser = await launchBrowser();
   });
   afterAll(async () => {
