@@ -28,7 +28,10 @@ describe('deployment files', () => {
     expect(ok, out).toBe(true);
     expect(out).toMatch(/mysql:\/\/minimeet:minimeet@mysql:3306\/minimeet/);
     expect(out).toMatch(/redis:\/\/redis:6379/);
-    expect(out).toMatch(/40000-40099/);
+    // docker-compose expands the RTC port range into one entry per port.
+    expect(out).toMatch(/published: 40000\n/);
+    expect(out).toMatch(/published: 40099\n/);
+    expect(out).toMatch(/protocol: udp/);
   });
 
   it('docker-compose refuses to start without a JWT secret', () => {
