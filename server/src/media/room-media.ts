@@ -141,10 +141,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#assertUsable();
     const existing = peer.transportOf(direction);
     if (existing) {
-      if (existing.createdBy === connectionId) {
+      if (existing.createdBy === connectionId && !isBroken(existing.transport)) {
         throw new AppError(ErrorCode.CONFLICT, `This connection already has a ${direction} transport`);
       }
-      // Inherited from a previous connection of this client that chose to start over.
+      // Inherited from a previous connection, or broken (failed ICE restart): the client starts over.
       existing.transport.close();
     }
     const transport = await createWebRtcTransport(this.#router, this.#worker, {
@@ -416,4 +416,14 @@ function mediasoupInputError(err: unknown, field: string): AppError {
   return new AppError(ErrorCode.VALIDATION, `Invalid ${field}: ${message}`.slice(0, 300), {
     fields: { [field]: [message.slice(0, 200)] },
   });
+}
+
+/** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */
+function isBroken(transport: types.WebRtcTransport): boolean {
+  return (
+    transport.iceState === 'disconnected' ||
+    transport.iceState === 'closed' ||
+    transport.dtlsState === 'failed' ||
+    transport.dtlsState === 'closed'
+  );
 }
