@@ -1,22 +1,13 @@
 import { memo, useEffect, useRef } from 'react';
 import { useShallow } from 'zustand/react/shallow';
+import { useMediaTrack } from './useMediaTrack';
 import { useCallStore } from './callStore';
 
 type SinkAudio = HTMLAudioElement & { setSinkId?: (id: string) => Promise<void> };
 
 const Audio = memo(function Audio({ track, sinkId }: { track: MediaStreamTrack; sinkId: string | null }) {
   const ref = useRef<SinkAudio>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = new MediaStream([track]);
-    el.play().catch(() => {
-      // Autoplay without a gesture may be refused; the next user action retries (see below).
-    });
-    return () => {
-      el.srcObject = null;
-    };
-  }, [track]);
+  useMediaTrack(ref, track);
   useEffect(() => {
     const el = ref.current;
     if (!el || typeof el.setSinkId !== 'function') return;
@@ -40,7 +31,10 @@ export function RemoteAudio() {
 
   // Browsers may refuse autoplay with sound until the user interacts with the page.
   useEffect(() => {
-    const retry = () => document.querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]').forEach((a) => void a.play().catch(() => {}));
+    const retry = () =>
+      document
+        .querySelectorAll<HTMLAudioElement>('audio[data-testid="remote-audio"]')
+        .forEach((a) => void a.play().catch(() => {}));
     document.addEventListener('pointerdown', retry);
     document.addEventListener('keydown', retry);
     return () => {

@@ -1,22 +1,21 @@
-import { memo, useCallback, useEffect, useRef } from 'react';
+import { memo, useCallback, useRef } from 'react';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
+import { useMediaTrack } from './useMediaTrack';
 import { useCallStore, type TileModel } from './callStore';
 import { useTileViewport } from './useTileViewport';
 
-function Video({ track, mirrored, contain }: { track: MediaStreamTrack; mirrored: boolean; contain: boolean }) {
+function Video({
+  track,
+  mirrored,
+  contain,
+}: {
+  track: MediaStreamTrack;
+  mirrored: boolean;
+  contain: boolean;
+}) {
   const ref = useRef<HTMLVideoElement>(null);
-  useEffect(() => {
-    const el = ref.current;
-    if (!el) return;
-    el.srcObject = new MediaStream([track]);
-    el.play().catch(() => {
-      // Autoplay of muted video is allowed; a rejection here means the element went away.
-    });
-    return () => {
-      el.srcObject = null;
-    };
-  }, [track]);
+  useMediaTrack(ref, track);
   return (
     <video
       ref={ref}
@@ -49,7 +48,12 @@ export const Tile = memo(function Tile({ tile }: { tile: TileModel }) {
     : isScreen
       ? `${tile.username}'s screen`
       : tile.username;
-  const cls = ['tile', tile.speaking && 'tile--speaking', isScreen && 'tile--screen', tile.isLocal && 'tile--local']
+  const cls = [
+    'tile',
+    tile.speaking && 'tile--speaking',
+    isScreen && 'tile--screen',
+    tile.isLocal && 'tile--local',
+  ]
     .filter(Boolean)
     .join(' ');
 
@@ -73,7 +77,15 @@ export const Tile = memo(function Tile({ tile }: { tile: TileModel }) {
         </div>
       )}
       <figcaption className="tile__caption">
-        <span className="tile__name">{tile.isLocal ? (isScreen ? 'Your screen' : `${tile.username} (you)`) : isScreen ? `${tile.username} · screen` : tile.username}</span>
+        <span className="tile__name">
+          {tile.isLocal
+            ? isScreen
+              ? 'Your screen'
+              : `${tile.username} (you)`
+            : isScreen
+              ? `${tile.username} · screen`
+              : tile.username}
+        </span>
         {!isScreen && tile.micOff && (
           <span className="tile__state" data-testid="mic-off" title="Microphone off">
             <Icon name="micOff" size={16} />
