@@ -351,12 +351,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     const roomId = this.options.roomId;
 
     const sendInfo = await this.request('createWebRtcTransport', { roomId, direction: 'send' });
-    const send = device.createSendTransport({
-      id: sendInfo.id,
-      iceParameters: sendInfo.iceParameters as msc.IceParameters,
-      iceCandidates: sendInfo.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: sendInfo.dtlsParameters as msc.DtlsParameters,
-    });
+    const send = device.createSendTransport(transportOptions(sendInfo));
     this.wireTransport(send);
     send.on('produce', ({ kind, rtpParameters, appData }, cb, eb) => {
       this.request('produce', {
@@ -369,12 +364,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     this.sendTransport = send;
 
     const recvInfo = await this.request('createWebRtcTransport', { roomId, direction: 'recv' });
-    const recv = device.createRecvTransport({
-      id: recvInfo.id,
-      iceParameters: recvInfo.iceParameters as msc.IceParameters,
-      iceCandidates: recvInfo.iceCandidates as msc.IceCandidate[],
-      dtlsParameters: recvInfo.dtlsParameters as msc.DtlsParameters,
-    });
+    const recv = device.createRecvTransport(transportOptions(recvInfo));
     this.wireTransport(recv);
     this.recvTransport = recv;
 
@@ -476,3 +466,13 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
 }
 
 export type { JoinRoomData };
+
+/** The server's transport description as mediasoup-client options (structural contract types → its own). */
+function transportOptions(info: ResponseOf<'createWebRtcTransport'>): msc.TransportOptions {
+  return {
+    id: info.id,
+    iceParameters: info.iceParameters as msc.IceParameters,
+    iceCandidates: info.iceCandidates as msc.IceCandidate[],
+    dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
+  };
+}
