@@ -6,3 +6,4 @@ export * from './chat.js';
 export * from './calls.js';
 export * from './socket-events.js';
 export * from './media.js';
+export * from './admin.js';

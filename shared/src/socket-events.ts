@@ -5,6 +5,7 @@ import type {
   SendMessageData,
   SendMessageRequest,
 } from './chat.js';
+import type { AdminStatsSnapshot, AdminSubscribeData } from './admin.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
@@ -57,6 +58,9 @@ export interface ClientRequests {
   resumeConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
   setConsumerLayers: { request: SetConsumerLayersRequest; response: ConsumerIdData };
   getMediaStats: { request: GetMediaStatsRequest; response: MediaStatsData };
+  // Admin (admin.ts): admins only; FORBIDDEN for everyone else
+  'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
+  'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
 }
 
 /** Server→client events and their payloads. */
@@ -84,6 +88,8 @@ export interface ServerEvents {
   producerScore: ProducerScoreEvent;
   /** To the whole room: all media objects are gone; rejoin media (see MediaResetEvent). */
   mediaReset: MediaResetEvent;
+  /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
+  'admin:stats': AdminStatsSnapshot;
 }
 
 export type ClientEventName = keyof ClientRequests;
@@ -119,6 +125,8 @@ export const ClientEvent = {
   resumeConsumer: 'resumeConsumer',
   setConsumerLayers: 'setConsumerLayers',
   getMediaStats: 'getMediaStats',
+  'admin:subscribe': 'admin:subscribe',
+  'admin:unsubscribe': 'admin:unsubscribe',
 } as const satisfies { [E in ClientEventName]: E };
 
 export const ServerEvent = {
@@ -135,4 +143,5 @@ export const ServerEvent = {
   consumerLayersChanged: 'consumerLayersChanged',
   producerScore: 'producerScore',
   mediaReset: 'mediaReset',
+  'admin:stats': 'admin:stats',
 } as const satisfies { [E in ServerEventName]: E };

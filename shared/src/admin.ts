@@ -1,0 +1,114 @@
+import type { MediaSource } from './media.js';
+
+/**
+ * GET /api/admin/stats and the `admin:stats` Socket.IO event: one snapshot of the SFU, taken by
+ * the server on a timer (every ADMIN_STATS_INTERVAL_MS) so a request never fans out into
+ * mediasoup calls. Bitrates are bits per second over the interval since the previous snapshot.
+ */
+export interface AdminStatsSnapshot {
+  /** ISO time the snapshot was taken. */
+  takenAt: string;
+  /** Milliseconds between this snapshot and the previous one (the rate window). */
+  intervalMs: number;
+  /** The NestJS process itself (signaling, DB, HTTP). */
+  server: ServerProcessStats;
+  workers: AdminWorkerStats[];
+  rooms: AdminRoomStats[];
+  totals: AdminTotals;
+}
+
+export interface ServerProcessStats {
+  pid: number;
+  /** CPU (user + system) over the last interval, in percent of one core. */
+  cpuPercent: number;
+  rssBytes: number;
+  /** CPU time used since start, in milliseconds. */
+  cpuMs: number;
+  uptimeSeconds: number;
+}
+
+export interface AdminWorkerStats {
+  pid: number;
+  alive: boolean;
+  /** CPU over the last interval, in percent of one core. */
+  cpuPercent: number;
+  /** CPU time (user + system) used since the worker started, in milliseconds. */
+  cpuMs: number;
+  /** Maximum resident set size (ru_maxrss) in bytes. */
+  rssBytes: number;
+  routers: number;
+}
+
+export interface AdminRoomStats {
+  id: number;
+  name: string;
+  /** The running call's id (CallSession), null when none is recorded. */
+  callSessionId: number | null;
+  workerPid: number;
+  peers: AdminPeerStats[];
+  /** Sum over the room's producers / consumers, bits per second. */
+  bitrateIn: number;
+  bitrateOut: number;
+}
+
+export interface AdminPeerStats {
+  userId: number;
+  username: string;
+  /** Number of WebRTC transports the peer holds (0..2). */
+  transports: number;
+  producers: AdminProducerStats[];
+  consumers: AdminConsumerStats[];
+}
+
+export interface AdminProducerStats {
+  id: string;
+  kind: 'audio' | 'video';
+  source: MediaSource;
+  /** e.g. "video/VP8" */
+  codec: string;
+  /** Bits per second received from the peer. */
+  bitrate: number;
+  /** mediasoup producer score 0..10 (the highest over its encodings; 0 when unknown). */
+  score: number;
+  paused: boolean;
+  /** Cumulative packets and bytes received. */
+  packets: number;
+  bytes: number;
+}
+
+export interface AdminConsumerStats {
+  id: string;
+  producerId: string;
+  kind: 'audio' | 'video';
+  /** Bits per second sent to the peer. */
+  bitrate: number;
+  /** mediasoup consumer score 0..10. */
+  score: number;
+  /** Fraction of packets lost as reported by the receiver (RTCP), in percent 0..100. */
+  packetLoss: number;
+  /** Current spatial layer for simulcast/SVC consumers, null otherwise. */
+  spatialLayer: number | null;
+  paused: boolean;
+  /** Cumulative packets and bytes sent. */
+  packets: number;
+  bytes: number;
+}
+
+export interface AdminTotals {
+  rooms: number;
+  peers: number;
+  transports: number;
+  producers: { audio: number; video: number };
+  consumers: { audio: number; video: number };
+  /** Bits per second over all producers / consumers. */
+  bitrateIn: number;
+  bitrateOut: number;
+  /** Cumulative RTP packets sent by every consumer (for CPU-per-packet measurements). */
+  consumerPackets: number;
+}
+
+/** Ack data of `admin:subscribe`: the latest snapshot (null before the first one is taken). */
+export interface AdminSubscribeData {
+  intervalMs: number;
+  snapshot: AdminStatsSnapshot | null;
+}
