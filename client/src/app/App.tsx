@@ -1,4 +1,6 @@
 import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router';
+import { AdminOverview, AdminPage } from '../features/admin/AdminPage';
+import { RoomDetail } from '../features/admin/RoomDetail';
 import { LoginPage, RegisterPage } from '../features/auth/AuthForm';
 import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { CallPage } from '../features/call/CallPage';
@@ -29,6 +31,10 @@ export function AppRoutes() {
         <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />
         <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
         <Route path="/rooms/:id" element={<RequireAuth><CallPage /></RequireAuth>} />
+        <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
+          <Route index element={<AdminOverview />} />
+          <Route path="rooms/:roomId" element={<RoomDetail />} />
+        </Route>
         <Route path="*" element={<NotFound />} />
       </Routes>
     </ErrorBoundary>

@@ -14,6 +14,11 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       </Link>
       <div className="app-header__middle">{children}</div>
       <div className="app-header__right">
+        {user?.role === 'admin' && (
+          <Link to="/admin" className="btn btn--ghost btn--small">
+            Admin
+          </Link>
+        )}
         <ConnectionIndicator />
         {user && (
           <span className="app-header__user">

@@ -1,3 +1,4 @@
+import type { UserDto } from '@minimeet/shared';
 import { render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { AppRoutes } from '../app/App';
@@ -8,7 +9,7 @@ import { fakeJwt } from './fetchMock';
 
 export const alice = { id: 1, username: 'alice', role: 'user' as const };
 
-export function signIn(user = alice): string {
+export function signIn(user: UserDto = alice): string {
   const token = fakeJwt(Math.floor(Date.now() / 1000) + 3600, user.id);
   useAuthStore.setState({ session: sessionFrom({ accessToken: token, user }), notice: null });
   return token;

@@ -1,0 +1,214 @@
+import type { AdminPeerStats, AdminProducerStats, AdminRoomStats } from '@minimeet/shared';
+import { useMemo } from 'react';
+import { Link, useParams } from 'react-router';
+import { Spinner } from '../../ui/Spinner';
+import { formatBitrate, formatPercent } from './adminFormat';
+import { streamBitrates } from './adminHistory';
+import { useAdminLiveStore } from './adminLiveStore';
+import { roomCounts } from './RoomsTable';
+import { Sparkline } from './Sparkline';
+
+type Bitrates = Map<string, Array<number | null>>;
+interface ProducerInfo {
+  producer: AdminProducerStats;
+  owner: string;
+}
+
+function Score({ score }: { score: number }) {
+  const level = score >= 8 ? 'good' : score >= 5 ? 'fair' : 'poor';
+  return <span className={`score score--${level}`}>{score}/10</span>;
+}
+
+function BitrateCell({ id, bps, history, testId }: { id: string; bps: number; history: Bitrates; testId: string }) {
+  return (
+    <td className="num" data-testid={testId} data-bps={bps}>
+      <span className="bitrate-cell">
+        <Sparkline values={history.get(id) ?? []} label={`Bitrate history, now ${formatBitrate(bps)}`} />
+        <span>{formatBitrate(bps)}</span>
+      </span>
+    </td>
+  );
+}
+
+function Paused({ paused }: { paused: boolean }) {
+  return paused ? <span className="badge badge--warning">Paused</span> : <span className="badge badge--ok">Active</span>;
+}
+
+function PeerCard({ peer, producersById, history }: { peer: AdminPeerStats; producersById: Map<string, ProducerInfo>; history: Bitrates }) {
+  const titleId = `admin-peer-${peer.userId}`;
+  return (
+    <section className="card admin-peer" aria-labelledby={titleId} data-user={peer.username}>
+      <div className="card__head">
+        <h3 id={titleId}>{peer.username}</h3>
+        <span className="admin-peer__meta">
+          {peer.transports} transport{peer.transports === 1 ? '' : 's'}
+        </span>
+      </div>
+      <h4 className="admin-peer__sub">Sending ({peer.producers.length})</h4>
+      {peer.producers.length === 0 ? (
+        <p className="empty">Sends nothing.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table data-table--compact" aria-label={`Producers of ${peer.username}`}>
+            <thead>
+              <tr>
+                <th scope="col">Stream</th>
+                <th scope="col">Codec</th>
+                <th scope="col" className="num">Bitrate</th>
+                <th scope="col" className="num">Score</th>
+                <th scope="col" className="num">Packets</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {peer.producers.map((p) => (
+                <tr key={p.id} data-producer-id={p.id}>
+                  <td>
+                    {p.kind} · {p.source}
+                  </td>
+                  <td>{p.codec}</td>
+                  <BitrateCell id={p.id} bps={p.bitrate} history={history} testId="producer-bitrate" />
+                  <td className="num">
+                    <Score score={p.score} />
+                  </td>
+                  <td className="num">{p.packets.toLocaleString()}</td>
+                  <td>
+                    <Paused paused={p.paused} />
+                  </td>
+                </tr>
+              ))}
+            </tbody>
+          </table>
+        </div>
+      )}
+      <h4 className="admin-peer__sub">Receiving ({peer.consumers.length})</h4>
+      {peer.consumers.length === 0 ? (
+        <p className="empty">Receives nothing.</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table data-table--compact" aria-label={`Consumers of ${peer.username}`}>
+            <thead>
+              <tr>
+                <th scope="col">Stream</th>
+                <th scope="col">Codec</th>
+                <th scope="col" className="num">Bitrate</th>
+                <th scope="col" className="num">Score</th>
+                <th scope="col" className="num">Loss</th>
+                <th scope="col" className="num">Layer</th>
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>
+              {peer.consumers.map((c) => {
+                const source = producersById.get(c.producerId);
+                return (
+                  <tr key={c.id} data-consumer-id={c.id}>
+                    <td>
+                      {source ? `${source.owner}'s ${source.producer.source}` : c.kind} <span className="dim">({c.kind})</span>
+                    </td>
+                    <td>{source?.producer.codec ?? '—'}</td>
+                    <BitrateCell id={c.id} bps={c.bitrate} history={history} testId="consumer-bitrate" />
+                    <td className="num">
+                      <Score score={c.score} />
+                    </td>
+                    <td className="num">{formatPercent(c.packetLoss, 1)}</td>
+                    <td className="num">{c.spatialLayer ?? '—'}</td>
+                    <td>
+                      <Paused paused={c.paused} />
+                    </td>
+                  </tr>
+                );
+              })}
+            </tbody>
+          </table>
+        </div>
+      )}
+    </section>
+  );
+}
+
+function RoomSummary({ room }: { room: AdminRoomStats }) {
+  const { producers, consumers } = roomCounts(room);
+  return (
+    <dl className="admin-room__summary">
+      <div>
+        <dt>Peers</dt>
+        <dd>{room.peers.length}</dd>
+      </div>
+      <div>
+        <dt>Producers</dt>
+        <dd>{producers}</dd>
+      </div>
+      <div>
+        <dt>Consumers</dt>
+        <dd>{consumers}</dd>
+      </div>
+      <div>
+        <dt>In</dt>
+        <dd>{formatBitrate(room.bitrateIn)}</dd>
+      </div>
+      <div>
+        <dt>Out</dt>
+        <dd>{formatBitrate(room.bitrateOut)}</dd>
+      </div>
+      <div>
+        <dt>Worker</dt>
+        <dd>{room.workerPid}</dd>
+      </div>
+    </dl>
+  );
+}
+
+/** /admin/rooms/:roomId — every peer's producers and consumers, live. */
+export function RoomDetail() {
+  const { roomId } = useParams();
+  const id = Number(roomId);
+  const latest = useAdminLiveStore((s) => s.latest);
+  const history = useAdminLiveStore((s) => s.history);
+  const bitrates = useMemo(() => streamBitrates(history), [history]);
+  const room = latest?.rooms.find((r) => r.id === id) ?? null;
+  const producersById = useMemo(() => {
+    const map = new Map<string, ProducerInfo>();
+    for (const peer of room?.peers ?? []) for (const producer of peer.producers) map.set(producer.id, { producer, owner: peer.username });
+    return map;
+  }, [room]);
+
+  const back = (
+    <Link className="btn btn--ghost btn--small admin-room__back" to="/admin">
+      ← All rooms
+    </Link>
+  );
+  if (!latest) {
+    return (
+      <div className="admin-room">
+        {back}
+        <p className="empty">
+          <Spinner label="Waiting for statistics" /> Waiting for statistics…
+        </p>
+      </div>
+    );
+  }
+  if (!room) {
+    return (
+      <div className="admin-room">
+        {back}
+        <section className="card">
+          <h2>No live call</h2>
+          <p className="empty">Room {Number.isInteger(id) ? `#${id}` : roomId} has no media on the server right now (the call may have ended).</p>
+        </section>
+      </div>
+    );
+  }
+  return (
+    <div className="admin-room">
+      {back}
+      <section className="card admin-section" aria-labelledby="admin-room-title">
+        <h2 id="admin-room-title">{room.name}</h2>
+        <RoomSummary room={room} />
+      </section>
+      {room.peers.map((peer) => (
+        <PeerCard key={peer.userId} peer={peer} producersById={producersById} history={bitrates} />
+      ))}
+    </div>
+  );
+}
