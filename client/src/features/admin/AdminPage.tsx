@@ -47,6 +47,7 @@ export function AdminOverview() {
 function AdminLive() {
   useEffect(() => startAdminLive(), []);
   const forbidden = useAdminLiveStore((s) => s.status === 'forbidden');
+  const takenAt = useAdminLiveStore((s) => s.latest?.takenAt);
   const callsForbidden = useCallAnalyticsStore((s) => s.status === 'forbidden');
   // Hold on to a REST refusal: the calls table (and its store) unmounts behind the notice.
   useEffect(() => {
@@ -58,7 +59,7 @@ function AdminLive() {
       <AppHeader>
         <span className="app-header__section">Admin</span>
       </AppHeader>
-      <main className="admin" aria-label="Administration">
+      <main className="admin" aria-label="Administration" data-snapshot-at={takenAt}>
         <LiveStatus />
         <Outlet />
       </main>
