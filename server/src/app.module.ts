@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { ChatModule } from './chat/chat.module.js';
@@ -11,6 +12,7 @@ import { HealthModule } from './health/health.module.js';
 import { LoggerModule } from './logging/logger.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MediaSignalingModule } from './media-signaling/media-signaling.module.js';
+import { MetricsModule } from './metrics/metrics.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
@@ -33,6 +35,8 @@ export class AppModule {
         RealtimeModule,
         ChatModule,
         MediaSignalingModule,
+        AdminModule,
+        MetricsModule,
       ],
       // Every REST error leaves in the shared { statusCode, error: { code, message } } shape.
       providers: [{ provide: APP_FILTER, useClass: HttpExceptionFilter }],

@@ -1,5 +1,5 @@
 import 'reflect-metadata';
-import { ValidationPipe } from '@nestjs/common';
+import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
@@ -8,6 +8,7 @@ import { validationExceptionFactory } from './common/validation.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
+import { HttpRequestObserver } from './metrics/http-request-observer.js';
 import { serveClient } from './web/serve-client.js';
 
 async function bootstrap() {
@@ -27,7 +28,10 @@ async function bootstrap() {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
-  app.setGlobalPrefix('api');
+  // First middleware: every request (API, /metrics, static files) gets a request id, a log line and a latency sample.
+  app.use(app.get(HttpRequestObserver).middleware());
+  // Prometheus scrapes /metrics, outside the API prefix.
+  app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(
     new ValidationPipe({
       whitelist: true,

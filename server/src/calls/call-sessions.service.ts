@@ -3,6 +3,7 @@ import { InjectRepository } from '@nestjs/typeorm';
 import type { CallSessionDto } from '@minimeet/shared';
 import {
   Between,
+  In,
   IsNull,
   LessThanOrEqual,
   MoreThanOrEqual,
@@ -89,6 +90,18 @@ export class CallSessionsService {
       take: LIST_LIMIT,
     });
     return rows.map(toDto);
+  }
+
+  /** Room id → id of its running call (one query; rooms without one are absent). */
+  async openSessionIds(roomIds: readonly number[]): Promise<Map<number, number>> {
+    if (!roomIds.length) return new Map();
+    const rows = await this.sessions.find({
+      select: { id: true, roomId: true },
+      where: { roomId: In([...roomIds]), endedAt: IsNull() },
+      order: { id: 'ASC' },
+    });
+    // Ascending ids: the newest open session of a room wins, as in openSession.
+    return new Map(rows.map((s) => [s.roomId, s.id]));
   }
 
   private openSession(roomId: number): Promise<CallSession | null> {

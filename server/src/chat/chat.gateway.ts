@@ -11,7 +11,8 @@ import {
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { ackContext, assertJoined, respond } from '../realtime/ack.js';
+import { ackContext, assertJoined } from '../realtime/ack.js';
+import { AckResponder } from '../realtime/ack-responder.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { ChatService } from './chat.service.js';
@@ -24,6 +25,7 @@ export class ChatGateway {
   constructor(
     @Inject(ChatService) private readonly chat: ChatService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(AckResponder) private readonly acks: AckResponder,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'chat-gateway' });
@@ -34,9 +36,9 @@ export class ChatGateway {
     @ConnectedSocket() socket: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<SendMessageData>> {
-    return respond(
+    return this.acks.respond(
       this.log,
-      ackContext(socket, ClientEvent.sendMessage),
+      ackContext(socket, ClientEvent.sendMessage, raw),
       async () => {
         const input = await parsePayload(SendMessageRequest, raw);
         assertJoined(socket, input.roomId);
@@ -54,7 +56,7 @@ export class ChatGateway {
     @ConnectedSocket() socket: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<MessagePage>> {
-    return respond(this.log, ackContext(socket, ClientEvent.loadMessageHistory), async () => {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.loadMessageHistory, raw), async () => {
       const { roomId, before, limit } = await parsePayload(LoadMessageHistoryRequest, raw);
       return this.chat.history(socket.data.user.id, roomId, before, limit);
     });

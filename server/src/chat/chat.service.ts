@@ -12,6 +12,7 @@ import { In, LessThan, type DataSource, type FindOptionsWhere, type Repository }
 import { AppError } from '../common/app-error.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
+import { AppMetrics } from '../metrics/app-metrics.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { CHAT_RATE_LIMITER, type ChatRateLimiter } from './chat-rate-limiter.js';
 import { buildSnippet, searchMessageIds, searchTerms } from './message-search.js';
@@ -39,6 +40,7 @@ export class ChatService {
     @InjectDataSource() private readonly db: DataSource,
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(CHAT_RATE_LIMITER) private readonly limiter: ChatRateLimiter,
+    @Inject(AppMetrics) private readonly metrics: AppMetrics,
   ) {}
 
   /**
@@ -79,6 +81,7 @@ export class ChatService {
         if (raced) return { message: this.sameRoom(raced, input.roomId), created: false };
         throw err;
       }
+      this.metrics.chatMessageStored();
       const message = toChatMessage(row, sender);
       publish(message);
       return { message, created: true };

@@ -18,6 +18,10 @@ export interface AppConfig {
   rateLimits: RateLimitConfig;
   media: MediaConfig;
   clientDistDir: string | undefined;
+  /** How often the admin stats snapshot (GET /api/admin/stats, admin:stats, /metrics gauges) is taken. */
+  adminStatsIntervalMs: number;
+  /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
+  metricsToken: string | undefined;
 }
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
@@ -89,6 +93,16 @@ const envSchema = z.object({
   RTC_MIN_PORT: port('RTC_MIN_PORT', 40000),
   RTC_MAX_PORT: port('RTC_MAX_PORT', 40099),
   CLIENT_DIST_DIR: z.string().optional(),
+  ADMIN_STATS_INTERVAL_MS: z.coerce
+    .number({ message: 'ADMIN_STATS_INTERVAL_MS must be a number' })
+    .int('ADMIN_STATS_INTERVAL_MS must be an integer')
+    .min(100, 'ADMIN_STATS_INTERVAL_MS must be between 100 and 60000')
+    .max(60_000, 'ADMIN_STATS_INTERVAL_MS must be between 100 and 60000')
+    .default(2000),
+  METRICS_TOKEN: z
+    .string()
+    .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16-256 printable characters without spaces')
+    .optional(),
 });
 
 function parseDatabaseUrl(raw: string): DatabaseConfig {
@@ -170,5 +184,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.MEDIASOUP_LOG_LEVEL,
     },
     clientDistDir: e.CLIENT_DIST_DIR || undefined,
+    adminStatsIntervalMs: e.ADMIN_STATS_INTERVAL_MS,
+    metricsToken: e.METRICS_TOKEN || undefined,
   };
 }

@@ -25,7 +25,8 @@ import {
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { ackContext, assertJoined, respond } from '../realtime/ack.js';
+import { ackContext, assertJoined } from '../realtime/ack.js';
+import { AckResponder } from '../realtime/ack-responder.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { MediaSignalingService } from './media-signaling.service.js';
 
@@ -39,13 +40,19 @@ export class MediaSignalingGateway {
 
   constructor(
     @Inject(MediaSignalingService) private readonly media: MediaSignalingService,
+    @Inject(AckResponder) private readonly acks: AckResponder,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'media-gateway' });
   }
 
-  private run<T>(socket: AppSocket, event: ClientEventName, work: () => Promise<T>): Promise<Ack<T>> {
-    return respond(this.log, ackContext(socket, event), work);
+  private run<T>(
+    socket: AppSocket,
+    event: ClientEventName,
+    raw: unknown,
+    work: () => Promise<T>,
+  ): Promise<Ack<T>> {
+    return this.acks.respond(this.log, ackContext(socket, event, raw), work);
   }
 
   @SubscribeMessage(ClientEvent.createWebRtcTransport)
@@ -53,7 +60,7 @@ export class MediaSignalingGateway {
     @ConnectedSocket() s: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<WebRtcTransportInfo>> {
-    return this.run(s, ClientEvent.createWebRtcTransport, async () => {
+    return this.run(s, ClientEvent.createWebRtcTransport, raw, async () => {
       const { roomId, direction } = await parsePayload(CreateWebRtcTransportRequest, raw);
       assertJoined(s, roomId);
       return this.media.createTransport(s, roomId, direction);
@@ -65,7 +72,7 @@ export class MediaSignalingGateway {
     @ConnectedSocket() s: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<TransportIdData>> {
-    return this.run(s, ClientEvent.connectWebRtcTransport, async () => {
+    return this.run(s, ClientEvent.connectWebRtcTransport, raw, async () => {
       const { transportId, dtlsParameters } = await parsePayload(ConnectWebRtcTransportRequest, raw);
       await this.media.connectTransport(s, transportId, dtlsParameters);
       return { transportId };
@@ -74,7 +81,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.restartIce)
   restartIce(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<RestartIceData>> {
-    return this.run(s, ClientEvent.restartIce, async () => {
+    return this.run(s, ClientEvent.restartIce, raw, async () => {
       const { transportId } = await parsePayload(RestartIceRequest, raw);
       return { iceParameters: await this.media.restartIce(s, transportId) };
     });
@@ -82,7 +89,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.produce)
   produce(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ProduceData>> {
-    return this.run(s, ClientEvent.produce, async () => {
+    return this.run(s, ClientEvent.produce, raw, async () => {
       const req = await parsePayload(ProduceRequest, raw);
       return { producerId: await this.media.produce(s, req) };
     });
@@ -90,7 +97,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.pauseProducer)
   pauseProducer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ProducerIdData>> {
-    return this.run(s, ClientEvent.pauseProducer, async () => {
+    return this.run(s, ClientEvent.pauseProducer, raw, async () => {
       const { producerId } = await parsePayload(ProducerIdRequest, raw);
       await this.media.setProducerPaused(s, producerId, true);
       return { producerId };
@@ -99,7 +106,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.resumeProducer)
   resumeProducer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ProducerIdData>> {
-    return this.run(s, ClientEvent.resumeProducer, async () => {
+    return this.run(s, ClientEvent.resumeProducer, raw, async () => {
       const { producerId } = await parsePayload(ProducerIdRequest, raw);
       await this.media.setProducerPaused(s, producerId, false);
       return { producerId };
@@ -108,7 +115,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.closeProducer)
   closeProducer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ProducerIdData>> {
-    return this.run(s, ClientEvent.closeProducer, async () => {
+    return this.run(s, ClientEvent.closeProducer, raw, async () => {
       const { producerId } = await parsePayload(ProducerIdRequest, raw);
       this.media.closeProducer(s, producerId);
       return { producerId };
@@ -117,7 +124,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.consume)
   consume(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ConsumeData>> {
-    return this.run(s, ClientEvent.consume, async () => {
+    return this.run(s, ClientEvent.consume, raw, async () => {
       const req = await parsePayload(ConsumeRequest, raw);
       return this.media.consume(s, req);
     });
@@ -125,7 +132,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.pauseConsumer)
   pauseConsumer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ConsumerIdData>> {
-    return this.run(s, ClientEvent.pauseConsumer, async () => {
+    return this.run(s, ClientEvent.pauseConsumer, raw, async () => {
       const { consumerId } = await parsePayload(ConsumerIdRequest, raw);
       await this.media.setConsumerPaused(s, consumerId, true);
       return { consumerId };
@@ -134,7 +141,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.resumeConsumer)
   resumeConsumer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ConsumerIdData>> {
-    return this.run(s, ClientEvent.resumeConsumer, async () => {
+    return this.run(s, ClientEvent.resumeConsumer, raw, async () => {
       const { consumerId } = await parsePayload(ConsumerIdRequest, raw);
       await this.media.setConsumerPaused(s, consumerId, false);
       return { consumerId };
@@ -146,7 +153,7 @@ export class MediaSignalingGateway {
     @ConnectedSocket() s: AppSocket,
     @MessageBody() raw: unknown,
   ): Promise<Ack<ConsumerIdData>> {
-    return this.run(s, ClientEvent.setConsumerLayers, async () => {
+    return this.run(s, ClientEvent.setConsumerLayers, raw, async () => {
       const { consumerId, spatialLayer, temporalLayer } = await parsePayload(SetConsumerLayersRequest, raw);
       await this.media.setConsumerLayers(s, consumerId, {
         spatialLayer,
@@ -158,7 +165,7 @@ export class MediaSignalingGateway {
 
   @SubscribeMessage(ClientEvent.getMediaStats)
   getMediaStats(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<MediaStatsData>> {
-    return this.run(s, ClientEvent.getMediaStats, async () => {
+    return this.run(s, ClientEvent.getMediaStats, raw, async () => {
       const { roomId } = await parsePayload(GetMediaStatsRequest, raw);
       assertJoined(s, roomId);
       return this.media.stats(s, roomId);

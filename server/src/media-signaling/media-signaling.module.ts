@@ -7,5 +7,6 @@ import { MediaSignalingService } from './media-signaling.service.js';
 @Module({
   imports: [RealtimeModule],
   providers: [MediaSignalingService, MediaSignalingGateway],
+  exports: [MediaSignalingService],
 })
 export class MediaSignalingModule {}

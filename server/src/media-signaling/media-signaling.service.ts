@@ -84,6 +84,11 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     this.bySocket.clear();
   }
 
+  /** The rooms that currently hold media, for read-only observers (admin stats). */
+  activeRooms(): readonly RoomMedia[] {
+    return [...this.rooms.values()].filter((room) => !room.closed);
+  }
+
   // ---- room lifecycle ----
 
   private async onJoin(ctx: JoinContext): Promise<MediaJoinData> {

@@ -51,6 +51,7 @@ const RESPAWN_MAX_DELAY_MS = 30_000;
 export class PoolWorker {
   /** Routers and consumers currently on this worker. */
   #load = 0;
+  #routers = 0;
   /** Routers requested through the pool and not yet created. */
   pending = 0;
 
@@ -62,7 +63,11 @@ export class PoolWorker {
   ) {
     worker.observer.on('newrouter', (router) => {
       this.#load++;
-      router.observer.once('close', () => this.#load--);
+      this.#routers++;
+      router.observer.once('close', () => {
+        this.#load--;
+        this.#routers--;
+      });
       router.observer.on('newtransport', (transport) => {
         transport.observer.on('newconsumer', (consumer) => {
           this.#load++;
@@ -78,6 +83,11 @@ export class PoolWorker {
 
   get alive(): boolean {
     return !this.worker.closed && !this.worker.died;
+  }
+
+  /** Routers currently on this worker (counted locally: no worker request). */
+  get routers(): number {
+    return this.#routers;
   }
 
   get load(): number {

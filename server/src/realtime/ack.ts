@@ -9,7 +9,7 @@ import type { AppSocket } from './socket-types.js';
  */
 export async function respond<T>(
   log: Logger,
-  context: { event: string; userId: number; socketId: string },
+  context: AckLogContext,
   work: () => Promise<T>,
   onError?: (error: WireError) => void,
 ): Promise<Ack<T>> {
@@ -30,8 +30,20 @@ export async function respond<T>(
 }
 
 /** Log context of one socket request. */
-export function ackContext(socket: AppSocket, event: string) {
-  return { event, userId: socket.data.user.id, socketId: socket.id };
+export interface AckLogContext {
+  event: string;
+  userId: number;
+  socketId: string;
+  /** The room the request is about, when its payload names one. */
+  roomId?: number;
+}
+
+/** Log context of one socket request; `raw` (the untrusted payload) contributes its roomId when it has a plausible one. */
+export function ackContext(socket: AppSocket, event: string, raw?: unknown): AckLogContext {
+  const context: AckLogContext = { event, userId: socket.data.user.id, socketId: socket.id };
+  const roomId = typeof raw === 'object' && raw !== null ? (raw as { roomId?: unknown }).roomId : undefined;
+  if (typeof roomId === 'number' && Number.isSafeInteger(roomId) && roomId > 0) context.roomId = roomId;
+  return context;
 }
 
 /** Handlers acting in a room call this first: the socket must have joined it (NOT_IN_ROOM). */

@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallsModule } from '../calls/calls.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
+import { AckResponder } from './ack-responder.js';
 import { ConnectionGateway } from './connection.gateway.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
@@ -13,7 +14,7 @@ import { RoomsGateway } from './rooms.gateway.js';
  */
 @Module({
   imports: [AuthModule, RoomsModule, CallsModule],
-  providers: [RealtimeServer, RoomSessionService, ConnectionGateway, RoomsGateway],
-  exports: [RealtimeServer, RoomSessionService, RoomsModule],
+  providers: [RealtimeServer, RoomSessionService, AckResponder, ConnectionGateway, RoomsGateway],
+  exports: [RealtimeServer, RoomSessionService, AckResponder, RoomsModule],
 })
 export class RealtimeModule {}

@@ -11,7 +11,8 @@ import {
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { ackContext, respond } from './ack.js';
+import { ackContext } from './ack.js';
+import { AckResponder } from './ack-responder.js';
 import { RoomSessionService } from './room-session.service.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -22,6 +23,7 @@ export class RoomsGateway {
 
   constructor(
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
+    @Inject(AckResponder) private readonly acks: AckResponder,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'rooms-gateway' });
@@ -29,7 +31,7 @@ export class RoomsGateway {
 
   @SubscribeMessage(ClientEvent.joinRoom)
   joinRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<JoinRoomData>> {
-    return respond(this.log, ackContext(socket, ClientEvent.joinRoom), async () => {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.joinRoom, raw), async () => {
       const { roomId } = await parsePayload(JoinRoomRequest, raw);
       return this.sessions.join(socket, roomId);
     });
@@ -37,7 +39,7 @@ export class RoomsGateway {
 
   @SubscribeMessage(ClientEvent.leaveRoom)
   leaveRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<LeaveRoomData>> {
-    return respond(this.log, ackContext(socket, ClientEvent.leaveRoom), async () => {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.leaveRoom, raw), async () => {
       const { roomId } = await parsePayload(LeaveRoomRequest, raw);
       await this.sessions.leave(socket, roomId);
       return { roomId };

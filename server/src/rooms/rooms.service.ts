@@ -7,7 +7,7 @@ import {
   type RoomDto,
   type UserDto,
 } from '@minimeet/shared';
-import type { Repository } from 'typeorm';
+import { In, type Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
 import { RoomEvents } from './room-events.js';
@@ -46,6 +46,13 @@ export class RoomsService {
     const room = await this.rooms.findOneBy({ id: roomId });
     if (!room) throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} not found`);
     return room;
+  }
+
+  /** Room id → name for the rooms that exist (one query). */
+  async namesByIds(roomIds: readonly number[]): Promise<Map<number, string>> {
+    if (!roomIds.length) return new Map();
+    const rows = await this.rooms.find({ select: { id: true, name: true }, where: { id: In([...roomIds]) } });
+    return new Map(rows.map((r) => [r.id, r.name]));
   }
 
   async get(roomId: number): Promise<RoomDto> {

@@ -1,0 +1,86 @@
+import { Inject, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import { ClientEvent, ErrorCode, type Ack, type AdminSubscribeData } from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { ackContext } from '../realtime/ack.js';
+import { AckResponder } from '../realtime/ack-responder.js';
+import { RealtimeServer } from '../realtime/realtime-server.js';
+import type { AppSocket } from '../realtime/socket-types.js';
+import { AdminStatsService } from './admin-stats.service.js';
+
+/** The Socket.IO room of sockets that receive every snapshot. */
+export const ADMIN_STATS_CHANNEL = 'admin:stats';
+
+/**
+ * admin:subscribe / admin:unsubscribe. Snapshots describe this process's media only, so they
+ * go to this process's subscribers (`io.local`), never through the Redis adapter.
+ */
+@WebSocketGateway()
+export class AdminGateway implements OnModuleInit, OnModuleDestroy {
+  private readonly log: Logger;
+  private unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @Inject(AdminStatsService) private readonly stats: AdminStatsService,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(AckResponder) private readonly acks: AckResponder,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'admin-gateway' });
+  }
+
+  onModuleInit() {
+    this.unsubscribe = this.stats.onSnapshot((snapshot) => {
+      if (this.realtime.ready) this.realtime.io.local.to(ADMIN_STATS_CHANNEL).emit('admin:stats', snapshot);
+    });
+  }
+
+  onModuleDestroy() {
+    this.unsubscribe?.();
+  }
+
+  @SubscribeMessage(ClientEvent['admin:subscribe'])
+  subscribe(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<AdminSubscribeData>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent['admin:subscribe']), async () => {
+      assertAdmin(socket);
+      assertEmptyPayload(raw);
+      await socket.join(ADMIN_STATS_CHANNEL);
+      return { intervalMs: this.stats.intervalMs, snapshot: this.stats.latest() };
+    });
+  }
+
+  @SubscribeMessage(ClientEvent['admin:unsubscribe'])
+  unsubscribeStats(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<Record<string, never>>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent['admin:unsubscribe']), async () => {
+      assertAdmin(socket);
+      assertEmptyPayload(raw);
+      await socket.leave(ADMIN_STATS_CHANNEL);
+      return {};
+    });
+  }
+}
+
+function assertAdmin(socket: AppSocket): void {
+  if (socket.data.user.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Admins only');
+}
+
+/** The request carries nothing: no payload or `{}`. */
+function assertEmptyPayload(raw: unknown): void {
+  const empty =
+    raw === undefined ||
+    raw === null ||
+    (typeof raw === 'object' && !Array.isArray(raw) && Object.keys(raw).length === 0);
+  if (!empty) {
+    throw new AppError(ErrorCode.VALIDATION, 'This request takes no payload', {
+      fields: { payload: ['must be empty'] },
+    });
+  }
+}

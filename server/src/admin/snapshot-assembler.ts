@@ -1,0 +1,203 @@
+import type {
+  AdminConsumerStats,
+  AdminProducerStats,
+  AdminRoomStats,
+  AdminStatsSnapshot,
+  AdminTotals,
+  AdminWorkerStats,
+  ServerProcessStats,
+} from '@minimeet/shared';
+import type { RoomSample, TrafficSample, WorkerSample } from '../media/media-stats-reader.js';
+
+/** Everything one tick gathered: raw media samples plus the names the database knows. */
+export interface TickSample {
+  takenAt: Date;
+  /** Monotonic clock (ms) when the tick finished reading. */
+  monoMs: number;
+  process: { pid: number; cpuMicros: number; rssBytes: number; uptimeSeconds: number };
+  workers: WorkerSample[];
+  rooms: RoomSample[];
+  roomNames: ReadonlyMap<number, string>;
+  callSessionIds: ReadonlyMap<number, number>;
+  usernames: ReadonlyMap<number, string>;
+}
+
+interface TrafficMark {
+  packets: number;
+  bytes: number;
+  readAt: number;
+}
+
+/**
+ * Turns raw samples into AdminStatsSnapshots. Rates (bitrates, CPU %) are deltas against the
+ * previous sample of the same object, over the time between the two reads; state of objects
+ * that are gone is dropped each tick.
+ */
+export class SnapshotAssembler {
+  #lastMonoMs: number | undefined;
+  #lastProcessCpu: { micros: number; monoMs: number } | undefined;
+  #workerCpu = new Map<number, { cpuMs: number; monoMs: number }>();
+  #traffic = new Map<string, TrafficMark>();
+
+  assemble(s: TickSample): AdminStatsSnapshot {
+    const intervalMs =
+      this.#lastMonoMs === undefined ? 0 : Math.max(0, Math.round(s.monoMs - this.#lastMonoMs));
+    this.#lastMonoMs = s.monoMs;
+    const seen = new Set<string>();
+    const rooms = s.rooms.map((r) => this.#room(r, s, seen));
+    for (const id of this.#traffic.keys()) if (!seen.has(id)) this.#traffic.delete(id);
+    return {
+      takenAt: s.takenAt.toISOString(),
+      intervalMs,
+      server: this.#server(s),
+      workers: this.#workers(s),
+      rooms,
+      totals: totals(rooms),
+    };
+  }
+
+  #server(s: TickSample): ServerProcessStats {
+    const prev = this.#lastProcessCpu;
+    this.#lastProcessCpu = { micros: s.process.cpuMicros, monoMs: s.monoMs };
+    // First tick: the average since the process started.
+    const cpuPercent = prev
+      ? percent((s.process.cpuMicros - prev.micros) / 1000, s.monoMs - prev.monoMs)
+      : percent(s.process.cpuMicros / 1000, s.process.uptimeSeconds * 1000);
+    return {
+      pid: s.process.pid,
+      cpuPercent,
+      rssBytes: s.process.rssBytes,
+      cpuMs: Math.round(s.process.cpuMicros / 1000),
+      uptimeSeconds: Math.round(s.process.uptimeSeconds),
+    };
+  }
+
+  #workers(s: TickSample): AdminWorkerStats[] {
+    const next = new Map<number, { cpuMs: number; monoMs: number }>();
+    const out = s.workers.map((w): AdminWorkerStats => {
+      const prev = this.#workerCpu.get(w.pid);
+      let cpuPercent = 0;
+      if (w.cpuMs !== null) {
+        next.set(w.pid, { cpuMs: w.cpuMs, monoMs: s.monoMs });
+        if (prev) cpuPercent = percent(w.cpuMs - prev.cpuMs, s.monoMs - prev.monoMs);
+      } else if (prev) {
+        next.set(w.pid, prev); // no answer this time: keep the last reading as the baseline
+      }
+      return {
+        pid: w.pid,
+        alive: w.alive,
+        cpuPercent,
+        cpuMs: w.cpuMs ?? prev?.cpuMs ?? 0,
+        rssBytes: w.maxRssBytes ?? 0,
+        routers: w.routers,
+      };
+    });
+    this.#workerCpu = next;
+    return out;
+  }
+
+  #room(r: RoomSample, s: TickSample, seen: Set<string>): AdminRoomStats {
+    let bitrateIn = 0;
+    let bitrateOut = 0;
+    const peers = r.peers.map((p) => {
+      const producers = p.producers.map((pr): AdminProducerStats => {
+        seen.add(pr.id);
+        const t = this.#rate(pr.id, pr.traffic);
+        bitrateIn += t.bitrate;
+        return {
+          id: pr.id,
+          kind: pr.kind,
+          source: pr.source,
+          codec: pr.codec,
+          bitrate: t.bitrate,
+          score: pr.score,
+          paused: pr.paused,
+          packets: t.packets,
+          bytes: t.bytes,
+        };
+      });
+      const consumers = p.consumers.map((c): AdminConsumerStats => {
+        seen.add(c.id);
+        const t = this.#rate(c.id, c.traffic);
+        bitrateOut += t.bitrate;
+        return {
+          id: c.id,
+          producerId: c.producerId,
+          kind: c.kind,
+          bitrate: t.bitrate,
+          score: c.score,
+          packetLoss: c.fractionLost === null ? 0 : round2(c.fractionLost * 100),
+          spatialLayer: c.spatialLayer,
+          paused: c.paused,
+          packets: t.packets,
+          bytes: t.bytes,
+        };
+      });
+      return {
+        userId: p.userId,
+        username: s.usernames.get(p.userId) ?? `user#${p.userId}`,
+        transports: p.transports,
+        producers,
+        consumers,
+      };
+    });
+    return {
+      id: r.roomId,
+      name: s.roomNames.get(r.roomId) ?? '',
+      callSessionId: s.callSessionIds.get(r.roomId) ?? null,
+      workerPid: r.workerPid,
+      peers,
+      bitrateIn,
+      bitrateOut,
+    };
+  }
+
+  /** Bits per second since this object's previous reading (mediasoup's estimate on first sight). */
+  #rate(id: string, traffic: TrafficSample | null): { bitrate: number; packets: number; bytes: number } {
+    const prev = this.#traffic.get(id);
+    if (!traffic) return { bitrate: 0, packets: prev?.packets ?? 0, bytes: prev?.bytes ?? 0 };
+    this.#traffic.set(id, { packets: traffic.packets, bytes: traffic.bytes, readAt: traffic.readAt });
+    const elapsedMs = prev ? traffic.readAt - prev.readAt : 0;
+    const bitrate =
+      prev && elapsedMs > 0
+        ? Math.max(0, Math.round(((traffic.bytes - prev.bytes) * 8 * 1000) / elapsedMs))
+        : Math.round(traffic.mediasoupBitrate);
+    return { bitrate, packets: traffic.packets, bytes: traffic.bytes };
+  }
+}
+
+function totals(rooms: AdminRoomStats[]): AdminTotals {
+  const t: AdminTotals = {
+    rooms: rooms.length,
+    peers: 0,
+    transports: 0,
+    producers: { audio: 0, video: 0 },
+    consumers: { audio: 0, video: 0 },
+    bitrateIn: 0,
+    bitrateOut: 0,
+    consumerPackets: 0,
+  };
+  for (const r of rooms) {
+    t.bitrateIn += r.bitrateIn;
+    t.bitrateOut += r.bitrateOut;
+    for (const p of r.peers) {
+      t.peers++;
+      t.transports += p.transports;
+      for (const pr of p.producers) t.producers[pr.kind]++;
+      for (const c of p.consumers) {
+        t.consumers[c.kind]++;
+        t.consumerPackets += c.packets;
+      }
+    }
+  }
+  return t;
+}
+
+/** `usedMs` of CPU over `elapsedMs` of wall time, in percent of one core (2 decimals). */
+function percent(usedMs: number, elapsedMs: number): number {
+  return elapsedMs > 0 ? round2(Math.max(0, (usedMs / elapsedMs) * 100)) : 0;
+}
+
+function round2(n: number): number {
+  return Math.round(n * 100) / 100;
+}
