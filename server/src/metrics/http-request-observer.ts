@@ -65,9 +65,15 @@ export class HttpRequestObserver {
   }
 }
 
-/** The matched route pattern; static files and the SPA fallback, or nothing matched, get fixed names. */
+/**
+ * The matched route pattern. Fixed names otherwise: `<unmatched>` for a 404 that no route
+ * matched (including Nest's catch-all `/api*path` not-found route), `<static>` for files and the
+ * SPA fallback.
+ */
 function routeOf(req: ObservedRequest, status: number): string {
   const pattern = req.route?.path;
-  if (typeof pattern === 'string') return `${req.baseUrl ?? ''}${pattern}`;
+  if (typeof pattern === 'string' && !(status === 404 && pattern.includes('*'))) {
+    return `${req.baseUrl ?? ''}${pattern}`;
+  }
   return status === 404 ? '<unmatched>' : '<static>';
 }

@@ -45,10 +45,20 @@ function parseSampleLine(line: string): { name: string; labels: Record<string, s
     if (!l) throw new Error(`bad label set in: ${line}`);
     labels[l[1]!] = l[2]!;
   }
-  const raw = m[3]!;
-  const value = raw === '+Inf' ? Infinity : raw === '-Inf' ? -Infinity : Number(raw);
-  if (Number.isNaN(value) && raw !== 'NaN') throw new Error(`bad sample value in: ${line}`);
+  const value = sampleValue(m[3]!);
+  if (value === undefined) throw new Error(`bad sample value in: ${line}`);
   return { name: m[1]!, labels, value };
+}
+
+/** A sample value as Prometheus reads it (Go's ParseFloat: Inf/NaN in any case); undefined if invalid. */
+export function sampleValue(raw: string): number | undefined {
+  const special = /^([+-]?)(inf|infinity|nan)$/i.exec(raw);
+  if (special) {
+    if (special[2]!.toLowerCase() === 'nan') return NaN;
+    return special[1] === '-' ? -Infinity : Infinity;
+  }
+  const value = Number(raw);
+  return raw.trim() === '' || Number.isNaN(value) ? undefined : value;
 }
 
 function sorted(labels: Record<string, string>): Array<[string, string]> {
