@@ -1,2 +1,3 @@
 export * from './peer.js';
 export * from './clip-media.js';
+export * from './rtp-sequence.js';

@@ -26,6 +26,7 @@ import { io, type Socket } from 'socket.io-client';
 import { MediaStreamTrack as WeriftTrack } from 'werift';
 import { installPolyfill } from 'werift/polyfill';
 import { ClipPlayer, loadClips } from './clip-media.js';
+import { RtpSequenceTracker } from './rtp-sequence.js';
 
 export type PeerSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 
@@ -79,6 +80,12 @@ export interface ReceivedStream {
   bytes: number;
   /** Date.now() of the last packet (0 = none yet). */
   lastPacketAt: number;
+  /** Date.now() of the first packet (0 = none yet). */
+  firstPacketAt: number;
+  /** Date.now() when this peer learned of the producer (joinRoom answer or newProducer). */
+  announcedAt: number;
+  /** RTP sequence accounting: expected / received / lost / duplicates. */
+  sequence: RtpSequenceTracker;
   producerPaused: boolean;
   closed: boolean;
 }
@@ -127,6 +134,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   /** Remote producers known to exist (consumed or about to be). */
   readonly remoteProducers = new Map<string, RemoteProducer>();
   readonly player = new ClipPlayer(loadClips());
+  /** Milestones of start(), Date.now() values (0 = not reached). */
+  readonly timings = { connectedAt: 0, joinSentAt: 0, joinAckAt: 0, mediaReadyAt: 0 };
   mediaResets = 0;
   reconnects = 0;
   iceRestarts = 0;
@@ -135,6 +144,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   private generation = 0;
   private joined = false;
   private closed = false;
+  /** When each remote producer was first announced to us (for first-RTP latency). */
+  private readonly announcedAt = new Map<string, number>();
   private readonly log: (m: string) => void;
 
   constructor(readonly options: PeerOptions) {
@@ -168,9 +179,14 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       this.socket.once('connect', () => resolve());
       this.socket.once('connect_error', (err) => reject(err));
     });
+    this.timings.connectedAt = Date.now();
+    this.timings.joinSentAt = Date.now();
     const data = await this.request('joinRoom', { roomId: this.options.roomId });
+    this.timings.joinAckAt = Date.now();
+    for (const p of data.producers ?? []) this.announcedAt.set(p.producerId, this.timings.joinAckAt);
     this.joined = true;
     await this.enqueue(() => this.buildMedia(data.routerRtpCapabilities, data.producers ?? []));
+    this.timings.mediaReadyAt = Date.now();
     this.emit('mediaReady');
   }
 
@@ -262,6 +278,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     const s = this.socket;
     s.on('newProducer', (p) => {
       if (p.roomId !== this.options.roomId) return;
+      if (!this.announcedAt.has(p.producerId)) this.announcedAt.set(p.producerId, Date.now());
       this.remoteProducers.set(p.producerId, p);
       const gen = this.generation;
       void this.enqueue(() => this.consumeProducer(p, gen));
@@ -441,13 +458,19 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       packets: 0,
       bytes: 0,
       lastPacketAt: 0,
+      firstPacketAt: 0,
+      announcedAt: this.announcedAt.get(info.producerId) ?? Date.now(),
+      sequence: new RtpSequenceTracker(),
       producerPaused: info.producerPaused,
       closed: false,
     };
     (consumer.track as unknown as WeriftTrack).onReceiveRtp.subscribe((rtp) => {
+      const now = Date.now();
+      if (!stream.firstPacketAt) stream.firstPacketAt = now;
       stream.packets++;
       stream.bytes += rtp.serializeSize;
-      stream.lastPacketAt = Date.now();
+      stream.lastPacketAt = now;
+      stream.sequence.record(rtp.header.sequenceNumber);
     });
     this.consumers.set(info.consumerId, { consumer, stream });
     this.streams.push(stream);
