@@ -95,7 +95,7 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
     expect(s.server.rssBytes).toBeGreaterThan(10_000_000);
     expect(s.server.cpuMs).toBeGreaterThan(0);
     expect(s.workers).toHaveLength(1);
-    expect(s.workers[0]).toMatchObject({ alive: true, routers: 0 });
+    expect(s.workers[0]).toMatchObject({ alive: true, routers: 0, responding: true });
     expect(s.workers[0]!.rssBytes).toBeGreaterThan(1_000_000);
     expect(s.rooms).toEqual([]);
     expect(s.totals).toEqual({
@@ -263,5 +263,30 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
     const empty = await nextSnapshot(second.takenAt, (s) => roomOf(s) === undefined);
     expect(empty.totals.peers).toBe(0);
     adminSocket.close();
+  });
+
+  it('a hung worker (SIGSTOP) does not stall the snapshots; its numbers come back after SIGCONT', async () => {
+    const before = await stats();
+    const pid = before.workers[0]!.pid;
+    process.kill(pid, 'SIGSTOP');
+    try {
+      // getResourceUsage never answers now: each collection gives up on it after its timeout,
+      // and snapshots keep coming with the worker's last known numbers.
+      const hung = await nextSnapshot(before.takenAt, (s) => s.workers[0]!.responding === false);
+      const next = await nextSnapshot(hung.takenAt);
+      expect(next.workers[0]).toMatchObject({ pid, alive: true, responding: false, cpuPercent: 0 });
+      expect(next.workers[0]!.cpuMs).toBe(hung.workers[0]!.cpuMs);
+      expect(next.workers[0]!.rssBytes).toBeGreaterThan(0);
+    } finally {
+      process.kill(pid, 'SIGCONT');
+    }
+    const health = await http<{ workers: Array<{ pid: number; alive: boolean }> }>(
+      server.url,
+      'GET',
+      '/health',
+    );
+    expect(health.body.workers).toEqual([expect.objectContaining({ pid, alive: true })]);
+    const resumed = await nextSnapshot(before.takenAt, (s) => s.workers[0]!.responding === true);
+    expect(resumed.workers[0]!.cpuMs).toBeGreaterThanOrEqual(before.workers[0]!.cpuMs);
   });
 });

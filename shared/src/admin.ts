@@ -37,6 +37,12 @@ export interface AdminWorkerStats {
   /** Maximum resident set size (ru_maxrss) in bytes. */
   rssBytes: number;
   routers: number;
+  /**
+   * False when the worker did not answer the last resource-usage request in time (hung or
+   * dead): cpuMs and rssBytes are then its last known values and cpuPercent is 0. The server
+   * always sends it (optional only so older fixtures still type-check).
+   */
+  responding?: boolean;
 }
 
 export interface AdminRoomStats {

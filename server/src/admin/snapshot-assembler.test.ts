@@ -99,15 +99,22 @@ describe('SnapshotAssembler', () => {
     // cpuMicros = monoMs * 100 → 0.1 ms CPU per ms = 10 %; worker cpuMs = monoMs / 4 → 25 %.
     const s1 = a.assemble(tick(1000, []));
     expect(s1.server).toMatchObject({ pid: 7, cpuPercent: 10, cpuMs: 100, rssBytes: 50e6 });
-    expect(s1.workers[0]).toMatchObject({ pid: 11, cpuPercent: 0, cpuMs: 250, rssBytes: 20e6, alive: true });
+    expect(s1.workers[0]).toMatchObject({
+      pid: 11,
+      cpuPercent: 0,
+      cpuMs: 250,
+      rssBytes: 20e6,
+      alive: true,
+      responding: true,
+    });
     const s2 = a.assemble(tick(3000, []));
     expect(s2.server.cpuPercent).toBe(10);
     expect(s2.workers[0]!.cpuPercent).toBe(25);
-    // A worker that did not answer: 0 % this time, its last CPU time kept as the baseline.
+    // A worker that did not answer: 0 % this time, its last values kept (and used as the baseline).
     const s3 = a.assemble(
       tick(4000, [], { workers: [{ pid: 11, alive: true, cpuMs: null, maxRssBytes: null, routers: 0 }] }),
     );
-    expect(s3.workers[0]).toMatchObject({ cpuPercent: 0, cpuMs: 750 });
+    expect(s3.workers[0]).toMatchObject({ cpuPercent: 0, cpuMs: 750, rssBytes: 20e6, responding: false });
     expect(a.assemble(tick(5000, [])).workers[0]!.cpuPercent).toBe(25);
   });
 

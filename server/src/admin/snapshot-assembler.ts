@@ -22,6 +22,12 @@ export interface TickSample {
   usernames: ReadonlyMap<number, string>;
 }
 
+interface WorkerMark {
+  cpuMs: number;
+  rssBytes: number;
+  monoMs: number;
+}
+
 interface TrafficMark {
   packets: number;
   bytes: number;
@@ -36,7 +42,7 @@ interface TrafficMark {
 export class SnapshotAssembler {
   #lastMonoMs: number | undefined;
   #lastProcessCpu: { micros: number; monoMs: number } | undefined;
-  #workerCpu = new Map<number, { cpuMs: number; monoMs: number }>();
+  #workerMarks = new Map<number, WorkerMark>();
   #traffic = new Map<string, TrafficMark>();
 
   assemble(s: TickSample): AdminStatsSnapshot {
@@ -73,26 +79,34 @@ export class SnapshotAssembler {
   }
 
   #workers(s: TickSample): AdminWorkerStats[] {
-    const next = new Map<number, { cpuMs: number; monoMs: number }>();
+    const next = new Map<number, WorkerMark>();
     const out = s.workers.map((w): AdminWorkerStats => {
-      const prev = this.#workerCpu.get(w.pid);
-      let cpuPercent = 0;
-      if (w.cpuMs !== null) {
-        next.set(w.pid, { cpuMs: w.cpuMs, monoMs: s.monoMs });
-        if (prev) cpuPercent = percent(w.cpuMs - prev.cpuMs, s.monoMs - prev.monoMs);
-      } else if (prev) {
-        next.set(w.pid, prev); // no answer this time: keep the last reading as the baseline
+      const prev = this.#workerMarks.get(w.pid);
+      if (w.cpuMs === null || w.maxRssBytes === null) {
+        // No answer this time: report the last known values, keep them as the baseline.
+        if (prev) next.set(w.pid, prev);
+        return {
+          pid: w.pid,
+          alive: w.alive,
+          cpuPercent: 0,
+          cpuMs: prev?.cpuMs ?? 0,
+          rssBytes: prev?.rssBytes ?? 0,
+          routers: w.routers,
+          responding: false,
+        };
       }
+      next.set(w.pid, { cpuMs: w.cpuMs, rssBytes: w.maxRssBytes, monoMs: s.monoMs });
       return {
         pid: w.pid,
         alive: w.alive,
-        cpuPercent,
-        cpuMs: w.cpuMs ?? prev?.cpuMs ?? 0,
-        rssBytes: w.maxRssBytes ?? 0,
+        cpuPercent: prev ? percent(w.cpuMs - prev.cpuMs, s.monoMs - prev.monoMs) : 0,
+        cpuMs: w.cpuMs,
+        rssBytes: w.maxRssBytes,
         routers: w.routers,
+        responding: true,
       };
     });
-    this.#workerCpu = next;
+    this.#workerMarks = next;
     return out;
   }
 
