@@ -1,5 +1,5 @@
 import type { ReactNode } from 'react';
-import { Link } from 'react-router';
+import { Link, NavLink } from 'react-router';
 import { useAuthStore } from '../features/auth/authStore';
 import { Avatar } from '../ui/Avatar';
 import { ConnectionIndicator } from '../ui/ConnectionIndicator';
@@ -15,9 +15,9 @@ export function AppHeader({ children }: { children?: ReactNode }) {
       <div className="app-header__middle">{children}</div>
       <div className="app-header__right">
         {user?.role === 'admin' && (
-          <Link to="/admin" className="btn btn--ghost btn--small">
+          <NavLink to="/admin" className="btn btn--ghost btn--small app-header__admin">
             Admin
-          </Link>
+          </NavLink>
         )}
         <ConnectionIndicator />
         {user && (

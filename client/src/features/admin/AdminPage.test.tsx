@@ -140,13 +140,13 @@ describe('admin page', () => {
     expect(await screen.findByRole('heading', { name: 'Stand-up' })).toBeInTheDocument();
     const producers = screen.getByRole('table', { name: 'Producers of alice' });
     const cam = within(producers).getByRole('row', { name: /camera/ });
-    expect([...cam.querySelectorAll('td')].map((c) => c.textContent)).toEqual(['video · camera', 'video/VP8', '700 kbit/s', '10/10', (1200).toLocaleString(), 'Active']);
+    expect([...cam.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['video · camera', 'video/VP8', '700 kbit/s', '10/10', (1200).toLocaleString(), 'Active']);
     expect(within(cam).getByRole('img', { name: 'Bitrate history, now 700 kbit/s' })).toBeInTheDocument();
     expect(within(producers).getByRole('row', { name: /mic/ })).toHaveTextContent('Paused');
 
     const consumers = screen.getByRole('table', { name: 'Consumers of bob' });
     const camIn = within(consumers).getByRole('row', { name: /camera/ });
-    expect([...camIn.querySelectorAll('td')].map((c) => c.textContent)).toEqual(["alice's camera (video)", 'video/VP8', '700 kbit/s', '9/10', '1.5 %', '2', 'Active']);
+    expect([...camIn.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(["alice's camera (video)", 'video/VP8', '700 kbit/s', '9/10', '1.5 %', '2', 'Active']);
     expect(within(consumers).getByRole('row', { name: /mic/ })).toHaveTextContent('—');
 
     // The room empties: the drill-down says so instead of showing stale numbers.

@@ -17,12 +17,12 @@ function CallRow({ call }: { call: CallSessionDto }) {
   return (
     <tr data-call-id={call.id}>
       <th scope="row">{call.roomName}</th>
-      <td>
+      <td data-label="Started">
         <time dateTime={call.startedAt}>{formatTime(call.startedAt)}</time>
       </td>
-      <td>{running ? <span className="badge badge--live">live</span> : formatDuration(call.durationMs ?? 0)}</td>
-      <td className="num">{call.peakParticipants}</td>
-      <td className="calls__names">{names.join(', ') || '—'}</td>
+      <td data-label="Duration">{running ? <span className="badge badge--live">live</span> : formatDuration(call.durationMs ?? 0)}</td>
+      <td className="num" data-label="Peak">{call.peakParticipants}</td>
+      <td className="calls__names" data-label="Participants">{names.join(', ') || '—'}</td>
     </tr>
   );
 }

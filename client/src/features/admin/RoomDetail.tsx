@@ -21,7 +21,7 @@ function Score({ score }: { score: number }) {
 
 function BitrateCell({ id, bps, history, testId }: { id: string; bps: number; history: Bitrates; testId: string }) {
   return (
-    <td className="num" data-testid={testId} data-bps={bps}>
+    <td className="num" data-label="Bitrate" data-testid={testId} data-bps={bps}>
       <span className="bitrate-cell">
         <Sparkline values={history.get(id) ?? []} label={`Bitrate history, now ${formatBitrate(bps)}`} />
         <span>{formatBitrate(bps)}</span>
@@ -63,16 +63,16 @@ function PeerCard({ peer, producersById, history }: { peer: AdminPeerStats; prod
             <tbody>
               {peer.producers.map((p) => (
                 <tr key={p.id} data-producer-id={p.id}>
-                  <td>
+                  <th scope="row">
                     {p.kind} · {p.source}
-                  </td>
-                  <td>{p.codec}</td>
+                  </th>
+                  <td data-label="Codec">{p.codec}</td>
                   <BitrateCell id={p.id} bps={p.bitrate} history={history} testId="producer-bitrate" />
-                  <td className="num">
+                  <td className="num" data-label="Score">
                     <Score score={p.score} />
                   </td>
-                  <td className="num">{p.packets.toLocaleString()}</td>
-                  <td>
+                  <td className="num" data-label="Packets">{p.packets.toLocaleString()}</td>
+                  <td data-label="State">
                     <Paused paused={p.paused} />
                   </td>
                 </tr>
@@ -103,17 +103,17 @@ function PeerCard({ peer, producersById, history }: { peer: AdminPeerStats; prod
                 const source = producersById.get(c.producerId);
                 return (
                   <tr key={c.id} data-consumer-id={c.id}>
-                    <td>
+                    <th scope="row">
                       {source ? `${source.owner}'s ${source.producer.source}` : c.kind} <span className="dim">({c.kind})</span>
-                    </td>
-                    <td>{source?.producer.codec ?? '—'}</td>
+                    </th>
+                    <td data-label="Codec">{source?.producer.codec ?? '—'}</td>
                     <BitrateCell id={c.id} bps={c.bitrate} history={history} testId="consumer-bitrate" />
-                    <td className="num">
+                    <td className="num" data-label="Score">
                       <Score score={c.score} />
                     </td>
-                    <td className="num">{formatPercent(c.packetLoss, 1)}</td>
-                    <td className="num">{c.spatialLayer ?? '—'}</td>
-                    <td>
+                    <td className="num" data-label="Loss">{formatPercent(c.packetLoss, 1)}</td>
+                    <td className="num" data-label="Layer">{c.spatialLayer ?? '—'}</td>
+                    <td data-label="State">
                       <Paused paused={c.paused} />
                     </td>
                   </tr>

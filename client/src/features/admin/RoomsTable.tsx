@@ -45,11 +45,11 @@ export function RoomsTable({ rooms }: { rooms: AdminRoomStats[] }) {
                         {room.name}
                       </Link>
                     </th>
-                    <td className="num">{room.peers.length}</td>
-                    <td className="num">{producers}</td>
-                    <td className="num">{consumers}</td>
-                    <td className="num" data-bps={room.bitrateIn}>{formatBitrate(room.bitrateIn)}</td>
-                    <td className="num" data-bps={room.bitrateOut}>{formatBitrate(room.bitrateOut)}</td>
+                    <td className="num" data-label="Peers">{room.peers.length}</td>
+                    <td className="num" data-label="Producers">{producers}</td>
+                    <td className="num" data-label="Consumers">{consumers}</td>
+                    <td className="num" data-label="In" data-bps={room.bitrateIn}>{formatBitrate(room.bitrateIn)}</td>
+                    <td className="num" data-label="Out" data-bps={room.bitrateOut}>{formatBitrate(room.bitrateOut)}</td>
                   </tr>
                 );
               })}
