@@ -67,7 +67,6 @@ describe('client e2e: admin view', () => {
     // Enough history for the CPU chart to draw lines.
     await page.locator('.chart polyline').first().waitFor({ timeout: 15_000 });
     await expect.poll(() => page.getByTestId('total-peers').textContent()).toContain('2');
-    await screenshot(page, 'admin-overview-1280');
 
     await row.getByRole('link', { name: 'E2E admin watch' }).click();
     await page.getByRole('heading', { name: 'E2E admin watch' }).waitFor();
@@ -98,8 +97,12 @@ describe('client e2e: admin view', () => {
     await page.setViewportSize({ width: 390, height: 844 });
     await page.waitForTimeout(300);
     await screenshot(page, 'admin-room-390');
+    await page.setViewportSize({ width: 1280, height: 800 });
     await page.getByRole('link', { name: '← All rooms' }).click();
     await rooms.waitFor();
+    await screenshot(page, 'admin-overview-1280');
+    await page.setViewportSize({ width: 390, height: 844 });
+    await page.waitForTimeout(300);
     await screenshot(page, 'admin-overview-390');
     // The running call is in the analytics table, marked live.
     const call = page.getByRole('table', { name: 'Calls' }).getByRole('row', { name: /E2E admin watch/ });

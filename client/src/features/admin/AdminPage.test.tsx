@@ -127,6 +127,10 @@ describe('admin page', () => {
     const chart = screen.getByRole('img', { name: /CPU/ });
     expect(chart).toHaveAccessibleName(/Server \(pid 100\) 4 %, Worker 4242 11 %/);
     expect(chart.querySelectorAll('polyline')).toHaveLength(2);
+    const processes = screen.getByRole('table', { name: 'Processes' });
+    expect(within(processes).getByRole('row', { name: /Server 100/ })).toHaveTextContent('up 1 min 02 s');
+    const worker = within(processes).getByRole('row', { name: /Worker 4242/ });
+    expect([...worker.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['Worker 4242', 'Alive', '11 %', '60 MiB', '1']);
     expect(screen.getByText(/updated/)).toBeInTheDocument();
   });
 

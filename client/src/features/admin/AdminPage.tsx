@@ -9,6 +9,7 @@ import { CallAnalytics } from './CallAnalytics';
 import { useCallAnalyticsStore } from './callAnalyticsStore';
 import { LineChart } from './LineChart';
 import { LiveStatus } from './LiveStatus';
+import { ProcessesTable } from './ProcessesTable';
 import { RoomsTable } from './RoomsTable';
 import { TotalsCards } from './TotalsCards';
 
@@ -36,6 +37,7 @@ export function AdminOverview() {
       {latest && <TotalsCards totals={latest.totals} />}
       <section className="card admin-section" aria-label="CPU">
         <LineChart title="CPU (% of one core)" series={series} minYMax={10} formatValue={(v) => formatPercent(v)} />
+        {latest && <ProcessesTable snapshot={latest} />}
       </section>
       <RoomsTable rooms={latest?.rooms ?? []} />
       <CallAnalytics />
