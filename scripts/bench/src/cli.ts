@@ -1,0 +1,128 @@
+/**
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat]`
+ *
+ * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
+ * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
+ * (default bench-results/bench-<timestamp>/).
+ */
+import { mkdirSync, writeFileSync } from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { pinBenchProcess } from './pinning.js';
+import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
+import {
+  capacitySummary,
+  capacitySummaryTable,
+  capacityTable,
+  chatTable,
+  overheadTable,
+  ratios,
+  ratiosTable,
+} from './report.js';
+import { REPO_ROOT } from './servers.js';
+
+const PHASES = ['overhead', 'capacity', 'chat'] as const;
+type Phase = (typeof PHASES)[number];
+
+function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Phase[] } {
+  let quick = false;
+  let outDir = path.join(
+    REPO_ROOT,
+    'bench-results',
+    `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+  );
+  let phases: Phase[] = [...PHASES];
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '--out') {
+      const v = argv[++i];
+      if (!v) throw new Error('--out needs a directory');
+      outDir = path.resolve(v);
+    } else if (a === '--phases') {
+      const v = argv[++i] ?? '';
+      const list = v.split(',').filter(Boolean);
+      const bad = list.filter((p) => !(PHASES as readonly string[]).includes(p));
+      if (!list.length || bad.length)
+        throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
+      phases = list as Phase[];
+    } else if (a === '--help' || a === '-h') {
+      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat]');
+      process.exit(0);
+    } else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  return { quick, outDir, phases };
+}
+
+async function main(): Promise<void> {
+  const args = parseArgs(process.argv.slice(2));
+  const plan = benchPlan(args.quick);
+  const pinning = pinBenchProcess();
+  const started = new Date();
+  const log = (line: string) =>
+    console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${line}`);
+  log(`pinning: ${pinning.note}`);
+
+  const overhead = args.phases.includes('overhead') ? await overheadPhase(plan, pinning, log) : undefined;
+  const capacity = args.phases.includes('capacity') ? await capacityPhase(plan, pinning, log) : undefined;
+  const chat = args.phases.includes('chat') ? await chatPhase(plan, pinning, log) : undefined;
+
+  // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
+  const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
+  const capacitySummaries = capacity
+    ? {
+        minimeet: capacitySummary(capacity.minimeet, serverCoreCount),
+        baseline: capacitySummary(capacity.baseline, serverCoreCount),
+      }
+    : undefined;
+  const r = ratios(overhead, chat);
+
+  const out: string[] = [];
+  if (overhead) out.push(overheadTable(overhead));
+  if (capacity && capacitySummaries) {
+    out.push(capacityTable('minimeet', capacity.minimeet), capacityTable('baseline', capacity.baseline));
+    out.push(capacitySummaryTable(capacitySummaries));
+  }
+  if (chat) out.push(chatTable(chat));
+  out.push(ratiosTable(r, pinning));
+  const text = out.join('\n\n');
+  console.log(`\n${text}\n`);
+
+  mkdirSync(args.outDir, { recursive: true });
+  const json = {
+    startedAt: started.toISOString(),
+    endedAt: new Date().toISOString(),
+    quick: args.quick,
+    phases: args.phases,
+    machine: { cpus: os.cpus().length, model: os.cpus()[0]?.model ?? null, node: process.version },
+    pinning,
+    plan,
+    method: {
+      joinToFirstRtp:
+        'per stream whose producer existed when the receiver joined: joinRoom sent → first RTP packet received (bot clock)',
+      serverCpu:
+        'utime+stime from /proc/<pid>/stat of the server process and of each mediasoup worker (its children), delta over the steady window',
+      workerUsPerPacket:
+        'delta of worker cpuMs (worker.getResourceUsage) / delta of totals.consumerPackets (consumer getStats), both from GET /api/admin/stats snapshots inside the window',
+      botCpu: 'utime+stime of this bench process and its non-server descendants (the bots run in it)',
+    },
+    ratios: r,
+    overhead,
+    capacity: capacity
+      ? { minimeet: capacity.minimeet, baseline: capacity.baseline, summary: capacitySummaries }
+      : undefined,
+    chat,
+  };
+  const jsonPath = path.join(args.outDir, 'bench.json');
+  writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
+  writeFileSync(path.join(args.outDir, 'bench.txt'), `${text}\n`);
+  log(`wrote ${jsonPath}`);
+}
+
+main().then(
+  () => process.exit(0),
+  (err: unknown) => {
+    console.error(`bench failed: ${err instanceof Error ? (err.stack ?? err.message) : String(err)}`);
+    process.exit(1);
+  },
+);
