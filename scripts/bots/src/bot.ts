@@ -62,6 +62,11 @@ export class Bot {
         token: login.auth.accessToken,
         audio: true,
         video: !audioOnly,
+        // ICE/DTLS that never connects (e.g. a server announcing an unreachable address) shows
+        // up here long before "stream never arrived".
+        log: (m) => {
+          if (/transport (failed|disconnected)/.test(m)) this.error(m);
+        },
       });
       this.peer = peer;
       peer.on('error', (err) => this.error(err.message));

@@ -22,7 +22,7 @@ export interface BotRunOptions {
   adminPassword?: string;
   /** Live terminal progress (default true for CLI, false when used as a library). */
   progress?: boolean;
-  /** How many bot processes to spread the bots over (default 1; rooms are never split). */
+  /** How many bot processes to spread the bots over (default 2, at most one per room; rooms are never split). */
   processes?: number;
   signal?: AbortSignal;
   /** Receives warnings (rate limits, fallbacks) as they are found; default: collected only. */
@@ -43,7 +43,7 @@ export const DEFAULTS = {
   chatPerSec: 0,
   namePrefix: 'bot',
   password: 'minimeet-bot-pw',
-  processes: 1,
+  processes: 2,
 } as const;
 
 /** Server defaults (server/src/config/env.schema.ts) the bots can run into. */

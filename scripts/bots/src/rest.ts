@@ -72,7 +72,9 @@ export async function loginOrRegister(
       ms += performance.now() - t0;
       if (res.status !== 429) return res;
       await res.body?.cancel();
-      const retryAfter = Number(res.headers.get('retry-after'));
+      // NestJS's throttler names the header after the limit ("Retry-After-auth").
+      let retryAfter = NaN;
+      for (const [k, v] of res.headers) if (/^retry-after/i.test(k)) retryAfter = Number(v);
       const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5000;
       if (throttledMs + wait > MAX_THROTTLE_WAIT_MS || signal?.aborted)
         throw new RestError(`auth ${path}: still rate limited (429) after ${Math.round(throttledMs / 1000)} s`, 429);

@@ -23,6 +23,11 @@ export function verdict(report: BotReport): { ok: boolean; failures: string[] } 
           .join(', ') +
         (report.missingStreams.length > 5 ? ', …' : ''),
     );
+  if (s.expectedStreams > 0 && s.receivedStreams === 0 && s.botsJoined > 0)
+    failures.push(
+      'no media arrived at all although bots joined: are the ICE candidates the server announces reachable ' +
+        'from the bots (MEDIASOUP_LISTEN_IP / MEDIASOUP_ANNOUNCED_ADDRESS)?',
+    );
   if (s.chat.lost > 0) failures.push(`chat lost ${s.chat.lost} deliveries`);
   if (s.chat.duplicated > 0) failures.push(`chat duplicated ${s.chat.duplicated} deliveries`);
   return { ok: failures.length === 0, failures };

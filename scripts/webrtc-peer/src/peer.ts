@@ -306,6 +306,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       this.log(`mediaReset (${reason}): rebuilding media`);
       this.generation++;
       this.teardownMedia();
+      // The reset lists every producer of the new router; older announcements are void.
+      this.remoteProducers.clear();
       this.emit('mediaReset', { reason });
       void this.enqueue(() => this.buildMedia(routerRtpCapabilities, producers));
     });
@@ -344,6 +346,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     }
     this.generation++;
     this.teardownMedia();
+    this.remoteProducers.clear();
     await this.buildMedia(data.routerRtpCapabilities!, data.producers ?? []);
     this.emit('reconnected', { resumed: false });
   }
@@ -410,10 +413,10 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       this.player.video = track;
     }
     this.player.start();
-    for (const p of producers) {
-      this.remoteProducers.set(p.producerId, p);
-      await this.consumeProducer(p, gen);
-    }
+    for (const p of producers) this.remoteProducers.set(p.producerId, p);
+    // Also those announced by newProducer while this was being built (e.g. before the joinRoom
+    // ack arrived): their consume was skipped then for lack of a recv transport.
+    for (const p of [...this.remoteProducers.values()]) await this.consumeProducer(p, gen);
   }
 
   private wireTransport(t: msc.Transport): void {
