@@ -40,6 +40,8 @@ export interface ChatResult {
   deliveryMs: { p50: number | null; p95: number | null; p99: number | null; count: number };
   ackMs: { p50: number | null; p95: number | null; p99: number | null; count: number };
   serverCores: number | null;
+  /** Acked messages per second per fully busy server core (linear extrapolation from serverCores). */
+  messagesPerServerCore: number | null;
 }
 
 /** After the last send: how long late deliveries are still counted. */
@@ -165,6 +167,8 @@ export async function runChat(server: BenchServer, spec: ChatSpec): Promise<Chat
       deliveryMs: percentiles(deliveryMs),
       ackMs: percentiles(ackMs),
       serverCores,
+      messagesPerServerCore:
+        serverCores && serverCores > 0 ? acked / ((sendEnded - started) / 1000) / serverCores : null,
     };
   } finally {
     for (const s of sockets) s.disconnect();

@@ -15,7 +15,8 @@ export interface BenchPlan {
   workers: number;
   statsIntervalMs: number;
   overhead: { rooms: number; peers: number; durationSec: number };
-  capacity: { peers: number; stepSec: number; maxSteps: number; maxSecondsPerServer: number };
+  /** Rooms per step: one more room at a time, then two (keeps the run within ~15 minutes). */
+  capacity: { peers: number; stepSec: number; roomSteps: number[]; maxSecondsPerServer: number };
   chat: Omit<ChatSpec, 'namePrefix'> & { rateLimit: { messages: number; windowMs: number } };
 }
 
@@ -27,10 +28,15 @@ export function benchPlan(quick: boolean): BenchPlan {
     statsIntervalMs: 1000,
     overhead: quick ? { rooms: 1, peers: 2, durationSec: 4 } : { rooms: 3, peers: 4, durationSec: 30 },
     capacity: quick
-      ? { peers: 2, stepSec: 4, maxSteps: 1, maxSecondsPerServer: 60 }
-      : { peers: 4, stepSec: 15, maxSteps: 8, maxSecondsPerServer: 240 },
+      ? { peers: 2, stepSec: 4, roomSteps: [1], maxSecondsPerServer: 60 }
+      : {
+          peers: 4,
+          stepSec: 15,
+          roomSteps: [1, 2, 3, 4, 6, 8, 10, 12, 14, 16, 20, 24],
+          maxSecondsPerServer: 330,
+        },
     chat: {
-      rooms: quick ? 1 : 12,
+      rooms: quick ? 1 : 20,
       usersPerRoom: quick ? 2 : 6,
       // 80 % of MiniMeet's per-user limit (it is passed to the server explicitly below).
       perUserPerSec: (0.8 * rateLimit.messages * 1000) / rateLimit.windowMs,
@@ -93,8 +99,8 @@ export async function capacityPhase(
   for (const kind of KINDS) {
     const steps: CapacityStep[] = [];
     const started = Date.now();
-    let stopReason = `reached the step cap (${plan.capacity.maxSteps} steps)`;
-    for (let rooms = 1; rooms <= plan.capacity.maxSteps; rooms++) {
+    let stopReason = `held every step (up to ${plan.capacity.roomSteps.at(-1)} rooms)`;
+    for (const rooms of plan.capacity.roomSteps) {
       if ((Date.now() - started) / 1000 > plan.capacity.maxSecondsPerServer) {
         stopReason = `time cap (${plan.capacity.maxSecondsPerServer} s per server)`;
         break;

@@ -206,6 +206,7 @@ export function chatTable(c: ChatPhaseResult): string {
       m.deliveryMs.p99,
       m.ackMs.p99,
       r3(m.serverCores),
+      round(m.messagesPerServerCore, 0),
     ]);
   }
   const b = c.baseline;
@@ -222,6 +223,7 @@ export function chatTable(c: ChatPhaseResult): string {
     b.deliveryMs.p99,
     b.ackMs.p99,
     r3(b.serverCores),
+    round(b.messagesPerServerCore, 0),
   ]);
   const spec = b.spec;
   return table(
@@ -239,6 +241,7 @@ export function chatTable(c: ChatPhaseResult): string {
       'e2e p99 ms',
       'ack p99 ms',
       'server cores',
+      'msgs/s per core (extrap.)',
     ],
     rows.map((r) => r.map((x) => (typeof x === 'number' ? String(x) : x))),
   );
