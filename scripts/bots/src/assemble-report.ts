@@ -140,6 +140,7 @@ export function assembleReport(run: RunRecord): BotReport {
         p50Ms: chatP.p50,
         p95Ms: chatP.p95,
         p99Ms: chatP.p99,
+        maxMs: chatP.max,
       },
       errors: run.errors.length,
       server: {

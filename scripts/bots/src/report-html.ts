@@ -16,8 +16,8 @@ ul{font-size:13px}`;
 const num = (v: number | null | undefined, digits = 1) =>
   v === null || v === undefined ? '–' : Number(v.toFixed(digits)).toLocaleString('en-US');
 
-function pctRow(name: string, p: Percentiles | { p50: number | null; p95: number | null; p99: number | null }) {
-  const full = p as Partial<Percentiles>;
+function pctRow(name: string, p: Percentiles) {
+  const full = p;
   return `<tr><td>${esc(name)}</td><td>${num(p.p50)}</td><td>${num(p.p95)}</td><td>${num(p.p99)}</td><td>${num(full.max)}</td><td>${full.count ?? ''}</td></tr>`;
 }
 
@@ -120,7 +120,7 @@ ${v.ok ? '' : list(v.failures)}
 <tr><td>bot event-loop delay p99, worst second (ms)</td><td>${num(s.botProcesses.loopDelayP99MsMax)}</td></tr>
 </table>
 <table><tr><th>latency (ms)</th><th>p50</th><th>p95</th><th>p99</th><th>max</th><th>n</th></tr>
-${pctRow('login', s.loginMs)}${pctRow('join ack', s.joinMs)}${pctRow('media ready', s.mediaReadyMs)}${pctRow('first RTP', s.firstRtpMs)}${pctRow('chat end-to-end', { p50: s.chat.p50Ms, p95: s.chat.p95Ms, p99: s.chat.p99Ms })}
+${pctRow('login', s.loginMs)}${pctRow('join ack', s.joinMs)}${pctRow('media ready', s.mediaReadyMs)}${pctRow('first RTP', s.firstRtpMs)}${pctRow('chat end-to-end', { p50: s.chat.p50Ms, p95: s.chat.p95Ms, p99: s.chat.p99Ms, max: s.chat.maxMs, count: s.chat.received })}
 </table>
 <h2>Plots</h2>
 <div class="grid">${charts.join('\n')}</div>

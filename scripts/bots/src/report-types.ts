@@ -136,6 +136,7 @@ export interface ChatSummary {
   p50Ms: number | null;
   p95Ms: number | null;
   p99Ms: number | null;
+  maxMs: number | null;
 }
 
 export interface BotSummary {

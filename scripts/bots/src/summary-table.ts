@@ -13,7 +13,7 @@ export function formatSummary(report: BotReport): string {
     row('join ack', s.joinMs),
     row('media ready', s.mediaReadyMs),
     row('first RTP', s.firstRtpMs),
-    row('chat end-to-end', { p50: s.chat.p50Ms, p95: s.chat.p95Ms, p99: s.chat.p99Ms, count: s.chat.received }),
+    row('chat end-to-end', { p50: s.chat.p50Ms, p95: s.chat.p95Ms, p99: s.chat.p99Ms, max: s.chat.maxMs, count: s.chat.received }),
     '',
     `bots joined        ${s.botsJoined}/${s.bots}`,
     `streams received   ${s.receivedStreams}/${s.expectedStreams}`,

@@ -115,6 +115,9 @@ export function barChart(opts: {
     body += `<rect x="${bx.toFixed(1)}" y="${y(b.value).toFixed(1)}" width="${(slot * 0.76).toFixed(1)}" height="${(y(0) - y(b.value)).toFixed(1)}" fill="${opts.color ?? PALETTE[0]}"><title>${escapeXml(`${b.label}: ${b.value}`)}</title></rect>`;
     if (i % every === 0)
       body += `<text x="${(M.left + (i + 0.5) * slot).toFixed(1)}" y="${H - M.bottom + 15}" text-anchor="middle" fill="#555">${escapeXml(b.label)}</text>`;
+    // Values on the bars when they fit, so an all-zero chart still reads as "0", not as empty.
+    if (opts.bars.length <= 24)
+      body += `<text x="${(M.left + (i + 0.5) * slot).toFixed(1)}" y="${(y(b.value) - 4).toFixed(1)}" text-anchor="middle" fill="#333">${fmt(b.value)}</text>`;
   });
   body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y(0)}" y2="${y(0)}" stroke="#9ca3af"/>`;
   return frame(opts.title, opts.xLabel, opts.yLabel, body, '');
