@@ -16,13 +16,15 @@ process.on('message', (raw: ParentMessage) => {
     send({ type: 'fatal', message: err instanceof Error ? (err.stack ?? err.message) : String(err) });
   });
 });
-// The parent went away (crash, Ctrl-C): do not linger with open peers.
+// The parent went away (crash): do not linger with open peers.
 process.on('disconnect', () => process.exit(0));
+// Ctrl-C reaches the whole process group: the parent decides when to stop, and asks for the
+// results first, so the report is still written.
+process.on('SIGINT', () => undefined);
+process.on('SIGTERM', () => undefined);
 
 async function handle(m: ParentMessage): Promise<void> {
   if (m.type === 'start') {
-    const { installWeriftGlobals } = await import('../../webrtc-peer/src/peer.js');
-    installWeriftGlobals();
     group = new BotGroup(m.config as GroupConfig);
     statusTimer = setInterval(() => group && send({ type: 'status', status: group.status() }), 1000);
     void group.settled.then(() => send({ type: 'settled' }));

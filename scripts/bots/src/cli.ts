@@ -90,10 +90,14 @@ async function main(): Promise<number> {
   const base = process.env.INIT_CWD ?? process.cwd();
   const outDir = path.resolve(base, values.out ?? defaultOutDir());
   const abort = new AbortController();
-  let interrupted = false;
+  let interruptedAt = 0;
   const onSignal = () => {
-    if (interrupted) process.exit(130);
-    interrupted = true;
+    // npm forwards the terminal's Ctrl-C too: the same keypress may arrive twice.
+    if (interruptedAt) {
+      if (Date.now() - interruptedAt > 1000) process.exit(130);
+      return;
+    }
+    interruptedAt = Date.now();
     console.error('\ninterrupted: stopping the bots and writing the report (Ctrl-C again to quit at once)');
     abort.abort();
   };

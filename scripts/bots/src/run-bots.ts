@@ -84,13 +84,15 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   // Whole rooms per process, so chat accounting never crosses a process boundary.
   const processes = Math.min(o.processes, o.rooms);
   const groups: GroupHandle[] = [];
+  const groupPlans: BotPlan[][] = [];
   for (let g = 0; g < processes; g++) {
+    groupPlans.push(plans.filter((p) => (p.room - 1) % processes === g));
     const config = {
       url: o.url,
       password: o.password,
       audioOnly: o.audioOnly,
       chatPerSec: o.chatPerSec,
-      plans: plans.filter((p) => (p.room - 1) % processes === g),
+      plans: groupPlans[g]!,
     };
     groups.push(processes === 1 ? new InProcessGroup(config) : new ForkedGroup(config));
   }
@@ -156,7 +158,13 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
     await abortable(o.durationSec * 1000, o.signal);
     steadyTo = Date.now();
     phase = 'stopping';
-    results = await Promise.all(groups.map((g) => g.stop()));
+    // A crashed bot process must not cost the whole report: its bots count as not joined.
+    results = (await Promise.allSettled(groups.map((g) => g.stop()))).map((r, g) => {
+      if (r.status === 'fulfilled') return r.value;
+      const crashed = crashedGroup(groupPlans[g]!, r.reason);
+      errors.push({ t: (Date.now() - startedAt) / 1000, bot: null, message: crashed.bots[0]?.failure ?? 'bot process failed' });
+      return crashed;
+    });
   } finally {
     clearInterval(ticker);
     tick(true);
@@ -180,6 +188,33 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
     endedAt: Date.now(),
     processes,
   });
+}
+
+/** The results of a bot process that died: every bot of it failed, nothing received. */
+function crashedGroup(plans: BotPlan[], reason: unknown): GroupResult {
+  const why = `bot process failed: ${reason instanceof Error ? reason.message : String(reason)}`;
+  return {
+    bots: plans.map((p) => ({
+      index: p.index,
+      username: p.username,
+      userId: null,
+      room: p.room,
+      roomId: p.roomId,
+      loginMs: null,
+      authThrottledMs: 0,
+      connectMs: null,
+      joinAckMs: null,
+      mediaReadyMs: null,
+      joined: false,
+      failure: why,
+      sentPackets: 0,
+      chat: { sent: 0, refused: 0, received: 0, duplicates: 0 },
+      errors: 1,
+    })),
+    streams: [],
+    chat: { sent: 0, refused: 0, received: 0, lost: 0, duplicated: 0, latenciesMs: [] },
+    loopDelayP99MsMax: 0,
+  };
 }
 
 /** Writes report.json and report.html into outDir (created if needed). */
