@@ -38,6 +38,9 @@ export interface LoadResult {
   workerCpuMsPerSecPerStream: number | null;
   errors: number;
   sampleNotes: string[];
+  /** How many bot runs this result pools (the overhead phase repeats, interleaved). */
+  runs: number;
+  samples: { joinAckMs: number[]; joinToFirstRtpMs: number[]; firstRtpMs: number[] };
 }
 
 /** Seconds after the last bot joined before the window opens (late consumers settle). */
@@ -98,6 +101,70 @@ export async function runLoad(
     workerCpuMsPerSecPerStream: perStream(window.workerCores),
     errors: sum.errors,
     sampleNotes: sampler.notes,
+    runs: 1,
+    samples: {
+      joinAckMs: report.samples.joinMs,
+      joinToFirstRtpMs: joinToFirstRtp,
+      firstRtpMs: report.samples.firstRtpMs,
+    },
   };
   return { result, report };
+}
+
+/** Pools repeated runs of one load: latencies over all samples, CPU time-weighted, packets summed. */
+export function poolRuns(runs: LoadResult[]): LoadResult {
+  if (runs.length === 1) return runs[0]!;
+  const first = runs[0]!;
+  const total = (f: (r: LoadResult) => number) => runs.reduce((a, r) => a + f(r), 0);
+  const seconds = total((r) => r.window.seconds);
+  const weighted = (f: (w: WindowFigures) => number) =>
+    total((r) => f(r.window) * r.window.seconds) / seconds;
+  const nullableTotal = (f: (w: WindowFigures) => number | null) =>
+    runs.every((r) => f(r.window) !== null) ? total((r) => f(r.window)!) : null;
+  const cpuMs = nullableTotal((w) => w.workerCpuMsFromUsage);
+  const packets = nullableTotal((w) => w.consumerPackets);
+  const others = runs.map((r) => r.window.otherCoresOnServerCpus);
+  const samples = {
+    joinAckMs: runs.flatMap((r) => r.samples.joinAckMs),
+    joinToFirstRtpMs: runs.flatMap((r) => r.samples.joinToFirstRtpMs),
+    firstRtpMs: runs.flatMap((r) => r.samples.firstRtpMs),
+  };
+  const mean = (f: (r: LoadResult) => number | null) =>
+    runs.every((r) => f(r) !== null) ? total((r) => f(r)!) / runs.length : null;
+  const joinAck = percentiles(samples.joinAckMs);
+  const firstRtp = percentiles(samples.firstRtpMs);
+  return {
+    server: first.server,
+    spec: first.spec,
+    bots: total((r) => r.bots),
+    botsJoined: total((r) => r.botsJoined),
+    expectedStreams: total((r) => r.expectedStreams),
+    receivedStreams: total((r) => r.receivedStreams),
+    lossPercent: Math.max(...runs.map((r) => r.lossPercent)),
+    joinAckMs: { p50: joinAck.p50, p95: joinAck.p95 },
+    joinToFirstRtpMs: percentiles(samples.joinToFirstRtpMs),
+    firstRtpMs: { p50: firstRtp.p50, p95: firstRtp.p95 },
+    window: {
+      seconds,
+      serverCores: weighted((w) => w.serverCores),
+      workerCores: weighted((w) => w.workerCores),
+      botCores: weighted((w) => w.botCores),
+      otherCoresOnServerCpus: others.every((o) => o !== null)
+        ? total((r) => r.window.otherCoresOnServerCpus! * r.window.seconds) / seconds
+        : null,
+      snapshotSeconds: nullableTotal((w) => w.snapshotSeconds),
+      workerCpuMsFromUsage: cpuMs,
+      consumerPackets: packets,
+      consumersHeld: runs.every((r) => r.window.consumersHeld !== null)
+        ? Math.min(...runs.map((r) => r.window.consumersHeld!))
+        : null,
+      workerUsPerPacket: cpuMs !== null && packets ? (cpuMs * 1000) / packets : null,
+    },
+    serverCpuMsPerSecPerStream: mean((r) => r.serverCpuMsPerSecPerStream),
+    workerCpuMsPerSecPerStream: mean((r) => r.workerCpuMsPerSecPerStream),
+    errors: total((r) => r.errors),
+    sampleNotes: [...new Set(runs.flatMap((r) => r.sampleNotes))],
+    runs: runs.length,
+    samples,
+  };
 }

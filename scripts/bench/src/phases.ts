@@ -2,7 +2,7 @@
  * The three benchmark phases. Every server is started fresh for each measurement (no leftovers
  * from a previous run), MiniMeet and the baseline one after the other with the same load.
  */
-import { runLoad, type LoadResult } from './bot-load.js';
+import { poolRuns, runLoad, type LoadResult } from './bot-load.js';
 import { runChat, type ChatResult, type ChatSpec } from './chat-load.js';
 import { createScratchDatabase } from './mariadb.js';
 import type { Pinning } from './pinning.js';
@@ -14,7 +14,8 @@ export interface BenchPlan {
   quick: boolean;
   workers: number;
   statsIntervalMs: number;
-  overhead: { rooms: number; peers: number; durationSec: number };
+  /** Runs per server, interleaved (baseline, MiniMeet, baseline, …) and pooled. */
+  overhead: { rooms: number; peers: number; durationSec: number; repeats: number };
   /** Rooms per step: one more room at a time, then two (keeps the run within ~15 minutes). */
   capacity: { peers: number; stepSec: number; roomSteps: number[]; maxSecondsPerServer: number };
   chat: Omit<ChatSpec, 'namePrefix'> & { rateLimit: { messages: number; windowMs: number } };
@@ -26,7 +27,9 @@ export function benchPlan(quick: boolean): BenchPlan {
     quick,
     workers: 2,
     statsIntervalMs: 1000,
-    overhead: quick ? { rooms: 1, peers: 2, durationSec: 4 } : { rooms: 3, peers: 4, durationSec: 30 },
+    overhead: quick
+      ? { rooms: 1, peers: 2, durationSec: 4, repeats: 1 }
+      : { rooms: 3, peers: 4, durationSec: 30, repeats: 2 },
     capacity: quick
       ? { peers: 2, stepSec: 4, roomSteps: [1], maxSecondsPerServer: 60 }
       : {
@@ -66,16 +69,20 @@ export async function overheadPhase(
   pinning: Pinning,
   log: Log,
 ): Promise<Record<ServerKind, LoadResult>> {
-  const out = {} as Record<ServerKind, LoadResult>;
-  for (const kind of KINDS) {
-    const { rooms, peers, durationSec } = plan.overhead;
-    log(`overhead: ${kind}, ${rooms} rooms × ${peers} peers, ${durationSec} s steady`);
-    out[kind] = await withServer(serverOptions(plan, pinning, kind), async (server) => {
-      const { result } = await runLoad(server, { rooms, peers, durationSec, namePrefix: 'ovh' });
-      return result;
-    });
+  const runs: Record<ServerKind, LoadResult[]> = { baseline: [], minimeet: [] };
+  const { rooms, peers, durationSec, repeats } = plan.overhead;
+  for (let rep = 1; rep <= repeats; rep++) {
+    for (const kind of KINDS) {
+      log(`overhead ${rep}/${repeats}: ${kind}, ${rooms} rooms × ${peers} peers, ${durationSec} s steady`);
+      runs[kind].push(
+        await withServer(serverOptions(plan, pinning, kind), async (server) => {
+          const { result } = await runLoad(server, { rooms, peers, durationSec, namePrefix: 'ovh' });
+          return result;
+        }),
+      );
+    }
   }
-  return out;
+  return { baseline: poolRuns(runs.baseline), minimeet: poolRuns(runs.minimeet) };
 }
 
 export interface CapacityStep extends LoadResult {

@@ -85,3 +85,21 @@ export function affinityOf(pid: number): string | null {
     return null;
   }
 }
+
+/** Busy time (everything but idle and iowait) of each CPU since boot, ms, from /proc/stat. */
+export function cpuBusyMs(): number[] {
+  try {
+    const out: number[] = [];
+    for (const line of readFileSync('/proc/stat', 'utf8').split('\n')) {
+      const m = /^cpu(\d+)\s+(.*)$/.exec(line);
+      if (!m) continue;
+      const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = m[2]!
+        .split(/\s+/)
+        .map(Number);
+      out[Number(m[1])] = ((user + nice + system + irq + softirq + steal) * 1000) / TICKS_PER_SECOND;
+    }
+    return out;
+  } catch {
+    return [];
+  }
+}

@@ -108,12 +108,13 @@ export function overheadTable(o: Record<ServerKind, LoadResult>): string {
       r3(x.window.serverCores),
       r3(x.window.workerCores),
       r3(x.window.botCores),
+      r3(x.window.otherCoresOnServerCpus),
       r3(x.serverCpuMsPerSecPerStream),
       r2(x.window.workerUsPerPacket),
     ];
   });
   return table(
-    `Overhead: same bot load (${o.minimeet.spec.rooms} rooms × ${o.minimeet.spec.peers} peers, audio+video, ${o.minimeet.spec.durationSec} s steady window)`,
+    `Overhead: same bot load (${o.minimeet.spec.rooms} rooms × ${o.minimeet.spec.peers} peers, audio+video, ${o.minimeet.spec.durationSec} s steady window, ${o.minimeet.runs} interleaved run(s) each, pooled)`,
     [
       'server',
       'bots',
@@ -125,6 +126,7 @@ export function overheadTable(o: Record<ServerKind, LoadResult>): string {
       'server proc cores',
       'worker cores',
       'bot cores',
+      'other load on server CPU',
       'server CPU ms/s per stream',
       'worker µs/pkt',
     ],
@@ -143,6 +145,7 @@ export function capacityTable(kind: ServerKind, c: CapacityResult): string {
       'worker cores',
       'server proc cores',
       'bot cores',
+      'other load on server CPU',
       'worker µs/pkt',
       'held',
     ],
@@ -154,6 +157,7 @@ export function capacityTable(kind: ServerKind, c: CapacityResult): string {
       String(r3(s.window.workerCores)),
       String(r3(s.window.serverCores)),
       String(r3(s.window.botCores)),
+      String(r3(s.window.otherCoresOnServerCpus)),
       String(r2(s.window.workerUsPerPacket)),
       s.passed ? 'yes' : 'no',
     ]),

@@ -6,7 +6,7 @@
  * server). Figures for a window are deltas between the samples at its edges.
  */
 import type { AdminStatsSnapshot } from '@minimeet/shared';
-import { childPids, procStat, processTree } from './proc-cpu.js';
+import { childPids, cpuBusyMs, procStat, processTree } from './proc-cpu.js';
 import { serverPids, type BenchServer } from './servers.js';
 
 export interface CpuSample {
@@ -15,6 +15,8 @@ export interface CpuSample {
   /** worker pid → CPU ms. */
   workersMs: Record<string, number>;
   botsMs: number;
+  /** Busy ms of every CPU (/proc/stat), to see load from processes outside the bench. */
+  cpuBusyMs: number[];
 }
 
 export interface WindowFigures {
@@ -23,6 +25,11 @@ export interface WindowFigures {
   serverCores: number;
   workerCores: number;
   botCores: number;
+  /**
+   * CPU used on the server's CPUs by anything else than the server (other programs on the
+   * machine): busy time of those CPUs minus server process + workers, in cores. Null unpinned.
+   */
+  otherCoresOnServerCpus: number | null;
   /** From the stats snapshots inside the window (null when fewer than two). */
   snapshotSeconds: number | null;
   workerCpuMsFromUsage: number | null;
@@ -67,7 +74,7 @@ export class LoadSampler {
       const servers = new Set(serverPids().flatMap((pid) => processTree(pid)));
       const bots = processTree(process.pid).filter((pid) => !servers.has(pid));
       const botsMs = sum(bots.map((pid) => procStat(pid)?.cpuMs ?? 0));
-      this.cpu.push({ at, serverMs: server.cpuMs, workersMs, botsMs });
+      this.cpu.push({ at, serverMs: server.cpuMs, workersMs, botsMs, cpuBusyMs: cpuBusyMs() });
     }
     if (this.#statsBusy) return;
     this.#statsBusy = true;
@@ -90,6 +97,7 @@ export class LoadSampler {
 
   /** Figures between two wall-clock times (ms). */
   window(from: number, to: number): WindowFigures {
+    const serverCpus = this.server.cpus;
     const inside = this.cpu.filter((s) => s.at >= from && s.at <= to);
     const a = inside[0];
     const b = inside.at(-1);
@@ -129,10 +137,16 @@ export class LoadSampler {
         workerUsPerPacket: packets > 0 ? (workerCpuMs * 1000) / packets : null,
       };
     }
+    const serverCores = (b.serverMs - a.serverMs) / 1000 / seconds;
+    const workerCores = workerDelta / 1000 / seconds;
+    const busy = serverCpus
+      ? sum(serverCpus.map((c) => (b.cpuBusyMs[c] ?? 0) - (a.cpuBusyMs[c] ?? 0))) / 1000 / seconds
+      : null;
     return {
       seconds,
-      serverCores: (b.serverMs - a.serverMs) / 1000 / seconds,
-      workerCores: workerDelta / 1000 / seconds,
+      serverCores,
+      workerCores,
+      otherCoresOnServerCpus: busy === null ? null : Math.max(0, busy - serverCores - workerCores),
       botCores: (b.botsMs - a.botsMs) / 1000 / seconds,
       ...usage,
     };

@@ -37,6 +37,8 @@ export interface BenchServer {
   kind: ServerKind;
   url: string;
   pid: number;
+  /** CPUs it is pinned to (null: not pinned). */
+  cpus: number[] | null;
   /** Token of an admin user (GET /api/admin/stats). */
   adminToken: string;
   output(): string;
@@ -145,7 +147,15 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
   }
   try {
     const admin = await authenticate(url, ADMIN_USERNAME, ADMIN_PASSWORD);
-    return { kind: o.kind, url, pid: child.pid!, adminToken: admin.accessToken, output: () => out, stop };
+    return {
+      kind: o.kind,
+      url,
+      pid: child.pid!,
+      cpus: o.cpus ? cpuList(o.cpus) : null,
+      adminToken: admin.accessToken,
+      output: () => out,
+      stop,
+    };
   } catch (err) {
     await stop();
     throw err;
@@ -165,4 +175,12 @@ export async function authenticate(url: string, username: string, password: stri
   if (res.status === 409) res = await post('login');
   if (!res.ok) throw new Error(`auth of ${username} failed: HTTP ${res.status} ${await res.text()}`);
   return (await res.json()) as AuthResponse;
+}
+
+/** "0", "0,2" or "1-3" → CPU numbers. */
+export function cpuList(list: string): number[] {
+  return list.split(',').flatMap((part) => {
+    const [a, b] = part.split('-').map(Number);
+    return b === undefined ? [a!] : Array.from({ length: b - a! + 1 }, (_, i) => a! + i);
+  });
 }
