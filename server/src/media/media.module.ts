@@ -1,9 +1,11 @@
+import { networkInterfaces } from 'node:os';
 import { Global, Inject, Module, type OnApplicationShutdown, type OnModuleInit } from '@nestjs/common';
 import { setLogEventListeners } from 'mediasoup';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import type { Logger } from '../logging/logger.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
+import { chooseAnnouncedAddress } from './announced-address.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Provides the WorkerPool (started before the app listens, closed on shutdown). */
@@ -13,8 +15,18 @@ import { WorkerPool } from './worker-pool.js';
     {
       provide: WorkerPool,
       inject: [APP_CONFIG, ROOT_LOGGER],
-      useFactory: (config: AppConfig, logger: Logger) =>
-        WorkerPool.create({ ...config.media, logger: logger.child({ context: 'media' }) }),
+      useFactory: (config: AppConfig, logger: Logger) => {
+        const log = logger.child({ context: 'media' });
+        const { listenIp, announcedAddress } = config.media;
+        const choice = chooseAnnouncedAddress(listenIp, announcedAddress, networkInterfaces());
+        if (choice.detected) {
+          log.info(
+            { listenIp, announcedAddress: choice.address },
+            "MEDIASOUP_ANNOUNCED_ADDRESS not set: announcing this machine's address in ICE candidates (set it to the public address behind NAT)",
+          );
+        }
+        return WorkerPool.create({ ...config.media, announcedAddress: choice.address, logger: log });
+      },
     },
   ],
   exports: [WorkerPool],
@@ -24,7 +36,6 @@ export class MediaModule implements OnModuleInit, OnApplicationShutdown {
 
   constructor(
     @Inject(WorkerPool) private readonly pool: WorkerPool,
-    @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'media' });
@@ -40,13 +51,6 @@ export class MediaModule implements OnModuleInit, OnApplicationShutdown {
       { workers: this.pool.workers.map((w) => ({ pid: w.pid, port: w.port })) },
       'mediasoup workers started',
     );
-    const { listenIp, announcedAddress } = this.config.media;
-    if ((listenIp === '0.0.0.0' || listenIp === '::') && !announcedAddress) {
-      this.log.warn(
-        { listenIp },
-        'MEDIASOUP_ANNOUNCED_ADDRESS is not set: ICE candidates carry the wildcard address and remote clients cannot connect',
-      );
-    }
   }
 
   onApplicationShutdown() {
