@@ -118,3 +118,31 @@ export interface AdminSubscribeData {
   intervalMs: number;
   snapshot: AdminStatsSnapshot | null;
 }
+
+/** Totals of a snapshot's rooms (servers and the bench baseline count the same way). */
+export function adminTotals(rooms: AdminRoomStats[]): AdminTotals {
+  const t: AdminTotals = {
+    rooms: rooms.length,
+    peers: 0,
+    transports: 0,
+    producers: { audio: 0, video: 0 },
+    consumers: { audio: 0, video: 0 },
+    bitrateIn: 0,
+    bitrateOut: 0,
+    consumerPackets: 0,
+  };
+  for (const r of rooms) {
+    t.bitrateIn += r.bitrateIn;
+    t.bitrateOut += r.bitrateOut;
+    for (const p of r.peers) {
+      t.peers++;
+      t.transports += p.transports;
+      for (const pr of p.producers) t.producers[pr.kind]++;
+      for (const c of p.consumers) {
+        t.consumers[c.kind]++;
+        t.consumerPackets += c.packets;
+      }
+    }
+  }
+  return t;
+}

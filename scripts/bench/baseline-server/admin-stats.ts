@@ -1,10 +1,11 @@
-import type {
-  AdminConsumerStats,
-  AdminPeerStats,
-  AdminProducerStats,
-  AdminRoomStats,
-  AdminStatsSnapshot,
-  AdminWorkerStats,
+import {
+  adminTotals,
+  type AdminConsumerStats,
+  type AdminPeerStats,
+  type AdminProducerStats,
+  type AdminRoomStats,
+  type AdminStatsSnapshot,
+  type AdminWorkerStats,
 } from '@minimeet/shared';
 import type { types } from 'mediasoup';
 import type { Directory } from './directory.js';
@@ -85,16 +86,6 @@ export class AdminStats {
       }),
     );
 
-    const totals: AdminStatsSnapshot['totals'] = {
-      rooms: 0,
-      peers: 0,
-      transports: 0,
-      producers: { audio: 0, video: 0 },
-      consumers: { audio: 0, video: 0 },
-      bitrateIn: 0,
-      bitrateOut: 0,
-      consumerPackets: 0,
-    };
     const rooms: AdminRoomStats[] = [];
     for (const room of this.media.rooms.values()) {
       const peers: AdminPeerStats[] = [];
@@ -139,16 +130,6 @@ export class AdminStats {
             };
           }),
         );
-        for (const p of producers) {
-          totals.producers[p.kind]++;
-          totals.bitrateIn += p.bitrate;
-        }
-        for (const c of consumers) {
-          totals.consumers[c.kind]++;
-          totals.bitrateOut += c.bitrate;
-          totals.consumerPackets += c.packets;
-        }
-        totals.transports += peer.transports.size;
         peers.push({
           userId: peer.userId,
           username:
@@ -158,8 +139,6 @@ export class AdminStats {
           consumers,
         });
       }
-      totals.rooms++;
-      totals.peers += peers.length;
       rooms.push({
         id: room.roomId,
         name: this.directory.roomName(room.roomId),
@@ -185,7 +164,7 @@ export class AdminStats {
       },
       workers,
       rooms,
-      totals,
+      totals: adminTotals(rooms),
     };
     this.#previous = {
       at: now,

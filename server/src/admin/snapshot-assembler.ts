@@ -1,11 +1,11 @@
-import type {
-  AdminConsumerStats,
-  AdminProducerStats,
-  AdminRoomStats,
-  AdminStatsSnapshot,
-  AdminTotals,
-  AdminWorkerStats,
-  ServerProcessStats,
+import {
+  adminTotals,
+  type AdminConsumerStats,
+  type AdminProducerStats,
+  type AdminRoomStats,
+  type AdminStatsSnapshot,
+  type AdminWorkerStats,
+  type ServerProcessStats,
 } from '@minimeet/shared';
 import type { RoomSample, TrafficSample, WorkerSample } from '../media/media-stats-reader.js';
 
@@ -58,7 +58,7 @@ export class SnapshotAssembler {
       server: this.#server(s),
       workers: this.#workers(s),
       rooms,
-      totals: totals(rooms),
+      totals: adminTotals(rooms),
     };
   }
 
@@ -178,33 +178,6 @@ export class SnapshotAssembler {
         : Math.round(traffic.mediasoupBitrate);
     return { bitrate, packets: traffic.packets, bytes: traffic.bytes };
   }
-}
-
-function totals(rooms: AdminRoomStats[]): AdminTotals {
-  const t: AdminTotals = {
-    rooms: rooms.length,
-    peers: 0,
-    transports: 0,
-    producers: { audio: 0, video: 0 },
-    consumers: { audio: 0, video: 0 },
-    bitrateIn: 0,
-    bitrateOut: 0,
-    consumerPackets: 0,
-  };
-  for (const r of rooms) {
-    t.bitrateIn += r.bitrateIn;
-    t.bitrateOut += r.bitrateOut;
-    for (const p of r.peers) {
-      t.peers++;
-      t.transports += p.transports;
-      for (const pr of p.producers) t.producers[pr.kind]++;
-      for (const c of p.consumers) {
-        t.consumers[c.kind]++;
-        t.consumerPackets += c.packets;
-      }
-    }
-  }
-  return t;
 }
 
 /** `usedMs` of CPU over `elapsedMs` of wall time, in percent of one core (2 decimals). */

@@ -3,6 +3,7 @@ import { ErrorCode } from '@minimeet/shared';
 import type { types } from 'mediasoup';
 import { AppError } from '../common/app-error.js';
 import { PeerMedia, type Direction, type PeerProducer, type Source } from './peer-media.js';
+import { mediasoupInputError } from './mediasoup-input-error.js';
 import { createWebRtcTransport } from './transports.js';
 import type { MediaLogger, PoolWorker, WorkerPool } from './worker-pool.js';
 
@@ -408,14 +409,6 @@ function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
     source: p.source,
     paused: p.producer.paused,
   };
-}
-
-/** mediasoup rejects malformed client input with TypeError (or Error for unsupported codecs). */
-function mediasoupInputError(err: unknown, field: string): AppError {
-  const message = err instanceof Error ? err.message : String(err);
-  return new AppError(ErrorCode.VALIDATION, `Invalid ${field}: ${message}`.slice(0, 300), {
-    fields: { [field]: [message.slice(0, 200)] },
-  });
 }
 
 /** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */
