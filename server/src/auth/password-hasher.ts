@@ -1,7 +1,12 @@
 import { createHash } from 'node:crypto';
-import bcrypt from 'bcryptjs';
+import bcrypt from 'bcrypt';
 
-/** bcrypt cost: ~70 ms per hash here; slow enough against offline guessing, fast enough to log in. */
+/**
+ * bcrypt cost: ~70–120 ms of CPU per hash here; slow enough against offline guessing, fast
+ * enough to log in. The native binding hashes on libuv's thread pool: the pure-JS bcryptjs
+ * we used first ran on the event loop, and a burst of logins stalled every socket (joins and
+ * media signalling waited seconds behind them in the bench). Hashes are the same $2b$ format.
+ */
 const ROUNDS = 10;
 
 /**
