@@ -312,5 +312,40 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
       expect(ack).toMatchObject({ ok: false, error: { code: ErrorCode.RATE_LIMITED } });
     await waitFor(() => errors.length === 5);
     expect(errors[0]!.error.code).toBe(ErrorCode.RATE_LIMITED);
+
+    // Over the limit, a resend of a message that was stored still gets it back (a client
+    // retrying after a reconnect must not see a stored message as failed), and nothing new
+    // is stored.
+    const stored = okData(acks.find((ack) => ack.ok)!).message;
+    const resent = await request(a.socket, 'sendMessage', {
+      roomId: room.id,
+      content: stored.content,
+      clientMessageId: stored.clientMessageId,
+    });
+    expect(okData(resent).message).toEqual(stored);
+    const history = okData(await request(a.socket, 'loadMessageHistory', { roomId: room.id, limit: 100 }));
+    expect(history.messages).toHaveLength(60);
+  });
+
+  it('a clientMessageId already used in another room is refused with CONFLICT; the stored message stays', async () => {
+    const a = await userWithSocket('reuse');
+    const first = await createRoom(url, a.accessToken, 'first');
+    const second = await createRoom(url, a.accessToken, 'second');
+    okData(await request(a.socket, 'joinRoom', { roomId: first.id }));
+    okData(await request(a.socket, 'joinRoom', { roomId: second.id }));
+    const clientMessageId = randomUUID();
+    const stored = okData(
+      await request(a.socket, 'sendMessage', { roomId: first.id, content: 'in first', clientMessageId }),
+    ).message;
+    const reused = await request(a.socket, 'sendMessage', {
+      roomId: second.id,
+      content: 'in second',
+      clientMessageId,
+    });
+    expect(reused).toMatchObject({ ok: false, error: { code: ErrorCode.CONFLICT } });
+    expect(okData(await request(a.socket, 'loadMessageHistory', { roomId: second.id })).messages).toEqual([]);
+    expect(okData(await request(a.socket, 'loadMessageHistory', { roomId: first.id })).messages).toEqual([
+      stored,
+    ]);
   });
 });
