@@ -1,5 +1,5 @@
 import type { AdminPeerStats, AdminProducerStats, AdminRoomStats } from '@minimeet/shared';
-import { useMemo } from 'react';
+import { useMemo, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Spinner } from '../../ui/Spinner';
 import { formatBitrate, formatPercent } from './adminFormat';
@@ -19,7 +19,17 @@ function Score({ score }: { score: number }) {
   return <span className={`score score--${level}`}>{score}/10</span>;
 }
 
-function BitrateCell({ id, bps, history, testId }: { id: string; bps: number; history: Bitrates; testId: string }) {
+function BitrateCell({
+  id,
+  bps,
+  history,
+  testId,
+}: {
+  id: string;
+  bps: number;
+  history: Bitrates;
+  testId: string;
+}) {
   return (
     <td className="num" data-label="Bitrate" data-testid={testId} data-bps={bps}>
       <span className="bitrate-cell">
@@ -31,10 +41,63 @@ function BitrateCell({ id, bps, history, testId }: { id: string; bps: number; hi
 }
 
 function Paused({ paused }: { paused: boolean }) {
-  return paused ? <span className="badge badge--warning">Paused</span> : <span className="badge badge--ok">Active</span>;
+  return paused ? (
+    <span className="badge badge--warning">Paused</span>
+  ) : (
+    <span className="badge badge--ok">Active</span>
+  );
 }
 
-function PeerCard({ peer, producersById, history }: { peer: AdminPeerStats; producersById: Map<string, ProducerInfo>; history: Bitrates }) {
+/** One peer's producers or consumers: Stream, the given columns, State; or a line saying there are none. */
+function StreamTable({
+  title,
+  empty,
+  label,
+  columns,
+  children,
+}: {
+  title: string;
+  empty: string;
+  label: string;
+  columns: string[];
+  children: ReactNode[];
+}) {
+  return (
+    <>
+      <h4 className="admin-peer__sub">{title}</h4>
+      {children.length === 0 ? (
+        <p className="empty">{empty}</p>
+      ) : (
+        <div className="table-wrap">
+          <table className="data-table data-table--compact" aria-label={label}>
+            <thead>
+              <tr>
+                <th scope="col">Stream</th>
+                {columns.map((name) => (
+                  <th key={name} scope="col" className={name === 'Codec' ? undefined : 'num'}>
+                    {name}
+                  </th>
+                ))}
+                <th scope="col">State</th>
+              </tr>
+            </thead>
+            <tbody>{children}</tbody>
+          </table>
+        </div>
+      )}
+    </>
+  );
+}
+
+function PeerCard({
+  peer,
+  producersById,
+  history,
+}: {
+  peer: AdminPeerStats;
+  producersById: Map<string, ProducerInfo>;
+  history: Bitrates;
+}) {
   const titleId = `admin-peer-${peer.userId}`;
   return (
     <section className="card admin-peer" aria-labelledby={titleId} data-user={peer.username}>
@@ -44,85 +107,63 @@ function PeerCard({ peer, producersById, history }: { peer: AdminPeerStats; prod
           {peer.transports} transport{peer.transports === 1 ? '' : 's'}
         </span>
       </div>
-      <h4 className="admin-peer__sub">Sending ({peer.producers.length})</h4>
-      {peer.producers.length === 0 ? (
-        <p className="empty">Sends nothing.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data-table data-table--compact" aria-label={`Producers of ${peer.username}`}>
-            <thead>
-              <tr>
-                <th scope="col">Stream</th>
-                <th scope="col">Codec</th>
-                <th scope="col" className="num">Bitrate</th>
-                <th scope="col" className="num">Score</th>
-                <th scope="col" className="num">Packets</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {peer.producers.map((p) => (
-                <tr key={p.id} data-producer-id={p.id}>
-                  <th scope="row">
-                    {p.kind} · {p.source}
-                  </th>
-                  <td data-label="Codec">{p.codec}</td>
-                  <BitrateCell id={p.id} bps={p.bitrate} history={history} testId="producer-bitrate" />
-                  <td className="num" data-label="Score">
-                    <Score score={p.score} />
-                  </td>
-                  <td className="num" data-label="Packets">{p.packets.toLocaleString()}</td>
-                  <td data-label="State">
-                    <Paused paused={p.paused} />
-                  </td>
-                </tr>
-              ))}
-            </tbody>
-          </table>
-        </div>
-      )}
-      <h4 className="admin-peer__sub">Receiving ({peer.consumers.length})</h4>
-      {peer.consumers.length === 0 ? (
-        <p className="empty">Receives nothing.</p>
-      ) : (
-        <div className="table-wrap">
-          <table className="data-table data-table--compact" aria-label={`Consumers of ${peer.username}`}>
-            <thead>
-              <tr>
-                <th scope="col">Stream</th>
-                <th scope="col">Codec</th>
-                <th scope="col" className="num">Bitrate</th>
-                <th scope="col" className="num">Score</th>
-                <th scope="col" className="num">Loss</th>
-                <th scope="col" className="num">Layer</th>
-                <th scope="col">State</th>
-              </tr>
-            </thead>
-            <tbody>
-              {peer.consumers.map((c) => {
-                const source = producersById.get(c.producerId);
-                return (
-                  <tr key={c.id} data-consumer-id={c.id}>
-                    <th scope="row">
-                      {source ? `${source.owner}'s ${source.producer.source}` : c.kind} <span className="dim">({c.kind})</span>
-                    </th>
-                    <td data-label="Codec">{source?.producer.codec ?? '—'}</td>
-                    <BitrateCell id={c.id} bps={c.bitrate} history={history} testId="consumer-bitrate" />
-                    <td className="num" data-label="Score">
-                      <Score score={c.score} />
-                    </td>
-                    <td className="num" data-label="Loss">{formatPercent(c.packetLoss, 1)}</td>
-                    <td className="num" data-label="Layer">{c.spatialLayer ?? '—'}</td>
-                    <td data-label="State">
-                      <Paused paused={c.paused} />
-                    </td>
-                  </tr>
-                );
-              })}
-            </tbody>
-          </table>
-        </div>
-      )}
+      <StreamTable
+        title={`Sending (${peer.producers.length})`}
+        empty="Sends nothing."
+        label={`Producers of ${peer.username}`}
+        columns={['Codec', 'Bitrate', 'Score', 'Packets']}
+      >
+        {peer.producers.map((p) => (
+          <tr key={p.id} data-producer-id={p.id}>
+            <th scope="row">
+              {p.kind} · {p.source}
+            </th>
+            <td data-label="Codec">{p.codec}</td>
+            <BitrateCell id={p.id} bps={p.bitrate} history={history} testId="producer-bitrate" />
+            <td className="num" data-label="Score">
+              <Score score={p.score} />
+            </td>
+            <td className="num" data-label="Packets">
+              {p.packets.toLocaleString()}
+            </td>
+            <td data-label="State">
+              <Paused paused={p.paused} />
+            </td>
+          </tr>
+        ))}
+      </StreamTable>
+      <StreamTable
+        title={`Receiving (${peer.consumers.length})`}
+        empty="Receives nothing."
+        label={`Consumers of ${peer.username}`}
+        columns={['Codec', 'Bitrate', 'Score', 'Loss', 'Layer']}
+      >
+        {peer.consumers.map((c) => {
+          const source = producersById.get(c.producerId);
+          return (
+            <tr key={c.id} data-consumer-id={c.id}>
+              <th scope="row">
+                {source ? `${source.owner}'s ${source.producer.source}` : c.kind}{' '}
+                <span className="dim">({c.kind})</span>
+              </th>
+              <td data-label="Codec">{source?.producer.codec ?? '—'}</td>
+              <BitrateCell id={c.id} bps={c.bitrate} history={history} testId="consumer-bitrate" />
+              <td className="num" data-label="Score">
+                <Score score={c.score} />
+              </td>
+              <td className="num" data-label="Loss">
+                {formatPercent(c.packetLoss, 1)}
+              </td>
+              <td className="num" data-label="Layer">
+                {c.spatialLayer ?? '—'}
+              </td>
+              <td data-label="State">
+                <Paused paused={c.paused} />
+              </td>
+            </tr>
+          );
+        })}
+      </StreamTable>
     </section>
   );
 }
@@ -169,7 +210,8 @@ export function RoomDetail() {
   const room = latest?.rooms.find((r) => r.id === id) ?? null;
   const producersById = useMemo(() => {
     const map = new Map<string, ProducerInfo>();
-    for (const peer of room?.peers ?? []) for (const producer of peer.producers) map.set(producer.id, { producer, owner: peer.username });
+    for (const peer of room?.peers ?? [])
+      for (const producer of peer.producers) map.set(producer.id, { producer, owner: peer.username });
     return map;
   }, [room]);
 
@@ -194,7 +236,10 @@ export function RoomDetail() {
         {back}
         <section className="card">
           <h2>No live call</h2>
-          <p className="empty">Room {Number.isInteger(id) ? `#${id}` : roomId} has no media on the server right now (the call may have ended).</p>
+          <p className="empty">
+            Room {Number.isInteger(id) ? `#${id}` : roomId} has no media on the server right now (the call may
+            have ended).
+          </p>
         </section>
       </div>
     );
