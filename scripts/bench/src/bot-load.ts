@@ -61,6 +61,9 @@ export async function runLoad(
       peers: spec.peers,
       durationSec: spec.durationSec + SETTLE_SEC,
       namePrefix: spec.namePrefix,
+      // The baseline has no password hashing: with logins interleaved with joins, MiniMeet's
+      // join figures would measure bcrypt on the server core, not the media path.
+      loginFirst: true,
       processes: 1,
       progress: false,
       ...(signal ? { signal } : {}),

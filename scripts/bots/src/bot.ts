@@ -16,6 +16,16 @@ export interface BotPlan {
   roomId: number;
   /** Date.now() at which the bot starts (the ramp). */
   startAt: number;
+  /** Set when the run logged everybody in up front (loginFirst): the bot only joins. */
+  login?: BotLogin;
+}
+
+/** A finished login, plain data so it can be handed to a bot process. */
+export interface BotLogin {
+  accessToken: string;
+  userId: number;
+  ms: number;
+  throttledMs: number;
 }
 
 export interface BotSettings {
@@ -50,16 +60,16 @@ export class Bot {
     this.startedAt = Date.now();
     try {
       const { url, password, audioOnly } = this.settings;
-      const login = await loginOrRegister(url, this.plan.username, password, signal);
+      const login = this.plan.login ?? (await logIn(url, this.plan.username, password, signal));
       this.loginMs = login.ms;
       this.authThrottledMs = login.throttledMs;
-      this.userId = login.auth.user.id;
+      this.userId = login.userId;
       this.loggedInAt = Date.now();
       if (this.closed) return;
       const peer = new MiniMeetPeer({
         url,
         roomId: this.plan.roomId,
-        token: login.auth.accessToken,
+        token: login.accessToken,
         audio: true,
         video: !audioOnly,
         // ICE/DTLS that never connects (e.g. a server announcing an unreachable address) shows
@@ -147,7 +157,9 @@ export class Bot {
       joinAckMs: since(t?.joinSentAt, t?.joinAckAt),
       mediaReadyMs: since(t?.joinAckAt, t?.mediaReadyAt),
       joined: this.joined,
-      failure: this.failure ?? (this.joined ? null : this.startedAt ? 'still joining when the run ended' : 'not started'),
+      failure:
+        this.failure ??
+        (this.joined ? null : this.startedAt ? 'still joining when the run ended' : 'not started'),
       sentPackets: this.peer?.player.sentPackets ?? 0,
       chat: { ...this.chat },
       errors: this.errors,
@@ -185,4 +197,20 @@ export class Bot {
     this.stopChat();
     await this.peer?.close();
   }
+}
+
+/** Logs a bot's user in (registering it the first time). */
+export async function logIn(
+  url: string,
+  username: string,
+  password: string,
+  signal?: AbortSignal,
+): Promise<BotLogin> {
+  const login = await loginOrRegister(url, username, password, signal);
+  return {
+    accessToken: login.auth.accessToken,
+    userId: login.auth.user.id,
+    ms: login.ms,
+    throttledMs: login.throttledMs,
+  };
 }

@@ -23,6 +23,8 @@ usage: npm run bots -- [options]
   --simulcast          not supported by the Node peer (werift sends one RTP stream per sender):
                        refused with an error rather than silently ignored
   --ramp N/s           bots started per second (default ${DEFAULTS.rampPerSec}/s), e.g. --ramp 10/s
+  --login-first        log every bot in (4 at a time) before the first joins, so password hashing on
+                       the server does not compete with the joins and media being measured
   --chat M/s           chat messages per second per bot during the steady phase (default off);
                        every bot checks it gets each message of its room exactly once. The server's
                        default limit is 30 messages / 10 s per user (CHAT_RATE_LIMIT, CHAT_RATE_WINDOW_MS)
@@ -51,7 +53,8 @@ function rate(name: string, raw: string | undefined): number | undefined {
 function int(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;
   const v = Number(raw);
-  if (!/^\d+(\.\d+)?$/.test(raw.trim())) throw new BotOptionsError(`--${name} expects a number (got "${raw}")`);
+  if (!/^\d+(\.\d+)?$/.test(raw.trim()))
+    throw new BotOptionsError(`--${name} expects a number (got "${raw}")`);
   return v;
 }
 
@@ -67,6 +70,7 @@ async function main(): Promise<number> {
         'audio-only': { type: 'boolean' },
         simulcast: { type: 'boolean' },
         ramp: { type: 'string' },
+        'login-first': { type: 'boolean' },
         chat: { type: 'string' },
         out: { type: 'string' },
         prefix: { type: 'string' },
@@ -79,7 +83,9 @@ async function main(): Promise<number> {
       },
     }));
   } catch (err) {
-    console.error(`${err instanceof Error ? err.message : String(err)}\nnpm run bots -- --help lists the options`);
+    console.error(
+      `${err instanceof Error ? err.message : String(err)}\nnpm run bots -- --help lists the options`,
+    );
     return 2;
   }
   if (values.help) {
@@ -114,6 +120,7 @@ async function main(): Promise<number> {
       audioOnly: values['audio-only'],
       simulcast: values.simulcast,
       rampPerSec: rate('ramp', values.ramp),
+      loginFirst: values['login-first'],
       chatPerSec: rate('chat', values.chat),
       namePrefix: values.prefix,
       password: values.password,

@@ -12,6 +12,12 @@ export interface BotRunOptions {
   simulcast?: boolean;
   /** Bots started per second (default 5). */
   rampPerSec?: number;
+  /**
+   * Log every bot in before the first one joins (default false: each bot logs in on its ramp
+   * slot). Password hashing is deliberately slow; this keeps a login storm off the server
+   * while the join and media figures are measured.
+   */
+  loginFirst?: boolean;
   /** Chat messages per second per bot (default 0 = no chat). */
   chatPerSec?: number;
   /** Prefix for usernames/room names so runs can reuse or separate users (default 'bot'). */
@@ -65,6 +71,7 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
     audioOnly: o.audioOnly ?? false,
     simulcast: o.simulcast ?? false,
     rampPerSec: o.rampPerSec ?? DEFAULTS.rampPerSec,
+    loginFirst: o.loginFirst ?? false,
     chatPerSec: o.chatPerSec ?? DEFAULTS.chatPerSec,
     namePrefix: o.namePrefix ?? DEFAULTS.namePrefix,
     password: o.password ?? DEFAULTS.password,
@@ -101,7 +108,9 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
   // Usernames are `${prefix}_r${room}_p${peer}`: keep them within the server's limit.
   const longest = `${r.namePrefix}_r${r.rooms}_p${r.peers}`;
   if (longest.length > USERNAME_MAX)
-    throw new BotOptionsError(`prefix too long: usernames like "${longest}" exceed ${USERNAME_MAX} characters`);
+    throw new BotOptionsError(
+      `prefix too long: usernames like "${longest}" exceed ${USERNAME_MAX} characters`,
+    );
   if (r.password.length < 8) throw new BotOptionsError('password must be at least 8 characters');
   if (r.simulcast)
     throw new BotOptionsError(

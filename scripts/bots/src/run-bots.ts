@@ -8,10 +8,17 @@
 import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleReport } from './assemble-report.js';
-import type { BotPlan } from './bot.js';
+import { logIn, type BotLogin, type BotPlan } from './bot.js';
 import type { GroupResult, GroupStatus } from './bot-group.js';
 import { ForkedGroup, InProcessGroup, type GroupHandle } from './group-handle.js';
-import { botUsername, resolveOptions, roomName, upfrontWarnings, type BotRunOptions } from './options.js';
+import {
+  botUsername,
+  resolveOptions,
+  roomName,
+  upfrontWarnings,
+  type BotRunOptions,
+  type ResolvedOptions,
+} from './options.js';
 import { ProgressLine } from './progress.js';
 import { renderHtml } from './report-html.js';
 import type { BotReport, RunError, TimelineSample } from './report-types.js';
@@ -67,20 +74,25 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   await sampler.init();
   sampler.start();
 
+  const seats = rooms.flatMap((r) =>
+    Array.from({ length: o.peers }, (_, p) => ({ ...r, username: botUsername(o.namePrefix, r.room, p + 1) })),
+  );
+  const logins = o.loginFirst
+    ? await logInAll(
+        o,
+        seats.map((s) => s.username),
+      )
+    : undefined;
   // Ramp: bots start one after another at rampPerSec, room by room.
   const rampStart = Date.now() + RAMP_DELAY_MS;
-  const plans: BotPlan[] = [];
-  for (const r of rooms)
-    for (let p = 1; p <= o.peers; p++) {
-      const index = plans.length;
-      plans.push({
-        index,
-        username: botUsername(o.namePrefix, r.room, p),
-        room: r.room,
-        roomId: r.roomId,
-        startAt: rampStart + (index * 1000) / o.rampPerSec,
-      });
-    }
+  const plans: BotPlan[] = seats.map((seat, index) => ({
+    index,
+    username: seat.username,
+    room: seat.room,
+    roomId: seat.roomId,
+    startAt: rampStart + (index * 1000) / o.rampPerSec,
+    ...(logins ? { login: logins[index]! } : {}),
+  }));
   // Whole rooms per process, so chat accounting never crosses a process boundary.
   const processes = Math.min(o.processes, o.rooms);
   const groups: GroupHandle[] = [];
@@ -113,7 +125,8 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
       const s = g.status();
       if (!s) continue;
       latest.set(g, s);
-      for (const e of s.newErrors) errors.push({ t: (e.at - startedAt) / 1000, bot: e.bot, message: e.message });
+      for (const e of s.newErrors)
+        errors.push({ t: (e.at - startedAt) / 1000, bot: e.bot, message: e.message });
     }
     if (final) return;
     const sum = (f: (s: GroupStatus) => number) => [...latest.values()].reduce((a, s) => a + f(s), 0);
@@ -134,7 +147,9 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
       errors: errors.length,
       botLoopDelayP99Ms: latest.size ? Math.max(...[...latest.values()].map((s) => s.loopDelayP99Ms)) : null,
       workerCpu: Object.fromEntries(
-        (server?.workers ?? []).filter((w) => w.cpuPercent !== null).map((w) => [String(w.pid), Math.round(w.cpuPercent! * 10) / 10]),
+        (server?.workers ?? [])
+          .filter((w) => w.cpuPercent !== null)
+          .map((w) => [String(w.pid), Math.round(w.cpuPercent! * 10) / 10]),
       ),
       serverCpuPercent: server?.serverCpuPercent ?? null,
       serverRssMb: server?.serverRssBytes ? Math.round(server.serverRssBytes / 2 ** 20) : null,
@@ -162,7 +177,11 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
     results = (await Promise.allSettled(groups.map((g) => g.stop()))).map((r, g) => {
       if (r.status === 'fulfilled') return r.value;
       const crashed = crashedGroup(groupPlans[g]!, r.reason);
-      errors.push({ t: (Date.now() - startedAt) / 1000, bot: null, message: crashed.bots[0]?.failure ?? 'bot process failed' });
+      errors.push({
+        t: (Date.now() - startedAt) / 1000,
+        bot: null,
+        message: crashed.bots[0]?.failure ?? 'bot process failed',
+      });
       return crashed;
     });
   } finally {
@@ -230,4 +249,22 @@ export function writeReport(report: BotReport, outDir: string): { jsonPath: stri
 /** bench-results/<timestamp> under the current directory. */
 export function defaultOutDir(now = new Date()): string {
   return path.join('bench-results', now.toISOString().replace(/[:.]/g, '-'));
+}
+
+/** How many logins run at once with loginFirst (about the server's hashing threads). */
+const LOGIN_FIRST_CONCURRENCY = 4;
+
+/** loginFirst: every bot's login, before any bot joins. */
+async function logInAll(o: ResolvedOptions, usernames: string[]): Promise<BotLogin[]> {
+  const out: BotLogin[] = new Array(usernames.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: Math.min(LOGIN_FIRST_CONCURRENCY, usernames.length) }, async () => {
+      while (next < usernames.length) {
+        const i = next++;
+        out[i] = await logIn(o.url, usernames[i]!, o.password, o.signal);
+      }
+    }),
+  );
+  return out;
 }

@@ -87,6 +87,30 @@ describe('npm run bots', () => {
     expect(html).not.toMatch(/<script|<link|src="http/);
   }, 120_000);
 
+  it('--login-first: all bots log in before the ramp, then join and receive every stream', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bots-lf-'));
+    try {
+      const run = await cli([
+        ...['--url', server.url, '--rooms', '1', '--peers', '3', '--duration', '3', '--login-first'],
+        ...['--prefix', 'lf', '--out', dir, '--no-progress'],
+      ]);
+      expect(run.code, run.out).toBe(0);
+      const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as BotReport;
+      expect(report.options).toMatchObject({ loginFirst: true });
+      expect(report.summary).toMatchObject({
+        bots: 3,
+        botsJoined: 3,
+        expectedStreams: 12,
+        receivedStreams: 12,
+      });
+      expect(report.bots.every((b) => b.loginMs !== null && b.userId !== null && b.joinAckMs !== null)).toBe(
+        true,
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
   it('refuses --simulcast and malformed numbers with a clear message and exit code 2', async () => {
     const sim = await cli(['--url', server.url, '--simulcast', '--no-progress']);
     expect(sim.code).toBe(2);
