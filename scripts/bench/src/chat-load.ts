@@ -6,6 +6,7 @@
 import { randomUUID } from 'node:crypto';
 import type { ClientToServerEvents, RoomDto, ServerToClientEvents } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
+import { mapLimit } from '../../bots/src/map-limit.js';
 import { percentiles } from './stats.js';
 import { LoadSampler } from './sampler.js';
 import { authenticate, type BenchServer } from './servers.js';
@@ -189,19 +190,5 @@ async function createRooms(server: BenchServer, spec: ChatSpec): Promise<RoomDto
     if (!res.ok) throw new Error(`POST /api/rooms: HTTP ${res.status} ${await res.text()}`);
     out.push((await res.json()) as RoomDto);
   }
-  return out;
-}
-
-async function mapLimit<T, R>(items: T[], limit: number, fn: (item: T) => Promise<R>): Promise<R[]> {
-  const out: R[] = new Array(items.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(limit, items.length) }, async () => {
-      while (next < items.length) {
-        const i = next++;
-        out[i] = await fn(items[i]!);
-      }
-    }),
-  );
   return out;
 }

@@ -9,6 +9,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { assembleReport } from './assemble-report.js';
 import { logIn, type BotLogin, type BotPlan } from './bot.js';
+import { mapLimit } from './map-limit.js';
 import type { GroupResult, GroupStatus } from './bot-group.js';
 import { ForkedGroup, InProcessGroup, type GroupHandle } from './group-handle.js';
 import {
@@ -255,16 +256,8 @@ export function defaultOutDir(now = new Date()): string {
 const LOGIN_FIRST_CONCURRENCY = 4;
 
 /** loginFirst: every bot's login, before any bot joins. */
-async function logInAll(o: ResolvedOptions, usernames: string[]): Promise<BotLogin[]> {
-  const out: BotLogin[] = new Array(usernames.length);
-  let next = 0;
-  await Promise.all(
-    Array.from({ length: Math.min(LOGIN_FIRST_CONCURRENCY, usernames.length) }, async () => {
-      while (next < usernames.length) {
-        const i = next++;
-        out[i] = await logIn(o.url, usernames[i]!, o.password, o.signal);
-      }
-    }),
+function logInAll(o: ResolvedOptions, usernames: string[]): Promise<BotLogin[]> {
+  return mapLimit(usernames, LOGIN_FIRST_CONCURRENCY, (username) =>
+    logIn(o.url, username, o.password, o.signal),
   );
-  return out;
 }
