@@ -21,6 +21,14 @@ export const ErrorCode = {
   CANNOT_CONSUME: 'CANNOT_CONSUME',
   /** SFU: the room's media is being recreated (worker died); retry after mediaReset. */
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
+  /** A per-user / per-socket / per-peer cap is reached (sockets in a room, rooms per socket, …). */
+  LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
+  /** The room is locked by its owner: no new joiners. */
+  ROOM_LOCKED: 'ROOM_LOCKED',
+  /** A private room was joined without its current invite token. */
+  INVITE_REQUIRED: 'INVITE_REQUIRED',
+  /** A moderator removed the user from this room; they may not rejoin until let back. */
+  REMOVED_FROM_ROOM: 'REMOVED_FROM_ROOM',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
