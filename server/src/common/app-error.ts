@@ -36,6 +36,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONSUMER_NOT_FOUND]: 404,
   [ErrorCode.CANNOT_CONSUME]: 409,
   [ErrorCode.MEDIA_UNAVAILABLE]: 503,
+  [ErrorCode.LIMIT_EXCEEDED]: 409,
+  [ErrorCode.ROOM_LOCKED]: 403,
+  [ErrorCode.INVITE_REQUIRED]: 403,
+  [ErrorCode.REMOVED_FROM_ROOM]: 403,
   [ErrorCode.INTERNAL]: 500,
 };
 
