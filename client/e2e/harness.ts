@@ -13,6 +13,7 @@ import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, RoomDto } from '@minimeet/shared';
+import { fakeCameraClip } from './fake-camera';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
@@ -187,7 +188,8 @@ export function createRoom(stack: Stack, token: string, name: string, maxPartici
 }
 
 export function launchBrowser(): Promise<Browser> {
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS, headless: true });
+  const args = [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${fakeCameraClip()}`];
+  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
 }
 
 export interface UserPage {
