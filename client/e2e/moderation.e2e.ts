@@ -52,7 +52,7 @@ describe('client e2e: private rooms and moderation', () => {
     expect(listedForDave.map((r) => r.id)).not.toContain(room.id);
 
     // Invite link, as the page shows and copies it.
-    const linkBox = o.getByLabel('Invite link');
+    const linkBox = o.getByRole('textbox', { name: 'Invite link' });
     await expect.poll(() => linkBox.inputValue()).toContain('?invite=');
     const link = await linkBox.inputValue();
     await ownerPage.context.grantPermissions(['clipboard-read', 'clipboard-write'], { origin: stack.baseUrl });
