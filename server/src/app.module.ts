@@ -13,6 +13,7 @@ import { LoggerModule } from './logging/logger.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MediaSignalingModule } from './media-signaling/media-signaling.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
+import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         RealtimeModule,
         ChatModule,
         MediaSignalingModule,
+        ModerationModule,
         AdminModule,
         MetricsModule,
       ],

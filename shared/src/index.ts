@@ -7,3 +7,4 @@ export * from './calls.js';
 export * from './socket-events.js';
 export * from './media.js';
 export * from './admin.js';
+export * from './moderation.js';

@@ -1,4 +1,4 @@
-import { IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
 import type { MediaJoinData } from './media.js';
 import { Trim } from './transforms.js';
 
@@ -7,11 +7,23 @@ export const ROOM_MIN_PARTICIPANTS = 2;
 export const ROOM_MAX_PARTICIPANTS = 16;
 export const ROOM_DEFAULT_PARTICIPANTS = 8;
 
+/**
+ * Public rooms are listed for everyone and open to any signed-in user; private rooms are listed
+ * only for their owner, admins and members, and joined with the room's current invite token.
+ */
+export type RoomVisibility = 'public' | 'private';
+export const ROOM_VISIBILITIES: readonly RoomVisibility[] = ['public', 'private'];
+/** Longest invite token accepted on the wire (the server issues 43-character tokens). */
+export const INVITE_TOKEN_MAX = 128;
+
 export interface RoomDto {
   id: number;
   name: string;
   ownerId: number;
   maxParticipants: number;
+  visibility: RoomVisibility;
+  /** Locked rooms admit no new joiners (present users may stay and reconnect). */
+  locked: boolean;
   /** Users present now (each user once, however many tabs). */
   participantCount: number;
   createdAt: string;
@@ -34,6 +46,38 @@ export class CreateRoomRequest {
   @Min(ROOM_MIN_PARTICIPANTS)
   @Max(ROOM_MAX_PARTICIPANTS)
   maxParticipants?: number;
+
+  /** Default 'public'. */
+  @IsOptional()
+  @IsIn(ROOM_VISIBILITIES)
+  visibility?: RoomVisibility;
+}
+
+/** PATCH /api/rooms/:id (owner or admin): change what is given. Everyone in the room gets roomUpdated. */
+export class UpdateRoomRequest {
+  @IsOptional()
+  @IsIn(ROOM_VISIBILITIES)
+  visibility?: RoomVisibility;
+
+  @IsOptional()
+  @IsBoolean()
+  locked?: boolean;
+}
+
+/** GET /api/rooms/:id/invite and POST /api/rooms/:id/invite/rotate (owner or admin). */
+export interface RoomInviteDto {
+  roomId: number;
+  /** Pass as joinRoom's inviteToken; the client's link is /rooms/:id?invite=<token>. */
+  inviteToken: string;
+}
+
+/** GET /api/rooms/:id/bans (owner or admin): users removed and kept out until let back. */
+export interface RoomBanDto {
+  roomId: number;
+  userId: number;
+  username: string;
+  byUserId: number;
+  createdAt: string;
 }
 
 /** Socket `joinRoom`. */
@@ -41,6 +85,12 @@ export class JoinRoomRequest {
   @IsInt()
   @Min(1)
   roomId!: number;
+
+  /** Required for private rooms unless the caller is already a member, the owner or an admin. */
+  @IsOptional()
+  @IsString()
+  @Length(1, INVITE_TOKEN_MAX)
+  inviteToken?: string;
 }
 
 /** Socket `leaveRoom`. */

@@ -33,6 +33,18 @@ import type {
   TransportIdData,
   WebRtcTransportInfo,
 } from './media.js';
+import type {
+  CallEndedEvent,
+  EndCallData,
+  EndCallRequest,
+  ModeratorMutedEvent,
+  MuteParticipantData,
+  MuteParticipantRequest,
+  ParticipantActionData,
+  RemovedFromRoomEvent,
+  RemoveParticipantRequest,
+  RoomUpdatedEvent,
+} from './moderation.js';
 import type { JoinRoomData, JoinRoomRequest, LeaveRoomData, LeaveRoomRequest, Participant } from './rooms.js';
 
 /**
@@ -58,6 +70,10 @@ export interface ClientRequests {
   resumeConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
   setConsumerLayers: { request: SetConsumerLayersRequest; response: ConsumerIdData };
   getMediaStats: { request: GetMediaStatsRequest; response: MediaStatsData };
+  // Moderation (moderation.ts): the room's owner and admins; FORBIDDEN for everyone else
+  muteParticipant: { request: MuteParticipantRequest; response: MuteParticipantData };
+  removeParticipant: { request: RemoveParticipantRequest; response: ParticipantActionData };
+  endCall: { request: EndCallRequest; response: EndCallData };
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
@@ -88,6 +104,15 @@ export interface ServerEvents {
   producerScore: ProducerScoreEvent;
   /** To the whole room: all media objects are gone; rejoin media (see MediaResetEvent). */
   mediaReset: MediaResetEvent;
+  // Moderation (moderation.ts)
+  /** To the muted user's sockets in the room. */
+  moderatorMuted: ModeratorMutedEvent;
+  /** To the removed user's sockets; they are no longer in the room. */
+  removedFromRoom: RemovedFromRoomEvent;
+  /** To everyone in the room; nobody is in it any more. */
+  callEnded: CallEndedEvent;
+  /** To everyone in the room: visibility or lock changed. */
+  roomUpdated: RoomUpdatedEvent;
   /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
   'admin:stats': AdminStatsSnapshot;
 }
@@ -125,6 +150,9 @@ export const ClientEvent = {
   resumeConsumer: 'resumeConsumer',
   setConsumerLayers: 'setConsumerLayers',
   getMediaStats: 'getMediaStats',
+  muteParticipant: 'muteParticipant',
+  removeParticipant: 'removeParticipant',
+  endCall: 'endCall',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
 } as const satisfies { [E in ClientEventName]: E };
@@ -143,5 +171,9 @@ export const ServerEvent = {
   consumerLayersChanged: 'consumerLayersChanged',
   producerScore: 'producerScore',
   mediaReset: 'mediaReset',
+  moderatorMuted: 'moderatorMuted',
+  removedFromRoom: 'removedFromRoom',
+  callEnded: 'callEnded',
+  roomUpdated: 'roomUpdated',
   'admin:stats': 'admin:stats',
 } as const satisfies { [E in ServerEventName]: E };

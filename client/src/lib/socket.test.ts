@@ -13,7 +13,7 @@ import {
   useConnectionStore,
 } from './socket';
 
-const room = { id: 7, name: 'r', ownerId: 1, maxParticipants: 8, participantCount: 1, createdAt: '2026-01-01T00:00:00Z' };
+const room = { id: 7, name: 'r', ownerId: 1, maxParticipants: 8, visibility: 'public' as const, locked: false, participantCount: 1, createdAt: '2026-01-01T00:00:00Z' };
 
 describe('socket service', () => {
   let sockets: ReturnType<typeof installFakeSockets>;

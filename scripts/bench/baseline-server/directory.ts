@@ -123,6 +123,9 @@ export class Directory {
       name: room.name,
       ownerId: room.ownerId,
       maxParticipants: room.maxParticipants,
+      // The baseline has no private rooms or moderation.
+      visibility: 'public',
+      locked: false,
       participantCount: room.present.size,
       createdAt: room.createdAt,
     };

@@ -22,6 +22,14 @@ export interface AppConfig {
   adminStatsIntervalMs: number;
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
+  roomCaps: RoomCapsConfig;
+}
+
+export interface RoomCapsConfig {
+  /** Rooms one user may create per rolling hour (counted from the rooms table). */
+  createPerHour: number;
+  /** Rooms one socket may be in at once. */
+  maxPerSocket: number;
 }
 
 export type DatabaseConfig = { type: 'sqlite'; path: string } | { type: 'mysql'; url: string };
@@ -103,6 +111,8 @@ const envSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16-256 printable characters without spaces')
     .optional(),
+  ROOM_CREATE_PER_HOUR: positiveInt('ROOM_CREATE_PER_HOUR', 20),
+  MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
 });
 
 function parseDatabaseUrl(raw: string): DatabaseConfig {
@@ -186,5 +196,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
     clientDistDir: e.CLIENT_DIST_DIR || undefined,
     adminStatsIntervalMs: e.ADMIN_STATS_INTERVAL_MS,
     metricsToken: e.METRICS_TOKEN || undefined,
+    roomCaps: {
+      createPerHour: e.ROOM_CREATE_PER_HOUR,
+      maxPerSocket: e.MAX_ROOMS_PER_SOCKET,
+    },
   };
 }

@@ -23,7 +23,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { PeerMedia } from '../media/peer-media.js';
+import { PeerMedia, type Source } from '../media/peer-media.js';
 import { RoomMedia, type ProducerInfo } from '../media/room-media.js';
 import { WorkerPool } from '../media/worker-pool.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
@@ -368,6 +368,17 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
   async setProducerPaused(socket: AppSocket, producerId: string, paused: boolean): Promise<void> {
     const { room, peer } = this.byProducer(socket, producerId);
     await room.setProducerPaused(peer, producerId, paused);
+  }
+
+  /**
+   * Moderation: pauses a user's producer(s) of `source` held by this process (a user's media
+   * lives on the process its socket is connected to). Returns the paused producer ids.
+   */
+  async pauseUserSource(roomId: number, userId: number, source: Source): Promise<string[]> {
+    const room = this.rooms.get(roomId);
+    if (!room || room.closed) return [];
+    await room.ready();
+    return room.pauseUserSource(userId, source);
   }
 
   closeProducer(socket: AppSocket, producerId: string): void {

@@ -217,6 +217,22 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.emit(paused ? 'producerPaused' : 'producerResumed', { producerId, peerId: peer.id });
   }
 
+  /**
+   * A moderator's mute: pauses the user's producer of `source` in this room (others get
+   * producerPaused as for any pause; the owner may resume it). Returns the ids it paused.
+   */
+  async pauseUserSource(userId: number, source: Source): Promise<string[]> {
+    const paused: string[] = [];
+    for (const peer of [...this.peers.values()]) {
+      if (peer.userId !== userId) continue;
+      const entry = peer.producerOf(source);
+      if (!entry || entry.producer.paused) continue;
+      await this.setProducerPaused(peer, entry.producer.id, true);
+      paused.push(entry.producer.id);
+    }
+    return paused;
+  }
+
   closeProducer(peer: PeerMedia, producerId: string): void {
     const entry = peer.producers.get(producerId);
     if (!entry) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'Not one of your producers');

@@ -54,6 +54,12 @@ function toOptions(rules: Constraint[]): ApiPropertyOptions {
         opts.type = 'string';
         opts.format = 'uuid';
         break;
+      case 'isIn':
+        opts.enum = c[0];
+        break;
+      case 'isBoolean':
+        opts.type = 'boolean';
+        break;
       case 'isIso8601':
         opts.type = 'string';
         opts.format = 'date-time';

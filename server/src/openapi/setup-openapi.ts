@@ -7,6 +7,7 @@ import {
   MessageHistoryQuery,
   RegisterRequest,
   SearchMessagesQuery,
+  UpdateRoomRequest,
 } from '@minimeet/shared';
 import { documentDtos } from './dto-schemas.js';
 
@@ -16,6 +17,7 @@ export function setupOpenApi(app: INestApplication): void {
     RegisterRequest,
     LoginRequest,
     CreateRoomRequest,
+    UpdateRoomRequest,
     MessageHistoryQuery,
     SearchMessagesQuery,
     CallSessionsQuery,

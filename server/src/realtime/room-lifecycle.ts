@@ -19,7 +19,7 @@ export interface JoinContext {
  */
 export type JoinContributor = (ctx: JoinContext) => Promise<Partial<JoinRoomData>>;
 
-export type SocketLeftReason = 'leave' | 'disconnect' | 'roomDeleted' | 'shutdown';
+export type SocketLeftReason = 'leave' | 'disconnect' | 'roomDeleted' | 'shutdown' | 'removed' | 'callEnded';
 
 /** A socket is no longer in a room (the user may still be present through other tabs or grace). */
 export interface SocketLeftEvent {

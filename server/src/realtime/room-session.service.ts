@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ErrorCode, type JoinRoomData, type Participant } from '@minimeet/shared';
+import { ErrorCode, type JoinRoomData, type Participant, type UserDto } from '@minimeet/shared';
 import { EventEmitter } from 'node:events';
 import { CallSessionsService } from '../calls/call-sessions.service.js';
 import { AppError } from '../common/app-error.js';
@@ -15,11 +15,13 @@ import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
+import { RoomBansService } from '../rooms/room-bans.service.js';
 import { RoomEvents } from '../rooms/room-events.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { RealtimeServer } from './realtime-server.js';
 import type { JoinContributor, RoomLifecycleEvents, SocketLeftReason } from './room-lifecycle.js';
-import { roomChannel, type AppSocket } from './socket-types.js';
+import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
 
 /**
  * Joins and leaves of sockets to rooms: presence, persistent membership, call-session rows and
@@ -35,6 +37,9 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   private readonly lifecycle = new EventEmitter();
   private readonly log: Logger;
   private unsubscribeRoomDeleted: (() => void) | undefined;
+  private readonly unsubscribeModeration: Array<() => void> = [];
+  /** Rooms each socket is joining right now, counted against MAX_ROOMS_PER_SOCKET. */
+  private readonly joining = new WeakMap<AppSocket, Set<number>>();
   private closing = false;
 
   constructor(
@@ -45,6 +50,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(CallSessionsService) private readonly calls: CallSessionsService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(RoomAccessService) private readonly access: RoomAccessService,
+    @Inject(RoomBansService) private readonly bans: RoomBansService,
   ) {
     this.log = logger.child({ context: 'room-session' });
   }
@@ -80,6 +87,16 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         this.log.error({ err, roomId }, 'closing deleted room failed'),
       );
     });
+    this.unsubscribeModeration.push(
+      this.roomEvents.onRoomUpdated(({ room }) => {
+        if (this.realtime.ready) this.realtime.emitToRoom(room.id, 'roomUpdated', { room });
+      }),
+      this.realtime.onEveryProcess('roomEviction', (eviction) =>
+        this.evictLocal(eviction).catch((err: unknown) =>
+          this.log.error({ err, roomId: eviction.roomId }, 'room eviction failed'),
+        ),
+      ),
+    );
   }
 
   async onApplicationBootstrap() {
@@ -94,6 +111,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   async onModuleDestroy() {
     this.closing = true;
     this.unsubscribeRoomDeleted?.();
+    for (const unsubscribe of this.unsubscribeModeration) unsubscribe();
     // Let in-flight joins/leaves finish first; from now on detaches remove users at once.
     await this.queue.idle();
     // Users in their grace period would otherwise stay present in shared presence (and in
@@ -127,11 +145,13 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   // ---- operations ----
 
-  join(socket: AppSocket, roomId: number): Promise<JoinRoomData> {
-    return this.queue.run(roomId, async () => {
+  join(socket: AppSocket, roomId: number, inviteToken?: string): Promise<JoinRoomData> {
+    const release = this.reserveRoomSlot(socket, roomId);
+    const joined = this.queue.run(roomId, async () => {
       const room = await this.rooms.require(roomId);
       const user = socket.data.user;
       if (!socket.data.joinedRooms.has(roomId)) {
+        await this.access.assertMayJoin(room, user, inviteToken);
         const outcome = await this.presence.addSocket(
           roomId,
           { userId: user.id, username: user.username },
@@ -180,6 +200,24 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       }
       return data;
     });
+    return joined.finally(release);
+  }
+
+  /**
+   * LIMIT_EXCEEDED when the socket is in (or joining) MAX_ROOMS_PER_SOCKET other rooms. Joins
+   * of different rooms run in different queues, so the slot is taken before queueing.
+   */
+  private reserveRoomSlot(socket: AppSocket, roomId: number): () => void {
+    let joining = this.joining.get(socket);
+    if (!joining) this.joining.set(socket, (joining = new Set()));
+    const taken = new Set([...socket.data.joinedRooms, ...joining]);
+    const max = this.config.roomCaps.maxPerSocket;
+    if (!taken.has(roomId) && taken.size >= max) {
+      throw new AppError(ErrorCode.LIMIT_EXCEEDED, `A connection can be in at most ${max} rooms at once`);
+    }
+    if (joining.has(roomId)) return () => undefined;
+    joining.add(roomId);
+    return () => joining.delete(roomId);
   }
 
   leave(socket: AppSocket, roomId: number): Promise<void> {
@@ -201,6 +239,57 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
           this.log.error({ err, roomId, socketId: socket.id }, 'disconnect cleanup failed'),
         );
     }
+  }
+
+  // ---- moderation (the caller has checked the moderator's rights) ----
+
+  /**
+   * Removes a user: kept out until let back (REMOVED_FROM_ROOM), membership and with it history
+   * access ended at once, and every socket of theirs, on every process, leaves with
+   * removedFromRoom.
+   */
+  async removeUser(roomId: number, userId: number, by: UserDto): Promise<void> {
+    await this.bans.ban(roomId, userId, by.id);
+    await this.rooms.removeMember(roomId, userId);
+    await this.realtime.everyProcess('roomEviction', {
+      roomId,
+      userId,
+      kind: 'removed',
+      byUserId: by.id,
+      byUsername: by.username,
+    });
+    this.log.info({ roomId, userId, byUserId: by.id }, 'user removed from room');
+  }
+
+  /** Everyone leaves with callEnded and the call session ends; the room stays. */
+  async endCall(roomId: number, by: UserDto): Promise<void> {
+    await this.realtime.everyProcess('roomEviction', {
+      roomId,
+      userId: null,
+      kind: 'callEnded',
+      byUserId: by.id,
+      byUsername: by.username,
+    });
+    await this.queue.run(roomId, () => this.recordCall(() => this.calls.endRoom(roomId), roomId));
+    this.log.info({ roomId, byUserId: by.id }, 'call ended by moderator');
+  }
+
+  /** This process's part of an eviction: its sockets and the users in grace here. */
+  private evictLocal(e: RoomEviction): Promise<void> {
+    return this.queue.run(e.roomId, async () => {
+      const { roomId } = e;
+      const moderator = { byUserId: e.byUserId, byUsername: e.byUsername };
+      for (const socket of this.realtime.localSocketsIn(roomId, e.userId ?? undefined)) {
+        if (e.kind === 'removed') socket.emit('removedFromRoom', { roomId, reason: 'removed', ...moderator });
+        else socket.emit('callEnded', { roomId, ...moderator });
+        await this.detachSocket(socket, roomId, e.kind, true);
+      }
+      // Users with no socket left (within their grace period) go now too.
+      const userIds =
+        e.userId !== null ? [e.userId] : (await this.presence.participants(roomId)).map((p) => p.userId);
+      for (const userId of userIds) await this.removeUserIfIdle(roomId, userId);
+      if (e.kind === 'callEnded') this.emit('roomClosed', { roomId });
+    });
   }
 
   // ---- internals (run inside the room's queue) ----

@@ -32,8 +32,8 @@ export class RoomsGateway {
   @SubscribeMessage(ClientEvent.joinRoom)
   joinRoom(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<JoinRoomData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent.joinRoom, raw), async () => {
-      const { roomId } = await parsePayload(JoinRoomRequest, raw);
-      return this.sessions.join(socket, roomId);
+      const { roomId, inviteToken } = await parsePayload(JoinRoomRequest, raw);
+      return this.sessions.join(socket, roomId, inviteToken);
     });
   }
 

@@ -1,4 +1,9 @@
-import type { ClientToServerEvents, ServerToClientEvents, UserDto } from '@minimeet/shared';
+import type {
+  ClientToServerEvents,
+  MutableSource,
+  ServerToClientEvents,
+  UserDto,
+} from '@minimeet/shared';
 import type { Server, Socket } from 'socket.io';
 
 /** Per-socket state, set by the handshake auth middleware. */
@@ -8,8 +13,29 @@ export interface SocketData {
   joinedRooms: Set<number>;
 }
 
-// eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
-export interface InterServerEvents {}
+/** Moderation that every server process applies to its own sockets (see RealtimeServer.everyProcess). */
+export interface RoomEviction {
+  roomId: number;
+  /** null: everyone in the room (call ended). */
+  userId: number | null;
+  kind: 'removed' | 'callEnded';
+  byUserId: number;
+  byUsername: string;
+}
+
+export interface ModeratorMute {
+  roomId: number;
+  userId: number;
+  source: MutableSource;
+  byUserId: number;
+  byUsername: string;
+}
+
+/** Server-to-server events (Socket.IO serverSideEmit through the Redis adapter). */
+export interface InterServerEvents {
+  roomEviction: (payload: RoomEviction) => void;
+  moderatorMute: (payload: ModeratorMute) => void;
+}
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;
 export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

@@ -1,9 +1,14 @@
 import { Injectable, type OnModuleDestroy } from '@nestjs/common';
 import { EventEmitter } from 'node:events';
+import type { RoomDto } from '@minimeet/shared';
 
 export interface RoomDeletedEvent {
   roomId: number;
   byUserId: number;
+}
+
+export interface RoomUpdatedEvent {
+  room: RoomDto;
 }
 
 /**
@@ -21,6 +26,16 @@ export class RoomEvents implements OnModuleDestroy {
 
   emitRoomDeleted(event: RoomDeletedEvent): void {
     this.emitter.emit('roomDeleted', event);
+  }
+
+  /** Visibility or lock changed (the socket layer tells everyone in the room). */
+  onRoomUpdated(listener: (event: RoomUpdatedEvent) => void): () => void {
+    this.emitter.on('roomUpdated', listener);
+    return () => this.emitter.off('roomUpdated', listener);
+  }
+
+  emitRoomUpdated(event: RoomUpdatedEvent): void {
+    this.emitter.emit('roomUpdated', event);
   }
 
   onModuleDestroy() {

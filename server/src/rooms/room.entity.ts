@@ -9,6 +9,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
+import type { RoomVisibility } from '@minimeet/shared';
 import { User } from '../users/user.entity.js';
 
 @Entity({ name: 'rooms' })
@@ -32,6 +33,17 @@ export class Room {
 
   @Column({ type: 'datetime' })
   createdAt: Date;
+
+  @Column({ type: 'varchar', length: 16, default: 'public' })
+  visibility: RoomVisibility;
+
+  /** No new joiners while set (see RoomAccess). */
+  @Column({ type: 'boolean', default: false })
+  locked: boolean;
+
+  /** Current invite token of a private room; null until first issued. Never sent in RoomDto. */
+  @Column({ type: 'varchar', length: 64, nullable: true })
+  inviteToken: string | null;
 
   /**
    * Rooms are soft-deleted: their messages and call history stay for analytics, while every

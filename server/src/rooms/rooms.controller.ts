@@ -1,9 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { CreateRoomRequest, type RoomDto, type UserDto } from '@minimeet/shared';
+import {
+  CreateRoomRequest,
+  ErrorCode,
+  UpdateRoomRequest,
+  type RoomBanDto,
+  type RoomDto,
+  type RoomInviteDto,
+  type UserDto,
+} from '@minimeet/shared';
 import { CurrentUser } from '../auth/current-user.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { AppError } from '../common/app-error.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { RoomBansService } from './room-bans.service.js';
 import { RoomsService } from './rooms.service.js';
 
 @ApiTags('rooms')
@@ -11,25 +21,77 @@ import { RoomsService } from './rooms.service.js';
 @Controller('rooms')
 @UseGuards(JwtAuthGuard)
 export class RoomsController {
-  constructor(@Inject(RoomsService) private readonly rooms: RoomsService) {}
+  constructor(
+    @Inject(RoomsService) private readonly rooms: RoomsService,
+    @Inject(RoomBansService) private readonly bans: RoomBansService,
+  ) {}
 
   @Get()
-  @ApiOperation({ summary: 'All rooms with their live participant counts' })
-  list(): Promise<RoomDto[]> {
-    return this.rooms.list();
+  @ApiOperation({
+    summary: 'Public rooms and the private rooms the caller owns or is a member of (admins: all)',
+  })
+  list(@CurrentUser() user: UserDto): Promise<RoomDto[]> {
+    return this.rooms.list(user);
   }
 
   @Post()
   @ApiOperation({ summary: 'Create a room owned by the caller' })
   @ApiResponse({ status: 201, description: 'The room' })
+  @ApiResponse({ status: 429, description: 'ROOM_CREATE_PER_HOUR reached (details.retryAfterMs)' })
   create(@CurrentUser() user: UserDto, @Body() body: CreateRoomRequest): Promise<RoomDto> {
     return this.rooms.create(user, body);
   }
 
   @Get(':id')
-  @ApiResponse({ status: 404, description: 'No such room' })
-  get(@Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
-    return this.rooms.get(id);
+  @ApiResponse({ status: 404, description: 'No such room (or a private one the caller cannot see)' })
+  get(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
+    return this.rooms.get(id, user);
+  }
+
+  @Patch(':id')
+  @ApiOperation({ summary: 'Change visibility and/or lock (owner or admin); the room gets roomUpdated' })
+  @ApiResponse({ status: 403, description: 'Neither owner nor admin' })
+  update(
+    @CurrentUser() user: UserDto,
+    @Param('id', ParseIdPipe) id: number,
+    @Body() body: UpdateRoomRequest,
+  ): Promise<RoomDto> {
+    return this.rooms.update(id, user, body);
+  }
+
+  @Get(':id/invite')
+  @ApiOperation({ summary: 'The current invite token (owner or admin)' })
+  invite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
+    return this.rooms.invite(id, user);
+  }
+
+  @Post(':id/invite/rotate')
+  @HttpCode(200)
+  @ApiOperation({ summary: 'Issue a new invite token; the old one admits nobody new (owner or admin)' })
+  rotateInvite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
+    return this.rooms.rotateInvite(id, user);
+  }
+
+  @Get(':id/bans')
+  @ApiOperation({ summary: 'Users removed from the room and kept out (owner or admin)' })
+  async listBans(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomBanDto[]> {
+    await this.rooms.requireModerator(id, user);
+    return this.bans.list(id);
+  }
+
+  @Delete(':id/bans/:userId')
+  @HttpCode(204)
+  @ApiOperation({ summary: 'Let a removed user back in (owner or admin)' })
+  @ApiResponse({ status: 404, description: 'That user is not removed from this room' })
+  async unban(
+    @CurrentUser() user: UserDto,
+    @Param('id', ParseIdPipe) id: number,
+    @Param('userId', ParseIdPipe) userId: number,
+  ): Promise<void> {
+    await this.rooms.requireModerator(id, user);
+    if (!(await this.bans.unban(id, userId))) {
+      throw new AppError(ErrorCode.NOT_FOUND, `User ${userId} is not removed from room ${id}`);
+    }
   }
 
   @Delete(':id')

@@ -5,15 +5,26 @@ import {
   ROOM_DEFAULT_PARTICIPANTS,
   type CreateRoomRequest,
   type RoomDto,
+  type RoomInviteDto,
+  type UpdateRoomRequest,
   type UserDto,
 } from '@minimeet/shared';
-import { In, type Repository } from 'typeorm';
+import { In, MoreThan, type Repository } from 'typeorm';
 import { AppError } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { newInviteToken } from './invite-token.js';
 import { RoomEvents } from './room-events.js';
 import { Room } from './room.entity.js';
 
 const MEMBERS_TABLE = 'room_members';
+const HOUR_MS = 3_600_000;
+
+/** Owners and admins moderate a room and manage its settings. */
+export function isModerator(room: Room, user: UserDto): boolean {
+  return room.ownerId === user.id || user.role === 'admin';
+}
 
 @Injectable()
 export class RoomsService {
@@ -21,30 +32,71 @@ export class RoomsService {
     @InjectRepository(Room) private readonly rooms: Repository<Room>,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(RoomEvents) private readonly events: RoomEvents,
+    @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
-  async list(): Promise<RoomDto[]> {
-    const rooms = await this.rooms.find({ order: { id: 'ASC' } });
+  /** Public rooms, plus the private ones the user owns or is a member of (admins see all). */
+  async list(viewer: UserDto): Promise<RoomDto[]> {
+    const all = await this.rooms.find({ order: { id: 'ASC' } });
+    let rooms = all;
+    if (viewer.role !== 'admin' && all.some((r) => r.visibility === 'private')) {
+      const memberOf = new Set(await this.memberRoomIds(viewer.id));
+      rooms = all.filter((r) => r.visibility === 'public' || r.ownerId === viewer.id || memberOf.has(r.id));
+    }
     const counts = await this.presence.counts(rooms.map((r) => r.id));
     return rooms.map((r) => this.toDto(r, counts.get(r.id) ?? 0));
   }
 
+  /** RATE_LIMITED past ROOM_CREATE_PER_HOUR rooms in the last hour (deleted ones count too). */
   async create(owner: UserDto, body: CreateRoomRequest): Promise<RoomDto> {
+    await this.assertCreateAllowed(owner.id);
     const room = await this.rooms.save(
       this.rooms.create({
         name: body.name,
         ownerId: owner.id,
         maxParticipants: body.maxParticipants ?? ROOM_DEFAULT_PARTICIPANTS,
+        visibility: body.visibility ?? 'public',
+        locked: false,
+        inviteToken: newInviteToken(),
         createdAt: new Date(),
       }),
     );
     return this.toDto(room, 0);
   }
 
+  /**
+   * Counted from the rows themselves, so the cap holds across processes and restarts. Two
+   * creates racing on different processes may both pass the last free slot (one room over).
+   */
+  private async assertCreateAllowed(ownerId: number): Promise<void> {
+    const cap = this.config.roomCaps.createPerHour;
+    const now = Date.now();
+    const recent = await this.rooms.find({
+      select: { id: true, createdAt: true },
+      where: { ownerId, createdAt: MoreThan(new Date(now - HOUR_MS)) },
+      withDeleted: true,
+      order: { createdAt: 'DESC' },
+      take: cap,
+    });
+    if (recent.length < cap) return;
+    // Once the cap-th newest room is an hour old, one more fits.
+    const retryAfterMs = Math.max(1000, recent[cap - 1]!.createdAt.getTime() + HOUR_MS - now);
+    throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} new rooms per hour`, { retryAfterMs });
+  }
+
   /** The room, or NOT_FOUND (deleted rooms included). */
   async require(roomId: number): Promise<Room> {
     const room = await this.rooms.findOneBy({ id: roomId });
     if (!room) throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} not found`);
+    return room;
+  }
+
+  /** The room if the user moderates it (owner or admin), else FORBIDDEN. */
+  async requireModerator(roomId: number, user: UserDto): Promise<Room> {
+    const room = await this.require(roomId);
+    if (!isModerator(room, user)) {
+      throw new AppError(ErrorCode.FORBIDDEN, 'Only the room owner or an admin can do this');
+    }
     return room;
   }
 
@@ -55,8 +107,12 @@ export class RoomsService {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  async get(roomId: number): Promise<RoomDto> {
-    return this.describe(await this.require(roomId));
+  /** A private room is NOT_FOUND for those who would not see it listed. */
+  async get(roomId: number, viewer: UserDto): Promise<RoomDto> {
+    const room = await this.require(roomId);
+    if (room.visibility === 'private' && !isModerator(room, viewer) && !(await this.isMember(roomId, viewer.id)))
+      throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} not found`);
+    return this.describe(room);
   }
 
   async describe(room: Room): Promise<RoomDto> {
@@ -64,10 +120,41 @@ export class RoomsService {
     return this.toDto(room, counts.get(room.id) ?? 0);
   }
 
+  /** Owner or admin: visibility and/or lock. Everyone in the room is told through RoomEvents. */
+  async update(roomId: number, user: UserDto, body: UpdateRoomRequest): Promise<RoomDto> {
+    const room = await this.requireModerator(roomId, user);
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'inviteToken'>> = {};
+    if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
+    if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
+    if (changes.visibility === 'private' && !room.inviteToken) changes.inviteToken = newInviteToken();
+    if (Object.keys(changes).length) {
+      await this.rooms.update({ id: roomId }, changes);
+      Object.assign(room, changes);
+    }
+    const dto = await this.describe(room);
+    if (Object.keys(changes).length) this.events.emitRoomUpdated({ room: dto });
+    return dto;
+  }
+
+  /** Owner or admin: the current invite token (issued now if the room has none yet). */
+  async invite(roomId: number, user: UserDto): Promise<RoomInviteDto> {
+    const room = await this.requireModerator(roomId, user);
+    if (room.inviteToken) return { roomId, inviteToken: room.inviteToken };
+    return this.rotateInvite(roomId, user);
+  }
+
+  /** Owner or admin: a new token; the old one stops admitting new joiners (members keep access). */
+  async rotateInvite(roomId: number, user: UserDto): Promise<RoomInviteDto> {
+    await this.requireModerator(roomId, user);
+    const inviteToken = newInviteToken();
+    await this.rooms.update({ id: roomId }, { inviteToken });
+    return { roomId, inviteToken };
+  }
+
   /** Owner or admin only. Everyone present is told through RoomEvents. */
   async delete(roomId: number, user: UserDto): Promise<void> {
     const room = await this.require(roomId);
-    if (room.ownerId !== user.id && user.role !== 'admin') {
+    if (!isModerator(room, user)) {
       throw new AppError(ErrorCode.FORBIDDEN, 'Only the owner or an admin can delete this room');
     }
     await this.rooms.softDelete({ id: roomId });
@@ -82,6 +169,16 @@ export class RoomsService {
       .into(MEMBERS_TABLE, ['roomId', 'userId'])
       .values({ roomId, userId })
       .orIgnore()
+      .execute();
+  }
+
+  /** Ends the user's membership: history and search of the room are refused from now on. */
+  async removeMember(roomId: number, userId: number): Promise<void> {
+    await this.rooms.manager
+      .createQueryBuilder()
+      .delete()
+      .from(MEMBERS_TABLE)
+      .where('roomId = :roomId AND userId = :userId', { roomId, userId })
       .execute();
   }
 
@@ -122,6 +219,8 @@ export class RoomsService {
       name: room.name,
       ownerId: room.ownerId,
       maxParticipants: room.maxParticipants,
+      visibility: room.visibility,
+      locked: Boolean(room.locked),
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

@@ -1,11 +1,12 @@
 import { useEffect } from 'react';
-import { Link, useNavigate, useParams } from 'react-router';
+import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
 import { Alert } from '../../ui/Alert';
 import { ConnectionIndicator } from '../../ui/ConnectionIndicator';
 import { Spinner } from '../../ui/Spinner';
 import { useAuthStore } from '../auth/authStore';
 import { ChatPanel } from '../chat/ChatPanel';
-import { useCallStore } from './callStore';
+import { useCallStore, type CallError } from './callStore';
+import { CallNotice } from './CallNotice';
 import { ControlBar } from './ControlBar';
 import { ParticipantsList } from './ParticipantsList';
 import { ReconnectBanner } from './ReconnectBanner';
@@ -32,9 +33,26 @@ function CallProblem({ title, message }: { title: string; message: string }) {
   );
 }
 
+function problemTitle(status: 'error' | 'ended', error: CallError | null): string {
+  switch (error?.code) {
+    case 'REMOVED_FROM_ROOM':
+      return 'You were removed';
+    case 'ROOM_LOCKED':
+      return 'This room is locked';
+    case 'INVITE_REQUIRED':
+      return 'This room is private';
+    case 'CALL_ENDED':
+      return 'The host ended the call';
+    default:
+      return status === 'ended' ? 'The call has ended' : 'Cannot join this room';
+  }
+}
+
 export function CallPage() {
   const { id } = useParams();
   const roomId = parseRoomId(id);
+  const [searchParams] = useSearchParams();
+  const inviteToken = searchParams.get('invite');
   const navigate = useNavigate();
   const user = useAuthStore((s) => s.session?.user ?? null);
   const status = useCallStore((s) => s.status);
@@ -47,17 +65,17 @@ export function CallPage() {
   const userId = user?.id;
   useEffect(() => {
     if (roomId === null || !user) return;
-    void useCallStore.getState().join(roomId, user);
+    void useCallStore.getState().join(roomId, user, { inviteToken });
     return () => {
       void useCallStore.getState().leave();
     };
     // The user object identity changes on re-login only; the id is what matters.
     // eslint-disable-next-line react-hooks/exhaustive-deps
-  }, [roomId, userId]);
+  }, [roomId, userId, inviteToken]);
 
   if (roomId === null) return <CallProblem title="Room not found" message="This address does not point to a room." />;
   if (status === 'error' || status === 'ended') {
-    return <CallProblem title={status === 'ended' ? 'The call has ended' : 'Cannot join this room'} message={error?.message ?? 'Unknown error.'} />;
+    return <CallProblem title={problemTitle(status, error)} message={error?.message ?? 'Unknown error.'} />;
   }
 
   const leave = () => {
@@ -82,6 +100,7 @@ export function CallPage() {
         <ConnectionIndicator />
       </header>
       <ReconnectBanner />
+      <CallNotice />
       {mediaError && (
         <div className="call__notice">
           <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>

@@ -8,7 +8,7 @@ import { socketSignaling } from './mediaSignaling';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (): JoinRoomData => ({
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
   participants: [
     { userId: 1, username: 'alice' },
     { userId: 2, username: 'bob' },

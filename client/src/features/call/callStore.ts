@@ -56,7 +56,7 @@ export interface LocalMedia {
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'left' | 'ended' | 'error';
 
 export interface CallError {
-  code: AppError['code'] | 'ROOM_DELETED' | 'BAD_ROOM';
+  code: AppError['code'] | 'ROOM_DELETED' | 'BAD_ROOM' | 'CALL_ENDED';
   message: string;
 }
 
@@ -78,8 +78,12 @@ export interface CallState {
   mediaStatus: MediaStatus;
   local: LocalMedia;
   sidePanel: SidePanel;
+  /** Invite token this call was joined with (private rooms); reused on rejoin. */
+  inviteToken: string | null;
+  /** Something a moderator did to you ("The host muted your microphone"), until dismissed. */
+  notice: string | null;
 
-  join(roomId: number, self: UserDto, opts?: { capture?: boolean }): Promise<void>;
+  join(roomId: number, self: UserDto, opts?: { capture?: boolean; inviteToken?: string | null }): Promise<void>;
   leave(): Promise<void>;
   rejoin(): Promise<void>;
   toggleMic(): Promise<void>;
@@ -87,6 +91,7 @@ export interface CallState {
   toggleScreenShare(): Promise<void>;
   selectDevice(kind: 'mic' | 'camera' | 'speaker', deviceId: string): Promise<void>;
   dismissMediaError(): void;
+  dismissNotice(): void;
   setSidePanel(panel: SidePanel): void;
 
   // Fed by the SFU layer (phase 2) and by server events.
@@ -125,6 +130,8 @@ const initialCall = {
   activeSpeakerId: null,
   tileViewports: {} as Record<string, TileViewport>,
   mediaStatus: 'idle' as MediaStatus,
+  inviteToken: null as string | null,
+  notice: null as string | null,
 };
 
 /** Bumped on every join/leave so late async results of an old call are dropped. */
@@ -175,6 +182,9 @@ function joinError(err: unknown): CallError {
   if (err instanceof AppError) {
     if (err.code === 'ROOM_FULL') return { code: err.code, message: 'This room is full. Try again when someone leaves.' };
     if (err.code === 'NOT_FOUND') return { code: err.code, message: 'This room does not exist or has been deleted.' };
+    if (err.code === 'ROOM_LOCKED') return { code: err.code, message: 'This room is locked: nobody new can join right now.' };
+    if (err.code === 'INVITE_REQUIRED') return { code: err.code, message: 'This room is private: ask for an invite link.' };
+    if (err.code === 'REMOVED_FROM_ROOM') return { code: err.code, message: 'You were removed from this room. The host can let you back in.' };
     return { code: err.code, message: describeError(err) };
   }
   return { code: 'INTERNAL', message: describeError(err) };
@@ -190,11 +200,32 @@ export const useCallStore = create<CallState>()((set, get) => {
         if (p.roomId === get().roomId) get().setParticipants(p.participants);
       }),
       onServerEvent('roomDeleted', (p) => {
+        if (p.roomId === get().roomId) endHere({ code: 'ROOM_DELETED', message: 'This room was deleted by its owner.' });
+      }),
+      onServerEvent('removedFromRoom', (p) => {
+        if (p.roomId === get().roomId) endHere({ code: 'REMOVED_FROM_ROOM', message: `You were removed from this room by ${p.byUsername}.` });
+      }),
+      onServerEvent('callEnded', (p) => {
+        if (p.roomId === get().roomId) endHere({ code: 'CALL_ENDED', message: `The host (${p.byUsername}) ended the call for everyone.` });
+      }),
+      onServerEvent('roomUpdated', (p) => {
+        if (p.room.id === get().roomId) set({ room: { ...p.room, participantCount: get().participants.length } });
+      }),
+      onServerEvent('moderatorMuted', (p) => {
         if (p.roomId !== get().roomId) return;
-        generation++;
-        closeSession();
-        releaseLocal(get().local);
-        set({ status: 'ended', error: { code: 'ROOM_DELETED', message: 'This room was deleted by its owner.' }, local: { ...initialLocal } });
+        // The server has paused the producer already; bring the local state in line.
+        const { local } = get();
+        if (p.source === 'mic') {
+          if (local.micTrack) local.micTrack.enabled = false;
+          patchLocal({ micOn: false });
+          if (local.micTrack) void session?.setSource('mic', local.micTrack, true);
+          set({ notice: `The host (${p.byUsername}) muted your microphone.` });
+        } else {
+          stopTrack(local.cameraTrack);
+          patchLocal({ cameraTrack: null, cameraOn: false });
+          void session?.setSource('camera', null, true);
+          set({ notice: `The host (${p.byUsername}) turned off your camera.` });
+        }
       }),
       onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
       onServerEvent('messageError', (p) => {
@@ -204,6 +235,16 @@ export const useCallStore = create<CallState>()((set, get) => {
         if (reconnect && get().roomId === roomId && get().status === 'joined') void get().rejoin();
       }),
     ];
+  }
+
+  /** The server took us out of the room (deleted, removed, call ended): stop everything, say why. */
+  function endHere(error: CallError): void {
+    generation++;
+    closeSession();
+    releaseLocal(get().local);
+    unsubscribe();
+    useChatStore.getState().close();
+    set({ status: 'ended', error, local: { ...initialLocal } });
   }
 
   function unsubscribe(): void {
@@ -237,12 +278,13 @@ export const useCallStore = create<CallState>()((set, get) => {
       const gen = ++generation;
       closeSession();
       releaseLocal(get().local);
-      set({ ...initialCall, roomId, self, status: 'joining', local: { ...initialLocal } });
+      const inviteToken = opts.inviteToken ?? null;
+      set({ ...initialCall, roomId, self, inviteToken, status: 'joining', local: { ...initialLocal } });
       subscribe(roomId);
       try {
         // The media session listens before joinRoom so no producer announced meanwhile is lost.
         createSession(roomId, self.id);
-        const data = await request('joinRoom', { roomId });
+        const data = await request('joinRoom', inviteToken ? { roomId, inviteToken } : { roomId });
         if (gen !== generation) return;
         set({ room: data.room, participants: data.participants, status: 'joined', error: null });
         const media = joinMediaOf(data);
@@ -295,13 +337,13 @@ export const useCallStore = create<CallState>()((set, get) => {
     },
 
     async rejoin() {
-      const { roomId } = get();
+      const { roomId, inviteToken } = get();
       if (roomId === null) return;
       const gen = generation;
       set({ rejoining: true });
       session?.markResync();
       try {
-        const data = await request('joinRoom', { roomId });
+        const data = await request('joinRoom', inviteToken ? { roomId, inviteToken } : { roomId });
         if (gen !== generation) return;
         set({ room: data.room, participants: data.participants, rejoining: false, error: null });
         void useChatStore.getState().resync();
@@ -424,6 +466,10 @@ export const useCallStore = create<CallState>()((set, get) => {
 
     dismissMediaError() {
       patchLocal({ error: null });
+    },
+
+    dismissNotice() {
+      set({ notice: null });
     },
 
     setSidePanel(panel) {

@@ -10,6 +10,7 @@ export function CreateRoomForm() {
   const navigate = useNavigate();
   const [name, setName] = useState('');
   const [max, setMax] = useState(String(ROOM_DEFAULT_PARTICIPANTS));
+  const [isPrivate, setIsPrivate] = useState(false);
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -20,7 +21,7 @@ export function CreateRoomForm() {
     setFieldErrors({});
     setFormError(null);
     try {
-      const room = await useLobbyStore.getState().createRoom(name, Number(max) || undefined);
+      const room = await useLobbyStore.getState().createRoom(name, Number(max) || undefined, isPrivate ? 'private' : 'public');
       setName('');
       navigate(`/rooms/${room.id}`);
     } catch (err) {
@@ -59,6 +60,11 @@ export function CreateRoomForm() {
           className="field--narrow"
         />
       </div>
+      <label className="create-room__private">
+        <input type="checkbox" name="private" checked={isPrivate} onChange={(e) => setIsPrivate(e.target.checked)} />
+        <span>Private room</span>
+        <span className="create-room__hint">Unlisted; people join with an invite link.</span>
+      </label>
       <button type="submit" className="btn btn--primary" disabled={busy || !name.trim()}>
         {busy ? 'Creating…' : 'Create and join'}
       </button>

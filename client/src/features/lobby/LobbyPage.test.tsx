@@ -11,6 +11,8 @@ const room = (id: number, name: string, count: number, max = 8) => ({
   name,
   ownerId: 1,
   maxParticipants: max,
+  visibility: 'public' as const,
+  locked: false,
   participantCount: count,
   createdAt: `2026-01-0${id}T00:00:00Z`,
 });

@@ -11,6 +11,8 @@ function RoomItem({ room }: { room: RoomDto }) {
     <li className="room-item">
       <div className="room-item__main">
         <span className="room-item__name">{room.name}</span>
+        {room.visibility === 'private' && <span className="badge badge--muted">Private</span>}
+        {room.locked && <span className="badge badge--muted">Locked</span>}
         <span className={`room-item__count${live ? ' room-item__count--live' : ''}`} data-testid="participant-count">
           <span className="visually-hidden">Participants: </span>
           {room.participantCount} / {room.maxParticipants}

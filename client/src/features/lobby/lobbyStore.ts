@@ -1,4 +1,4 @@
-import type { RoomDto, SearchResult } from '@minimeet/shared';
+import type { RoomDto, RoomVisibility, SearchResult } from '@minimeet/shared';
 import { create } from 'zustand';
 import { describeError } from '../../lib/errors';
 import { lobbyApi } from './lobbyApi';
@@ -8,7 +8,7 @@ export interface LobbyState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   loadRooms(): Promise<void>;
-  createRoom(name: string, maxParticipants?: number): Promise<RoomDto>;
+  createRoom(name: string, maxParticipants?: number, visibility?: RoomVisibility): Promise<RoomDto>;
   /** A live presence count from the socket (participantsUpdate). */
   setParticipantCount(roomId: number, count: number): void;
   removeRoom(roomId: number): void;
@@ -41,8 +41,12 @@ export const useLobbyStore = create<LobbyState>()((set, get) => ({
       set({ status: get().rooms.length ? 'ready' : 'error', error: describeError(err) });
     }
   },
-  async createRoom(name, maxParticipants) {
-    const room = await lobbyApi.createRoom(maxParticipants ? { name, maxParticipants } : { name });
+  async createRoom(name, maxParticipants, visibility) {
+    const room = await lobbyApi.createRoom({
+      name,
+      ...(maxParticipants ? { maxParticipants } : {}),
+      ...(visibility === 'private' ? { visibility } : {}),
+    });
     set({ rooms: [room, ...get().rooms.filter((r) => r.id !== room.id)] });
     return room;
   },

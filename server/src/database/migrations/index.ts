@@ -1,7 +1,11 @@
 import type { MigrationInterface } from 'typeorm';
 import { AuthRoomsChat1750000000000 } from './1750000000000-auth-rooms-chat.js';
+import { PrivateRoomsModeration1760000001000 } from './1760000001000-private-rooms-moderation.js';
 
 type MigrationClass = new () => MigrationInterface;
 
 /** Every schema migration, oldest first. Each module appends its own here. */
-export const MIGRATIONS: MigrationClass[] = [AuthRoomsChat1750000000000];
+export const MIGRATIONS: MigrationClass[] = [
+  AuthRoomsChat1750000000000,
+  PrivateRoomsModeration1760000001000,
+];

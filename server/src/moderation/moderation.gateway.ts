@@ -1,0 +1,66 @@
+import { Inject } from '@nestjs/common';
+import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
+import {
+  ClientEvent,
+  EndCallRequest,
+  MuteParticipantRequest,
+  RemoveParticipantRequest,
+  type Ack,
+  type EndCallData,
+  type MuteParticipantData,
+  type ParticipantActionData,
+} from '@minimeet/shared';
+import { parsePayload } from '../common/validation.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { ackContext } from '../realtime/ack.js';
+import { AckResponder } from '../realtime/ack-responder.js';
+import type { AppSocket } from '../realtime/socket-types.js';
+import { ModerationService } from './moderation.service.js';
+
+/** muteParticipant / removeParticipant / endCall: validate, delegate, answer with an Ack. */
+@WebSocketGateway()
+export class ModerationGateway {
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(ModerationService) private readonly moderation: ModerationService,
+    @Inject(AckResponder) private readonly acks: AckResponder,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'moderation-gateway' });
+  }
+
+  @SubscribeMessage(ClientEvent.muteParticipant)
+  muteParticipant(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<MuteParticipantData>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.muteParticipant, raw), async () => {
+      const req = await parsePayload(MuteParticipantRequest, raw);
+      await this.moderation.mute(socket.data.user, req);
+      return { roomId: req.roomId, userId: req.userId, source: req.source };
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.removeParticipant)
+  removeParticipant(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<ParticipantActionData>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.removeParticipant, raw), async () => {
+      const req = await parsePayload(RemoveParticipantRequest, raw);
+      await this.moderation.remove(socket.data.user, req);
+      return { roomId: req.roomId, userId: req.userId };
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.endCall)
+  endCall(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<EndCallData>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.endCall, raw), async () => {
+      const req = await parsePayload(EndCallRequest, raw);
+      await this.moderation.endCall(socket.data.user, req);
+      return { roomId: req.roomId };
+    });
+  }
+}
