@@ -171,7 +171,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       });
       if (peer.closed || transport.closed) {
         transport.close();
-        throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while creating the transport');
+        throw goneWhileAwaiting(peer, 'creating the transport');
       }
       peer.addTransport({ transport, direction, createdBy: connectionId });
       return transport;
@@ -217,7 +217,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     }
     if (peer.closed || producer.closed) {
       producer.close();
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while producing');
+      throw goneWhileAwaiting(peer, 'producing');
     }
     peer.addProducer({ producer, source: input.source });
     producer.observer.once('close', () => {
@@ -304,7 +304,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     }
     if (peer.closed || consumer.closed) {
       consumer.close();
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while consuming');
+      throw goneWhileAwaiting(peer, 'consuming');
     }
     peer.addConsumer(consumer);
     consumer.on('producerclose', () => {
@@ -450,6 +450,13 @@ function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
     source: p.source,
     paused: p.producer.paused,
   };
+}
+
+/** The peer left, or the router went (worker died), while a media object was being created. */
+function goneWhileAwaiting(peer: PeerMedia, doing: string): AppError {
+  return peer.closed
+    ? new AppError(ErrorCode.NOT_IN_ROOM, `Left the room while ${doing}`)
+    : new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Room media was reset while ${doing}; wait for mediaReset`);
 }
 
 /** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */

@@ -1,0 +1,147 @@
+/**
+ * Issue 11: while one room is attacked (transport/produce/consume races, a dozen sockets of one
+ * user, oversized rtpParameters, an oversized frame, event and REST floods), a call in another
+ * room keeps flowing: its two Node WebRTC peers keep receiving packets, and health stays ok.
+ */
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import {
+  closeAllSockets,
+  connect,
+  createRoom,
+  rawRequest,
+  registerUser,
+  sleep,
+  waitFor,
+  type ClientSocket,
+} from '../helpers/chat-client.js';
+import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { createTransport, joinMedia, produce, rtpParametersFor } from './media-fixtures.js';
+
+let server: ServerProcess;
+let attackedRoom: number;
+let quietRoom: number;
+const peers: MiniMeetPeer[] = [];
+
+beforeAll(async () => {
+  server = await startServer({
+    env: {
+      MEDIASOUP_WORKERS: '1',
+      AUTH_RATE_LIMIT: '1000',
+      REST_RATE_LIMIT: '200',
+      SOCKET_EVENTS_PER_SECOND: '20',
+      SOCKET_EVENT_BURST: '60',
+      LOG_LEVEL: 'warn',
+    },
+  });
+  const owner = await registerUser(server.url, 'byowner');
+  attackedRoom = (await createRoom(server.url, owner.accessToken, 'attacked', 20)).id;
+  quietRoom = (await createRoom(server.url, owner.accessToken, 'quiet', 4)).id;
+});
+
+afterAll(async () => {
+  for (const p of peers) await p.close();
+  closeAllSockets();
+  await server?.stop();
+});
+
+/** Packets each peer received so far, summed over its streams. */
+const received = () => peers.map((p) => p.openStreams().reduce((n, s) => n + s.packets, 0));
+
+async function attack(): Promise<void> {
+  const attacker = await registerUser(server.url, 'attacker');
+  const victim = await registerUser(server.url, 'attacked');
+  const a = await connect(server.url, attacker.accessToken);
+  await joinMedia(a, attackedRoom);
+  const races = (event: string, payload: unknown) =>
+    Promise.all(Array.from({ length: 40 }, () => rawRequest(a, event, payload, 15_000)));
+  await races('createWebRtcTransport', { roomId: attackedRoom, direction: 'send' });
+  await races('createWebRtcTransport', { roomId: attackedRoom, direction: 'recv' });
+
+  const b = await connect(server.url, victim.accessToken);
+  const { routerRtpCapabilities } = await joinMedia(b, attackedRoom);
+  const bSend = await createTransport(b, attackedRoom, 'send');
+  await Promise.all(
+    Array.from({ length: 40 }, () =>
+      rawRequest(
+        b,
+        'produce',
+        { transportId: bSend, kind: 'video', source: 'camera', rtpParameters: rtpParametersFor('camera', 500) },
+        15_000,
+      ),
+    ),
+  );
+  const mic = await produce(b, bSend, 'mic');
+  const c = await connect(server.url, attacker.accessToken);
+  await joinMedia(c, attackedRoom);
+  const cRecv = await createTransport(c, attackedRoom, 'recv');
+  await Promise.all(
+    Array.from({ length: 40 }, () =>
+      rawRequest(c, 'consume', { transportId: cRecv, producerId: mic, rtpCapabilities: routerRtpCapabilities }, 15_000),
+    ),
+  );
+
+  const many = await Promise.all(Array.from({ length: 12 }, () => connect(server.url, attacker.accessToken)));
+  await Promise.all(many.map((s) => rawRequest(s, 'joinRoom', { roomId: attackedRoom }, 15_000)));
+  await Promise.all(
+    many.map((s) => rawRequest(s, 'createWebRtcTransport', { roomId: attackedRoom, direction: 'send' }, 15_000)),
+  );
+
+  a.emit('sendMessage', { roomId: attackedRoom, content: 'x'.repeat(100_000) } as never);
+  // Floods until the window has lasted long enough to see several samples.
+  const started = Date.now();
+  do await flood(b, bSend);
+  while (Date.now() - started < 6000);
+}
+
+async function flood(b: ClientSocket, bSend: string) {
+  await Promise.all(
+    Array.from({ length: 300 }, (_, i) =>
+      rawRequest(b, i % 2 ? 'getMediaStats' : 'restartIce', i % 2 ? { roomId: attackedRoom } : { transportId: bSend }, 15_000),
+    ),
+  );
+  await Promise.all(
+    Array.from({ length: 300 }, () => fetch(`${server.url}/api/rooms`).then((r) => r.arrayBuffer())),
+  );
+}
+
+describe('a call in another room while one room is attacked', () => {
+  it('keeps receiving packets across the attack window, and /api/health stays ok', async () => {
+    for (let i = 0; i < 2; i++) {
+      const peer = new MiniMeetPeer({
+        url: server.url,
+        roomId: quietRoom,
+        username: `bystander_${process.pid % 10000}_${i}`,
+        password: 'correct horse battery',
+      });
+      await peer.start();
+      peers.push(peer);
+    }
+    await waitFor(() => received().every((n) => n > 100), 15_000, 'both bystanders receiving');
+
+    const samples: number[][] = [received()];
+    const healthy: number[] = [];
+    let attacking = true;
+    const sampler = (async () => {
+      while (attacking) {
+        await sleep(1000);
+        samples.push(received());
+        healthy.push((await server.request('/api/health')).status);
+      }
+    })();
+    try {
+      await attack();
+    } finally {
+      attacking = false;
+      await sampler;
+    }
+    samples.push(received());
+    // Every sample (about a second apart) shows more packets at each peer than the one before.
+    expect(samples.length).toBeGreaterThanOrEqual(5);
+    for (let i = 1; i < samples.length; i++) {
+      samples[i]!.forEach((n, p) => expect(n, `peer ${p}, sample ${i}`).toBeGreaterThan(samples[i - 1]![p]!));
+    }
+    expect(healthy.length).toBeGreaterThan(0);
+    expect(healthy.every((s) => s === 200)).toBe(true);
+  });
+});
