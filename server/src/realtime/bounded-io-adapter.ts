@@ -11,6 +11,7 @@ export const MAX_SOCKET_FRAME_BYTES = 64 * 1024;
 /** The Socket.IO adapter of every setup (alone, or as the base of the Redis adapter): frames ≤ 64 KB. */
 export class BoundedIoAdapter extends IoAdapter {
   override createIOServer(port: number, options?: ServerOptions): Server {
-    return super.createIOServer(port, { ...options, maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES }) as Server;
+    const bounded = { ...options, maxHttpBufferSize: MAX_SOCKET_FRAME_BYTES } as ServerOptions;
+    return super.createIOServer(port, bounded) as Server;
   }
 }

@@ -35,7 +35,7 @@ beforeAll(async () => {
     },
   });
   const owner = await registerUser(server.url, 'byowner');
-  attackedRoom = (await createRoom(server.url, owner.accessToken, 'attacked', 20)).id;
+  attackedRoom = (await createRoom(server.url, owner.accessToken, 'attacked', 16)).id;
   quietRoom = (await createRoom(server.url, owner.accessToken, 'quiet', 4)).id;
 });
 

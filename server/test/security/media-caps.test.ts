@@ -45,7 +45,7 @@ beforeAll(async () => {
     },
   });
   const owner = await registerUser(server.url, 'capowner');
-  roomId = (await createRoom(server.url, owner.accessToken, 'caps', 20)).id;
+  roomId = (await createRoom(server.url, owner.accessToken, 'caps', 16)).id;
 });
 
 afterAll(async () => {
