@@ -135,7 +135,9 @@ describe('GET /api/health while MariaDB is unreachable', () => {
     proxy = new CuttableProxy(target.hostname, Number(target.port || 3306));
     await proxy.listen();
     target.host = `127.0.0.1:${proxy.port}`;
-    server = await startServer({ env: { DATABASE_URL: target.toString(), MEDIASOUP_WORKERS: '1', METRICS_TOKEN } });
+    server = await startServer({
+      env: { DATABASE_URL: target.toString(), MEDIASOUP_WORKERS: '1', METRICS_TOKEN },
+    });
   });
   afterAll(async () => {
     await server?.stop();

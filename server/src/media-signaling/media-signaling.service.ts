@@ -109,7 +109,10 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       } else if (this.attachedPeersOf(room, ctx.user.id) >= this.config.media.maxSocketsPerUserRoom) {
         // Counted and created with no await in between: concurrent joins cannot all pass.
         this.refuseMedia(socketId, roomId);
-        this.log.info({ roomId, userId: ctx.user.id, socketId }, 'media refused: too many sockets of this user');
+        this.log.info(
+          { roomId, userId: ctx.user.id, socketId },
+          'media refused: too many sockets of this user',
+        );
         return {
           routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
           producers: room.producers().map(remoteProducer),
@@ -225,7 +228,12 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     if (existing && !existing.closed) return existing;
     let pending = this.creating.get(roomId);
     if (!pending) {
-      pending = RoomMedia.create(roomId, this.pool, { maxIncomingBitrate: this.config.media.maxIncomingBitrate }, this.log)
+      pending = RoomMedia.create(
+        roomId,
+        this.pool,
+        { maxIncomingBitrate: this.config.media.maxIncomingBitrate },
+        this.log,
+      )
         .then((room) => {
           this.rooms.set(roomId, room);
           this.wireRoom(room);

@@ -44,14 +44,16 @@ export function assertRtpParametersBounded(rtp: unknown, source: MediaSource): v
 function list(value: unknown, field: string, max: number, why = ''): unknown[] {
   if (value === undefined) return [];
   if (!Array.isArray(value)) refuse(field, 'must be an array');
-  if (value.length > max) refuse(field, `at most ${max} entries${why ? ` ${why}` : ''} (got ${value.length})`);
+  if (value.length > max)
+    refuse(field, `at most ${max} entries${why ? ` ${why}` : ''} (got ${value.length})`);
   return value;
 }
 
 function checkParameters(value: unknown, field: string): void {
   if (!isRecord(value)) return;
   const keys = Object.keys(value);
-  if (keys.length > LIMITS.parameters) refuse(field, `at most ${LIMITS.parameters} keys (got ${keys.length})`);
+  if (keys.length > LIMITS.parameters)
+    refuse(field, `at most ${LIMITS.parameters} keys (got ${keys.length})`);
   for (const key of keys) {
     checkString(key, `${field} key`);
     checkString(value[key], `${field}.${key.slice(0, 32)}`);
@@ -65,7 +67,9 @@ function checkString(value: unknown, field: string): void {
 }
 
 function refuse(field: string, message: string): never {
-  throw new AppError(ErrorCode.VALIDATION, `Invalid ${field}: ${message}`, { fields: { [field]: [message] } });
+  throw new AppError(ErrorCode.VALIDATION, `Invalid ${field}: ${message}`, {
+    fields: { [field]: [message] },
+  });
 }
 
 function isRecord(value: unknown): value is Record<string, unknown> {

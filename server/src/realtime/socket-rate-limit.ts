@@ -58,7 +58,12 @@ export class SocketRateLimiter {
       if (now - warnedAt >= WARN_EVERY_MS) {
         warnedAt = now;
         this.log.warn(
-          { socketId: socket.id, userId: socket.data.user.id, event: String(packet[0]).slice(0, 64), dropped },
+          {
+            socketId: socket.id,
+            userId: socket.data.user.id,
+            event: String(packet[0]).slice(0, 64),
+            dropped,
+          },
           'socket throttled',
         );
       }

@@ -16,7 +16,7 @@ import {
   type ClientSocket,
 } from '../helpers/chat-client.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
-import { createTransport, joinMedia, produce, rtpParametersFor } from './media-fixtures.js';
+import { createTransport, emitRaw, joinMedia, produce, rtpParametersFor } from './media-fixtures.js';
 
 let server: ServerProcess;
 let attackedRoom: number;
@@ -75,7 +75,12 @@ async function attack(): Promise<void> {
       rawRequest(
         b,
         'produce',
-        { transportId: bSend, kind: 'video', source: 'camera', rtpParameters: rtpParametersFor('camera', 500) },
+        {
+          transportId: bSend,
+          kind: 'video',
+          source: 'camera',
+          rtpParameters: rtpParametersFor('camera', 500),
+        },
         15_000,
       ),
     ),
@@ -86,17 +91,24 @@ async function attack(): Promise<void> {
   const cRecv = await createTransport(c, attackedRoom, 'recv');
   await Promise.all(
     Array.from({ length: 40 }, () =>
-      rawRequest(c, 'consume', { transportId: cRecv, producerId: mic, rtpCapabilities: routerRtpCapabilities }, 15_000),
+      rawRequest(
+        c,
+        'consume',
+        { transportId: cRecv, producerId: mic, rtpCapabilities: routerRtpCapabilities },
+        15_000,
+      ),
     ),
   );
 
   const many = await Promise.all(Array.from({ length: 12 }, () => connect(server.url, attacker.accessToken)));
   await Promise.all(many.map((s) => rawRequest(s, 'joinRoom', { roomId: attackedRoom }, 15_000)));
   await Promise.all(
-    many.map((s) => rawRequest(s, 'createWebRtcTransport', { roomId: attackedRoom, direction: 'send' }, 15_000)),
+    many.map((s) =>
+      rawRequest(s, 'createWebRtcTransport', { roomId: attackedRoom, direction: 'send' }, 15_000),
+    ),
   );
 
-  a.emit('sendMessage', { roomId: attackedRoom, content: 'x'.repeat(100_000) } as never);
+  emitRaw(a, 'sendMessage', { roomId: attackedRoom, content: 'x'.repeat(100_000) });
   // Floods until the window has lasted long enough to see several samples.
   const started = Date.now();
   do await flood(b, bSend);
@@ -106,7 +118,12 @@ async function attack(): Promise<void> {
 async function flood(b: ClientSocket, bSend: string) {
   await Promise.all(
     Array.from({ length: 300 }, (_, i) =>
-      rawRequest(b, i % 2 ? 'getMediaStats' : 'restartIce', i % 2 ? { roomId: attackedRoom } : { transportId: bSend }, 15_000),
+      rawRequest(
+        b,
+        i % 2 ? 'getMediaStats' : 'restartIce',
+        i % 2 ? { roomId: attackedRoom } : { transportId: bSend },
+        15_000,
+      ),
     ),
   );
   // 300 requests over 10 connections at a time.

@@ -158,7 +158,8 @@ describe('HTTP hardening behind a proxy (TRUST_PROXY=1)', () => {
 
   it('two X-Forwarded-For clients get separate REST buckets', async () => {
     const first: number[] = [];
-    for (let i = 0; i < 12; i++) first.push((await call(server, '/api/rooms', { forwardedFor: '203.0.113.1' })).status);
+    for (let i = 0; i < 12; i++)
+      first.push((await call(server, '/api/rooms', { forwardedFor: '203.0.113.1' })).status);
     expect(first.slice(0, 10)).toEqual(Array(10).fill(401));
     expect(first.slice(10)).toEqual([429, 429]);
     expect((await call(server, '/api/rooms', { forwardedFor: '203.0.113.2' })).status).toBe(401);
@@ -179,7 +180,9 @@ async function breakUserInserts(db: TestDatabase): Promise<void> {
   if (db.kind === 'sqlite') {
     const conn = new Database(db.url.slice('sqlite:'.length));
     try {
-      conn.exec("CREATE TRIGGER refuse_users BEFORE INSERT ON users BEGIN SELECT RAISE(ABORT, 'inserts refused'); END");
+      conn.exec(
+        "CREATE TRIGGER refuse_users BEFORE INSERT ON users BEGIN SELECT RAISE(ABORT, 'inserts refused'); END",
+      );
     } finally {
       conn.close();
     }
@@ -240,7 +243,14 @@ describe.each(DB_KINDS)('log redaction (%s)', (kind) => {
     expect(loginLine).toMatchObject({ path: '/api/auth/login', status: 401 });
 
     const out = server.output();
-    for (const secret of [secretPassword, queryToken, 'BearerSecretToken456', victim, '$2b$', 'INSERT INTO']) {
+    for (const secret of [
+      secretPassword,
+      queryToken,
+      'BearerSecretToken456',
+      victim,
+      '$2b$',
+      'INSERT INTO',
+    ]) {
       expect(out, secret).not.toContain(secret);
     }
   });

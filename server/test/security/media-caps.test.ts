@@ -105,7 +105,9 @@ describe('media caps under concurrent requests', () => {
 
   it(`12 sockets of one user: ${MAX_SOCKETS} get media, the rest LIMIT_EXCEEDED; presence lists the user once`, async () => {
     const user: AuthResponse = await registerUser(server.url, 'capmany');
-    const sockets = await Promise.all(Array.from({ length: 12 }, () => connect(server.url, user.accessToken)));
+    const sockets = await Promise.all(
+      Array.from({ length: 12 }, () => connect(server.url, user.accessToken)),
+    );
     const joins = await Promise.all(sockets.map((s) => rawRequest(s, 'joinRoom', { roomId }, 15_000)));
     expect(tally(joins)).toEqual({ ok: 12 }); // chat and presence still work on every socket
     const transports = await Promise.all(
@@ -133,7 +135,9 @@ describe('media caps under concurrent requests', () => {
     await rawRequest(withMedia[0]!, 'leaveRoom', { roomId });
     await rawRequest(without[0]!, 'leaveRoom', { roomId });
     await rawRequest(without[0]!, 'joinRoom', { roomId });
-    expect(await rawRequest(without[0]!, 'createWebRtcTransport', { roomId, direction: 'recv' })).toMatchObject({
+    expect(
+      await rawRequest(without[0]!, 'createWebRtcTransport', { roomId, direction: 'recv' }),
+    ).toMatchObject({
       ok: true,
     });
     for (const s of sockets) s.close();
@@ -164,7 +168,10 @@ describe('media caps under concurrent requests', () => {
       code: ErrorCode.VALIDATION,
       details: { fields: { 'rtpParameters.headerExtensions': [expect.any(String)] } },
     });
-    const manyCodecs = { ...rtpParametersFor('screen'), codecs: Array(50).fill(rtpParametersFor('screen').codecs[0]) };
+    const manyCodecs = {
+      ...rtpParametersFor('screen'),
+      codecs: Array(50).fill(rtpParametersFor('screen').codecs[0]),
+    };
     expect(await refusal('screen', manyCodecs)).toMatchObject({
       code: ErrorCode.VALIDATION,
       details: { fields: { 'rtpParameters.codecs': [expect.any(String)] } },

@@ -53,3 +53,8 @@ export async function produce(socket: ClientSocket, transportId: string, source:
 export async function roomCounts(socket: ClientSocket, roomId: number): Promise<MediaStatsData['room']> {
   return okData(await request(socket, 'getMediaStats', { roomId })).room;
 }
+
+/** Emits any event and payload without waiting for an answer (e.g. an oversized frame). */
+export function emitRaw(socket: ClientSocket, event: string, payload: unknown): void {
+  (socket as unknown as { emit(ev: string, p: unknown): void }).emit(event, payload);
+}

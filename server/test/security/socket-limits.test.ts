@@ -14,7 +14,7 @@ import {
   type ClientSocket,
 } from '../helpers/chat-client.js';
 import { startServer, type ServerProcess } from '../helpers/server-process.js';
-import { createTransport, joinMedia } from './media-fixtures.js';
+import { createTransport, emitRaw, joinMedia } from './media-fixtures.js';
 
 const PER_SECOND = 20;
 const BURST = 60;
@@ -51,11 +51,11 @@ describe('Socket.IO frame size', () => {
     const bystander = await connect(server.url, token);
     const hostile = await connect(server.url, token);
     const dropped = new Promise<string>((resolve) => hostile.once('disconnect', resolve));
-    hostile.emit('sendMessage', {
+    emitRaw(hostile, 'sendMessage', {
       roomId,
       content: 'x'.repeat(100_000),
       clientMessageId: '5b0c3b5e-5a4e-4c59-9f0e-6d1c0e4f3a21',
-    } as never);
+    });
     expect(await dropped).toMatch(/transport (close|error)/);
 
     expect((await server.request('/api/health')).status).toBe(200);
