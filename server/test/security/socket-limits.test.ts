@@ -2,6 +2,7 @@
  * Issue 11: Socket.IO frames are capped at 64 KB (a bigger one drops that connection only) and
  * every socket has a token bucket on its events (RATE_LIMITED with retryAfterMs, then usable again).
  */
+import { randomBytes } from 'node:crypto';
 import { ErrorCode, type Ack } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -69,6 +70,31 @@ describe('Socket.IO frame size', () => {
       clientMessageId: '5b0c3b5e-5a4e-4c59-9f0e-6d1c0e4f3a22',
     });
     expect(longButAllowed).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION } });
+  });
+});
+
+describe('Socket.IO frame size with the Redis adapter', () => {
+  it('a 100 KB frame drops the connection there too; a normal request works', async () => {
+    const redisServer = await startServer({
+      env: {
+        MEDIASOUP_WORKERS: '1',
+        REDIS_URL: process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379',
+        REDIS_KEY_PREFIX: `mmtest-${randomBytes(4).toString('hex')}`,
+        LOG_LEVEL: 'warn',
+      },
+    });
+    try {
+      const owner = await registerUser(redisServer.url, 'redisframe');
+      const room = (await createRoom(redisServer.url, owner.accessToken, 'frames', 4)).id;
+      const hostile = await connect(redisServer.url, owner.accessToken);
+      const dropped = new Promise<string>((resolve) => hostile.once('disconnect', resolve));
+      emitRaw(hostile, 'joinRoom', { roomId: room, padding: 'x'.repeat(100_000) });
+      expect(await dropped).toMatch(/transport (close|error)/);
+      const fresh = await connect(redisServer.url, owner.accessToken);
+      expect(await rawRequest(fresh, 'joinRoom', { roomId: room })).toMatchObject({ ok: true });
+    } finally {
+      await redisServer.stop();
+    }
   });
 });
 
