@@ -9,6 +9,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { HealthModule } from './health/health.module.js';
+import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
 import { LoggerModule } from './logging/logger.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MediaSignalingModule } from './media-signaling/media-signaling.module.js';
@@ -28,6 +29,7 @@ export class AppModule {
         DatabaseModule,
         MediaModule,
         HealthModule,
+        HttpHardeningModule,
         LoggerModule,
         RedisModule,
         AuthModule,

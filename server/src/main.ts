@@ -8,6 +8,8 @@ import { validationExceptionFactory } from './common/validation.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
+import { RestRateLimiter } from './http-hardening/rest-rate-limit.js';
+import { securityHeaders } from './http-hardening/security-headers.js';
 import { HttpRequestObserver } from './metrics/http-request-observer.js';
 import { serveClient } from './web/serve-client.js';
 
@@ -28,8 +30,13 @@ async function bootstrap() {
     logger: new NestPinoLogger(logger),
     abortOnError: false,
   });
+  // Behind TLS proxies: req.ip (throttles, logs) is the client from X-Forwarded-For, TRUST_PROXY hops back.
+  app.set('trust proxy', config.trustProxy > 0 ? config.trustProxy : false);
+  app.disable('x-powered-by');
   // First middleware: every request (API, /metrics, static files) gets a request id, a log line and a latency sample.
   app.use(app.get(HttpRequestObserver).middleware());
+  app.use(securityHeaders());
+  app.use(app.get(RestRateLimiter).middleware());
   // Prometheus scrapes /metrics, outside the API prefix.
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });
   app.useGlobalPipes(

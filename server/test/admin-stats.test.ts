@@ -284,6 +284,7 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
       server.url,
       'GET',
       '/health',
+      { token: admin.accessToken }, // details (worker pids) are for admins
     );
     expect(health.body.workers).toEqual([expect.objectContaining({ pid, alive: true })]);
     const resumed = await nextSnapshot(before.takenAt, (s) => s.workers[0]!.responding === true);

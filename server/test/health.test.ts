@@ -8,9 +8,12 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
 
-async function getHealth(server: ServerProcess): Promise<{ status: number; body: HealthResponse }> {
-  const res = await server.request('/api/health');
-  return { status: res.status, body: (await res.json()) as HealthResponse };
+/** Health details (db, workers) are only shown to an admin or the metrics token. */
+const METRICS_TOKEN = 'health-test-metrics-token-0123';
+
+async function getHealth(server: ServerProcess): Promise<{ status: number; body: Required<HealthResponse> }> {
+  const res = await server.request('/api/health', { headers: { authorization: `Bearer ${METRICS_TOKEN}` } });
+  return { status: res.status, body: (await res.json()) as Required<HealthResponse> };
 }
 
 function processExists(pid: number): boolean {
@@ -28,7 +31,7 @@ describe.each(DB_KINDS)('GET /api/health (%s)', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    server = await startServer({ env: { DATABASE_URL: db.url, MEDIASOUP_WORKERS: '2' } });
+    server = await startServer({ env: { DATABASE_URL: db.url, MEDIASOUP_WORKERS: '2', METRICS_TOKEN } });
   });
   afterAll(async () => {
     await server?.stop();
@@ -132,7 +135,9 @@ describe('GET /api/health while MariaDB is unreachable', () => {
     proxy = new CuttableProxy(target.hostname, Number(target.port || 3306));
     await proxy.listen();
     target.host = `127.0.0.1:${proxy.port}`;
-    server = await startServer({ env: { DATABASE_URL: target.toString(), MEDIASOUP_WORKERS: '1' } });
+    server = await startServer({
+      env: { DATABASE_URL: target.toString(), MEDIASOUP_WORKERS: '1', METRICS_TOKEN },
+    });
   });
   afterAll(async () => {
     await server?.stop();

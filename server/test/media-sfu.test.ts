@@ -17,6 +17,8 @@ import {
 import { startServer, type ServerProcess } from './helpers/server-process.js';
 
 const PASSWORD = 'correct horse battery';
+/** Lets the worker-kill test read worker pids from /api/health (details are not public). */
+const METRICS_TOKEN = 'media-sfu-test-metrics-token';
 let server: ServerProcess;
 let roomId: number;
 const peers: MiniMeetPeer[] = [];
@@ -78,7 +80,7 @@ function expectedCounts(list: MiniMeetPeer[]) {
 
 beforeAll(async () => {
   server = await startServer({
-    env: { MEDIASOUP_WORKERS: '1', PRESENCE_GRACE_MS: '3000', AUTH_RATE_LIMIT: '1000' },
+    env: { MEDIASOUP_WORKERS: '1', PRESENCE_GRACE_MS: '3000', AUTH_RATE_LIMIT: '1000', METRICS_TOKEN },
   });
   const owner = await registerUser(server.url, 'owner');
   roomId = (await createRoom(server.url, owner.accessToken, 'sfu', 8)).id;
@@ -321,7 +323,8 @@ describe('SFU media path (4 Node WebRTC peers)', () => {
   });
 
   it('a killed worker: every peer gets mediaReset and receives media again within 5 s', async () => {
-    const health = (await (await server.request('/api/health')).json()) as {
+    const detailed = { headers: { authorization: `Bearer ${METRICS_TOKEN}` } };
+    const health = (await (await server.request('/api/health', detailed)).json()) as {
       workers: Array<{ pid: number }>;
     };
     const resets = peers.map((p) => new Promise<void>((resolve) => p.once('mediaReset', () => resolve())));

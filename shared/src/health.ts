@@ -1,8 +1,11 @@
-/** GET /api/health */
+/**
+ * GET /api/health. Anyone gets `status`; `db` and `workers` only with an admin access token or
+ * the METRICS_TOKEN (`Authorization: Bearer …`).
+ */
 export interface HealthResponse {
   status: 'ok' | 'degraded';
-  db: 'ok' | 'down';
-  workers: WorkerHealth[];
+  db?: 'ok' | 'down';
+  workers?: WorkerHealth[];
 }
 
 export interface WorkerHealth {

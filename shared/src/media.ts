@@ -161,6 +161,23 @@ export interface ResumedMedia {
   consumerIds: string[];
 }
 
+/**
+ * Bounds on a `produce` request's rtpParameters (mediasoup checks the meaning; these keep a
+ * hostile client from handing it hundreds of entries). A browser sends one codec plus its RTX,
+ * ≤ 3 simulcast encodings for video, one for audio, and about a dozen header extensions.
+ */
+export const RTP_PARAMETER_LIMITS = {
+  codecs: 4,
+  /** Per source: simulcast layers for video, a single encoding for the mic. */
+  encodings: { mic: 1, camera: 3, screen: 3 } satisfies Record<MediaSource, number>,
+  headerExtensions: 16,
+  rtcpFeedback: 16,
+  /** Keys of one codec's or header extension's `parameters`. */
+  parameters: 16,
+  /** Any string (mimeType, uri, mid, rid, msid, cname, scalabilityMode, parameter values…). */
+  stringLength: 256,
+} as const;
+
 // ---- client → server requests ----
 
 const ID_MAX = 64;

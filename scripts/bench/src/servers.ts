@@ -93,6 +93,7 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
           ADMIN_USERNAMES: ADMIN_USERNAME,
           // The bots register every user they log in as; the login limit is not what is measured.
           AUTH_RATE_LIMIT: '1000000',
+          REST_RATE_LIMIT: '1000000',
         }
       : {}),
     ...o.env,

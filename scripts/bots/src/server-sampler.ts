@@ -91,7 +91,7 @@ export class ServerSampler {
     if (res && res.status !== 404) {
       await res.body?.cancel();
       this.mode = 'health';
-      if (!this.admin) this.notes.push('no admin credentials: worker CPU from /api/health');
+      if (!this.admin) this.notes.push('no admin credentials: /api/health shows no worker figures to anonymous callers');
       if (!isLoopback(this.url)) this.notes.push('server is not local: no server process CPU/RSS');
       return;
     }
@@ -157,11 +157,12 @@ export class ServerSampler {
       this.previous.set(pid, { cpuMs, at: now });
       return prev && now > prev.at ? (100 * (cpuMs - prev.cpuMs)) / (now - prev.at) : null;
     };
-    const workers = health.workers.map((w) => ({ pid: w.pid, cpuPercent: rate(w.pid, w.cpuMs), rssBytes: null }));
+    // Without an admin token the server answers { status } only: no worker figures then.
+    const workers = (health.workers ?? []).map((w) => ({ pid: w.pid, cpuPercent: rate(w.pid, w.cpuMs), rssBytes: null }));
     let serverCpuPercent: number | null = null;
     let serverRssBytes: number | null = null;
     if (isLoopback(this.url) && this.serverPid === undefined) {
-      const first = health.workers[0];
+      const first = health.workers?.[0];
       this.serverPid = first ? (procStat(first.pid, this.ticks)?.ppid ?? null) : null;
     }
     if (this.serverPid) {

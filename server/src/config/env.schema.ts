@@ -23,6 +23,8 @@ export interface AppConfig {
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   roomCaps: RoomCapsConfig;
+  /** Reverse-proxy hops in front of the server whose X-Forwarded-For is trusted (0: none). */
+  trustProxy: number;
 }
 
 export interface RoomCapsConfig {
@@ -40,6 +42,11 @@ export interface RateLimitConfig {
   /** Messages per window per user on sendMessage. */
   chatMessages: number;
   chatWindowMs: number;
+  /** REST requests per minute per client IP (all of /api except health). */
+  restPerMinute: number;
+  /** Socket events per second per socket (token-bucket refill) and the bucket size. */
+  socketEventsPerSecond: number;
+  socketEventBurst: number;
 }
 
 export interface MediaConfig {
@@ -49,6 +56,10 @@ export interface MediaConfig {
   rtcMinPort: number;
   rtcMaxPort: number;
   logLevel: 'debug' | 'warn' | 'error' | 'none';
+  /** Cap (bps) on what one client sends into one WebRtcTransport. */
+  maxIncomingBitrate: number;
+  /** Sockets of one user that may hold media in one room at once. */
+  maxSocketsPerUserRoom: number;
 }
 
 /** Thrown with a one-line, human readable message naming the variable at fault. */
@@ -73,6 +84,14 @@ const positiveInt = (name: string, def: number) =>
     .min(1, `${name} must be at least 1`)
     .default(def);
 
+const boundedInt = (name: string, min: number, max: number, def: number) =>
+  z.coerce
+    .number({ message: `${name} must be a number` })
+    .int(`${name} must be an integer`)
+    .min(min, `${name} must be between ${min} and ${max}`)
+    .max(max, `${name} must be between ${min} and ${max}`)
+    .default(def);
+
 const envSchema = z.object({
   NODE_ENV: z.enum(['development', 'production', 'test']).default('development'),
   HOST: z.string().min(1).default('0.0.0.0'),
@@ -91,6 +110,12 @@ const envSchema = z.object({
   AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
   CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
   CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
+  REST_RATE_LIMIT: positiveInt('REST_RATE_LIMIT', 600),
+  SOCKET_EVENTS_PER_SECOND: boundedInt('SOCKET_EVENTS_PER_SECOND', 1, 10_000, 50),
+  SOCKET_EVENT_BURST: boundedInt('SOCKET_EVENT_BURST', 1, 100_000, 200),
+  TRUST_PROXY: boundedInt('TRUST_PROXY', 0, 10, 0),
+  MAX_SOCKETS_PER_USER_ROOM: boundedInt('MAX_SOCKETS_PER_USER_ROOM', 1, 100, 3),
+  MEDIA_MAX_INCOMING_BITRATE: boundedInt('MEDIA_MAX_INCOMING_BITRATE', 100_000, 100_000_000, 5_000_000),
   MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
   MEDIASOUP_LISTEN_IP: z
     .ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' })
@@ -184,6 +209,9 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       authPerMinute: e.AUTH_RATE_LIMIT,
       chatMessages: e.CHAT_RATE_LIMIT,
       chatWindowMs: e.CHAT_RATE_WINDOW_MS,
+      restPerMinute: e.REST_RATE_LIMIT,
+      socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+      socketEventBurst: e.SOCKET_EVENT_BURST,
     },
     media: {
       workerCount: e.MEDIASOUP_WORKERS,
@@ -192,6 +220,8 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rtcMinPort: e.RTC_MIN_PORT,
       rtcMaxPort: e.RTC_MAX_PORT,
       logLevel: e.MEDIASOUP_LOG_LEVEL,
+      maxIncomingBitrate: e.MEDIA_MAX_INCOMING_BITRATE,
+      maxSocketsPerUserRoom: e.MAX_SOCKETS_PER_USER_ROOM,
     },
     clientDistDir: e.CLIENT_DIST_DIR || undefined,
     adminStatsIntervalMs: e.ADMIN_STATS_INTERVAL_MS,
@@ -200,5 +230,6 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       createPerHour: e.ROOM_CREATE_PER_HOUR,
       maxPerSocket: e.MAX_ROOMS_PER_SOCKET,
     },
+    trustProxy: e.TRUST_PROXY,
   };
 }

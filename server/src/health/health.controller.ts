@@ -1,5 +1,6 @@
-import { Controller, Get, Inject, Res } from '@nestjs/common';
+import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import type { HealthResponse } from '@minimeet/shared';
+import { HealthAccess } from './health-access.js';
 import { HealthService } from './health.service.js';
 
 /** The part of the platform response this controller touches. */
@@ -9,13 +10,25 @@ interface StatusSettable {
 
 @Controller('health')
 export class HealthController {
-  constructor(@Inject(HealthService) private readonly health: HealthService) {}
+  constructor(
+    @Inject(HealthService) private readonly health: HealthService,
+    @Inject(HealthAccess) private readonly access: HealthAccess,
+  ) {}
 
-  /** 200 when the database answers and every media worker is alive, 503 otherwise. */
+  /**
+   * 200 when the database answers and every media worker is alive, 503 otherwise. The database
+   * and worker details (pids, CPU) only for an admin token or the metrics token.
+   */
   @Get()
-  async get(@Res({ passthrough: true }) res: StatusSettable): Promise<HealthResponse> {
-    const report = await this.health.check();
+  async get(
+    @Res({ passthrough: true }) res: StatusSettable,
+    @Headers('authorization') authorization: string | undefined,
+  ): Promise<HealthResponse> {
+    const [report, detailed] = await Promise.all([
+      this.health.check(),
+      this.access.mayReadDetails(authorization),
+    ]);
     res.status(report.status === 'ok' ? 200 : 503);
-    return report;
+    return detailed ? report : { status: report.status };
   }
 }

@@ -1,9 +1,12 @@
 import { Module } from '@nestjs/common';
+import { AuthModule } from '../auth/auth.module.js';
+import { HealthAccess } from './health-access.js';
 import { HealthController } from './health.controller.js';
 import { HealthService } from './health.service.js';
 
 @Module({
+  imports: [AuthModule],
   controllers: [HealthController],
-  providers: [HealthService],
+  providers: [HealthService, HealthAccess],
 })
 export class HealthModule {}

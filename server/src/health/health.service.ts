@@ -13,13 +13,13 @@ export class HealthService {
     @Inject(WorkerPool) private readonly pool: WorkerPool,
   ) {}
 
-  async check(): Promise<HealthResponse> {
+  async check(): Promise<Required<HealthResponse>> {
     const [db, workers] = await Promise.all([this.pingDb(), this.pool.state()]);
     const status = db === 'ok' && workers.length > 0 && workers.every((w) => w.alive) ? 'ok' : 'degraded';
     return { status, db, workers };
   }
 
-  private async pingDb(): Promise<HealthResponse['db']> {
+  private async pingDb(): Promise<Required<HealthResponse>['db']> {
     if (!this.dataSource.isInitialized) return 'down';
     let timer: NodeJS.Timeout | undefined;
     try {

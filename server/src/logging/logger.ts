@@ -1,11 +1,17 @@
 import { pino, type Logger } from 'pino';
 import type { LoggerService } from '@nestjs/common';
+import { REDACT_PATHS, serializeError } from './redaction.js';
 
 export type { Logger };
 
-/** Root structured logger (JSON lines on stdout). */
+/** Root structured logger (JSON lines on stdout); secrets and SQL parameters never reach it. */
 export function createRootLogger(level: string): Logger {
-  return pino({ level, base: { service: 'minimeet' } });
+  return pino({
+    level,
+    base: { service: 'minimeet' },
+    redact: { paths: REDACT_PATHS, censor: '[redacted]' },
+    serializers: { err: serializeError, error: serializeError },
+  });
 }
 
 /** Routes Nest's own log calls into pino so every line is structured. */

@@ -49,6 +49,8 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
   private readonly creating = new Map<number, Promise<RoomMedia>>();
   /** socket id → room id → its peer. */
   private readonly bySocket = new Map<string, Map<number, PeerMedia>>();
+  /** Sockets joined to a room without media (their user's MAX_SOCKETS_PER_USER_ROOM was reached): socket id → room ids. */
+  private readonly refusedMedia = new Map<string, Set<number>>();
   /** Detached peers waiting for their user to come back: peer → timer. */
   private readonly detached = new Map<PeerMedia, { roomId: number; timer: NodeJS.Timeout }>();
   private readonly unsubscribe: Array<() => void> = [];
@@ -82,6 +84,7 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     for (const room of [...this.rooms.values()]) room.close();
     this.rooms.clear();
     this.bySocket.clear();
+    this.refusedMedia.clear();
   }
 
   /** The rooms that currently hold media, for read-only observers (admin stats). */
@@ -103,6 +106,17 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       if (resumed) {
         resumed.attachedTo = socketId;
         peer = resumed;
+      } else if (this.attachedPeersOf(room, ctx.user.id) >= this.config.media.maxSocketsPerUserRoom) {
+        // Counted and created with no await in between: concurrent joins cannot all pass.
+        this.refuseMedia(socketId, roomId);
+        this.log.info(
+          { roomId, userId: ctx.user.id, socketId },
+          'media refused: too many sockets of this user',
+        );
+        return {
+          routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
+          producers: room.producers().map(remoteProducer),
+        };
       } else {
         peer = new PeerMedia(randomUUID(), ctx.user.id, socketId);
         room.addPeer(peer);
@@ -137,6 +151,18 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  private attachedPeersOf(room: RoomMedia, userId: number): number {
+    let n = 0;
+    for (const peer of room.peers.values()) if (peer.userId === userId && peer.attachedTo) n += 1;
+    return n;
+  }
+
+  private refuseMedia(socketId: string, roomId: number): void {
+    let rooms = this.refusedMedia.get(socketId);
+    if (!rooms) this.refusedMedia.set(socketId, (rooms = new Set()));
+    rooms.add(roomId);
+  }
+
   private takeDetached(roomId: number, userId: number): PeerMedia | undefined {
     for (const [peer, d] of this.detached) {
       if (d.roomId === roomId && peer.userId === userId && !peer.closed) {
@@ -149,6 +175,8 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
   }
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {
+    const refused = this.refusedMedia.get(socketId);
+    if (refused?.delete(roomId) && !refused.size) this.refusedMedia.delete(socketId);
     const m = this.bySocket.get(socketId);
     const peer = m?.get(roomId);
     if (!m || !peer) return;
@@ -200,7 +228,12 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     if (existing && !existing.closed) return existing;
     let pending = this.creating.get(roomId);
     if (!pending) {
-      pending = RoomMedia.create(roomId, this.pool, this.log)
+      pending = RoomMedia.create(
+        roomId,
+        this.pool,
+        { maxIncomingBitrate: this.config.media.maxIncomingBitrate },
+        this.log,
+      )
         .then((room) => {
           this.rooms.set(roomId, room);
           this.wireRoom(room);
@@ -281,6 +314,12 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
   private peerIn(socket: AppSocket, roomId: number): { room: RoomMedia; peer: PeerMedia } {
     const peer = this.bySocket.get(socket.id)?.get(roomId);
     const room = this.rooms.get(roomId);
+    if (!peer && this.refusedMedia.get(socket.id)?.has(roomId)) {
+      throw new AppError(
+        ErrorCode.LIMIT_EXCEEDED,
+        `You already have ${this.config.media.maxSocketsPerUserRoom} connections with media in room ${roomId}`,
+      );
+    }
     if (!peer || !room || peer.closed) {
       throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${roomId} on this connection first`);
     }

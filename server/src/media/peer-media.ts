@@ -33,6 +33,8 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   /** Current connection id, or null while detached (disconnected, within the grace period). */
   attachedTo: string | null;
   #closed = false;
+  /** Slots (e.g. `transport:send`) with a creation in flight: see `claim`. */
+  readonly #inFlight = new Set<string>();
 
   constructor(
     readonly id: string,
@@ -62,6 +64,17 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   addConsumer(consumer: types.Consumer): void {
     this.consumers.set(consumer.id, consumer);
     consumer.observer.once('close', () => this.consumers.delete(consumer.id));
+  }
+
+  /**
+   * Marks `slot` as being created and returns its release function, or undefined when a creation
+   * of that slot is already in flight. The one-per-slot checks run before an `await`; without this
+   * mark, concurrent requests would all pass them together.
+   */
+  claim(slot: string): (() => void) | undefined {
+    if (this.#inFlight.has(slot)) return undefined;
+    this.#inFlight.add(slot);
+    return () => this.#inFlight.delete(slot);
   }
 
   transportOf(direction: Direction): PeerTransport | undefined {

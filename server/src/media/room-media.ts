@@ -4,6 +4,7 @@ import type { types } from 'mediasoup';
 import { AppError } from '../common/app-error.js';
 import { PeerMedia, type Direction, type PeerProducer, type Source } from './peer-media.js';
 import { mediasoupInputError } from './mediasoup-input-error.js';
+import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
 import { createWebRtcTransport } from './transports.js';
 import type { MediaLogger, PoolWorker, WorkerPool } from './worker-pool.js';
 
@@ -34,6 +35,11 @@ export interface RoomMediaEvents {
 /** How long recreating a router after a worker death may keep retrying. */
 const RECREATE_TIMEOUT_MS = 30_000;
 
+export interface RoomMediaOptions {
+  /** Cap (bps) on what one client may send into each of its transports. */
+  maxIncomingBitrate: number;
+}
+
 /**
  * One room's media: its router on a pool worker, an ActiveSpeakerObserver and the peers. Only
  * the room wires peers together (a new producer is announced, consumers of a closed producer
@@ -57,6 +63,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     readonly roomId: number,
     private readonly pool: WorkerPool,
     private readonly log: MediaLogger | undefined,
+    private readonly options: RoomMediaOptions,
     parts: { router: types.Router; worker: PoolWorker; speaker: types.ActiveSpeakerObserver },
   ) {
     super();
@@ -66,9 +73,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#wireRouter();
   }
 
-  static async create(roomId: number, pool: WorkerPool, log?: MediaLogger): Promise<RoomMedia> {
+  static async create(
+    roomId: number,
+    pool: WorkerPool,
+    options: RoomMediaOptions,
+    log?: MediaLogger,
+  ): Promise<RoomMedia> {
     const parts = await RoomMedia.#createRouter(roomId, pool);
-    return new RoomMedia(roomId, pool, log, parts);
+    return new RoomMedia(roomId, pool, log, options, parts);
   }
 
   static async #createRouter(roomId: number, pool: WorkerPool) {
@@ -140,23 +152,32 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     connectionId: string,
   ): Promise<types.WebRtcTransport> {
     this.#assertUsable();
-    const existing = peer.transportOf(direction);
-    if (existing) {
-      if (existing.createdBy === connectionId && !isBroken(existing.transport)) {
-        throw new AppError(ErrorCode.CONFLICT, `This connection already has a ${direction} transport`);
+    const release = peer.claim(`transport:${direction}`);
+    if (!release) {
+      throw new AppError(ErrorCode.CONFLICT, `A ${direction} transport is already being created`);
+    }
+    try {
+      const existing = peer.transportOf(direction);
+      if (existing) {
+        if (existing.createdBy === connectionId && !isBroken(existing.transport)) {
+          throw new AppError(ErrorCode.CONFLICT, `This connection already has a ${direction} transport`);
+        }
+        // Inherited from a previous connection, or broken (failed ICE restart): the client starts over.
+        existing.transport.close();
       }
-      // Inherited from a previous connection, or broken (failed ICE restart): the client starts over.
-      existing.transport.close();
+      const transport = await createWebRtcTransport(this.#router, this.#worker, {
+        appData: { peerId: peer.id, direction },
+        maxIncomingBitrate: this.options.maxIncomingBitrate,
+      });
+      if (peer.closed || transport.closed) {
+        transport.close();
+        throw goneWhileAwaiting(peer, 'creating the transport');
+      }
+      peer.addTransport({ transport, direction, createdBy: connectionId });
+      return transport;
+    } finally {
+      release();
     }
-    const transport = await createWebRtcTransport(this.#router, this.#worker, {
-      appData: { peerId: peer.id, direction },
-    });
-    if (peer.closed) {
-      transport.close();
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while creating the transport');
-    }
-    peer.addTransport({ transport, direction, createdBy: connectionId });
-    return transport;
   }
 
   async produce(
@@ -169,14 +190,17 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (!t || t.direction !== 'send') {
       throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your send transports');
     }
-    if (peer.producerOf(input.source)) {
-      throw new AppError(ErrorCode.CONFLICT, `You already produce ${input.source}`);
-    }
     const expectedKind: types.MediaKind = input.source === 'mic' ? 'audio' : 'video';
     if (input.kind !== expectedKind) {
       throw new AppError(ErrorCode.VALIDATION, `source ${input.source} must be ${expectedKind}`, {
         fields: { kind: [`must be ${expectedKind} for source ${input.source}`] },
       });
+    }
+    assertRtpParametersBounded(input.rtpParameters, input.source);
+    const release = peer.claim(`producer:${input.source}`);
+    if (!release || peer.producerOf(input.source)) {
+      release?.();
+      throw new AppError(ErrorCode.CONFLICT, `You already produce ${input.source}`);
     }
     let producer: types.Producer;
     try {
@@ -188,10 +212,12 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       });
     } catch (err) {
       throw mediasoupInputError(err, 'rtpParameters');
+    } finally {
+      release();
     }
-    if (peer.closed) {
+    if (peer.closed || producer.closed) {
       producer.close();
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while producing');
+      throw goneWhileAwaiting(peer, 'producing');
     }
     peer.addProducer({ producer, source: input.source });
     producer.observer.once('close', () => {
@@ -253,11 +279,26 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const found = this.findProducer(producerId);
     if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
     if (found.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
-    for (const c of peer.consumers.values()) {
-      if (c.producerId === producerId) {
-        throw new AppError(ErrorCode.CONFLICT, 'You already consume this producer');
-      }
+    const alreadyConsumed = () => [...peer.consumers.values()].some((c) => c.producerId === producerId);
+    const release = peer.claim(`consumer:${producerId}`);
+    if (!release || alreadyConsumed()) {
+      release?.();
+      throw new AppError(ErrorCode.CONFLICT, 'You already consume this producer');
     }
+    try {
+      return await this.#consume(peer, t.transport, found, rtpCapabilities);
+    } finally {
+      release();
+    }
+  }
+
+  async #consume(
+    peer: PeerMedia,
+    transport: types.WebRtcTransport,
+    found: { peer: PeerMedia; entry: PeerProducer },
+    rtpCapabilities: types.RtpCapabilities,
+  ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
+    const producerId = found.entry.producer.id;
     let can: boolean;
     try {
       can = this.#router.canConsume({ producerId, rtpCapabilities });
@@ -268,7 +309,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       throw new AppError(ErrorCode.CANNOT_CONSUME, 'Your RTP capabilities cannot receive this producer');
     let consumer: types.Consumer;
     try {
-      consumer = await t.transport.consume({
+      consumer = await transport.consume({
         producerId,
         rtpCapabilities,
         paused: true,
@@ -277,9 +318,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     } catch (err) {
       throw mediasoupInputError(err, 'rtpCapabilities');
     }
-    if (peer.closed) {
+    if (peer.closed || consumer.closed) {
       consumer.close();
-      throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while consuming');
+      throw goneWhileAwaiting(peer, 'consuming');
     }
     peer.addConsumer(consumer);
     consumer.on('producerclose', () => {
@@ -425,6 +466,13 @@ function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
     source: p.source,
     paused: p.producer.paused,
   };
+}
+
+/** The peer left, or the router went (worker died), while a media object was being created. */
+function goneWhileAwaiting(peer: PeerMedia, doing: string): AppError {
+  return peer.closed
+    ? new AppError(ErrorCode.NOT_IN_ROOM, `Left the room while ${doing}`)
+    : new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Room media was reset while ${doing}; wait for mediaReset`);
 }
 
 /** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */

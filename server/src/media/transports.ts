@@ -8,6 +8,8 @@ export interface WebRtcTransportSettings<T extends types.AppData = types.AppData
   appData?: T;
   /** Starting estimate for the downlink in bps (mediasoup default: 600 kbps). */
   initialAvailableOutgoingBitrate?: number;
+  /** Cap (bps) on what the remote side may send into the transport; unset: no cap. */
+  maxIncomingBitrate?: number;
 }
 
 /**
@@ -27,7 +29,17 @@ export async function createWebRtcTransport<T extends types.AppData = types.AppD
     initialAvailableOutgoingBitrate: settings.initialAvailableOutgoingBitrate ?? 1_000_000,
     ...(settings.appData ? { appData: settings.appData } : {}),
   };
-  return 'webRtcServer' in target
+  const transport = await ('webRtcServer' in target
     ? router.createWebRtcTransport<T>({ ...common, webRtcServer: target.webRtcServer })
-    : router.createWebRtcTransport<T>({ ...common, listenInfos: target.listenInfos });
+    : router.createWebRtcTransport<T>({ ...common, listenInfos: target.listenInfos }));
+  if (settings.maxIncomingBitrate !== undefined) {
+    try {
+      await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
+    } catch (err) {
+      // Without its cap the transport must not be handed out.
+      transport.close();
+      throw err;
+    }
+  }
+  return transport;
 }

@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { socketAuthMiddleware } from './socket-auth.js';
+import { SocketRateLimiter } from './socket-rate-limit.js';
 import type { AppServer, AppSocket } from './socket-types.js';
 
 /**
@@ -28,6 +29,7 @@ export class ConnectionGateway
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
+    @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -36,6 +38,7 @@ export class ConnectionGateway
   afterInit(server: AppServer) {
     this.realtime.attach(server);
     server.use(socketAuthMiddleware(this.auth));
+    this.rateLimiter.install(server);
   }
 
   handleConnection(socket: AppSocket) {

@@ -7,6 +7,7 @@ import { ConnectionGateway } from './connection.gateway.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { RoomsGateway } from './rooms.gateway.js';
+import { SocketRateLimiter } from './socket-rate-limit.js';
 
 /**
  * Socket.IO transport: connection auth, room joins/leaves, presence broadcasts. Feature
@@ -14,7 +15,14 @@ import { RoomsGateway } from './rooms.gateway.js';
  */
 @Module({
   imports: [AuthModule, RoomsModule, CallsModule],
-  providers: [RealtimeServer, RoomSessionService, AckResponder, ConnectionGateway, RoomsGateway],
+  providers: [
+    RealtimeServer,
+    RoomSessionService,
+    AckResponder,
+    SocketRateLimiter,
+    ConnectionGateway,
+    RoomsGateway,
+  ],
   exports: [RealtimeServer, RoomSessionService, AckResponder, RoomsModule],
 })
 export class RealtimeModule {}

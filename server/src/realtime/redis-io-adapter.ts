@@ -1,14 +1,14 @@
 import type { INestApplicationContext } from '@nestjs/common';
-import { IoAdapter } from '@nestjs/platform-socket.io';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import type { Server, ServerOptions } from 'socket.io';
+import { BoundedIoAdapter } from './bounded-io-adapter.js';
 
 /**
  * Socket.IO across processes: room broadcasts go through Redis pub/sub, so a message sent on
  * one process reaches sockets connected to the others.
  */
-export class RedisIoAdapter extends IoAdapter {
+export class RedisIoAdapter extends BoundedIoAdapter {
   private pub: Redis | undefined;
   private sub: Redis | undefined;
 

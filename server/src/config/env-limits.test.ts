@@ -1,0 +1,46 @@
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadConfig } from './env.schema.js';
+
+describe('caps, rate limits and TRUST_PROXY', () => {
+  it('have defaults a real client stays under', () => {
+    const config = loadConfig({});
+    expect(config.rateLimits).toMatchObject({
+      restPerMinute: 600,
+      socketEventsPerSecond: 50,
+      socketEventBurst: 200,
+    });
+    expect(config.media).toMatchObject({ maxIncomingBitrate: 5_000_000, maxSocketsPerUserRoom: 3 });
+    expect(config.trustProxy).toBe(0);
+  });
+
+  it('accept valid values', () => {
+    const config = loadConfig({
+      REST_RATE_LIMIT: '100',
+      SOCKET_EVENTS_PER_SECOND: '5',
+      SOCKET_EVENT_BURST: '10',
+      MEDIA_MAX_INCOMING_BITRATE: '1500000',
+      MAX_SOCKETS_PER_USER_ROOM: '1',
+      TRUST_PROXY: '2',
+    });
+    expect(config.rateLimits).toMatchObject({
+      restPerMinute: 100,
+      socketEventsPerSecond: 5,
+      socketEventBurst: 10,
+    });
+    expect(config.media).toMatchObject({ maxIncomingBitrate: 1_500_000, maxSocketsPerUserRoom: 1 });
+    expect(config.trustProxy).toBe(2);
+  });
+
+  it.each([
+    [{ REST_RATE_LIMIT: '0' }, /^REST_RATE_LIMIT: .*at least 1/],
+    [{ SOCKET_EVENTS_PER_SECOND: 'fast' }, /^SOCKET_EVENTS_PER_SECOND: .*number/],
+    [{ SOCKET_EVENT_BURST: '0' }, /^SOCKET_EVENT_BURST: .*between 1 and 100000/],
+    [{ MEDIA_MAX_INCOMING_BITRATE: '1000' }, /^MEDIA_MAX_INCOMING_BITRATE: .*between 100000 and 100000000/],
+    [{ MAX_SOCKETS_PER_USER_ROOM: '0' }, /^MAX_SOCKETS_PER_USER_ROOM: .*between 1 and 100/],
+    [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: .*number/],
+    [{ TRUST_PROXY: '-1' }, /^TRUST_PROXY: .*between 0 and 10/],
+  ])('refuse %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+});
