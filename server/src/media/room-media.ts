@@ -5,6 +5,7 @@ import { AppError } from '../common/app-error.js';
 import { PeerMedia, type Direction, type PeerProducer, type Source } from './peer-media.js';
 import { mediasoupInputError } from './mediasoup-input-error.js';
 import { createWebRtcTransport } from './transports.js';
+import { logTransportStates } from './transport-state-log.js';
 import type { MediaLogger, PoolWorker, WorkerPool } from './worker-pool.js';
 
 export interface ProducerInfo {
@@ -154,6 +155,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (peer.closed) {
       transport.close();
       throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while creating the transport');
+    }
+    if (this.log) {
+      logTransportStates(transport, { roomId: this.roomId, userId: peer.userId, peerId: peer.id, direction }, this.log);
     }
     peer.addTransport({ transport, direction, createdBy: connectionId });
     return transport;
