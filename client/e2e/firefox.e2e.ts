@@ -27,8 +27,9 @@ const MEDIA_IP = routableIpv4();
 
 /** Both drivers can evaluate a function with one argument in the page. */
 type Evaluate = <A, R>(fn: (arg: A) => R, arg: A) => Promise<R>;
-const onChromium = (p: ChromiumPage): Evaluate => (fn, arg) => p.evaluate(fn, arg);
-const onFirefox = (p: FirefoxPage): Evaluate => (fn, arg) => p.evaluate(fn, arg) as never;
+type AnyPageFn = (arg: unknown) => unknown;
+const onChromium = (p: ChromiumPage): Evaluate => (fn, arg) => p.evaluate(fn as AnyPageFn, arg as unknown) as never;
+const onFirefox = (p: FirefoxPage): Evaluate => (fn, arg) => p.evaluate(fn as AnyPageFn, arg as unknown) as never;
 
 /** Collects every RTCPeerConnection the app creates, so the test can read its stats. */
 function trackPeerConnections(): void {

@@ -7,7 +7,14 @@
 import type { ClientEventName, RequestOf, ResponseOf } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
-import { closeAllSockets, connect, createRoom, okData, registerUser, request } from './helpers/chat-client.js';
+import {
+  closeAllSockets,
+  connect,
+  createRoom,
+  okData,
+  registerUser,
+  request,
+} from './helpers/chat-client.js';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
 
 type LogLine = Record<string, unknown>;
@@ -42,12 +49,17 @@ function peerOptions() {
   };
 }
 
-async function waitForLog(match: (l: LogLine) => boolean, what: string, timeoutMs = 20_000): Promise<LogLine[]> {
+async function waitForLog(
+  match: (l: LogLine) => boolean,
+  what: string,
+  timeoutMs = 20_000,
+): Promise<LogLine[]> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const found = server.logLines().filter(match);
     if (found.length > 0) return found;
-    if (Date.now() > deadline) throw new Error(`no log line for ${what} within ${timeoutMs} ms:\n${server.output().slice(-4000)}`);
+    if (Date.now() > deadline)
+      throw new Error(`no log line for ${what} within ${timeoutMs} ms:\n${server.output().slice(-4000)}`);
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -72,10 +84,19 @@ describe('WebRtcTransport ICE/DTLS state logging', () => {
     peers.push(peer);
     await peer.start();
     const userId = peer.user!.id;
-    const transportIds = [...new Set((await waitForLog((l) => l.userId === userId && l.dtlsState === 'connected', 'DTLS connected')).map((l) => l.transportId))];
+    const transportIds = [
+      ...new Set(
+        (await waitForLog((l) => l.userId === userId && l.dtlsState === 'connected', 'DTLS connected')).map(
+          (l) => l.transportId,
+        ),
+      ),
+    ];
     // The send transport connects as soon as it produces; the recv one only once it consumes.
     expect(transportIds.length).toBeGreaterThanOrEqual(1);
-    const ice = await waitForLog((l) => l.userId === userId && (l.iceState === 'completed' || l.iceState === 'connected'), 'ICE connected');
+    const ice = await waitForLog(
+      (l) => l.userId === userId && (l.iceState === 'completed' || l.iceState === 'connected'),
+      'ICE connected',
+    );
     expect(ice[0]).toMatchObject({ level: 30, roomId, userId, transportId: expect.any(String) });
     expect(String(ice[0]!.tuple)).toMatch(/^udp 127\.0\.0\.1:\d+$/);
     expect(server.logLines().filter((l) => l.userId === userId && (l.level as number) >= 40)).toEqual([]);
@@ -95,9 +116,13 @@ describe('WebRtcTransport ICE/DTLS state logging', () => {
       transportId: expect.any(String),
       err: { code: 'DTLS_HANDSHAKE_FAILED' },
     });
-    expect(failed[0]!.msg).toBe(`DTLS handshake failed (room ${roomId}, user ${userId}, transport ${sendTransportId})`);
+    expect(failed[0]!.msg).toBe(
+      `DTLS handshake failed (room ${roomId}, user ${userId}, transport ${sendTransportId})`,
+    );
     // One line per failed transport, not a line per retransmitted flight.
-    const perTransport = server.logLines().filter((l) => l.transportId === sendTransportId && l.dtlsState === 'failed');
+    const perTransport = server
+      .logLines()
+      .filter((l) => l.transportId === sendTransportId && l.dtlsState === 'failed');
     expect(perTransport).toHaveLength(1);
   });
 
@@ -107,7 +132,10 @@ describe('WebRtcTransport ICE/DTLS state logging', () => {
     okData(await request(socket, 'joinRoom', { roomId }));
     const transport = okData(await request(socket, 'createWebRtcTransport', { roomId, direction: 'recv' }));
     socket.disconnect();
-    const closed = await waitForLog((l) => l.transportId === transport.id && l.iceState === 'closed', 'transport closed');
+    const closed = await waitForLog(
+      (l) => l.transportId === transport.id && l.iceState === 'closed',
+      'transport closed',
+    );
     expect(closed).toHaveLength(1);
     expect(closed[0]).toMatchObject({
       level: 40,

@@ -50,7 +50,8 @@ describe('chooseAnnouncedAddress', () => {
 
 describe('isLoopbackAddress', () => {
   it('recognises IPv4 and IPv6 loopback and localhost, not routable addresses', () => {
-    for (const a of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST']) expect(isLoopbackAddress(a)).toBe(true);
+    for (const a of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST'])
+      expect(isLoopbackAddress(a)).toBe(true);
     for (const a of ['192.0.2.2', '0.0.0.0', 'fd00::2', 'media.example.com', '10.127.0.1']) {
       expect(isLoopbackAddress(a)).toBe(false);
     }

@@ -157,7 +157,11 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       throw new AppError(ErrorCode.NOT_IN_ROOM, 'Left the room while creating the transport');
     }
     if (this.log) {
-      logTransportStates(transport, { roomId: this.roomId, userId: peer.userId, peerId: peer.id, direction }, this.log);
+      logTransportStates(
+        transport,
+        { roomId: this.roomId, userId: peer.userId, peerId: peer.id, direction },
+        this.log,
+      );
     }
     peer.addTransport({ transport, direction, createdBy: connectionId });
     return transport;
