@@ -1,6 +1,6 @@
 import type { NetworkInterfaceInfo } from 'node:os';
 import { describe, expect, it } from 'vitest';
-import { chooseAnnouncedAddress } from './announced-address.js';
+import { chooseAnnouncedAddress, isLoopbackAddress } from './announced-address.js';
 
 function iface(address: string, family: 'IPv4' | 'IPv6', internal: boolean): NetworkInterfaceInfo {
   return {
@@ -45,5 +45,15 @@ describe('chooseAnnouncedAddress', () => {
       address: '127.0.0.1',
       detected: true,
     });
+  });
+});
+
+describe('isLoopbackAddress', () => {
+  it('recognises IPv4 and IPv6 loopback and localhost, not routable addresses', () => {
+    for (const a of ['127.0.0.1', '127.1.2.3', '::1', 'localhost', 'LOCALHOST'])
+      expect(isLoopbackAddress(a)).toBe(true);
+    for (const a of ['192.0.2.2', '0.0.0.0', 'fd00::2', 'media.example.com', '10.127.0.1']) {
+      expect(isLoopbackAddress(a)).toBe(false);
+    }
   });
 });

@@ -27,3 +27,14 @@ export function chooseAnnouncedAddress(
   }
   return { address: '127.0.0.1', detected: true };
 }
+
+/**
+ * True when ICE candidates with this address can only be reached from this machine's loopback.
+ * Firefox never pairs its own host candidates (all on real interfaces; it gathers no loopback
+ * candidate even with media.peerconnection.ice.loopback) with a loopback remote candidate, so
+ * Firefox users get no media from such a server (docs/firefox.md). Chromium does pair them.
+ */
+export function isLoopbackAddress(address: string): boolean {
+  const a = address.trim().toLowerCase();
+  return a === 'localhost' || a === '::1' || a === '[::1]' || /^127\.\d{1,3}\.\d{1,3}\.\d{1,3}$/.test(a);
+}

@@ -5,7 +5,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import type { Logger } from '../logging/logger.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
-import { chooseAnnouncedAddress } from './announced-address.js';
+import { chooseAnnouncedAddress, isLoopbackAddress } from './announced-address.js';
 import { WorkerPool } from './worker-pool.js';
 
 /** Provides the WorkerPool (started before the app listens, closed on shutdown). */
@@ -23,6 +23,13 @@ import { WorkerPool } from './worker-pool.js';
           log.info(
             { listenIp, announcedAddress: choice.address },
             "MEDIASOUP_ANNOUNCED_ADDRESS not set: announcing this machine's address in ICE candidates (set it to the public address behind NAT)",
+          );
+        }
+        const announced = choice.address ?? listenIp;
+        if (isLoopbackAddress(announced)) {
+          log.warn(
+            { listenIp, announcedAddress: announced },
+            'ICE candidates carry a loopback address: only browsers on this machine can connect, and Firefox cannot at all (it never pairs with loopback candidates); announce a routable address (MEDIASOUP_LISTEN_IP / MEDIASOUP_ANNOUNCED_ADDRESS)',
           );
         }
         return WorkerPool.create({ ...config.media, announcedAddress: choice.address, logger: log });

@@ -6,6 +6,7 @@ import { PeerMedia, type Direction, type PeerProducer, type Source } from './pee
 import { mediasoupInputError } from './mediasoup-input-error.js';
 import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
 import { createWebRtcTransport } from './transports.js';
+import { logTransportStates } from './transport-state-log.js';
 import type { MediaLogger, PoolWorker, WorkerPool } from './worker-pool.js';
 
 export interface ProducerInfo {
@@ -172,6 +173,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       if (peer.closed || transport.closed) {
         transport.close();
         throw goneWhileAwaiting(peer, 'creating the transport');
+      }
+      if (this.log) {
+        logTransportStates(
+          transport,
+          { roomId: this.roomId, userId: peer.userId, peerId: peer.id, direction },
+          this.log,
+        );
       }
       peer.addTransport({ transport, direction, createdBy: connectionId });
       return transport;
