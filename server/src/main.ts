@@ -3,6 +3,7 @@ import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret-store.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
@@ -24,6 +25,7 @@ async function bootstrap() {
     throw err;
   }
   const logger = createRootLogger(config.logLevel);
+  config = { ...config, jwtSecret: config.jwtSecret ?? loadOrCreateJwtSecret(config.dataDir, logger) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new NestPinoLogger(logger),
     abortOnError: false,

@@ -2,9 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   CallSessionsQuery,
+  ChangePasswordRequest,
   CreateRoomRequest,
+  DeleteAccountRequest,
   LoginRequest,
   MessageHistoryQuery,
+  RefreshRequest,
   RegisterRequest,
   SearchMessagesQuery,
 } from '@minimeet/shared';
@@ -15,6 +18,9 @@ export function setupOpenApi(app: INestApplication): void {
   documentDtos([
     RegisterRequest,
     LoginRequest,
+    RefreshRequest,
+    ChangePasswordRequest,
+    DeleteAccountRequest,
     CreateRoomRequest,
     MessageHistoryQuery,
     SearchMessagesQuery,

@@ -7,6 +7,8 @@ import { ConnectionGateway } from './connection.gateway.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { RoomsGateway } from './rooms.gateway.js';
+import { SessionGateway } from './session.gateway.js';
+import { SocketSessions } from './socket-sessions.js';
 
 /**
  * Socket.IO transport: connection auth, room joins/leaves, presence broadcasts. Feature
@@ -14,7 +16,15 @@ import { RoomsGateway } from './rooms.gateway.js';
  */
 @Module({
   imports: [AuthModule, RoomsModule, CallsModule],
-  providers: [RealtimeServer, RoomSessionService, AckResponder, ConnectionGateway, RoomsGateway],
-  exports: [RealtimeServer, RoomSessionService, AckResponder, RoomsModule],
+  providers: [
+    RealtimeServer,
+    RoomSessionService,
+    AckResponder,
+    SocketSessions,
+    ConnectionGateway,
+    RoomsGateway,
+    SessionGateway,
+  ],
+  exports: [RealtimeServer, RoomSessionService, AckResponder, SocketSessions, RoomsModule],
 })
 export class RealtimeModule {}

@@ -6,6 +6,8 @@ export interface SocketData {
   user: UserDto;
   /** Rooms this socket has joined (kept here because socket.rooms is emptied before 'disconnect'). */
   joinedRooms: Set<number>;
+  /** When the access token the socket authenticated with (handshake or auth:renew) expires, ms since epoch. */
+  accessTokenExpiresAt: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
@@ -17,4 +19,9 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 /** The Socket.IO room every socket of a MiniMeet room is in. */
 export function roomChannel(roomId: number): string {
   return `room:${roomId}`;
+}
+
+/** The Socket.IO room of every socket of one user (on every process): revocation reaches them all. */
+export function userChannel(userId: number): string {
+  return `user:${userId}`;
 }
