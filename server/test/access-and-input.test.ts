@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   SOCKET_UNAUTHORIZED,
@@ -20,15 +20,9 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
-import { startChatTarget, TEST_JWT_SECRET, type ChatTarget } from './helpers/chat-server.js';
+import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { DB_KINDS } from './helpers/databases.js';
-
-/** HS256 token signed with the test server's secret. */
-function forgeToken(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
+import { forgeToken } from './helpers/tokens.js';
 
 const HUGE = 'x'.repeat(200_000);
 
