@@ -9,11 +9,11 @@ export class RefreshToken {
   @Column({ type: 'int' })
   userId: number;
 
-  @Column({ type: 'char', length: 64 })
+  @Column({ type: 'varchar', length: 64 })
   tokenHash: string;
 
   /** Every token rotated from one sign-in shares it: reusing a spent token revokes the family. */
-  @Column({ type: 'char', length: 32 })
+  @Column({ type: 'varchar', length: 32 })
   familyId: string;
 
   /** The user's tokenVersion when issued: a bump since makes it worthless. */

@@ -26,8 +26,8 @@ const SQLITE_UP = [
   `CREATE TABLE refresh_tokens (
     id INTEGER PRIMARY KEY AUTOINCREMENT,
     userId INTEGER NOT NULL REFERENCES users (id) ON DELETE CASCADE,
-    tokenHash CHAR(64) NOT NULL,
-    familyId CHAR(32) NOT NULL,
+    tokenHash VARCHAR(64) NOT NULL,
+    familyId VARCHAR(32) NOT NULL,
     tokenVersion INTEGER NOT NULL,
     expiresAt DATETIME NOT NULL,
     usedAt DATETIME NULL,
@@ -43,8 +43,8 @@ const MYSQL_UP = [
   `CREATE TABLE refresh_tokens (
     id INT NOT NULL AUTO_INCREMENT,
     userId INT NOT NULL,
-    tokenHash CHAR(64) NOT NULL,
-    familyId CHAR(32) NOT NULL,
+    tokenHash VARCHAR(64) NOT NULL,
+    familyId VARCHAR(32) NOT NULL,
     tokenVersion INT NOT NULL,
     expiresAt DATETIME(3) NOT NULL,
     usedAt DATETIME(3) NULL,
