@@ -118,7 +118,8 @@ async function refreshNow(): Promise<boolean> {
 /** Tabs of one browser share the stored session: one refresh at a time across them (Web Locks, where available). */
 function withRefreshLock(fn: () => Promise<boolean>): Promise<boolean> {
   const locks = typeof navigator !== 'undefined' ? navigator.locks : undefined;
-  return locks ? locks.request('minimeet.session.refresh', fn) : fn();
+  // The DOM typing nests the callback's promise (Promise<Promise<boolean>>); `then` flattens it.
+  return locks ? locks.request('minimeet.session.refresh', fn).then((result) => result) : fn();
 }
 
 /** Restores the persisted session; an expired access token with a live refresh token is renewed at once. */
