@@ -37,7 +37,7 @@ export class AuthController {
   @Post('refresh')
   @HttpCode(200)
   // 256 random bits cannot be guessed; throttling would only log out many users behind one NAT.
-  @SkipThrottle()
+  @SkipThrottle({ auth: true })
   @ApiOperation({ summary: 'Trade a refresh token for a new pair; the old one stops working' })
   @ApiResponse({ status: 200, description: 'a new pair, same shape as login' })
   @ApiResponse({ status: 401, description: 'Unknown, expired, already used or revoked refresh token' })
@@ -46,7 +46,8 @@ export class AuthController {
   }
 
   @Get('me')
-  @SkipThrottle()
+  // Named after the throttler: a bare @SkipThrottle() only skips one called "default".
+  @SkipThrottle({ auth: true })
   @UseGuards(JwtAuthGuard)
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user' })
