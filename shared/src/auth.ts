@@ -54,8 +54,9 @@ export class LoginRequest {
 
 /** POST /api/auth/refresh: trades a refresh token for a new pair (the old one stops working). */
 export class RefreshRequest {
+  // Generous: anything that is not one of our tokens gets a plain 401, not a shape error.
   @IsString()
-  @Length(1, 200)
+  @Length(1, 4096)
   refreshToken!: string;
 }
 
