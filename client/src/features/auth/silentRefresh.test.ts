@@ -194,8 +194,8 @@ describe('the live socket across refreshes', () => {
     signInWith(first);
     const server = fakeApi(first);
     handleSessionEnded('expired');
-    await vi.waitFor(() => expect(server.refreshCalls()).toHaveLength(1));
-    expect(useAuthStore.getState().session?.refreshToken).toBe('refresh-2');
+    await vi.waitFor(() => expect(useAuthStore.getState().session?.refreshToken).toBe('refresh-2'));
+    expect(server.refreshCalls()).toHaveLength(1);
 
     handleSessionEnded('revoked');
     expect(useAuthStore.getState()).toMatchObject({ session: null, notice: SESSION_REVOKED });
