@@ -20,6 +20,7 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
+import { createAdmin } from './helpers/admin-cli.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { DB_KINDS } from './helpers/databases.js';
 import { forgeToken } from './helpers/tokens.js';
@@ -222,10 +223,11 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
     aSocket.close();
 
-    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', {
-      body: { username: 'Chat_Admin', password: 'admin password' },
+    await createAdmin(target.db.url, 'Chat_Admin', 'admin password');
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/login', {
+      body: { username: 'chat_admin', password: 'admin password' },
     });
-    expect(admin.status).toBe(201);
+    expect(admin.status).toBe(200);
     expect((await http(url, 'GET', '/admin/calls', { token: a.accessToken })).status).toBe(403);
     expect((await http(url, 'GET', '/admin/calls')).status).toBe(401);
 
