@@ -4,11 +4,13 @@ import type { AuthResponse } from '@minimeet/shared';
 import { createRoom, E2E_PASSWORD, launchBrowser, openUserPage, registerUser, startStack, type Stack, type UserPage } from './harness';
 
 /**
- * Issue 11 (client side): with 4-second access tokens, a call outlives several token
+ * Issue 11 (client side): with 6-second access tokens, a call outlives several token
  * lifetimes without the user noticing (silent refresh, the live socket renewed in place), and a
  * revoked session lands on the sign-in page with the reason.
  */
-const TTL_SECONDS = 4;
+// Short enough to turn over several times in a test, long enough that a slow shared machine
+// still renews before expiry (the client renews with a third of the lifetime left).
+const TTL_SECONDS = 6;
 
 describe('client e2e: session lifetime', () => {
   let stack: Stack;
@@ -35,7 +37,11 @@ describe('client e2e: session lifetime', () => {
     pages.push(pa, pb);
     await pa.page.locator(`figure[data-user="${b!.user.username}"]`).waitFor();
     await pb.page.locator(`figure[data-user="${a!.user.username}"]`).waitFor();
+    // The seeded tokens were issued before the (slow) page loads: one may lapse while a page
+    // starts, which the client recovers from by reconnecting. Count from the steady state on.
+    await pa.page.waitForTimeout(TTL_SECONDS * 1000);
     const connectedBefore = socketLogs('socket connected').length;
+    const expiredBefore = socketLogs('access token expired: socket ended').length;
     expect(connectedBefore).toBeGreaterThanOrEqual(2); // the log is there to count
 
     // Three token lifetimes pass.
@@ -47,7 +53,7 @@ describe('client e2e: session lifetime', () => {
     await pb.page.getByText('still here after the tokens turned over').waitFor();
     expect(await pa.page.locator(`figure[data-user="${b!.user.username}"]`).count()).toBe(1);
     // No socket was ended for expiry, and none reconnected: each was renewed in place.
-    expect(socketLogs('access token expired: socket ended')).toEqual([]);
+    expect(socketLogs('access token expired: socket ended').length).toBe(expiredBefore);
     expect(socketLogs('socket connected').length).toBe(connectedBefore);
 
     // B signs out everywhere from elsewhere: B's page is told and shows why.

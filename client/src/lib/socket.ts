@@ -50,7 +50,10 @@ const defaultFactory: Factory = (token) =>
   io({
     path: '/socket.io',
     // Read at every (re)connect: a reconnect after a silent refresh presents the newest token.
-    auth: (cb) => cb({ token: currentToken ?? token }),
+    auth: (cb) => {
+      tokenServerHolds = currentToken ?? token;
+      cb({ token: tokenServerHolds });
+    },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -62,6 +65,8 @@ let currentToken: string | null = null;
 /** Whose socket it is: a new token of the same owner renews the socket instead of replacing it. */
 let currentOwner: number | undefined;
 let hasConnectedOnce = false;
+/** The token the server last saw (handshake or auth:renew): a refresh during a handshake must follow it up. */
+let tokenServerHolds: string | null = null;
 /** Handshakes refused as unauthorized since the last successful connect. */
 let unauthorizedInARow = 0;
 
@@ -99,6 +104,7 @@ export function connectSocket(token: string, owner?: number): void {
   }
   disconnectSocket();
   currentToken = token;
+  tokenServerHolds = token;
   currentOwner = owner;
   hasConnectedOnce = false;
   unauthorizedInARow = 0;
@@ -112,6 +118,8 @@ export function connectSocket(token: string, owner?: number): void {
     hasConnectedOnce = true;
     unauthorizedInARow = 0;
     setStatus({ status: 'connected', attempt: 0, error: null });
+    // Refreshed while the handshake was in flight: the server holds the older token's expiry.
+    if (currentToken && currentToken !== tokenServerHolds) renewSocketAuth(s, currentToken);
     for (const l of [...connectListeners]) l({ reconnect });
   });
   s.on('disconnect', ((reason: string) => {
@@ -154,6 +162,7 @@ export function connectSocket(token: string, owner?: number): void {
 function renewSocketAuth(s: SocketLike, token: string): void {
   currentToken = token;
   if (s.connected) {
+    tokenServerHolds = token;
     s.emit(ClientEvent['auth:renew'], { accessToken: token }, (ack: Ack<unknown>) => {
       // Refused (e.g. revoked meanwhile): the server ends the socket at the old token's expiry
       // or at once, and says why with sessionEnded.

@@ -19,8 +19,11 @@ export interface AuthState {
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
 const MAX_TIMEOUT = 2_147_483_647;
-/** Refresh this long before the access token expires (at most; a fifth of the time left for short tokens). */
-const REFRESH_LEAD_MS = 60_000;
+/**
+ * Refresh this long before the access token expires (at most; a third of the time left for short
+ * tokens). Generous, because browsers delay timers in background tabs.
+ */
+const REFRESH_LEAD_MS = 120_000;
 /** After a network failure, try the refresh again this soon (while the token still works). */
 const RETRY_MS = 5_000;
 
@@ -39,7 +42,7 @@ function scheduleRefresh(session: Session | null, delayOverride?: number): void 
     refreshTimer = setTimeout(() => useAuthStore.getState().logout(SESSION_EXPIRED), Math.max(0, left));
     return;
   }
-  const delay = delayOverride ?? left - Math.min(REFRESH_LEAD_MS, left / 5);
+  const delay = delayOverride ?? left - Math.min(REFRESH_LEAD_MS, left / 3);
   refreshTimer = setTimeout(() => void refreshSession(), Math.max(0, delay));
 }
 

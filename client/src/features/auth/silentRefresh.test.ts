@@ -140,16 +140,16 @@ describe('silent session refresh', () => {
     const expiresAt = useAuthStore.getState().session!.expiresAt!;
 
     // Nothing happens early…
-    await vi.advanceTimersByTimeAsync(expiresAt - Date.now() - 61_000);
+    await vi.advanceTimersByTimeAsync(expiresAt - Date.now() - 121_000);
     expect(server.refreshCalls()).toHaveLength(0);
-    // …the refresh comes a minute before expiry, without any request failing first…
+    // …the refresh comes two minutes before expiry, without any request failing first…
     await vi.advanceTimersByTimeAsync(2_000);
     expect(server.refreshCalls()).toHaveLength(1);
     expect(useAuthStore.getState().session!.refreshToken).toBe('refresh-2');
-    // …and the next one a minute before the new token's expiry.
+    // …and the next one two minutes before the new token's expiry.
     const next = useAuthStore.getState().session!.expiresAt!;
     expect(next).toBeGreaterThan(expiresAt);
-    await vi.advanceTimersByTimeAsync(next - Date.now() - 59_000);
+    await vi.advanceTimersByTimeAsync(next - Date.now() - 119_000);
     expect(server.refreshCalls()).toHaveLength(2);
     expect(server.refreshCalls()[1]!.body).toEqual({ refreshToken: 'refresh-2' });
     expect(useAuthStore.getState().session).not.toBeNull();
@@ -187,6 +187,18 @@ describe('the live socket across refreshes', () => {
     // Another user's token is a new connection.
     connectSocket('token-b', 2);
     expect(sockets.current).not.toBe(socket);
+  });
+
+  it('a token refreshed while the handshake is in flight is handed over as soon as it connects', () => {
+    const sockets = installFakeSockets((s) => {
+      s.autoConnect = false;
+      s.handle('auth:renew', () => ok({ accessTokenExpiresAt: 'later' }));
+    });
+    connectSocket('token-1', alice.id);
+    connectSocket('token-2', alice.id);
+    expect(sockets.current.sent('auth:renew')).toEqual([]);
+    sockets.current.simulateConnect();
+    expect(sockets.current.sent('auth:renew')).toEqual([{ accessToken: 'token-2' }]);
   });
 
   it('sessionEnded "revoked" signs out with a notice; "expired" refreshes instead', async () => {
