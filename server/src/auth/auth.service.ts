@@ -29,6 +29,8 @@ export interface VerifiedAccess {
   user: UserDto;
   /** ms since epoch */
   expiresAt: number;
+  /** The user's token version the token carries (equal to the database's when verified). */
+  tokenVersion: number;
 }
 
 @Injectable()
@@ -97,7 +99,13 @@ export class AuthService {
       typeof claims.exp === 'number';
     const user = valid ? await this.users.findById(claims.sub) : null;
     if (!user || user.tokenVersion !== claims.ver) throw new AppError(ErrorCode.UNAUTHORIZED, INVALID_TOKEN);
-    return { user: toUserDto(user), expiresAt: claims.exp! * 1000 };
+    return { user: toUserDto(user), expiresAt: claims.exp! * 1000, tokenVersion: user.tokenVersion };
+  }
+
+  /** False once the user's tokens of this version were revoked (or the account removed). */
+  async isCurrentVersion(userId: number, tokenVersion: number): Promise<boolean> {
+    const user = await this.users.findById(userId);
+    return user?.tokenVersion === tokenVersion;
   }
 
   /** Ends every session of the user: all access and refresh tokens stop working. */

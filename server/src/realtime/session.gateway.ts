@@ -35,14 +35,14 @@ export class SessionGateway {
   renew(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<RenewSocketAuthData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent['auth:renew']), async () => {
       const { accessToken } = await parsePayload(RenewSocketAuthRequest, raw);
-      const { user, expiresAt } = await this.auth.verifyAccess(accessToken);
+      const { user, expiresAt, tokenVersion } = await this.auth.verifyAccess(accessToken);
       // A socket is one user's for life; another user's token does not move it.
       if (user.id !== socket.data.user.id) {
         throw new AppError(ErrorCode.FORBIDDEN, 'The token belongs to another user');
       }
       // The re-read user also carries a role changed since the handshake.
       socket.data.user = user;
-      this.sessions.renew(socket, expiresAt);
+      this.sessions.renew(socket, expiresAt, tokenVersion);
       return { accessTokenExpiresAt: new Date(expiresAt).toISOString() };
     });
   }

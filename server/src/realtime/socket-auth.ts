@@ -12,10 +12,11 @@ export function socketAuthMiddleware(auth: AuthService) {
     const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
     auth
       .verifyAccess(typeof token === 'string' ? token : undefined)
-      .then(({ user, expiresAt }) => {
+      .then(({ user, expiresAt, tokenVersion }) => {
         socket.data.user = user;
         socket.data.joinedRooms = new Set();
         socket.data.accessTokenExpiresAt = expiresAt;
+        socket.data.tokenVersion = tokenVersion;
         next();
       })
       .catch(() => next(new Error(SOCKET_UNAUTHORIZED)));

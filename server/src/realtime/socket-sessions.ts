@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { SessionEndReason } from '@minimeet/shared';
+import { AuthService } from '../auth/auth.service.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -21,6 +22,7 @@ export class SocketSessions implements OnModuleDestroy {
 
   constructor(
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(AuthService) private readonly auth: AuthService,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket-sessions' });
@@ -28,13 +30,23 @@ export class SocketSessions implements OnModuleDestroy {
 
   /** At connection: join the user's channel and start the expiry timer. */
   async track(socket: AppSocket): Promise<void> {
-    await socket.join(userChannel(socket.data.user.id));
+    const { user, tokenVersion } = socket.data;
+    await socket.join(userChannel(user.id));
     this.scheduleExpiry(socket);
+    // A revocation published between the handshake's check and the join above missed this
+    // socket; one more look at the version closes that gap.
+    try {
+      if (!(await this.auth.isCurrentVersion(user.id, tokenVersion))) this.end(socket, 'revoked');
+    } catch (err) {
+      // The database is unreachable: the socket keeps its session, bounded by the token's expiry.
+      this.log.error({ err, socketId: socket.id, userId: user.id }, 'token version re-check failed');
+    }
   }
 
   /** A fresh token of the same user (auth:renew): the session now ends at its expiry. */
-  renew(socket: AppSocket, accessTokenExpiresAt: number): void {
+  renew(socket: AppSocket, accessTokenExpiresAt: number, tokenVersion: number): void {
     socket.data.accessTokenExpiresAt = accessTokenExpiresAt;
+    socket.data.tokenVersion = tokenVersion;
     if (socket.connected) this.scheduleExpiry(socket);
   }
 
@@ -52,6 +64,11 @@ export class SocketSessions implements OnModuleDestroy {
     this.log.info({ userId, reason }, 'ended every socket of the user');
   }
 
+  private end(socket: AppSocket, reason: SessionEndReason): void {
+    socket.emit('sessionEnded', { reason });
+    socket.disconnect(true);
+  }
+
   onModuleDestroy(): void {
     for (const timer of this.expiryTimers.values()) clearTimeout(timer);
     this.expiryTimers.clear();
@@ -63,8 +80,7 @@ export class SocketSessions implements OnModuleDestroy {
     const timer = setTimeout(() => {
       this.expiryTimers.delete(socket.id);
       this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'access token expired: socket ended');
-      socket.emit('sessionEnded', { reason: 'expired' });
-      socket.disconnect(true);
+      this.end(socket, 'expired');
     }, delay);
     timer.unref();
     this.expiryTimers.set(socket.id, timer);

@@ -8,6 +8,8 @@ export interface SocketData {
   joinedRooms: Set<number>;
   /** When the access token the socket authenticated with (handshake or auth:renew) expires, ms since epoch. */
   accessTokenExpiresAt: number;
+  /** The token version that token carries: a bump (revocation) ends the socket. */
+  tokenVersion: number;
 }
 
 // eslint-disable-next-line @typescript-eslint/no-empty-object-type -- no server-to-server events yet
