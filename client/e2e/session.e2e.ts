@@ -1,7 +1,16 @@
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthResponse } from '@minimeet/shared';
-import { createRoom, E2E_PASSWORD, launchBrowser, openUserPage, registerUser, startStack, type Stack, type UserPage } from './harness';
+import {
+  createRoom,
+  E2E_PASSWORD,
+  launchBrowser,
+  openUserPage,
+  registerUser,
+  startStack,
+  type Stack,
+  type UserPage,
+} from './harness';
 
 /**
  * Issue 11 (client side): with 6-second access tokens, a call outlives several token
@@ -27,7 +36,11 @@ describe('client e2e: session lifetime', () => {
     await stack?.stop();
   });
 
-  const socketLogs = (message: string) => stack.serverOutput().split('\n').filter((l) => l.includes(`"msg":"${message}"`));
+  const socketLogs = (message: string) =>
+    stack
+      .serverOutput()
+      .split('\n')
+      .filter((l) => l.includes(`"msg":"${message}"`));
 
   it('a call survives several access token lifetimes on one socket; revocation signs the user out with a notice', async () => {
     const [a, b] = await Promise.all([registerUser(stack), registerUser(stack)]);
@@ -70,7 +83,9 @@ describe('client e2e: session lifetime', () => {
     await pb.page.getByRole('heading', { name: 'Sign in' }).waitFor();
     await pb.page.getByText(/You were signed out/).waitFor();
     // A stays in the room and sees B leave.
-    await expect.poll(() => pa.page.locator(`figure[data-user="${b!.user.username}"]`).count(), { timeout: 20_000 }).toBe(0);
+    await expect
+      .poll(() => pa.page.locator(`figure[data-user="${b!.user.username}"]`).count(), { timeout: 20_000 })
+      .toBe(0);
     expect(pa.errors).toEqual([]);
   });
 });

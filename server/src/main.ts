@@ -26,7 +26,9 @@ async function bootstrap() {
   }
   const logger = createRootLogger(config.logLevel);
   if (process.env.JWT_EXPIRES_IN) {
-    logger.warn('JWT_EXPIRES_IN is no longer used: access tokens live ACCESS_TOKEN_TTL_SECONDS (default 900) and are refreshed');
+    logger.warn(
+      'JWT_EXPIRES_IN is no longer used: access tokens live ACCESS_TOKEN_TTL_SECONDS (default 900) and are refreshed',
+    );
   }
   config = { ...config, jwtSecret: config.jwtSecret ?? loadOrCreateJwtSecret(config.dataDir, logger) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {

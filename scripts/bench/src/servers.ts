@@ -167,12 +167,16 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
 
 /** Admins are made with `npm run admin -- create` (registration cannot); an existing one is fine. */
 function createMinimeetAdmin(env: NodeJS.ProcessEnv): void {
-  const res = spawnSync(process.execPath, [MINIMEET_ADMIN_CLI, 'create', ADMIN_USERNAME, '--password-stdin'], {
-    cwd: path.join(REPO_ROOT, 'server'),
-    env,
-    input: `${ADMIN_PASSWORD}\n`,
-    encoding: 'utf8',
-  });
+  const res = spawnSync(
+    process.execPath,
+    [MINIMEET_ADMIN_CLI, 'create', ADMIN_USERNAME, '--password-stdin'],
+    {
+      cwd: path.join(REPO_ROOT, 'server'),
+      env,
+      input: `${ADMIN_PASSWORD}\n`,
+      encoding: 'utf8',
+    },
+  );
   if (res.status !== 0 && !/already exists/.test(res.stderr)) {
     throw new Error(`creating the bench admin failed: ${res.stderr || res.error?.message}`);
   }

@@ -1,7 +1,12 @@
 import { Body, Controller, Delete, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { ThrottlerGuard } from '@nestjs/throttler';
-import { ChangePasswordRequest, DeleteAccountRequest, type AuthResponse, type UserDto } from '@minimeet/shared';
+import {
+  ChangePasswordRequest,
+  DeleteAccountRequest,
+  type AuthResponse,
+  type UserDto,
+} from '@minimeet/shared';
 import { CurrentUser } from '../auth/current-user.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { AccountService } from './account.service.js';
@@ -16,7 +21,9 @@ export class AccountController {
 
   @Post('logout-all')
   @HttpCode(204)
-  @ApiOperation({ summary: 'Sign out everywhere: every token of the user stops working, every socket closes' })
+  @ApiOperation({
+    summary: 'Sign out everywhere: every token of the user stops working, every socket closes',
+  })
   @ApiResponse({ status: 204 })
   async logoutAll(@CurrentUser() user: UserDto): Promise<void> {
     await this.account.logoutAll(user);
@@ -24,7 +31,9 @@ export class AccountController {
 
   @Post('password')
   @HttpCode(200)
-  @ApiOperation({ summary: 'Change password; ends every session and returns a fresh token pair for this one' })
+  @ApiOperation({
+    summary: 'Change password; ends every session and returns a fresh token pair for this one',
+  })
   @ApiResponse({ status: 200, description: '{ accessToken, refreshToken, accessTokenExpiresAt, … }' })
   @ApiResponse({ status: 403, description: 'Current password is wrong' })
   changePassword(@CurrentUser() user: UserDto, @Body() body: ChangePasswordRequest): Promise<AuthResponse> {

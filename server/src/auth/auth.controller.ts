@@ -1,7 +1,13 @@
 import { Body, Controller, Get, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
-import { LoginRequest, RefreshRequest, RegisterRequest, type AuthResponse, type UserDto } from '@minimeet/shared';
+import {
+  LoginRequest,
+  RefreshRequest,
+  RegisterRequest,
+  type AuthResponse,
+  type UserDto,
+} from '@minimeet/shared';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';

@@ -150,7 +150,12 @@ export class AuthService {
   }
 
   private async issue(user: User, familyId?: string): Promise<AuthResponse> {
-    const claims: AccessClaims = { sub: user.id, username: user.username, ver: user.tokenVersion, typ: ACCESS_TYP };
+    const claims: AccessClaims = {
+      sub: user.id,
+      username: user.username,
+      ver: user.tokenVersion,
+      typ: ACCESS_TYP,
+    };
     const ttl = this.config.accessTokenTtlSeconds;
     const accessToken = await this.jwt.signAsync(claims, { expiresIn: ttl, algorithm: 'HS256' });
     // The token's own exp (whole seconds) is what counts; report exactly that.

@@ -25,7 +25,9 @@ export function loadOrCreateJwtSecret(dataDir: string, log: Logger): string {
   }
   const secret = readFileSync(file, 'utf8').trim();
   if (secret.length < MIN_SECRET_LENGTH) {
-    throw new Error(`${file}: JWT secret file holds fewer than ${MIN_SECRET_LENGTH} characters; delete it to regenerate`);
+    throw new Error(
+      `${file}: JWT secret file holds fewer than ${MIN_SECRET_LENGTH} characters; delete it to regenerate`,
+    );
   }
   // A copy or restore may have widened it; the secret is as good as a password to every account.
   if ((statSync(file).mode & 0o077) !== 0) chmodSync(file, 0o600);

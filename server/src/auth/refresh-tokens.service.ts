@@ -79,7 +79,8 @@ export class RefreshTokensService {
     if (row.expiresAt.getTime() <= Date.now()) throw new AppError(ErrorCode.UNAUTHORIZED, INVALID);
     // Two refreshes racing with one token: the conditional update lets exactly one through.
     const result = await this.tokens.update({ id: row.id, usedAt: IsNull() }, { usedAt: new Date() });
-    if (result.affected !== 1) throw new AppError(ErrorCode.UNAUTHORIZED, 'Refresh token already used; sign in again');
+    if (result.affected !== 1)
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'Refresh token already used; sign in again');
     return { userId: row.userId, familyId: row.familyId, tokenVersion: row.tokenVersion };
   }
 

@@ -5,8 +5,12 @@ import { ConfigError, loadAdminCliConfig, loadConfig } from './env.schema.js';
 describe('auth configuration', () => {
   it('has no built-in JWT secret: unset means "generate one" (outside production)', () => {
     expect(loadConfig({}).jwtSecret).toBeUndefined();
-    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(/^JWT_SECRET: required when NODE_ENV=production$/);
-    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(/at least 32 characters/);
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^JWT_SECRET: required when NODE_ENV=production$/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+      /at least 32 characters/,
+    );
   });
 
   it('keeps the data directory next to the SQLite file, else ./data, unless DATA_DIR says otherwise', () => {
@@ -26,7 +30,10 @@ describe('auth configuration', () => {
     [{ ACCESS_TOKEN_TTL_SECONDS: '0' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400 \(got "0"\)$/],
     [{ ACCESS_TOKEN_TTL_SECONDS: '90000' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400/],
     [{ REFRESH_TOKEN_TTL_SECONDS: 'forever' }, /^REFRESH_TOKEN_TTL_SECONDS: .*number/],
-    [{ ACCESS_TOKEN_TTL_SECONDS: '3600', REFRESH_TOKEN_TTL_SECONDS: '600' }, /^REFRESH_TOKEN_TTL_SECONDS: must be longer/],
+    [
+      { ACCESS_TOKEN_TTL_SECONDS: '3600', REFRESH_TOKEN_TTL_SECONDS: '600' },
+      /^REFRESH_TOKEN_TTL_SECONDS: must be longer/,
+    ],
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);
@@ -37,6 +44,8 @@ describe('auth configuration', () => {
       database: { type: 'sqlite', path: './data/minimeet.sqlite' },
       adminUsernames: ['boss', 'eve'],
     });
-    expect(() => loadAdminCliConfig({ DATABASE_URL: 'postgres://x' })).toThrow(/^DATABASE_URL: unsupported value/);
+    expect(() => loadAdminCliConfig({ DATABASE_URL: 'postgres://x' })).toThrow(
+      /^DATABASE_URL: unsupported value/,
+    );
   });
 });

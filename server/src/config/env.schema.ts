@@ -161,9 +161,14 @@ function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.out
 }
 
 /** What `npm run admin` needs: the database and the reserved admin names, nothing a server needs. */
-export function loadAdminCliConfig(env: NodeJS.ProcessEnv = process.env): Pick<AppConfig, 'database' | 'adminUsernames'> {
+export function loadAdminCliConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AppConfig, 'database' | 'adminUsernames'> {
   const e = parseEnv(envSchema.pick({ DATABASE_URL: true, ADMIN_USERNAMES: true }), env);
-  return { database: parseDatabaseUrl(e.DATABASE_URL), adminUsernames: parseAdminUsernames(e.ADMIN_USERNAMES) };
+  return {
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    adminUsernames: parseAdminUsernames(e.ADMIN_USERNAMES),
+  };
 }
 
 function parseAdminUsernames(raw: string): string[] {

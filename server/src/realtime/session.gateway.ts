@@ -32,7 +32,10 @@ export class SessionGateway {
   }
 
   @SubscribeMessage(ClientEvent['auth:renew'])
-  renew(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<RenewSocketAuthData>> {
+  renew(
+    @ConnectedSocket() socket: AppSocket,
+    @MessageBody() raw: unknown,
+  ): Promise<Ack<RenewSocketAuthData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent['auth:renew']), async () => {
       const { accessToken } = await parsePayload(RenewSocketAuthRequest, raw);
       const { user, expiresAt, tokenVersion } = await this.auth.verifyAccess(accessToken);

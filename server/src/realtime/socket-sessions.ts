@@ -79,7 +79,10 @@ export class SocketSessions implements OnModuleDestroy {
     const delay = Math.min(Math.max(socket.data.accessTokenExpiresAt - Date.now(), 0), MAX_TIMER_MS);
     const timer = setTimeout(() => {
       this.expiryTimers.delete(socket.id);
-      this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'access token expired: socket ended');
+      this.log.info(
+        { socketId: socket.id, userId: socket.data.user.id },
+        'access token expired: socket ended',
+      );
       this.end(socket, 'expired');
     }, delay);
     timer.unref();

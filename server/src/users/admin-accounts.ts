@@ -18,7 +18,11 @@ export class AdminAccounts {
 
   /** A new admin account (the way the first admin, or a reserved ADMIN_USERNAMES name, is made). */
   async create(username: string, password: string): Promise<User> {
-    if (username.length < USERNAME_MIN || username.length > USERNAME_MAX || !USERNAME_PATTERN.test(username)) {
+    if (
+      username.length < USERNAME_MIN ||
+      username.length > USERNAME_MAX ||
+      !USERNAME_PATTERN.test(username)
+    ) {
       throw new AdminCommandError(
         `bad username "${username.slice(0, 40)}": ${USERNAME_MIN}-${USERNAME_MAX} letters, digits, "_", "." or "-"`,
       );

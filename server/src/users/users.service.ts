@@ -46,7 +46,10 @@ export class UsersService implements OnApplicationBootstrap {
     const pending = await this.users.findBy({ usernameKey: In(keys), role: Not('admin') });
     if (!pending.length) return;
     await this.users.update({ id: In(pending.map((u) => u.id)) }, { role: 'admin' });
-    this.log.info({ usernames: pending.map((u) => u.username) }, 'ADMIN_USERNAMES: promoted existing accounts to admin');
+    this.log.info(
+      { usernames: pending.map((u) => u.username) },
+      'ADMIN_USERNAMES: promoted existing accounts to admin',
+    );
   }
 
   /** Names in ADMIN_USERNAMES cannot be registered: an operator creates them (`npm run admin -- create`). */

@@ -35,6 +35,10 @@ export function runAdminCli(
 
 /** `npm run admin -- create <username>` with the password on stdin; throws with the CLI's output on failure. */
 export async function createAdmin(databaseUrl: string, username: string, password: string): Promise<void> {
-  const res = await runAdminCli(['create', username, '--password-stdin'], { databaseUrl, stdin: `${password}\n` });
-  if (res.code !== 0) throw new Error(`admin create ${username} failed (${res.code}): ${res.stderr}${res.stdout}`);
+  const res = await runAdminCli(['create', username, '--password-stdin'], {
+    databaseUrl,
+    stdin: `${password}\n`,
+  });
+  if (res.code !== 0)
+    throw new Error(`admin create ${username} failed (${res.code}): ${res.stderr}${res.stdout}`);
 }

@@ -39,7 +39,10 @@ export function secretCandidatesInRepo(): string[] {
     if (text.includes('\u0000')) continue; // binary
     const isEnvExample = path.basename(file) === '.env.example';
     for (const line of text.split('\n')) {
-      const setting = /^\s*(?:export\s+)?-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'#\s]+)["']?\s*(?:#.*)?$/.exec(line);
+      const setting =
+        /^\s*(?:export\s+)?-?\s*([A-Za-z_][A-Za-z0-9_]*)\s*[=:]\s*["']?([^"'#\s]+)["']?\s*(?:#.*)?$/.exec(
+          line,
+        );
       if (setting && (isEnvExample || SECRET_NAME.test(setting[1]!))) add(setting[2]);
       const mentionsSecret = SECRET_NAME.test(line);
       for (const m of line.matchAll(/'([^'\n]{4,256})'|"([^"\n]{4,256})"|`([^`\n]{4,256})`/g)) {

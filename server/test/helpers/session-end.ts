@@ -16,6 +16,9 @@ export function watchSessionEnd(socket: ClientSocket): SessionEndWatch {
 }
 
 /** The server ended it on purpose (not a network drop), after saying why. */
-export function endedBecause(watch: SessionEndWatch, reason: ServerEvents['sessionEnded']['reason']): boolean {
+export function endedBecause(
+  watch: SessionEndWatch,
+  reason: ServerEvents['sessionEnded']['reason'],
+): boolean {
   return watch.disconnectReason === 'io server disconnect' && watch.ended.some((e) => e.reason === reason);
 }

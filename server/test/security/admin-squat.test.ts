@@ -36,7 +36,9 @@ describe.each(DB_KINDS)('admin accounts (%s)', (kind) => {
       expect(res.body.error.code).toBe(ErrorCode.FORBIDDEN);
       expect(res.body.error.message).toMatch(/reserved/);
     }
-    const login = await http(server.url, 'POST', '/auth/login', { body: { username: 'boss', password: 'squatter password' } });
+    const login = await http(server.url, 'POST', '/auth/login', {
+      body: { username: 'boss', password: 'squatter password' },
+    });
     expect(login.status).toBe(401);
   });
 
@@ -56,7 +58,7 @@ describe.each(DB_KINDS)('admin accounts (%s)', (kind) => {
     expect(again.stderr.trim()).toBe('admin: user "boss" already exists (use: promote boss)');
   });
 
-  it('promote and demote take effect on the user\'s next request; list shows the admins', async () => {
+  it("promote and demote take effect on the user's next request; list shows the admins", async () => {
     const alice = await registerUser(server.url, 'alice');
     expect((await me(alice.accessToken)).body.role).toBe('user');
     expect((await adminRoute(alice.accessToken)).status).toBe(403);
@@ -69,7 +71,10 @@ describe.each(DB_KINDS)('admin accounts (%s)', (kind) => {
 
     const list = await cli(['list']);
     expect(list.code).toBe(0);
-    const names = list.stdout.trim().split('\n').map((line) => line.split('\t')[1]);
+    const names = list.stdout
+      .trim()
+      .split('\n')
+      .map((line) => line.split('\t')[1]);
     expect(names).toEqual(expect.arrayContaining(['boss', alice.user.username]));
 
     const demoted = await cli(['demote', alice.user.username]);
@@ -100,11 +105,16 @@ describe.each(DB_KINDS)('admin accounts (%s)', (kind) => {
     const carol = await registerUser(server.url, 'carol');
     await server.stop();
     server = await startServer({
-      env: chatEnv({ DATABASE_URL: db.url, ADMIN_USERNAMES: `boss, ${carol.user.username.toUpperCase()}, ghost` }),
+      env: chatEnv({
+        DATABASE_URL: db.url,
+        ADMIN_USERNAMES: `boss, ${carol.user.username.toUpperCase()}, ghost`,
+      }),
     });
     expect((await me(carol.accessToken)).body.role).toBe('admin');
     // "ghost" has no account: it was not created, and it stays reserved.
-    const ghost = await http(server.url, 'POST', '/auth/register', { body: { username: 'ghost', password: 'ghost password' } });
+    const ghost = await http(server.url, 'POST', '/auth/register', {
+      body: { username: 'ghost', password: 'ghost password' },
+    });
     expect(ghost.status).toBe(403);
   });
 });

@@ -88,12 +88,21 @@ describe.each(DB_KINDS)('no known secret signs tokens (%s)', (kind) => {
         }
       }
       // The socket handshake checks the same way (one socket per secret keeps this quick).
-      const adminClaims = { sub: admin.user.id, username: admin.user.username, ver: 0, typ: 'access', iat: now, exp: now + 600 };
+      const adminClaims = {
+        sub: admin.user.id,
+        username: admin.user.username,
+        ver: 0,
+        typ: 'access',
+        iat: now,
+        exp: now + 600,
+      };
       await expect(connect(server.url, forgeToken(adminClaims, secret))).rejects.toThrow(SOCKET_UNAUTHORIZED);
     }
     expect(refused).toBe(candidates.length * 4);
     // The real tokens still work: the refusals are about the secret, not the claims.
-    expect((await http<UserDto>(server.url, 'GET', '/auth/me', { token: admin.accessToken })).body).toMatchObject({
+    expect(
+      (await http<UserDto>(server.url, 'GET', '/auth/me', { token: admin.accessToken })).body,
+    ).toMatchObject({
       id: admin.user.id,
       role: 'admin',
     });

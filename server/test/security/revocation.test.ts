@@ -1,7 +1,13 @@
 // Password change, logout-all and account removal revoke every token of the user and close
 // every socket of the user within seconds, on this process and on another one sharing Redis.
 import { randomBytes, randomUUID } from 'node:crypto';
-import { ErrorCode, type ApiErrorBody, type AuthResponse, type ChatMessage, type MessagePage } from '@minimeet/shared';
+import {
+  ErrorCode,
+  type ApiErrorBody,
+  type AuthResponse,
+  type ChatMessage,
+  type MessagePage,
+} from '@minimeet/shared';
 import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -71,7 +77,9 @@ describe.each(DB_KINDS)('revocation across two server processes (%s)', (kind) =>
       expect((await http(server.url, 'GET', '/auth/me', { token: user.accessToken })).status).toBe(401);
       await expect(connect(server.url, user.accessToken)).rejects.toThrow('unauthorized');
     }
-    expect((await http(one.url, 'POST', '/auth/refresh', { body: { refreshToken: user.refreshToken } })).status).toBe(401);
+    expect(
+      (await http(one.url, 'POST', '/auth/refresh', { body: { refreshToken: user.refreshToken } })).status,
+    ).toBe(401);
   }
 
   const login = (username: string, password: string) =>
@@ -99,7 +107,9 @@ describe.each(DB_KINDS)('revocation across two server processes (%s)', (kind) =>
 
     // The fresh pair works on both processes; only the new password signs in.
     for (const server of [one, two]) {
-      expect((await http(server.url, 'GET', '/auth/me', { token: changed.body.accessToken })).status).toBe(200);
+      expect((await http(server.url, 'GET', '/auth/me', { token: changed.body.accessToken })).status).toBe(
+        200,
+      );
       expect((await connect(server.url, changed.body.accessToken)).connected).toBe(true);
     }
     expect((await login(user.user.username, PASSWORD)).status).toBe(401);
@@ -124,25 +134,45 @@ describe.each(DB_KINDS)('revocation across two server processes (%s)', (kind) =>
     const owned = await createRoom(one.url, user.accessToken, 'soon gone');
     const kept = await createRoom(two.url, bystander.accessToken, 'stays');
     okData(await request(here.socket, 'joinRoom', { roomId: kept.id }));
-    okData(await request(here.socket, 'sendMessage', { roomId: kept.id, content: 'my last words', clientMessageId: randomUUID() }));
+    okData(
+      await request(here.socket, 'sendMessage', {
+        roomId: kept.id,
+        content: 'my last words',
+        clientMessageId: randomUUID(),
+      }),
+    );
     okData(await request(bystander.socket, 'joinRoom', { roomId: owned.id }));
     okData(await request(bystander.socket, 'joinRoom', { roomId: kept.id }));
     const deleted = record(bystander.socket, 'roomDeleted');
 
-    const wrong = await http(one.url, 'DELETE', '/auth/me', { token: user.accessToken, body: { password: 'nope nope' } });
+    const wrong = await http(one.url, 'DELETE', '/auth/me', {
+      token: user.accessToken,
+      body: { password: 'nope nope' },
+    });
     expect(wrong.status).toBe(403);
-    const removed = await http(one.url, 'DELETE', '/auth/me', { token: user.accessToken, body: { password: PASSWORD } });
+    const removed = await http(one.url, 'DELETE', '/auth/me', {
+      token: user.accessToken,
+      body: { password: PASSWORD },
+    });
     expect(removed.status).toBe(204);
 
     await waitFor(() => endedBecause(here.watch, 'accountRemoved'), SOON_MS, 'socket on this process');
     await waitFor(() => endedBecause(there.watch, 'accountRemoved'), SOON_MS, 'socket on the other process');
-    await waitFor(() => deleted.some((d) => d.roomId === owned.id), SOON_MS, 'roomDeleted for the owned room');
+    await waitFor(
+      () => deleted.some((d) => d.roomId === owned.id),
+      SOON_MS,
+      'roomDeleted for the owned room',
+    );
     await expectRevoked(user);
     expect((await login(user.user.username, PASSWORD)).status).toBe(401);
-    expect((await http(one.url, 'GET', `/rooms/${owned.id}`, { token: bystander.accessToken })).status).toBe(404);
+    expect((await http(one.url, 'GET', `/rooms/${owned.id}`, { token: bystander.accessToken })).status).toBe(
+      404,
+    );
 
     // The bystander's room keeps its history, with the removed user as an anonymous sender.
-    const history: MessagePage = okData(await request(bystander.socket, 'loadMessageHistory', { roomId: kept.id }));
+    const history: MessagePage = okData(
+      await request(bystander.socket, 'loadMessageHistory', { roomId: kept.id }),
+    );
     const last = history.messages.find((m: ChatMessage) => m.content === 'my last words');
     expect(last?.sender).toEqual({ id: user.user.id, username: 'removed user' });
 
@@ -154,7 +184,7 @@ describe.each(DB_KINDS)('revocation across two server processes (%s)', (kind) =>
     expect(again.body.user.id).not.toBe(user.user.id);
   });
 
-  it('the sockets of a user who has not been revoked are untouched by another user\'s revocation', async () => {
+  it("the sockets of a user who has not been revoked are untouched by another user's revocation", async () => {
     const a = await registerUser(one.url, 'calm');
     const socket: ClientSocket = await connect(two.url, a.accessToken);
     const b = await registerUser(one.url, 'storm');

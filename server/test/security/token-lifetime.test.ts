@@ -2,7 +2,15 @@
 // fresh one (auth:renew); refresh tokens rotate, work once, and are not access tokens.
 import { ErrorCode, type ApiErrorBody, type AuthResponse, type UserDto } from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllSockets, connect, http, registerUser, request, sleep, waitFor } from '../helpers/chat-client.js';
+import {
+  closeAllSockets,
+  connect,
+  http,
+  registerUser,
+  request,
+  sleep,
+  waitFor,
+} from '../helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 import { DB_KINDS } from '../helpers/databases.js';
 import { endedBecause, watchSessionEnd } from '../helpers/session-end.js';
@@ -55,7 +63,9 @@ describe.each(DB_KINDS)('token lifetime (%s)', (kind) => {
     const renewed = await request(socket, 'auth:renew', { accessToken: next.body.accessToken });
     expect(renewed).toEqual({ ok: true, data: { accessTokenExpiresAt: next.body.accessTokenExpiresAt } });
     // Past the first token's expiry (exp has whole seconds: the renewed one ends ≥ 1 s later), still connected.
-    expect(Date.parse(next.body.accessTokenExpiresAt)).toBeGreaterThanOrEqual(Date.parse(a.accessTokenExpiresAt) + 1000);
+    expect(Date.parse(next.body.accessTokenExpiresAt)).toBeGreaterThanOrEqual(
+      Date.parse(a.accessTokenExpiresAt) + 1000,
+    );
     await waitFor(() => Date.now() > Date.parse(a.accessTokenExpiresAt) + 300, 10_000, 'first expiry');
     expect(socket.connected).toBe(true);
     expect(watch.ended).toEqual([]);
@@ -63,7 +73,7 @@ describe.each(DB_KINDS)('token lifetime (%s)', (kind) => {
     await waitFor(() => endedBecause(watch, 'expired'), TTL_SECONDS * 1000 + 4000, 'second expiry');
   });
 
-  it('auth:renew refuses another user\'s token and garbage, and the socket keeps its own session', async () => {
+  it("auth:renew refuses another user's token and garbage, and the socket keeps its own session", async () => {
     const a = await registerUser(url, 'renew_a');
     const b = await registerUser(url, 'renew_b');
     const socket = await connect(url, a.accessToken);

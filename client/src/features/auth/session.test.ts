@@ -18,7 +18,13 @@ describe('session persistence', () => {
   });
 
   it('drops an expired session', () => {
-    saveSession({ accessToken: fakeJwt(Math.floor(Date.now() / 1000) - 10), refreshToken: null, user, expiresAt: null, refreshExpiresAt: null });
+    saveSession({
+      accessToken: fakeJwt(Math.floor(Date.now() / 1000) - 10),
+      refreshToken: null,
+      user,
+      expiresAt: null,
+      refreshExpiresAt: null,
+    });
     expect(loadSession()).toBeNull();
     expect(localStorage.getItem(SESSION_KEY)).toBeNull();
   });

@@ -37,7 +37,9 @@ function fakeApi(first: AuthResponse) {
   const valid = { access: first.accessToken, refresh: first.refreshToken as string | null };
   let issued = 1;
   const unauthorized = () =>
-    new Response(JSON.stringify({ statusCode: 401, error: { code: 'UNAUTHORIZED', message: 'no' } }), { status: 401 });
+    new Response(JSON.stringify({ statusCode: 401, error: { code: 'UNAUTHORIZED', message: 'no' } }), {
+      status: 401,
+    });
   const spy = vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
     const url = new URL(String(input), 'http://localhost');
     const path = url.pathname.replace(/^\/api/, '');
@@ -86,7 +88,11 @@ describe('silent session refresh', () => {
     server.valid.access = 'something newer'; // the server no longer takes the first access token
 
     await expect(api('/rooms')).resolves.toEqual([]);
-    expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual(['GET /rooms', 'POST /auth/refresh', 'GET /rooms']);
+    expect(server.calls.map((c) => `${c.method} ${c.path}`)).toEqual([
+      'GET /rooms',
+      'POST /auth/refresh',
+      'GET /rooms',
+    ]);
     expect(server.calls[1]!.body).toEqual({ refreshToken: 'refresh-1' });
     const session = useAuthStore.getState().session!;
     expect(server.calls[2]!.auth).toBe(`Bearer ${session.accessToken}`);
@@ -176,7 +182,9 @@ describe('silent session refresh', () => {
 
 describe('the live socket across refreshes', () => {
   it('a refreshed token of the same user renews the socket in place (auth:renew), no reconnect', async () => {
-    const sockets = installFakeSockets((s) => s.handle('auth:renew', () => ok({ accessTokenExpiresAt: 'later' })));
+    const sockets = installFakeSockets((s) =>
+      s.handle('auth:renew', () => ok({ accessTokenExpiresAt: 'later' })),
+    );
     connectSocket('token-1', alice.id);
     await Promise.resolve();
     const socket = sockets.current;
