@@ -1,7 +1,7 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/index';
-import { createRoom, E2E_PASSWORD, launchBrowser, openUserPage, registerUser, screenshot, startStack, uniqueUsername, type Stack, type UserPage } from './harness';
+import { createAdmin, createRoom, E2E_PASSWORD, launchBrowser, openUserPage, registerUser, screenshot, startStack, uniqueUsername, type Stack, type UserPage } from './harness';
 
 /**
  * Issue 7 acceptance (client side): an administrator watches a live call of two Node WebRTC
@@ -36,7 +36,7 @@ describe('client e2e: admin view', () => {
   const pages: UserPage[] = [];
 
   beforeAll(async () => {
-    stack = await startStack({ env: { ADMIN_USERNAMES: ADMIN } });
+    stack = await startStack();
     browser = await launchBrowser();
   });
   afterAll(async () => {
@@ -47,7 +47,7 @@ describe('client e2e: admin view', () => {
   });
 
   it('an admin sees the live room of two bots, its drill-down and moving producer bitrates', async () => {
-    const admin = await registerUser(stack, ADMIN);
+    const admin = await createAdmin(stack, ADMIN);
     expect(admin.user.role).toBe('admin');
     const room = await createRoom(stack, admin.accessToken, 'E2E admin watch', 8);
     for (const name of ['bot_a', 'bot_b']) {

@@ -22,6 +22,7 @@ export const REPO_DIR = path.resolve(CLIENT_DIR, '..');
 export const CLIENT_DIST = path.join(CLIENT_DIR, 'dist');
 export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'e2e');
 const SERVER_MAIN = path.join(REPO_DIR, 'server', 'dist', 'main.js');
+const ADMIN_CLI = path.join(REPO_DIR, 'server', 'dist', 'cli', 'admin.js');
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -65,6 +66,8 @@ export interface Stack {
   baseUrl: string;
   /** The API server. */
   apiUrl: string;
+  /** The server's DATABASE_URL (for `npm run admin`). */
+  databaseUrl: string;
   serverOutput(): string;
   stop(): Promise<void>;
 }
@@ -83,6 +86,7 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
   buildClient();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'minimeet-e2e-'));
   const port = await freePort();
+  const databaseUrl = `sqlite:${path.join(dataDir, 'e2e.sqlite')}`;
   // A private RTC port range so parallel server tests do not collide.
   const rtcBase = 42000 + Math.floor(Math.random() * 200) * 10;
   const child = spawn(process.execPath, [SERVER_MAIN], {
@@ -92,7 +96,7 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
       HOST: '127.0.0.1',
       PORT: String(port),
       LOG_LEVEL: 'warn',
-      DATABASE_URL: `sqlite:${path.join(dataDir, 'e2e.sqlite')}`,
+      DATABASE_URL: databaseUrl,
       JWT_SECRET: 'e2e-secret-e2e-secret-e2e-secret-e2e',
       AUTH_RATE_LIMIT: '1000',
       CHAT_RATE_LIMIT: '1000',
@@ -131,7 +135,7 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
 
   const root = await fetch(`${apiUrl}/`).catch(() => null);
   const servesClient = !!root && root.ok && (root.headers.get('content-type') ?? '').includes('text/html');
-  if (servesClient) return { baseUrl: apiUrl, apiUrl, serverOutput: () => out, stop: stopServer };
+  if (servesClient) return { baseUrl: apiUrl, apiUrl, databaseUrl, serverOutput: () => out, stop: stopServer };
 
   // The server does not serve the client yet: a Vite preview in front of it.
   const { preview } = await import('vite');
@@ -153,6 +157,7 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
   return {
     baseUrl: `http://127.0.0.1:${previewPort}`,
     apiUrl,
+    databaseUrl,
     serverOutput: () => out,
     async stop() {
       await server.close();
@@ -181,6 +186,16 @@ async function api<T>(apiUrl: string, method: string, p: string, body?: unknown,
 
 export function registerUser(stack: Stack, username = uniqueUsername()): Promise<AuthResponse> {
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/register', { username, password: E2E_PASSWORD });
+}
+
+/** An admin account, made the only way there is (`npm run admin -- create`), then signed in. */
+export function createAdmin(stack: Stack, username = uniqueUsername('admin')): Promise<AuthResponse> {
+  execFileSync(process.execPath, [ADMIN_CLI, 'create', username, '--password-stdin'], {
+    env: { ...process.env, DATABASE_URL: stack.databaseUrl },
+    input: `${E2E_PASSWORD}\n`,
+    stdio: ['pipe', 'ignore', 'inherit'],
+  });
+  return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/login', { username, password: E2E_PASSWORD });
 }
 
 export function createRoom(stack: Stack, token: string, name: string, maxParticipants?: number): Promise<RoomDto> {
@@ -221,7 +236,7 @@ export async function openUserPage(
         sessionStorage.setItem('e2e-seeded', '1');
       }
     },
-    ['minimeet.session', JSON.stringify({ accessToken: user.accessToken, user: user.user })] as const,
+    ['minimeet.session', JSON.stringify({ accessToken: user.accessToken, refreshToken: user.refreshToken, user: user.user })] as const,
   );
   const page = await context.newPage();
   const errors: string[] = [];

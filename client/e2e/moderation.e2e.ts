@@ -1,7 +1,7 @@
 import type { AdminStatsSnapshot, AuthResponse, RoomBanDto, RoomDto } from '@minimeet/shared';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
+import { createAdmin, createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
 
 /**
  * Issue 11 item 5 in real browsers: the owner makes the room private and hands out the invite
@@ -24,9 +24,9 @@ describe('client e2e: private rooms and moderation', () => {
   }
 
   beforeAll(async () => {
-    stack = await startStack({ env: { ADMIN_USERNAMES: ADMIN, ADMIN_STATS_INTERVAL_MS: '500' } });
+    stack = await startStack({ env: { ADMIN_STATS_INTERVAL_MS: '500' } });
     browser = await launchBrowser();
-    admin = await registerUser(stack, ADMIN);
+    admin = await createAdmin(stack, ADMIN);
   });
   afterAll(async () => {
     for (const p of pages) await p.context.close().catch(() => {});

@@ -24,9 +24,10 @@ function composeConfig(env: NodeJS.ProcessEnv): { ok: boolean; out: string } {
 
 describe('deployment files', () => {
   it('docker-compose.yml is accepted by docker-compose and wires app, mysql and redis', () => {
-    const { ok, out } = composeConfig({ JWT_SECRET: 'a'.repeat(32) });
+    const { ok, out } = composeConfig({ JWT_SECRET: 'a'.repeat(32), MYSQL_PASSWORD: 'db-pass-from-env' });
     expect(ok, out).toBe(true);
-    expect(out).toMatch(/mysql:\/\/minimeet:minimeet@mysql:3306\/minimeet/);
+    expect(out).toMatch(/mysql:\/\/minimeet:db-pass-from-env@mysql:3306\/minimeet/);
+    expect(out).toMatch(/MARIADB_PASSWORD: db-pass-from-env/);
     expect(out).toMatch(/redis:\/\/redis:6379/);
     // docker-compose expands the RTC port range into one entry per port.
     expect(out).toMatch(/published: 40000\n/);
@@ -34,10 +35,13 @@ describe('deployment files', () => {
     expect(out).toMatch(/protocol: udp/);
   });
 
-  it('docker-compose refuses to start without a JWT secret', () => {
-    const { ok, out } = composeConfig({});
-    expect(ok).toBe(false);
-    expect(out).toMatch(/JWT_SECRET/);
+  it('docker-compose refuses to start without a JWT secret or a database password (none is shipped)', () => {
+    const noSecret = composeConfig({ MYSQL_PASSWORD: 'db-pass-from-env' });
+    expect(noSecret.ok).toBe(false);
+    expect(noSecret.out).toMatch(/JWT_SECRET/);
+    const noDbPassword = composeConfig({ JWT_SECRET: 'a'.repeat(32) });
+    expect(noDbPassword.ok).toBe(false);
+    expect(noDbPassword.out).toMatch(/MYSQL_PASSWORD/);
   });
 
   it('Dockerfile builds the worker with the project postinstall and ships its runtime libraries', () => {

@@ -1,5 +1,6 @@
 import { Module, type DynamicModule } from '@nestjs/common';
 import { APP_FILTER } from '@nestjs/core';
+import { AccountModule } from './account/account.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
@@ -33,6 +34,7 @@ export class AppModule {
         LoggerModule,
         RedisModule,
         AuthModule,
+        AccountModule,
         RoomsModule,
         CallsModule,
         RealtimeModule,

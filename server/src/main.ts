@@ -3,6 +3,7 @@ import { RequestMethod, ValidationPipe } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { AppModule } from './app.module.js';
+import { loadOrCreateJwtSecret } from './auth/jwt-secret-store.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
@@ -26,6 +27,12 @@ async function bootstrap() {
     throw err;
   }
   const logger = createRootLogger(config.logLevel);
+  if (process.env.JWT_EXPIRES_IN) {
+    logger.warn(
+      'JWT_EXPIRES_IN is no longer used: access tokens live ACCESS_TOKEN_TTL_SECONDS (default 900) and are refreshed',
+    );
+  }
+  config = { ...config, jwtSecret: config.jwtSecret ?? loadOrCreateJwtSecret(config.dataDir, logger) };
   const app = await NestFactory.create<NestExpressApplication>(AppModule.forRoot(config), {
     logger: new NestPinoLogger(logger),
     abortOnError: false,

@@ -1,4 +1,4 @@
-import { createHmac, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   SOCKET_UNAUTHORIZED,
@@ -20,15 +20,10 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
-import { startChatTarget, TEST_JWT_SECRET, type ChatTarget } from './helpers/chat-server.js';
+import { createAdmin } from './helpers/admin-cli.js';
+import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { DB_KINDS } from './helpers/databases.js';
-
-/** HS256 token signed with the test server's secret. */
-function forgeToken(claims: Record<string, unknown>, secret = TEST_JWT_SECRET): string {
-  const b64 = (v: unknown) => Buffer.from(JSON.stringify(v)).toString('base64url');
-  const head = `${b64({ alg: 'HS256', typ: 'JWT' })}.${b64(claims)}`;
-  return `${head}.${createHmac('sha256', secret).update(head).digest('base64url')}`;
-}
+import { forgeToken } from './helpers/tokens.js';
 
 const HUGE = 'x'.repeat(200_000);
 /** Oversized for every field, yet under the 64 KB Socket.IO frame limit (bigger frames drop the connection). */
@@ -230,10 +225,11 @@ describe.each(DB_KINDS)('access rules and hostile input (%s)', (kind) => {
     okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
     aSocket.close();
 
-    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', {
-      body: { username: 'Chat_Admin', password: 'admin password' },
+    await createAdmin(target.db.url, 'Chat_Admin', 'admin password');
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/login', {
+      body: { username: 'chat_admin', password: 'admin password' },
     });
-    expect(admin.status).toBe(201);
+    expect(admin.status).toBe(200);
     expect((await http(url, 'GET', '/admin/calls', { token: a.accessToken })).status).toBe(403);
     expect((await http(url, 'GET', '/admin/calls')).status).toBe(401);
 

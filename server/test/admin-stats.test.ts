@@ -24,6 +24,7 @@ import {
   sleep,
   uniqueName,
 } from './helpers/chat-client.js';
+import { createAdmin } from './helpers/admin-cli.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
 
@@ -57,7 +58,6 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
     server = await startServer({
       env: {
         DATABASE_URL: db.url,
-        ADMIN_USERNAMES: adminName,
         ADMIN_STATS_INTERVAL_MS: String(INTERVAL_MS),
         MEDIASOUP_WORKERS: '1',
         AUTH_RATE_LIMIT: '1000',
@@ -65,10 +65,11 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
         PRESENCE_GRACE_MS: '1000',
       },
     });
-    const reg = await http<AuthResponse>(server.url, 'POST', '/auth/register', {
+    await createAdmin(db.url, adminName, PASSWORD);
+    const reg = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
       body: { username: adminName, password: PASSWORD },
     });
-    expect(reg.status).toBe(201);
+    expect(reg.status).toBe(200);
     admin = reg.body;
     expect(admin.user.role).toBe('admin');
     user = await registerUser(server.url, 'plain');

@@ -13,6 +13,7 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
+import { createAdmin } from './helpers/admin-cli.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { DB_KINDS } from './helpers/databases.js';
 
@@ -281,7 +282,8 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     expect(send).toMatchObject({ ok: false, error: { code: ErrorCode.NOT_IN_ROOM } });
 
     // Admins may delete rooms they do not own.
-    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/register', {
+    await createAdmin(target.db.url, 'chat_admin', 'admin password');
+    const admin = await http<{ accessToken: string }>(url, 'POST', '/auth/login', {
       body: { username: 'chat_admin', password: 'admin password' },
     });
     expect(admin.body).toMatchObject({ user: { role: 'admin' } });

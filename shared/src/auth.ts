@@ -14,9 +14,18 @@ export interface UserDto {
   role: Role;
 }
 
-/** POST /api/auth/register and /api/auth/login → this. */
+/**
+ * POST /api/auth/register, /login, /refresh and /password → this. The access token (a JWT) goes
+ * in `Authorization: Bearer` and the socket handshake; it lives minutes. The refresh token is
+ * opaque, single-use, and only ever sent to POST /api/auth/refresh.
+ */
 export interface AuthResponse {
   accessToken: string;
+  /** ISO time the access token stops being accepted. */
+  accessTokenExpiresAt: string;
+  refreshToken: string;
+  /** ISO time the refresh token stops being accepted (unless used or revoked before). */
+  refreshTokenExpiresAt: string;
   user: UserDto;
 }
 
@@ -41,6 +50,47 @@ export class LoginRequest {
   @IsString()
   @Length(1, PASSWORD_MAX)
   password!: string;
+}
+
+/** POST /api/auth/refresh: trades a refresh token for a new pair (the old one stops working). */
+export class RefreshRequest {
+  // Generous: anything that is not one of our tokens gets a plain 401, not a shape error.
+  @IsString()
+  @Length(1, 4096)
+  refreshToken!: string;
+}
+
+/** POST /api/auth/password: every other session of the user ends; the caller gets a new pair. */
+export class ChangePasswordRequest {
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  currentPassword!: string;
+
+  @IsString()
+  @Length(PASSWORD_MIN, PASSWORD_MAX)
+  newPassword!: string;
+}
+
+/** DELETE /api/auth/me: removes the account (the password confirms it). */
+export class DeleteAccountRequest {
+  @IsString()
+  @Length(1, PASSWORD_MAX)
+  password!: string;
+}
+
+/** Why the server ended a socket's session (ServerEvents.sessionEnded, sent just before it disconnects). */
+export type SessionEndReason = 'expired' | 'revoked' | 'accountRemoved';
+
+/** Socket `auth:renew`: hands the live socket a fresh access token of the same user. */
+export class RenewSocketAuthRequest {
+  @IsString()
+  @Length(1, 4096)
+  accessToken!: string;
+}
+
+export interface RenewSocketAuthData {
+  /** ISO time the socket's session ends unless renewed again. */
+  accessTokenExpiresAt: string;
 }
 
 /** Socket.IO handshake: `io(url, { auth: { token } })`. */

@@ -6,6 +6,7 @@ import type {
   SendMessageRequest,
 } from './chat.js';
 import type { AdminStatsSnapshot, AdminSubscribeData } from './admin.js';
+import type { RenewSocketAuthData, RenewSocketAuthRequest, SessionEndReason } from './auth.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
@@ -77,6 +78,8 @@ export interface ClientRequests {
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
+  // Session (auth.ts): a fresh access token of the same user keeps the socket open past the old one's expiry
+  'auth:renew': { request: RenewSocketAuthRequest; response: RenewSocketAuthData };
 }
 
 /** Server→client events and their payloads. */
@@ -115,6 +118,12 @@ export interface ServerEvents {
   roomUpdated: RoomUpdatedEvent;
   /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
   'admin:stats': AdminStatsSnapshot;
+  /**
+   * To the socket just before the server disconnects it: its access token expired without
+   * `auth:renew`, the user's tokens were revoked (logout-all, password change), or the account
+   * was removed. Reconnecting needs a new token (refresh, or sign in again).
+   */
+  sessionEnded: { reason: SessionEndReason };
 }
 
 export type ClientEventName = keyof ClientRequests;
@@ -155,6 +164,7 @@ export const ClientEvent = {
   endCall: 'endCall',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
+  'auth:renew': 'auth:renew',
 } as const satisfies { [E in ClientEventName]: E };
 
 export const ServerEvent = {
@@ -176,4 +186,5 @@ export const ServerEvent = {
   callEnded: 'callEnded',
   roomUpdated: 'roomUpdated',
   'admin:stats': 'admin:stats',
+  sessionEnded: 'sessionEnded',
 } as const satisfies { [E in ServerEventName]: E };

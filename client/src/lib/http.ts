@@ -4,10 +4,19 @@ import { AppError } from './errors';
 type TokenSource = () => string | null;
 let tokenSource: TokenSource = () => null;
 let onUnauthorized: () => void = () => {};
+let refreshToken: (() => Promise<boolean>) | null = null;
 
-/** Wired once by the auth store: where the bearer token comes from and what a 401 does. */
-export function configureHttp(opts: { getToken: TokenSource; onUnauthorized: () => void }): void {
+/**
+ * Wired once by the auth store: where the bearer token comes from, how to renew it (a 401 is
+ * answered by one refresh and one retry), and what a 401 that survives the retry does.
+ */
+export function configureHttp(opts: {
+  getToken: TokenSource;
+  refresh?: () => Promise<boolean>;
+  onUnauthorized: () => void;
+}): void {
   tokenSource = opts.getToken;
+  refreshToken = opts.refresh ?? null;
   onUnauthorized = opts.onUnauthorized;
 }
 
@@ -20,6 +29,11 @@ export interface RequestOptions {
   auth?: boolean;
 }
 
+/** Internal: the one retry after a refresh. */
+interface AttemptOptions extends RequestOptions {
+  retried?: boolean;
+}
+
 function isApiErrorBody(v: unknown): v is ApiErrorBody {
   if (typeof v !== 'object' || v === null) return false;
   const e = (v as { error?: unknown }).error;
@@ -28,6 +42,10 @@ function isApiErrorBody(v: unknown): v is ApiErrorBody {
 
 /** JSON request to the REST API under /api. Throws AppError on any failure. */
 export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T> {
+  return attempt<T>(path, opts);
+}
+
+async function attempt<T>(path: string, opts: AttemptOptions): Promise<T> {
   const url = new URL(`/api${path}`, window.location.origin);
   for (const [k, v] of Object.entries(opts.query ?? {})) {
     if (v !== undefined && v !== '') url.searchParams.set(k, String(v));
@@ -62,7 +80,16 @@ export async function api<T>(path: string, opts: RequestOptions = {}): Promise<T
   }
   if (res.ok) return body as T;
 
-  if (res.status === 401 && token) onUnauthorized();
+  if (res.status === 401 && token) {
+    if (!opts.retried && refreshToken) {
+      // Renewed meanwhile (another request refreshed first), or renewable now: try once more.
+      const renewed = tokenSource() !== token || (await refreshToken());
+      if (renewed) return attempt<T>(path, { ...opts, retried: true });
+      // Not renewable: the auth store has signed out (or will retry after a network failure).
+    } else {
+      onUnauthorized();
+    }
+  }
   if (isApiErrorBody(body)) throw AppError.fromWire(body.error, res.status);
   // A proxy error page (dev server with the API down) or an unexpected body.
   if (res.status >= 502 && res.status <= 504) throw new AppError('NETWORK', 'Cannot reach the server.', { status: res.status });

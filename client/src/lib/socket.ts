@@ -3,14 +3,15 @@
  * Everything else talks to the server through `request` / `emitWithAck` and `onServerEvent`,
  * typed end to end by the shared contract.
  */
-import type {
-  Ack,
-  ClientEventName,
-  ClientToServerEvents,
-  RequestOf,
-  ResponseOf,
-  ServerEventName,
-  ServerToClientEvents,
+import {
+  ClientEvent,
+  type Ack,
+  type ClientEventName,
+  type ClientToServerEvents,
+  type RequestOf,
+  type ResponseOf,
+  type ServerEventName,
+  type ServerToClientEvents,
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
 import { create } from 'zustand';
@@ -48,7 +49,11 @@ type Factory = (token: string) => SocketLike;
 const defaultFactory: Factory = (token) =>
   io({
     path: '/socket.io',
-    auth: { token },
+    // Read at every (re)connect: a reconnect after a silent refresh presents the newest token.
+    auth: (cb) => {
+      tokenServerHolds = currentToken ?? token;
+      cb({ token: tokenServerHolds });
+    },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
     reconnectionDelayMax: 5000,
@@ -57,20 +62,29 @@ const defaultFactory: Factory = (token) =>
 let factory: Factory = defaultFactory;
 let socket: SocketLike | null = null;
 let currentToken: string | null = null;
+/** Whose socket it is: a new token of the same owner renews the socket instead of replacing it. */
+let currentOwner: number | undefined;
 let hasConnectedOnce = false;
+/** The token the server last saw (handshake or auth:renew): a refresh during a handshake must follow it up. */
+let tokenServerHolds: string | null = null;
+/** Handshakes refused as unauthorized since the last successful connect. */
+let unauthorizedInARow = 0;
 
 type AnyHandler = (payload: unknown) => void;
 const handlers = new Map<string, Set<AnyHandler>>();
 const connectListeners = new Set<(info: { reconnect: boolean }) => void>();
-let unauthorizedHandler: () => void = () => {};
+let unauthorizedHandler: (info: { repeated: boolean }) => void = () => {};
 
 /** Tests only: build sockets with this instead of socket.io-client. */
 export function setSocketFactory(f: Factory | null): void {
   factory = f ?? defaultFactory;
 }
 
-/** Called when the server refuses the handshake token (expired or revoked session). */
-export function setUnauthorizedHandler(h: () => void): void {
+/**
+ * Called when the server refuses the handshake token (expired or revoked session);
+ * `repeated` when it refused the token handed over after the previous refusal too.
+ */
+export function setUnauthorizedHandler(h: (info: { repeated: boolean }) => void): void {
   unauthorizedHandler = h;
 }
 
@@ -78,12 +92,22 @@ function setStatus(patch: Partial<ConnectionState>): void {
   useConnectionStore.setState(patch);
 }
 
-/** Opens (or keeps) the connection for this token. Idempotent. */
-export function connectSocket(token: string): void {
+/**
+ * Opens (or keeps) the connection for this token. Idempotent. With `owner` (the user id), a new
+ * token of the same owner keeps the live socket (rooms, media) and hands it the token instead.
+ */
+export function connectSocket(token: string, owner?: number): void {
   if (socket && currentToken === token) return;
+  if (socket && owner !== undefined && owner === currentOwner) {
+    renewSocketAuth(socket, token);
+    return;
+  }
   disconnectSocket();
   currentToken = token;
+  tokenServerHolds = token;
+  currentOwner = owner;
   hasConnectedOnce = false;
+  unauthorizedInARow = 0;
   const s = factory(token);
   socket = s;
   setStatus({ status: 'connecting', attempt: 0, error: null });
@@ -92,7 +116,10 @@ export function connectSocket(token: string): void {
     if (socket !== s) return;
     const reconnect = hasConnectedOnce;
     hasConnectedOnce = true;
+    unauthorizedInARow = 0;
     setStatus({ status: 'connected', attempt: 0, error: null });
+    // Refreshed while the handshake was in flight: the server holds the older token's expiry.
+    if (currentToken && currentToken !== tokenServerHolds) renewSocketAuth(s, currentToken);
     for (const l of [...connectListeners]) l({ reconnect });
   });
   s.on('disconnect', ((reason: string) => {
@@ -108,8 +135,9 @@ export function connectSocket(token: string): void {
   s.on('connect_error', ((err: Error) => {
     if (socket !== s) return;
     if (err?.message === 'unauthorized') {
+      unauthorizedInARow += 1;
       setStatus({ status: 'disconnected', error: 'Your session has expired. Please sign in again.' });
-      unauthorizedHandler();
+      unauthorizedHandler({ repeated: unauthorizedInARow > 1 });
       return;
     }
     setStatus({
@@ -130,10 +158,27 @@ export function connectSocket(token: string): void {
   s.connect();
 }
 
+/** A refreshed token for the live socket: `auth:renew` when connected, else the next handshake uses it. */
+function renewSocketAuth(s: SocketLike, token: string): void {
+  currentToken = token;
+  if (s.connected) {
+    tokenServerHolds = token;
+    s.emit(ClientEvent['auth:renew'], { accessToken: token }, (ack: Ack<unknown>) => {
+      // Refused (e.g. revoked meanwhile): the server ends the socket at the old token's expiry
+      // or at once, and says why with sessionEnded.
+      if (!ack.ok && socket === s) setStatus({ error: ack.error.message });
+    });
+  } else if (!s.active) {
+    // A refused handshake leaves the socket inactive: try again, now with the new token.
+    s.connect();
+  }
+}
+
 export function disconnectSocket(): void {
   const s = socket;
   socket = null;
   currentToken = null;
+  currentOwner = undefined;
   if (s) {
     s.removeAllListeners();
     s.disconnect();

@@ -131,7 +131,15 @@ export class Directory {
     };
   }
 
+  /** The baseline's tokens never expire and it has no refresh: the pair's other half is inert. */
   #auth(user: UserDto): AuthResponse {
-    return { accessToken: String(user.id), user: { id: user.id, username: user.username, role: user.role } };
+    const never = new Date(Date.UTC(9999, 0, 1)).toISOString();
+    return {
+      accessToken: String(user.id),
+      accessTokenExpiresAt: never,
+      refreshToken: '',
+      refreshTokenExpiresAt: never,
+      user: { id: user.id, username: user.username, role: user.role },
+    };
   }
 }

@@ -3,7 +3,7 @@
  * and the baseline (scripts/bench/baseline-server), each pinned with `taskset` to the server CPU
  * when pinning is on, with the same worker count, listen IP and stats interval.
  */
-import { spawn, type ChildProcess } from 'node:child_process';
+import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { createServer, type AddressInfo } from 'node:net';
@@ -16,6 +16,7 @@ export type ServerKind = 'minimeet' | 'baseline';
 
 export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
 export const MINIMEET_MAIN = path.join(REPO_ROOT, 'server/dist/main.js');
+const MINIMEET_ADMIN_CLI = path.join(REPO_ROOT, 'server/dist/cli/admin.js');
 const BASELINE_MAIN = path.join(REPO_ROOT, 'scripts/bench/baseline-server/main.ts');
 
 export const ADMIN_USERNAME = 'benchadmin';
@@ -90,7 +91,8 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
           JWT_SECRET: randomBytes(32).toString('hex'),
           LOG_LEVEL: 'warn',
           DATABASE_URL: o.databaseUrl ?? `sqlite:${path.join(tmp, 'minimeet.sqlite')}`,
-          ADMIN_USERNAMES: ADMIN_USERNAME,
+          // A run outlasts the default 15-minute access token; the bots do not refresh.
+          ACCESS_TOKEN_TTL_SECONDS: '86400',
           // The bots register every user they log in as; the login limit is not what is measured.
           AUTH_RATE_LIMIT: '1000000',
           REST_RATE_LIMIT: '1000000',
@@ -98,6 +100,7 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
       : {}),
     ...o.env,
   };
+  if (o.kind === 'minimeet') createMinimeetAdmin(env);
   const args = o.kind === 'minimeet' ? [MINIMEET_MAIN] : ['--import', 'tsx', BASELINE_MAIN];
   const [cmd, argv] = o.cpus
     ? ['taskset', ['-c', o.cpus, process.execPath, ...args]]
@@ -160,6 +163,23 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
   } catch (err) {
     await stop();
     throw err;
+  }
+}
+
+/** Admins are made with `npm run admin -- create` (registration cannot); an existing one is fine. */
+function createMinimeetAdmin(env: NodeJS.ProcessEnv): void {
+  const res = spawnSync(
+    process.execPath,
+    [MINIMEET_ADMIN_CLI, 'create', ADMIN_USERNAME, '--password-stdin'],
+    {
+      cwd: path.join(REPO_ROOT, 'server'),
+      env,
+      input: `${ADMIN_PASSWORD}\n`,
+      encoding: 'utf8',
+    },
+  );
+  if (res.status !== 0 && !/already exists/.test(res.stderr)) {
+    throw new Error(`creating the bench admin failed: ${res.stderr || res.error?.message}`);
   }
 }
 

@@ -31,7 +31,7 @@ usage: npm run bots -- [options]
   --out DIR            where report.json and report.html go (default bench-results/<timestamp>)
   --prefix NAME        user/room name prefix (default ${DEFAULTS.namePrefix}); separate runs with different prefixes
   --password PW        bot users' password (default ${DEFAULTS.password})
-  --admin-user NAME    an admin (server ADMIN_USERNAMES) to read GET /api/admin/stats; without it, or
+  --admin-user NAME    an admin (npm run admin -- create NAME) to read GET /api/admin/stats; without it, or
                        when that route is missing, worker CPU comes from GET /api/health
   --admin-password PW  the admin's password (default: env MINIMEET_ADMIN_PASSWORD, else --password)
   --processes N        bot processes to spread the rooms over, whole rooms each (default ${DEFAULTS.processes}:

@@ -81,7 +81,7 @@ export class ServerSampler {
         this.notes.push(
           res.status === 404
             ? 'GET /api/admin/stats: 404 (not on this server), using /api/health'
-            : `GET /api/admin/stats: ${res.status} (is ${this.admin.username} in the server's ADMIN_USERNAMES?), using /api/health`,
+            : `GET /api/admin/stats: ${res.status} (is ${this.admin.username} an admin? npm run admin -- promote ${this.admin.username}), using /api/health`,
         );
       } catch (err) {
         this.notes.push(`admin login failed (${err instanceof Error ? err.message : String(err)}), using /api/health`);

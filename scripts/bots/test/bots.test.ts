@@ -7,7 +7,10 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from '../../../server/test/helpers/admin-cli.js';
+import { createTestDatabase, type TestDatabase } from '../../../server/test/helpers/databases.js';
 import { startServer, type ServerProcess } from '../../../server/test/helpers/server-process.js';
+import { DEFAULTS } from '../src/options.js';
 import type { BotReport } from '../src/report-types.js';
 
 const SCRIPTS = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../..');
@@ -31,14 +34,19 @@ function cli(args: string[]): Promise<{ code: number | null; out: string }> {
 
 describe('npm run bots', () => {
   let server: ServerProcess;
+  let db: TestDatabase;
   let out: string;
 
   beforeAll(async () => {
-    server = await startServer({ env: { ADMIN_USERNAMES: 'botadmin', LOG_LEVEL: 'warn' } });
+    db = await createTestDatabase('sqlite');
+    // The admin the run reads /api/admin/stats as (its password: the bots' default).
+    await createAdmin(db.url, 'botadmin', DEFAULTS.password);
+    server = await startServer({ env: { DATABASE_URL: db.url, LOG_LEVEL: 'warn' } });
     out = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bots-'));
   });
   afterAll(async () => {
     await server?.stop();
+    await db?.drop();
     if (out) rmSync(out, { recursive: true, force: true });
   });
 

@@ -1,6 +1,7 @@
 import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
+import { TypeOrmModule } from '@nestjs/typeorm';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { UsersModule } from '../users/users.module.js';
@@ -8,16 +9,20 @@ import { AdminGuard } from './admin.guard.js';
 import { AuthController } from './auth.controller.js';
 import { AuthService } from './auth.service.js';
 import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { RefreshToken } from './refresh-token.entity.js';
+import { RefreshTokensService } from './refresh-tokens.service.js';
 
 @Module({
   imports: [
     UsersModule,
+    TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => ({
-        secret: config.jwtSecret,
-        signOptions: { expiresIn: config.jwtExpiresInSeconds },
-      }),
+      useFactory: (config: AppConfig) => {
+        // main.ts fills it in (JWT_SECRET or the generated one) before the app is created.
+        if (!config.jwtSecret) throw new Error('JWT secret not resolved before the app started');
+        return { secret: config.jwtSecret };
+      },
     }),
     // Only AuthController applies ThrottlerGuard: these limits guard password guessing.
     ThrottlerModule.forRootAsync({
@@ -29,7 +34,7 @@ import { JwtAuthGuard } from './jwt-auth.guard.js';
     }),
   ],
   controllers: [AuthController],
-  providers: [AuthService, JwtAuthGuard, AdminGuard],
+  providers: [AuthService, RefreshTokensService, JwtAuthGuard, AdminGuard],
   exports: [AuthService, JwtAuthGuard, AdminGuard, UsersModule],
 })
 export class AuthModule {}

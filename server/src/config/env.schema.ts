@@ -1,4 +1,5 @@
 import os from 'node:os';
+import path from 'node:path';
 import { z } from 'zod';
 
 /** Validated, typed application configuration (from environment variables). */
@@ -8,8 +9,16 @@ export interface AppConfig {
   port: number;
   logLevel: 'fatal' | 'error' | 'warn' | 'info' | 'debug' | 'trace' | 'silent';
   database: DatabaseConfig;
-  jwtSecret: string;
-  jwtExpiresInSeconds: number;
+  /**
+   * From JWT_SECRET; undefined means "generate one and keep it in dataDir" (main.ts does that
+   * before the app starts, see auth/jwt-secret-store.ts), so no known secret ever signs tokens.
+   */
+  jwtSecret: string | undefined;
+  /** Where the server keeps files of its own (the generated JWT secret). */
+  dataDir: string;
+  accessTokenTtlSeconds: number;
+  refreshTokenTtlSeconds: number;
+  /** Accounts promoted to admin at start (existing ones only); these names cannot be registered. */
   adminUsernames: string[];
   redisUrl: string | undefined;
   presenceGraceMs: number;
@@ -67,8 +76,6 @@ export class ConfigError extends Error {
   override name = 'ConfigError';
 }
 
-const DEV_JWT_SECRET = 'minimeet-dev-secret-change-me';
-
 const port = (name: string, def: number) =>
   z.coerce
     .number({ message: `${name} must be a number` })
@@ -84,7 +91,7 @@ const positiveInt = (name: string, def: number) =>
     .min(1, `${name} must be at least 1`)
     .default(def);
 
-const boundedInt = (name: string, min: number, max: number, def: number) =>
+const intInRange = (name: string, def: number, min: number, max: number) =>
   z.coerce
     .number({ message: `${name} must be a number` })
     .int(`${name} must be an integer`)
@@ -99,7 +106,10 @@ const envSchema = z.object({
   LOG_LEVEL: z.enum(['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent']).default('info'),
   DATABASE_URL: z.string().default('sqlite:./data/minimeet.sqlite'),
   JWT_SECRET: z.string().optional(),
-  JWT_EXPIRES_IN: positiveInt('JWT_EXPIRES_IN', 86_400),
+  DATA_DIR: z.string().optional(),
+  // Capped so a socket's expiry timer fits setTimeout and a leaked token dies within a day.
+  ACCESS_TOKEN_TTL_SECONDS: intInRange('ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400),
+  REFRESH_TOKEN_TTL_SECONDS: intInRange('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
   ADMIN_USERNAMES: z.string().default(''),
   REDIS_URL: z.string().optional(),
   PRESENCE_GRACE_MS: z.coerce.number().int().min(0).max(600_000).default(10_000),
@@ -111,11 +121,11 @@ const envSchema = z.object({
   CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
   CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
   REST_RATE_LIMIT: positiveInt('REST_RATE_LIMIT', 600),
-  SOCKET_EVENTS_PER_SECOND: boundedInt('SOCKET_EVENTS_PER_SECOND', 1, 10_000, 50),
-  SOCKET_EVENT_BURST: boundedInt('SOCKET_EVENT_BURST', 1, 100_000, 200),
-  TRUST_PROXY: boundedInt('TRUST_PROXY', 0, 10, 0),
-  MAX_SOCKETS_PER_USER_ROOM: boundedInt('MAX_SOCKETS_PER_USER_ROOM', 1, 100, 3),
-  MEDIA_MAX_INCOMING_BITRATE: boundedInt('MEDIA_MAX_INCOMING_BITRATE', 100_000, 100_000_000, 5_000_000),
+  SOCKET_EVENTS_PER_SECOND: intInRange('SOCKET_EVENTS_PER_SECOND', 50, 1, 10_000),
+  SOCKET_EVENT_BURST: intInRange('SOCKET_EVENT_BURST', 200, 1, 100_000),
+  TRUST_PROXY: intInRange('TRUST_PROXY', 0, 0, 10),
+  MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
+  MEDIA_MAX_INCOMING_BITRATE: intInRange('MEDIA_MAX_INCOMING_BITRATE', 5_000_000, 100_000, 100_000_000),
   MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
   MEDIASOUP_LISTEN_IP: z
     .ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' })
@@ -161,11 +171,11 @@ function parseDatabaseUrl(raw: string): DatabaseConfig {
   );
 }
 
-/** Parses and validates the environment; throws ConfigError with one line on the first problem. */
-export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+/** Validates `env` against `schema`; throws ConfigError naming the first bad variable. */
+function parseEnv<S extends z.ZodType>(schema: S, env: NodeJS.ProcessEnv): z.output<S> {
   // An empty variable (e.g. copied from .env.example) means "use the default".
   const given = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
-  const parsed = envSchema.safeParse(given);
+  const parsed = schema.safeParse(given);
   if (!parsed.success) {
     const issue = parsed.error.issues[0]!;
     const name = String(issue.path[0] ?? 'environment');
@@ -174,7 +184,35 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `${name}: ${issue.message}${value === undefined ? '' : ` (got "${String(value).slice(0, 60)}")`}`,
     );
   }
-  const e = parsed.data;
+  return parsed.data;
+}
+
+/** What `npm run admin` needs: the database and the reserved admin names, nothing a server needs. */
+export function loadAdminCliConfig(
+  env: NodeJS.ProcessEnv = process.env,
+): Pick<AppConfig, 'database' | 'adminUsernames'> {
+  const e = parseEnv(envSchema.pick({ DATABASE_URL: true, ADMIN_USERNAMES: true }), env);
+  return {
+    database: parseDatabaseUrl(e.DATABASE_URL),
+    adminUsernames: parseAdminUsernames(e.ADMIN_USERNAMES),
+  };
+}
+
+function parseAdminUsernames(raw: string): string[] {
+  return raw
+    .split(',')
+    .map((s) => s.trim().toLowerCase())
+    .filter(Boolean);
+}
+
+/** Next to the SQLite file (each database its own secret), else ./data. */
+function defaultDataDir(db: DatabaseConfig): string {
+  return db.type === 'sqlite' && db.path !== ':memory:' ? path.dirname(db.path) : './data';
+}
+
+/** Parses and validates the environment; throws ConfigError with one line on the first problem. */
+export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
+  const e = parseEnv(envSchema, env);
   if (e.RTC_MIN_PORT > e.RTC_MAX_PORT) {
     throw new ConfigError(`RTC_MIN_PORT/RTC_MAX_PORT: inverted range ${e.RTC_MIN_PORT} > ${e.RTC_MAX_PORT}`);
   }
@@ -184,24 +222,29 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `RTC_MIN_PORT/RTC_MAX_PORT: range ${e.RTC_MIN_PORT}-${e.RTC_MAX_PORT} has fewer ports than MEDIASOUP_WORKERS (${e.MEDIASOUP_WORKERS})`,
     );
   }
-  let jwtSecret = e.JWT_SECRET;
+  const jwtSecret = e.JWT_SECRET;
   if (!jwtSecret) {
     if (e.NODE_ENV === 'production') throw new ConfigError('JWT_SECRET: required when NODE_ENV=production');
-    jwtSecret = DEV_JWT_SECRET;
   } else if (e.NODE_ENV === 'production' && jwtSecret.length < 32) {
     throw new ConfigError('JWT_SECRET: must be at least 32 characters when NODE_ENV=production');
   }
+  if (e.REFRESH_TOKEN_TTL_SECONDS <= e.ACCESS_TOKEN_TTL_SECONDS) {
+    throw new ConfigError(
+      `REFRESH_TOKEN_TTL_SECONDS: must be longer than ACCESS_TOKEN_TTL_SECONDS (${e.REFRESH_TOKEN_TTL_SECONDS} <= ${e.ACCESS_TOKEN_TTL_SECONDS})`,
+    );
+  }
+  const database = parseDatabaseUrl(e.DATABASE_URL);
   return {
     nodeEnv: e.NODE_ENV,
     host: e.HOST,
     port: e.PORT,
     logLevel: e.LOG_LEVEL,
-    database: parseDatabaseUrl(e.DATABASE_URL),
+    database,
     jwtSecret,
-    jwtExpiresInSeconds: e.JWT_EXPIRES_IN,
-    adminUsernames: e.ADMIN_USERNAMES.split(',')
-      .map((s) => s.trim().toLowerCase())
-      .filter(Boolean),
+    dataDir: path.resolve(e.DATA_DIR ?? defaultDataDir(database)),
+    accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
+    refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    adminUsernames: parseAdminUsernames(e.ADMIN_USERNAMES),
     redisUrl: e.REDIS_URL || undefined,
     presenceGraceMs: e.PRESENCE_GRACE_MS,
     redisKeyPrefix: e.REDIS_KEY_PREFIX,

@@ -2,9 +2,12 @@ import type { INestApplication } from '@nestjs/common';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import {
   CallSessionsQuery,
+  ChangePasswordRequest,
   CreateRoomRequest,
+  DeleteAccountRequest,
   LoginRequest,
   MessageHistoryQuery,
+  RefreshRequest,
   RegisterRequest,
   SearchMessagesQuery,
   UpdateRoomRequest,
@@ -16,6 +19,9 @@ export function setupOpenApi(app: INestApplication): void {
   documentDtos([
     RegisterRequest,
     LoginRequest,
+    RefreshRequest,
+    ChangePasswordRequest,
+    DeleteAccountRequest,
     CreateRoomRequest,
     UpdateRoomRequest,
     MessageHistoryQuery,

@@ -12,11 +12,12 @@ import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { socketAuthMiddleware } from './socket-auth.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
+import { SocketSessions } from './socket-sessions.js';
 import type { AppServer, AppSocket } from './socket-types.js';
 
 /**
- * Owns the Socket.IO server's connection lifecycle: handshake auth, and handing disconnects to
- * the room session. Event handlers live in feature gateways (rooms, chat, media…) on the same
+ * Owns the Socket.IO server's connection lifecycle: handshake auth, the session's lifetime
+ * (SocketSessions), and handing disconnects to the room session. Event handlers live in feature gateways (rooms, chat, media…) on the same
  * default namespace.
  */
 @WebSocketGateway()
@@ -30,6 +31,7 @@ export class ConnectionGateway
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
     @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
+    @Inject(SocketSessions) private readonly socketSessions: SocketSessions,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -41,13 +43,15 @@ export class ConnectionGateway
     this.rateLimiter.install(server);
   }
 
-  handleConnection(socket: AppSocket) {
+  async handleConnection(socket: AppSocket) {
     this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'socket connected');
+    await this.socketSessions.track(socket);
   }
 
   handleDisconnect(socket: AppSocket) {
     // A socket refused by the middleware never got a user.
     if (!socket.data.user) return;
+    this.socketSessions.untrack(socket);
     this.log.info({ socketId: socket.id, userId: socket.data.user.id }, 'socket disconnected');
     this.sessions.socketDisconnected(socket);
   }

@@ -8,6 +8,8 @@ import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { RoomsGateway } from './rooms.gateway.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
+import { SessionGateway } from './session.gateway.js';
+import { SocketSessions } from './socket-sessions.js';
 
 /**
  * Socket.IO transport: connection auth, room joins/leaves, presence broadcasts. Feature
@@ -20,9 +22,11 @@ import { SocketRateLimiter } from './socket-rate-limit.js';
     RoomSessionService,
     AckResponder,
     SocketRateLimiter,
+    SocketSessions,
     ConnectionGateway,
     RoomsGateway,
+    SessionGateway,
   ],
-  exports: [RealtimeServer, RoomSessionService, AckResponder, RoomsModule],
+  exports: [RealtimeServer, RoomSessionService, AckResponder, SocketSessions, RoomsModule],
 })
 export class RealtimeModule {}

@@ -11,10 +11,12 @@ export function socketAuthMiddleware(auth: AuthService) {
     const raw: unknown = socket.handshake.auth;
     const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
     auth
-      .authenticate(typeof token === 'string' ? token : undefined)
-      .then((user) => {
+      .verifyAccess(typeof token === 'string' ? token : undefined)
+      .then(({ user, expiresAt, tokenVersion }) => {
         socket.data.user = user;
         socket.data.joinedRooms = new Set();
+        socket.data.accessTokenExpiresAt = expiresAt;
+        socket.data.tokenVersion = tokenVersion;
         next();
       })
       .catch(() => next(new Error(SOCKET_UNAUTHORIZED)));

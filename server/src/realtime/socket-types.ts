@@ -11,6 +11,10 @@ export interface SocketData {
   user: UserDto;
   /** Rooms this socket has joined (kept here because socket.rooms is emptied before 'disconnect'). */
   joinedRooms: Set<number>;
+  /** When the access token the socket authenticated with (handshake or auth:renew) expires, ms since epoch. */
+  accessTokenExpiresAt: number;
+  /** The token version that token carries: a bump (revocation) ends the socket. */
+  tokenVersion: number;
 }
 
 /** Moderation that every server process applies to its own sockets (see RealtimeServer.everyProcess). */
@@ -43,4 +47,9 @@ export type AppSocket = Socket<ClientToServerEvents, ServerToClientEvents, Inter
 /** The Socket.IO room every socket of a MiniMeet room is in. */
 export function roomChannel(roomId: number): string {
   return `room:${roomId}`;
+}
+
+/** The Socket.IO room of every socket of one user (on every process): revocation reaches them all. */
+export function userChannel(userId: number): string {
+  return `user:${userId}`;
 }

@@ -161,6 +161,13 @@ export class RoomsService {
     this.events.emitRoomDeleted({ roomId, byUserId: user.id });
   }
 
+  /** Account removal: the user's rooms are deleted as if the owner deleted each. Returns their ids. */
+  async deleteAllOwnedBy(owner: UserDto): Promise<number[]> {
+    const owned = await this.rooms.find({ select: { id: true }, where: { ownerId: owner.id } });
+    for (const { id } of owned) await this.delete(id, owner);
+    return owned.map((r) => r.id);
+  }
+
   /** Records that the user joined the room (idempotent). */
   async addMember(roomId: number, userId: number): Promise<void> {
     await this.rooms.manager

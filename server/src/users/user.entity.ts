@@ -17,10 +17,18 @@ export class User {
   @Column({ type: 'varchar', length: 100 })
   passwordHash: string;
 
-  /** Mirrors ADMIN_USERNAMES as of the user's last sign-in (the env list is the authority). */
+  /** The authority on admin rights: set by `npm run admin` (and ADMIN_USERNAMES at start, for existing accounts). */
   @Column({ type: 'varchar', length: 16 })
   role: Role;
 
+  /** Every token carries it; bumping it (logout-all, password change, removal) revokes them all. */
+  @Column({ type: 'int', default: 0 })
+  tokenVersion: number;
+
   @Column({ type: 'datetime' })
   createdAt: Date;
+
+  /** Set when the account was removed: the row stays (anonymised) so others' history keeps its sender. */
+  @Column({ type: 'datetime', nullable: true })
+  deletedAt: Date | null;
 }

@@ -10,6 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { createAdmin } from '../helpers/admin-cli.js';
 import { http, registerUser, uniqueName } from '../helpers/chat-client.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from '../helpers/server-process.js';
@@ -54,10 +55,13 @@ describe('HTTP hardening (direct clients, TRUST_PROXY unset)', () => {
   let admin: AuthResponse;
   let user: AuthResponse;
   const adminName = uniqueName('hadmin');
+  let dbDir: string;
 
   beforeAll(async () => {
     clientDir = mkdtempSync(path.join(os.tmpdir(), 'minimeet-client-'));
     writeFileSync(path.join(clientDir, 'index.html'), '<!doctype html><title>shell</title>');
+    dbDir = mkdtempSync(path.join(os.tmpdir(), 'minimeet-hardening-db-'));
+    const databaseUrl = `sqlite:${path.join(dbDir, 'hardening.sqlite')}`;
     server = await startServer({
       env: {
         CLIENT_DIST_DIR: clientDir,
@@ -65,19 +69,21 @@ describe('HTTP hardening (direct clients, TRUST_PROXY unset)', () => {
         REST_RATE_LIMIT: '40',
         AUTH_RATE_LIMIT: '5',
         METRICS_TOKEN,
-        ADMIN_USERNAMES: adminName,
+        DATABASE_URL: databaseUrl,
       },
     });
-    const reg = await http<AuthResponse>(server.url, 'POST', '/auth/register', {
+    await createAdmin(databaseUrl, adminName, PASSWORD);
+    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
       body: { username: adminName, password: PASSWORD },
     });
-    admin = reg.body;
+    admin = login.body;
     expect(admin.user.role).toBe('admin');
     user = await registerUser(server.url, 'hplain');
   });
   afterAll(async () => {
     await server?.stop();
     rmSync(clientDir, { recursive: true, force: true });
+    rmSync(dbDir, { recursive: true, force: true });
   });
 
   it('every response carries the security headers and no X-Powered-By', async () => {

@@ -30,6 +30,7 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
+import { createAdmin } from '../helpers/admin-cli.js';
 import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 import { DB_KINDS } from '../helpers/databases.js';
 
@@ -53,10 +54,11 @@ describe.each(DB_KINDS)('private rooms and moderation (%s)', (kind) => {
       PRESENCE_GRACE_MS: '3000',
     });
     url = target.url;
-    const res = await http<AuthResponse>(url, 'POST', '/auth/register', {
+    await createAdmin(target.db.url, 'chat_admin', 'admin password');
+    const res = await http<AuthResponse>(url, 'POST', '/auth/login', {
       body: { username: 'chat_admin', password: 'admin password' },
     });
-    expect(res.status).toBe(201);
+    expect(res.body.user.role).toBe('admin');
     admin = res.body;
   }, 60_000);
 

@@ -13,12 +13,18 @@ describe('session persistence', () => {
 
   it('round-trips a valid session through localStorage', () => {
     const token = fakeJwt(Math.floor(Date.now() / 1000) + 3600);
-    saveSession({ accessToken: token, user, expiresAt: null });
+    saveSession({ accessToken: token, refreshToken: null, user, expiresAt: null, refreshExpiresAt: null });
     expect(loadSession()).toMatchObject({ accessToken: token, user, expiresAt: expect.any(Number) });
   });
 
   it('drops an expired session', () => {
-    saveSession({ accessToken: fakeJwt(Math.floor(Date.now() / 1000) - 10), user, expiresAt: null });
+    saveSession({
+      accessToken: fakeJwt(Math.floor(Date.now() / 1000) - 10),
+      refreshToken: null,
+      user,
+      expiresAt: null,
+      refreshExpiresAt: null,
+    });
     expect(loadSession()).toBeNull();
     expect(localStorage.getItem(SESSION_KEY)).toBeNull();
   });

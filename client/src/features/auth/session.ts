@@ -2,9 +2,13 @@ import type { AuthResponse, UserDto } from '@minimeet/shared';
 
 export interface Session {
   accessToken: string;
+  /** Opaque, single use: traded at POST /api/auth/refresh for a new pair. Null for sessions without one. */
+  refreshToken: string | null;
   user: UserDto;
-  /** Token expiry (ms since epoch) from the JWT `exp` claim; null when the token has none. */
+  /** Access token expiry (ms since epoch) from the JWT `exp` claim; null when the token has none. */
   expiresAt: number | null;
+  /** Refresh token expiry (ms since epoch); null when unknown. */
+  refreshExpiresAt: number | null;
 }
 
 export const SESSION_KEY = 'minimeet.session';
@@ -23,12 +27,30 @@ export function tokenExpiry(token: string): number | null {
   }
 }
 
-export function sessionFrom(res: AuthResponse): Session {
-  return { accessToken: res.accessToken, user: res.user, expiresAt: tokenExpiry(res.accessToken) };
+type SessionSource = Pick<AuthResponse, 'accessToken' | 'user'> &
+  Partial<Pick<AuthResponse, 'refreshToken' | 'refreshTokenExpiresAt'>>;
+
+export function sessionFrom(res: SessionSource): Session {
+  const refreshExpiresAt = res.refreshTokenExpiresAt ? Date.parse(res.refreshTokenExpiresAt) : NaN;
+  return {
+    accessToken: res.accessToken,
+    refreshToken: res.refreshToken ?? null,
+    user: res.user,
+    expiresAt: tokenExpiry(res.accessToken),
+    refreshExpiresAt: Number.isNaN(refreshExpiresAt) ? null : refreshExpiresAt,
+  };
 }
 
+/** The access token has expired (a refresh may still renew the session). */
 export function isExpired(session: Session, now = Date.now()): boolean {
   return session.expiresAt !== null && session.expiresAt <= now;
+}
+
+/** Neither token can be used any more: only signing in again helps. */
+export function isOver(session: Session, now = Date.now()): boolean {
+  if (!isExpired(session, now)) return false;
+  if (!session.refreshToken) return true;
+  return session.refreshExpiresAt !== null && session.refreshExpiresAt <= now;
 }
 
 export function loadSession(storage: Storage = localStorage): Session | null {
@@ -37,8 +59,14 @@ export function loadSession(storage: Storage = localStorage): Session | null {
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<Session>;
     if (typeof s.accessToken !== 'string' || typeof s.user?.username !== 'string') return null;
-    const session: Session = { accessToken: s.accessToken, user: s.user, expiresAt: tokenExpiry(s.accessToken) };
-    if (isExpired(session)) {
+    const session: Session = {
+      accessToken: s.accessToken,
+      refreshToken: typeof s.refreshToken === 'string' ? s.refreshToken : null,
+      user: s.user,
+      expiresAt: tokenExpiry(s.accessToken),
+      refreshExpiresAt: typeof s.refreshExpiresAt === 'number' ? s.refreshExpiresAt : null,
+    };
+    if (isOver(session)) {
       storage.removeItem(SESSION_KEY);
       return null;
     }
@@ -50,8 +78,10 @@ export function loadSession(storage: Storage = localStorage): Session | null {
 
 export function saveSession(session: Session | null, storage: Storage = localStorage): void {
   try {
-    if (session) storage.setItem(SESSION_KEY, JSON.stringify({ accessToken: session.accessToken, user: session.user }));
-    else storage.removeItem(SESSION_KEY);
+    if (session) {
+      const { accessToken, refreshToken, user, refreshExpiresAt } = session;
+      storage.setItem(SESSION_KEY, JSON.stringify({ accessToken, refreshToken, user, refreshExpiresAt }));
+    } else storage.removeItem(SESSION_KEY);
   } catch {
     // Private mode / quota: the session just won't survive a reload.
   }

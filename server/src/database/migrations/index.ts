@@ -1,5 +1,6 @@
 import type { MigrationInterface } from 'typeorm';
 import { AuthRoomsChat1750000000000 } from './1750000000000-auth-rooms-chat.js';
+import { TokenVersions1760000000000 } from './1760000000000-token-versions.js';
 import { PrivateRoomsModeration1760000001000 } from './1760000001000-private-rooms-moderation.js';
 
 type MigrationClass = new () => MigrationInterface;
@@ -7,5 +8,6 @@ type MigrationClass = new () => MigrationInterface;
 /** Every schema migration, oldest first. Each module appends its own here. */
 export const MIGRATIONS: MigrationClass[] = [
   AuthRoomsChat1750000000000,
+  TokenVersions1760000000000,
   PrivateRoomsModeration1760000001000,
 ];

@@ -1,0 +1,51 @@
+import path from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { ConfigError, loadAdminCliConfig, loadConfig } from './env.schema.js';
+
+describe('auth configuration', () => {
+  it('has no built-in JWT secret: unset means "generate one" (outside production)', () => {
+    expect(loadConfig({}).jwtSecret).toBeUndefined();
+    expect(() => loadConfig({ NODE_ENV: 'production' })).toThrow(
+      /^JWT_SECRET: required when NODE_ENV=production$/,
+    );
+    expect(() => loadConfig({ NODE_ENV: 'production', JWT_SECRET: 'short' })).toThrow(
+      /at least 32 characters/,
+    );
+  });
+
+  it('keeps the data directory next to the SQLite file, else ./data, unless DATA_DIR says otherwise', () => {
+    expect(loadConfig({ DATABASE_URL: 'sqlite:/srv/mm/db.sqlite' }).dataDir).toBe('/srv/mm');
+    expect(loadConfig({ DATABASE_URL: 'mysql://u:p@db:3306/mm' }).dataDir).toBe(path.resolve('data'));
+    expect(loadConfig({ DATA_DIR: '/var/lib/minimeet' }).dataDir).toBe('/var/lib/minimeet');
+  });
+
+  it('token lifetimes default to 15 minutes and 30 days', () => {
+    const config = loadConfig({});
+    expect(config.accessTokenTtlSeconds).toBe(900);
+    expect(config.refreshTokenTtlSeconds).toBe(30 * 86_400);
+    expect(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '3' }).accessTokenTtlSeconds).toBe(3);
+  });
+
+  it.each([
+    [{ ACCESS_TOKEN_TTL_SECONDS: '0' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400 \(got "0"\)$/],
+    [{ ACCESS_TOKEN_TTL_SECONDS: '90000' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400/],
+    [{ REFRESH_TOKEN_TTL_SECONDS: 'forever' }, /^REFRESH_TOKEN_TTL_SECONDS: .*number/],
+    [
+      { ACCESS_TOKEN_TTL_SECONDS: '3600', REFRESH_TOKEN_TTL_SECONDS: '600' },
+      /^REFRESH_TOKEN_TTL_SECONDS: must be longer/,
+    ],
+  ])('refuses %j with one line naming the variable', (env, message) => {
+    expect(() => loadConfig(env)).toThrow(ConfigError);
+    expect(() => loadConfig(env)).toThrow(message);
+  });
+
+  it('the admin CLI needs only the database and the admin names (works without a production JWT_SECRET)', () => {
+    expect(loadAdminCliConfig({ NODE_ENV: 'production', ADMIN_USERNAMES: ' Boss ,eve' })).toEqual({
+      database: { type: 'sqlite', path: './data/minimeet.sqlite' },
+      adminUsernames: ['boss', 'eve'],
+    });
+    expect(() => loadAdminCliConfig({ DATABASE_URL: 'postgres://x' })).toThrow(
+      /^DATABASE_URL: unsupported value/,
+    );
+  });
+});
