@@ -50,6 +50,8 @@ describe('default media listen address', () => {
     const info = okData(await request(owner2, 'createWebRtcTransport', { roomId, direction: 'recv' }));
     expect(info.iceCandidates.length).toBeGreaterThan(0);
     for (const c of info.iceCandidates) expect(c.address).not.toBe('0.0.0.0');
+    // One strong fingerprint (mediasoup-client would put only the last of several into the SDP).
+    expect(info.dtlsParameters.fingerprints.map((f) => f.algorithm)).toEqual(['sha-256']);
 
     const deadline = Date.now() + 15_000;
     const flowing = () =>

@@ -378,7 +378,7 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       direction,
       iceParameters: asWire(t.iceParameters),
       iceCandidates: asWire(t.iceCandidates),
-      dtlsParameters: asWire(t.dtlsParameters),
+      dtlsParameters: asWire(withSha256Fingerprint(t.dtlsParameters)),
       ...(t.sctpParameters ? { sctpParameters: asWire(t.sctpParameters) } : {}),
     };
   }
@@ -492,6 +492,16 @@ function sumStats(stats: Array<{ packetCount: number; byteCount: number }>) {
     byteCount += s.byteCount;
   }
   return { packetCount, byteCount };
+}
+
+/**
+ * The worker lists a fingerprint per hash algorithm in hash-map order, and mediasoup-client puts
+ * only the last one into the SDP: with Debian's abseil that is sha-1. Clients get sha-256 alone
+ * (what browsers generate and RFC 8122 recommends) when the worker offers it.
+ */
+function withSha256Fingerprint(dtls: types.DtlsParameters): types.DtlsParameters {
+  const sha256 = dtls.fingerprints.filter((f) => f.algorithm === 'sha-256');
+  return sha256.length ? { ...dtls, fingerprints: sha256 } : dtls;
 }
 
 function remoteProducer(p: ProducerInfo): RemoteProducer {
