@@ -10,13 +10,12 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../helpers/admin-cli.js';
-import { http, registerUser, uniqueName } from '../helpers/chat-client.js';
+import { runAdminCli } from '../helpers/admin-cli.js';
+import { registerUser, uniqueName } from '../helpers/chat-client.js';
 import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from '../helpers/server-process.js';
 
 const METRICS_TOKEN = 'hardening-test-metrics-token';
-const PASSWORD = 'correct horse battery';
 
 /** GET/POST with optional X-Forwarded-For and bearer token; answers status, headers, JSON body. */
 async function call(
@@ -54,7 +53,6 @@ describe('HTTP hardening (direct clients, TRUST_PROXY unset)', () => {
   let clientDir: string;
   let admin: AuthResponse;
   let user: AuthResponse;
-  const adminName = uniqueName('hadmin');
   let dbDir: string;
 
   beforeAll(async () => {
@@ -72,11 +70,11 @@ describe('HTTP hardening (direct clients, TRUST_PROXY unset)', () => {
         DATABASE_URL: databaseUrl,
       },
     });
-    await createAdmin(databaseUrl, adminName, PASSWORD);
-    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
-    admin = login.body;
+    // Registered, then promoted with the admin CLI (roles are read per request): the login
+    // bucket stays full for the auth-throttle test below.
+    admin = await registerUser(server.url, 'hadmin');
+    const promoted = await runAdminCli(['promote', admin.user.username], { databaseUrl });
+    expect(promoted.code, promoted.stderr).toBe(0);
     expect(admin.user.role).toBe('admin');
     user = await registerUser(server.url, 'hplain');
   });
