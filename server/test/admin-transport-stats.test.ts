@@ -43,7 +43,7 @@ describe('admin transport stats and consumer scores', () => {
     await db?.drop();
   });
 
-  it("each peer's send and recv transport: connected ICE and DTLS, a UDP tuple, a bandwidth estimate on recv", async () => {
+  it("each peer's send and recv transport: connected ICE and DTLS, a UDP tuple, traffic both ways", async () => {
     const roomId = (await createRoom(server.url, owner.accessToken, 'network stats', 8)).id;
     const first = new MiniMeetPeer({ url: server.url, roomId, username: uniqueName('peer'), password: PASSWORD });
     peers.push(first);
@@ -60,15 +60,17 @@ describe('admin transport stats and consumer scores', () => {
       r.peers.every(
         (p) =>
           p.transportStats?.length === 2 &&
-          p.transportStats.every((t) => t.dtlsState === 'connected') &&
-          p.transportStats.some((t) => t.direction === 'recv' && (t.availableOutgoingBitrate ?? 0) > 0) &&
+          p.transportStats.every((t) => t.dtlsState === 'connected' && t.bitrateIn + t.bitrateOut > 0) &&
           p.consumers.length === 2,
       );
+    let last: AdminRoomStats | undefined;
     const snapshot = await waitFor(async () => {
       const res = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', { token: admin.accessToken });
-      const room = res.body.rooms.find((r) => r.id === roomId);
-      return ready(room) ? room : undefined;
-    }, 30_000);
+      last = res.body.rooms.find((r) => r.id === roomId);
+      return ready(last) ? last : undefined;
+    }, 30_000).catch((err: Error) => {
+      throw new Error(`${err.message}; last: ${JSON.stringify(last?.peers.map((p) => p.transportStats))}`);
+    });
 
     const byUser = new Map(peers.map((p) => [p.user.id, p]));
     for (const peerStats of snapshot.peers) {
@@ -87,7 +89,11 @@ describe('admin transport stats and consumer scores', () => {
         expect(t.bitrateOut).toBeGreaterThanOrEqual(0);
       }
       const recv = transports.find((t) => t.direction === 'recv')!;
-      expect(recv.availableOutgoingBitrate).toBeGreaterThan(0);
+      // mediasoup estimates bandwidth only when the receiver negotiates transport-cc or REMB;
+      // werift's SDP offers neither, so the Node peer's recv transport has no estimate (null).
+      // Browsers do (Chromium shows a positive value in the admin view).
+      expect(recv.availableOutgoingBitrate === null || recv.availableOutgoingBitrate > 0).toBe(true);
+      expect(transports.find((t) => t.direction === 'send')!.availableOutgoingBitrate).toBeNull();
       // Media flows: the client sends into its send transport, the server out of the recv one.
       const send = transports.find((t) => t.direction === 'send')!;
       expect(send.bitrateIn).toBeGreaterThan(0);
