@@ -7,7 +7,14 @@
 import type { AdminRoomStats, AdminStatsSnapshot, AuthResponse, ConsumerScoreEvent } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
-import { closeAllSockets, createRoom, http, record, registerUser, uniqueName } from './helpers/chat-client.js';
+import {
+  closeAllSockets,
+  createRoom,
+  http,
+  record,
+  registerUser,
+  uniqueName,
+} from './helpers/chat-client.js';
 import { createAdmin } from './helpers/admin-cli.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
@@ -24,7 +31,12 @@ describe('admin transport stats and consumer scores', () => {
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     server = await startServer({
-      env: { DATABASE_URL: db.url, ADMIN_STATS_INTERVAL_MS: '500', MEDIASOUP_WORKERS: '1', AUTH_RATE_LIMIT: '1000' },
+      env: {
+        DATABASE_URL: db.url,
+        ADMIN_STATS_INTERVAL_MS: '500',
+        MEDIASOUP_WORKERS: '1',
+        AUTH_RATE_LIMIT: '1000',
+      },
     });
     const adminName = uniqueName('admin');
     await createAdmin(db.url, adminName, PASSWORD);
@@ -45,12 +57,22 @@ describe('admin transport stats and consumer scores', () => {
 
   it("each peer's send and recv transport: connected ICE and DTLS, a UDP tuple, traffic both ways", async () => {
     const roomId = (await createRoom(server.url, owner.accessToken, 'network stats', 8)).id;
-    const first = new MiniMeetPeer({ url: server.url, roomId, username: uniqueName('peer'), password: PASSWORD });
+    const first = new MiniMeetPeer({
+      url: server.url,
+      roomId,
+      username: uniqueName('peer'),
+      password: PASSWORD,
+    });
     peers.push(first);
     await first.start();
     // Listening before the second peer arrives: its producers become the first peer's consumers.
     const scores = record(first.socket, 'consumerScore');
-    const second = new MiniMeetPeer({ url: server.url, roomId, username: uniqueName('peer'), password: PASSWORD });
+    const second = new MiniMeetPeer({
+      url: server.url,
+      roomId,
+      username: uniqueName('peer'),
+      password: PASSWORD,
+    });
     peers.push(second);
     await second.start();
 
@@ -65,7 +87,9 @@ describe('admin transport stats and consumer scores', () => {
       );
     let last: AdminRoomStats | undefined;
     const snapshot = await waitFor(async () => {
-      const res = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', { token: admin.accessToken });
+      const res = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', {
+        token: admin.accessToken,
+      });
       last = res.body.rooms.find((r) => r.id === roomId);
       return ready(last) ? last : undefined;
     }, 30_000).catch((err: Error) => {
@@ -77,7 +101,9 @@ describe('admin transport stats and consumer scores', () => {
       const peer = byUser.get(peerStats.userId)!;
       const transports = peerStats.transportStats!;
       expect(transports.map((t) => t.direction).sort()).toEqual(['recv', 'send']);
-      expect(transports.map((t) => t.id).sort()).toEqual([peer.sendTransport!.id, peer.recvTransport!.id].sort());
+      expect(transports.map((t) => t.id).sort()).toEqual(
+        [peer.sendTransport!.id, peer.recvTransport!.id].sort(),
+      );
       for (const t of transports) {
         expect(['connected', 'completed']).toContain(t.iceState);
         expect(t.dtlsState).toBe('connected');
