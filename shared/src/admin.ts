@@ -62,8 +62,48 @@ export interface AdminPeerStats {
   username: string;
   /** Number of WebRTC transports the peer holds (0..2). */
   transports: number;
+  /**
+   * One entry per WebRTC transport: connection state, selected path and bandwidth estimate.
+   * Sent by servers that read transport stats (optional so older snapshots still type-check).
+   */
+  transportStats?: AdminTransportStats[];
   producers: AdminProducerStats[];
   consumers: AdminConsumerStats[];
+}
+
+/** ICE state of a WebRTC transport, as mediasoup reports it. */
+export type AdminIceState = 'new' | 'connected' | 'completed' | 'disconnected' | 'closed';
+/** DTLS state of a WebRTC transport, as mediasoup reports it. */
+export type AdminDtlsState = 'new' | 'connecting' | 'connected' | 'failed' | 'closed';
+
+/**
+ * The ICE candidate pair in use, seen from the server: `remote` is where the client's packets
+ * come from. Whether that address is a TURN relay cannot be known server-side.
+ */
+export interface AdminTransportTuple {
+  protocol: 'udp' | 'tcp';
+  localIp: string;
+  localPort: number;
+  remoteIp: string;
+  remotePort: number;
+}
+
+export interface AdminTransportStats {
+  id: string;
+  /** send: the client sends media into it (producers); recv: the server sends (consumers). */
+  direction: 'send' | 'recv';
+  iceState: AdminIceState;
+  dtlsState: AdminDtlsState;
+  /** Null until ICE has selected a pair. */
+  tuple: AdminTransportTuple | null;
+  /**
+   * Bandwidth estimate (bits/s) for what the server may send to the client over this transport
+   * (transport-cc); null when mediasoup has none (send transports, before the first estimate).
+   */
+  availableOutgoingBitrate: number | null;
+  /** mediasoup's own rate estimates over all of the transport's traffic, bits per second. */
+  bitrateIn: number;
+  bitrateOut: number;
 }
 
 export interface AdminProducerStats {

@@ -396,6 +396,17 @@ export interface ProducerScoreEvent {
   score: Array<{ ssrc: number; rid?: string; score: number }>;
 }
 
+/**
+ * To the consumer's owner when mediasoup rescores one of its consumers (0..10): `score` is how
+ * well the stream reaches this receiver (its downlink), `producerScore` how well it reaches the
+ * server from the sender (the sender's uplink).
+ */
+export interface ConsumerScoreEvent {
+  roomId: number;
+  consumerId: string;
+  score: { score: number; producerScore: number };
+}
+
 export type MediaResetReason = 'workerDied';
 
 /**

@@ -14,6 +14,7 @@ import type {
   ConsumeData,
   ConsumeRequest,
   ConsumerClosedEvent,
+  ConsumerScoreEvent,
   ConsumerIdData,
   ConsumerIdRequest,
   ConsumerLayersChangedEvent,
@@ -105,6 +106,8 @@ export interface ServerEvents {
   consumerLayersChanged: ConsumerLayersChangedEvent;
   /** To the producer's owner. */
   producerScore: ProducerScoreEvent;
+  /** To the consumer's owner. */
+  consumerScore: ConsumerScoreEvent;
   /** To the whole room: all media objects are gone; rejoin media (see MediaResetEvent). */
   mediaReset: MediaResetEvent;
   // Moderation (moderation.ts)
@@ -180,6 +183,7 @@ export const ServerEvent = {
   activeSpeaker: 'activeSpeaker',
   consumerLayersChanged: 'consumerLayersChanged',
   producerScore: 'producerScore',
+  consumerScore: 'consumerScore',
   mediaReset: 'mediaReset',
   moderatorMuted: 'moderatorMuted',
   removedFromRoom: 'removedFromRoom',

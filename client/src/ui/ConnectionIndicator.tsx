@@ -8,13 +8,21 @@ const LABEL: Record<ConnectionStatus, string> = {
   disconnected: 'Disconnected',
 };
 
-/** Small dot + text for the Socket.IO connection state. */
-export function ConnectionIndicator() {
+/** How the call's audio and video are getting through (features/call/connectionQuality). */
+export type MediaQuality = 'good' | 'poor' | 'reconnecting';
+
+/**
+ * Small dot + text for the Socket.IO connection state. In a call, `media` refines "Connected":
+ * "Poor connection" or "Reconnecting…" while the media transports struggle.
+ */
+export function ConnectionIndicator({ media = 'good' }: { media?: MediaQuality }) {
   const status = useConnectionStore((s) => s.status);
+  const state = status === 'connected' && media !== 'good' ? (media === 'poor' ? 'poor' : 'reconnecting') : status;
+  const label = state === 'poor' ? 'Poor connection' : LABEL[state];
   return (
-    <span className={`conn conn--${status}`} role="status" aria-live="polite" data-state={status}>
+    <span className={`conn conn--${state}`} role="status" aria-live="polite" data-state={state}>
       <span className="conn__dot" aria-hidden="true" />
-      <span className="conn__label">{LABEL[status]}</span>
+      <span className="conn__label">{label}</span>
     </span>
   );
 }

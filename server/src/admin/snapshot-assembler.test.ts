@@ -45,7 +45,7 @@ const room = (p: ProducerSample[], c: ConsumerSample[] = []): RoomSample[] => [
   {
     roomId: 1,
     workerPid: 11,
-    peers: [{ peerId: 'x', userId: 5, transports: 2, producers: p, consumers: c }],
+    peers: [{ peerId: 'x', userId: 5, transports: 2, transportSamples: [], producers: p, consumers: c }],
   },
 ];
 
@@ -73,6 +73,67 @@ describe('SnapshotAssembler', () => {
       bitrateIn: 400_000,
       bitrateOut: 80_000,
       consumerPackets: 70,
+    });
+  });
+
+  it('reports each transport: direction, states, the selected tuple and rounded rates', () => {
+    const a = new SnapshotAssembler();
+    const rooms = room([]);
+    rooms[0]!.peers[0]!.transportSamples = [
+      {
+        id: 't-send',
+        direction: 'send',
+        iceState: 'new',
+        dtlsState: 'new',
+        tuple: null,
+        availableOutgoingBitrate: null,
+        recvBitrate: 0,
+        sendBitrate: 0,
+      },
+      {
+        id: 't-recv',
+        direction: 'recv',
+        iceState: 'completed',
+        dtlsState: 'connected',
+        tuple: {
+          protocol: 'tcp',
+          localIp: '10.0.0.1',
+          localAddress: '203.0.113.1',
+          localPort: 40000,
+          remoteIp: '198.51.100.7',
+          remotePort: 51234,
+        },
+        availableOutgoingBitrate: 812_345.6,
+        recvBitrate: 12_000.4,
+        sendBitrate: 640_000.7,
+      },
+    ];
+    const [send, recv] = a.assemble(tick(1000, rooms)).rooms[0]!.peers[0]!.transportStats!;
+    expect(send).toEqual({
+      id: 't-send',
+      direction: 'send',
+      iceState: 'new',
+      dtlsState: 'new',
+      tuple: null,
+      availableOutgoingBitrate: null,
+      bitrateIn: 0,
+      bitrateOut: 0,
+    });
+    expect(recv).toEqual({
+      id: 't-recv',
+      direction: 'recv',
+      iceState: 'completed',
+      dtlsState: 'connected',
+      tuple: {
+        protocol: 'tcp',
+        localIp: '10.0.0.1',
+        localPort: 40000,
+        remoteIp: '198.51.100.7',
+        remotePort: 51234,
+      },
+      availableOutgoingBitrate: 812_346,
+      bitrateIn: 12_000,
+      bitrateOut: 640_001,
     });
   });
 

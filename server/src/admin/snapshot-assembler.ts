@@ -4,10 +4,16 @@ import {
   type AdminProducerStats,
   type AdminRoomStats,
   type AdminStatsSnapshot,
+  type AdminTransportStats,
   type AdminWorkerStats,
   type ServerProcessStats,
 } from '@minimeet/shared';
-import type { RoomSample, TrafficSample, WorkerSample } from '../media/media-stats-reader.js';
+import type {
+  RoomSample,
+  TrafficSample,
+  TransportSample,
+  WorkerSample,
+} from '../media/media-stats-reader.js';
 
 /** Everything one tick gathered: raw media samples plus the names the database knows. */
 export interface TickSample {
@@ -151,6 +157,7 @@ export class SnapshotAssembler {
         userId: p.userId,
         username: s.usernames.get(p.userId) ?? `user#${p.userId}`,
         transports: p.transports,
+        transportStats: p.transportSamples.map(transportStats),
         producers,
         consumers,
       };
@@ -178,6 +185,29 @@ export class SnapshotAssembler {
         : Math.round(traffic.mediasoupBitrate);
     return { bitrate, packets: traffic.packets, bytes: traffic.bytes };
   }
+}
+
+function transportStats(t: TransportSample): AdminTransportStats {
+  const tuple = t.tuple;
+  return {
+    id: t.id,
+    direction: t.direction,
+    iceState: t.iceState,
+    dtlsState: t.dtlsState,
+    tuple: tuple
+      ? {
+          protocol: tuple.protocol,
+          localIp: tuple.localIp,
+          localPort: tuple.localPort,
+          remoteIp: tuple.remoteIp ?? '',
+          remotePort: tuple.remotePort ?? 0,
+        }
+      : null,
+    availableOutgoingBitrate:
+      t.availableOutgoingBitrate === null ? null : Math.round(t.availableOutgoingBitrate),
+    bitrateIn: Math.round(t.recvBitrate),
+    bitrateOut: Math.round(t.sendBitrate),
+  };
 }
 
 /** `usedMs` of CPU over `elapsedMs` of wall time, in percent of one core (2 decimals). */

@@ -291,6 +291,13 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
         score: score.map((s) => ({ ssrc: s.ssrc, score: s.score, ...(s.rid ? { rid: s.rid } : {}) })),
       }),
     );
+    room.on('consumerScore', ({ peer, consumerId, score }) =>
+      toPeer(peer, 'consumerScore', {
+        roomId,
+        consumerId,
+        score: { score: score.score, producerScore: score.producerScore },
+      }),
+    );
     room.on('activeSpeaker', ({ userId }) =>
       this.realtime.emitToRoom(roomId, 'activeSpeaker', { roomId, userId }),
     );

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import { mapConcurrent, withTimeout } from '../common/concurrency.js';
-import type { Source } from './peer-media.js';
+import type { Direction, PeerTransport, Source } from './peer-media.js';
 import type { RoomMedia } from './room-media.js';
 import type { PoolWorker } from './worker-pool.js';
 
@@ -49,10 +49,24 @@ export interface ConsumerSample {
   traffic: TrafficSample | null;
 }
 
+/** One WebRTC transport's state and mediasoup's rate estimates; null stats when getStats failed. */
+export interface TransportSample {
+  id: string;
+  direction: Direction;
+  iceState: types.IceState;
+  dtlsState: types.DtlsState;
+  tuple: types.TransportTuple | null;
+  /** Bits per second; null when mediasoup has no estimate (or no stats this time). */
+  availableOutgoingBitrate: number | null;
+  recvBitrate: number;
+  sendBitrate: number;
+}
+
 export interface PeerSample {
   peerId: string;
   userId: number;
   transports: number;
+  transportSamples: TransportSample[];
   producers: ProducerSample[];
   consumers: ConsumerSample[];
 }
@@ -73,8 +87,8 @@ export interface MediaStatsReaderOptions {
 }
 
 /**
- * Reads raw per-object stats from mediasoup: worker resource usage and every producer's and
- * consumer's RTP counters. Every request is bounded in time and in concurrency and never
+ * Reads raw per-object stats from mediasoup: worker resource usage, every transport's state and
+ * bandwidth estimate, and every producer's and consumer's RTP counters (one getStats each). Every request is bounded in time and in concurrency and never
  * rejects. Knows nothing of HTTP, sockets or users; rates are computed by the caller.
  */
 export class MediaStatsReader {
@@ -106,11 +120,17 @@ export class MediaStatsReader {
     // Every producer and consumer of every room, read through one bounded queue.
     const producerSamples = new Map<string, ProducerSample>();
     const consumerSamples = new Map<string, ConsumerSample>();
+    const transportSamples = new Map<string, TransportSample>();
     const jobs: Array<() => Promise<void>> = [];
     const peers = rooms.flatMap((room) => [...room.peers.values()]);
     for (const { producer, source } of peers.flatMap((p) => [...p.producers.values()])) {
       jobs.push(async () => {
         producerSamples.set(producer.id, await this.#readProducer(producer, source));
+      });
+    }
+    for (const entry of peers.flatMap((p) => [...p.transports.values()])) {
+      jobs.push(async () => {
+        transportSamples.set(entry.transport.id, await this.#readTransport(entry));
       });
     }
     for (const consumer of peers.flatMap((p) => [...p.consumers.values()])) {
@@ -127,11 +147,28 @@ export class MediaStatsReader {
         peerId: peer.id,
         userId: peer.userId,
         transports: peer.transports.size,
+        transportSamples: [...peer.transports.keys()].flatMap((id) => transportSamples.get(id) ?? []),
         // Objects created while reading are left for the next read.
         producers: [...peer.producers.keys()].flatMap((id) => producerSamples.get(id) ?? []),
         consumers: [...peer.consumers.keys()].flatMap((id) => consumerSamples.get(id) ?? []),
       })),
     }));
+  }
+
+  async #readTransport({ transport, direction }: PeerTransport): Promise<TransportSample> {
+    const stat = (await this.#stats(() => transport.getStats()))?.[0];
+    // States and tuple come from the transport object (kept current by mediasoup's events), so
+    // they are known even when getStats failed; the rates only from getStats.
+    return {
+      id: transport.id,
+      direction,
+      iceState: transport.iceState,
+      dtlsState: transport.dtlsState,
+      tuple: transport.iceSelectedTuple ?? null,
+      availableOutgoingBitrate: stat?.availableOutgoingBitrate ?? null,
+      recvBitrate: stat?.recvBitrate ?? 0,
+      sendBitrate: stat?.sendBitrate ?? 0,
+    };
   }
 
   async #readProducer(producer: types.Producer, source: Source): Promise<ProducerSample> {

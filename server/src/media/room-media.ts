@@ -27,6 +27,7 @@ export interface RoomMediaEvents {
   consumerClosed: [{ peer: PeerMedia; consumerId: string; producerId: string }];
   consumerLayersChanged: [{ peer: PeerMedia; consumerId: string; layers: types.ConsumerLayers | undefined }];
   producerScore: [{ peer: PeerMedia; producerId: string; score: types.ProducerScore[] }];
+  consumerScore: [{ peer: PeerMedia; consumerId: string; score: types.ConsumerScore }];
   activeSpeaker: [{ userId: number | null }];
   /** The router was lost (worker died) and replaced: every peer's media objects are gone. */
   reset: [{ reason: 'workerDied' }];
@@ -338,6 +339,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     consumer.on('layerschange', (layers) =>
       this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
     );
+    consumer.on('score', (score) => this.emit('consumerScore', { peer, consumerId: consumer.id, score }));
     return { consumer, producer: producerInfo(found.peer, found.entry) };
   }
 

@@ -1,4 +1,4 @@
-import type { AdminPeerStats, AdminProducerStats, AdminRoomStats } from '@minimeet/shared';
+import type { AdminPeerStats, AdminProducerStats, AdminRoomStats, AdminTransportStats } from '@minimeet/shared';
 import { useMemo, type ReactNode } from 'react';
 import { Link, useParams } from 'react-router';
 import { Spinner } from '../../ui/Spinner';
@@ -48,18 +48,35 @@ function Paused({ paused }: { paused: boolean }) {
   );
 }
 
-/** One peer's producers or consumers: Stream, the given columns, State; or a line saying there are none. */
+/** Columns holding text (left-aligned); every other column is a number. */
+const TEXT_COLUMNS = new Set(['Codec', 'Path', 'Remote', 'Local']);
+
+/** A transport's connection: ICE and DTLS state, green once both are up. */
+function TransportState({ t }: { t: AdminTransportStats }) {
+  const up = (t.iceState === 'connected' || t.iceState === 'completed') && t.dtlsState === 'connected';
+  const failed = t.dtlsState === 'failed' || t.iceState === 'disconnected';
+  const kind = up ? 'ok' : failed ? 'live' : 'warning';
+  return (
+    <span className={`badge badge--${kind}`} data-testid="transport-state">
+      ICE {t.iceState} · DTLS {t.dtlsState}
+    </span>
+  );
+}
+
+/** One peer's transports, producers or consumers: first column, the given columns, State; or a line saying there are none. */
 function StreamTable({
   title,
   empty,
   label,
   columns,
+  first = 'Stream',
   children,
 }: {
   title: string;
   empty: string;
   label: string;
   columns: string[];
+  first?: string;
   children: ReactNode[];
 }) {
   return (
@@ -72,9 +89,9 @@ function StreamTable({
           <table className="data-table data-table--compact" aria-label={label}>
             <thead>
               <tr>
-                <th scope="col">Stream</th>
+                <th scope="col">{first}</th>
                 {columns.map((name) => (
-                  <th key={name} scope="col" className={name === 'Codec' ? undefined : 'num'}>
+                  <th key={name} scope="col" className={TEXT_COLUMNS.has(name) ? undefined : 'num'}>
                     {name}
                   </th>
                 ))}
@@ -107,6 +124,36 @@ function PeerCard({
           {peer.transports} transport{peer.transports === 1 ? '' : 's'}
         </span>
       </div>
+      {peer.transportStats && (
+        <StreamTable
+          title="Transports"
+          empty="No transports."
+          label={`Transports of ${peer.username}`}
+          first="Transport"
+          columns={['Path', 'Remote', 'Local', 'Available out', 'In', 'Out']}
+        >
+          {peer.transportStats.map((t) => (
+            <tr key={t.id} data-transport-id={t.id} data-direction={t.direction}>
+              <th scope="row">{t.direction}</th>
+              <td data-label="Path">{t.tuple ? t.tuple.protocol.toUpperCase() : '—'}</td>
+              <td data-label="Remote">{t.tuple ? `${t.tuple.remoteIp}:${t.tuple.remotePort}` : '—'}</td>
+              <td data-label="Local">{t.tuple ? `${t.tuple.localIp}:${t.tuple.localPort}` : '—'}</td>
+              <td className="num" data-label="Available out" data-testid="available-outgoing">
+                {t.availableOutgoingBitrate === null ? '—' : formatBitrate(t.availableOutgoingBitrate)}
+              </td>
+              <td className="num" data-label="In">
+                {formatBitrate(t.bitrateIn)}
+              </td>
+              <td className="num" data-label="Out">
+                {formatBitrate(t.bitrateOut)}
+              </td>
+              <td data-label="State">
+                <TransportState t={t} />
+              </td>
+            </tr>
+          ))}
+        </StreamTable>
+      )}
       <StreamTable
         title={`Sending (${peer.producers.length})`}
         empty="Sends nothing."

@@ -1,7 +1,7 @@
 import type { ChatMessage, JoinRoomData } from '@minimeet/shared';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
-import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { alice, renderApp, signIn } from '../../test/render';
@@ -46,6 +46,56 @@ describe('call page', () => {
     useAuthStore.setState({ session: null });
     disconnectSocket();
     setSocketFactory(null);
+  });
+
+  it('connection indicator: "Reconnecting…" when a media transport drops, "Poor connection" and a weak-signal badge on low scores', async () => {
+    vi.useFakeTimers({ shouldAdvanceTime: true });
+    try {
+      renderApp('/rooms/5');
+      const grid = await screen.findByRole('region', { name: 'Video' });
+      const indicator = () => document.querySelector('.call__header .conn')!;
+      const store = useCallStore.getState();
+      act(() => {
+        store.upsertRemoteTrack({ key: 'p-bob-cam', userId: 2, source: 'camera', kind: 'video', paused: false, track: null });
+        store.upsertRemoteTrack({ key: 'p-carol-cam', userId: 3, source: 'camera', kind: 'video', paused: false, track: null });
+        store.setTransportState('send', 'connected');
+        store.setTransportState('recv', 'connected');
+      });
+      expect(indicator()).toHaveAttribute('data-state', 'connected');
+
+      act(() => store.setTransportState('recv', 'disconnected'));
+      expect(screen.getByTestId('media-banner')).toHaveTextContent('Reconnecting audio and video…');
+      expect(indicator()).toHaveAttribute('data-state', 'reconnecting');
+      act(() => store.setTransportState('recv', 'connected'));
+      expect(screen.queryByTestId('media-banner')).toBeNull();
+
+      // Bob's stream reaches us badly; carol's is fine: a badge on bob's tile after a few seconds, no banner.
+      act(() => store.setDownlinkScore('p-bob-cam', { score: 2, producerScore: 10 }));
+      act(() => store.setDownlinkScore('p-carol-cam', { score: 10, producerScore: 10 }));
+      expect(within(grid).getByRole('figure', { name: 'bob' })).not.toHaveAttribute('data-weak');
+      await act(() => vi.advanceTimersByTimeAsync(3500));
+      expect(within(grid).getByRole('figure', { name: 'bob' })).toHaveAttribute('data-weak', 'true');
+      expect(within(within(grid).getByRole('figure', { name: 'bob' })).getByTestId('weak-signal')).toBeInTheDocument();
+      expect(within(grid).getByRole('figure', { name: 'carol' })).not.toHaveAttribute('data-weak');
+      expect(screen.queryByTestId('poor-connection-banner')).toBeNull();
+
+      // Our own uplink low for a few seconds: "Poor connection".
+      act(() => store.setUplinkScore('camera', 3));
+      await act(() => vi.advanceTimersByTimeAsync(3500));
+      expect(screen.getByTestId('poor-connection-banner')).toHaveTextContent('Poor connection');
+      expect(indicator()).toHaveAttribute('data-state', 'poor');
+      expect(indicator()).toHaveTextContent('Poor connection');
+      // It recovers: banner and badge go.
+      act(() => {
+        store.setUplinkScore('camera', 9);
+        store.setDownlinkScore('p-bob-cam', { score: 9, producerScore: 10 });
+      });
+      expect(screen.queryByTestId('poor-connection-banner')).toBeNull();
+      expect(within(grid).getByRole('figure', { name: 'bob' })).not.toHaveAttribute('data-weak');
+      expect(indicator()).toHaveAttribute('data-state', 'connected');
+    } finally {
+      vi.useRealTimers();
+    }
   });
 
   it('shows remote tiles as figures named by username, and the controls with their labels', async () => {

@@ -11,6 +11,7 @@ import { ControlBar } from './ControlBar';
 import { ParticipantsList } from './ParticipantsList';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
+import { useConnectionQuality } from './useConnectionQuality';
 import { VideoGrid } from './VideoGrid';
 
 export function parseRoomId(raw: string | undefined): number | null {
@@ -61,6 +62,7 @@ export function CallPage() {
   const count = useCallStore((s) => s.participants.length);
   const mediaError = useCallStore((s) => s.local.error);
   const sidePanel = useCallStore((s) => s.sidePanel);
+  const { quality } = useConnectionQuality();
 
   const userId = user?.id;
   useEffect(() => {
@@ -97,7 +99,7 @@ export function CallPage() {
           </span>
         )}
         <span className="call__spacer" />
-        <ConnectionIndicator />
+        <ConnectionIndicator media={quality} />
       </header>
       <ReconnectBanner />
       <CallNotice />

@@ -31,7 +31,7 @@ function Video({
  * One grid tile. Remote camera tiles are `figure[data-user][aria-label=username]` (the test and
  * accessibility contract); screen shares carry data-source="screen"; your own tile data-local.
  */
-export const Tile = memo(function Tile({ tile }: { tile: TileModel }) {
+export const Tile = memo(function Tile({ tile, weak = false }: { tile: TileModel; weak?: boolean }) {
   const ref = useRef<HTMLElement>(null);
   const onViewport = useCallback(
     (vp: Parameters<ReturnType<typeof useCallStore.getState>['reportTileViewport']>[1]) =>
@@ -68,6 +68,7 @@ export const Tile = memo(function Tile({ tile }: { tile: TileModel }) {
       data-mic={tile.micOff ? 'off' : 'on'}
       data-camera={tile.cameraOff ? 'off' : 'on'}
       data-speaking={tile.speaking ? 'true' : undefined}
+      data-weak={weak ? 'true' : undefined}
     >
       {tile.videoTrack ? (
         <Video track={tile.videoTrack} mirrored={tile.isLocal && !isScreen} contain={isScreen} />
@@ -86,6 +87,13 @@ export const Tile = memo(function Tile({ tile }: { tile: TileModel }) {
               ? `${tile.username} · screen`
               : tile.username}
         </span>
+        {weak && (
+          <span className="tile__weak" data-testid="weak-signal" title="Weak connection: this stream reaches you poorly" role="img" aria-label="Weak connection">
+            <span />
+            <span />
+            <span />
+          </span>
+        )}
         {!isScreen && tile.micOff && (
           <span className="tile__state" data-testid="mic-off" title="Microphone off">
             <Icon name="micOff" size={16} />

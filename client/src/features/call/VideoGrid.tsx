@@ -1,8 +1,17 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { buildTiles, useCallStore } from './callStore';
+import { buildTiles, useCallStore, type RemoteTrack, type TileModel } from './callStore';
 import { gridLayout } from './layout';
 import { Tile } from './Tile';
+import { useConnectionQuality } from './useConnectionQuality';
+
+/** A remote tile is weak when one of the streams it shows (screen; or camera and mic) is. */
+export function isWeakTile(tile: TileModel, remote: Record<string, RemoteTrack>, weakKeys: ReadonlySet<string>): boolean {
+  if (tile.isLocal || weakKeys.size === 0) return false;
+  return Object.values(remote).some(
+    (t) => t.userId === tile.userId && (tile.source === 'screen') === (t.source === 'screen') && weakKeys.has(t.key),
+  );
+}
 
 function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; height: number } {
   const [size, setSize] = useState({ width: 0, height: 0 });
@@ -30,6 +39,7 @@ export function VideoGrid() {
     useShallow((s) => ({ self: s.self, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
   );
   const tiles = useMemo(() => buildTiles(parts), [parts]);
+  const { weakKeys } = useConnectionQuality();
   const layout = gridLayout(tiles.length, width, height);
   const style = {
     '--cols': layout.cols,
@@ -40,7 +50,7 @@ export function VideoGrid() {
   return (
     <section ref={ref} className={`grid${layout.stacked ? ' grid--stacked' : ''}`} style={style} data-count={tiles.length} aria-label="Video">
       {tiles.map((t) => (
-        <Tile key={t.key} tile={t} />
+        <Tile key={t.key} tile={t} weak={isWeakTile(t, parts.remote, weakKeys)} />
       ))}
     </section>
   );

@@ -15,6 +15,7 @@ import { create } from 'zustand';
 import { AppError, describeError } from '../../lib/errors';
 import { onServerEvent, onSocketConnect, request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
+import { emptyNetworkHealth, markScore, withTransportState, type NetworkHealth, type TransportConnectionState, type TransportDirection } from './connectionQuality';
 import type { TileViewport } from './layout';
 import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAccessError, stopTrack } from './localMedia';
 import { MediaSession, type MediaStatus } from './mediaSession';
@@ -76,6 +77,8 @@ export interface CallState {
   tileViewports: Record<string, TileViewport>;
   /** State of the SFU media connection ('idle' when the server offers no media). */
   mediaStatus: MediaStatus;
+  /** Transport states and stream scores behind the "poor connection / reconnecting" indicator. */
+  network: NetworkHealth;
   local: LocalMedia;
   sidePanel: SidePanel;
   /** Invite token this call was joined with (private rooms); reused on rejoin. */
@@ -101,6 +104,9 @@ export interface CallState {
   removeRemoteTrack(key: string): void;
   setActiveSpeaker(userId: number | null): void;
   setMediaStatus(status: MediaStatus, error?: string | null): void;
+  setTransportState(direction: TransportDirection, state: TransportConnectionState): void;
+  setUplinkScore(source: MediaSource, score: number | null): void;
+  setDownlinkScore(key: string, score: { score: number; producerScore: number } | null): void;
   reportTileViewport(tileKey: string, viewport: TileViewport | null): void;
 }
 
@@ -130,6 +136,7 @@ const initialCall = {
   activeSpeakerId: null,
   tileViewports: {} as Record<string, TileViewport>,
   mediaStatus: 'idle' as MediaStatus,
+  network: emptyNetworkHealth,
   inviteToken: null as string | null,
   notice: null as string | null,
 };
@@ -479,7 +486,9 @@ export const useCallStore = create<CallState>()((set, get) => {
     setParticipants(participants) {
       const present = new Set(participants.map((p) => p.userId));
       const remote = Object.fromEntries(Object.entries(get().remote).filter(([, t]) => present.has(t.userId)));
-      set({ participants, remote });
+      const { network } = get();
+      const downlink = Object.fromEntries(Object.entries(network.downlink).filter(([key]) => key in remote));
+      set({ participants, remote, network: { ...network, downlink } });
     },
     upsertRemoteTrack(track) {
       set({ remote: { ...get().remote, [track.key]: track } });
@@ -491,7 +500,9 @@ export const useCallStore = create<CallState>()((set, get) => {
     removeRemoteTrack(key) {
       if (!(key in get().remote)) return;
       const { [key]: _gone, ...rest } = get().remote;
-      set({ remote: rest });
+      const { network } = get();
+      const { [key]: _score, ...downlink } = network.downlink;
+      set({ remote: rest, network: { ...network, downlink } });
     },
     setActiveSpeaker(userId) {
       if (get().activeSpeakerId !== userId) set({ activeSpeakerId: userId });
@@ -499,6 +510,27 @@ export const useCallStore = create<CallState>()((set, get) => {
     setMediaStatus(status, error) {
       if (get().mediaStatus !== status) set({ mediaStatus: status });
       if (error) patchLocal({ error });
+    },
+    setTransportState(direction, state) {
+      set({ network: withTransportState(get().network, direction, state) });
+    },
+    setUplinkScore(source, score) {
+      const { network } = get();
+      const { [source]: prev, ...others } = network.uplink;
+      if (score === null && !prev) return;
+      const uplink = score === null ? others : { ...others, [source]: markScore(prev, score, Date.now()) };
+      set({ network: { ...network, uplink } });
+    },
+    setDownlinkScore(key, score) {
+      const { network } = get();
+      const { [key]: prev, ...others } = network.downlink;
+      if (score === null) {
+        if (prev) set({ network: { ...network, downlink: others } });
+        return;
+      }
+      const now = Date.now();
+      const entry = { score: markScore(prev?.score, score.score, now), producerScore: markScore(prev?.producerScore, score.producerScore, now) };
+      set({ network: { ...network, downlink: { ...others, [key]: entry } } });
     },
     reportTileViewport(tileKey, viewport) {
       const cur = get().tileViewports;

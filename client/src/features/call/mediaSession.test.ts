@@ -57,8 +57,21 @@ function fakeSignaling() {
 
 function recordingSink() {
   const remote: Record<string, SinkTrack> = {};
-  const sink: MediaSink & { remote: typeof remote; speaker: number | null; statuses: string[] } = {
+  const transportStates: string[] = [];
+  const uplink: Record<string, number | null> = {};
+  const downlink: Record<string, { score: number; producerScore: number } | null> = {};
+  const sink: MediaSink & {
+    remote: typeof remote;
+    speaker: number | null;
+    statuses: string[];
+    transportStates: string[];
+    uplink: typeof uplink;
+    downlink: typeof downlink;
+  } = {
     remote,
+    transportStates,
+    uplink,
+    downlink,
     speaker: null,
     statuses: [],
     upsertRemoteTrack: (t) => void (remote[t.key] = t),
@@ -72,6 +85,9 @@ function recordingSink() {
     setMediaStatus(status) {
       this.statuses.push(status);
     },
+    setTransportState: (direction, state) => void transportStates.push(`${direction}:${state}`),
+    setUplinkScore: (source, score) => void (uplink[source] = score),
+    setDownlinkScore: (key, score) => void (downlink[key] = score),
   };
   return sink;
 }
@@ -230,6 +246,34 @@ describe('MediaSession', () => {
     expect(sig.named('createWebRtcTransport')).toHaveLength(6);
     expect(sig.named('produce')).toHaveLength(3);
     expect(sink.remote).toEqual({});
+  });
+
+  it('reports transport states and the scores that say how the link is: own sending producers, consumed streams', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    const mic = new FakeTrack('audio');
+    await session.setSource('mic', mic as unknown as MediaStreamTrack);
+    const [send, recv] = transports();
+    send!.setState('connected');
+    recv!.setState('disconnected');
+    expect(sink.transportStates).toEqual(['send:connected', 'recv:disconnected']);
+
+    const consumerId = recv!.consumers[0]!.id;
+    sig.emit('consumerScore', { roomId: 5, consumerId, score: { score: 3, producerScore: 9 } });
+    sig.emit('consumerScore', { roomId: 5, consumerId: 'someone-else', score: { score: 1, producerScore: 1 } });
+    expect(sink.downlink).toEqual({ p2cam: { score: 3, producerScore: 9 } });
+    // Simulcast: the best layer's score.
+    sig.emit('producerScore', { roomId: 5, producerId: 'own-mic-2', score: [{ ssrc: 1, score: 2 }, { ssrc: 2, score: 7 }] });
+    expect(sink.uplink).toEqual({ mic: 7 });
+
+    // Paused streams stop counting: a muted mic or a paused remote camera has no meaningful score.
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, true);
+    expect(sink.uplink.mic).toBeNull();
+    sig.emit('producerScore', { roomId: 5, producerId: 'own-mic-2', score: [{ ssrc: 1, score: 0 }] });
+    expect(sink.uplink.mic).toBeNull();
+    sig.emit('producerPaused', { roomId: 5, producerId: 'p2cam' });
+    expect(sink.downlink.p2cam).toBeNull();
+    sig.emit('consumerScore', { roomId: 5, consumerId, score: { score: 0, producerScore: 0 } });
+    expect(sink.downlink.p2cam).toBeNull();
   });
 
   it('ICE failure: restarts ICE once, then rebuilds', async () => {

@@ -10,6 +10,7 @@
  * fails, or after `mediaReset`, `rebuild()` makes new transports, re-produces and re-consumes.
  */
 import type { Consumer, Device, Producer, RtpCapabilities, RtpEncodingParameters, Transport } from 'mediasoup-client/types';
+import type { TransportConnectionState, TransportDirection } from './connectionQuality';
 import { desiredVideoReception, type TileViewport } from './layout';
 import type { MediaSignaling } from './mediaSignaling';
 import type { JoinMedia, MediaKind, MediaSourceName, ProducerInfo } from './mediaTypes';
@@ -33,6 +34,12 @@ export interface MediaSink {
   removeRemoteTrack(key: string): void;
   setActiveSpeaker(userId: number | null): void;
   setMediaStatus(status: MediaStatus, error?: string | null): void;
+  /** Connection state of the current send or recv transport (for the connection indicator). */
+  setTransportState(direction: TransportDirection, state: TransportConnectionState): void;
+  /** Score 0..10 of a local producer that is sending; null when it stops counting (paused, gone). */
+  setUplinkScore(source: MediaSourceName, score: number | null): void;
+  /** Scores of the consumer of a remote producer (key); null when it stops counting (paused, gone). */
+  setDownlinkScore(key: string, score: { score: number; producerScore: number } | null): void;
 }
 
 export interface MediaSessionOptions {
@@ -118,6 +125,22 @@ export class MediaSession {
       s.on('producerResumed', (p) => this.remotePaused(p.producerId, false)),
       s.on('producerClosed', (p) => this.remoteClosed(p.producerId)),
       s.on('consumerClosed', (p) => this.remoteClosed(p.producerId)),
+      s.on('producerScore', (p) => {
+        if (p.roomId !== this.opts.roomId) return;
+        for (const [source, producer] of this.producers) {
+          // A paused producer sends nothing: its falling score says nothing about the link.
+          if (producer.id !== p.producerId || producer.paused) continue;
+          // Simulcast: one score per layer; the best one says whether the link carries anything.
+          this.opts.sink.setUplinkScore(source, p.score.reduce((max, e) => Math.max(max, e.score), 0));
+        }
+      }),
+      s.on('consumerScore', (p) => {
+        if (p.roomId !== this.opts.roomId) return;
+        for (const [producerId, entry] of this.consumers) {
+          if (entry.consumer.id !== p.consumerId || entry.serverPaused || this.remote.get(producerId)?.paused) continue;
+          this.opts.sink.setDownlinkScore(producerId, p.score);
+        }
+      }),
       s.on('activeSpeaker', (p) => {
         if (p.roomId === this.opts.roomId) this.opts.sink.setActiveSpeaker(p.userId);
       }),
@@ -170,11 +193,13 @@ export class MediaSession {
         if (resumed.producerIds.includes(producer.id)) continue;
         producer.close();
         this.producers.delete(source);
+        this.opts.sink.setUplinkScore(source, null);
       }
       for (const [producerId, entry] of [...this.consumers]) {
         if (resumed.consumerIds.includes(entry.consumer.id)) continue;
         entry.consumer.close();
         this.consumers.delete(producerId);
+        this.opts.sink.setDownlinkScore(producerId, null);
       }
       for (const source of ['mic', 'camera', 'screen'] as const) await this.reconcile(source);
       await this.syncRemote(join.producers, true);
@@ -268,6 +293,7 @@ export class MediaSession {
     }
     transport.on('connectionstatechange', (state) => {
       if (epoch !== this.epoch || this.closed) return;
+      this.opts.sink.setTransportState(direction, state);
       if (state === 'connected') {
         this.iceRestartTried[direction] = false;
         if (this.status !== 'connected') this.setStatus('connected');
@@ -303,10 +329,14 @@ export class MediaSession {
   }
 
   private teardownTransports(): void {
-    for (const p of this.producers.values()) p.close();
+    for (const [source, p] of this.producers) {
+      p.close();
+      this.opts.sink.setUplinkScore(source, null);
+    }
     this.producers.clear();
     for (const [id, c] of this.consumers) {
       c.consumer.close();
+      this.opts.sink.setDownlinkScore(id, null);
       const info = this.remote.get(id);
       if (info && !this.closed) this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
     }
@@ -349,6 +379,7 @@ export class MediaSession {
       if (!producer) return;
       this.producers.delete(source);
       producer.close();
+      this.opts.sink.setUplinkScore(source, null);
       await signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
       return;
     }
@@ -379,6 +410,7 @@ export class MediaSession {
     }
     if (want.paused && !producer.paused) {
       producer.pause();
+      this.opts.sink.setUplinkScore(source, null);
       await signaling.request('pauseProducer', { producerId: producer.id });
     } else if (!want.paused && producer.paused) {
       producer.resume();
@@ -466,6 +498,7 @@ export class MediaSession {
     const info = this.remote.get(producerId);
     if (info) this.remote.set(producerId, { ...info, paused });
     this.opts.sink.setRemotePaused(producerId, paused);
+    if (paused) this.opts.sink.setDownlinkScore(producerId, null);
   }
 
   private remoteClosed(producerId: string): void {
@@ -508,6 +541,7 @@ export class MediaSession {
       entry.serverPaused = paused;
       if (paused) {
         consumer.pause();
+        this.opts.sink.setDownlinkScore(info.producerId, null);
         await signaling.request('pauseConsumer', { consumerId: consumer.id });
       } else {
         consumer.resume();

@@ -25,6 +25,8 @@ export type MediaEventName =
   | 'producerClosed'
   | 'consumerClosed'
   | 'activeSpeaker'
+  | 'producerScore'
+  | 'consumerScore'
   | 'mediaReset';
 
 export interface MediaSignaling {
