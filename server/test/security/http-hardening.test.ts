@@ -75,7 +75,9 @@ describe('HTTP hardening (direct clients, TRUST_PROXY unset)', () => {
     admin = await registerUser(server.url, 'hadmin');
     const promoted = await runAdminCli(['promote', admin.user.username], { databaseUrl });
     expect(promoted.code, promoted.stderr).toBe(0);
-    expect(admin.user.role).toBe('admin');
+    expect((await call(server, '/api/auth/me', { token: admin.accessToken })).body).toMatchObject({
+      role: 'admin',
+    });
     user = await registerUser(server.url, 'hplain');
   });
   afterAll(async () => {
