@@ -160,11 +160,14 @@ describe.skipIf(!MEDIA_IP)('client e2e: Firefox and Chromium in one call', () =>
     });
     await ff.evaluateOnNewDocument(trackPeerConnections);
     await ff.evaluateOnNewDocument((session: string) => {
+      // Also runs in the about:blank document Firefox makes when the app's
+      // Cross-Origin-Opener-Policy switches browsing context group; storage throws there.
+      if (location.protocol !== 'http:' && location.protocol !== 'https:') return;
       if (!sessionStorage.getItem('e2e-seeded')) {
         localStorage.setItem('minimeet.session', session);
         sessionStorage.setItem('e2e-seeded', '1');
       }
-    }, JSON.stringify({ accessToken: firefoxUser.accessToken, user: firefoxUser.user }));
+    }, JSON.stringify({ accessToken: firefoxUser.accessToken, refreshToken: firefoxUser.refreshToken, user: firefoxUser.user }));
     await ff.goto(`${stack.baseUrl}/rooms/${room.id}`);
     const ua = await ff.evaluate(() => navigator.userAgent);
     expect(ua).toMatch(/Firefox\/\d+/);
