@@ -43,11 +43,20 @@ export function HostControls() {
     }
   }
 
-  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean }) =>
-    run(async () => {
-      const updated = await moderationApi.updateRoom(room.id, body);
-      useCallStore.setState({ room: { ...updated, participantCount: useCallStore.getState().participants.length } });
+  // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
+  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean }) => {
+    const before = room;
+    useCallStore.setState({ room: { ...room, ...body } });
+    return run(async () => {
+      try {
+        const updated = await moderationApi.updateRoom(room.id, body);
+        useCallStore.setState({ room: { ...updated, participantCount: useCallStore.getState().participants.length } });
+      } catch (err) {
+        useCallStore.setState({ room: before });
+        throw err;
+      }
     });
+  };
 
   const copy = () =>
     run(async () => {
