@@ -100,6 +100,11 @@ export interface PeerOptions {
   /** What to send (default both). */
   audio?: boolean;
   video?: boolean;
+  /**
+   * Also gather ICE-TCP (active) candidates, as browsers do; werift only gathers UDP by default.
+   * Needed where UDP is blocked and media must reach the SFU's TCP port.
+   */
+  iceTcp?: boolean;
   /** Socket.IO reconnection (default true). */
   reconnection?: boolean;
   log?: (message: string) => void;
@@ -329,7 +334,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
         // outgoing media, while a healthy UDP path needs no restart after a signaling-only drop.
         // So the send transport restarts only when ICE actually broke; the recv one always does.
         if (t.direction === 'send' && t.connectionState === 'connected') continue;
-        const { iceParameters } = await this.request('restartIce', { transportId: t.id });
+        const { iceParameters, iceServers } = await this.request('restartIce', { transportId: t.id });
+        if (iceServers?.length) await t.updateIceServers({ iceServers });
         await t.restartIce({ iceParameters: iceParameters as msc.IceParameters });
         this.iceRestarts++;
       }
@@ -371,7 +377,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     const roomId = this.options.roomId;
 
     const sendInfo = await this.request('createWebRtcTransport', { roomId, direction: 'send' });
-    const send = device.createSendTransport(transportOptions(sendInfo));
+    const send = device.createSendTransport(transportOptions(sendInfo, this.options.iceTcp));
     this.wireTransport(send);
     send.on('produce', ({ kind, rtpParameters, appData }, cb, eb) => {
       this.request('produce', {
@@ -384,7 +390,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     this.sendTransport = send;
 
     const recvInfo = await this.request('createWebRtcTransport', { roomId, direction: 'recv' });
-    const recv = device.createRecvTransport(transportOptions(recvInfo));
+    const recv = device.createRecvTransport(transportOptions(recvInfo, this.options.iceTcp));
     this.wireTransport(recv);
     this.recvTransport = recv;
 
@@ -494,11 +500,16 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
 export type { JoinRoomData };
 
 /** The server's transport description as mediasoup-client options (structural contract types → its own). */
-function transportOptions(info: ResponseOf<'createWebRtcTransport'>): msc.TransportOptions {
+function transportOptions(info: ResponseOf<'createWebRtcTransport'>, iceTcp = false): msc.TransportOptions {
   return {
     id: info.id,
     iceParameters: info.iceParameters as msc.IceParameters,
     iceCandidates: info.iceCandidates as msc.IceCandidate[],
     dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
+    // werift takes TURN (udp/tcp) and the relay policy like a browser (RTCPeerConnection config).
+    iceServers: info.iceServers ?? [],
+    iceTransportPolicy: info.iceTransportPolicy ?? 'all',
+    // werift-only RTCPeerConnection option, passed through mediasoup-client's additionalSettings.
+    ...(iceTcp ? { additionalSettings: { iceUseTcp: true } } : {}),
   };
 }
