@@ -254,6 +254,18 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     return out;
   }
 
+  /**
+   * The ICE path each transport uses now, from its getStats(): the selected candidate pair's
+   * local candidate type (host / srflx / relay) and protocol. Undefined until one is selected.
+   */
+  async selectedIcePaths(): Promise<Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }>> {
+    const out: Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }> = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      if (t) out.push({ direction: t.direction, path: selectedPath(await t.getStats()) });
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -498,6 +510,35 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
 }
 
 export type { JoinRoomData };
+
+export interface IcePath {
+  localType: string;
+  protocol: string;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+type StatsEntry = Record<string, unknown> & { id: string; type: string };
+
+function selectedPath(report: RTCStatsReport): IcePath | undefined {
+  const byId = new Map<string, StatsEntry>();
+  report.forEach((s: StatsEntry) => byId.set(s.id, s));
+  const entries = [...byId.values()];
+  const viaTransport = entries.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+  const pair =
+    (viaTransport && byId.get(String(viaTransport.selectedCandidatePairId))) ||
+    entries.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+  if (!pair) return undefined;
+  const local = byId.get(String(pair.localCandidateId));
+  const remote = byId.get(String(pair.remoteCandidateId));
+  if (!local || !remote) return undefined;
+  return {
+    localType: String(local.candidateType),
+    protocol: String(local.protocol),
+    remoteAddress: String(remote.address),
+    remotePort: Number(remote.port),
+  };
+}
 
 /** The server's transport description as mediasoup-client options (structural contract types → its own). */
 function transportOptions(info: ResponseOf<'createWebRtcTransport'>, iceTcp = false): msc.TransportOptions {
