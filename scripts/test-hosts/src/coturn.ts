@@ -18,10 +18,15 @@ export interface Coturn {
 }
 
 export function coturnUnavailable(): string | undefined {
-  return which('turnserver') ? undefined : 'coturn is not installed (Debian package coturn, /usr/bin/turnserver)';
+  return which('turnserver')
+    ? undefined
+    : 'coturn is not installed (Debian package coturn, /usr/bin/turnserver)';
 }
 
-export async function startCoturn(host: TestHost, opts: { secret: string; allowedPeers: string[] }): Promise<Coturn> {
+export async function startCoturn(
+  host: TestHost,
+  opts: { secret: string; allowedPeers: string[] },
+): Promise<Coturn> {
   const dir = mkdtempSync(path.join(os.tmpdir(), 'minimeet-coturn-'));
   const conf = [
     `listening-ip=${host.address}`,

@@ -8,7 +8,10 @@ import { fileURLToPath } from 'node:url';
 import type { IcePath } from '../../webrtc-peer/src/peer.js';
 import type { TestHost } from './test-hosts.js';
 
-const REPORT_CLI = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../webrtc-peer/src/report-cli.ts');
+const REPORT_CLI = path.resolve(
+  path.dirname(fileURLToPath(import.meta.url)),
+  '../../webrtc-peer/src/report-cli.ts',
+);
 const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
 
 export interface PeerReport {

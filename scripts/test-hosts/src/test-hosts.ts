@@ -19,7 +19,8 @@ const PREFIX = 'mmt';
 
 /** Why test hosts can't be made here, or undefined when they can. */
 export function testHostsUnavailable(needs: Array<'nft' | 'tc'> = []): string | undefined {
-  if (process.platform !== 'linux') return `test hosts need Linux network namespaces (this is ${process.platform})`;
+  if (process.platform !== 'linux')
+    return `test hosts need Linux network namespaces (this is ${process.platform})`;
   if (process.getuid?.() !== 0) return 'test hosts need root (network namespaces, veth, bridge)';
   const tools: Record<string, string> = { ip: 'iproute2', nft: 'nftables', tc: 'iproute2' };
   for (const tool of ['ip', ...needs]) {
@@ -44,7 +45,11 @@ export function which(tool: string): string | undefined {
 
 function firstLine(err: unknown): string {
   const e = err as { stderr?: Buffer | string; message?: string };
-  return String(e.stderr || e.message || err).trim().split('\n')[0] ?? '';
+  return (
+    String(e.stderr || e.message || err)
+      .trim()
+      .split('\n')[0] ?? ''
+  );
 }
 
 export interface TestHost {
@@ -186,16 +191,49 @@ export class TestNetwork {
             'add chain inet testhosts out { type filter hook output priority 0; policy accept; }\n' +
             'add chain inet testhosts in { type filter hook input priority 0; policy accept; }\n';
         host.filterReady = true;
-        await nsExec('nft', ['-f', '-'], setup + rules.map((r) => `add rule inet testhosts out ${r}\n`).join(''));
+        await nsExec(
+          'nft',
+          ['-f', '-'],
+          setup + rules.map((r) => `add rule inet testhosts out ${r}\n`).join(''),
+        );
       },
       blockUdpWith: async (peer) => {
         await host.dropOutgoing(`ip daddr ${peer} meta l4proto udp drop`);
-        await nsExec('nft', ['add', 'rule', 'inet', 'testhosts', 'in', 'ip', 'saddr', peer, 'meta', 'l4proto', 'udp', 'drop']);
+        await nsExec('nft', [
+          'add',
+          'rule',
+          'inet',
+          'testhosts',
+          'in',
+          'ip',
+          'saddr',
+          peer,
+          'meta',
+          'l4proto',
+          'udp',
+          'drop',
+        ]);
       },
       dropUdpShare: async (percent) => {
         const n = Math.round(percent);
         await host.dropOutgoing(`meta l4proto udp numgen random mod 100 < ${n} drop`);
-        await nsExec('nft', ['add', 'rule', 'inet', 'testhosts', 'in', 'meta', 'l4proto', 'udp', 'numgen', 'random', 'mod', '100', '<', String(n), 'drop']);
+        await nsExec('nft', [
+          'add',
+          'rule',
+          'inet',
+          'testhosts',
+          'in',
+          'meta',
+          'l4proto',
+          'udp',
+          'numgen',
+          'random',
+          'mod',
+          '100',
+          '<',
+          String(n),
+          'drop',
+        ]);
       },
       capDownlink: (kbit) => tbf(['tc'], bridgeSide, kbit),
       capUplink: (kbit) => tbf(launcher().concat('tc'), 'eth0', kbit),
@@ -213,14 +251,28 @@ async function tbf(tc: string[], dev: string, kbit: number): Promise<void> {
   const burstBytes = Math.max(4096, Math.round((kbit * 1000) / 8 / 50));
   const limitBytes = Math.max(8192, Math.round((kbit * 1000) / 8 / 10));
   const [cmd, ...pre] = tc;
-  await run(cmd!, [...pre, 'qdisc', 'replace', 'dev', dev, 'root', 'tbf', 'rate', `${kbit}kbit`, 'burst', String(burstBytes), 'limit', String(limitBytes)]);
+  await run(cmd!, [
+    ...pre,
+    'qdisc',
+    'replace',
+    'dev',
+    dev,
+    'root',
+    'tbf',
+    'rate',
+    `${kbit}kbit`,
+    'burst',
+    String(burstBytes),
+    'limit',
+    String(limitBytes),
+  ]);
 }
 
 async function ip(...args: string[]): Promise<void> {
   try {
     await run('ip', args);
   } catch (err) {
-    throw new Error(`ip ${args.join(' ')}: ${firstLine(err)}`);
+    throw new Error(`ip ${args.join(' ')}: ${firstLine(err)}`, { cause: err });
   }
 }
 
@@ -253,7 +305,7 @@ async function freeSubnet(): Promise<string> {
 
 /** Namespaces (and their bridge) left by a run whose process is gone (killed without cleanup). */
 function removeLeftovers(): void {
-  let list = '';
+  let list: string;
   try {
     list = execFileSync('ip', ['netns', 'list'], { encoding: 'utf8' });
   } catch {

@@ -551,6 +551,6 @@ function transportOptions(info: ResponseOf<'createWebRtcTransport'>, iceTcp = fa
     iceServers: info.iceServers ?? [],
     iceTransportPolicy: info.iceTransportPolicy ?? 'all',
     // werift-only RTCPeerConnection option, passed through mediasoup-client's additionalSettings.
-    ...(iceTcp ? { additionalSettings: { iceUseTcp: true } } : {}),
+    ...(iceTcp ? { additionalSettings: { iceUseTcp: true } as Partial<RTCConfiguration> } : {}),
   };
 }

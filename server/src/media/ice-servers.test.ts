@@ -45,7 +45,11 @@ describe('TURN configuration', () => {
       credentialTtlSeconds: 120,
       iceTransportPolicy: 'relay',
     });
-    expect(loadConfig({}).media.turn).toMatchObject({ urls: [], iceTransportPolicy: 'all', credentialTtlSeconds: 3600 });
+    expect(loadConfig({}).media.turn).toMatchObject({
+      urls: [],
+      iceTransportPolicy: 'all',
+      credentialTtlSeconds: 3600,
+    });
   });
 
   it.each([
@@ -56,7 +60,10 @@ describe('TURN configuration', () => {
     [{ TURN_SECRET: 's' }, /^TURN_URLS: required/],
     [{ ICE_TRANSPORT_POLICY: 'relay' }, /^ICE_TRANSPORT_POLICY: "relay" needs TURN_URLS/],
     [{ ICE_TRANSPORT_POLICY: 'tcp' }, /^ICE_TRANSPORT_POLICY: ICE_TRANSPORT_POLICY must be "all" or "relay"/],
-    [{ TURN_URLS: 'turn:x', TURN_SECRET: 's', TURN_CREDENTIAL_TTL_SECONDS: '5' }, /^TURN_CREDENTIAL_TTL_SECONDS/],
+    [
+      { TURN_URLS: 'turn:x', TURN_SECRET: 's', TURN_CREDENTIAL_TTL_SECONDS: '5' },
+      /^TURN_CREDENTIAL_TTL_SECONDS/,
+    ],
   ])('refuses %o with one clear line', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

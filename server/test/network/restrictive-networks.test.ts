@@ -50,7 +50,12 @@ async function startCall(
   const { id: roomId } = await createRoom(server.url, owner.accessToken, 'restrictive');
   const local = new MiniMeetPeer({ url: server.url, roomId, token: owner.accessToken });
   await local.start();
-  const inHost = startReportingPeer(net.host('cli'), { url: server.url, roomId, token: guest.accessToken, iceTcp });
+  const inHost = startReportingPeer(net.host('cli'), {
+    url: server.url,
+    roomId,
+    token: guest.accessToken,
+    iceTcp,
+  });
   return { server, local, inHost, inHostUserId: guest.user.id, localUserId: owner.user.id };
 }
 
@@ -69,7 +74,12 @@ async function expectMediaBothWays(call: Call): Promise<void> {
     250,
   ).catch((err: unknown) => {
     throw new Error(
-      `${String(err)}\nin-host peer: ${JSON.stringify(call.inHost.latest())}\nlocal: ${JSON.stringify(call.local.packetCounts())}\n${call.inHost.log().slice(-3000)}\nserver warnings: ${call.server.logLines().filter((l) => Number(l.level) >= 40 || /transport/i.test(String(l.msg))).map((l) => JSON.stringify(l)).join('\n').slice(-4000)}`,
+      `${String(err)}\nin-host peer: ${JSON.stringify(call.inHost.latest())}\nlocal: ${JSON.stringify(call.local.packetCounts())}\n${call.inHost.log().slice(-3000)}\nserver warnings: ${call.server
+        .logLines()
+        .filter((l) => Number(l.level) >= 40 || /transport/i.test(String(l.msg)))
+        .map((l) => JSON.stringify(l))
+        .join('\n')
+        .slice(-4000)}`,
     );
   });
 }
@@ -100,7 +110,10 @@ describe.skipIf(!!unavailable)('restrictive networks (test hosts)', () => {
           (port) =>
             net
               .host('cli')
-              .dropOutgoing(`ip daddr ${srvAddress} meta l4proto != tcp drop`, `ip daddr ${srvAddress} tcp dport != ${port} drop`),
+              .dropOutgoing(
+                `ip daddr ${srvAddress} meta l4proto != tcp drop`,
+                `ip daddr ${srvAddress} tcp dport != ${port} drop`,
+              ),
           false,
         ),
       );
@@ -111,7 +124,8 @@ describe.skipIf(!!unavailable)('restrictive networks (test hosts)', () => {
       await expectMediaBothWays(call as Call);
       const ice = call.inHost!.latest()!.ice;
       expect(ice.map((t) => t.direction).sort()).toEqual(['recv', 'send']);
-      for (const t of ice) expect(t.path).toMatchObject({ localType: 'relay', remoteAddress: call.net!.host('srv').address });
+      for (const t of ice)
+        expect(t.path).toMatchObject({ localType: 'relay', remoteAddress: call.net!.host('srv').address });
     }, 60_000);
   });
 });
