@@ -192,6 +192,16 @@ export class CreateWebRtcTransportRequest {
   direction!: TransportDirection;
 }
 
+/** A STUN/TURN server as RTCPeerConnection takes it (RTCIceServer). */
+export interface IceServer {
+  urls: string[];
+  username?: string;
+  credential?: string;
+}
+
+/** `relay`: use only TURN-relayed candidates (the server forces it for testing restrictive networks). */
+export type IceTransportPolicy = 'all' | 'relay';
+
 export interface WebRtcTransportInfo {
   id: string;
   direction: TransportDirection;
@@ -199,6 +209,12 @@ export interface WebRtcTransportInfo {
   iceCandidates: IceCandidate[];
   dtlsParameters: DtlsParameters;
   sctpParameters?: SctpParameters;
+  /**
+   * TURN servers for this transport, with credentials that expire (TURN_CREDENTIAL_TTL_SECONDS):
+   * pass them to createSendTransport / createRecvTransport. Empty when no TURN is configured.
+   */
+  iceServers: IceServer[];
+  iceTransportPolicy: IceTransportPolicy;
 }
 
 /** Socket `connectWebRtcTransport`. */
@@ -315,6 +331,8 @@ export class RestartIceRequest {
 
 export interface RestartIceData {
   iceParameters: IceParameters;
+  /** Fresh TURN credentials (the transport's may have expired): pass to transport.updateIceServers. */
+  iceServers: IceServer[];
 }
 
 /** Socket `getMediaStats`: the caller's own media in a joined room, plus room-wide object counts. */

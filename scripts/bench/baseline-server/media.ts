@@ -196,6 +196,9 @@ export class BaselineMedia {
       iceParameters: transport.iceParameters,
       iceCandidates: transport.iceCandidates,
       dtlsParameters: transport.dtlsParameters as WebRtcTransportInfo['dtlsParameters'],
+      // The baseline has no TURN.
+      iceServers: [],
+      iceTransportPolicy: 'all',
     };
   }
 

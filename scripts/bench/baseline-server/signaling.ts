@@ -169,7 +169,7 @@ export class Signaling implements MediaEventSink {
     on(s, 'restartIce', async (raw) => {
       const { transportId } = await parsePayload(RestartIceRequest, raw);
       const t = byTransport(transportId).peer.transports.get(transportId)!;
-      return { iceParameters: await t.transport.restartIce() };
+      return { iceParameters: await t.transport.restartIce(), iceServers: [] };
     });
     on(s, 'produce', async (raw) => {
       const req = await parsePayload(ProduceRequest, raw);

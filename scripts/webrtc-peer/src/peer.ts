@@ -100,6 +100,11 @@ export interface PeerOptions {
   /** What to send (default both). */
   audio?: boolean;
   video?: boolean;
+  /**
+   * Also gather ICE-TCP (active) candidates, as browsers do; werift only gathers UDP by default.
+   * Needed where UDP is blocked and media must reach the SFU's TCP port.
+   */
+  iceTcp?: boolean;
   /** Socket.IO reconnection (default true). */
   reconnection?: boolean;
   log?: (message: string) => void;
@@ -249,6 +254,18 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     return out;
   }
 
+  /**
+   * The ICE path each transport uses now, from its getStats(): the selected candidate pair's
+   * local candidate type (host / srflx / relay) and protocol. Undefined until one is selected.
+   */
+  async selectedIcePaths(): Promise<Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }>> {
+    const out: Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }> = [];
+    for (const t of [this.sendTransport, this.recvTransport]) {
+      if (t) out.push({ direction: t.direction, path: selectedPath(await t.getStats()) });
+    }
+    return out;
+  }
+
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -329,7 +346,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
         // outgoing media, while a healthy UDP path needs no restart after a signaling-only drop.
         // So the send transport restarts only when ICE actually broke; the recv one always does.
         if (t.direction === 'send' && t.connectionState === 'connected') continue;
-        const { iceParameters } = await this.request('restartIce', { transportId: t.id });
+        const { iceParameters, iceServers } = await this.request('restartIce', { transportId: t.id });
+        if (iceServers?.length) await t.updateIceServers({ iceServers });
         await t.restartIce({ iceParameters: iceParameters as msc.IceParameters });
         this.iceRestarts++;
       }
@@ -371,7 +389,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     const roomId = this.options.roomId;
 
     const sendInfo = await this.request('createWebRtcTransport', { roomId, direction: 'send' });
-    const send = device.createSendTransport(transportOptions(sendInfo));
+    const send = device.createSendTransport(transportOptions(sendInfo, this.options.iceTcp));
     this.wireTransport(send);
     send.on('produce', ({ kind, rtpParameters, appData }, cb, eb) => {
       this.request('produce', {
@@ -384,7 +402,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     this.sendTransport = send;
 
     const recvInfo = await this.request('createWebRtcTransport', { roomId, direction: 'recv' });
-    const recv = device.createRecvTransport(transportOptions(recvInfo));
+    const recv = device.createRecvTransport(transportOptions(recvInfo, this.options.iceTcp));
     this.wireTransport(recv);
     this.recvTransport = recv;
 
@@ -493,12 +511,46 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
 
 export type { JoinRoomData };
 
+export interface IcePath {
+  localType: string;
+  protocol: string;
+  remoteAddress: string;
+  remotePort: number;
+}
+
+type StatsEntry = Record<string, unknown> & { id: string; type: string };
+
+function selectedPath(report: RTCStatsReport): IcePath | undefined {
+  const byId = new Map<string, StatsEntry>();
+  report.forEach((s: StatsEntry) => byId.set(s.id, s));
+  const entries = [...byId.values()];
+  const viaTransport = entries.find((s) => s.type === 'transport' && s.selectedCandidatePairId);
+  const pair =
+    (viaTransport && byId.get(String(viaTransport.selectedCandidatePairId))) ||
+    entries.find((s) => s.type === 'candidate-pair' && s.nominated && s.state === 'succeeded');
+  if (!pair) return undefined;
+  const local = byId.get(String(pair.localCandidateId));
+  const remote = byId.get(String(pair.remoteCandidateId));
+  if (!local || !remote) return undefined;
+  return {
+    localType: String(local.candidateType),
+    protocol: String(local.protocol),
+    remoteAddress: String(remote.address),
+    remotePort: Number(remote.port),
+  };
+}
+
 /** The server's transport description as mediasoup-client options (structural contract types → its own). */
-function transportOptions(info: ResponseOf<'createWebRtcTransport'>): msc.TransportOptions {
+function transportOptions(info: ResponseOf<'createWebRtcTransport'>, iceTcp = false): msc.TransportOptions {
   return {
     id: info.id,
     iceParameters: info.iceParameters as msc.IceParameters,
     iceCandidates: info.iceCandidates as msc.IceCandidate[],
     dtlsParameters: info.dtlsParameters as msc.DtlsParameters,
+    // werift takes TURN (udp/tcp) and the relay policy like a browser (RTCPeerConnection config).
+    iceServers: info.iceServers ?? [],
+    iceTransportPolicy: info.iceTransportPolicy ?? 'all',
+    // werift-only RTCPeerConnection option, passed through mediasoup-client's additionalSettings.
+    ...(iceTcp ? { additionalSettings: { iceUseTcp: true } as Partial<RTCConfiguration> } : {}),
   };
 }

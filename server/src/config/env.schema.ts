@@ -69,6 +69,21 @@ export interface MediaConfig {
   maxIncomingBitrate: number;
   /** Sockets of one user that may hold media in one room at once. */
   maxSocketsPerUserRoom: number;
+  turn: TurnConfig;
+}
+
+/** TURN servers handed to clients with each transport (see media/ice-servers.ts). */
+export interface TurnConfig {
+  /** turn:/turns: URLs; empty = no TURN. */
+  urls: string[];
+  /** coturn `use-auth-secret` shared secret: time-limited credentials per user. */
+  secret: string | undefined;
+  /** Static long-term credentials (when there is no secret). */
+  username: string | undefined;
+  password: string | undefined;
+  credentialTtlSeconds: number;
+  /** `relay` makes clients use only relayed candidates (testing restrictive networks). */
+  iceTransportPolicy: 'all' | 'relay';
 }
 
 /** Thrown with a one-line, human readable message naming the variable at fault. */
@@ -146,6 +161,15 @@ const envSchema = z.object({
     .string()
     .regex(/^[\x21-\x7e]{16,256}$/, 'METRICS_TOKEN must be 16-256 printable characters without spaces')
     .optional(),
+  TURN_URLS: z.string().default(''),
+  TURN_SECRET: z.string().optional(),
+  TURN_USERNAME: z.string().optional(),
+  TURN_PASSWORD: z.string().optional(),
+  // At least a minute (clients need time to allocate); at most a day, so a leaked one dies.
+  TURN_CREDENTIAL_TTL_SECONDS: intInRange('TURN_CREDENTIAL_TTL_SECONDS', 3600, 60, 86_400),
+  ICE_TRANSPORT_POLICY: z
+    .enum(['all', 'relay'], { message: 'ICE_TRANSPORT_POLICY must be "all" or "relay"' })
+    .default('all'),
   ROOM_CREATE_PER_HOUR: positiveInt('ROOM_CREATE_PER_HOUR', 20),
   MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
 });
@@ -203,6 +227,45 @@ function parseAdminUsernames(raw: string): string[] {
     .split(',')
     .map((s) => s.trim().toLowerCase())
     .filter(Boolean);
+}
+
+const TURN_URL = /^turns?:[^\s?]+(\?transport=(udp|tcp))?$/;
+
+function parseTurnConfig(e: {
+  TURN_URLS: string;
+  TURN_SECRET?: string | undefined;
+  TURN_USERNAME?: string | undefined;
+  TURN_PASSWORD?: string | undefined;
+  TURN_CREDENTIAL_TTL_SECONDS: number;
+  ICE_TRANSPORT_POLICY: 'all' | 'relay';
+}): TurnConfig {
+  const urls = e.TURN_URLS.split(',')
+    .map((u) => u.trim())
+    .filter(Boolean);
+  const bad = urls.find((u) => !TURN_URL.test(u));
+  if (bad)
+    throw new ConfigError(
+      `TURN_URLS: "${bad.slice(0, 60)}" is not a turn: or turns: URL (e.g. turn:turn.example.com:3478?transport=udp)`,
+    );
+  const hasStatic = !!e.TURN_USERNAME || !!e.TURN_PASSWORD;
+  if (urls.length) {
+    if (e.TURN_SECRET && hasStatic)
+      throw new ConfigError('TURN_SECRET: set either TURN_SECRET or TURN_USERNAME/TURN_PASSWORD, not both');
+    if (!e.TURN_SECRET && !(e.TURN_USERNAME && e.TURN_PASSWORD))
+      throw new ConfigError('TURN_URLS: needs TURN_SECRET, or both TURN_USERNAME and TURN_PASSWORD');
+  } else if (e.TURN_SECRET || hasStatic) {
+    throw new ConfigError('TURN_URLS: required when TURN_SECRET or TURN_USERNAME/TURN_PASSWORD is set');
+  }
+  if (e.ICE_TRANSPORT_POLICY === 'relay' && !urls.length)
+    throw new ConfigError('ICE_TRANSPORT_POLICY: "relay" needs TURN_URLS (clients would have no candidate)');
+  return {
+    urls,
+    secret: e.TURN_SECRET || undefined,
+    username: e.TURN_USERNAME || undefined,
+    password: e.TURN_PASSWORD || undefined,
+    credentialTtlSeconds: e.TURN_CREDENTIAL_TTL_SECONDS,
+    iceTransportPolicy: e.ICE_TRANSPORT_POLICY,
+  };
 }
 
 /** Next to the SQLite file (each database its own secret), else ./data. */
@@ -265,6 +328,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.MEDIASOUP_LOG_LEVEL,
       maxIncomingBitrate: e.MEDIA_MAX_INCOMING_BITRATE,
       maxSocketsPerUserRoom: e.MAX_SOCKETS_PER_USER_ROOM,
+      turn: parseTurnConfig(e),
     },
     clientDistDir: e.CLIENT_DIST_DIR || undefined,
     adminStatsIntervalMs: e.ADMIN_STATS_INTERVAL_MS,

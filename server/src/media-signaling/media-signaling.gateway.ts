@@ -83,7 +83,7 @@ export class MediaSignalingGateway {
   restartIce(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<RestartIceData>> {
     return this.run(s, ClientEvent.restartIce, raw, async () => {
       const { transportId } = await parsePayload(RestartIceRequest, raw);
-      return { iceParameters: await this.media.restartIce(s, transportId) };
+      return this.media.restartIce(s, transportId);
     });
   }
 

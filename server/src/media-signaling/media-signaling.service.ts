@@ -14,6 +14,7 @@ import {
   type ServerEvents,
   type WebRtcTransportInfo,
   type IceParameters,
+  type RestartIceData,
   type TransportDirection,
 } from '@minimeet/shared';
 import type { types } from 'mediasoup';
@@ -23,6 +24,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
+import { iceServersFor } from '../media/ice-servers.js';
 import { PeerMedia, type Source } from '../media/peer-media.js';
 import { RoomMedia, type ProducerInfo } from '../media/room-media.js';
 import { WorkerPool } from '../media/worker-pool.js';
@@ -387,6 +389,8 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       iceCandidates: asWire(t.iceCandidates),
       dtlsParameters: asWire(withSha256Fingerprint(t.dtlsParameters)),
       ...(t.sctpParameters ? { sctpParameters: asWire(t.sctpParameters) } : {}),
+      iceServers: iceServersFor(this.config.media.turn, peer.userId),
+      iceTransportPolicy: this.config.media.turn.iceTransportPolicy,
     };
   }
 
@@ -395,9 +399,12 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     await room.connectTransport(peer, transportId, asMediasoup<types.DtlsParameters>(dtlsParameters));
   }
 
-  async restartIce(socket: AppSocket, transportId: string): Promise<IceParameters> {
+  async restartIce(socket: AppSocket, transportId: string): Promise<RestartIceData> {
     const { room, peer } = this.byTransport(socket, transportId);
-    return asWire(await room.restartIce(peer, transportId));
+    return {
+      iceParameters: asWire<IceParameters>(await room.restartIce(peer, transportId)),
+      iceServers: iceServersFor(this.config.media.turn, peer.userId),
+    };
   }
 
   async produce(socket: AppSocket, req: ProduceRequest): Promise<string> {

@@ -22,7 +22,7 @@ export interface ExitResult {
 }
 
 export interface ServerProcess {
-  /** http://127.0.0.1:<port> */
+  /** http://127.0.0.1:<port> (or the `host` it was started with) */
   url: string;
   port: number;
   pid: number;
@@ -42,6 +42,12 @@ export interface ServerProcess {
 
 export interface StartOptions {
   env?: EnvOverrides;
+  /**
+   * Command prefix that runs node elsewhere, e.g. inside a test host (`ip netns exec <ns>`);
+   * then `host` is the address the server is reached at (default 127.0.0.1).
+   */
+  launcher?: string[];
+  host?: string;
   /** How long the server may take to answer HTTP (default 30 s). */
   timeoutMs?: number;
 }
@@ -73,7 +79,7 @@ export function randomRtcPortRange(): { RTC_MIN_PORT: string; RTC_MAX_PORT: stri
  * Defaults: NODE_ENV=test, HOST=127.0.0.1, a free PORT, media on 127.0.0.1 with a random
  * RTC port range, and a SQLite file in a temp dir unless DATABASE_URL is given.
  */
-function launch(overrides: EnvOverrides, port: number) {
+function launch(overrides: EnvOverrides, port: number, launcher: string[] = []) {
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'minimeet-server-'));
   const env: NodeJS.ProcessEnv = {
     ...process.env,
@@ -88,7 +94,8 @@ function launch(overrides: EnvOverrides, port: number) {
     if (value === undefined) delete env[key];
     else env[key] = value;
   }
-  const child = spawn(process.execPath, [MAIN], { cwd: SERVER_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const [command, ...args] = [...launcher, process.execPath, MAIN];
+  const child = spawn(command!, args, { cwd: SERVER_ROOT, env, stdio: ['ignore', 'pipe', 'pipe'] });
   children.add(child);
   let all = '';
   let out = '';
@@ -108,12 +115,12 @@ function launch(overrides: EnvOverrides, port: number) {
 /** Starts the built server with env overrides; resolves once it answers HTTP, rejects (with its output) if it exits first. */
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
   const port = await freePort();
-  const { child, exited, output, stdout, stderr } = launch(opts.env ?? {}, port);
+  const { child, exited, output, stdout, stderr } = launch(opts.env ?? {}, port, opts.launcher);
   let result: ExitResult | undefined;
   void exited.then((r) => (result = r));
   let stopping: Promise<ExitResult> | undefined;
 
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${opts.host ?? '127.0.0.1'}:${port}`;
   const server: ServerProcess = {
     url,
     port,

@@ -278,6 +278,9 @@ export class MediaSession {
       iceCandidates: data.iceCandidates,
       dtlsParameters: data.dtlsParameters,
       ...(data.sctpParameters ? { sctpParameters: data.sctpParameters } : {}),
+      // TURN (short-lived credentials) for networks that block UDP or the SFU's address.
+      iceServers: data.iceServers ?? [],
+      iceTransportPolicy: data.iceTransportPolicy ?? 'all',
     } as Parameters<Device['createSendTransport']>[0];
     const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
@@ -324,7 +327,9 @@ export class MediaSession {
   }
 
   private async restartIce(transport: Transport): Promise<void> {
-    const { iceParameters } = await this.opts.signaling.request('restartIce', { transportId: transport.id });
+    const { iceParameters, iceServers } = await this.opts.signaling.request('restartIce', { transportId: transport.id });
+    // The TURN credentials given with the transport may have expired by now.
+    if (iceServers?.length) await transport.updateIceServers({ iceServers });
     await transport.restartIce({ iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'] });
   }
 
