@@ -12,6 +12,7 @@ import type { Page as ChromiumPage, Browser as ChromiumBrowser } from 'playwrigh
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, launchBrowser, openUserPage, registerUser, startStack, type Stack, type UserPage } from './harness';
+import { trackPeerConnections } from './peer-connections';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const CAMERA_TILES = 'figure[data-user][data-source="camera"]';
@@ -30,22 +31,6 @@ type Evaluate = <A, R>(fn: (arg: A) => R, arg: A) => Promise<R>;
 type AnyPageFn = (arg: unknown) => unknown;
 const onChromium = (p: ChromiumPage): Evaluate => (fn, arg) => p.evaluate(fn as AnyPageFn, arg as unknown) as never;
 const onFirefox = (p: FirefoxPage): Evaluate => (fn, arg) => p.evaluate(fn as AnyPageFn, arg as unknown) as never;
-
-/** Collects every RTCPeerConnection the app creates, so the test can read its stats. */
-function trackPeerConnections(): void {
-  const w = window as unknown as { __pcs?: RTCPeerConnection[] };
-  if (w.__pcs) return;
-  w.__pcs = [];
-  const Native = window.RTCPeerConnection;
-  const Tracked = function (this: unknown, ...args: ConstructorParameters<typeof RTCPeerConnection>) {
-    const pc = new Native(...args);
-    w.__pcs!.push(pc);
-    return pc;
-  } as unknown as typeof RTCPeerConnection;
-  Tracked.prototype = Native.prototype;
-  Object.defineProperty(Tracked, 'generateCertificate', { value: Native.generateCertificate.bind(Native) });
-  window.RTCPeerConnection = Tracked;
-}
 
 /** Packets received so far on inbound RTP streams of `kind`, over the page's open connections. */
 function inboundPackets(kind: string): Promise<number> {

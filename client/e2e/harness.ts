@@ -82,18 +82,28 @@ export function buildClient(): void {
   });
 }
 
-export async function startStack(opts: { env?: Record<string, string> } = {}): Promise<Stack> {
+/** Where the server runs when not in this process's network: a test host (scripts/test-hosts). */
+export interface StackHost {
+  /** Command prefix that runs node inside the host. */
+  launcher(): string[];
+  /** The host's address: the server listens, and the SFU announces, on it. */
+  address: string;
+}
+
+export async function startStack(opts: { env?: Record<string, string>; host?: StackHost } = {}): Promise<Stack> {
   buildClient();
   const dataDir = mkdtempSync(path.join(tmpdir(), 'minimeet-e2e-'));
   const port = await freePort();
   const databaseUrl = `sqlite:${path.join(dataDir, 'e2e.sqlite')}`;
   // A private RTC port range so parallel server tests do not collide.
   const rtcBase = 42000 + Math.floor(Math.random() * 200) * 10;
-  const child = spawn(process.execPath, [SERVER_MAIN], {
+  const address = opts.host?.address ?? '127.0.0.1';
+  const [command, ...args] = [...(opts.host?.launcher() ?? []), process.execPath, SERVER_MAIN];
+  const child = spawn(command!, args, {
     env: {
       ...process.env,
       NODE_ENV: 'test',
-      HOST: '127.0.0.1',
+      HOST: address,
       PORT: String(port),
       LOG_LEVEL: 'warn',
       DATABASE_URL: databaseUrl,
@@ -101,8 +111,8 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
       AUTH_RATE_LIMIT: '1000',
       CHAT_RATE_LIMIT: '1000',
       MEDIASOUP_WORKERS: '1',
-      MEDIASOUP_LISTEN_IP: '127.0.0.1',
-      MEDIASOUP_ANNOUNCED_ADDRESS: '127.0.0.1',
+      MEDIASOUP_LISTEN_IP: address,
+      MEDIASOUP_ANNOUNCED_ADDRESS: address,
       RTC_MIN_PORT: String(rtcBase),
       RTC_MAX_PORT: String(rtcBase + 9),
       CLIENT_DIST_DIR: CLIENT_DIST,
@@ -115,7 +125,7 @@ export async function startStack(opts: { env?: Record<string, string> } = {}): P
   child.stderr.on('data', (d: Buffer) => (out += d.toString()));
   let running = true;
   const exited = new Promise<void>((r) => child.once('exit', () => ((running = false), r())));
-  const apiUrl = `http://127.0.0.1:${port}`;
+  const apiUrl = `http://${address}:${port}`;
   const stopServer = async () => {
     if (running) {
       child.kill('SIGTERM');
@@ -202,9 +212,17 @@ export function createRoom(stack: Stack, token: string, name: string, maxPartici
   return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', maxParticipants ? { name, maxParticipants } : { name }, token);
 }
 
-export function launchBrowser(): Promise<Browser> {
-  const args = [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${fakeCameraClip()}`];
-  return chromium.launch({ executablePath: CHROMIUM_PATH, args, headless: true });
+/**
+ * Chromium with fake media. `executablePath` may be a wrapper that runs Chromium elsewhere (a test
+ * host); `secureOrigin` lets an http:// origin other than localhost use getUserMedia; `cameraClip`
+ * replaces the default fake camera clip.
+ */
+export function launchBrowser(
+  opts: { executablePath?: string; secureOrigin?: string; cameraClip?: string } = {},
+): Promise<Browser> {
+  const args = [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${opts.cameraClip ?? fakeCameraClip()}`];
+  if (opts.secureOrigin) args.push(`--unsafely-treat-insecure-origin-as-secure=${opts.secureOrigin}`);
+  return chromium.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, args, headless: true });
 }
 
 export interface UserPage {

