@@ -1,4 +1,5 @@
 import { Inject, Injectable, type CanActivate, type ExecutionContext } from '@nestjs/common';
+import { bearerToken } from '../common/bearer-secrets.js';
 import { AuthService } from './auth.service.js';
 import type { AuthenticatedRequest } from './current-user.js';
 
@@ -9,9 +10,7 @@ export class JwtAuthGuard implements CanActivate {
 
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     const req = ctx.switchToHttp().getRequest<AuthenticatedRequest>();
-    const header = req.headers.authorization;
-    const match = typeof header === 'string' ? /^Bearer\s+(\S+)$/i.exec(header) : null;
-    req.user = await this.auth.authenticate(match?.[1]);
+    req.user = await this.auth.authenticate(bearerToken(req.headers.authorization));
     return true;
   }
 }

@@ -1,6 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
-import { createHash, timingSafeEqual } from 'node:crypto';
 import { AuthService } from '../auth/auth.service.js';
+import { bearerToken, secretsEqual } from '../common/bearer-secrets.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 
@@ -10,28 +10,23 @@ import type { AppConfig } from '../config/env.schema.js';
  */
 @Injectable()
 export class HealthAccess {
-  readonly #metricsToken: Buffer | undefined;
+  readonly #metricsToken: string | undefined;
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(APP_CONFIG) config: AppConfig,
   ) {
-    this.#metricsToken = config.metricsToken === undefined ? undefined : digest(config.metricsToken);
+    this.#metricsToken = config.metricsToken;
   }
 
   async mayReadDetails(authorization: string | undefined): Promise<boolean> {
-    const token = authorization ? /^Bearer\s+(\S+)$/i.exec(authorization)?.[1] : undefined;
+    const token = bearerToken(authorization);
     if (!token) return false;
-    // Fixed-length digests compared in constant time: no length or prefix leaks.
-    if (this.#metricsToken && timingSafeEqual(digest(token), this.#metricsToken)) return true;
+    if (this.#metricsToken && secretsEqual(token, this.#metricsToken)) return true;
     try {
       return (await this.auth.authenticate(token)).role === 'admin';
     } catch {
       return false;
     }
   }
-}
-
-function digest(value: string): Buffer {
-  return createHash('sha256').update(value).digest();
 }
