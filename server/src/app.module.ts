@@ -5,6 +5,7 @@ import { AdminModule } from './admin/admin.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
 import { ChatModule } from './chat/chat.module.js';
+import { ClusterModule } from './cluster/cluster.module.js';
 import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
@@ -33,6 +34,7 @@ export class AppModule {
         HttpHardeningModule,
         LoggerModule,
         RedisModule,
+        ClusterModule,
         AuthModule,
         AccountModule,
         RoomsModule,

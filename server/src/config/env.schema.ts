@@ -32,8 +32,27 @@ export interface AppConfig {
   /** When set, GET /metrics requires `Authorization: Bearer <token>`. */
   metricsToken: string | undefined;
   roomCaps: RoomCapsConfig;
+  cluster: ClusterConfig;
   /** Reverse-proxy hops in front of the server whose X-Forwarded-For is trusted (0: none). */
   trustProxy: number;
+}
+
+/** Several nodes sharing rooms (meaningful with REDIS_URL; see server/src/cluster). */
+export interface ClusterConfig {
+  /** Stable per node (a restarted node sweeps what its previous run left behind). */
+  nodeId: string;
+  /** A node that has not heart-beaten for this long is dead. */
+  nodeTtlMs: number;
+  /** How long a request to another node may take. */
+  requestTimeoutMs: number;
+  pipe: {
+    /** Local IP the pipe transports to other nodes bind to. */
+    listenIp: string;
+    /** Address other nodes send pipe media to (defaults: MEDIASOUP_ANNOUNCED_ADDRESS, then listenIp). */
+    announcedAddress: string | undefined;
+    minPort: number;
+    maxPort: number;
+  };
 }
 
 export interface RoomCapsConfig {
@@ -150,6 +169,19 @@ const envSchema = z.object({
   MEDIASOUP_LOG_LEVEL: z.enum(['debug', 'warn', 'error', 'none']).default('warn'),
   RTC_MIN_PORT: port('RTC_MIN_PORT', 40000),
   RTC_MAX_PORT: port('RTC_MAX_PORT', 40099),
+  CLUSTER_NODE_ID: z
+    .string()
+    .regex(/^[A-Za-z0-9_.-]{1,64}$/, 'CLUSTER_NODE_ID must be 1-64 of [A-Za-z0-9_.-]')
+    .optional(),
+  CLUSTER_NODE_TTL_MS: intInRange('CLUSTER_NODE_TTL_MS', 10_000, 3000, 60_000),
+  CLUSTER_REQUEST_TIMEOUT_MS: intInRange('CLUSTER_REQUEST_TIMEOUT_MS', 5000, 200, 60_000),
+  CLUSTER_PIPE_LISTEN_IP: z
+    .ipv4({ message: 'CLUSTER_PIPE_LISTEN_IP must be an IPv4 address' })
+    .or(z.ipv6())
+    .optional(),
+  CLUSTER_PIPE_ANNOUNCED_ADDRESS: z.string().optional(),
+  CLUSTER_PIPE_MIN_PORT: port('CLUSTER_PIPE_MIN_PORT', 40100),
+  CLUSTER_PIPE_MAX_PORT: port('CLUSTER_PIPE_MAX_PORT', 40999),
   CLIENT_DIST_DIR: z.string().optional(),
   ADMIN_STATS_INTERVAL_MS: z.coerce
     .number({ message: 'ADMIN_STATS_INTERVAL_MS must be a number' })
@@ -296,6 +328,11 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       `REFRESH_TOKEN_TTL_SECONDS: must be longer than ACCESS_TOKEN_TTL_SECONDS (${e.REFRESH_TOKEN_TTL_SECONDS} <= ${e.ACCESS_TOKEN_TTL_SECONDS})`,
     );
   }
+  if (e.CLUSTER_PIPE_MIN_PORT > e.CLUSTER_PIPE_MAX_PORT) {
+    throw new ConfigError(
+      `CLUSTER_PIPE_MIN_PORT/CLUSTER_PIPE_MAX_PORT: inverted range ${e.CLUSTER_PIPE_MIN_PORT} > ${e.CLUSTER_PIPE_MAX_PORT}`,
+    );
+  }
   const database = parseDatabaseUrl(e.DATABASE_URL);
   return {
     nodeEnv: e.NODE_ENV,
@@ -338,5 +375,22 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       maxPerSocket: e.MAX_ROOMS_PER_SOCKET,
     },
     trustProxy: e.TRUST_PROXY,
+    cluster: {
+      nodeId: e.CLUSTER_NODE_ID ?? defaultNodeId(e.PORT),
+      nodeTtlMs: e.CLUSTER_NODE_TTL_MS,
+      requestTimeoutMs: e.CLUSTER_REQUEST_TIMEOUT_MS,
+      pipe: {
+        listenIp: e.CLUSTER_PIPE_LISTEN_IP ?? e.MEDIASOUP_LISTEN_IP,
+        announcedAddress: e.CLUSTER_PIPE_ANNOUNCED_ADDRESS || e.MEDIASOUP_ANNOUNCED_ADDRESS || undefined,
+        minPort: e.CLUSTER_PIPE_MIN_PORT,
+        maxPort: e.CLUSTER_PIPE_MAX_PORT,
+      },
+    },
   };
+}
+
+/** Host name and port: stable across restarts of the same service, distinct per replica. */
+function defaultNodeId(port: number): string {
+  const host = os.hostname().replace(/[^A-Za-z0-9_.-]/g, '-').slice(0, 56) || 'node';
+  return `${host}-${port}`;
 }

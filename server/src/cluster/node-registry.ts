@@ -1,0 +1,45 @@
+/** Injection token for the NodeRegistry (Redis-backed when REDIS_URL is set, else this node alone). */
+export const NODE_REGISTRY = Symbol('NODE_REGISTRY');
+
+/** What a node publishes about itself. `bootId` changes on every start of the process. */
+export interface ClusterNodeInfo {
+  id: string;
+  bootId: string;
+  /** Address other nodes connect their pipe transports to. */
+  pipeAddress: string;
+  startedAt: number;
+  /** Load figure (mediasoup routers + consumers on the node) and rooms with media, at the last heartbeat. */
+  load: number;
+  rooms: number;
+}
+
+export interface ClusterNodeState extends ClusterNodeInfo {
+  alive: boolean;
+}
+
+export interface NodeLoad {
+  load: number;
+  rooms: number;
+}
+
+/**
+ * The nodes of the cluster and their liveness. A node heart-beats a key with a TTL; a node whose
+ * key lapsed (killed, partitioned) or that came back with a new bootId is reported `nodeDown`
+ * (with the boot that died) on every node, once per boot. A restarted node reports its own
+ * previous boot as down to itself, so it can sweep its own leftovers.
+ */
+export interface NodeRegistry {
+  readonly self: ClusterNodeInfo;
+  /** Every node known at the last poll (this one included), alive or recently dead. */
+  nodes(): ClusterNodeState[];
+  isAlive(nodeId: string): boolean;
+  /** Called at each heartbeat for the load figures this node publishes. */
+  setLoadProvider(provider: () => NodeLoad): void;
+  onNodeDown(listener: (node: ClusterNodeInfo) => void): () => void;
+  onNodeUp(listener: (node: ClusterNodeInfo) => void): () => void;
+  /**
+   * True for exactly one caller per key across the cluster (e.g. which node sweeps a dead node's
+   * shared state); the claim lapses after `ttlMs`.
+   */
+  claimOnce(key: string, ttlMs: number): Promise<boolean>;
+}

@@ -1,0 +1,170 @@
+import { ErrorCode, type WireError } from '@minimeet/shared';
+import { randomUUID } from 'node:crypto';
+import type { Redis } from 'ioredis';
+import { AppError } from '../common/app-error.js';
+import type { MediaLogger } from '../media/worker-pool.js';
+import type { ClusterBus, EventListener, RequestHandler } from './cluster-bus.js';
+import { BusDispatch, errorFromWire } from './bus-dispatch.js';
+import type {
+  ClusterEventName,
+  ClusterEvents,
+  ClusterRequest,
+  ClusterRequestName,
+  ClusterResponse,
+} from './cluster-messages.js';
+
+type Envelope =
+  | { t: 'req'; id: string; from: string; method: string; payload: unknown }
+  | { t: 'res'; id: string; from: string; ok: true; result: unknown }
+  | { t: 'res'; id: string; from: string; ok: false; error: WireError }
+  | { t: 'evt'; from: string; event: string; payload: unknown };
+
+interface Pending {
+  resolve: (value: unknown) => void;
+  reject: (err: Error) => void;
+  timer: NodeJS.Timeout;
+}
+
+/**
+ * Request/reply and broadcast between nodes over Redis pub/sub. Each node subscribes to its own
+ * channel (requests to it and answers to its requests) and to the cluster channel (broadcasts).
+ * Redis delivers one connection's publishes in order, so a node's events arrive in the order it
+ * sent them, and every node sees broadcasts in the one order Redis received them.
+ */
+export class RedisClusterBus implements ClusterBus {
+  readonly #dispatch = new BusDispatch();
+  readonly #pending = new Map<string, Pending>();
+  #closed = false;
+
+  private constructor(
+    readonly nodeId: string,
+    private readonly pub: Redis,
+    private readonly sub: Redis,
+    private readonly prefix: string,
+    private readonly timeoutMs: number,
+    private readonly log?: MediaLogger,
+  ) {}
+
+  /** `redis` publishes; a duplicate connection subscribes (a subscribed connection can do nothing else). */
+  static async create(options: {
+    nodeId: string;
+    redis: Redis;
+    keyPrefix: string;
+    timeoutMs: number;
+    log?: MediaLogger;
+  }): Promise<RedisClusterBus> {
+    const sub = options.redis.duplicate();
+    const bus = new RedisClusterBus(
+      options.nodeId,
+      options.redis,
+      sub,
+      options.keyPrefix,
+      options.timeoutMs,
+      options.log,
+    );
+    sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => bus.#receive(message.toString('utf8')));
+    await sub.subscribe(bus.#nodeChannel(options.nodeId), bus.#allChannel());
+    return bus;
+  }
+
+  #nodeChannel(nodeId: string): string {
+    return `${this.prefix}:cluster:node:${nodeId}`;
+  }
+
+  #allChannel(): string {
+    return `${this.prefix}:cluster:all`;
+  }
+
+  async request<M extends ClusterRequestName>(
+    nodeId: string,
+    method: M,
+    payload: ClusterRequest<M>,
+    options?: { timeoutMs?: number },
+  ): Promise<ClusterResponse<M>> {
+    if (this.#closed) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'This node is shutting down');
+    const id = randomUUID();
+    const timeoutMs = options?.timeoutMs ?? this.timeoutMs;
+    const answer = new Promise<unknown>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        this.#pending.delete(id);
+        reject(
+          new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Node ${nodeId} did not answer ${method} within ${timeoutMs} ms`),
+        );
+      }, timeoutMs);
+      this.#pending.set(id, { resolve, reject, timer });
+    });
+    const envelope: Envelope = { t: 'req', id, from: this.nodeId, method, payload };
+    const receivers = await this.pub.publish(this.#nodeChannel(nodeId), JSON.stringify(envelope));
+    if (receivers === 0) {
+      const pending = this.#pending.get(id);
+      if (pending) {
+        clearTimeout(pending.timer);
+        this.#pending.delete(id);
+      }
+      throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Node ${nodeId} is not connected to the cluster`);
+    }
+    return (await answer) as ClusterResponse<M>;
+  }
+
+  handle<M extends ClusterRequestName>(method: M, handler: RequestHandler<M>): () => void {
+    return this.#dispatch.handle(method, handler);
+  }
+
+  async broadcast<E extends ClusterEventName>(
+    event: E,
+    payload: ClusterEvents[E],
+    options?: { includeSelf?: boolean },
+  ): Promise<void> {
+    if (this.#closed) return;
+    // Sent to everyone; the sender drops its own copy unless asked to deliver it.
+    const envelope = { t: 'evt', from: this.nodeId, event, payload, self: options?.includeSelf === true };
+    await this.pub.publish(this.#allChannel(), JSON.stringify(envelope));
+  }
+
+  on<E extends ClusterEventName>(event: E, listener: EventListener<E>): () => void {
+    return this.#dispatch.on(event, listener);
+  }
+
+  #receive(raw: string): void {
+    let msg: Envelope & { self?: boolean };
+    try {
+      msg = JSON.parse(raw) as Envelope & { self?: boolean };
+    } catch {
+      this.log?.warn({ length: raw.length }, 'unparseable cluster message dropped');
+      return;
+    }
+    if (msg.t === 'evt') {
+      if (msg.from === this.nodeId && !msg.self) return;
+      this.#dispatch.deliver(msg.event, msg.payload, msg.from, (err) =>
+        this.log?.error({ err, event: msg.event }, 'cluster event listener failed'),
+      );
+    } else if (msg.t === 'req') {
+      void this.#dispatch.answer(msg.method, msg.payload, msg.from).then((answer) => {
+        if (this.#closed) return;
+        const reply = { t: 'res', id: msg.id, from: this.nodeId, ...answer };
+        this.pub
+          .publish(this.#nodeChannel(msg.from), JSON.stringify(reply))
+          .catch((err: unknown) => this.log?.warn({ err, method: msg.method }, 'cluster reply not sent'));
+      });
+    } else if (msg.t === 'res') {
+      const pending = this.#pending.get(msg.id);
+      if (!pending) return; // timed out already
+      clearTimeout(pending.timer);
+      this.#pending.delete(msg.id);
+      if (msg.ok) pending.resolve(msg.result);
+      else pending.reject(errorFromWire(msg.error));
+    }
+  }
+
+  async close(): Promise<void> {
+    if (this.#closed) return;
+    this.#closed = true;
+    for (const [id, p] of this.#pending) {
+      clearTimeout(p.timer);
+      p.reject(new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'This node is shutting down'));
+      this.#pending.delete(id);
+    }
+    this.#dispatch.clear();
+    await this.sub.quit().catch(() => this.sub.disconnect());
+  }
+}
