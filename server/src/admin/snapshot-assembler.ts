@@ -167,6 +167,7 @@ export class SnapshotAssembler {
       name: s.roomNames.get(r.roomId) ?? '',
       callSessionId: s.callSessionIds.get(r.roomId) ?? null,
       workerPid: r.workerPid,
+      routers: r.routers.map((x) => ({ workerPid: x.workerPid, routerId: x.routerId, peers: x.peerIds.length })),
       peers,
       bitrateIn,
       bitrateOut,

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { mapConcurrent, withTimeout } from '../common/concurrency.js';
 import type { Direction, PeerTransport, Source } from './peer-media.js';
-import type { RoomMedia } from './room-media.js';
+import type { RoomMedia, RoomRouterInfo } from './room-media.js';
 import type { PoolWorker } from './worker-pool.js';
 
 /** One worker's resource usage; null fields when the worker did not answer in time (or is dead). */
@@ -74,6 +74,7 @@ export interface PeerSample {
 export interface RoomSample {
   roomId: number;
   workerPid: number;
+  routers: RoomRouterInfo[];
   peers: PeerSample[];
 }
 
@@ -143,6 +144,7 @@ export class MediaStatsReader {
     return rooms.map((room) => ({
       roomId: room.roomId,
       workerPid: room.workerPid,
+      routers: room.routers(),
       peers: [...room.peers.values()].map((peer) => ({
         peerId: peer.id,
         userId: peer.userId,
