@@ -75,6 +75,11 @@ export interface AdminRoomRouter {
 export interface AdminPeerStats {
   userId: number;
   username: string;
+  /**
+   * Pid of the worker whose router the peer's media lives on; null before its first transport.
+   * Optional so older snapshots still type-check.
+   */
+  workerPid?: number | null;
   /** Number of WebRTC transports the peer holds (0..2). */
   transports: number;
   /**

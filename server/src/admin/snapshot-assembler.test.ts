@@ -49,7 +49,7 @@ const room = (p: ProducerSample[], c: ConsumerSample[] = []): RoomSample[] => [
       { workerPid: 11, routerId: 'r-11', peerIds: ['x'] },
       { workerPid: 12, routerId: 'r-12', peerIds: [] },
     ],
-    peers: [{ peerId: 'x', userId: 5, transports: 2, transportSamples: [], producers: p, consumers: c }],
+    peers: [{ peerId: 'x', userId: 5, workerPid: 11, transports: 2, transportSamples: [], producers: p, consumers: c }],
   },
 ];
 
@@ -69,7 +69,7 @@ describe('SnapshotAssembler', () => {
       { workerPid: 11, routerId: 'r-11', peers: 1 },
       { workerPid: 12, routerId: 'r-12', peers: 0 },
     ]);
-    expect(r.peers[0]).toMatchObject({ userId: 5, username: 'ada', transports: 2 });
+    expect(r.peers[0]).toMatchObject({ userId: 5, username: 'ada', workerPid: 11, transports: 2 });
     expect(r.peers[0]!.producers[0]).toMatchObject({ bitrate: 400_000, bytes: 35_000, packets: 35 });
     expect(r.peers[0]!.consumers[0]).toMatchObject({ bitrate: 80_000, packetLoss: 25, score: 9 });
     expect(s2.totals).toMatchObject({

@@ -156,6 +156,7 @@ export class SnapshotAssembler {
       return {
         userId: p.userId,
         username: s.usernames.get(p.userId) ?? `user#${p.userId}`,
+        workerPid: p.workerPid,
         transports: p.transports,
         transportStats: p.transportSamples.map(transportStats),
         producers,

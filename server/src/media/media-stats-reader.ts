@@ -65,6 +65,8 @@ export interface TransportSample {
 export interface PeerSample {
   peerId: string;
   userId: number;
+  /** The worker of the peer's home router; null while it has none. */
+  workerPid: number | null;
   transports: number;
   transportSamples: TransportSample[];
   producers: ProducerSample[];
@@ -148,6 +150,7 @@ export class MediaStatsReader {
       peers: [...room.peers.values()].map((peer) => ({
         peerId: peer.id,
         userId: peer.userId,
+        workerPid: peer.home?.workerPid ?? null,
         transports: peer.transports.size,
         transportSamples: [...peer.transports.keys()].flatMap((id) => transportSamples.get(id) ?? []),
         // Objects created while reading are left for the next read.
