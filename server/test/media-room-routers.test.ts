@@ -32,6 +32,9 @@ afterEach(() => {
   pool.close();
 });
 
+/** The wire fixture as mediasoup's type (same JSON; the unions differ in details). */
+const rtp = (source: 'mic' | 'camera') => rtpParametersFor(source) as types.RtpParameters;
+
 function addPeer(userId: number): PeerMedia {
   const peer = new PeerMedia(`peer-${++seq}`, userId, `conn-${seq}`);
   room.addPeer(peer);
@@ -49,7 +52,7 @@ async function produce(peer: PeerMedia, source: 'mic' | 'camera'): Promise<types
   const send = peer.transportOf('send') ?? { transport: await room.createTransport(peer, 'send', peer.attachedTo!) };
   return room.produce(peer, send.transport.id, {
     kind: source === 'mic' ? 'audio' : 'video',
-    rtpParameters: rtpParametersFor(source),
+    rtpParameters: rtp(source),
     source,
     paused: false,
   });
@@ -126,7 +129,7 @@ describe('RoomMedia across workers', () => {
     const aPid = room.routers().find((r) => r.routerId === aRouter.id)!.workerPid;
     const { router: foreign } = await pool.createRouter(undefined, workerOf(aPid));
     const direct = await foreign.createDirectTransport();
-    const original = await direct.produce({ kind: 'video', rtpParameters: rtpParametersFor('camera') });
+    const original = await direct.produce({ kind: 'video', rtpParameters: rtp('camera') });
     // It enters the room on B's router (another worker: pipeToRouter keeps the id).
     const { pipeProducer } = await foreign.pipeToRouter({ producerId: original.id, router: bRouter, enableSctp: false });
 
