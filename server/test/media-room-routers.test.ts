@@ -3,11 +3,12 @@
  * Producing and consuming work on unconnected transports, so no ICE is needed here (the
  * end-to-end media path is in media-room-workers.test.ts).
  */
-import type { types } from 'mediasoup';
+import { createWorker, type types } from 'mediasoup';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { MEDIA_CODECS } from '../src/media/media-codecs.js';
 import { PeerMedia } from '../src/media/peer-media.js';
 import { RoomMedia, type RoomMediaEvents } from '../src/media/room-media.js';
-import { WorkerPool, type PoolWorker } from '../src/media/worker-pool.js';
+import { WorkerPool } from '../src/media/worker-pool.js';
 import { rtpParametersFor } from './security/media-fixtures.js';
 import { waitFor } from './helpers/server-process.js';
 
@@ -27,9 +28,13 @@ beforeEach(async () => {
   room = await RoomMedia.create(1, pool, { maxIncomingBitrate: 5_000_000, routerSpillLoad: 1 });
 });
 
+const cleanups: Array<() => void> = [];
+const onCleanup = (fn: () => void) => cleanups.push(fn);
+
 afterEach(() => {
   room.close();
   pool.close();
+  for (const fn of cleanups.splice(0)) fn();
 });
 
 /** The wire fixture as mediasoup's type (same JSON; the unions differ in details). */
@@ -67,10 +72,6 @@ async function consume(peer: PeerMedia, producerId: string): Promise<types.Consu
 async function consumersOf(router: types.Router, producerId: string): Promise<number> {
   const dump = await router.dump();
   return dump.mapProducerIdConsumerIds.find((e) => e.key === producerId)?.values.length ?? 0;
-}
-
-function workerOf(pid: number): PoolWorker {
-  return pool.workers.find((w) => w.pid === pid)!;
 }
 
 describe('RoomMedia across workers', () => {
@@ -125,9 +126,11 @@ describe('RoomMedia across workers', () => {
     const aRouter = room.homeRouter(a)!;
     const bRouter = room.homeRouter(b)!;
     expect(aRouter).not.toBe(bRouter);
-    // "Another node": a router outside the room, on A's worker, producing through a DirectTransport.
-    const aPid = room.routers().find((r) => r.routerId === aRouter.id)!.workerPid;
-    const { router: foreign } = await pool.createRouter(undefined, workerOf(aPid));
+    // "Another node": a worker outside the pool, producing through a DirectTransport (a producer
+    // id exists once per worker, so it cannot share a worker with the room's routers).
+    const foreignWorker = await createWorker({ logLevel: 'warn' });
+    onCleanup(() => foreignWorker.close());
+    const foreign = await foreignWorker.createRouter({ mediaCodecs: MEDIA_CODECS });
     const direct = await foreign.createDirectTransport();
     const original = await direct.produce({ kind: 'video', rtpParameters: rtp('camera') });
     // It enters the room on B's router (another worker: pipeToRouter keeps the id).
@@ -157,7 +160,6 @@ describe('RoomMedia across workers', () => {
     await waitFor(() => (consumerClosed.length === 2 ? true : undefined), 5000);
     expect(room.producers()).toEqual([]);
     expect(room.routerFor(original.id)).toBeUndefined();
-    foreign.close();
   });
 
   it('a dead worker resets only the peers homed on it; the others keep their media and can consume again', async () => {
