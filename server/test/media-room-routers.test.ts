@@ -126,6 +126,9 @@ describe('RoomMedia across workers', () => {
     const aRouter = room.homeRouter(a)!;
     const bRouter = room.homeRouter(b)!;
     expect(aRouter).not.toBe(bRouter);
+    // Where a caller would bring a producer in: one of the room's routers (no new one needed).
+    expect([aRouter, bRouter]).toContain(await room.ingressRouter());
+    expect(room.routers()).toHaveLength(2);
     // "Another node": a worker outside the pool, producing through a DirectTransport (a producer
     // id exists once per worker, so it cannot share a worker with the room's routers).
     const foreignWorker = await createWorker({ logLevel: 'warn' });
