@@ -243,6 +243,12 @@ function RoomSummary({ room }: { room: AdminRoomStats }) {
         <dt>Worker</dt>
         <dd>{room.workerPid}</dd>
       </div>
+      {room.nodes && (
+        <div>
+          <dt>Nodes</dt>
+          <dd>{room.nodes.join(', ')}</dd>
+        </div>
+      )}
     </dl>
   );
 }
