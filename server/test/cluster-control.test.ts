@@ -1,5 +1,6 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
+import Database from 'better-sqlite3';
 import mysql from 'mysql2/promise';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
@@ -98,15 +99,42 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
     for (const r of received) expect(r.map((m) => m.message.id)).toEqual(ids);
   });
 
-  it('many users joining one empty room on both nodes at once open exactly one call session', async () => {
-    const all = await users(10, 'call_');
-    const room = await createRoom(a.url, all[0]!.accessToken, 'one call', 16);
-    const sockets = await Promise.all(all.map((u, i) => connect(i % 2 ? b.url : a.url, u.accessToken)));
-    const joins = await Promise.all(sockets.map((s) => request(s, 'joinRoom', { roomId: room.id })));
+  it('users joining one empty room on both nodes at once open exactly one call session', async () => {
+    // Many rooms at once, each joined by one user on A and one on B in the same instant: each
+    // room is one race between the nodes to open its call.
+    const [onA, onB] = await users(2, 'call_');
+    const rooms = await Promise.all(
+      Array.from({ length: 12 }, (_, i) => createRoom(a.url, onA!.accessToken, `one call ${i}`, 16)),
+    );
+    const pairs = await Promise.all(
+      rooms.map(async () => [await connect(a.url, onA!.accessToken), await connect(b.url, onB!.accessToken)] as const),
+    );
+    const joins = await Promise.all(
+      pairs.flatMap((pair, i) => pair.map((s) => request(s, 'joinRoom', { roomId: rooms[i]!.id }))),
+    );
     for (const j of joins) okData(j);
-    expect(await openCalls(room.id)).toBe(1);
-    for (const s of sockets) okData(await request(s, 'leaveRoom', { roomId: room.id }));
-    expect(await openCalls(room.id)).toBe(0);
+    for (const room of rooms) expect(await openCalls(room.id), `open calls of room ${room.id}`).toBe(1);
+    closeAllSockets();
+    for (const room of rooms) {
+      await pollUntil(async () => ((await openCalls(room.id)) === 0 ? true : undefined), GRACE_MS + 5000);
+    }
+  });
+
+  it('the database itself refuses a second open call session for a room', async () => {
+    const [owner] = await users(1, 'uq_');
+    const room = await createRoom(a.url, owner!.accessToken, 'unique open call');
+    const conn = await mysql.createConnection(db.url);
+    try {
+      const insert = 'INSERT INTO call_sessions (roomId, openRoomId, startedAt, peakParticipants) VALUES (?, ?, NOW(), 1)';
+      await conn.query(insert, [room.id, room.id]);
+      await expect(conn.query(insert, [room.id, room.id])).rejects.toMatchObject({ code: 'ER_DUP_ENTRY' });
+      // Ended sessions (openRoomId NULL) are as many as calls were held.
+      await conn.query('UPDATE call_sessions SET openRoomId = NULL, endedAt = NOW() WHERE roomId = ?', [room.id]);
+      await conn.query(insert, [room.id, room.id]);
+      await conn.query('UPDATE call_sessions SET openRoomId = NULL, endedAt = NOW() WHERE roomId = ?', [room.id]);
+    } finally {
+      await conn.end();
+    }
   });
 
   it('deleting a room on A empties it on B too: roomDeleted, no rejoin, no chat, no presence', async () => {
@@ -187,5 +215,31 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
     b = await startServer({ env: env('ctrl-b', db) }); // at once: B's alive key has not lapsed yet
     await waitFor(() => updates.at(-1)?.participants.length === 1, NODE_TTL_MS + GRACE_MS + 10_000, 'B user gone');
     expect(await redis.keys(`${prefix}:presence:node:ctrl-b:*`)).toEqual([]);
+  }, 60_000);
+});
+
+describe('one open call session per room on SQLite', () => {
+  it('the migrated schema refuses a second open session for a room, and allows many ended ones', async () => {
+    const db = await createTestDatabase('sqlite');
+    try {
+      const server = await startServer({ env: chatEnv({ DATABASE_URL: db.url }) }); // runs the migrations
+      const owner = await registerUser(server.url, 'sq_');
+      const room = await createRoom(server.url, owner.accessToken, 'sqlite unique');
+      await server.stop();
+      const sqlite = new Database(db.url.slice('sqlite:'.length));
+      try {
+        const insert = sqlite.prepare(
+          `INSERT INTO call_sessions (roomId, openRoomId, startedAt, endedAt, peakParticipants) VALUES (?, ?, '2026-01-01', ?, 1)`,
+        );
+        insert.run(room.id, null, '2026-01-01');
+        insert.run(room.id, null, '2026-01-01');
+        insert.run(room.id, room.id, null);
+        expect(() => insert.run(room.id, room.id, null)).toThrow(/UNIQUE/);
+      } finally {
+        sqlite.close();
+      }
+    } finally {
+      await db.drop();
+    }
   }, 60_000);
 });
