@@ -18,11 +18,13 @@ import {
 import { chatEnv } from './helpers/chat-server.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { startServer, waitFor as pollUntil, type ServerProcess } from './helpers/server-process.js';
-import type { AuthResponse } from '@minimeet/shared';
+import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
+import { createAdmin } from './helpers/admin-cli.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NODE_TTL_MS = 3000;
 const GRACE_MS = 2000;
+const ADMIN_PASSWORD = 'cluster-admin-password-1';
 
 /**
  * The cluster control plane with two server processes (nodes "ctrl-a" and "ctrl-b") on one
@@ -163,6 +165,32 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
       const entries = await redis.smembers(key);
       expect(entries.filter((e) => e.startsWith(`${room.id}:`))).toEqual([]);
     }
+  });
+
+  it('admin stats list both nodes with their load, and the nodes hosting each room', async () => {
+    const adminName = `ctrladmin${randomBytes(3).toString('hex')}`;
+    await createAdmin(db.url, adminName, ADMIN_PASSWORD);
+    const login = await http<AuthResponse>(a.url, 'POST', '/auth/login', {
+      body: { username: adminName, password: ADMIN_PASSWORD },
+    });
+    expect(login.status).toBe(200);
+    const [u1, u2] = await users(2, 'adm_');
+    const room = await createRoom(a.url, u1!.accessToken, 'placement', 5);
+    okData(await request(await connect(a.url, u1!.accessToken), 'joinRoom', { roomId: room.id }));
+    okData(await request(await connect(b.url, u2!.accessToken), 'joinRoom', { roomId: room.id }));
+
+    const snapshot = await pollUntil(async () => {
+      const res = await http<AdminStatsSnapshot>(a.url, 'GET', '/admin/stats', { token: login.body.accessToken });
+      const s = res.body;
+      const here = s.nodes?.find((n) => n.id === 'ctrl-a');
+      const placed = s.rooms.find((r) => r.id === room.id)?.nodes?.join();
+      return here && here.load > 0 && here.rooms > 0 && placed === 'ctrl-a,ctrl-b' ? s : undefined;
+    }, 15_000);
+    expect(snapshot.nodes?.map((n) => [n.id, n.alive, n.self])).toEqual([
+      ['ctrl-a', true, true],
+      ['ctrl-b', true, false],
+    ]);
+    expect(snapshot.nodes?.every((n) => n.pipeAddress.length > 0)).toBe(true);
   });
 
   it('kill -9 of B: A sees B’s users leave within TTL + grace, no presence of that boot is left; B comes back', async () => {
