@@ -4,7 +4,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
-import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { PRESENCE_STORE, type IdleUser, type PresenceStore } from '../presence/presence-store.js';
 import { RoomSessionService } from './room-session.service.js';
 
 /** A sweep claim outlives any retry of the same death report; it only has to be unique. */
@@ -20,7 +20,8 @@ const SWEEP_CLAIM_TTL_MS = 10 * 60_000;
 @Injectable()
 export class PresenceSweeper implements OnModuleInit, OnModuleDestroy {
   private readonly log: Logger;
-  private readonly timers = new Set<NodeJS.Timeout>();
+  /** Grace timers of swept users still present, with the users each will remove. */
+  private readonly pending = new Map<NodeJS.Timeout, IdleUser[]>();
   private unsubscribe: (() => void) | undefined;
   private closed = false;
 
@@ -42,13 +43,15 @@ export class PresenceSweeper implements OnModuleInit, OnModuleDestroy {
     });
   }
 
-  onModuleDestroy() {
+  async onModuleDestroy() {
     this.closed = true;
     this.unsubscribe?.();
-    // Pending removals die with this node; the users' entries carry no owner any more, so a
-    // later join or the room emptying settles them (and another node's sweep is not repeated).
-    for (const timer of this.timers) clearTimeout(timer);
-    this.timers.clear();
+    // Nobody else owns these users any more (the sweep removed their owner records): settle them
+    // now rather than leave them present for good when this node stops within the grace period.
+    const waiting = [...this.pending];
+    this.pending.clear();
+    for (const [timer] of waiting) clearTimeout(timer);
+    await Promise.all(waiting.flatMap(([, users]) => users.map((u) => this.remove(u))));
   }
 
   private async sweep(node: ClusterNodeInfo): Promise<void> {
@@ -58,15 +61,22 @@ export class PresenceSweeper implements OnModuleInit, OnModuleDestroy {
       { nodeId: node.id, bootId: node.bootId, idleUsers: idle.length, graceMs: this.config.presenceGraceMs },
       'swept the presence of a dead node',
     );
-    if (!idle.length || this.closed) return;
+    if (!idle.length) return;
+    if (this.closed) {
+      await Promise.all(idle.map((u) => this.remove(u)));
+      return;
+    }
     const timer = setTimeout(() => {
-      this.timers.delete(timer);
-      for (const { roomId, userId } of idle) {
-        this.sessions
-          .removeIdleUser(roomId, userId)
-          .catch((err: unknown) => this.log.error({ err, roomId, userId }, 'removing a swept user failed'));
-      }
+      this.pending.delete(timer);
+      for (const user of idle) void this.remove(user);
     }, this.config.presenceGraceMs);
-    this.timers.add(timer);
+    this.pending.set(timer, idle);
+  }
+
+  /** Same effects as a grace expiry on this node; a user back meanwhile stays. Never rejects. */
+  private remove({ roomId, userId }: IdleUser): Promise<void> {
+    return this.sessions
+      .removeIdleUser(roomId, userId)
+      .catch((err: unknown) => this.log.error({ err, roomId, userId }, 'removing a swept user failed'));
   }
 }
