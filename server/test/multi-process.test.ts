@@ -36,7 +36,7 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     const env = chatEnv({
       DATABASE_URL: db.url,
       REDIS_URL,
-      REDIS_KEY_PREFIX: `mmtest-${randomBytes(4).toString('hex')}`,
+      REDIS_KEY_PREFIX: prefix,
     });
     one = await startServer({ env });
     two = await startServer({ env }); // migrations already applied by the first
@@ -45,7 +45,8 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     closeAllSockets();
     await Promise.all([one?.stop(), two?.stop()]);
     await db?.drop();
-    // Graceful stops leave no presence behind; rate-limit counters expire on their own.
+    // Graceful stops leave no presence behind (the first test checks that the servers really
+    // write under this prefix); rate-limit counters expire on their own.
     const redis = new Redis(REDIS_URL);
     try {
       const leftovers = await redis.keys(`${prefix}:presence:*`);
@@ -72,6 +73,13 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     const joinB = okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
     expect(joinB.participants.map((p) => p.userId).sort()).toEqual([a.user.id, b.user.id].sort());
     await waitFor(() => aUpdates.some((u) => u.participants.length === 2), 3000, 'A to see B join');
+    // The leftover check in afterAll looks at the keys really written: they are under this prefix.
+    const written = new Redis(REDIS_URL);
+    try {
+      expect(await written.keys(`${prefix}:presence:${room.id}:*`)).not.toEqual([]);
+    } finally {
+      written.disconnect();
+    }
 
     // Presence is shared: process two counts both users, and the room is full for a third.
     const rooms = await http<RoomDto[]>(two.url, 'GET', '/rooms', { token: b.accessToken });

@@ -15,6 +15,28 @@ export interface AdminStatsSnapshot {
   workers: AdminWorkerStats[];
   rooms: AdminRoomStats[];
   totals: AdminTotals;
+  /**
+   * The cluster's nodes as this node's registry last saw them (just this node without Redis).
+   * The server always sends it (optional only so older fixtures still type-check).
+   */
+  nodes?: AdminNodeStats[];
+}
+
+/** One server node of the cluster (see README "Running a cluster"). */
+export interface AdminNodeStats {
+  /** CLUSTER_NODE_ID */
+  id: string;
+  /** Address other nodes connect their pipe transports to. */
+  pipeAddress: string;
+  alive: boolean;
+  /** True for the node that took this snapshot. */
+  self: boolean;
+  /** mediasoup routers + consumers on the node, at its last heartbeat. */
+  load: number;
+  /** Rooms with media on the node, at its last heartbeat. */
+  rooms: number;
+  /** ISO time the node (this boot of it) started. */
+  startedAt: string;
 }
 
 export interface ServerProcessStats {
@@ -58,6 +80,11 @@ export interface AdminRoomStats {
    * snapshots still type-check).
    */
   routers?: AdminRoomRouter[];
+  /**
+   * Ids of the nodes with users (or users within their grace period) in the room, this one
+   * included. The server always sends it (optional only so older fixtures still type-check).
+   */
+  nodes?: string[];
   peers: AdminPeerStats[];
   /** Sum over the room's producers / consumers, bits per second. */
   bitrateIn: number;

@@ -4,6 +4,8 @@ import { CallSessionsService } from '../calls/call-sessions.service.js';
 import { withTimeout } from '../common/concurrency.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
+import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { MediaStatsReader, type RoomSample } from '../media/media-stats-reader.js';
@@ -57,6 +59,8 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(CallSessionsService) private readonly calls: CallSessionsService,
     @Inject(UsersService) private readonly users: UsersService,
+    @Inject(NODE_REGISTRY) private readonly registry: NodeRegistry,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -138,9 +142,9 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
       this.#reader.readWorkers(this.pool.workers),
       this.#reader.readRooms(activeRooms),
     ]);
-    await this.#refreshNames(rooms);
+    const [roomNodes] = await Promise.all([this.#roomNodes(rooms), this.#refreshNames(rooms)]);
     const cpu = process.cpuUsage();
-    return this.#assembler.assemble({
+    const snapshot = this.#assembler.assemble({
       takenAt: new Date(),
       monoMs: performance.now(),
       process: {
@@ -155,6 +159,29 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
       callSessionIds: this.#callSessionIds,
       usernames: this.#usernames,
     });
+    return {
+      ...snapshot,
+      rooms: snapshot.rooms.map((r) => ({ ...r, nodes: roomNodes.get(r.id) ?? [this.registry.self.id] })),
+      nodes: this.registry.nodes().map((n) => ({
+        id: n.id,
+        pipeAddress: n.pipeAddress,
+        alive: n.alive,
+        self: n.id === this.registry.self.id,
+        load: n.load,
+        rooms: n.rooms,
+        startedAt: new Date(n.startedAt).toISOString(),
+      })),
+    };
+  }
+
+  /** Which nodes hold users in each room (from presence ownership); this node alone if unknown. */
+  async #roomNodes(rooms: RoomSample[]): Promise<Map<number, string[]>> {
+    try {
+      return await withTimeout(this.presence.roomNodes(rooms.map((r) => r.roomId)), DB_TIMEOUT_MS, 'room nodes lookup');
+    } catch (err) {
+      this.#log.warn({ err }, 'admin stats room nodes lookup failed');
+      return new Map();
+    }
   }
 
   /** Room names and running calls of the rooms with media, and usernames not seen before. */

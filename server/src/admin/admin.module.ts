@@ -6,12 +6,13 @@ import { RealtimeModule } from '../realtime/realtime.module.js';
 import { AdminGateway } from './admin.gateway.js';
 import { AdminStatsController } from './admin-stats.controller.js';
 import { AdminStatsService } from './admin-stats.service.js';
+import { NodeLoadReporter } from './node-load-reporter.js';
 
 /** Admin view of the SFU (issue 7): the stats snapshot over REST and the admin:stats socket feed. */
 @Module({
   imports: [AuthModule, CallsModule, RealtimeModule, MediaSignalingModule],
   controllers: [AdminStatsController],
-  providers: [AdminStatsService, AdminGateway],
+  providers: [AdminStatsService, AdminGateway, NodeLoadReporter],
   exports: [AdminStatsService],
 })
 export class AdminModule {}

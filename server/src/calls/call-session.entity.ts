@@ -33,6 +33,13 @@ export class CallSession {
   @Column({ type: 'int' })
   peakParticipants: number;
 
+  /**
+   * The room id while the call runs, NULL once it ended. A unique index on it keeps one open
+   * call per room across every server process (see CallSessionsService.userJoined).
+   */
+  @Column({ type: 'int', nullable: true })
+  openRoomId: number | null;
+
   @OneToMany(() => CallParticipant, (p) => p.callSession)
   participants: Relation<CallParticipant[]>;
 }

@@ -10,6 +10,7 @@ import {
   type FindOptionsWhere,
   type Repository,
 } from 'typeorm';
+import { isUniqueViolation } from '../common/db-errors.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { CallParticipant } from './call-participant.entity.js';
@@ -19,8 +20,9 @@ import { CallSession } from './call-session.entity.js';
 const LIST_LIMIT = 500;
 
 /**
- * Writes CallSession rows from presence changes. Callers serialize calls per room (see
- * RoomSessionService), so "find the open session, then update it" cannot interleave.
+ * Writes CallSession rows from presence changes. Callers serialize calls per room on one process
+ * (see RoomSessionService); across processes the unique `openRoomId` index keeps one open
+ * session per room: the process that loses the race to open it joins the winner's session.
  */
 @Injectable()
 export class CallSessionsService {
@@ -37,13 +39,8 @@ export class CallSessionsService {
   /** A user became present; starts a session if the room had none. */
   async userJoined(roomId: number, userId: number, presentCount: number): Promise<void> {
     const now = new Date();
-    let session = await this.openSession(roomId);
-    if (!session) {
-      session = await this.sessions.save(
-        this.sessions.create({ roomId, startedAt: now, endedAt: null, peakParticipants: presentCount }),
-      );
-      this.log.info({ roomId, callSessionId: session.id }, 'call started');
-    } else if (presentCount > session.peakParticipants) {
+    const session = (await this.openSession(roomId)) ?? (await this.start(roomId, now, presentCount));
+    if (presentCount > session.peakParticipants) {
       await this.sessions.update({ id: session.id }, { peakParticipants: presentCount });
     }
     await this.participants.save(
@@ -104,13 +101,36 @@ export class CallSessionsService {
     return new Map(rows.map((s) => [s.roomId, s.id]));
   }
 
+  /** Opens the room's session, or returns the one another process opened a moment before. */
+  private async start(roomId: number, now: Date, presentCount: number): Promise<CallSession> {
+    const row = this.sessions.create({
+      roomId,
+      openRoomId: roomId,
+      startedAt: now,
+      endedAt: null,
+      peakParticipants: presentCount,
+    });
+    try {
+      const result = await this.sessions.insert(row);
+      row.id = (result.identifiers[0] as { id: number }).id;
+    } catch (err) {
+      if (!isUniqueViolation(err)) throw err;
+      const winner = await this.openSession(roomId);
+      if (!winner) throw err; // opened and ended again meanwhile: let the caller log it
+      this.log.info({ roomId, callSessionId: winner.id }, 'call already opened by another process');
+      return winner;
+    }
+    this.log.info({ roomId, callSessionId: row.id }, 'call started');
+    return row;
+  }
+
   private openSession(roomId: number): Promise<CallSession | null> {
     return this.sessions.findOne({ where: { roomId, endedAt: IsNull() }, order: { id: 'DESC' } });
   }
 
   private async end(session: CallSession, now: Date): Promise<void> {
     await this.participants.update({ callSessionId: session.id, leftAt: IsNull() }, { leftAt: now });
-    await this.sessions.update({ id: session.id }, { endedAt: now });
+    await this.sessions.update({ id: session.id }, { endedAt: now, openRoomId: null });
     this.log.info({ roomId: session.roomId, callSessionId: session.id }, 'call ended');
   }
 }

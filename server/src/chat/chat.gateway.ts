@@ -13,8 +13,8 @@ import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { ackContext, assertJoined } from '../realtime/ack.js';
 import { AckResponder } from '../realtime/ack-responder.js';
-import { RealtimeServer } from '../realtime/realtime-server.js';
 import type { AppSocket } from '../realtime/socket-types.js';
+import { ChatDelivery } from './chat-delivery.js';
 import { ChatService } from './chat.service.js';
 
 /** sendMessage / loadMessageHistory over Socket.IO. */
@@ -24,7 +24,7 @@ export class ChatGateway {
 
   constructor(
     @Inject(ChatService) private readonly chat: ChatService,
-    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(ChatDelivery) private readonly delivery: ChatDelivery,
     @Inject(AckResponder) private readonly acks: AckResponder,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -42,9 +42,7 @@ export class ChatGateway {
       async () => {
         const input = await parsePayload(SendMessageRequest, raw);
         assertJoined(socket, input.roomId);
-        const { message } = await this.chat.send(socket.data.user, input, (stored) =>
-          this.realtime.emitToRoom(stored.roomId, 'newMessage', { message: stored }),
-        );
+        const { message } = await this.chat.send(socket.data.user, input, (stored) => this.delivery.publish(stored));
         return { message };
       },
       (error) => socket.emit('messageError', { clientMessageId: clientMessageIdOf(raw), error }),

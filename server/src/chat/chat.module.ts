@@ -11,6 +11,7 @@ import {
   RedisChatRateLimiter,
   type ChatRateLimiter,
 } from './chat-rate-limiter.js';
+import { ChatDelivery } from './chat-delivery.js';
 import { ChatGateway } from './chat.gateway.js';
 import { ChatService } from './chat.service.js';
 import { Message } from './message.entity.js';
@@ -21,6 +22,7 @@ import { MessagesController } from './messages.controller.js';
   controllers: [MessagesController],
   providers: [
     ChatService,
+    ChatDelivery,
     ChatGateway,
     {
       provide: CHAT_RATE_LIMITER,

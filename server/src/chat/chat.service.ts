@@ -12,6 +12,7 @@ import { In, LessThan, type DataSource, type FindOptionsWhere, type Repository }
 import { AppError } from '../common/app-error.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
+import { CLUSTER_LOCKS, type ClusterLocks } from '../cluster/cluster-lock.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { CHAT_RATE_LIMITER, type ChatRateLimiter } from './chat-rate-limiter.js';
@@ -30,9 +31,15 @@ export interface SendOutcome {
   created: boolean;
 }
 
+/** A room's chat lock lapses after this if its holder dies mid-send. */
+const CHAT_LOCK_TTL_MS = 5000;
+
 @Injectable()
 export class ChatService {
-  /** Per room: insert then publish, one message at a time, so broadcast order = id order. */
+  /**
+   * Per room: insert then publish, one message at a time, so broadcast order = id order. The
+   * queue orders this node's sends; the room's cluster lock orders them against other nodes'.
+   */
   private readonly roomQueue = new KeyedSerialQueue<number>();
 
   constructor(
@@ -41,6 +48,7 @@ export class ChatService {
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(CHAT_RATE_LIMITER) private readonly limiter: ChatRateLimiter,
     @Inject(AppMetrics) private readonly metrics: AppMetrics,
+    @Inject(CLUSTER_LOCKS) private readonly locks: ClusterLocks,
   ) {}
 
   /**
@@ -58,7 +66,7 @@ export class ChatService {
   async send(
     sender: UserDto,
     input: SendInput,
-    publish: (message: ChatMessage) => void,
+    publish: (message: ChatMessage) => Promise<void> | void,
   ): Promise<SendOutcome> {
     const clientMessageId = input.clientMessageId.toLowerCase();
     const decision = await this.limiter.consume(sender.id);
@@ -69,26 +77,36 @@ export class ChatService {
         retryAfterMs: decision.retryAfterMs,
       });
     }
-    return this.roomQueue.run(input.roomId, async () => {
-      const row = this.messages.create({
-        roomId: input.roomId,
-        senderId: sender.id,
-        content: input.content,
-        clientMessageId,
-        createdAt: new Date(),
-      });
-      try {
-        // insert, not save: one autocommitted statement instead of BEGIN/INSERT/COMMIT.
-        const result = await this.messages.insert(row);
-        row.id = (result.identifiers[0] as { id: number }).id;
-      } catch (err) {
-        return this.insertFailed(err, sender.id, clientMessageId, input.roomId);
-      }
-      this.metrics.chatMessageStored();
-      const message = toChatMessage(row, sender);
-      publish(message);
-      return { message, created: true };
+    return this.roomQueue.run(input.roomId, () =>
+      this.locks.withLock(`chat:${input.roomId}`, CHAT_LOCK_TTL_MS, () => this.store(sender, input, clientMessageId, publish)),
+    );
+  }
+
+  /** Inserts and publishes (the caller holds the room's queue and cluster lock). */
+  private async store(
+    sender: UserDto,
+    input: SendInput,
+    clientMessageId: string,
+    publish: (message: ChatMessage) => Promise<void> | void,
+  ): Promise<SendOutcome> {
+    const row = this.messages.create({
+      roomId: input.roomId,
+      senderId: sender.id,
+      content: input.content,
+      clientMessageId,
+      createdAt: new Date(),
     });
+    try {
+      // insert, not save: one autocommitted statement instead of BEGIN/INSERT/COMMIT.
+      const result = await this.messages.insert(row);
+      row.id = (result.identifiers[0] as { id: number }).id;
+    } catch (err) {
+      return this.insertFailed(err, sender.id, clientMessageId, input.roomId);
+    }
+    this.metrics.chatMessageStored();
+    const message = toChatMessage(row, sender);
+    await publish(message);
+    return { message, created: true };
   }
 
   /** Why an insert failed: a retry (or a concurrent one) of a stored message, or a room gone. */

@@ -1,3 +1,5 @@
+import type { ChatMessage } from '@minimeet/shared';
+
 /**
  * Everything nodes say to each other, typed once. Requests go to one node and get one answer
  * (ClusterBus.request); events go to every node (ClusterBus.broadcast). Payloads are JSON.
@@ -11,6 +13,8 @@ export interface ClusterRequests {
 export interface ClusterEvents {
   /** Diagnostic broadcast used by tests of the bus itself. */
   hello: { text: string };
+  /** A stored chat message; every node hands it to its own sockets in the room (see ChatDelivery). */
+  chatMessage: { message: ChatMessage };
 }
 
 export type ClusterRequestName = keyof ClusterRequests;

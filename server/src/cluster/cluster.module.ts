@@ -15,6 +15,7 @@ import type { Logger } from '../logging/logger.js';
 import { chooseAnnouncedAddress } from '../media/announced-address.js';
 import { REDIS, type RedisOrNull } from '../redis/redis.module.js';
 import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
+import { CLUSTER_LOCKS, LocalClusterLocks, RedisClusterLocks, type ClusterLocks } from './cluster-lock.js';
 import { MemoryClusterBus } from './memory-cluster-bus.js';
 import { MemoryNodeRegistry } from './memory-node-registry.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
@@ -50,6 +51,12 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
       },
     },
     {
+      provide: CLUSTER_LOCKS,
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: RedisOrNull): ClusterLocks =>
+        redis ? new RedisClusterLocks(redis, config.redisKeyPrefix) : new LocalClusterLocks(),
+    },
+    {
       provide: CLUSTER_BUS,
       inject: [APP_CONFIG, REDIS, ROOT_LOGGER],
       useFactory: async (config: AppConfig, redis: RedisOrNull, logger: Logger): Promise<ClusterBus> => {
@@ -67,7 +74,7 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
       },
     },
   ],
-  exports: [NODE_REGISTRY, CLUSTER_BUS],
+  exports: [NODE_REGISTRY, CLUSTER_BUS, CLUSTER_LOCKS],
 })
 export class ClusterModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;

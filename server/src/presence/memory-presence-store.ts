@@ -1,5 +1,5 @@
 import type { Participant } from '@minimeet/shared';
-import { sortParticipants, type AddSocketOutcome, type PresenceStore } from './presence-store.js';
+import { sortParticipants, type AddSocketOutcome, type IdleUser, type PresenceStore } from './presence-store.js';
 
 interface PresentUser {
   username: string;
@@ -9,6 +9,9 @@ interface PresentUser {
 /** Single-process presence (the default when no REDIS_URL is configured). */
 export class MemoryPresenceStore implements PresenceStore {
   private readonly rooms = new Map<number, Map<number, PresentUser>>();
+
+  /** `nodeId`: this process, the only node holding anything here. */
+  constructor(private readonly nodeId = 'local') {}
 
   async addSocket(
     roomId: number,
@@ -58,5 +61,14 @@ export class MemoryPresenceStore implements PresenceStore {
     const list = await this.participants(roomId);
     this.rooms.delete(roomId);
     return list;
+  }
+
+  /** One process: no other node's entries to sweep. */
+  async sweepOwner(): Promise<IdleUser[]> {
+    return [];
+  }
+
+  async roomNodes(roomIds: number[]): Promise<Map<number, string[]>> {
+    return new Map(roomIds.map((id) => [id, this.rooms.has(id) ? [this.nodeId] : []]));
   }
 }

@@ -8,6 +8,18 @@ export type AddSocketOutcome =
   /** `userAdded`: the user was not present before (first tab, or back after the grace period). */
   | { admitted: true; userAdded: boolean };
 
+/** The node boot that holds a socket (or counts a user's grace period). */
+export interface PresenceOwner {
+  nodeId: string;
+  bootId: string;
+}
+
+/** A user still present in a room with no socket left. */
+export interface IdleUser {
+  roomId: number;
+  userId: number;
+}
+
 /**
  * Who is in which room, shared by every server process. A user is present in a room while
  * they have at least one socket there or are within the disconnect grace period (no sockets,
@@ -31,6 +43,13 @@ export interface PresenceStore {
   counts(roomIds: number[]): Promise<Map<number, number>>;
   /** Forgets the room entirely; returns who was present. */
   clearRoom(roomId: number): Promise<Participant[]>;
+  /**
+   * Removes every socket and grace record a (dead) node boot owned; returns the users that left
+   * with no socket, for the caller to remove after the grace period like a local disconnect.
+   */
+  sweepOwner(owner: PresenceOwner): Promise<IdleUser[]>;
+  /** Ids of the nodes holding sockets (or grace periods) in each room asked about, sorted. */
+  roomNodes(roomIds: number[]): Promise<Map<number, string[]>>;
 }
 
 export function sortParticipants(list: Participant[]): Participant[] {

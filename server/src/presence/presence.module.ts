@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { REDIS, type RedisOrNull } from '../redis/redis.module.js';
@@ -10,9 +11,15 @@ import { RedisPresenceStore } from './redis-presence-store.js';
   providers: [
     {
       provide: PRESENCE_STORE,
-      inject: [APP_CONFIG, REDIS],
-      useFactory: (config: AppConfig, redis: RedisOrNull): PresenceStore =>
-        redis ? new RedisPresenceStore(redis, config.redisKeyPrefix) : new MemoryPresenceStore(),
+      inject: [APP_CONFIG, REDIS, NODE_REGISTRY],
+      // Entries are owned by this node boot, so a sweep can remove them if the node dies.
+      useFactory: (config: AppConfig, redis: RedisOrNull, registry: NodeRegistry): PresenceStore =>
+        redis
+          ? new RedisPresenceStore(redis, config.redisKeyPrefix, {
+              nodeId: registry.self.id,
+              bootId: registry.self.bootId,
+            })
+          : new MemoryPresenceStore(registry.self.id),
     },
   ],
   exports: [PRESENCE_STORE],

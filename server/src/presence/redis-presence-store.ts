@@ -1,49 +1,141 @@
 import type { Participant } from '@minimeet/shared';
 import type { Redis } from 'ioredis';
-import { sortParticipants, type AddSocketOutcome, type PresenceStore } from './presence-store.js';
+import {
+  sortParticipants,
+  type AddSocketOutcome,
+  type IdleUser,
+  type PresenceOwner,
+  type PresenceStore,
+} from './presence-store.js';
 
-// Keys per room: <prefix>:presence:<roomId>:users (hash userId → username) and
-// <prefix>:presence:<roomId>:sockets:<userId> (set of socket ids). Each operation is one Lua
-// script so concurrent processes never see a half-applied change.
+// Keys per room:
+//   <prefix>:presence:<roomId>:users            hash userId → username
+//   <prefix>:presence:<roomId>:sockets:<userId> set of socket ids
+//   <prefix>:presence:<roomId>:owners           hash "<userId>:<socketId>" → "<nodeId>:<bootId>"
+//                                               ("<userId>:" = that node is counting the user's grace)
+// and per node boot, the reverse index a sweep of a dead boot reads:
+//   <prefix>:presence:node:<nodeId>:<bootId>    set of "<roomId>:<userId>:<socketId>" (or "...:" for grace)
+// Each operation is one Lua script so concurrent processes never see a half-applied change, and
+// the owner records change in the same scripts as the sockets they describe.
+
+// Drops the user's grace record, whichever node owns it. Expects locals room, user and keys
+// owners (KEYS) and nodePrefix (ARGV) under the names used below.
+const DROP_GRACE = `
+local graceField = user .. ':'
+local graceOwner = redis.call('HGET', owners, graceField)
+if graceOwner then
+  redis.call('HDEL', owners, graceField)
+  redis.call('SREM', nodePrefix .. graceOwner, room .. ':' .. graceField)
+end`;
 
 const ADD_SOCKET = `
-local present = redis.call('HEXISTS', KEYS[1], ARGV[1])
+local users, sockets, owners, nodeSet = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local user, username, socket, max, room, owner, nodePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local present = redis.call('HEXISTS', users, user)
 if present == 0 then
-  if redis.call('HLEN', KEYS[1]) >= tonumber(ARGV[4]) then return -1 end
-  redis.call('HSET', KEYS[1], ARGV[1], ARGV[2])
+  if redis.call('HLEN', users) >= tonumber(max) then return -1 end
+  redis.call('HSET', users, user, username)
 end
-redis.call('SADD', KEYS[2], ARGV[3])
+redis.call('SADD', sockets, socket)
+redis.call('HSET', owners, user .. ':' .. socket, owner)
+redis.call('SADD', nodeSet, room .. ':' .. user .. ':' .. socket)
+${DROP_GRACE}
 if present == 0 then return 1 end
 return 0`;
 
 const REMOVE_SOCKET = `
-redis.call('SREM', KEYS[1], ARGV[1])
-return redis.call('SCARD', KEYS[1])`;
+local users, sockets, owners, nodeSet = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
+local user, socket, room, owner, nodePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5]
+redis.call('SREM', sockets, socket)
+local field = user .. ':' .. socket
+local socketOwner = redis.call('HGET', owners, field)
+if socketOwner then
+  redis.call('HDEL', owners, field)
+  redis.call('SREM', nodePrefix .. socketOwner, room .. ':' .. field)
+end
+local left = redis.call('SCARD', sockets)
+if left == 0 and redis.call('HEXISTS', users, user) == 1 then
+  -- This node now counts the grace period: if it dies, whoever sweeps it ends the grace.
+  ${DROP_GRACE}
+  redis.call('HSET', owners, user .. ':', owner)
+  redis.call('SADD', nodeSet, room .. ':' .. user .. ':')
+end
+return left`;
 
 const REMOVE_IF_IDLE = `
-if redis.call('SCARD', KEYS[2]) > 0 then return 0 end
-return redis.call('HDEL', KEYS[1], ARGV[1])`;
+local users, sockets, owners = KEYS[1], KEYS[2], KEYS[3]
+local user, room, nodePrefix = ARGV[1], ARGV[2], ARGV[3]
+if redis.call('SCARD', sockets) > 0 then return 0 end
+${DROP_GRACE}
+return redis.call('HDEL', users, user)`;
 
 const CLEAR_ROOM = `
-local all = redis.call('HGETALL', KEYS[1])
-for i = 1, #all, 2 do redis.call('DEL', ARGV[1] .. all[i]) end
-redis.call('DEL', KEYS[1])
+local users, owners = KEYS[1], KEYS[2]
+local socketsPrefix, room, nodePrefix = ARGV[1], ARGV[2], ARGV[3]
+local held = redis.call('HGETALL', owners)
+for i = 1, #held, 2 do redis.call('SREM', nodePrefix .. held[i + 1], room .. ':' .. held[i]) end
+redis.call('DEL', owners)
+local all = redis.call('HGETALL', users)
+for i = 1, #all, 2 do redis.call('DEL', socketsPrefix .. all[i]) end
+redis.call('DEL', users)
 return all`;
 
+// Removes every socket and grace record of one node boot; returns "<roomId>:<userId>" of the
+// users it left with no socket (still present: the caller removes them after the grace period).
+const SWEEP_OWNER = `
+local nodeSet = KEYS[1]
+local presencePrefix, owner = ARGV[1], ARGV[2]
+local idle, seen = {}, {}
+for _, entry in ipairs(redis.call('SMEMBERS', nodeSet)) do
+  local room, user, socket = string.match(entry, '^(%d+):(%d+):(.*)$')
+  if room then
+    local roomPrefix = presencePrefix .. room .. ':'
+    local sockets = roomPrefix .. 'sockets:' .. user
+    local owners = roomPrefix .. 'owners'
+    if socket ~= '' then redis.call('SREM', sockets, socket) end
+    local field = user .. ':' .. socket
+    if redis.call('HGET', owners, field) == owner then redis.call('HDEL', owners, field) end
+    local key = room .. ':' .. user
+    if not seen[key] and redis.call('SCARD', sockets) == 0 and redis.call('HEXISTS', roomPrefix .. 'users', user) == 1 then
+      seen[key] = true
+      idle[#idle + 1] = key
+    end
+  end
+end
+redis.call('DEL', nodeSet)
+return idle`;
+
 export class RedisPresenceStore implements PresenceStore {
+  private readonly owner: string;
+
   constructor(
     private readonly redis: Redis,
     private readonly prefix: string,
-  ) {}
+    self: PresenceOwner,
+  ) {
+    this.owner = ownerOf(self);
+  }
 
+  private roomPrefix(roomId: number) {
+    return `${this.prefix}:presence:${roomId}:`;
+  }
   private usersKey(roomId: number) {
-    return `${this.prefix}:presence:${roomId}:users`;
+    return `${this.roomPrefix(roomId)}users`;
+  }
+  private ownersKey(roomId: number) {
+    return `${this.roomPrefix(roomId)}owners`;
   }
   private socketsPrefix(roomId: number) {
-    return `${this.prefix}:presence:${roomId}:sockets:`;
+    return `${this.roomPrefix(roomId)}sockets:`;
   }
   private socketsKey(roomId: number, userId: number) {
     return this.socketsPrefix(roomId) + userId;
+  }
+  private get nodePrefix() {
+    return `${this.prefix}:presence:node:`;
+  }
+  private nodeKey(owner: string) {
+    return this.nodePrefix + owner;
   }
 
   async addSocket(
@@ -54,29 +146,50 @@ export class RedisPresenceStore implements PresenceStore {
   ): Promise<AddSocketOutcome> {
     const result = await this.redis.eval(
       ADD_SOCKET,
-      2,
+      4,
       this.usersKey(roomId),
       this.socketsKey(roomId, user.userId),
+      this.ownersKey(roomId),
+      this.nodeKey(this.owner),
       String(user.userId),
       user.username,
       socketId,
       String(maxParticipants),
+      String(roomId),
+      this.owner,
+      this.nodePrefix,
     );
     if (result === -1) return { admitted: false };
     return { admitted: true, userAdded: result === 1 };
   }
 
   async removeSocket(roomId: number, userId: number, socketId: string): Promise<number> {
-    return Number(await this.redis.eval(REMOVE_SOCKET, 1, this.socketsKey(roomId, userId), socketId));
+    const left = await this.redis.eval(
+      REMOVE_SOCKET,
+      4,
+      this.usersKey(roomId),
+      this.socketsKey(roomId, userId),
+      this.ownersKey(roomId),
+      this.nodeKey(this.owner),
+      String(userId),
+      socketId,
+      String(roomId),
+      this.owner,
+      this.nodePrefix,
+    );
+    return Number(left);
   }
 
   async removeUserIfIdle(roomId: number, userId: number): Promise<boolean> {
     const removed = await this.redis.eval(
       REMOVE_IF_IDLE,
-      2,
+      3,
       this.usersKey(roomId),
       this.socketsKey(roomId, userId),
+      this.ownersKey(roomId),
       String(userId),
+      String(roomId),
+      this.nodePrefix,
     );
     return Number(removed) === 1;
   }
@@ -96,14 +209,50 @@ export class RedisPresenceStore implements PresenceStore {
   async clearRoom(roomId: number): Promise<Participant[]> {
     const flat = (await this.redis.eval(
       CLEAR_ROOM,
-      1,
+      2,
       this.usersKey(roomId),
+      this.ownersKey(roomId),
       this.socketsPrefix(roomId),
+      String(roomId),
+      this.nodePrefix,
     )) as string[];
     const hash: Record<string, string> = {};
     for (let i = 0; i + 1 < flat.length; i += 2) hash[flat[i]!] = flat[i + 1]!;
     return toParticipants(hash);
   }
+
+  async sweepOwner(owner: PresenceOwner): Promise<IdleUser[]> {
+    const idle = (await this.redis.eval(
+      SWEEP_OWNER,
+      1,
+      this.nodeKey(ownerOf(owner)),
+      `${this.prefix}:presence:`,
+      ownerOf(owner),
+    )) as string[];
+    return idle.map((key) => {
+      const [roomId, userId] = key.split(':').map(Number) as [number, number];
+      return { roomId, userId };
+    });
+  }
+
+  async roomNodes(roomIds: number[]): Promise<Map<number, string[]>> {
+    if (!roomIds.length) return new Map();
+    const pipeline = this.redis.pipeline();
+    for (const id of roomIds) pipeline.hvals(this.ownersKey(id));
+    const results = (await pipeline.exec()) ?? [];
+    return new Map(
+      roomIds.map((id, i) => {
+        const owners = (results[i]?.[1] as string[] | undefined) ?? [];
+        // "<nodeId>:<bootId>": node ids may not contain ':' (bootIds are UUIDs, which do not either).
+        const nodes = new Set(owners.map((o) => o.slice(0, o.lastIndexOf(':'))));
+        return [id, [...nodes].sort()];
+      }),
+    );
+  }
+}
+
+function ownerOf(owner: PresenceOwner): string {
+  return `${owner.nodeId}:${owner.bootId}`;
 }
 
 function toParticipants(hash: Record<string, string>): Participant[] {

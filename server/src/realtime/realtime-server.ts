@@ -42,6 +42,11 @@ export class RealtimeServer {
     (this.io.to(roomChannel(roomId)).emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
   }
 
+  /** Emits to this process's sockets in the room only (other processes emit to theirs). */
+  emitToLocalRoom<E extends ServerEventName>(roomId: number, event: E, payload: ServerEvents[E]): void {
+    (this.io.local.to(roomChannel(roomId)).emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
+  }
+
   /** This process's sockets that are in the room (optionally only one user's). */
   localSocketsIn(roomId: number, userId?: number): AppSocket[] {
     if (!this.server) return [];

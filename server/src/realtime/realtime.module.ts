@@ -4,6 +4,7 @@ import { CallsModule } from '../calls/calls.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
 import { AckResponder } from './ack-responder.js';
 import { ConnectionGateway } from './connection.gateway.js';
+import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { RoomsGateway } from './rooms.gateway.js';
@@ -20,6 +21,7 @@ import { SocketSessions } from './socket-sessions.js';
   providers: [
     RealtimeServer,
     RoomSessionService,
+    PresenceSweeper,
     AckResponder,
     SocketRateLimiter,
     SocketSessions,

@@ -83,7 +83,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   onModuleInit() {
     this.unsubscribeRoomDeleted = this.roomEvents.onRoomDeleted(({ roomId }) => {
-      this.closeRoom(roomId).catch((err: unknown) =>
+      this.deleteRoom(roomId).catch((err: unknown) =>
         this.log.error({ err, roomId }, 'closing deleted room failed'),
       );
     });
@@ -91,6 +91,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       this.roomEvents.onRoomUpdated(({ room }) => {
         if (this.realtime.ready) this.realtime.emitToRoom(room.id, 'roomUpdated', { room });
       }),
+      this.realtime.onEveryProcess('roomDeletion', ({ roomId }) => this.closeRoomLocally(roomId)),
       this.realtime.onEveryProcess('roomEviction', (eviction) =>
         this.evictLocal(eviction).catch((err: unknown) =>
           this.log.error({ err, roomId: eviction.roomId }, 'room eviction failed'),
@@ -228,6 +229,14 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     });
   }
 
+  /**
+   * Removes a user left with no socket (e.g. by a dead node, see PresenceSweeper), with the same
+   * effects as a grace expiry here; nothing happens if they are back meanwhile.
+   */
+  removeIdleUser(roomId: number, userId: number): Promise<void> {
+    return this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId));
+  }
+
   /** A socket went away: each of its rooms keeps the user for the grace period. */
   socketDisconnected(socket: AppSocket): void {
     // (While closing, sockets already drained have no rooms left; any other is removed at once.)
@@ -342,28 +351,36 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
-  /** A room was deleted: tell everyone, empty it, end its call. */
-  private closeRoom(roomId: number): Promise<void> {
-    return this.queue.run(roomId, async () => {
-      if (!this.realtime.ready) return;
-      this.realtime.emitToRoom(roomId, 'roomDeleted', { roomId });
-      for (const socket of this.realtime.io.sockets.sockets.values()) {
-        if (!socket.data.joinedRooms?.has(roomId)) continue;
-        socket.data.joinedRooms.delete(roomId);
-        this.emit('socketLeft', {
-          roomId,
-          userId: socket.data.user.id,
-          socketId: socket.id,
-          reason: 'roomDeleted',
-        });
-      }
-      // Sockets on other processes leave through the adapter.
-      this.realtime.io.in(roomChannel(roomId)).socketsLeave(roomChannel(roomId));
+  /**
+   * A room was deleted (on this node): every node lets its own sockets go (closeRoomLocally),
+   * then the shared presence is cleared and the call ended, once, here.
+   */
+  private async deleteRoom(roomId: number): Promise<void> {
+    if (!this.realtime.ready) return;
+    await this.realtime.everyProcess('roomDeletion', { roomId });
+    await this.queue.run(roomId, async () => {
       const present = await this.presence.clearRoom(roomId);
       for (const p of present) this.clearGrace(roomId, p.userId);
       await this.recordCall(() => this.calls.endRoom(roomId), roomId);
-      this.emit('roomClosed', { roomId });
       this.log.info({ roomId, present: present.length }, 'room deleted and emptied');
+    });
+  }
+
+  /** This node's part of a deletion: its sockets get roomDeleted and leave, its grace timers and room media end. */
+  private closeRoomLocally(roomId: number): Promise<void> {
+    return this.queue.run(roomId, async () => {
+      const sockets = this.realtime.localSocketsIn(roomId);
+      for (const socket of sockets) {
+        socket.emit('roomDeleted', { roomId });
+        socket.data.joinedRooms.delete(roomId);
+        await socket.leave(roomChannel(roomId));
+        this.emit('socketLeft', { roomId, userId: socket.data.user.id, socketId: socket.id, reason: 'roomDeleted' });
+      }
+      for (const key of [...this.graceTimers.keys()]) {
+        if (key.startsWith(`${roomId}:`)) this.clearGrace(roomId, Number(key.slice(key.indexOf(':') + 1)));
+      }
+      this.emit('roomClosed', { roomId });
+      this.log.info({ roomId, sockets: sockets.length }, 'deleted room closed on this node');
     });
   }
 

@@ -38,6 +38,8 @@ export interface ModeratorMute {
 /** Server-to-server events (Socket.IO serverSideEmit through the Redis adapter). */
 export interface InterServerEvents {
   roomEviction: (payload: RoomEviction) => void;
+  /** A room was deleted: every process drops its sockets, grace timers and media of it. */
+  roomDeletion: (payload: { roomId: number }) => void;
   moderatorMute: (payload: ModeratorMute) => void;
 }
 

@@ -9,6 +9,7 @@ import { CallAnalytics } from './CallAnalytics';
 import { useCallAnalyticsStore } from './callAnalyticsStore';
 import { LineChart } from './LineChart';
 import { LiveStatus } from './LiveStatus';
+import { NodesTable } from './NodesTable';
 import { ProcessesTable } from './ProcessesTable';
 import { RoomsTable } from './RoomsTable';
 import { TotalsCards } from './TotalsCards';
@@ -38,6 +39,7 @@ export function AdminOverview() {
       <section className="card admin-section" aria-label="CPU">
         <LineChart title="CPU (% of one core)" series={series} minYMax={10} formatValue={(v) => formatPercent(v)} />
         {latest && <ProcessesTable snapshot={latest} />}
+        {latest?.nodes && <NodesTable nodes={latest.nodes} now={Date.parse(latest.takenAt)} />}
       </section>
       <RoomsTable rooms={latest?.rooms ?? []} />
       <CallAnalytics />

@@ -243,6 +243,12 @@ function RoomSummary({ room }: { room: AdminRoomStats }) {
         <dt title="Worker pid (peers homed there) of each of the room's routers">Workers</dt>
         <dd>{roomWorkers(room)}</dd>
       </div>
+      {room.nodes && (
+        <div>
+          <dt>Nodes</dt>
+          <dd>{room.nodes.join(', ')}</dd>
+        </div>
+      )}
     </dl>
   );
 }

@@ -2,6 +2,7 @@ import type { MigrationInterface } from 'typeorm';
 import { AuthRoomsChat1750000000000 } from './1750000000000-auth-rooms-chat.js';
 import { TokenVersions1760000000000 } from './1760000000000-token-versions.js';
 import { PrivateRoomsModeration1760000001000 } from './1760000001000-private-rooms-moderation.js';
+import { OneOpenCallPerRoom1760000002000 } from './1760000002000-one-open-call-per-room.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -10,4 +11,5 @@ export const MIGRATIONS: MigrationClass[] = [
   AuthRoomsChat1750000000000,
   TokenVersions1760000000000,
   PrivateRoomsModeration1760000001000,
+  OneOpenCallPerRoom1760000002000,
 ];
