@@ -233,7 +233,10 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       pending = RoomMedia.create(
         roomId,
         this.pool,
-        { maxIncomingBitrate: this.config.media.maxIncomingBitrate },
+        {
+          maxIncomingBitrate: this.config.media.maxIncomingBitrate,
+          minOutgoingBitrate: this.config.media.minOutgoingBitrate,
+        },
         this.log,
       )
         .then((room) => {

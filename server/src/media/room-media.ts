@@ -40,6 +40,12 @@ const RECREATE_TIMEOUT_MS = 30_000;
 export interface RoomMediaOptions {
   /** Cap (bps) on what one client may send into each of its transports. */
   maxIncomingBitrate: number;
+  /**
+   * Floor (bps) of the bandwidth estimate on recv transports (0: mediasoup's 30 kbps). Without
+   * it a capped link drives the estimate below the lowest simulcast layer: the consumer gets no
+   * layer, nothing is sent to measure, and the estimate stays down after the link widens.
+   */
+  minOutgoingBitrate?: number;
 }
 
 /**
@@ -170,6 +176,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       const transport = await createWebRtcTransport(this.#router, this.#worker, {
         appData: { peerId: peer.id, direction },
         maxIncomingBitrate: this.options.maxIncomingBitrate,
+        ...(direction === 'recv' ? { minOutgoingBitrate: this.options.minOutgoingBitrate } : {}),
       });
       if (peer.closed || transport.closed) {
         transport.close();

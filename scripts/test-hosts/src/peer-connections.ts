@@ -1,3 +1,4 @@
+/// <reference lib="dom" />
 /**
  * Page-side helpers for reading WebRTC stats in e2e tests. Functions here are serialized into
  * the page (init script / evaluate): they must not use anything from this module's scope.
