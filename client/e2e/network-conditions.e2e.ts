@@ -26,11 +26,11 @@ import {
   inboundRtp,
   measureFrozen,
   selectedPairs,
-  videoState,
   type FrozenMeasure,
   type InboundRtp,
 } from '../../scripts/test-hosts/src/page-media';
 import { trackPeerConnections } from '../../scripts/test-hosts/src/peer-connections';
+import { waitForCameraPlaying } from '../../scripts/test-hosts/src/chromium-pages';
 import {
   CHROMIUM_PATH,
   createAdmin,
@@ -48,21 +48,8 @@ if (unavailable) console.warn(`[e2e] SKIPPED network-conditions.e2e.ts: ${unavai
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
-/** Polls until `user`'s camera plays on `page`: width > 0 and frames + time advance over 1 s. */
-async function expectCameraPlaying(page: Page, user: string, who: string, timeout = 30_000): Promise<void> {
-  const sel = cameraVideo(user);
-  let last = '';
-  const deadline = Date.now() + timeout;
-  while (Date.now() < deadline) {
-    const before = await page.evaluate(videoState, sel);
-    await sleep(1000);
-    const after = await page.evaluate(videoState, sel);
-    if (before && after && after.width > 0 && after.time > before.time && after.frames > before.frames)
-      return;
-    last = JSON.stringify(after);
-  }
-  throw new Error(`${who}: camera of ${user} not playing within ${timeout} ms (last: ${last})`);
-}
+const expectCameraPlaying = (page: Page, user: string, who: string, timeout = 30_000) =>
+  waitForCameraPlaying(page, user, who, timeout);
 
 interface Call {
   clean: UserPage;

@@ -6,6 +6,7 @@
 import type { AuthResponse } from '@minimeet/shared';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { fakeCameraClip } from './fake-camera.js';
+import { cameraVideo, videoState } from './page-media.js';
 
 export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -46,12 +47,18 @@ export async function openSignedInPage(
   browser: Browser,
   baseUrl: string,
   user: AuthResponse,
-  opts: { path?: string; viewport?: { width: number; height: number } } = {},
+  opts: {
+    path?: string;
+    viewport?: { width: number; height: number };
+    /** Functions run in every document before the app's scripts (e.g. trackPeerConnections). */
+    initScripts?: Array<() => void>;
+  } = {},
 ): Promise<UserPage> {
   const context = await browser.newContext({
     viewport: opts.viewport ?? { width: 1280, height: 800 },
     permissions: ['camera', 'microphone'],
   });
+  for (const script of opts.initScripts ?? []) await context.addInitScript(script);
   await context.addInitScript(
     ([key, value]) => {
       if (!sessionStorage.getItem('e2e-seeded')) {
@@ -72,4 +79,28 @@ export async function openSignedInPage(
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${baseUrl}${opts.path ?? '/'}`);
   return { page, context, user, errors };
+}
+
+/**
+ * Polls until `username`'s camera plays on `page` (width > 0, frames and time advance over 1 s).
+ * Throws after `timeoutMs` with the last state seen.
+ */
+export async function waitForCameraPlaying(
+  page: Page,
+  username: string,
+  what: string,
+  timeoutMs = 30_000,
+): Promise<void> {
+  const sel = cameraVideo(username);
+  let last = '';
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    const before = await page.evaluate(videoState, sel);
+    await new Promise((r) => setTimeout(r, 1000));
+    const after = await page.evaluate(videoState, sel);
+    if (before && after && after.width > 0 && after.time > before.time && after.frames > before.frames)
+      return;
+    last = JSON.stringify(after);
+  }
+  throw new Error(`${what}: camera of ${username} not playing within ${timeoutMs} ms (last: ${last})`);
 }
