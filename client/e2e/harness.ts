@@ -6,7 +6,7 @@
  * port with a fresh SQLite file and CLIENT_DIST_DIR=client/dist. Until the server serves the
  * client itself, a Vite preview server fronts it (static client + /api and /socket.io proxied).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
@@ -196,12 +196,21 @@ export function registerUser(stack: Stack, username = uniqueUsername()): Promise
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/register', { username, password: E2E_PASSWORD });
 }
 
-/** An admin account, made the only way there is (`npm run admin -- create`), then signed in. */
-export function createAdmin(stack: Stack, username = uniqueUsername('admin')): Promise<AuthResponse> {
-  execFileSync(process.execPath, [ADMIN_CLI, 'create', username, '--password-stdin'], {
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl },
-    input: `${E2E_PASSWORD}\n`,
-    stdio: ['pipe', 'ignore', 'inherit'],
+/**
+ * An admin account, made the only way there is (`npm run admin -- create`), then signed in.
+ * The CLI runs asynchronously: a synchronous run blocks this process's event loop for seconds,
+ * so fetch cannot retire its idle keep-alive sockets while the server times them out, and the
+ * login then goes out on a socket the server has just closed ("other side closed").
+ */
+export async function createAdmin(stack: Stack, username = uniqueUsername('admin')): Promise<AuthResponse> {
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [ADMIN_CLI, 'create', username, '--password-stdin'],
+      { env: { ...process.env, DATABASE_URL: stack.databaseUrl } },
+      (err, _stdout, stderr) => (err ? reject(new Error(`admin create: ${stderr || err.message}`)) : resolve()),
+    );
+    child.stdin?.end(`${E2E_PASSWORD}\n`);
   });
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/login', { username, password: E2E_PASSWORD });
 }

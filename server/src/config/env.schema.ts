@@ -148,7 +148,7 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
   MEDIA_MAX_INCOMING_BITRATE: intInRange('MEDIA_MAX_INCOMING_BITRATE', 5_000_000, 100_000, 100_000_000),
   // 0 (off) or mediasoup's accepted range: it rejects floors under 30 kbit/s.
-  MEDIA_MIN_OUTGOING_BITRATE: intInRange('MEDIA_MIN_OUTGOING_BITRATE', 200_000, 0, 10_000_000).refine(
+  MEDIA_MIN_OUTGOING_BITRATE: intInRange('MEDIA_MIN_OUTGOING_BITRATE', 120_000, 0, 10_000_000).refine(
     (v) => v === 0 || v >= 30_000,
     'MEDIA_MIN_OUTGOING_BITRATE must be 0 (off) or between 30000 and 10000000',
   ),
