@@ -58,6 +58,9 @@ export async function openSignedInPage(
     viewport: opts.viewport ?? { width: 1280, height: 800 },
     permissions: ['camera', 'microphone'],
   });
+  // Under tsx (esbuild keepNames) functions serialized into the page call a `__name` helper
+  // that only exists in Node; the page gets a no-op one first.
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
   for (const script of opts.initScripts ?? []) await context.addInitScript(script);
   await context.addInitScript(
     ([key, value]) => {

@@ -32,17 +32,17 @@ export function renderNetworkHtml(report: NetworkReport, meta: { startedAt: stri
   }));
   const perCondition = report.runs.map((run) =>
     lineChart({
-      title: `${run.condition.name}: forwarded bitrate and bandwidth estimate`,
+      title: `${run.condition.name}: kbit/s`,
       xLabel: 'seconds since the impairment started',
       yLabel: 'kbit/s',
       band: { from: 0, to: seconds(run.liftedAtMs), label: 'impaired' },
       series: [
         {
-          name: 'camera consumer kbit/s',
+          name: 'camera forwarded',
           points: run.samples.flatMap((s) => (s.bitrateKbps === null ? [] : [[seconds(s.t), s.bitrateKbps]])),
         },
         {
-          name: 'estimate kbit/s',
+          name: 'bandwidth estimate',
           points: run.samples.flatMap((s) => (s.estimateKbps === null ? [] : [[seconds(s.t), s.estimateKbps]])),
         },
       ],
@@ -56,9 +56,9 @@ export function renderNetworkHtml(report: NetworkReport, meta: { startedAt: stri
       bars: report.results.map((r) => ({ label: r.name, value: Number(r.frozenPercent.toFixed(1)) })),
     }),
     lineChart({
-      title: 'Received layer (spatial layer + 1; 0 = none)',
+      title: 'Layer received',
       xLabel: 'seconds since the impairment started',
-      yLabel: 'layer + 1',
+      yLabel: 'spatial layer + 1 (0 = none)',
       series: layers,
     }),
     ...perCondition,
