@@ -6,15 +6,21 @@
  * port with a fresh SQLite file and CLIENT_DIST_DIR=client/dist. Until the server serves the
  * client itself, a Vite preview server fronts it (static client + /api and /socket.io proxied).
  */
-import { execFileSync, spawn } from 'node:child_process';
+import { execFile, execFileSync, spawn } from 'node:child_process';
 import { mkdtempSync, mkdirSync, rmSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, RoomDto } from '@minimeet/shared';
-import { fakeCameraClip } from './fake-camera';
-import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
+import {
+  CHROMIUM_ARGS,
+  CHROMIUM_PATH,
+  launchBrowser,
+  openSignedInPage,
+  type UserPage,
+} from '../../scripts/test-hosts/src/chromium-pages';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CLIENT_DIR = path.resolve(here, '..');
@@ -24,15 +30,7 @@ export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'e2e');
 const SERVER_MAIN = path.join(REPO_DIR, 'server', 'dist', 'main.js');
 const ADMIN_CLI = path.join(REPO_DIR, 'server', 'dist', 'cli', 'admin.js');
 
-export const CHROMIUM_PATH = process.env.CHROMIUM_PATH ?? '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
-  '--headless',
-  '--no-sandbox',
-  '--disable-gpu',
-  '--use-fake-device-for-media-stream',
-  '--use-fake-ui-for-media-stream',
-  '--disable-background-networking',
-];
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type UserPage };
 
 export function freePort(): Promise<number> {
   return new Promise((resolve, reject) => {
@@ -198,12 +196,21 @@ export function registerUser(stack: Stack, username = uniqueUsername()): Promise
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/register', { username, password: E2E_PASSWORD });
 }
 
-/** An admin account, made the only way there is (`npm run admin -- create`), then signed in. */
-export function createAdmin(stack: Stack, username = uniqueUsername('admin')): Promise<AuthResponse> {
-  execFileSync(process.execPath, [ADMIN_CLI, 'create', username, '--password-stdin'], {
-    env: { ...process.env, DATABASE_URL: stack.databaseUrl },
-    input: `${E2E_PASSWORD}\n`,
-    stdio: ['pipe', 'ignore', 'inherit'],
+/**
+ * An admin account, made the only way there is (`npm run admin -- create`), then signed in.
+ * The CLI runs asynchronously: a synchronous run blocks this process's event loop for seconds,
+ * so fetch cannot retire its idle keep-alive sockets while the server times them out, and the
+ * login then goes out on a socket the server has just closed ("other side closed").
+ */
+export async function createAdmin(stack: Stack, username = uniqueUsername('admin')): Promise<AuthResponse> {
+  await new Promise<void>((resolve, reject) => {
+    const child = execFile(
+      process.execPath,
+      [ADMIN_CLI, 'create', username, '--password-stdin'],
+      { env: { ...process.env, DATABASE_URL: stack.databaseUrl } },
+      (err, _stdout, stderr) => (err ? reject(new Error(`admin create: ${stderr || err.message}`)) : resolve()),
+    );
+    child.stdin?.end(`${E2E_PASSWORD}\n`);
   });
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/login', { username, password: E2E_PASSWORD });
 }
@@ -212,58 +219,14 @@ export function createRoom(stack: Stack, token: string, name: string, maxPartici
   return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', maxParticipants ? { name, maxParticipants } : { name }, token);
 }
 
-/**
- * Chromium with fake media. `executablePath` may be a wrapper that runs Chromium elsewhere (a test
- * host); `secureOrigin` lets an http:// origin other than localhost use getUserMedia; `cameraClip`
- * replaces the default fake camera clip.
- */
-export function launchBrowser(
-  opts: { executablePath?: string; secureOrigin?: string; cameraClip?: string } = {},
-): Promise<Browser> {
-  const args = [...CHROMIUM_ARGS, `--use-file-for-fake-video-capture=${opts.cameraClip ?? fakeCameraClip()}`];
-  if (opts.secureOrigin) args.push(`--unsafely-treat-insecure-origin-as-secure=${opts.secureOrigin}`);
-  return chromium.launch({ executablePath: opts.executablePath ?? CHROMIUM_PATH, args, headless: true });
-}
-
-export interface UserPage {
-  page: Page;
-  context: BrowserContext;
-  user: AuthResponse;
-  /** console.error / pageerror messages seen on this page. */
-  errors: string[];
-}
-
-/**
- * A page signed in as `user` (session put in localStorage before the app loads), in its own
- * browser context so each page is an independent participant.
- */
-export async function openUserPage(
+/** A page of the stack's app signed in as `user`, in its own browser context. */
+export function openUserPage(
   browser: Browser,
   stack: Stack,
   user: AuthResponse,
   opts: { path?: string; viewport?: { width: number; height: number } } = {},
 ): Promise<UserPage> {
-  const context = await browser.newContext({
-    viewport: opts.viewport ?? { width: 1280, height: 800 },
-    permissions: ['camera', 'microphone'],
-  });
-  await context.addInitScript(
-    ([key, value]) => {
-      if (!sessionStorage.getItem('e2e-seeded')) {
-        localStorage.setItem(key, value);
-        sessionStorage.setItem('e2e-seeded', '1');
-      }
-    },
-    ['minimeet.session', JSON.stringify({ accessToken: user.accessToken, refreshToken: user.refreshToken, user: user.user })] as const,
-  );
-  const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (m) => {
-    if (m.type() === 'error') errors.push(m.text());
-  });
-  page.on('pageerror', (e) => errors.push(String(e)));
-  await page.goto(`${stack.baseUrl}${opts.path ?? '/'}`);
-  return { page, context, user, errors };
+  return openSignedInPage(browser, stack.baseUrl, user, opts);
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -7,6 +7,8 @@ import os from 'node:os';
 import path from 'node:path';
 import { workerBin } from 'mediasoup';
 import { afterEach, describe, expect, it } from 'vitest';
+import { PeerMedia } from '../src/media/peer-media.js';
+import { RoomMedia } from '../src/media/room-media.js';
 import { createWebRtcTransport } from '../src/media/transports.js';
 import {
   WorkerPool,
@@ -167,6 +169,28 @@ describe('WorkerPool', () => {
     expect(transport.iceCandidates.length).toBeGreaterThanOrEqual(2);
     for (const candidate of transport.iceCandidates) expect(candidate.address).toBe('127.0.0.1');
     expect(new Set(transport.iceCandidates.map((c) => c.protocol))).toEqual(new Set(['udp', 'tcp']));
+  });
+
+  it('gives recv transports (SFU → client) the estimate floor MEDIA_MIN_OUTGOING_BITRATE, send transports none', async () => {
+    const pool = await createPool({ workerCount: 1 });
+    const room = await RoomMedia.create(1, pool, { maxIncomingBitrate: 5_000_000, minOutgoingBitrate: 200_000 });
+    const plain = await RoomMedia.create(2, pool, { maxIncomingBitrate: 5_000_000, minOutgoingBitrate: 0 });
+    try {
+      const peer = new PeerMedia('p1', 1, 'c1');
+      room.addPeer(peer);
+      const recv = await room.createTransport(peer, 'recv', 'c1');
+      const send = await room.createTransport(peer, 'send', 'c1');
+      const floorOf = async (t: typeof recv) => (await t.getStats())[0]?.minOutgoingBitrate ?? 0;
+      expect(await floorOf(recv)).toBe(200_000);
+      expect(await floorOf(send)).toBe(0);
+      // 0: left to mediasoup's own floor.
+      const other = new PeerMedia('p2', 2, 'c2');
+      plain.addPeer(other);
+      expect(await floorOf(await plain.createTransport(other, 'recv', 'c2'))).toBe(0);
+    } finally {
+      room.close();
+      plain.close();
+    }
   });
 
   it("shares the worker's WebRtcServer port, and announces MEDIASOUP_ANNOUNCED_ADDRESS when set", async () => {

@@ -25,6 +25,11 @@ describe('invalid configuration', () => {
       /JWT_SECRET/,
     ],
     ['MEDIASOUP_WORKERS=many', { MEDIASOUP_WORKERS: 'many' }, /MEDIASOUP_WORKERS/],
+    [
+      'MEDIA_MIN_OUTGOING_BITRATE under mediasoup’s 30000',
+      { MEDIA_MIN_OUTGOING_BITRATE: '1000' },
+      /MEDIA_MIN_OUTGOING_BITRATE must be 0 \(off\) or between 30000/,
+    ],
   ];
 
   it.each(cases)(

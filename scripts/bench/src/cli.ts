@@ -1,14 +1,18 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,network]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
- * (default bench-results/bench-<timestamp>/).
+ * (default bench-results/bench-<timestamp>/). The network phase (Chromium on impaired test-host
+ * links, needs root) runs only when named, and also writes DIR/network.html.
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { pinBenchProcess } from './pinning.js';
+import { renderNetworkHtml } from './network/network-html.js';
+import { networkPhase, networkPlan } from './network/network-phase.js';
+import { networkTable } from './network/network-report.js';
+import { pinBenchProcess, type Pinning } from './pinning.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
   capacitySummary,
@@ -21,8 +25,10 @@ import {
 } from './report.js';
 import { REPO_ROOT } from './servers.js';
 
-const PHASES = ['overhead', 'capacity', 'chat'] as const;
+const PHASES = ['overhead', 'capacity', 'chat', 'network'] as const;
 type Phase = (typeof PHASES)[number];
+/** Without --phases: the server comparisons (network needs root and test hosts: ask for it). */
+const DEFAULT_PHASES: Phase[] = ['overhead', 'capacity', 'chat'];
 
 function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Phase[] } {
   let quick = false;
@@ -31,7 +37,7 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
     'bench-results',
     `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`,
   );
-  let phases: Phase[] = [...PHASES];
+  let phases: Phase[] = [...DEFAULT_PHASES];
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
@@ -47,7 +53,7 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
         throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
       phases = list as Phase[];
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat]');
+      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,network]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -57,7 +63,16 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
   const plan = benchPlan(args.quick);
-  const pinning = pinBenchProcess();
+  // The network phase alone measures browsers on test hosts, not server CPU: nothing to pin.
+  const pinning: Pinning = args.phases.some((p) => p !== 'network')
+    ? pinBenchProcess()
+    : {
+        enabled: false,
+        serverCpus: null,
+        botCpus: null,
+        benchAffinity: null,
+        note: 'not pinned (network phase only)',
+      };
   const started = new Date();
   const log = (line: string) =>
     console.log(`[bench ${((Date.now() - started.getTime()) / 1000).toFixed(0)}s] ${line}`);
@@ -66,6 +81,9 @@ async function main(): Promise<void> {
   const overhead = args.phases.includes('overhead') ? await overheadPhase(plan, pinning, log) : undefined;
   const capacity = args.phases.includes('capacity') ? await capacityPhase(plan, pinning, log) : undefined;
   const chat = args.phases.includes('chat') ? await chatPhase(plan, pinning, log) : undefined;
+  const network = args.phases.includes('network')
+    ? await networkPhase(networkPlan(args.quick), log)
+    : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -84,7 +102,8 @@ async function main(): Promise<void> {
     out.push(capacitySummaryTable(capacitySummaries));
   }
   if (chat) out.push(chatTable(chat));
-  out.push(ratiosTable(r, pinning));
+  if (overhead || chat) out.push(ratiosTable(r, pinning));
+  if (network) out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
 
@@ -112,10 +131,16 @@ async function main(): Promise<void> {
       ? { minimeet: capacity.minimeet, baseline: capacity.baseline, summary: capacitySummaries }
       : undefined,
     chat,
+    network,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(path.join(args.outDir, 'bench.txt'), `${text}\n`);
+  if (network && network.skipped === null) {
+    const htmlPath = path.join(args.outDir, 'network.html');
+    writeFileSync(htmlPath, renderNetworkHtml(network, { startedAt: started.toISOString(), quick: args.quick }));
+    log(`wrote ${htmlPath}`);
+  }
   log(`wrote ${jsonPath}`);
 }
 

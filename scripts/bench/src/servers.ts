@@ -32,6 +32,11 @@ export interface StartServerOptions {
   databaseUrl?: string;
   /** Extra environment (e.g. chat rate limits). */
   env?: Record<string, string>;
+  /**
+   * MiniMeet only: run inside a test host (scripts/test-hosts), listening on and announcing its
+   * address (default: this machine's 127.0.0.1).
+   */
+  host?: { launcher(): string[]; address: string };
 }
 
 export interface BenchServer {
@@ -76,12 +81,15 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
   const port = await freePort();
   const rtcMin = 45_000 + Math.floor(Math.random() * 500) * 20;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bench-'));
+  if (o.host && o.kind !== 'minimeet') throw new Error('only MiniMeet runs on a test host');
+  const address = o.host?.address ?? '127.0.0.1';
   const env: NodeJS.ProcessEnv = {
     ...process.env,
-    HOST: '127.0.0.1',
+    HOST: address,
     PORT: String(port),
     MEDIASOUP_WORKERS: String(o.workers),
-    MEDIASOUP_LISTEN_IP: '127.0.0.1',
+    MEDIASOUP_LISTEN_IP: address,
+    ...(o.host ? { MEDIASOUP_ANNOUNCED_ADDRESS: address } : {}),
     RTC_MIN_PORT: String(rtcMin),
     RTC_MAX_PORT: String(rtcMin + 19),
     ADMIN_STATS_INTERVAL_MS: String(o.statsIntervalMs),
@@ -102,9 +110,13 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
   };
   if (o.kind === 'minimeet') createMinimeetAdmin(env);
   const args = o.kind === 'minimeet' ? [MINIMEET_MAIN] : ['--import', 'tsx', BASELINE_MAIN];
-  const [cmd, argv] = o.cpus
-    ? ['taskset', ['-c', o.cpus, process.execPath, ...args]]
-    : [process.execPath, args];
+  const command = [
+    ...(o.host?.launcher() ?? []),
+    ...(o.cpus ? ['taskset', '-c', o.cpus] : []),
+    process.execPath,
+    ...args,
+  ];
+  const [cmd, ...argv] = command as [string, ...string[]];
   const child = spawn(cmd, argv, {
     cwd: o.kind === 'minimeet' ? path.join(REPO_ROOT, 'server') : path.join(REPO_ROOT, 'scripts'),
     env,
@@ -126,7 +138,7 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
       resolve();
     }),
   );
-  const url = `http://127.0.0.1:${port}`;
+  const url = `http://${address}:${port}`;
   const stop = async () => {
     if (exited) return;
     child.kill('SIGTERM');

@@ -324,14 +324,28 @@ function killAndWait(child: ChildProcess): Promise<void> {
   });
 }
 
+/**
+ * The N range test hosts take their 10.77.N.0/24 from: TEST_HOSTS_SUBNETS="200-220" keeps a run
+ * inside its own share (runs on one machine that must never race for the same N), default 1-254.
+ */
+export function subnetRange(spec = process.env.TEST_HOSTS_SUBNETS): [number, number] {
+  if (!spec) return [1, 254];
+  const m = /^(\d{1,3})-(\d{1,3})$/.exec(spec.trim());
+  const [from, to] = m ? [Number(m[1]), Number(m[2])] : [NaN, NaN];
+  if (!(from >= 1 && to <= 254 && from <= to))
+    throw new Error(`TEST_HOSTS_SUBNETS must be "FROM-TO" within 1-254 (got "${spec}")`);
+  return [from, to];
+}
+
 /** A 10.77.N.0/24 no interface of this machine uses yet (other runs may hold some). */
 async function freeSubnet(): Promise<string> {
   const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']);
+  const [from, to] = subnetRange();
   for (let attempt = 0; attempt < 50; attempt++) {
-    const subnet = `10.77.${Math.floor(Math.random() * 254) + 1}`;
+    const subnet = `10.77.${from + Math.floor(Math.random() * (to - from + 1))}`;
     if (!stdout.includes(` ${subnet}.`)) return subnet;
   }
-  throw new Error('no free 10.77.N.0/24 subnet for test hosts');
+  throw new Error(`no free 10.77.N.0/24 subnet (N in ${from}-${to}) for test hosts`);
 }
 
 /** Namespaces (and their bridge) left by a run whose process is gone (killed without cleanup). */

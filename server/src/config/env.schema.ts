@@ -86,6 +86,12 @@ export interface MediaConfig {
   logLevel: 'debug' | 'warn' | 'error' | 'none';
   /** Cap (bps) on what one client sends into one WebRtcTransport. */
   maxIncomingBitrate: number;
+  /**
+   * Floor (bps) of the bandwidth estimate on transports that send to a client (0: mediasoup's own
+   * 30 kbit/s). Keeps the lowest simulcast layer flowing under a thin link, so the estimate has
+   * traffic to grow from when the link widens again.
+   */
+  minOutgoingBitrate: number;
   /** Sockets of one user that may hold media in one room at once. */
   maxSocketsPerUserRoom: number;
   /**
@@ -165,6 +171,11 @@ const envSchema = z.object({
   TRUST_PROXY: intInRange('TRUST_PROXY', 0, 0, 10),
   MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
   MEDIA_MAX_INCOMING_BITRATE: intInRange('MEDIA_MAX_INCOMING_BITRATE', 5_000_000, 100_000, 100_000_000),
+  // 0 (off) or mediasoup's accepted range: it rejects floors under 30 kbit/s.
+  MEDIA_MIN_OUTGOING_BITRATE: intInRange('MEDIA_MIN_OUTGOING_BITRATE', 120_000, 0, 10_000_000).refine(
+    (v) => v === 0 || v >= 30_000,
+    'MEDIA_MIN_OUTGOING_BITRATE must be 0 (off) or between 30000 and 10000000',
+  ),
   MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
   MEDIA_ROUTER_SPILL_LOAD: intInRange('MEDIA_ROUTER_SPILL_LOAD', 400, 1, 1_000_000),
   MEDIASOUP_LISTEN_IP: z
@@ -370,6 +381,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       rtcMaxPort: e.RTC_MAX_PORT,
       logLevel: e.MEDIASOUP_LOG_LEVEL,
       maxIncomingBitrate: e.MEDIA_MAX_INCOMING_BITRATE,
+      minOutgoingBitrate: e.MEDIA_MIN_OUTGOING_BITRATE,
       maxSocketsPerUserRoom: e.MAX_SOCKETS_PER_USER_ROOM,
       routerSpillLoad: e.MEDIA_ROUTER_SPILL_LOAD,
       turn: parseTurnConfig(e),

@@ -236,6 +236,7 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
         {
           maxIncomingBitrate: this.config.media.maxIncomingBitrate,
           routerSpillLoad: this.config.media.routerSpillLoad,
+          minOutgoingBitrate: this.config.media.minOutgoingBitrate,
         },
         this.log,
       )

@@ -53,6 +53,12 @@ export interface RoomMediaOptions {
    * (see choosePlacement). Unset: the room stays on the routers it has while one is usable.
    */
   routerSpillLoad?: number;
+  /**
+   * Floor (bps) of the bandwidth estimate on recv transports (0: mediasoup's 30 kbps). Without
+   * it a capped link drives the estimate below the lowest simulcast layer: the consumer gets no
+   * layer, nothing is sent to measure, and the estimate stays down after the link widens.
+   */
+  minOutgoingBitrate?: number;
 }
 
 /** One of the room's routers as admin stats show it. */
@@ -385,6 +391,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
         transport = await createWebRtcTransport(home.router, home.worker, {
           appData: { peerId: peer.id, direction },
           maxIncomingBitrate: this.options.maxIncomingBitrate,
+          ...(direction === 'recv' ? { minOutgoingBitrate: this.options.minOutgoingBitrate } : {}),
         });
       } catch (err) {
         if (!home.usable) throw goneWhileAwaiting(peer, 'creating the transport');

@@ -10,6 +10,11 @@ export interface WebRtcTransportSettings<T extends types.AppData = types.AppData
   initialAvailableOutgoingBitrate?: number;
   /** Cap (bps) on what the remote side may send into the transport; unset: no cap. */
   maxIncomingBitrate?: number;
+  /**
+   * Floor (bps) of the bandwidth estimate for what the transport sends; unset or 0: mediasoup's
+   * 30 kbps. Only for transports that send media to the client.
+   */
+  minOutgoingBitrate?: number;
 }
 
 /**
@@ -32,14 +37,17 @@ export async function createWebRtcTransport<T extends types.AppData = types.AppD
   const transport = await ('webRtcServer' in target
     ? router.createWebRtcTransport<T>({ ...common, webRtcServer: target.webRtcServer })
     : router.createWebRtcTransport<T>({ ...common, listenInfos: target.listenInfos }));
-  if (settings.maxIncomingBitrate !== undefined) {
-    try {
+  try {
+    if (settings.maxIncomingBitrate !== undefined) {
       await transport.setMaxIncomingBitrate(settings.maxIncomingBitrate);
-    } catch (err) {
-      // Without its cap the transport must not be handed out.
-      transport.close();
-      throw err;
     }
+    if (settings.minOutgoingBitrate) {
+      await transport.setMinOutgoingBitrate(settings.minOutgoingBitrate);
+    }
+  } catch (err) {
+    // Without its limits the transport must not be handed out.
+    transport.close();
+    throw err;
   }
   return transport;
 }

@@ -1,5 +1,6 @@
+/// <reference lib="dom" />
 /**
- * Page-side helpers for reading WebRTC stats in e2e tests. Functions here are serialized into
+ * Page-side helpers for reading WebRTC stats (e2e tests, network bench). Functions here are serialized into
  * the page (init script / evaluate): they must not use anything from this module's scope.
  */
 
