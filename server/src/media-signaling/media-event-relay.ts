@@ -1,5 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/shared';
+import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
+import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
+import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeerMedia } from '../media/peer-media.js';
@@ -9,15 +12,29 @@ import { roomChannel } from '../realtime/socket-types.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
 import { asWire, remoteProducer } from './wire-conversion.js';
 
-/** Relays each room's media events (RoomMedia) to the sockets that can act on them. */
+/**
+ * Relays each room's media events (RoomMedia) to the sockets that can act on them, and keeps the
+ * cluster's producer directory in step with this node's producers.
+ *
+ * Where events go: producer events (new/closed/paused/resumed) to the whole room through the
+ * Socket.IO adapter, i.e. every node's sockets, since any node can consume any producer (pipes);
+ * each one is written to the directory first, so a join answer never misses a producer that was
+ * announced before it. Consumer/score events to the one socket concerned. activeSpeaker comes
+ * from each node's own observer (which also sees piped-in audio) to its local sockets, and
+ * mediaReset concerns only this node's router, so both stay local.
+ */
 @Injectable()
 export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
   private unsubscribe: (() => void) | undefined;
+  /** Directory write, then announcement, in order per producer. */
+  private readonly perProducer = new KeyedSerialQueue<string>();
   private readonly log: Logger;
 
   constructor(
     @Inject(RoomMediaRegistry) private readonly rooms: RoomMediaRegistry,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(PRODUCER_DIRECTORY) private readonly directory: ProducerDirectory,
+    @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'media-signaling' });
@@ -44,16 +61,68 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
       const socket = this.realtime.io.sockets.sockets.get(peer.attachedTo);
       if (socket) (socket.emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
     };
-    room.on('newProducer', (p) => toOthers(p.peerId, 'newProducer', { roomId, ...remoteProducer(p) }));
-    room.on('producerClosed', ({ producerId, peerId }) =>
-      toOthers(peerId, 'producerClosed', { roomId, producerId }),
-    );
+    const toLocal = <E extends ServerEventName>(event: E, payload: ServerEvents[E]) => {
+      (this.realtime.io.local.to(roomChannel(roomId)).emit as (ev: E, p: ServerEvents[E]) => boolean)(
+        event,
+        payload,
+      );
+    };
+    /** This node's producers in the directory: removed when the router goes without close events. */
+    const listed = new Set<string>();
+    const { id: nodeId, bootId } = this.nodes.self;
+    const afterWrite = (producerId: string, write: () => Promise<void>, announce: () => void) => {
+      void this.perProducer.run(producerId, async () => {
+        try {
+          await write();
+        } catch (err) {
+          this.log.error({ err, roomId, producerId }, 'producer directory write failed');
+        }
+        announce();
+      });
+    };
+    room.on('newProducer', (p) => {
+      listed.add(p.producerId);
+      afterWrite(
+        p.producerId,
+        () => this.directory.add(roomId, { ...remoteProducer(p), nodeId, bootId }),
+        () => toOthers(p.peerId, 'newProducer', { roomId, ...remoteProducer(p) }),
+      );
+    });
+    room.on('producerClosed', ({ producerId, peerId }) => {
+      listed.delete(producerId);
+      afterWrite(
+        producerId,
+        () => this.directory.remove(roomId, producerId),
+        () => toOthers(peerId, 'producerClosed', { roomId, producerId }),
+      );
+    });
     room.on('producerPaused', ({ producerId, peerId }) =>
-      toOthers(peerId, 'producerPaused', { roomId, producerId }),
+      afterWrite(
+        producerId,
+        () => this.directory.setPaused(roomId, producerId, true),
+        () => toOthers(peerId, 'producerPaused', { roomId, producerId }),
+      ),
     );
     room.on('producerResumed', ({ producerId, peerId }) =>
-      toOthers(peerId, 'producerResumed', { roomId, producerId }),
+      afterWrite(
+        producerId,
+        () => this.directory.setPaused(roomId, producerId, false),
+        () => toOthers(peerId, 'producerResumed', { roomId, producerId }),
+      ),
     );
+    // A reset or close drops producers without producerClosed: unlist them, and tell the other
+    // nodes' sockets (a reset's own sockets rebuild from mediaReset anyway).
+    const unlistAll = () => {
+      for (const producerId of [...listed]) {
+        afterWrite(
+          producerId,
+          () => this.directory.remove(roomId, producerId),
+          () => this.realtime.emitToRoom(roomId, 'producerClosed', { roomId, producerId }),
+        );
+      }
+      listed.clear();
+    };
+    room.once('closed', unlistAll);
     room.on('consumerClosed', ({ peer, consumerId, producerId }) =>
       toPeer(peer, 'consumerClosed', { roomId, consumerId, producerId }),
     );
@@ -83,12 +152,11 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
         score: { score: score.score, producerScore: score.producerScore },
       }),
     );
-    room.on('activeSpeaker', ({ userId }) =>
-      this.realtime.emitToRoom(roomId, 'activeSpeaker', { roomId, userId }),
-    );
+    room.on('activeSpeaker', ({ userId }) => toLocal('activeSpeaker', { roomId, userId }));
     room.on('reset', ({ reason }) => {
       this.log.warn({ roomId, reason, pid: room.workerPid }, 'room media reset');
-      this.realtime.emitToRoom(roomId, 'mediaReset', {
+      unlistAll();
+      toLocal('mediaReset', {
         roomId,
         reason,
         routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),

@@ -1,6 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { MediaJoinData, RtpCapabilities } from '@minimeet/shared';
+import type { MediaJoinData, RemoteProducer, RtpCapabilities } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
+import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
+import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
@@ -29,6 +31,8 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     @Inject(RoomMediaRegistry) private readonly rooms: RoomMediaRegistry,
     @Inject(PeerDirectory) private readonly peers: PeerDirectory,
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
+    @Inject(PRODUCER_DIRECTORY) private readonly directory: ProducerDirectory,
+    @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -71,7 +75,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
         );
         return {
           routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
-          producers: room.producers().map(remoteProducer),
+          producers: await this.roomProducers(roomId, new Set()),
         };
       } else {
         peer = new PeerMedia(randomUUID(), ctx.user.id, socketId);
@@ -81,7 +85,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     }
     const data: MediaJoinData = {
       routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
-      producers: room.producers(peer.id).map(remoteProducer),
+      producers: await this.roomProducers(roomId, new Set(peer.producers.keys())),
     };
     if (resumed) {
       data.resumedMedia = {
@@ -92,6 +96,14 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
       this.log.info({ roomId, userId: ctx.user.id, socketId, peerId: peer.id }, 'peer media re-attached');
     }
     return data;
+  }
+
+  /** Every producer of the room cluster-wide (the directory), minus the caller's own. */
+  private async roomProducers(roomId: number, own: ReadonlySet<string>): Promise<RemoteProducer[]> {
+    const all = await this.directory.list(roomId);
+    return all
+      .filter((p) => !own.has(p.producerId) && this.nodes.isAlive(p.nodeId))
+      .map(remoteProducer);
   }
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {

@@ -1,4 +1,5 @@
 import { Module } from '@nestjs/common';
+import { ClusterMediaService } from '../cluster/cluster-media.service.js';
 import { RealtimeModule } from '../realtime/realtime.module.js';
 import { MediaEventRelay } from './media-event-relay.js';
 import { MediaMembershipService } from './media-membership.service.js';
@@ -18,9 +19,10 @@ import { RoomMediaRegistry } from './room-media-registry.js';
     PeerDirectory,
     MediaMembershipService,
     MediaEventRelay,
+    ClusterMediaService,
     MediaSignalingService,
     MediaSignalingGateway,
   ],
-  exports: [MediaSignalingService, RoomMediaRegistry, PeerDirectory],
+  exports: [MediaSignalingService, RoomMediaRegistry, PeerDirectory, ClusterMediaService],
 })
 export class MediaSignalingModule {}

@@ -12,6 +12,7 @@ import type {
   WebRtcTransportInfo,
 } from '@minimeet/shared';
 import type { types } from 'mediasoup';
+import { ClusterMediaService } from '../cluster/cluster-media.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { iceServersFor } from '../media/ice-servers.js';
@@ -31,6 +32,7 @@ export class MediaSignalingService {
   constructor(
     @Inject(RoomMediaRegistry) private readonly rooms: RoomMediaRegistry,
     @Inject(PeerDirectory) private readonly peers: PeerDirectory,
+    @Inject(ClusterMediaService) private readonly cluster: ClusterMediaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
   ) {}
 
@@ -105,6 +107,8 @@ export class MediaSignalingService {
 
   async consume(socket: AppSocket, req: ConsumeRequest): Promise<ConsumeData> {
     const { room, peer } = this.peers.byTransport(socket, req.transportId);
+    // A producer of another node is piped into this node's room first.
+    await this.cluster.bringProducer(room, req.producerId);
     const { consumer, producer } = await room.consume(
       peer,
       req.transportId,

@@ -18,6 +18,16 @@ export interface ProducerInfo {
   paused: boolean;
 }
 
+/** A producer that lives on another node, piped into this room's pipe router. */
+export interface ExternalProducerInfo {
+  producerId: string;
+  userId: number;
+  kind: types.MediaKind;
+  source: Source;
+  paused: boolean;
+  nodeId: string;
+}
+
 export interface RoomMediaEvents {
   newProducer: [ProducerInfo];
   producerClosed: [{ producerId: string; peerId: string }];
@@ -52,6 +62,8 @@ export interface RoomMediaOptions {
  */
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   readonly peers = new Map<string, PeerMedia>();
+  /** Producers piped in from other nodes (consumable here; announced by their own node). */
+  readonly #external = new Map<string, { info: ExternalProducerInfo; producer: types.Producer }>();
   #router: types.Router;
   #worker: PoolWorker;
   #speaker: types.ActiveSpeakerObserver;
@@ -132,6 +144,38 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       for (const p of peer.producers.values()) out.push(producerInfo(peer, p));
     }
     return out;
+  }
+
+  /** The router where producers from other nodes land and local producers leave from. */
+  pipeRouter(): types.Router {
+    return this.#router;
+  }
+
+  /** Makes a local producer consumable on `router` (one router per room: nothing to do). */
+  ensureProducerOn(producerId: string, router: types.Router): Promise<void> {
+    if (router !== this.#router) {
+      return Promise.reject(new Error(`router ${router.id} is not one of room ${this.roomId}'s`));
+    }
+    if (!this.findProducer(producerId)) {
+      return Promise.reject(new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room'));
+    }
+    return Promise.resolve();
+  }
+
+  /**
+   * Registers a producer created outside the room's peers (piped from another node) so that
+   * `consume()` finds it. It leaves with the producer; the returned function unregisters it.
+   * No newProducer/producerClosed for it: the node it comes from announces those.
+   */
+  addExternalProducer(info: ExternalProducerInfo, producer: types.Producer): () => void {
+    const entry = { info, producer };
+    this.#external.set(info.producerId, entry);
+    const remove = () => {
+      if (this.#external.get(info.producerId) === entry) this.#external.delete(info.producerId);
+    };
+    producer.observer.once('close', remove);
+    if (producer.kind === 'audio') this.#speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
+    return remove;
   }
 
   findProducer(producerId: string): { peer: PeerMedia; entry: PeerProducer } | undefined {
@@ -285,9 +329,15 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (!t || t.direction !== 'recv') {
       throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your recv transports');
     }
-    const found = this.findProducer(producerId);
+    const local = this.findProducer(producerId);
+    const external = local ? undefined : this.#external.get(producerId);
+    const found = local
+      ? { producer: local.entry.producer, info: producerInfo(local.peer, local.entry) }
+      : external && !external.producer.closed
+        ? { producer: external.producer, info: externalInfo(external.info, external.producer) }
+        : undefined;
     if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
-    if (found.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
+    if (local?.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
     const alreadyConsumed = () => [...peer.consumers.values()].some((c) => c.producerId === producerId);
     const release = peer.claim(`consumer:${producerId}`);
     if (!release || alreadyConsumed()) {
@@ -304,10 +354,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   async #consume(
     peer: PeerMedia,
     transport: types.WebRtcTransport,
-    found: { peer: PeerMedia; entry: PeerProducer },
+    found: { producer: types.Producer; info: ProducerInfo },
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
-    const producerId = found.entry.producer.id;
+    const producerId = found.producer.id;
     let can: boolean;
     try {
       can = this.#router.canConsume({ producerId, rtpCapabilities });
@@ -340,7 +390,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
     );
     consumer.on('score', (score) => this.emit('consumerScore', { peer, consumerId: consumer.id, score }));
-    return { consumer, producer: producerInfo(found.peer, found.entry) };
+    return { consumer, producer: found.info };
   }
 
   async setConsumerPaused(peer: PeerMedia, consumerId: string, paused: boolean): Promise<void> {
@@ -476,6 +526,10 @@ function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
     source: p.source,
     paused: p.producer.paused,
   };
+}
+
+function externalInfo(info: ExternalProducerInfo, producer: types.Producer): ProducerInfo {
+  return { ...info, peerId: `node:${info.nodeId}`, paused: producer.paused };
 }
 
 /** The peer left, or the router went (worker died), while a media object was being created. */
