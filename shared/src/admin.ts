@@ -51,10 +51,22 @@ export interface AdminRoomStats {
   /** The running call's id (CallSession), null when none is recorded. */
   callSessionId: number | null;
   workerPid: number;
+  /**
+   * Cluster: the nodes hosting this room's media as this node sees them — this node with the
+   * workers of its routers, then the nodes it exchanges media with over pipes (their workers are
+   * in their own snapshots). Absent from servers older than the cluster.
+   */
+  hosts?: AdminRoomHost[];
   peers: AdminPeerStats[];
   /** Sum over the room's producers / consumers, bits per second. */
   bitrateIn: number;
   bitrateOut: number;
+}
+
+export interface AdminRoomHost {
+  nodeId: string;
+  /** Worker pids of the room's routers on that node (known for the reporting node only). */
+  workerPids?: number[];
 }
 
 export interface AdminPeerStats {

@@ -110,11 +110,17 @@ export class TestNetwork {
     readonly gateway: string,
   ) {}
 
-  /** Makes the bridge and one namespace per name (addresses .10, .11, … in name order). */
-  static async create(names: string[]): Promise<TestNetwork> {
+  /**
+   * Makes the bridge and one namespace per name (addresses .10, .11, … in name order), on a free
+   * 10.77.N.0/24 with N in `subnets` (default 1-254).
+   */
+  static async create(
+    names: string[],
+    options: { subnets?: { min: number; max: number } } = {},
+  ): Promise<TestNetwork> {
     removeLeftovers();
     const id = randomBytes(3).toString('hex');
-    const subnet = await freeSubnet();
+    const subnet = await freeSubnet(options.subnets ?? { min: 1, max: 254 });
     const net = new TestNetwork(id, `${PREFIX}${id}`, `${subnet}.1`);
     live.add(net);
     installExitHook();
@@ -324,11 +330,11 @@ function killAndWait(child: ChildProcess): Promise<void> {
   });
 }
 
-/** A 10.77.N.0/24 no interface of this machine uses yet (other runs may hold some). */
-async function freeSubnet(): Promise<string> {
+/** A 10.77.N.0/24 (N in range) no interface of this machine uses yet (other runs may hold some). */
+async function freeSubnet(range: { min: number; max: number }): Promise<string> {
   const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']);
   for (let attempt = 0; attempt < 50; attempt++) {
-    const subnet = `10.77.${Math.floor(Math.random() * 254) + 1}`;
+    const subnet = `10.77.${range.min + Math.floor(Math.random() * (range.max - range.min + 1))}`;
     if (!stdout.includes(` ${subnet}.`)) return subnet;
   }
   throw new Error('no free 10.77.N.0/24 subnet for test hosts');

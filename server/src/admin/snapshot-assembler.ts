@@ -2,6 +2,7 @@ import {
   adminTotals,
   type AdminConsumerStats,
   type AdminProducerStats,
+  type AdminRoomHost,
   type AdminRoomStats,
   type AdminStatsSnapshot,
   type AdminTransportStats,
@@ -26,6 +27,8 @@ export interface TickSample {
   roomNames: ReadonlyMap<number, string>;
   callSessionIds: ReadonlyMap<number, number>;
   usernames: ReadonlyMap<number, string>;
+  /** Nodes hosting each room (cluster); rooms missing here get no `hosts`. */
+  roomHosts?: ReadonlyMap<number, AdminRoomHost[]>;
 }
 
 interface WorkerMark {
@@ -167,6 +170,7 @@ export class SnapshotAssembler {
       name: s.roomNames.get(r.roomId) ?? '',
       callSessionId: s.callSessionIds.get(r.roomId) ?? null,
       workerPid: r.workerPid,
+      ...(s.roomHosts?.has(r.roomId) ? { hosts: s.roomHosts.get(r.roomId) } : {}),
       peers,
       bitrateIn,
       bitrateOut,

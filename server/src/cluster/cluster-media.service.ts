@@ -11,7 +11,7 @@ import { RoomMediaRegistry } from '../media-signaling/room-media-registry.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
-import { PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
+import { isLiveEntry, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
 
 /** How long a dead boot's directory sweep is claimed (one node does it). */
 const SWEEP_CLAIM_MS = 60_000;
@@ -58,7 +58,12 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   onModuleInit() {
     this.unsubscribe.push(
       this.bus.handle('pipe.ensure', async ({ roomId }, from) => {
-        await this.ensurePair(this.roomOrThrow(roomId), from);
+        const room = this.roomOrThrow(roomId);
+        const pending = this.pairing.get(`${roomId}|${from}`);
+        if (pending) await pending;
+        // The asker has no pair (it only asks then): a pair this end still holds is stale.
+        else this.pipes.close(roomId, from);
+        await this.ensurePair(room, from);
         return {};
       }),
       this.bus.handle('pipe.open', async ({ roomId, endpoint }, from) => {
@@ -106,7 +111,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (room.findProducer(producerId)) return;
     const entry = await this.directory.find(room.roomId, producerId);
     if (!entry || entry.nodeId === this.nodes.self.id) return; // consume() answers for local ones
-    if (!this.nodes.isAlive(entry.nodeId)) {
+    if (!isLiveEntry(this.nodes.nodes(), entry)) {
       throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'That producer’s server node is gone');
     }
     if (this.pipes.receivedProducer(room.roomId, entry.nodeId, producerId)) return;
@@ -133,6 +138,10 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       this.pulling.set(k, pending);
     }
     await pending;
+  }
+
+  get nodeId(): string {
+    return this.nodes.self.id;
   }
 
   /** Remote node ids this room exchanges media with (admin). */

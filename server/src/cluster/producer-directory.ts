@@ -1,5 +1,6 @@
 import type { types } from 'mediasoup';
 import type { Source } from '../media/peer-media.js';
+import type { ClusterNodeState } from './node-registry.js';
 
 /** Injection token for the ProducerDirectory (Redis when REDIS_URL is set, else in-process). */
 export const PRODUCER_DIRECTORY = Symbol('PRODUCER_DIRECTORY');
@@ -30,6 +31,16 @@ export interface ProducerDirectory {
   find(roomId: number, producerId: string): Promise<DirectoryProducer | undefined>;
   /** Removes every entry written by that boot of that node; returns what it removed. */
   removeBoot(nodeId: string, bootId: string): Promise<Array<{ roomId: number; producerId: string }>>;
+}
+
+/**
+ * Whether an entry's producer can still be consumed: its node's boot is the one alive now. A
+ * node not seen by this node's registry yet (just started) counts as alive; a dead boot's
+ * entries wait for the sweep.
+ */
+export function isLiveEntry(nodes: readonly ClusterNodeState[], entry: DirectoryProducer): boolean {
+  const node = nodes.find((n) => n.id === entry.nodeId);
+  return !node || (node.alive && node.bootId === entry.bootId);
 }
 
 export function parseDirectoryProducer(raw: string | null | undefined): DirectoryProducer | undefined {

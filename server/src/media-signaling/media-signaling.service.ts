@@ -1,5 +1,6 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type {
+  AdminRoomHost,
   ConsumeData,
   ConsumeRequest,
   ConsumerStats,
@@ -39,6 +40,14 @@ export class MediaSignalingService {
   /** The rooms that currently hold media, for read-only observers (admin stats). */
   activeRooms(): readonly RoomMedia[] {
     return this.rooms.active();
+  }
+
+  /** This node (with its router's worker) and the nodes the room is piped to. */
+  roomHosts(room: RoomMedia): AdminRoomHost[] {
+    return [
+      { nodeId: this.cluster.nodeId, workerPids: [room.workerPid] },
+      ...this.cluster.pipedNodes(room.roomId).map((nodeId) => ({ nodeId })),
+    ];
   }
 
   async createTransport(

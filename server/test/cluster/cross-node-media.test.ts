@@ -86,6 +86,7 @@ beforeAll(async () => {
     rtcBase: 45400,
     pipeBase: 45500,
     portsPerNode: 50,
+    subnets: { min: 221, max: 240 },
     env: { CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS), PRESENCE_GRACE_MS: '2000' },
   });
   [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];

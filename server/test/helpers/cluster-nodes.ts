@@ -53,6 +53,8 @@ export interface ClusterOptions {
   rtcBase: number;
   pipeBase: number;
   portsPerNode?: number;
+  /** Test-host subnets 10.77.N.0/24 this run may use (helpers side by side take disjoint ranges). */
+  subnets?: { min: number; max: number };
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
@@ -73,7 +75,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
     let net: TestNetwork | undefined;
     let redisUrl = LOOPBACK_REDIS_URL;
     if (!unavailable) {
-      net = await TestNetwork.create(opts.ids);
+      net = await TestNetwork.create(opts.ids, opts.subnets ? { subnets: opts.subnets } : {});
       const n = net;
       closers.push(() => n.destroy());
       const redis = await startRedis(net.gateway);
@@ -161,6 +163,7 @@ async function startRedis(bindAddress: string): Promise<{ url: string; stop(): P
   const deadline = Date.now() + 10_000;
   for (;;) {
     const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until it listens: connect() rejects with it
     try {
       await probe.connect();
       await probe.ping();
@@ -188,6 +191,7 @@ async function startRedis(bindAddress: string): Promise<{ url: string; stop(): P
 
 async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
   const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
   try {
     const keys = await redis.keys(`${prefix}:*`);
     if (keys.length) await redis.del(...keys);
