@@ -5,9 +5,11 @@
  * WebRTC peers (mediasoup-client + werift) in the test runner, two connected to each node's
  * address, each sending audio + video. The scenarios run in order on one call (2 cores).
  */
+import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
-import { closeAllSockets, createRoom, registerUser } from '../helpers/chat-client.js';
+import { createAdmin } from '../helpers/admin-cli.js';
+import { closeAllSockets, createRoom, http, registerUser, uniqueName } from '../helpers/chat-client.js';
 import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
 
 const NODE_TTL_MS = 3000;
@@ -21,6 +23,7 @@ const onA: MiniMeetPeer[] = [];
 const onB: MiniMeetPeer[] = [];
 const all = () => [...onA, ...onB];
 let seq = 0;
+let admin: AuthResponse;
 
 function sleep(ms: number) {
   return new Promise((r) => setTimeout(r, ms));
@@ -87,9 +90,14 @@ beforeAll(async () => {
     pipeBase: 45500,
     portsPerNode: 50,
     subnets: { min: 221, max: 240 },
-    env: { CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS), PRESENCE_GRACE_MS: '2000' },
+    env: { CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS), PRESENCE_GRACE_MS: '2000', ADMIN_STATS_INTERVAL_MS: '500' },
   });
   [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
+  const adminName = uniqueName('cmadmin');
+  await createAdmin(cluster.databaseUrl, adminName, PASSWORD);
+  admin = (
+    await http<AuthResponse>(nodeA.url, 'POST', '/auth/login', { body: { username: adminName, password: PASSWORD } })
+  ).body;
   const owner = await registerUser(nodeA.url, 'cmowner');
   roomId = (await createRoom(nodeA.url, owner.accessToken, 'two nodes', 10)).id;
   for (const node of [nodeA, nodeB, nodeA, nodeB]) {
@@ -115,6 +123,24 @@ describe('one room across two nodes (pipe transports)', () => {
       expect(g.gained, `${g.kind} ${g.producerId} at ${g.receiver.user.username}`).toBeGreaterThan(10);
     }
   }, 90_000);
+
+  it('admin stats of each node show the room hosted by both nodes, with the reporting node’s worker', async () => {
+    for (const [node, other] of [
+      [nodeA, nodeB],
+      [nodeB, nodeA],
+    ] as const) {
+      let hosts: Array<{ nodeId: string; workerPids?: number[] }> | undefined;
+      const deadline = Date.now() + 10_000;
+      while (Date.now() < deadline) {
+        const res = await http<AdminStatsSnapshot>(node.url, 'GET', '/admin/stats', { token: admin.accessToken });
+        hosts = res.body.rooms?.find((r) => r.id === roomId)?.hosts;
+        if (hosts?.length === 2) break;
+        await sleep(250);
+      }
+      expect(hosts?.map((h) => h.nodeId)).toEqual([node.id, other.id]);
+      expect(hosts?.[0]?.workerPids?.length).toBe(1);
+    }
+  }, 30_000);
 
   it('a pause on node B shows on node A (event and the consumer’s producerPaused), resume too', async () => {
     const [b1] = onB;

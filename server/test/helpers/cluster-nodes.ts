@@ -40,6 +40,8 @@ export interface Cluster {
   nodes: ClusterNode[];
   redisUrl: string;
   keyPrefix: string;
+  /** The shared database as the test runner reaches it (e.g. for the admin CLI). */
+  databaseUrl: string;
   stop(): Promise<void>;
 }
 
@@ -58,7 +60,9 @@ export interface ClusterOptions {
 }
 
 export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
-  const unavailable = testHostsUnavailable();
+  // TEST_CLUSTER_LOOPBACK=1 runs the fallback on purpose (to check it where namespaces work).
+  const unavailable =
+    process.env.TEST_CLUSTER_LOOPBACK === '1' ? 'TEST_CLUSTER_LOOPBACK=1 is set' : testHostsUnavailable();
   if (unavailable) {
     console.warn(
       `\n*** FALLBACK: cluster nodes run on loopback ports, not on separate test hosts: ${unavailable} ***\n`,
@@ -133,6 +137,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       nodes,
       redisUrl,
       keyPrefix,
+      databaseUrl: db.url,
       stop,
     };
   } catch (err) {
