@@ -232,4 +232,29 @@ describe('one room across two nodes (pipe transports)', () => {
       expect(g.gained, `${g.kind} ${g.producerId} at ${g.receiver.user.username}`).toBeGreaterThan(10);
     }
   }, 120_000);
+
+  it('when node A’s last peer leaves, node B drops A’s streams and closes its pipes for the room', async () => {
+    const aProducers = onA.flatMap((a) => [...a.producers.values()].map((p) => p.id));
+    expect(aProducers.length).toBeGreaterThan(0);
+    const closed = new Set<string>();
+    for (const b of onB) b.on('producerClosed', ({ producerId }) => closed.add(`${b.user.id}:${producerId}`));
+    for (const a of onA.splice(0)) await a.close();
+    await until(
+      () => onB.every((b) => aProducers.every((id) => closed.has(`${b.user.id}:${id}`))),
+      10_000,
+      'producerClosed for A’s producers on node B',
+    );
+    let hosts: Array<{ nodeId: string }> | undefined;
+    const deadline = Date.now() + 10_000;
+    while (Date.now() < deadline) {
+      const res = await http<AdminStatsSnapshot>(nodeB.url, 'GET', '/admin/stats', { token: admin.accessToken });
+      hosts = res.body.rooms?.find((r) => r.id === roomId)?.hosts;
+      if (hosts?.length === 1) break;
+      await sleep(250);
+    }
+    expect(hosts?.map((h) => h.nodeId)).toEqual([nodeB.id]);
+    // B's own call goes on.
+    const gains = await gainedOver(onB, 2000);
+    for (const g of gains) expect(g.gained, `${g.kind} ${g.producerId}`).toBeGreaterThan(5);
+  }, 60_000);
 });
