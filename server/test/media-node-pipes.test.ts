@@ -24,7 +24,12 @@ afterAll(() => {
 
 function pipes(): NodePipes {
   const min = 45_500 + Math.floor(Math.random() * 90);
-  return new NodePipes({ listenIp: '127.0.0.1', announcedAddress: '127.0.0.1', minPort: min, maxPort: min + 9 });
+  return new NodePipes({
+    listenIp: '127.0.0.1',
+    announcedAddress: '127.0.0.1',
+    minPort: min,
+    maxPort: min + 9,
+  });
 }
 
 /** Node "a" (the lower id) opens its end, "b" answers with its own, both connect. */
@@ -85,7 +90,9 @@ describe('NodePipes', () => {
     const piped = await b.receiveProducer(ROOM, 'a', params);
     expect(piped.id).toBe(producer.id);
     expect(piped.appData).toEqual({ userId: 5, source: 'mic' });
-    expect(routerB.canConsume({ producerId: producer.id, rtpCapabilities: routerB.rtpCapabilities })).toBe(true);
+    expect(routerB.canConsume({ producerId: producer.id, rtpCapabilities: routerB.rtpCapabilities })).toBe(
+      true,
+    );
     expect(a.idle(ROOM, 'b')).toBe(false);
 
     // RTP written on node A arrives on node B's pipe producer (through SRTP).

@@ -75,7 +75,9 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         this.remember(roomId, from);
         return { endpoint: mine };
       }),
-      this.bus.handle('pipe.consume', ({ roomId, producerId }, from) => this.sendProducer(roomId, producerId, from)),
+      this.bus.handle('pipe.consume', ({ roomId, producerId }, from) =>
+        this.sendProducer(roomId, producerId, from),
+      ),
       this.bus.handle('pipe.producerPaused', async ({ roomId, producerId, paused }, from) => {
         const producer = this.pipes.receivedProducer(roomId, from, producerId);
         if (producer && paused) await producer.pause();
@@ -120,7 +122,10 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (!pending) {
       pending = (async () => {
         await this.ensurePair(room, entry.nodeId);
-        const params = await this.bus.request(entry.nodeId, 'pipe.consume', { roomId: room.roomId, producerId });
+        const params = await this.bus.request(entry.nodeId, 'pipe.consume', {
+          roomId: room.roomId,
+          producerId,
+        });
         const producer = await this.pipes.receiveProducer(room.roomId, entry.nodeId, params);
         room.addExternalProducer(
           {
@@ -174,7 +179,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
           }
         }
         this.remember(roomId, nodeId);
-        this.log.info({ roomId, nodeId }, 'pipe to node open');
+        this.log.info({ roomId, remoteNodeId: nodeId }, 'pipe to node open');
       })().finally(() => this.pairing.delete(k));
       this.pairing.set(k, pending);
     }
@@ -192,13 +197,18 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         method === 'pipe.producerClosed'
           ? this.bus.request(to, method, { roomId, producerId })
           : this.bus.request(to, method, { roomId, producerId, paused: paused === true });
-      request.catch((err: unknown) => this.log.warn({ err, roomId, producerId, to, method }, 'pipe relay failed'));
+      request.catch((err: unknown) =>
+        this.log.warn({ err, roomId, producerId, to, method }, 'pipe relay failed'),
+      );
     };
     try {
       return await this.pipes.sendProducer(
         roomId,
         to,
-        { producerId, appData: { userId: found.peer.userId, source: found.entry.source, nodeId: this.nodes.self.id } },
+        {
+          producerId,
+          appData: { userId: found.peer.userId, source: found.entry.source, nodeId: this.nodes.self.id },
+        },
         {
           onPause: () => relay('pipe.producerPaused', true),
           onResume: () => relay('pipe.producerPaused', false),
@@ -220,7 +230,9 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     this.pairNodes.get(roomId)?.delete(nodeId);
     this.bus
       .request(nodeId, 'pipe.close', { roomId })
-      .catch((err: unknown) => this.log.debug({ err, roomId, nodeId }, 'pipe close notice failed'));
+      .catch((err: unknown) =>
+        this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
+      );
   }
 
   private remember(roomId: number, nodeId: string): void {
@@ -239,7 +251,9 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       for (const nodeId of nodes) {
         this.bus
           .request(nodeId, 'pipe.close', { roomId })
-          .catch((err: unknown) => this.log.debug({ err, roomId, nodeId }, 'pipe close notice failed'));
+          .catch((err: unknown) =>
+            this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
+          );
       }
     };
     room.on('reset', gone);
@@ -255,7 +269,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (node.id !== this.nodes.self.id) {
       const rooms = this.pipes.closeNode(node.id);
       for (const roomId of rooms) this.pairNodes.get(roomId)?.delete(node.id);
-      if (rooms.length) this.log.warn({ nodeId: node.id, rooms }, 'closed pipes to a dead node');
+      if (rooms.length) this.log.warn({ deadNodeId: node.id, rooms }, 'closed pipes to a dead node');
     }
     try {
       const won = await this.nodes.claimOnce(`producers-sweep:${node.id}:${node.bootId}`, SWEEP_CLAIM_MS);
@@ -265,10 +279,13 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         this.realtime.emitToRoom(roomId, 'producerClosed', { roomId, producerId });
       }
       if (removed.length) {
-        this.log.info({ nodeId: node.id, bootId: node.bootId, producers: removed.length }, 'swept a dead node’s producers');
+        this.log.info(
+          { deadNodeId: node.id, bootId: node.bootId, producers: removed.length },
+          'swept a dead node’s producers',
+        );
       }
     } catch (err) {
-      this.log.error({ err, nodeId: node.id }, 'producer sweep failed');
+      this.log.error({ err, deadNodeId: node.id }, 'producer sweep failed');
     }
   }
 

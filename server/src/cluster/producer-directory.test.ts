@@ -41,7 +41,12 @@ describe.each(impls)('producer directory (%s)', (_name, make) => {
     await dir.add(2, entry('p3', 'a', 'boot-a'));
     expect((await dir.list(1)).map((p) => p.producerId).sort()).toEqual(['p1', 'p2']);
     await dir.setPaused(1, 'p2', true);
-    expect(await dir.find(1, 'p2')).toMatchObject({ nodeId: 'b', kind: 'video', source: 'camera', paused: true });
+    expect(await dir.find(1, 'p2')).toMatchObject({
+      nodeId: 'b',
+      kind: 'video',
+      source: 'camera',
+      paused: true,
+    });
     await dir.remove(1, 'p1');
     expect((await dir.list(1)).map((p) => p.producerId)).toEqual(['p2']);
     // A pause arriving after the close does not bring the entry back.

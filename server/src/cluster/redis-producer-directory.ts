@@ -1,5 +1,9 @@
 import type { Redis } from 'ioredis';
-import { parseDirectoryProducer, type DirectoryProducer, type ProducerDirectory } from './producer-directory.js';
+import {
+  parseDirectoryProducer,
+  type DirectoryProducer,
+  type ProducerDirectory,
+} from './producer-directory.js';
 
 // Updates `paused` only if the entry is still there (a close may have removed it meanwhile).
 const SET_PAUSED = `

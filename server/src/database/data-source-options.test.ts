@@ -11,6 +11,8 @@ describe('MySQL data source options', () => {
   });
 
   it('a TCP URL gets no socketPath', () => {
-    expect(buildDataSourceOptions({ type: 'mysql', url: 'mysql://u:p@db:3306/mm' })).not.toHaveProperty('socketPath');
+    expect(buildDataSourceOptions({ type: 'mysql', url: 'mysql://u:p@db:3306/mm' })).not.toHaveProperty(
+      'socketPath',
+    );
   });
 });

@@ -102,9 +102,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
   private async roomProducers(roomId: number, own: ReadonlySet<string>): Promise<RemoteProducer[]> {
     const all = await this.directory.list(roomId);
     const nodes = this.nodes.nodes();
-    return all
-      .filter((p) => !own.has(p.producerId) && isLiveEntry(nodes, p))
-      .map(remoteProducer);
+    return all.filter((p) => !own.has(p.producerId) && isLiveEntry(nodes, p)).map(remoteProducer);
   }
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {

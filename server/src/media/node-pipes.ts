@@ -80,7 +80,11 @@ export class NodePipes {
     }
     const { transport } = pair;
     if (!transport.srtpParameters) throw new Error('pipe transport without SRTP parameters');
-    return { ip: this.options.announcedAddress, port: transport.tuple.localPort, srtpParameters: transport.srtpParameters };
+    return {
+      ip: this.options.announcedAddress,
+      port: transport.tuple.localPort,
+      srtpParameters: transport.srtpParameters,
+    };
   }
 
   async connect(roomId: number, nodeId: string, remote: PipeEndpoint): Promise<void> {
@@ -130,7 +134,11 @@ export class NodePipes {
   }
 
   /** Produces a remote producer on the pipe from `nodeId`, under its own id. */
-  async receiveProducer(roomId: number, nodeId: string, params: PipedProducerParams): Promise<types.Producer> {
+  async receiveProducer(
+    roomId: number,
+    nodeId: string,
+    params: PipedProducerParams,
+  ): Promise<types.Producer> {
     const pair = this.#require(roomId, nodeId);
     const existing = pair.in.get(params.producerId);
     if (existing && !existing.closed) return existing;
@@ -203,7 +211,7 @@ export class NodePipes {
     this.#pairs.set(k, pair);
     const forget = () => {
       if (this.#pairs.get(k) === pair) this.#pairs.delete(k);
-      this.options.log?.info({ roomId, nodeId }, 'pipe to node closed');
+      this.options.log?.info({ roomId, remoteNodeId: nodeId }, 'pipe to node closed');
     };
     // Closed directly, or with its router (room closed, worker died).
     pair.transport.observer.once('close', forget);

@@ -174,7 +174,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       if (this.#external.get(info.producerId) === entry) this.#external.delete(info.producerId);
     };
     producer.observer.once('close', remove);
-    if (producer.kind === 'audio') this.#speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
+    if (producer.kind === 'audio')
+      this.#speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
     return remove;
   }
 
@@ -337,7 +338,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
         ? { producer: external.producer, info: externalInfo(external.info, external.producer) }
         : undefined;
     if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
-    if (local?.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
+    if (local?.peer === peer)
+      throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
     const alreadyConsumed = () => [...peer.consumers.values()].some((c) => c.producerId === producerId);
     const release = peer.claim(`consumer:${producerId}`);
     if (!release || alreadyConsumed()) {

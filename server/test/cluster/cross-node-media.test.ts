@@ -32,7 +32,8 @@ function sleep(ms: number) {
 async function until(check: () => boolean, timeoutMs: number, what: string): Promise<void> {
   const end = Date.now() + timeoutMs;
   while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeCall()}`);
+    if (Date.now() > end)
+      throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}\n${describeCall()}`);
     await sleep(50);
   }
 }
@@ -71,7 +72,10 @@ function allReceiving(list: MiniMeetPeer[], since = 0): boolean {
 
 function describeCall(): string {
   return all()
-    .map((p) => `${p.user?.username}: ${JSON.stringify(p.packetCounts())} producers=${[...p.producers.values()].map((x) => x.id.slice(0, 8)).join(',')}`)
+    .map(
+      (p) =>
+        `${p.user?.username}: ${JSON.stringify(p.packetCounts())} producers=${[...p.producers.values()].map((x) => x.id.slice(0, 8)).join(',')}`,
+    )
     .join('\n');
 }
 
@@ -90,13 +94,19 @@ beforeAll(async () => {
     pipeBase: 45500,
     portsPerNode: 50,
     subnets: { min: 221, max: 240 },
-    env: { CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS), PRESENCE_GRACE_MS: '2000', ADMIN_STATS_INTERVAL_MS: '500' },
+    env: {
+      CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS),
+      PRESENCE_GRACE_MS: '2000',
+      ADMIN_STATS_INTERVAL_MS: '500',
+    },
   });
   [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
   const adminName = uniqueName('cmadmin');
   await createAdmin(cluster.databaseUrl, adminName, PASSWORD);
   admin = (
-    await http<AuthResponse>(nodeA.url, 'POST', '/auth/login', { body: { username: adminName, password: PASSWORD } })
+    await http<AuthResponse>(nodeA.url, 'POST', '/auth/login', {
+      body: { username: adminName, password: PASSWORD },
+    })
   ).body;
   const owner = await registerUser(nodeA.url, 'cmowner');
   roomId = (await createRoom(nodeA.url, owner.accessToken, 'two nodes', 10)).id;
@@ -114,7 +124,9 @@ afterAll(async () => {
 
 describe('one room across two nodes (pipe transports)', () => {
   it('every peer receives all 6 remote streams, with packets flowing', async () => {
-    console.info(`cluster mode: ${cluster.mode}${cluster.fallbackReason ? ` (${cluster.fallbackReason})` : ''}`);
+    console.info(
+      `cluster mode: ${cluster.mode}${cluster.fallbackReason ? ` (${cluster.fallbackReason})` : ''}`,
+    );
     await until(() => allReceiving(all()), 45_000, 'every peer to receive every remote stream');
     for (const p of all()) expect(p.openStreams()).toHaveLength(6);
     const gains = await gainedOver(all(), 3000);
@@ -132,7 +144,9 @@ describe('one room across two nodes (pipe transports)', () => {
       let hosts: Array<{ nodeId: string; workerPids?: number[] }> | undefined;
       const deadline = Date.now() + 10_000;
       while (Date.now() < deadline) {
-        const res = await http<AdminStatsSnapshot>(node.url, 'GET', '/admin/stats', { token: admin.accessToken });
+        const res = await http<AdminStatsSnapshot>(node.url, 'GET', '/admin/stats', {
+          token: admin.accessToken,
+        });
         hosts = res.body.rooms?.find((r) => r.id === roomId)?.hosts;
         if (hosts?.length === 2) break;
         await sleep(250);
@@ -154,7 +168,8 @@ describe('one room across two nodes (pipe transports)', () => {
     await until(() => paused.includes(micId), 10_000, 'producerPaused on node A');
     // The consumer on node A follows node A's pipe producer, paused through the pipe relay.
     const consumerPaused = async () =>
-      (await a1!.request('getMediaStats', { roomId })).consumers.find((c) => c.producerId === micId)?.producerPaused;
+      (await a1!.request('getMediaStats', { roomId })).consumers.find((c) => c.producerId === micId)
+        ?.producerPaused;
     const deadline = Date.now() + 10_000;
     while ((await consumerPaused()) !== true && Date.now() < deadline) await sleep(100);
     expect(await consumerPaused()).toBe(true);
@@ -176,7 +191,8 @@ describe('one room across two nodes (pipe transports)', () => {
     const [a1] = onA;
     const camId = a1!.producers.get('camera')!.id;
     const closedAt = new Map<MiniMeetPeer, boolean>();
-    for (const b of onB) b.on('producerClosed', ({ producerId }) => producerId === camId && closedAt.set(b, true));
+    for (const b of onB)
+      b.on('producerClosed', ({ producerId }) => producerId === camId && closedAt.set(b, true));
     await a1!.closeProducer('camera');
     await until(() => onB.every((b) => closedAt.get(b)), 10_000, 'producerClosed on node B');
     await until(
@@ -214,7 +230,9 @@ describe('one room across two nodes (pipe transports)', () => {
     expect(downAfter!).toBeLessThanOrEqual(NODE_TTL_MS + 2500);
     for (let i = 1; i < samples.length; i++) {
       samples[i]!.forEach((n, k) =>
-        expect(n, `A-to-A stream ${k} rose in second ${i} after the kill`).toBeGreaterThan(samples[i - 1]![k]!),
+        expect(n, `A-to-A stream ${k} rose in second ${i} after the kill`).toBeGreaterThan(
+          samples[i - 1]![k]!,
+        ),
       );
     }
     for (const a of onA) {
@@ -247,7 +265,9 @@ describe('one room across two nodes (pipe transports)', () => {
     let hosts: Array<{ nodeId: string }> | undefined;
     const deadline = Date.now() + 10_000;
     while (Date.now() < deadline) {
-      const res = await http<AdminStatsSnapshot>(nodeB.url, 'GET', '/admin/stats', { token: admin.accessToken });
+      const res = await http<AdminStatsSnapshot>(nodeB.url, 'GET', '/admin/stats', {
+        token: admin.accessToken,
+      });
       hosts = res.body.rooms?.find((r) => r.id === roomId)?.hosts;
       if (hosts?.length === 1) break;
       await sleep(250);

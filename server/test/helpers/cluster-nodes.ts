@@ -112,7 +112,13 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         ...opts.env,
       };
       const launch = () =>
-        startServer({ env, port, host: address, ...(host ? { launcher: host.launcher() } : {}), timeoutMs: 60_000 });
+        startServer({
+          env,
+          port,
+          host: address,
+          ...(host ? { launcher: host.launcher() } : {}),
+          timeoutMs: 60_000,
+        });
       const node: ClusterNode = {
         id,
         address,
@@ -158,7 +164,18 @@ async function startRedis(bindAddress: string): Promise<{ url: string; stop(): P
   const port = await freePort();
   const child: ChildProcess = spawn(
     'redis-server',
-    ['--port', String(port), '--bind', bindAddress, '--save', '', '--appendonly', 'no', '--protected-mode', 'no'],
+    [
+      '--port',
+      String(port),
+      '--bind',
+      bindAddress,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+    ],
     { stdio: ['ignore', 'pipe', 'pipe'] },
   );
   let output = '';
