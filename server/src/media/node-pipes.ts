@@ -65,7 +65,8 @@ export class NodePipes {
           portRange: { min: minPort, max: maxPort },
         },
         enableSrtp: true,
-        enableRtx: false,
+        // Nodes are different hosts: losses on the link between them are repaired (NACK + RTX).
+        enableRtx: true,
         appData: { roomId, nodeId },
       });
       // Another open() may have finished meanwhile: keep one transport per pair.
