@@ -2,7 +2,8 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
 import { MemoryProducerDirectory } from './memory-producer-directory.js';
-import type { DirectoryProducer, ProducerDirectory } from './producer-directory.js';
+import type { ClusterNodeState } from './node-registry.js';
+import { isLiveEntry, type DirectoryProducer, type ProducerDirectory } from './producer-directory.js';
 import { RedisProducerDirectory } from './redis-producer-directory.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
@@ -68,5 +69,24 @@ describe.each(impls)('producer directory (%s)', (_name, make) => {
     expect((await dir.list(1)).map((p) => p.producerId).sort()).toEqual(['new1', 'other']);
     expect(await dir.list(2)).toEqual([]);
     expect(await dir.removeBoot('b', 'boot-1')).toEqual([]);
+  });
+});
+
+describe('isLiveEntry', () => {
+  const node = (id: string, bootId: string, alive: boolean): ClusterNodeState => ({
+    id,
+    bootId,
+    alive,
+    pipeAddress: '10.0.0.1',
+    startedAt: 0,
+    load: 0,
+    rooms: 0,
+  });
+  it('takes entries of the live boot and of nodes not seen yet, not of dead or replaced boots', () => {
+    const nodes = [node('a', 'a2', true), node('b', 'b1', false)];
+    expect(isLiveEntry(nodes, entry('p', 'a', 'a2'))).toBe(true);
+    expect(isLiveEntry(nodes, entry('p', 'a', 'a1'))).toBe(false);
+    expect(isLiveEntry(nodes, entry('p', 'b', 'b1'))).toBe(false);
+    expect(isLiveEntry(nodes, entry('p', 'c', 'c1'))).toBe(true);
   });
 });
