@@ -85,6 +85,12 @@ export interface AdminRoomStats {
    * included. The server always sends it (optional only so older fixtures still type-check).
    */
   nodes?: string[];
+  /**
+   * Cluster: the nodes hosting this room's media as this node sees them — this node with the
+   * workers of its routers, then the nodes it exchanges media with over pipes (their workers are
+   * in their own snapshots). Absent from servers older than the cluster.
+   */
+  hosts?: AdminRoomHost[];
   peers: AdminPeerStats[];
   /** Sum over the room's producers / consumers, bits per second. */
   bitrateIn: number;
@@ -97,6 +103,12 @@ export interface AdminRoomRouter {
   routerId: string;
   /** Peers whose transports, producers and consumers live on this router. */
   peers: number;
+}
+
+export interface AdminRoomHost {
+  nodeId: string;
+  /** Worker pids of the room's routers on that node (known for the reporting node only). */
+  workerPids?: number[];
 }
 
 export interface AdminPeerStats {

@@ -110,11 +110,17 @@ export class TestNetwork {
     readonly gateway: string,
   ) {}
 
-  /** Makes the bridge and one namespace per name (addresses .10, .11, … in name order). */
-  static async create(names: string[]): Promise<TestNetwork> {
+  /**
+   * Makes the bridge and one namespace per name (addresses .10, .11, … in name order), on a free
+   * 10.77.N.0/24 with N in `subnets` (default 1-254).
+   */
+  static async create(
+    names: string[],
+    options: { subnets?: { min: number; max: number } } = {},
+  ): Promise<TestNetwork> {
     removeLeftovers();
     const id = randomBytes(3).toString('hex');
-    const subnet = await freeSubnet();
+    const subnet = await freeSubnet(options.subnets);
     const net = new TestNetwork(id, `${PREFIX}${id}`, `${subnet}.1`);
     live.add(net);
     installExitHook();
@@ -337,10 +343,13 @@ export function subnetRange(spec = process.env.TEST_HOSTS_SUBNETS): [number, num
   return [from, to];
 }
 
-/** A 10.77.N.0/24 no interface of this machine uses yet (other runs may hold some). */
-async function freeSubnet(): Promise<string> {
+/**
+ * A 10.77.N.0/24 no interface of this machine uses yet (other runs may hold some), N in `range`
+ * when given, else in TEST_HOSTS_SUBNETS.
+ */
+async function freeSubnet(range?: { min: number; max: number }): Promise<string> {
   const { stdout } = await run('ip', ['-4', '-o', 'addr', 'show']);
-  const [from, to] = subnetRange();
+  const [from, to] = range ? [range.min, range.max] : subnetRange();
   for (let attempt = 0; attempt < 50; attempt++) {
     const subnet = `10.77.${from + Math.floor(Math.random() * (to - from + 1))}`;
     if (!stdout.includes(` ${subnet}.`)) return subnet;

@@ -158,6 +158,7 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
       roomNames: this.#roomNames,
       callSessionIds: this.#callSessionIds,
       usernames: this.#usernames,
+      roomHosts: new Map(activeRooms.map((room) => [room.roomId, this.media.roomHosts(room)])),
     });
     return {
       ...snapshot,

@@ -2,6 +2,7 @@ import {
   adminTotals,
   type AdminConsumerStats,
   type AdminProducerStats,
+  type AdminRoomHost,
   type AdminRoomStats,
   type AdminStatsSnapshot,
   type AdminTransportStats,
@@ -26,6 +27,8 @@ export interface TickSample {
   roomNames: ReadonlyMap<number, string>;
   callSessionIds: ReadonlyMap<number, number>;
   usernames: ReadonlyMap<number, string>;
+  /** Nodes hosting each room (cluster); rooms missing here get no `hosts`. */
+  roomHosts?: ReadonlyMap<number, AdminRoomHost[]>;
 }
 
 interface WorkerMark {
@@ -169,6 +172,7 @@ export class SnapshotAssembler {
       callSessionId: s.callSessionIds.get(r.roomId) ?? null,
       workerPid: r.workerPid,
       routers: r.routers.map((x) => ({ workerPid: x.workerPid, routerId: x.routerId, peers: x.peerIds.length })),
+      ...(s.roomHosts?.has(r.roomId) ? { hosts: s.roomHosts.get(r.roomId) } : {}),
       peers,
       bitrateIn,
       bitrateOut,

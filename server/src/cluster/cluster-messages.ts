@@ -1,4 +1,5 @@
 import type { ChatMessage } from '@minimeet/shared';
+import type { PipeEndpoint, PipedProducerParams } from '../media/node-pipes.js';
 
 /**
  * Everything nodes say to each other, typed once. Requests go to one node and get one answer
@@ -8,6 +9,24 @@ import type { ChatMessage } from '@minimeet/shared';
 export interface ClusterRequests {
   /** Liveness/round-trip check between two nodes (tests, admin). */
   ping: { request: { sentAt: number }; response: { nodeId: string; sentAt: number } };
+  /**
+   * Cross-node media (cluster-media.service.ts). The node with the lower id creates each pipe
+   * pair; the other asks it to (`pipe.ensure`). `pipe.open` carries the creator's end and
+   * answers the other's.
+   */
+  'pipe.ensure': { request: { roomId: number }; response: Record<string, never> };
+  'pipe.open': { request: { roomId: number; endpoint: PipeEndpoint }; response: { endpoint: PipeEndpoint } };
+  /** To a producer's node: send it through the pipe to me; answers how to produce it here. */
+  'pipe.consume': { request: { roomId: number; producerId: string }; response: PipedProducerParams };
+  /** From a producer's node to nodes it is piped to: follow its pause/resume/close. */
+  'pipe.producerPaused': {
+    request: { roomId: number; producerId: string; paused: boolean };
+    response: Record<string, never>;
+  };
+  'pipe.producerClosed': { request: { roomId: number; producerId: string }; response: Record<string, never> };
+  /** The sender closed its end of the room's pipe (room gone or nothing piped). */
+  /** `reannounce`: the pipe died with a worker, not the room: the receiver's peers consume again. */
+  'pipe.close': { request: { roomId: number; reannounce?: boolean }; response: Record<string, never> };
 }
 
 export interface ClusterEvents {

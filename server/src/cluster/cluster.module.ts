@@ -21,6 +21,9 @@ import { MemoryNodeRegistry } from './memory-node-registry.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
 import { RedisClusterBus } from './redis-cluster-bus.js';
 import { RedisNodeRegistry } from './redis-node-registry.js';
+import { MemoryProducerDirectory } from './memory-producer-directory.js';
+import { PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
+import { RedisProducerDirectory } from './redis-producer-directory.js';
 
 /**
  * This node's place in the cluster: the node registry (who is alive) and the bus (requests and
@@ -73,8 +76,14 @@ import { RedisNodeRegistry } from './redis-node-registry.js';
           : new MemoryClusterBus(nodeId, log);
       },
     },
+    {
+      provide: PRODUCER_DIRECTORY,
+      inject: [APP_CONFIG, REDIS],
+      useFactory: (config: AppConfig, redis: RedisOrNull): ProducerDirectory =>
+        redis ? new RedisProducerDirectory(redis, config.redisKeyPrefix) : new MemoryProducerDirectory(),
+    },
   ],
-  exports: [NODE_REGISTRY, CLUSTER_BUS, CLUSTER_LOCKS],
+  exports: [NODE_REGISTRY, CLUSTER_BUS, CLUSTER_LOCKS, PRODUCER_DIRECTORY],
 })
 export class ClusterModule implements OnModuleInit, OnApplicationBootstrap, BeforeApplicationShutdown {
   private readonly log: Logger;

@@ -235,7 +235,9 @@ function parseDatabaseUrl(raw: string): DatabaseConfig {
       const url = new URL(raw);
       if (!url.hostname || url.pathname.length <= 1) throw new Error('no host or database');
     } catch {
-      throw new ConfigError('DATABASE_URL: not a valid mysql URL (expected mysql://user:pass@host:3306/db)');
+      throw new ConfigError(
+        'DATABASE_URL: not a valid mysql URL (expected mysql://user:pass@host:3306/db, or mysql://user@localhost/db?socketPath=/run/mysqld/mysqld.sock)',
+      );
     }
     return { type: 'mysql', url: raw.replace(/^mariadb:/, 'mysql:') };
   }

@@ -34,8 +34,16 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     ...common,
     type: 'mysql',
     url: db.url,
+    // TypeORM drops a URL's query; a local server's unix socket is given as ?socketPath=…
+    ...mysqlSocketPath(db.url),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
     connectTimeout: 5000,
   };
+}
+
+/** `mysql://user@localhost/db?socketPath=/run/mysqld/mysqld.sock` → { socketPath }. */
+function mysqlSocketPath(url: string): { socketPath?: string } {
+  const socketPath = new URL(url).searchParams.get('socketPath');
+  return socketPath ? { socketPath } : {};
 }

@@ -178,6 +178,27 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   }
 
   /**
+   * The router this node's media pipes to other nodes live on: the speaker observer's router (so
+   * piped-in audio is heard without another hop), else the first usable one.
+   */
+  pipeRouter(): types.Router {
+    this.#assertUsable();
+    const speaker = this.#speaker.router;
+    const router = speaker?.usable ? speaker : this.#usableRouters()[0];
+    if (!router) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'Room media has no router right now');
+    return router.router;
+  }
+
+  /** Makes a producer of this room consumable on `router` (one of the room's): piped there once. */
+  async ensureProducerOn(producerId: string, router: types.Router): Promise<void> {
+    const found = this.#locate(producerId);
+    if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
+    const target = this.#usableRouters().find((r) => r.router === router);
+    if (!target) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'That router is not usable in this room');
+    await this.#pipes.pipe(found.producer, found.router.router, target.router);
+  }
+
+  /**
    * A router of this room to bring a producer into from elsewhere (e.g. another node's pipe
    * transport), chosen as a new peer's home would be; then `addExternalProducer`.
    */
@@ -189,8 +210,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /**
    * Makes a producer that lives on one of this room's routers (made by someone else, e.g. a pipe
    * producer from another node) consumable by the room's peers and heard by the speaker
-   * observer; announces it with newProducer. From then on the room owns it: the returned
-   * disposer closes it (consumers close, producerClosed is announced), as does the room's close.
+   * observer. It is not announced (no newProducer / producerClosed): its origin announces it to
+   * everyone. From then on the room owns it: the returned disposer closes it (its consumers
+   * close), as does the room's close.
    */
   addExternalProducer(
     info: Omit<ProducerInfo, 'producerId' | 'kind' | 'paused'>,
@@ -213,10 +235,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     producer.observer.once('close', () => {
       if (this.#external.get(producer.id) !== entry) return;
       this.#external.delete(producer.id);
-      if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: info.peerId });
     });
     this.#speaker.hear(producer, home);
-    this.emit('newProducer', { ...entry.info, paused: producer.paused });
     return () => producer.close();
   }
 

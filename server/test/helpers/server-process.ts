@@ -50,6 +50,8 @@ export interface StartOptions {
   host?: string;
   /** How long the server may take to answer HTTP (default 30 s). */
   timeoutMs?: number;
+  /** PORT to listen on (default: a free one); a restarted node keeps its address this way. */
+  port?: number;
 }
 
 const children = new Set<ChildProcess>();
@@ -114,7 +116,7 @@ function launch(overrides: EnvOverrides, port: number, launcher: string[] = []) 
 
 /** Starts the built server with env overrides; resolves once it answers HTTP, rejects (with its output) if it exits first. */
 export async function startServer(opts: StartOptions = {}): Promise<ServerProcess> {
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const { child, exited, output, stdout, stderr } = launch(opts.env ?? {}, port, opts.launcher);
   let result: ExitResult | undefined;
   void exited.then((r) => (result = r));

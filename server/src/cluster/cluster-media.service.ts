@@ -1,0 +1,333 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { ErrorCode } from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { NodePipes, PipeMissingError, type PipedProducerParams } from '../media/node-pipes.js';
+import type { RoomMedia } from '../media/room-media.js';
+import { RoomMediaRegistry } from '../media-signaling/room-media-registry.js';
+import { RealtimeServer } from '../realtime/realtime-server.js';
+import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
+import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
+import { isLiveEntry, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
+
+/** How long a dead boot's directory sweep is claimed (one node does it). */
+const SWEEP_CLAIM_MS = 60_000;
+
+/**
+ * Cross-node media: brings a producer that lives on another node into this node's room (one
+ * SRTP pipe pair per room and remote node, the remote producer re-created here under its own
+ * id), relays pause/resume/close of local producers to the nodes they are piped to, and closes
+ * pipes when a room closes or a node dies. mediasoup work is NodePipes'; this is the glue with
+ * the bus, the node registry and the producer directory.
+ */
+@Injectable()
+export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
+  private readonly pipes: NodePipes;
+  /** Pair being set up: `${roomId}|${nodeId}` → promise (both ends ask at most once at a time). */
+  private readonly pairing = new Map<string, Promise<void>>();
+  /** Remote producer being brought in: `${roomId}|${producerId}` → promise. */
+  private readonly pulling = new Map<string, Promise<void>>();
+  /** Remote nodes each room has (or had) a pipe pair with: told when the room closes here. */
+  private readonly pairNodes = new Map<number, Set<string>>();
+  private readonly unsubscribe: Array<() => void> = [];
+  private readonly log: Logger;
+
+  constructor(
+    @Inject(RoomMediaRegistry) private readonly rooms: RoomMediaRegistry,
+    @Inject(CLUSTER_BUS) private readonly bus: ClusterBus,
+    @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
+    @Inject(PRODUCER_DIRECTORY) private readonly directory: ProducerDirectory,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(APP_CONFIG) config: AppConfig,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.log = logger.child({ context: 'cluster-media', nodeId: nodes.self.id });
+    const { listenIp, minPort, maxPort } = config.cluster.pipe;
+    this.pipes = new NodePipes({
+      listenIp,
+      announcedAddress: nodes.self.pipeAddress,
+      minPort,
+      maxPort,
+      log: this.log,
+    });
+  }
+
+  onModuleInit() {
+    this.unsubscribe.push(
+      this.bus.handle('pipe.ensure', async ({ roomId }, from) => {
+        const room = this.roomOrThrow(roomId);
+        const pending = this.pairing.get(`${roomId}|${from}`);
+        if (pending) await pending;
+        // The asker has no pair (it only asks then): a pair this end still holds is stale.
+        else this.pipes.close(roomId, from);
+        await this.ensurePair(room, from);
+        return {};
+      }),
+      this.bus.handle('pipe.open', async ({ roomId, endpoint }, from) => {
+        const room = this.roomOrThrow(roomId);
+        // The creator had no pair: whatever this end still holds is stale.
+        this.pipes.close(roomId, from);
+        const mine = await this.pipes.open(roomId, from, room.pipeRouter());
+        await this.pipes.connect(roomId, from, endpoint);
+        this.remember(roomId, from);
+        return { endpoint: mine };
+      }),
+      this.bus.handle('pipe.consume', ({ roomId, producerId }, from) =>
+        this.sendProducer(roomId, producerId, from),
+      ),
+      this.bus.handle('pipe.producerPaused', async ({ roomId, producerId, paused }, from) => {
+        const producer = this.pipes.receivedProducer(roomId, from, producerId);
+        if (producer && paused) await producer.pause();
+        else if (producer) await producer.resume();
+        return {};
+      }),
+      this.bus.handle('pipe.producerClosed', ({ roomId, producerId }, from) => {
+        this.pipes.receivedProducer(roomId, from, producerId)?.close();
+        this.closeIfIdle(roomId, from);
+        return Promise.resolve({});
+      }),
+      this.bus.handle('pipe.close', ({ roomId, reannounce }, from) => {
+        this.pipes.close(roomId, from);
+        this.pairNodes.get(roomId)?.delete(from);
+        if (reannounce) this.reannounce(roomId, [from]);
+        return Promise.resolve({});
+      }),
+      this.rooms.onRoomCreated((room) => this.wireRoom(room)),
+      this.nodes.onNodeDown((node) => void this.onNodeDown(node)),
+    );
+  }
+
+  onModuleDestroy() {
+    for (const u of this.unsubscribe) u();
+    this.pipes.closeAll();
+  }
+
+  /**
+   * Makes `producerId` consumable in this node's room: nothing to do if it is local, else it is
+   * piped in from its node (concurrent callers share one pipe). PRODUCER_NOT_FOUND when the
+   * directory does not know it or its node is dead.
+   */
+  async bringProducer(room: RoomMedia, producerId: string): Promise<void> {
+    if (room.findProducer(producerId)) return;
+    const entry = await this.directory.find(room.roomId, producerId);
+    if (!entry || entry.nodeId === this.nodes.self.id) return; // consume() answers for local ones
+    if (!isLiveEntry(this.nodes.nodes(), entry)) {
+      throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'That producer’s server node is gone');
+    }
+    if (this.pipes.receivedProducer(room.roomId, entry.nodeId, producerId)) return;
+    const k = `${room.roomId}|${producerId}`;
+    let pending = this.pulling.get(k);
+    if (!pending) {
+      pending = (async () => {
+        await this.ensurePair(room, entry.nodeId);
+        const params = await this.bus.request(entry.nodeId, 'pipe.consume', {
+          roomId: room.roomId,
+          producerId,
+        });
+        const producer = await this.pipes.receiveProducer(room.roomId, entry.nodeId, params);
+        room.addExternalProducer(
+          { userId: entry.userId, source: entry.source, peerId: `node:${entry.nodeId}` },
+          producer,
+          this.pipes.routerOf(room.roomId, entry.nodeId) ?? room.pipeRouter(),
+        );
+        this.log.info({ roomId: room.roomId, producerId, from: entry.nodeId }, 'producer piped in');
+      })().finally(() => this.pulling.delete(k));
+      this.pulling.set(k, pending);
+    }
+    await pending;
+  }
+
+  get nodeId(): string {
+    return this.nodes.self.id;
+  }
+
+  /** Remote node ids this room exchanges media with (admin). */
+  pipedNodes(roomId: number): string[] {
+    return this.pipes.nodesOf(roomId);
+  }
+
+  /** One pipe pair per (room, node); the lower node id creates it, the other asks it to. */
+  private ensurePair(room: RoomMedia, nodeId: string): Promise<void> {
+    const roomId = room.roomId;
+    if (this.pipes.has(roomId, nodeId)) return Promise.resolve();
+    const k = `${roomId}|${nodeId}`;
+    let pending = this.pairing.get(k);
+    if (!pending) {
+      pending = (async () => {
+        if (this.nodes.self.id < nodeId) {
+          const mine = await this.pipes.open(roomId, nodeId, room.pipeRouter());
+          try {
+            const { endpoint } = await this.bus.request(nodeId, 'pipe.open', { roomId, endpoint: mine });
+            await this.pipes.connect(roomId, nodeId, endpoint);
+          } catch (err) {
+            this.pipes.close(roomId, nodeId);
+            throw err;
+          }
+        } else {
+          // Its `pipe.open` to this node has run (and opened this end) before this answer comes.
+          await this.bus.request(nodeId, 'pipe.ensure', { roomId });
+          if (!this.pipes.has(roomId, nodeId)) {
+            throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, `No media pipe to node ${nodeId}`);
+          }
+        }
+        this.remember(roomId, nodeId);
+        this.log.info({ roomId, remoteNodeId: nodeId }, 'pipe to node open');
+      })().finally(() => this.pairing.delete(k));
+      this.pairing.set(k, pending);
+    }
+    return pending;
+  }
+
+  /** The producer's node: send a local producer through the pipe to `to`. */
+  private async sendProducer(roomId: number, producerId: string, to: string): Promise<PipedProducerParams> {
+    const room = this.roomOrThrow(roomId);
+    const found = room.findProducer(producerId);
+    if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
+    await room.ensureProducerOn(producerId, room.pipeRouter());
+    const relay = (method: 'pipe.producerPaused' | 'pipe.producerClosed', paused?: boolean) => {
+      const request =
+        method === 'pipe.producerClosed'
+          ? this.bus.request(to, method, { roomId, producerId })
+          : this.bus.request(to, method, { roomId, producerId, paused: paused === true });
+      request.catch((err: unknown) =>
+        this.log.warn({ err, roomId, producerId, to, method }, 'pipe relay failed'),
+      );
+    };
+    try {
+      return await this.pipes.sendProducer(
+        roomId,
+        to,
+        {
+          producerId,
+          appData: { userId: found.peer.userId, source: found.entry.source, nodeId: this.nodes.self.id },
+        },
+        {
+          onPause: () => relay('pipe.producerPaused', true),
+          onResume: () => relay('pipe.producerPaused', false),
+          onClose: () => relay('pipe.producerClosed'),
+        },
+      );
+    } catch (err) {
+      if (err instanceof PipeMissingError) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, err.message);
+      throw err;
+    }
+  }
+
+  /** Nothing piped either way and nothing on its way in: close both ends. */
+  private closeIfIdle(roomId: number, nodeId: string): void {
+    if (!this.pipes.idle(roomId, nodeId)) return;
+    for (const k of this.pulling.keys()) if (k.startsWith(`${roomId}|`)) return;
+    if (this.pairing.has(`${roomId}|${nodeId}`)) return;
+    this.pipes.close(roomId, nodeId);
+    this.pairNodes.get(roomId)?.delete(nodeId);
+    this.bus
+      .request(nodeId, 'pipe.close', { roomId })
+      .catch((err: unknown) =>
+        this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
+      );
+  }
+
+  private remember(roomId: number, nodeId: string): void {
+    let set = this.pairNodes.get(roomId);
+    if (!set) this.pairNodes.set(roomId, (set = new Set()));
+    set.add(nodeId);
+  }
+
+  /** The room's router went (room closed, or worker died): the other ends must close too. */
+  private wireRoom(room: RoomMedia): void {
+    const roomId = room.roomId;
+    const gone = () => {
+      const nodes = [...(this.pairNodes.get(roomId) ?? [])];
+      this.pairNodes.delete(roomId);
+      this.pipes.closeRoom(roomId);
+      for (const nodeId of nodes) {
+        this.bus
+          .request(nodeId, 'pipe.close', { roomId })
+          .catch((err: unknown) =>
+            this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
+          );
+      }
+    };
+    room.on('reset', () => this.onPartialReset(room));
+    room.once('closed', gone);
+  }
+
+  /**
+   * Some of the room's peers lost their worker. Pipes living on that worker's router closed with
+   * it: tell their other ends, and re-announce the remote producers they carried to this node's
+   * sockets, so peers that kept their media consume them again (through a new pipe).
+   */
+  private onPartialReset(room: RoomMedia): void {
+    const roomId = room.roomId;
+    const known = this.pairNodes.get(roomId);
+    const lost = [...(known ?? [])].filter((nodeId) => !this.pipes.has(roomId, nodeId));
+    if (!lost.length) return;
+    for (const nodeId of lost) {
+      known?.delete(nodeId);
+      this.bus
+        .request(nodeId, 'pipe.close', { roomId, reannounce: true })
+        .catch((err: unknown) => this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'));
+    }
+    this.reannounce(roomId, lost);
+    this.log.warn({ roomId, remoteNodeIds: lost }, 'pipes lost with a worker; remote producers re-announced');
+  }
+
+  /** Tells this node's sockets in the room about the live producers of `fromNodes` again. */
+  private reannounce(roomId: number, fromNodes: string[]): void {
+    void this.directory
+      .list(roomId)
+      .then((entries) => {
+        const nodes = this.nodes.nodes();
+        for (const e of entries) {
+          if (!fromNodes.includes(e.nodeId) || !isLiveEntry(nodes, e)) continue;
+          this.realtime.emitToLocalRoom(roomId, 'newProducer', {
+            roomId,
+            producerId: e.producerId,
+            userId: e.userId,
+            kind: e.kind,
+            source: e.source,
+            paused: e.paused,
+          });
+        }
+      })
+      .catch((err: unknown) => this.log.warn({ err, roomId }, 're-announcing piped producers failed'));
+  }
+
+  /**
+   * A node (boot) died: close this node's pipes to it (local consumers of its producers close,
+   * clients get consumerClosed); one node removes its directory entries and tells every socket
+   * of those rooms (through the Socket.IO adapter) `producerClosed`.
+   */
+  private async onNodeDown(node: ClusterNodeInfo): Promise<void> {
+    if (node.id !== this.nodes.self.id) {
+      const rooms = this.pipes.closeNode(node.id);
+      for (const roomId of rooms) this.pairNodes.get(roomId)?.delete(node.id);
+      if (rooms.length) this.log.warn({ deadNodeId: node.id, rooms }, 'closed pipes to a dead node');
+    }
+    try {
+      const won = await this.nodes.claimOnce(`producers-sweep:${node.id}:${node.bootId}`, SWEEP_CLAIM_MS);
+      if (!won) return;
+      const removed = await this.directory.removeBoot(node.id, node.bootId);
+      for (const { roomId, producerId } of removed) {
+        this.realtime.emitToRoom(roomId, 'producerClosed', { roomId, producerId });
+      }
+      if (removed.length) {
+        this.log.info(
+          { deadNodeId: node.id, bootId: node.bootId, producers: removed.length },
+          'swept a dead node’s producers',
+        );
+      }
+    } catch (err) {
+      this.log.error({ err, deadNodeId: node.id }, 'producer sweep failed');
+    }
+  }
+
+  private roomOrThrow(roomId: number): RoomMedia {
+    const room = this.rooms.get(roomId);
+    if (!room) throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} has no media on this node`);
+    return room;
+  }
+}

@@ -1,0 +1,223 @@
+/**
+ * Several MiniMeet server nodes forming one cluster, for the cross-node tests (issue 12): one
+ * built server process per node, all on one MariaDB database and one Redis, each with its own
+ * CLUSTER_NODE_ID, media and pipe addresses.
+ *
+ * Preferred: each node on its own test host (network namespace, scripts/test-hosts), so nodes
+ * reach each other only over real links at their own addresses; MariaDB is reached through its
+ * unix socket (visible in every namespace) and a Redis the harness starts on the bridge address.
+ * Where namespaces cannot be made the harness SAYS SO on stderr and runs the nodes on loopback
+ * ports instead (`mode: 'loopback'`), with the machine's Redis under a fresh key prefix.
+ */
+import { spawn, type ChildProcess } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { Redis } from 'ioredis';
+import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
+import { chatEnv } from './chat-server.js';
+import { createTestDatabase, type TestDatabase } from './databases.js';
+import { freePort, startServer, type EnvOverrides, type ServerProcess } from './server-process.js';
+
+const MYSQL_SOCKET = process.env.TEST_MYSQL_SOCKET ?? '/run/mysqld/mysqld.sock';
+const LOOPBACK_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
+
+export interface ClusterNode {
+  /** CLUSTER_NODE_ID */
+  id: string;
+  /** Address the node's HTTP, media and pipes listen on. */
+  address: string;
+  url: string;
+  server: ServerProcess;
+  /** kill -9 of the node process (its mediasoup workers follow). */
+  kill(): Promise<void>;
+  /** Starts the node again with the same id, address and ports. */
+  restart(): Promise<void>;
+}
+
+export interface Cluster {
+  mode: 'namespaces' | 'loopback';
+  /** Why namespaces were not used (loopback mode). */
+  fallbackReason?: string;
+  nodes: ClusterNode[];
+  redisUrl: string;
+  keyPrefix: string;
+  /** The shared database as the test runner reaches it (e.g. for the admin CLI). */
+  databaseUrl: string;
+  stop(): Promise<void>;
+}
+
+export interface ClusterOptions {
+  /** Node ids (also test-host names: 1-8 of [a-z0-9]). */
+  ids: string[];
+  /** Extra env for every node. */
+  env?: EnvOverrides;
+  /** First of the ports the nodes use; each node takes a block of `portsPerNode`. */
+  basePort: number;
+  rtcBase: number;
+  pipeBase: number;
+  portsPerNode?: number;
+  /** Test-host subnets 10.77.N.0/24 this run may use (helpers side by side take disjoint ranges). */
+  subnets?: { min: number; max: number };
+}
+
+export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
+  // TEST_CLUSTER_LOOPBACK=1 runs the fallback on purpose (to check it where namespaces work).
+  const unavailable =
+    process.env.TEST_CLUSTER_LOOPBACK === '1' ? 'TEST_CLUSTER_LOOPBACK=1 is set' : testHostsUnavailable();
+  if (unavailable) {
+    console.warn(
+      `\n*** FALLBACK: cluster nodes run on loopback ports, not on separate test hosts: ${unavailable} ***\n`,
+    );
+  }
+  const keyPrefix = `mmcm-${randomBytes(4).toString('hex')}`;
+  const closers: Array<() => Promise<void>> = [];
+  const stop = async () => {
+    for (const close of closers.reverse()) await close().catch(() => undefined);
+  };
+  try {
+    const db = await createTestDatabase('mariadb');
+    closers.push(() => db.drop());
+    let net: TestNetwork | undefined;
+    let redisUrl = LOOPBACK_REDIS_URL;
+    if (!unavailable) {
+      net = await TestNetwork.create(opts.ids, opts.subnets ? { subnets: opts.subnets } : {});
+      const n = net;
+      closers.push(() => n.destroy());
+      const redis = await startRedis(net.gateway);
+      closers.push(() => redis.stop());
+      redisUrl = redis.url;
+    }
+    closers.push(() => deleteKeys(redisUrl, keyPrefix));
+    const span = opts.portsPerNode ?? 40;
+    const nodes: ClusterNode[] = [];
+    for (const [i, id] of opts.ids.entries()) {
+      const host = net?.host(id);
+      const address = host?.address ?? '127.0.0.1';
+      const port = opts.basePort + i;
+      const env: EnvOverrides = {
+        ...chatEnv(),
+        DATABASE_URL: databaseUrl(db, !!net),
+        REDIS_URL: redisUrl,
+        REDIS_KEY_PREFIX: keyPrefix,
+        HOST: address,
+        MEDIASOUP_LISTEN_IP: address,
+        MEDIASOUP_ANNOUNCED_ADDRESS: address,
+        RTC_MIN_PORT: String(opts.rtcBase + i * span),
+        RTC_MAX_PORT: String(opts.rtcBase + i * span + span - 1),
+        CLUSTER_NODE_ID: id,
+        CLUSTER_PIPE_LISTEN_IP: address,
+        CLUSTER_PIPE_ANNOUNCED_ADDRESS: address,
+        CLUSTER_PIPE_MIN_PORT: String(opts.pipeBase + i * span),
+        CLUSTER_PIPE_MAX_PORT: String(opts.pipeBase + i * span + span - 1),
+        LOG_LEVEL: 'info',
+        ...opts.env,
+      };
+      const launch = () =>
+        startServer({
+          env,
+          port,
+          host: address,
+          ...(host ? { launcher: host.launcher() } : {}),
+          timeoutMs: 60_000,
+        });
+      const node: ClusterNode = {
+        id,
+        address,
+        url: `http://${address}:${port}`,
+        server: await launch(),
+        async kill() {
+          process.kill(node.server.pid, 'SIGKILL');
+          await node.server.exited;
+        },
+        async restart() {
+          node.server = await launch();
+        },
+      };
+      closers.push(async () => {
+        await node.server.stop();
+      });
+      nodes.push(node);
+    }
+    return {
+      mode: net ? 'namespaces' : 'loopback',
+      ...(unavailable ? { fallbackReason: unavailable } : {}),
+      nodes,
+      redisUrl,
+      keyPrefix,
+      databaseUrl: db.url,
+      stop,
+    };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+/** MariaDB through its unix socket inside namespaces (127.0.0.1 there is the namespace's own). */
+function databaseUrl(db: TestDatabase, viaSocket: boolean): string {
+  if (!viaSocket) return db.url;
+  const name = new URL(db.url).pathname.slice(1);
+  return `mysql://root@localhost/${name}?socketPath=${encodeURIComponent(MYSQL_SOCKET)}`;
+}
+
+/** A throw-away Redis on the bridge address, so every test host reaches it. */
+async function startRedis(bindAddress: string): Promise<{ url: string; stop(): Promise<void> }> {
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    'redis-server',
+    [
+      '--port',
+      String(port),
+      '--bind',
+      bindAddress,
+      '--save',
+      '',
+      '--appendonly',
+      'no',
+      '--protected-mode',
+      'no',
+    ],
+    { stdio: ['ignore', 'pipe', 'pipe'] },
+  );
+  let output = '';
+  child.stdout!.on('data', (d: Buffer) => (output += d.toString()));
+  child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
+  const url = `redis://${bindAddress}:${port}`;
+  const deadline = Date.now() + 10_000;
+  for (;;) {
+    const probe = new Redis(url, { lazyConnect: true, maxRetriesPerRequest: 0, retryStrategy: () => null });
+    probe.on('error', () => undefined); // refused until it listens: connect() rejects with it
+    try {
+      await probe.connect();
+      await probe.ping();
+      probe.disconnect();
+      break;
+    } catch {
+      probe.disconnect();
+      if (child.exitCode !== null || Date.now() > deadline) {
+        child.kill('SIGKILL');
+        throw new Error(`redis-server did not start on ${url}:\n${output}`);
+      }
+      await new Promise((r) => setTimeout(r, 100));
+    }
+  }
+  return {
+    url,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null || child.signalCode !== null) return resolve();
+        child.once('close', () => resolve());
+        child.kill('SIGKILL');
+      }),
+  };
+}
+
+async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
+  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
+  redis.on('error', () => undefined);
+  try {
+    const keys = await redis.keys(`${prefix}:*`);
+    if (keys.length) await redis.del(...keys);
+  } finally {
+    redis.disconnect();
+  }
+}
