@@ -11,7 +11,7 @@ import { RoomMediaRegistry } from '../media-signaling/room-media-registry.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
-import { isLiveEntry, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
+import { isLiveEntry, liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
 
 /** How long a dead boot's directory sweep is claimed (one node does it). */
 const SWEEP_CLAIM_MS = 60_000;
@@ -114,7 +114,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (room.findProducer(producerId)) return;
     const entry = await this.directory.find(room.roomId, producerId);
     if (!entry || entry.nodeId === this.nodes.self.id) return; // consume() answers for local ones
-    if (!isLiveEntry(this.nodes.nodes(), entry)) {
+    if (!(await liveEntries(this.nodes, [entry])).length) {
       throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'That producer’s server node is gone');
     }
     if (this.pipes.receivedProducer(room.roomId, entry.nodeId, producerId)) return;

@@ -17,6 +17,10 @@ export class MemoryNodeRegistry implements NodeRegistry {
     return nodeId === this.self.id;
   }
 
+  refresh(): Promise<void> {
+    return Promise.resolve();
+  }
+
   setLoadProvider(provider: () => NodeLoad): void {
     this.#load = provider;
   }

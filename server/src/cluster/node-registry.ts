@@ -33,6 +33,11 @@ export interface NodeRegistry {
   /** Every node known at the last poll (this one included), alive or recently dead. */
   nodes(): ClusterNodeState[];
   isAlive(nodeId: string): boolean;
+  /**
+   * Reads the cluster's state now instead of at the next poll: for an entry naming a boot this
+   * node has not seen yet (a node that just restarted).
+   */
+  refresh(): Promise<void>;
   /** Called at each heartbeat for the load figures this node publishes. */
   setLoadProvider(provider: () => NodeLoad): void;
   onNodeDown(listener: (node: ClusterNodeInfo) => void): () => void;

@@ -1,6 +1,6 @@
 import type { types } from 'mediasoup';
 import type { Source } from '../media/peer-media.js';
-import type { ClusterNodeState } from './node-registry.js';
+import type { ClusterNodeState, NodeRegistry } from './node-registry.js';
 
 /** Injection token for the ProducerDirectory (Redis when REDIS_URL is set, else in-process). */
 export const PRODUCER_DIRECTORY = Symbol('PRODUCER_DIRECTORY');
@@ -41,6 +41,21 @@ export interface ProducerDirectory {
 export function isLiveEntry(nodes: readonly ClusterNodeState[], entry: DirectoryProducer): boolean {
   const node = nodes.find((n) => n.id === entry.nodeId);
   return !node || (node.alive && node.bootId === entry.bootId);
+}
+
+/**
+ * The entries whose node boot is alive. An entry naming a boot other than the one this node knows
+ * may come from a node that restarted since the last poll: the registry is read again once.
+ */
+export async function liveEntries(
+  registry: Pick<NodeRegistry, 'nodes' | 'refresh'>,
+  entries: DirectoryProducer[],
+): Promise<DirectoryProducer[]> {
+  const unseenBoot = (nodes: readonly ClusterNodeState[]) =>
+    entries.some((e) => nodes.some((n) => n.id === e.nodeId && n.bootId !== e.bootId));
+  if (unseenBoot(registry.nodes())) await registry.refresh();
+  const nodes = registry.nodes();
+  return entries.filter((e) => isLiveEntry(nodes, e));
 }
 
 export function parseDirectoryProducer(raw: string | null | undefined): DirectoryProducer | undefined {

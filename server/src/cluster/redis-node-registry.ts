@@ -36,6 +36,8 @@ export class RedisNodeRegistry implements NodeRegistry {
   /** This node's previous boot, found at start: reported down to this node's own listeners. */
   #previousSelf: ClusterNodeInfo | undefined;
   #firstPoll = true;
+  /** Polls run one at a time (the timer's and refresh()'s): each sees the previous one's result. */
+  #polling: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #pollMs: number;
 
@@ -75,7 +77,7 @@ export class RedisNodeRegistry implements NodeRegistry {
   startWatching(): void {
     if (this.#pollTimer || this.#stopped) return;
     const tick = () => {
-      this.#poll().catch((err: unknown) => this.log?.warn({ err }, 'cluster node poll failed'));
+      this.#serialPoll().catch((err: unknown) => this.log?.warn({ err }, 'cluster node poll failed'));
     };
     tick();
     this.#pollTimer = setInterval(tick, this.#pollMs);
@@ -105,6 +107,16 @@ export class RedisNodeRegistry implements NodeRegistry {
 
   isAlive(nodeId: string): boolean {
     return nodeId === this.self.id || this.#known.get(nodeId)?.alive === true;
+  }
+
+  refresh(): Promise<void> {
+    return this.#serialPoll();
+  }
+
+  #serialPoll(): Promise<void> {
+    const run = this.#polling.catch(() => undefined).then(() => this.#poll());
+    this.#polling = run;
+    return run;
   }
 
   setLoadProvider(provider: () => NodeLoad): void {

@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import type { RemoteProducer, RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/shared';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
-import { isLiveEntry, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
+import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -177,11 +177,8 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
    * are gone (their directory removal may still be queued). The peer's own were closed by the reset.
    */
   private async producersAfterReset(room: RoomMedia): Promise<RemoteProducer[]> {
-    const entries = await this.directory.list(room.roomId);
-    const nodes = this.nodes.nodes();
+    const entries = await liveEntries(this.nodes, await this.directory.list(room.roomId));
     const selfId = this.nodes.self.id;
-    return entries
-      .filter((e) => isLiveEntry(nodes, e) && (e.nodeId !== selfId || room.findProducer(e.producerId)))
-      .map(remoteProducer);
+    return entries.filter((e) => e.nodeId !== selfId || room.findProducer(e.producerId)).map(remoteProducer);
   }
 }

@@ -2,7 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import type { MediaJoinData, RemoteProducer, RtpCapabilities } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
-import { isLiveEntry, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
+import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
@@ -100,9 +100,8 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
 
   /** Every producer of the room cluster-wide (the directory), minus the caller's own. */
   private async roomProducers(roomId: number, own: ReadonlySet<string>): Promise<RemoteProducer[]> {
-    const all = await this.directory.list(roomId);
-    const nodes = this.nodes.nodes();
-    return all.filter((p) => !own.has(p.producerId) && isLiveEntry(nodes, p)).map(remoteProducer);
+    const all = await liveEntries(this.nodes, await this.directory.list(roomId));
+    return all.filter((p) => !own.has(p.producerId)).map(remoteProducer);
   }
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {
