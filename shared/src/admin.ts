@@ -50,16 +50,36 @@ export interface AdminRoomStats {
   name: string;
   /** The running call's id (CallSession), null when none is recorded. */
   callSessionId: number | null;
+  /** The worker of the room's first router (where its active-speaker observer runs). */
   workerPid: number;
+  /**
+   * Every router of the room on this server: a room spans workers when its peers spill over
+   * (MEDIA_ROUTER_SPILL_LOAD). Sent by servers whose rooms span workers (optional so older
+   * snapshots still type-check).
+   */
+  routers?: AdminRoomRouter[];
   peers: AdminPeerStats[];
   /** Sum over the room's producers / consumers, bits per second. */
   bitrateIn: number;
   bitrateOut: number;
 }
 
+/** One router of a room: the worker it runs on and how many of the room's peers are homed there. */
+export interface AdminRoomRouter {
+  workerPid: number;
+  routerId: string;
+  /** Peers whose transports, producers and consumers live on this router. */
+  peers: number;
+}
+
 export interface AdminPeerStats {
   userId: number;
   username: string;
+  /**
+   * Pid of the worker whose router the peer's media lives on; null before its first transport.
+   * Optional so older snapshots still type-check.
+   */
+  workerPid?: number | null;
   /** Number of WebRTC transports the peer holds (0..2). */
   transports: number;
   /**

@@ -428,9 +428,11 @@ export interface ConsumerScoreEvent {
 export type MediaResetReason = 'workerDied';
 
 /**
- * Every media object of the room is gone (e.g. its mediasoup worker died) and the room lives on a
- * new router: drop all transports/producers/consumers, load a new Device with these capabilities,
- * create transports again, re-produce, and consume what newProducer announces (or `producers`).
+ * Sent to a peer whose media objects are all gone (the mediasoup worker it was homed on died);
+ * the room's other peers keep theirs and see this peer's producers close. Drop all
+ * transports/producers/consumers, load a new Device with these capabilities, create transports
+ * again, re-produce, and consume `producers` (what the room still sends) and what newProducer
+ * announces.
  */
 export interface MediaResetEvent {
   roomId: number;

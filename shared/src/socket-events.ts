@@ -108,7 +108,7 @@ export interface ServerEvents {
   producerScore: ProducerScoreEvent;
   /** To the consumer's owner. */
   consumerScore: ConsumerScoreEvent;
-  /** To the whole room: all media objects are gone; rejoin media (see MediaResetEvent). */
+  /** To each peer whose media objects are gone (its worker died): rejoin media (see MediaResetEvent). */
   mediaReset: MediaResetEvent;
   // Moderation (moderation.ts)
   /** To the muted user's sockets in the room. */

@@ -9,6 +9,10 @@ export function standUpRoom(bitrate = 600_000): AdminRoomStats {
     name: 'Stand-up',
     callSessionId: 11,
     workerPid: 4242,
+    routers: [
+      { workerPid: 4242, routerId: 'r-a', peers: 1 },
+      { workerPid: 4243, routerId: 'r-b', peers: 1 },
+    ],
     bitrateIn: bitrate + 40_000,
     bitrateOut: bitrate + 40_000,
     peers: [

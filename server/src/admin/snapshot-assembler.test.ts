@@ -45,7 +45,11 @@ const room = (p: ProducerSample[], c: ConsumerSample[] = []): RoomSample[] => [
   {
     roomId: 1,
     workerPid: 11,
-    peers: [{ peerId: 'x', userId: 5, transports: 2, transportSamples: [], producers: p, consumers: c }],
+    routers: [
+      { workerPid: 11, routerId: 'r-11', peerIds: ['x'] },
+      { workerPid: 12, routerId: 'r-12', peerIds: [] },
+    ],
+    peers: [{ peerId: 'x', userId: 5, workerPid: 11, transports: 2, transportSamples: [], producers: p, consumers: c }],
   },
 ];
 
@@ -61,7 +65,11 @@ describe('SnapshotAssembler', () => {
     const r = s2.rooms[0]!;
     expect(r).toMatchObject({ id: 1, name: 'standup', callSessionId: 42, workerPid: 11, bitrateIn: 400_000 });
     expect(r.bitrateOut).toBe(80_000);
-    expect(r.peers[0]).toMatchObject({ userId: 5, username: 'ada', transports: 2 });
+    expect(r.routers).toEqual([
+      { workerPid: 11, routerId: 'r-11', peers: 1 },
+      { workerPid: 12, routerId: 'r-12', peers: 0 },
+    ]);
+    expect(r.peers[0]).toMatchObject({ userId: 5, username: 'ada', workerPid: 11, transports: 2 });
     expect(r.peers[0]!.producers[0]).toMatchObject({ bitrate: 400_000, bytes: 35_000, packets: 35 });
     expect(r.peers[0]!.consumers[0]).toMatchObject({ bitrate: 80_000, packetLoss: 25, score: 9 });
     expect(s2.totals).toMatchObject({

@@ -156,6 +156,7 @@ export class SnapshotAssembler {
       return {
         userId: p.userId,
         username: s.usernames.get(p.userId) ?? `user#${p.userId}`,
+        workerPid: p.workerPid,
         transports: p.transports,
         transportStats: p.transportSamples.map(transportStats),
         producers,
@@ -167,6 +168,7 @@ export class SnapshotAssembler {
       name: s.roomNames.get(r.roomId) ?? '',
       callSessionId: s.callSessionIds.get(r.roomId) ?? null,
       workerPid: r.workerPid,
+      routers: r.routers.map((x) => ({ workerPid: x.workerPid, routerId: x.routerId, peers: x.peerIds.length })),
       peers,
       bitrateIn,
       bitrateOut,

@@ -88,6 +88,11 @@ export interface MediaConfig {
   maxIncomingBitrate: number;
   /** Sockets of one user that may hold media in one room at once. */
   maxSocketsPerUserRoom: number;
+  /**
+   * Worker load (routers + consumers) at which a room's new peers spill onto another worker
+   * (a new router of the room there, joined to the others by pipeToRouter).
+   */
+  routerSpillLoad: number;
   turn: TurnConfig;
 }
 
@@ -161,6 +166,7 @@ const envSchema = z.object({
   MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
   MEDIA_MAX_INCOMING_BITRATE: intInRange('MEDIA_MAX_INCOMING_BITRATE', 5_000_000, 100_000, 100_000_000),
   MEDIASOUP_WORKERS: positiveInt('MEDIASOUP_WORKERS', os.availableParallelism()),
+  MEDIA_ROUTER_SPILL_LOAD: intInRange('MEDIA_ROUTER_SPILL_LOAD', 400, 1, 1_000_000),
   MEDIASOUP_LISTEN_IP: z
     .ipv4({ message: 'MEDIASOUP_LISTEN_IP must be an IPv4 address' })
     .or(z.ipv6())
@@ -365,6 +371,7 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
       logLevel: e.MEDIASOUP_LOG_LEVEL,
       maxIncomingBitrate: e.MEDIA_MAX_INCOMING_BITRATE,
       maxSocketsPerUserRoom: e.MAX_SOCKETS_PER_USER_ROOM,
+      routerSpillLoad: e.MEDIA_ROUTER_SPILL_LOAD,
       turn: parseTurnConfig(e),
     },
     clientDistDir: e.CLIENT_DIST_DIR || undefined,

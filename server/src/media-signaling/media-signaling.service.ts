@@ -233,7 +233,10 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
       pending = RoomMedia.create(
         roomId,
         this.pool,
-        { maxIncomingBitrate: this.config.media.maxIncomingBitrate },
+        {
+          maxIncomingBitrate: this.config.media.maxIncomingBitrate,
+          routerSpillLoad: this.config.media.routerSpillLoad,
+        },
         this.log,
       )
         .then((room) => {
@@ -303,14 +306,17 @@ export class MediaSignalingService implements OnModuleInit, OnModuleDestroy {
     room.on('activeSpeaker', ({ userId }) =>
       this.realtime.emitToRoom(roomId, 'activeSpeaker', { roomId, userId }),
     );
-    room.on('reset', ({ reason }) => {
-      this.log.warn({ roomId, reason, pid: room.workerPid }, 'room media reset');
-      this.realtime.emitToRoom(roomId, 'mediaReset', {
-        roomId,
-        reason,
-        routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
-        producers: [],
-      });
+    // Only the peers that lost their media start over; they get what the room still sends.
+    room.on('reset', ({ reason, peers }) => {
+      this.log.warn({ roomId, reason, peerIds: peers.map((p) => p.id) }, 'peer media reset');
+      for (const peer of peers) {
+        toPeer(peer, 'mediaReset', {
+          roomId,
+          reason,
+          routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
+          producers: room.producers(peer.id).map(remoteProducer),
+        });
+      }
     });
     room.once('closed', () => {
       if (this.rooms.get(roomId) === room) this.rooms.delete(roomId);

@@ -1,7 +1,7 @@
 import type { types } from 'mediasoup';
 import { mapConcurrent, withTimeout } from '../common/concurrency.js';
 import type { Direction, PeerTransport, Source } from './peer-media.js';
-import type { RoomMedia } from './room-media.js';
+import type { RoomMedia, RoomRouterInfo } from './room-media.js';
 import type { PoolWorker } from './worker-pool.js';
 
 /** One worker's resource usage; null fields when the worker did not answer in time (or is dead). */
@@ -65,6 +65,8 @@ export interface TransportSample {
 export interface PeerSample {
   peerId: string;
   userId: number;
+  /** The worker of the peer's home router; null while it has none. */
+  workerPid: number | null;
   transports: number;
   transportSamples: TransportSample[];
   producers: ProducerSample[];
@@ -74,6 +76,7 @@ export interface PeerSample {
 export interface RoomSample {
   roomId: number;
   workerPid: number;
+  routers: RoomRouterInfo[];
   peers: PeerSample[];
 }
 
@@ -143,9 +146,11 @@ export class MediaStatsReader {
     return rooms.map((room) => ({
       roomId: room.roomId,
       workerPid: room.workerPid,
+      routers: room.routers(),
       peers: [...room.peers.values()].map((peer) => ({
         peerId: peer.id,
         userId: peer.userId,
+        workerPid: peer.home?.workerPid ?? null,
         transports: peer.transports.size,
         transportSamples: [...peer.transports.keys()].flatMap((id) => transportSamples.get(id) ?? []),
         // Objects created while reading are left for the next read.

@@ -1,5 +1,6 @@
 import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
+import type { RoomRouter } from './room-router.js';
 
 export type Direction = 'send' | 'recv';
 export type Source = 'mic' | 'camera' | 'screen';
@@ -32,6 +33,11 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   readonly consumers = new Map<string, types.Consumer>();
   /** Current connection id, or null while detached (disconnected, within the grace period). */
   attachedTo: string | null;
+  /**
+   * The room router this peer's transports live on; set by the room when the peer first needs
+   * one, cleared when that router is lost (the peer is then placed again).
+   */
+  home: RoomRouter | undefined;
   #closed = false;
   /** Slots (e.g. `transport:send`) with a creation in flight: see `claim`. */
   readonly #inFlight = new Set<string>();

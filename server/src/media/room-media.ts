@@ -4,6 +4,9 @@ import type { types } from 'mediasoup';
 import { AppError } from '../common/app-error.js';
 import { PeerMedia, type Direction, type PeerProducer, type Source } from './peer-media.js';
 import { mediasoupInputError } from './mediasoup-input-error.js';
+import { choosePlacement } from './peer-placement.js';
+import { ProducerPipes } from './producer-pipes.js';
+import { RoomRouter } from './room-router.js';
 import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
 import { createWebRtcTransport } from './transports.js';
 import { logTransportStates } from './transport-state-log.js';
@@ -29,8 +32,12 @@ export interface RoomMediaEvents {
   producerScore: [{ peer: PeerMedia; producerId: string; score: types.ProducerScore[] }];
   consumerScore: [{ peer: PeerMedia; consumerId: string; score: types.ConsumerScore }];
   activeSpeaker: [{ userId: number | null }];
-  /** The router was lost (worker died) and replaced: every peer's media objects are gone. */
-  reset: [{ reason: 'workerDied' }];
+  /**
+   * A worker died with routers of this room: `peers` (those homed on them) lost every media
+   * object and must start over; the other peers keep theirs (their consumers of the lost peers'
+   * producers were closed with consumerClosed, the lost producers announced with producerClosed).
+   */
+  reset: [{ reason: 'workerDied'; peers: PeerMedia[] }];
   closed: [];
 }
 
@@ -40,39 +47,73 @@ const RECREATE_TIMEOUT_MS = 30_000;
 export interface RoomMediaOptions {
   /** Cap (bps) on what one client may send into each of its transports. */
   maxIncomingBitrate: number;
+  /**
+   * Worker load (routers + consumers) at which new peers spill onto a router on another worker
+   * (see choosePlacement). Unset: the room stays on the routers it has while one is usable.
+   */
+  routerSpillLoad?: number;
+}
+
+/** One of the room's routers as admin stats show it. */
+export interface RoomRouterInfo {
+  workerPid: number;
+  routerId: string;
+  /** Ids of the peers homed on it. */
+  peerIds: string[];
+}
+
+/** A producer created outside this room's peers (e.g. piped in from another node). */
+interface ExternalProducer {
+  info: Omit<ProducerInfo, 'paused'>;
+  producer: types.Producer;
+  router: RoomRouter;
+}
+
+/** Where a producer of the room lives. */
+interface LocatedProducer {
+  producer: types.Producer;
+  router: RoomRouter;
+  info: ProducerInfo;
+  /** The local peer producing it; undefined for an external producer. */
+  peer: PeerMedia | undefined;
 }
 
 /**
- * One room's media: its router on a pool worker, an ActiveSpeakerObserver and the peers. Only
- * the room wires peers together (a new producer is announced, consumers of a closed producer
- * are reported). Knows nothing of HTTP or sockets.
- *
- * Later growth: a room spanning workers would keep a producer router and consumer routers joined
- * by `pipeToRouter`; every lookup already goes through this object.
+ * One room's media on this node: one router per worker the room uses, an ActiveSpeakerObserver
+ * that hears every audio producer, and the peers. Each peer is homed on one router (its
+ * transports, producers and consumers live there); a peer consuming a producer homed on another
+ * router gets it through `pipeToRouter`, made once per (producer, router). Only the room wires
+ * peers together (a new producer is announced, consumers of a closed producer are reported).
+ * Knows nothing of HTTP or sockets.
  */
 export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   readonly peers = new Map<string, PeerMedia>();
-  #router: types.Router;
-  #worker: PoolWorker;
-  #speaker: types.ActiveSpeakerObserver;
+  /** The room's routers by worker pid (at most one per worker). */
+  readonly #routers = new Map<number, RoomRouter>();
+  readonly #pipes = new ProducerPipes();
+  readonly #external = new Map<string, ExternalProducer>();
+  /** Every router is made with MEDIA_CODECS, so they all have these capabilities. */
+  readonly #rtpCapabilities: types.RtpCapabilities;
+  readonly #spillLoad: number;
+  #speaker: { router: RoomRouter; observer: types.ActiveSpeakerObserver } | undefined;
+  #speakerMaking: Promise<void> | undefined;
+  /** Placements run one after another, so concurrent joins never make two routers on one worker. */
+  #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
-  /** Set while the router is being recreated after a worker death. */
+  /** Set while the room has no usable router and one is being recreated after a worker death. */
   #resetting: Promise<void> | undefined;
-  /** While dropping everything for a reset: no per-object close events to clients. */
-  #quiet = false;
 
   private constructor(
     readonly roomId: number,
     private readonly pool: WorkerPool,
     private readonly log: MediaLogger | undefined,
     private readonly options: RoomMediaOptions,
-    parts: { router: types.Router; worker: PoolWorker; speaker: types.ActiveSpeakerObserver },
+    first: RoomRouter,
   ) {
     super();
-    this.#router = parts.router;
-    this.#worker = parts.worker;
-    this.#speaker = parts.speaker;
-    this.#wireRouter();
+    this.#rtpCapabilities = first.router.rtpCapabilities;
+    this.#spillLoad = options.routerSpillLoad ?? Number.POSITIVE_INFINITY;
+    this.#adoptRouter(first);
   }
 
   static async create(
@@ -81,35 +122,90 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     options: RoomMediaOptions,
     log?: MediaLogger,
   ): Promise<RoomMedia> {
-    const parts = await RoomMedia.#createRouter(roomId, pool);
-    return new RoomMedia(roomId, pool, log, options, parts);
-  }
-
-  static async #createRouter(roomId: number, pool: WorkerPool) {
     const { router, worker } = await pool.createRouter({ roomId });
+    const room = new RoomMedia(roomId, pool, log, options, new RoomRouter(router, worker));
     try {
-      const speaker = await router.createActiveSpeakerObserver({ interval: 300 });
-      return { router, worker, speaker };
+      await room.#makeSpeaker();
     } catch (err) {
-      router.close();
+      room.close();
       throw err;
     }
+    return room;
   }
 
   get closed(): boolean {
     return this.#closed;
   }
 
-  get router(): types.Router {
-    return this.#router;
-  }
-
+  /** The worker of the room's speaker router (else of its first usable router); 0 when it has none. */
   get workerPid(): number {
-    return this.#worker.pid;
+    return this.#speaker?.router.workerPid ?? this.#usableRouters()[0]?.workerPid ?? 0;
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
-    return this.#router.rtpCapabilities;
+    return this.#rtpCapabilities;
+  }
+
+  /** The room's usable routers: which worker, and who is homed there. */
+  routers(): RoomRouterInfo[] {
+    return this.#usableRouters().map((r) => ({
+      workerPid: r.workerPid,
+      routerId: r.id,
+      peerIds: [...r.homedPeerIds],
+    }));
+  }
+
+  /** The router `peer`'s transports live on (undefined before its first transport or after a reset). */
+  homeRouter(peer: PeerMedia): types.Router | undefined {
+    return peer.home?.usable ? peer.home.router : undefined;
+  }
+
+  /** The router a producer of the room lives on (its producer's home, or where it was registered). */
+  routerFor(producerId: string): types.Router | undefined {
+    return this.#locate(producerId)?.router.router;
+  }
+
+  /**
+   * A router of this room to bring a producer into from elsewhere (e.g. another node's pipe
+   * transport), chosen as a new peer's home would be; then `addExternalProducer`.
+   */
+  async ingressRouter(): Promise<types.Router> {
+    this.#assertUsable();
+    return (await this.#serialized(() => this.#placeRouter())).router;
+  }
+
+  /**
+   * Makes a producer that lives on one of this room's routers (made by someone else, e.g. a pipe
+   * producer from another node) consumable by the room's peers and heard by the speaker
+   * observer; announces it with newProducer. From then on the room owns it: the returned
+   * disposer closes it (consumers close, producerClosed is announced), as does the room's close.
+   */
+  addExternalProducer(
+    info: Omit<ProducerInfo, 'producerId' | 'kind' | 'paused'>,
+    producer: types.Producer,
+    router: types.Router,
+  ): () => void {
+    this.#assertUsable();
+    const home = [...this.#routers.values()].find((r) => r.router === router && r.usable);
+    if (!home) throw new Error('addExternalProducer: the producer must live on a usable router of this room');
+    if (producer.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer is closed');
+    if (this.#locate(producer.id)) {
+      throw new AppError(ErrorCode.CONFLICT, `Producer ${producer.id} is already in room ${this.roomId}`);
+    }
+    const entry: ExternalProducer = {
+      info: { ...info, producerId: producer.id, kind: producer.kind },
+      producer,
+      router: home,
+    };
+    this.#external.set(producer.id, entry);
+    producer.observer.once('close', () => {
+      if (this.#external.get(producer.id) !== entry) return;
+      this.#external.delete(producer.id);
+      if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: info.peerId });
+    });
+    this.#hearInSpeaker(producer, home);
+    this.emit('newProducer', { ...entry.info, paused: producer.paused });
+    return () => producer.close();
   }
 
   /** Resolves once a reset in progress is over. */
@@ -121,15 +217,19 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.peers.set(peer.id, peer);
     peer.once('closed', () => {
       this.peers.delete(peer.id);
+      peer.home?.homedPeerIds.delete(peer.id);
     });
   }
 
-  /** Every producer of the room except those of `exceptPeerId`. */
+  /** Every producer of the room (external ones included) except those of `exceptPeerId`. */
   producers(exceptPeerId?: string): ProducerInfo[] {
     const out: ProducerInfo[] = [];
     for (const peer of this.peers.values()) {
       if (peer.id === exceptPeerId) continue;
       for (const p of peer.producers.values()) out.push(producerInfo(peer, p));
+    }
+    for (const e of this.#external.values()) {
+      if (e.info.peerId !== exceptPeerId) out.push({ ...e.info, paused: e.producer.paused });
     }
     return out;
   }
@@ -142,10 +242,146 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return undefined;
   }
 
+  #locate(producerId: string): LocatedProducer | undefined {
+    const found = this.findProducer(producerId);
+    if (found?.peer.home) {
+      return {
+        producer: found.entry.producer,
+        router: found.peer.home,
+        info: producerInfo(found.peer, found.entry),
+        peer: found.peer,
+      };
+    }
+    const e = this.#external.get(producerId);
+    if (!e) return undefined;
+    return { producer: e.producer, router: e.router, info: { ...e.info, paused: e.producer.paused }, peer: undefined };
+  }
+
   #assertUsable(): void {
-    if (this.#closed || this.#resetting || this.#router.closed) {
+    if (this.#closed || this.#resetting) {
       throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'Room media is being recreated; wait for mediaReset');
     }
+  }
+
+  /** The peer's home router, placing the peer first when it has none. */
+  async #homeOf(peer: PeerMedia): Promise<RoomRouter> {
+    if (peer.home?.usable) return peer.home;
+    return this.#serialized(async () => {
+      if (peer.home?.usable) return peer.home;
+      if (peer.closed) throw goneWhileAwaiting(peer, 'joining media');
+      const home = await this.#placeRouter();
+      if (peer.closed) throw goneWhileAwaiting(peer, 'joining media');
+      peer.home?.homedPeerIds.delete(peer.id);
+      peer.home = home;
+      home.homedPeerIds.add(peer.id);
+      this.log?.debug(
+        { roomId: this.roomId, peerId: peer.id, pid: home.workerPid, routers: this.#routers.size },
+        'peer homed',
+      );
+      return home;
+    });
+  }
+
+  #serialized<T>(work: () => Promise<T>): Promise<T> {
+    const run = this.#placing.then(work);
+    this.#placing = run.catch(() => undefined);
+    return run;
+  }
+
+  /** A router for one more peer: an existing one, or a new one on another worker (spill). */
+  async #placeRouter(): Promise<RoomRouter> {
+    const choice = choosePlacement([...this.#routers.values()], this.pool.workers, this.#spillLoad);
+    if (!choice) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'No live media worker; retry shortly');
+    if ('router' in choice) return choice.router;
+    let added: RoomRouter;
+    try {
+      added = await this.#addRouter(choice.newRouterOn);
+    } catch (err) {
+      if (err instanceof AppError) throw err;
+      this.log?.warn({ roomId: this.roomId, err }, 'could not add a room router');
+      throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'Could not open media on a worker; retry shortly');
+    }
+    this.#makeSpeaker().catch((err: unknown) =>
+      this.log?.warn({ roomId: this.roomId, err }, 'could not make the active speaker observer'),
+    );
+    return added;
+  }
+
+  async #addRouter(on: PoolWorker | undefined): Promise<RoomRouter> {
+    const { router, worker } = await this.pool.createRouter({ roomId: this.roomId }, on);
+    if (this.#closed) {
+      router.close();
+      throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'Room media closed');
+    }
+    const existing = this.#routers.get(worker.pid);
+    if (existing?.usable) {
+      router.close();
+      return existing;
+    }
+    const added = new RoomRouter(router, worker);
+    this.#adoptRouter(added);
+    this.log?.info({ roomId: this.roomId, pid: worker.pid, routers: this.#routers.size }, 'room router added');
+    return added;
+  }
+
+  #adoptRouter(r: RoomRouter): void {
+    this.#routers.set(r.workerPid, r);
+    r.router.on('workerclose', () => this.#onRouterLost(r));
+  }
+
+  #usableRouters(): RoomRouter[] {
+    return [...this.#routers.values()].filter((r) => r.usable);
+  }
+
+  /** Makes the speaker observer on a usable router unless one is there; it hears every audio producer. */
+  #makeSpeaker(): Promise<void> {
+    if (this.#speaker?.router.usable) return Promise.resolve();
+    if (this.#speakerMaking) return this.#speakerMaking;
+    const host = this.#usableRouters()[0];
+    if (!host) return Promise.resolve();
+    const making = (async () => {
+      const observer = await host.router.createActiveSpeakerObserver({ interval: 300 });
+      if (this.#closed || !host.usable) {
+        observer.close();
+        return;
+      }
+      this.#speaker = { router: host, observer };
+      observer.on('dominantspeaker', ({ producer }) => {
+        if (this.#speaker?.observer === observer) this.emit('activeSpeaker', { userId: this.#userIdOf(producer) });
+      });
+      for (const peer of this.peers.values()) {
+        const home = peer.home;
+        if (!home) continue;
+        for (const { producer } of peer.producers.values()) this.#hearInSpeaker(producer, home);
+      }
+      for (const e of this.#external.values()) this.#hearInSpeaker(e.producer, e.router);
+    })().finally(() => {
+      this.#speakerMaking = undefined;
+    });
+    this.#speakerMaking = making;
+    return making;
+  }
+
+  /** Adds an audio producer to the speaker observer, piping it to the observer's router first. */
+  #hearInSpeaker(producer: types.Producer, from: RoomRouter): void {
+    const speaker = this.#speaker;
+    if (!speaker || producer.kind !== 'audio' || producer.closed) return;
+    this.#pipes
+      .pipe(producer, from.router, speaker.router.router)
+      .then(async (heard) => {
+        if (this.#speaker === speaker && !heard.closed) await speaker.observer.addProducer({ producerId: heard.id });
+      })
+      .catch((err: unknown) => {
+        // Closed meanwhile, or a router went: nothing to hear.
+        this.log?.debug({ roomId: this.roomId, producerId: producer.id, err }, 'speaker observer cannot hear producer');
+      });
+  }
+
+  #userIdOf(producer: types.Producer): number | null {
+    const located = this.#locate(producer.id);
+    if (located) return located.info.userId;
+    const userId = (producer.appData as { userId?: unknown }).userId;
+    return typeof userId === 'number' ? userId : null;
   }
 
   async createTransport(
@@ -167,11 +403,18 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
         // Inherited from a previous connection, or broken (failed ICE restart): the client starts over.
         existing.transport.close();
       }
-      const transport = await createWebRtcTransport(this.#router, this.#worker, {
-        appData: { peerId: peer.id, direction },
-        maxIncomingBitrate: this.options.maxIncomingBitrate,
-      });
-      if (peer.closed || transport.closed) {
+      const home = await this.#homeOf(peer);
+      let transport: types.WebRtcTransport;
+      try {
+        transport = await createWebRtcTransport(home.router, home.worker, {
+          appData: { peerId: peer.id, direction },
+          maxIncomingBitrate: this.options.maxIncomingBitrate,
+        });
+      } catch (err) {
+        if (!home.usable) throw goneWhileAwaiting(peer, 'creating the transport');
+        throw err;
+      }
+      if (peer.closed || transport.closed || peer.home !== home) {
         transport.close();
         throw goneWhileAwaiting(peer, 'creating the transport');
       }
@@ -196,7 +439,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   ): Promise<types.Producer> {
     this.#assertUsable();
     const t = peer.transports.get(transportId);
-    if (!t || t.direction !== 'send') {
+    const home = peer.home;
+    if (!t || t.direction !== 'send' || !home) {
       throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your send transports');
     }
     const expectedKind: types.MediaKind = input.source === 'mic' ? 'audio' : 'video';
@@ -230,14 +474,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     }
     peer.addProducer({ producer, source: input.source });
     producer.observer.once('close', () => {
-      if (!this.#quiet && !this.#closed) {
-        this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
-      }
+      if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
     });
     producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
-    if (producer.kind === 'audio') {
-      this.#speaker.addProducer({ producerId: producer.id }).catch(() => undefined);
-    }
+    this.#hearInSpeaker(producer, home);
     this.emit('newProducer', producerInfo(peer, { producer, source: input.source }));
     return producer;
   }
@@ -247,6 +487,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     const entry = peer.producers.get(producerId);
     if (!entry) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'Not one of your producers');
     if (entry.producer.paused === paused) return;
+    // Pipes to other routers follow (pipeToRouter wires pause/resume through).
     if (paused) await entry.producer.pause();
     else await entry.producer.resume();
     this.emit(paused ? 'producerPaused' : 'producerResumed', { producerId, peerId: peer.id });
@@ -285,7 +526,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (!t || t.direction !== 'recv') {
       throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your recv transports');
     }
-    const found = this.findProducer(producerId);
+    const found = this.#locate(producerId);
     if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
     if (found.peer === peer) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
     const alreadyConsumed = () => [...peer.consumers.values()].some((c) => c.producerId === producerId);
@@ -295,7 +536,19 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       throw new AppError(ErrorCode.CONFLICT, 'You already consume this producer');
     }
     try {
-      return await this.#consume(peer, t.transport, found, rtpCapabilities);
+      const home = peer.home;
+      if (!home?.usable) throw goneWhileAwaiting(peer, 'consuming');
+      let local: types.Producer;
+      try {
+        local = await this.#pipes.pipe(found.producer, found.router.router, home.router);
+      } catch (err) {
+        if (found.producer.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
+        if (!home.usable || !found.router.usable) throw goneWhileAwaiting(peer, 'consuming');
+        throw err;
+      }
+      if (peer.closed || t.transport.closed) throw goneWhileAwaiting(peer, 'consuming');
+      if (local.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
+      return await this.#consume(peer, t.transport, home, found.info, rtpCapabilities);
     } finally {
       release();
     }
@@ -304,13 +557,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   async #consume(
     peer: PeerMedia,
     transport: types.WebRtcTransport,
-    found: { peer: PeerMedia; entry: PeerProducer },
+    home: RoomRouter,
+    info: ProducerInfo,
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
-    const producerId = found.entry.producer.id;
+    const producerId = info.producerId;
     let can: boolean;
     try {
-      can = this.#router.canConsume({ producerId, rtpCapabilities });
+      can = home.router.canConsume({ producerId, rtpCapabilities });
     } catch (err) {
       throw mediasoupInputError(err, 'rtpCapabilities');
     }
@@ -334,13 +588,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     peer.addConsumer(consumer);
     consumer.on('producerclose', () => {
       consumer.close();
-      if (!this.#quiet) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
+      if (!this.#closed) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
     });
     consumer.on('layerschange', (layers) =>
       this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
     );
     consumer.on('score', (score) => this.emit('consumerScore', { peer, consumerId: consumer.id, score }));
-    return { consumer, producer: producerInfo(found.peer, found.entry) };
+    return { consumer, producer: info };
   }
 
   async setConsumerPaused(peer: PeerMedia, consumerId: string, paused: boolean): Promise<void> {
@@ -383,65 +637,84 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return t.transport.restartIce();
   }
 
-  /** Object counts from the router itself (what mediasoup holds, not what our maps think). */
+  /**
+   * Object counts from the routers themselves (what mediasoup holds, not what our maps think),
+   * over all the room's routers: pipe transports and their consumers are not counted, and a
+   * producer piped to other routers counts once.
+   */
   async counts(): Promise<{ peers: number; transports: number; producers: number; consumers: number }> {
-    const dump = await this.#router.dump();
+    const parts = await Promise.all(this.#usableRouters().map((r) => r.counts()));
+    const producers = new Set(parts.flatMap((p) => p.producerIds));
     return {
       peers: this.peers.size,
-      transports: dump.transportIds.length,
-      producers: dump.mapProducerIdConsumerIds.length,
-      consumers: dump.mapConsumerIdProducerId.length,
+      transports: parts.reduce((n, p) => n + p.transports, 0),
+      producers: producers.size,
+      consumers: parts.reduce((n, p) => n + p.consumers, 0),
     };
   }
 
-  /** Idempotent: closes peers first, then the router; emits `closed`. */
+  /** Idempotent: closes peers first, then pipes and routers; emits `closed`. */
   close(): void {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of [...this.peers.values()]) peer.close();
-    this.#router.close();
+    this.#pipes.close();
+    this.#speaker = undefined;
+    for (const r of this.#routers.values()) r.router.close();
+    this.#routers.clear();
+    this.#external.clear();
     this.emit('closed');
     this.removeAllListeners();
   }
 
-  #wireRouter(): void {
-    const router = this.#router;
-    this.#speaker.on('dominantspeaker', ({ producer }) => {
-      const userId = (producer.appData as { userId?: unknown }).userId;
-      this.emit('activeSpeaker', { userId: typeof userId === 'number' ? userId : null });
-    });
-    router.on('workerclose', () => {
-      if (this.#closed || router !== this.#router) return;
-      let done = false;
-      const work = this.#recreate().finally(() => {
-        done = true;
+  /**
+   * A worker died with one of our routers. Its peers' objects are already closed by mediasoup
+   * (producerClosed went out for their producers; pipes from it closed, so consumers of them on
+   * other routers reported consumerClosed). Those peers are reset; the others keep their media.
+   */
+  #onRouterLost(lost: RoomRouter): void {
+    if (this.#closed || this.#routers.get(lost.workerPid) !== lost) return;
+    this.#routers.delete(lost.workerPid);
+    const affected = [...this.peers.values()].filter((p) => p.home === lost);
+    for (const peer of affected) {
+      peer.closeMedia();
+      peer.home = undefined;
+    }
+    lost.homedPeerIds.clear();
+    if (this.#speaker?.router === lost) this.#speaker = undefined;
+    this.log?.warn(
+      { roomId: this.roomId, pid: lost.workerPid, peersReset: affected.length, routersLeft: this.#routers.size },
+      'room router lost with its worker',
+    );
+    if (this.#usableRouters().length === 0) {
+      // Nothing left to place peers on: get a router before anyone is told to start over.
+      const work = this.#recreate(affected, lost.workerPid).finally(() => {
         if (this.#resetting === work) this.#resetting = undefined;
       });
-      if (!done) this.#resetting = work;
-    });
+      this.#resetting = work;
+      return;
+    }
+    this.#makeSpeaker().catch((err: unknown) =>
+      this.log?.warn({ roomId: this.roomId, err }, 'could not remake the active speaker observer'),
+    );
+    this.#emitReset(affected);
   }
 
-  /** The worker died with our router: drop every media object, get a router on a live worker. */
-  async #recreate(): Promise<void> {
-    const deadPid = this.#worker.pid;
-    this.log?.warn({ roomId: this.roomId, pid: deadPid }, 'room router lost with its worker, recreating');
-    this.#quiet = true;
-    for (const peer of this.peers.values()) peer.closeMedia();
+  #emitReset(affected: PeerMedia[]): void {
+    const peers = affected.filter((p) => !p.closed && this.peers.get(p.id) === p);
+    if (peers.length) this.emit('reset', { reason: 'workerDied', peers });
+  }
+
+  /** The room lost its last router: get one on a live worker (waiting for the pool to replace the dead one). */
+  async #recreate(affected: PeerMedia[], deadPid: number): Promise<void> {
     const deadline = Date.now() + RECREATE_TIMEOUT_MS;
     for (let delay = 50; ; delay = Math.min(delay * 2, 250)) {
       if (this.#closed) return;
       try {
-        const parts = await RoomMedia.#createRouter(this.roomId, this.pool);
-        if (this.#closed) {
-          parts.router.close();
-          return;
-        }
-        this.#router = parts.router;
-        this.#worker = parts.worker;
-        this.#speaker = parts.speaker;
-        this.#wireRouter();
+        await this.#addRouter(undefined);
         break;
       } catch (err) {
+        if (this.#closed) return;
         // Typically "no live mediasoup worker" until the pool has replaced the dead one.
         if (Date.now() > deadline || this.pool.closed) {
           this.log?.error({ roomId: this.roomId, err }, 'could not recreate room router; closing room media');
@@ -460,10 +733,13 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
         });
       }
     }
-    this.log?.info({ roomId: this.roomId, oldPid: deadPid, pid: this.#worker.pid }, 'room router recreated');
+    await this.#makeSpeaker().catch((err: unknown) =>
+      this.log?.warn({ roomId: this.roomId, err }, 'could not remake the active speaker observer'),
+    );
+    if (this.#closed) return;
+    this.log?.info({ roomId: this.roomId, oldPid: deadPid, pid: this.workerPid }, 'room router recreated');
     this.#resetting = undefined;
-    this.#quiet = false;
-    this.emit('reset', { reason: 'workerDied' });
+    this.#emitReset(affected);
   }
 }
 
@@ -482,7 +758,7 @@ function producerInfo(peer: PeerMedia, p: PeerProducer): ProducerInfo {
 function goneWhileAwaiting(peer: PeerMedia, doing: string): AppError {
   return peer.closed
     ? new AppError(ErrorCode.NOT_IN_ROOM, `Left the room while ${doing}`)
-    : new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Room media was reset while ${doing}; wait for mediaReset`);
+    : new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Your media was reset while ${doing}; wait for mediaReset`);
 }
 
 /** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */

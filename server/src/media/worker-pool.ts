@@ -170,11 +170,13 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
     return best;
   }
 
-  /** Creates a router with MEDIA_CODECS on the least-loaded worker. */
+  /** Creates a router with MEDIA_CODECS on the least-loaded worker, or on `on` when given. */
   async createRouter<T extends types.AppData = types.AppData>(
     appData?: T,
+    on?: PoolWorker,
   ): Promise<{ router: types.Router<T>; worker: PoolWorker }> {
-    const worker = this.leastLoaded();
+    if (on && !on.alive) throw new Error(`mediasoup worker ${on.pid} is not alive`);
+    const worker = on ?? this.leastLoaded();
     worker.pending++;
     try {
       const router = await worker.worker.createRouter<T>({

@@ -114,7 +114,7 @@ describe('admin page', () => {
     renderApp('/admin');
     const rooms = await screen.findByRole('table', { name: 'Active rooms' });
     const row = within(rooms).getByRole('row', { name: /Stand-up/ });
-    expect([...row.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['Stand-up', '2', '2', '2', '640 kbit/s', '640 kbit/s']);
+    expect([...row.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['Stand-up', '2', '2', '2', '640 kbit/s', '640 kbit/s', '4242 (1), 4243 (1)']);
     expect(screen.getByTestId('total-rooms')).toHaveTextContent('1');
     expect(screen.getByTestId('total-producers')).toHaveTextContent('1 audio · 1 video');
     expect(screen.getByTestId('total-bitrate-in')).toHaveTextContent('640 kbit/s');
@@ -142,6 +142,8 @@ describe('admin page', () => {
     await userEvent.click(within(rooms).getByRole('link', { name: 'Stand-up' }));
 
     expect(await screen.findByRole('heading', { name: 'Stand-up' })).toBeInTheDocument();
+    // The room spans two workers: each router's worker pid with the peers homed there.
+    expect(screen.getByText('Workers').nextElementSibling).toHaveTextContent('4242 (1), 4243 (1)');
     const producers = screen.getByRole('table', { name: 'Producers of alice' });
     const cam = within(producers).getByRole('row', { name: /camera/ });
     expect([...cam.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['video · camera', 'video/VP8', '700 kbit/s', '10/10', (1200).toLocaleString(), 'Active']);

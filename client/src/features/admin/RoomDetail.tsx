@@ -5,7 +5,7 @@ import { Spinner } from '../../ui/Spinner';
 import { formatBitrate, formatPercent } from './adminFormat';
 import { streamBitrates } from './adminHistory';
 import { useAdminLiveStore } from './adminLiveStore';
-import { roomCounts } from './RoomsTable';
+import { roomCounts, roomWorkers } from './RoomsTable';
 import { Sparkline } from './Sparkline';
 
 type Bitrates = Map<string, Array<number | null>>;
@@ -240,8 +240,8 @@ function RoomSummary({ room }: { room: AdminRoomStats }) {
         <dd>{formatBitrate(room.bitrateOut)}</dd>
       </div>
       <div>
-        <dt>Worker</dt>
-        <dd>{room.workerPid}</dd>
+        <dt title="Worker pid (peers homed there) of each of the room's routers">Workers</dt>
+        <dd>{roomWorkers(room)}</dd>
       </div>
     </dl>
   );

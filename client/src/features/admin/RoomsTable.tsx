@@ -12,6 +12,12 @@ export function roomCounts(room: AdminRoomStats): { producers: number; consumers
   return { producers, consumers };
 }
 
+/** The workers a room's routers run on, with the peers homed on each: "4242 (3), 4243 (1)". */
+export function roomWorkers(room: AdminRoomStats): string {
+  if (!room.routers?.length) return String(room.workerPid);
+  return room.routers.map((r) => `${r.workerPid} (${r.peers})`).join(', ');
+}
+
 const busiestFirst = (a: AdminRoomStats, b: AdminRoomStats) => b.peers.length - a.peers.length || a.name.localeCompare(b.name);
 
 /** Rooms with media on the SFU right now; a row opens the room's drill-down. */
@@ -33,6 +39,7 @@ export function RoomsTable({ rooms }: { rooms: AdminRoomStats[] }) {
                 <th scope="col" className="num">Consumers</th>
                 <th scope="col" className="num">In</th>
                 <th scope="col" className="num">Out</th>
+                <th scope="col" title="Worker pid (peers homed there) of each of the room's routers">Workers</th>
               </tr>
             </thead>
             <tbody>
@@ -50,6 +57,7 @@ export function RoomsTable({ rooms }: { rooms: AdminRoomStats[] }) {
                     <td className="num" data-label="Consumers">{consumers}</td>
                     <td className="num" data-label="In" data-bps={room.bitrateIn}>{formatBitrate(room.bitrateIn)}</td>
                     <td className="num" data-label="Out" data-bps={room.bitrateOut}>{formatBitrate(room.bitrateOut)}</td>
+                    <td data-label="Workers">{roomWorkers(room)}</td>
                   </tr>
                 );
               })}
