@@ -1,13 +1,15 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
- * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
+ * ratios, a capacity ramp and a chat benchmark; and one room across workers and nodes (cluster). Prints tables and writes DIR/bench.json
  * (default bench-results/bench-<timestamp>/).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { clusterPhase, clusterPlan } from './cluster-phase.js';
+import { clusterNodesTable, clusterSummary, clusterSummaryTable } from './cluster-report.js';
 import { pinBenchProcess } from './pinning.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
@@ -21,7 +23,7 @@ import {
 } from './report.js';
 import { REPO_ROOT } from './servers.js';
 
-const PHASES = ['overhead', 'capacity', 'chat'] as const;
+const PHASES = ['overhead', 'capacity', 'chat', 'cluster'] as const;
 type Phase = (typeof PHASES)[number];
 
 function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Phase[] } {
@@ -47,7 +49,7 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
         throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
       phases = list as Phase[];
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat]');
+      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -66,6 +68,8 @@ async function main(): Promise<void> {
   const overhead = args.phases.includes('overhead') ? await overheadPhase(plan, pinning, log) : undefined;
   const capacity = args.phases.includes('capacity') ? await capacityPhase(plan, pinning, log) : undefined;
   const chat = args.phases.includes('chat') ? await chatPhase(plan, pinning, log) : undefined;
+  const cluster = args.phases.includes('cluster') ? clusterPlan(args.quick) : undefined;
+  const clusterRuns = cluster ? await clusterPhase(cluster, pinning, log) : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -84,6 +88,9 @@ async function main(): Promise<void> {
     out.push(capacitySummaryTable(capacitySummaries));
   }
   if (chat) out.push(chatTable(chat));
+  const clusterFigures = clusterRuns ? clusterSummary(clusterRuns) : undefined;
+  if (clusterRuns && clusterFigures)
+    out.push(clusterNodesTable(clusterRuns), clusterSummaryTable(clusterRuns, clusterFigures));
   out.push(ratiosTable(r, pinning));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
@@ -112,6 +119,7 @@ async function main(): Promise<void> {
       ? { minimeet: capacity.minimeet, baseline: capacity.baseline, summary: capacitySummaries }
       : undefined,
     chat,
+    cluster: cluster ? { plan: cluster, runs: clusterRuns, summary: clusterFigures } : undefined,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);

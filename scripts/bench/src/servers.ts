@@ -30,8 +30,13 @@ export interface StartServerOptions {
   statsIntervalMs: number;
   /** MiniMeet only: DATABASE_URL (default: a fresh SQLite file). */
   databaseUrl?: string;
-  /** Extra environment (e.g. chat rate limits). */
+  /**
+   * Extra environment, applied last (e.g. chat rate limits; for a cluster node REDIS_URL,
+   * JWT_SECRET shared by the nodes, CLUSTER_NODE_ID and its own RTC / pipe port ranges).
+   */
   env?: Record<string, string>;
+  /** HTTP port (default: a free one picked by the OS). */
+  port?: number;
 }
 
 export interface BenchServer {
@@ -73,7 +78,7 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
       `${MINIMEET_MAIN} not found: build first (npm run build -w shared && npm run build -w server)`,
     );
   }
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const rtcMin = 45_000 + Math.floor(Math.random() * 500) * 20;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bench-'));
   const env: NodeJS.ProcessEnv = {

@@ -1,0 +1,304 @@
+/**
+ * The cluster phase's arithmetic and tables, kept pure (no servers, no bots) so it can be tested
+ * on fixed numbers: per-worker figures from two admin snapshots, capacity per setup derived from
+ * worker µs per forwarded packet as the capacity phase does, the piped-vs-local ratio and the goals.
+ */
+import type { AdminStatsSnapshot } from '@minimeet/shared';
+import { VIDEO_EQUIVALENT_PPS } from './report.js';
+import { ratio, round } from './stats.js';
+import { table } from './table.js';
+
+/** oneWorker: one process, one worker. twoWorkers: one process, MEDIASOUP_WORKERS=2 with spill. twoNodes: two processes, one worker each. */
+export type ClusterSetupName = 'oneWorker' | 'twoWorkers' | 'twoNodes';
+
+export const CLUSTER_GOALS = {
+  /** Room capacity on 2 workers / 2 nodes, at least this many times one worker's. */
+  capacityVsOneWorker: 1.8,
+  /** Node B's µs per delivered packet (fed by the pipe) over node A's, at most. */
+  pipedOverLocal: 1.1,
+} as const;
+
+export const PIPED_RATIO_DEFINITION =
+  "node B worker CPU µs per RTP packet sent to B's receivers (B receives every stream over the pipe) ÷ " +
+  "node A worker CPU µs per RTP packet sent to A's receivers (A receives from the senders and sends to the pipe); " +
+  'same receiver count on both nodes, 2-node setup';
+
+/** One worker's figures between two admin snapshots. */
+export interface WorkerFigures {
+  pid: number;
+  cpuMs: number;
+  /** Packets sent by the consumers of peers homed on this worker (pipe consumers not counted). */
+  consumerPackets: number;
+  usPerPacket: number | null;
+  /** CPU over the snapshot interval, in cores. */
+  cores: number | null;
+  /** Peers homed on it at the end of the window. */
+  peers: number;
+}
+
+/**
+ * Per worker: CPU delta (worker.getResourceUsage) and the consumer packets of the peers homed on
+ * it (peer.workerPid; on a one-worker server every peer is on that worker). A worker missing
+ * from the first snapshot is not counted (born inside the window).
+ */
+export function workerFigures(first: AdminStatsSnapshot, last: AdminStatsSnapshot): WorkerFigures[] {
+  const seconds = (Date.parse(last.takenAt) - Date.parse(first.takenAt)) / 1000;
+  const cpuBefore = new Map(first.workers.map((w) => [w.pid, w.cpuMs]));
+  const packetsBefore = new Map<string, number>();
+  for (const room of first.rooms)
+    for (const peer of room.peers) for (const c of peer.consumers) packetsBefore.set(c.id, c.packets);
+  const only = last.workers.length === 1 ? last.workers[0]!.pid : null;
+  const packets = new Map<number, number>();
+  const peers = new Map<number, number>();
+  for (const room of last.rooms) {
+    for (const peer of room.peers) {
+      const pid = peer.workerPid ?? only;
+      if (pid === null) continue;
+      peers.set(pid, (peers.get(pid) ?? 0) + 1);
+      for (const c of peer.consumers)
+        packets.set(pid, (packets.get(pid) ?? 0) + c.packets - (packetsBefore.get(c.id) ?? 0));
+    }
+  }
+  return last.workers
+    .filter((w) => cpuBefore.has(w.pid))
+    .map((w) => {
+      const cpuMs = w.cpuMs - cpuBefore.get(w.pid)!;
+      const p = packets.get(w.pid) ?? 0;
+      return {
+        pid: w.pid,
+        cpuMs,
+        consumerPackets: p,
+        usPerPacket: p > 0 ? (cpuMs * 1000) / p : null,
+        cores: seconds > 0 ? cpuMs / 1000 / seconds : null,
+        peers: peers.get(w.pid) ?? 0,
+      };
+    });
+}
+
+/** One node (server process) of a setup over the steady window. */
+export interface NodeFigures {
+  node: 'A' | 'B';
+  /** Sending bots connected to it (all on A) and receiving bots connected to it. */
+  senders: number;
+  receivers: number;
+  consumersHeld: number | null;
+  /** Sums over its workers, from the admin snapshots at the window's edges. */
+  workerCpuMs: number | null;
+  consumerPackets: number | null;
+  usPerPacket: number | null;
+  /** From /proc over the window, in cores. */
+  workerCores: number;
+  serverCores: number;
+  workers: WorkerFigures[];
+}
+
+export interface SetupRun {
+  setup: ClusterSetupName;
+  /** Workers the room may use over every node: the cores its capacity is counted on. */
+  workerCount: number;
+  /** Why the setup did not run (then nodes is empty). */
+  skipped: string | null;
+  nodes: NodeFigures[];
+  bots: { total: number; joined: number };
+  streams: { expected: number; received: number };
+  lossPercent: number;
+  joinToFirstRtpP95Ms: number | null;
+  errors: number;
+  notes: string[];
+}
+
+export interface SetupSummary {
+  setup: ClusterSetupName;
+  workerCount: number;
+  /** Every expected stream reached its receiver. */
+  complete: boolean;
+  /** Σ worker CPU µs over every node ÷ Σ packets sent by the consumers of every node. */
+  usPerPacket: number | null;
+  /** 1e6 / (µs per packet × VIDEO_EQUIVALENT_PPS): consumers one worker core carries. */
+  consumersPerCore: number | null;
+  /** consumersPerCore × workerCount: the room's capacity if the load spreads evenly. */
+  roomCapacity: number | null;
+  roomCapacityVsOneWorker: number | null;
+  /**
+   * Consumers held ÷ the busiest worker's cores: where the room stops when that worker is full
+   * (counts the imbalance: the senders' node also does all the ingest).
+   */
+  busiestWorkerCapacity: number | null;
+  busiestWorkerCapacityVsOneWorker: number | null;
+}
+
+export interface Goal {
+  value: number | null;
+  goal: number;
+  /** Null when not measured or some stream never arrived. */
+  met: boolean | null;
+}
+
+export interface ClusterSummary {
+  setups: SetupSummary[];
+  piped: {
+    definition: string;
+    nodeAUsPerPacket: number | null;
+    nodeBUsPerPacket: number | null;
+    ratio: number | null;
+  };
+  goals: { twoWorkersCapacity: Goal; twoNodesCapacity: Goal; pipedOverLocal: Goal };
+}
+
+const sumOrNull = (xs: Array<number | null>) =>
+  xs.length && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + x!, 0) : null;
+
+function summarizeSetup(run: SetupRun): Omit<SetupSummary, 'roomCapacityVsOneWorker' | 'busiestWorkerCapacityVsOneWorker'> {
+  const cpuMs = sumOrNull(run.nodes.map((n) => n.workerCpuMs));
+  const packets = sumOrNull(run.nodes.map((n) => n.consumerPackets));
+  const us = cpuMs !== null && packets ? (cpuMs * 1000) / packets : null;
+  const perCore = us ? 1e6 / (us * VIDEO_EQUIVALENT_PPS) : null;
+  const held = sumOrNull(run.nodes.map((n) => n.consumersHeld));
+  const busiest = Math.max(0, ...run.nodes.flatMap((n) => n.workers.map((w) => w.cores ?? 0)));
+  return {
+    setup: run.setup,
+    workerCount: run.workerCount,
+    complete: !run.skipped && run.streams.expected > 0 && run.streams.received === run.streams.expected,
+    usPerPacket: round(us, 2),
+    consumersPerCore: round(perCore, 0),
+    roomCapacity: round(perCore === null ? null : perCore * run.workerCount, 0),
+    busiestWorkerCapacity: round(held !== null && busiest > 0 ? held / busiest : null, 0),
+  };
+}
+
+export function clusterSummary(runs: SetupRun[]): ClusterSummary {
+  const base = runs.map(summarizeSetup);
+  const one = base.find((s) => s.setup === 'oneWorker');
+  const setups: SetupSummary[] = base.map((s) => ({
+    ...s,
+    roomCapacityVsOneWorker: round(ratio(s.roomCapacity, one?.roomCapacity), 2),
+    busiestWorkerCapacityVsOneWorker: round(ratio(s.busiestWorkerCapacity, one?.busiestWorkerCapacity), 2),
+  }));
+  const nodes = runs.find((r) => r.setup === 'twoNodes')?.nodes ?? [];
+  const a = nodes.find((n) => n.node === 'A')?.usPerPacket ?? null;
+  const b = nodes.find((n) => n.node === 'B')?.usPerPacket ?? null;
+  const pipedRatio = round(ratio(b, a), 3);
+  const find = (name: ClusterSetupName) => setups.find((s) => s.setup === name);
+  const complete = (name: ClusterSetupName) => (find(name)?.complete ?? false) && (one?.complete ?? false);
+  const atLeast = (name: ClusterSetupName): Goal => {
+    const value = find(name)?.roomCapacityVsOneWorker ?? null;
+    const goal = CLUSTER_GOALS.capacityVsOneWorker;
+    return { value, goal, met: value === null || !complete(name) ? null : value >= goal };
+  };
+  const twoNodesComplete = find('twoNodes')?.complete ?? false;
+  return {
+    setups,
+    piped: {
+      definition: PIPED_RATIO_DEFINITION,
+      nodeAUsPerPacket: round(a, 2),
+      nodeBUsPerPacket: round(b, 2),
+      ratio: pipedRatio,
+    },
+    goals: {
+      twoWorkersCapacity: atLeast('twoWorkers'),
+      twoNodesCapacity: atLeast('twoNodes'),
+      pipedOverLocal: {
+        value: pipedRatio,
+        goal: CLUSTER_GOALS.pipedOverLocal,
+        met: pipedRatio === null || !twoNodesComplete ? null : pipedRatio <= CLUSTER_GOALS.pipedOverLocal,
+      },
+    },
+  };
+}
+
+const LABELS: Record<ClusterSetupName, string> = {
+  oneWorker: '1 worker',
+  twoWorkers: '2 workers, 1 process',
+  twoNodes: '2 nodes, 1 worker each',
+};
+
+const s2 = (v: number | null) => (v === null ? null : v.toFixed(2));
+const times = (v: number | null) => (v === null ? null : `${v.toFixed(2)}×`);
+
+/** Per node and worker: what was forwarded and what it cost. */
+export function clusterNodesTable(runs: SetupRun[]): string {
+  const rows = runs.flatMap((r) =>
+    r.skipped
+      ? [[LABELS[r.setup], 'skipped', r.skipped]]
+      : r.nodes.flatMap((n) => [
+          [
+            LABELS[r.setup],
+            `node ${n.node}`,
+            `${n.senders} / ${n.receivers}`,
+            n.consumersHeld,
+            n.consumerPackets,
+            n.workerCpuMs === null ? null : round(n.workerCpuMs, 0),
+            s2(round(n.workerCores, 3)),
+            s2(round(n.usPerPacket, 2)),
+          ],
+          ...(n.workers.length > 1
+            ? n.workers.map((w) => [
+                '',
+                `  worker ${w.pid}`,
+                `${w.peers} peers`,
+                null,
+                w.consumerPackets,
+                round(w.cpuMs, 0),
+                s2(round(w.cores, 3)),
+                s2(round(w.usPerPacket, 2)),
+              ])
+            : []),
+        ]),
+  );
+  return table(
+    'Cluster: one room, senders on node A, receivers on A and B (worker µs/pkt = worker CPU ÷ packets sent by that node’s consumers to its receivers)',
+    ['setup', 'node', 'senders / receivers', 'consumers', 'packets out', 'worker CPU ms', 'worker cores', 'worker µs/pkt'],
+    rows,
+  );
+}
+
+export function clusterSummaryTable(runs: SetupRun[], s: ClusterSummary): string {
+  const rows = s.setups.map((x) => {
+    const run = runs.find((r) => r.setup === x.setup)!;
+    return [
+      LABELS[x.setup],
+      x.workerCount,
+      run.skipped ? 'skipped' : `${run.streams.received}/${run.streams.expected}`,
+      s2(round(run.lossPercent, 3)),
+      s2(x.usPerPacket),
+      x.consumersPerCore,
+      x.roomCapacity,
+      times(x.roomCapacityVsOneWorker),
+      x.busiestWorkerCapacity,
+      times(x.busiestWorkerCapacityVsOneWorker),
+    ];
+  });
+  const verdict = (g: Goal, op: string) =>
+    `${g.value === null ? '–' : `${g.value.toFixed(2)}×`} (goal ${op} ${g.goal}×: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'})`;
+  return [
+    table(
+      `Cluster capacity of one room (µs/pkt = Σ worker CPU ÷ Σ consumer packets over all nodes; capacity = workers × 1e6 / (µs/pkt × ${VIDEO_EQUIVALENT_PPS} pkt/s))`,
+      [
+        'setup',
+        'workers',
+        'streams',
+        'loss %',
+        'µs/pkt',
+        'consumers/core',
+        'room capacity',
+        'vs 1 worker',
+        'busiest-worker capacity',
+        'vs 1 worker',
+      ],
+      rows,
+    ),
+    table(
+      'Cluster goals',
+      ['figure', 'value'],
+      [
+        ['room capacity, 2 workers / 1 worker', verdict(s.goals.twoWorkersCapacity, '≥')],
+        ['room capacity, 2 nodes / 1 worker', verdict(s.goals.twoNodesCapacity, '≥')],
+        [
+          `piped / local µs per packet (B ${s2(s.piped.nodeBUsPerPacket) ?? '–'} ÷ A ${s2(s.piped.nodeAUsPerPacket) ?? '–'})`,
+          verdict(s.goals.pipedOverLocal, '≤'),
+        ],
+      ],
+    ),
+    `piped / local = ${s.piped.definition}`,
+  ].join('\n\n');
+}
