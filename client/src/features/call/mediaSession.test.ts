@@ -300,6 +300,24 @@ describe('MediaSession', () => {
     expect(sig.named('produce')).toHaveLength(2);
   });
 
+  it('mediaReset of this peer only: what the room still sends is consumed again, and a producer announced before the reset is handled survives it', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3mic', 3, 'mic')] });
+    await session.setSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack);
+    // Our worker died (user 3's media lived there too); user 2 kept its media. The reset lists p2cam;
+    // user 3 has rebuilt already and its new mic is announced before our queue handles the reset.
+    sig.emit('mediaReset', { roomId: 5, reason: 'workerDied', routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    sig.emit('newProducer', { ...prod('p3mic-new', 3, 'mic'), roomId: 5 });
+    await session.idle();
+    expect(Object.keys(sink.remote).sort()).toEqual(['p2cam', 'p3mic-new']);
+    expect(sink.remote.p2cam!.track).not.toBeNull();
+    expect(sink.remote['p3mic-new']!.track).not.toBeNull();
+    const recv = transports().filter((t) => t.direction === 'recv' && !t.closed);
+    expect(recv).toHaveLength(1);
+    // Both consumed on the new recv transport.
+    const consumedOnNew = sig.named('consume').filter((c) => c.transportId === recv[0]!.id).map((c) => c.producerId);
+    expect(consumedOnNew.sort()).toEqual(['p2cam', 'p3mic-new']);
+  });
+
   it('retries a consume that failed (e.g. an ack timeout) and still consumes the other producers', async () => {
     sig.fail.add('consume');
     const started = session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')] });

@@ -145,7 +145,11 @@ export class MediaSession {
         if (p.roomId === this.opts.roomId) this.opts.sink.setActiveSpeaker(p.userId);
       }),
       s.on('mediaReset', (p) => {
-        if (p.roomId === this.opts.roomId) this.enqueue('mediaReset', () => this.handleMediaReset(p));
+        if (p.roomId !== this.opts.roomId) return;
+        // What is known now belongs to the lost media; producers announced after this event (peers
+        // that already rebuilt) are not in `p.producers` and must survive the reset.
+        const known = new Set(this.remote.keys());
+        this.enqueue('mediaReset', () => this.handleMediaReset(p, known));
       }),
     ];
   }
@@ -367,10 +371,13 @@ export class MediaSession {
     }
   }
 
-  private async handleMediaReset(reset: JoinMedia): Promise<void> {
-    // The server recreated the room's media on a new router: every old id is gone.
-    for (const id of [...this.remote.keys()]) this.opts.sink.removeRemoteTrack(id);
-    this.remote.clear();
+  private async handleMediaReset(reset: JoinMedia, known: Set<string>): Promise<void> {
+    // Our media was lost with its router (its worker died): the producers known before the reset
+    // are re-learnt from `reset.producers`; the ones announced since are consumed after the rebuild.
+    for (const id of known) {
+      if (!this.remote.delete(id)) continue;
+      this.opts.sink.removeRemoteTrack(id);
+    }
     await this.rebuild({ routerRtpCapabilities: reset.routerRtpCapabilities, producers: reset.producers });
   }
 
