@@ -14,7 +14,7 @@ import { InProcessGroup } from '../../bots/src/group-handle.js';
 import { mapLimit } from '../../bots/src/map-limit.js';
 import { ensureRooms, loginOrRegister } from '../../bots/src/rest.js';
 import type { ClusterSetupName, NodeFigures, SetupRun } from './cluster-report.js';
-import { workerFigures } from './cluster-report.js';
+import { idleRates, usPerPacketExclIdle, workerFigures } from './cluster-report.js';
 import { createScratchDatabase } from './mariadb.js';
 import type { Pinning } from './pinning.js';
 import { LoadSampler } from './sampler.js';
@@ -48,6 +48,8 @@ export const CLUSTER_REDIS = { host: '127.0.0.1', port: 6379 } as const;
 const PASSWORD = 'minimeet-bench-pw';
 /** After the last bot joined, before the window opens (late consumers settle). */
 const SETTLE_MS = 2000;
+/** Shortest window before the first bot joins, to measure each worker's idle CPU rate. */
+const IDLE_MIN_MS = 3000;
 /** Longest wait for every bot to join or fail. */
 const JOIN_TIMEOUT_MS = 90_000;
 
@@ -62,7 +64,13 @@ export async function clusterPhase(plan: ClusterPlan, pinning: Pinning, log: Log
   return runs;
 }
 
-function nodeOptions(node: NodeName, workers: number, plan: ClusterPlan, pinning: Pinning, env: Record<string, string>): StartServerOptions {
+function nodeOptions(
+  node: NodeName,
+  workers: number,
+  plan: ClusterPlan,
+  pinning: Pinning,
+  env: Record<string, string>,
+): StartServerOptions {
   const p = CLUSTER_PORTS[node];
   return {
     kind: 'minimeet',
@@ -93,9 +101,13 @@ async function oneProcess(
   pinning: Pinning,
   log: Log,
 ): Promise<SetupRun> {
-  log(`cluster: ${setup}: ${plan.senders} senders + ${2 * plan.receiversPerNode} receivers on one process, ${workers} worker(s), ${plan.durationSec} s`);
+  log(
+    `cluster: ${setup}: ${plan.senders} senders + ${2 * plan.receiversPerNode} receivers on one process, ${workers} worker(s), ${plan.durationSec} s`,
+  );
   const server = await startServer(
-    nodeOptions('A', workers, plan, pinning, { MEDIA_ROUTER_SPILL_LOAD: String(workers > 1 ? plan.spillLoad : 400) }),
+    nodeOptions('A', workers, plan, pinning, {
+      MEDIA_ROUTER_SPILL_LOAD: String(workers > 1 ? plan.spillLoad : 400),
+    }),
   );
   try {
     return await runRoom(setup, workers, { A: server, B: server }, plan, log);
@@ -109,7 +121,8 @@ async function twoNodes(plan: ClusterPlan, pinning: Pinning, log: Log): Promise<
     log(`cluster: twoNodes skipped: ${why}`);
     return emptyRun('twoNodes', 2, why);
   };
-  if (!(await redisAnswers())) return skip(`Redis at ${CLUSTER_REDIS.host}:${CLUSTER_REDIS.port} does not answer PING`);
+  if (!(await redisAnswers()))
+    return skip(`Redis at ${CLUSTER_REDIS.host}:${CLUSTER_REDIS.port} does not answer PING`);
   let db;
   try {
     db = await createScratchDatabase();
@@ -128,8 +141,12 @@ async function twoNodes(plan: ClusterPlan, pinning: Pinning, log: Log): Promise<
     log(`cluster: twoNodes: nodes A and B (1 worker each), MariaDB ${db.name}, Redis prefix ${prefix}`);
     // One after the other: the second finds the schema migrated and the admin created.
     for (const node of ['A', 'B'] as const)
-      started.push(await startServer({ ...nodeOptions(node, 1, plan, pinning, shared), databaseUrl: db.url }));
-    log(`cluster: twoNodes: ${plan.senders} senders + ${plan.receiversPerNode} receivers on A, ${plan.receiversPerNode} receivers on B, ${plan.durationSec} s`);
+      started.push(
+        await startServer({ ...nodeOptions(node, 1, plan, pinning, shared), databaseUrl: db.url }),
+      );
+    log(
+      `cluster: twoNodes: ${plan.senders} senders + ${plan.receiversPerNode} receivers on A, ${plan.receiversPerNode} receivers on B, ${plan.durationSec} s`,
+    );
     const run = await runRoom('twoNodes', 2, { A: started[0]!, B: started[1]! }, plan, log);
     return run;
   } finally {
@@ -177,6 +194,10 @@ async function runRoom(
     { node: 'B', role: 'receive', usernames: names('b', plan.receiversPerNode) },
   ];
   const total = cohorts.reduce((a, c) => a + c.usernames.length, 0);
+  const distinct = [...new Set(Object.values(nodes))];
+  const samplers = new Map(distinct.map((s) => [s, new LoadSampler(s)]));
+  for (const s of samplers.values()) s.start();
+  const idleFrom = Date.now();
   const owner = await loginOrRegister(nodes.A.url, cohorts[0]!.usernames[0]!, PASSWORD);
   const [room] = await ensureRooms(nodes.A.url, owner.auth.accessToken, [`${tag}-room`], total);
   // Each bot logs in on the node it joins through, before anyone joins (hashing stays off the window).
@@ -184,9 +205,8 @@ async function runRoom(
     cohorts.map((c) => mapLimit(c.usernames, 4, (u) => logIn(nodes[c.node].url, u, PASSWORD))),
   );
 
-  const distinct = [...new Set(Object.values(nodes))];
-  const samplers = new Map(distinct.map((s) => [s, new LoadSampler(s)]));
-  for (const s of samplers.values()) s.start();
+  await sleep(IDLE_MIN_MS - (Date.now() - idleFrom));
+  const idleTo = Date.now();
   // Senders first (their producers exist when receivers join), then receivers alternating A/B.
   const rampStart = Date.now() + 200;
   const order = [
@@ -206,7 +226,14 @@ async function runRoom(
   );
   const groups = cohorts.map(
     (c, i) =>
-      new InProcessGroup({ url: nodes[c.node].url, password: PASSWORD, audioOnly: false, role: c.role, chatPerSec: 0, plans: plans[i]! }),
+      new InProcessGroup({
+        url: nodes[c.node].url,
+        password: PASSWORD,
+        audioOnly: false,
+        role: c.role,
+        chatPerSec: 0,
+        plans: plans[i]!,
+      }),
   );
   let from = 0;
   let to = 0;
@@ -232,17 +259,28 @@ async function runRoom(
   const expectedPackets = streams.reduce((a, s) => a + s.expectedPackets, 0);
   const lost = streams.reduce((a, s) => a + s.lostPackets, 0);
   const bots = results.flatMap((r) => r.bots);
-  const notes = [...new Set([...bots.flatMap((b) => (b.failure ? [`${b.username}: ${b.failure}`] : []))])].slice(0, 10);
+  const notes = [
+    ...new Set([...bots.flatMap((b) => (b.failure ? [`${b.username}: ${b.failure}`] : []))]),
+  ].slice(0, 10);
   const figures = (node: NodeName): NodeFigures => {
     const sampler = samplers.get(nodes[node])!;
     notes.push(...sampler.notes.filter((n) => !notes.includes(n)));
     const w = sampler.window(from, to);
-    const snaps = sampler.snapshots.filter((s) => {
-      const t = Date.parse(s.snapshot.takenAt);
-      return t >= from && t <= to;
-    });
-    const first = snaps[0]?.snapshot;
-    const last = snaps.at(-1)?.snapshot;
+    const between = (a: number, b: number) =>
+      sampler.snapshots
+        .filter((s) => {
+          const t = Date.parse(s.snapshot.takenAt);
+          return t >= a && t <= b;
+        })
+        .map((s) => s.snapshot);
+    const idle = between(idleFrom, idleTo);
+    const rates = idle.length > 1 ? idleRates(idle[0]!, idle.at(-1)!) : undefined;
+    if (!rates)
+      notes.push(`node ${node}: fewer than two admin snapshots before the bots joined: no idle rate`);
+    const snaps = between(from, to);
+    const first = snaps[0];
+    const last = snaps.at(-1);
+    const workers = first && last && first !== last ? workerFigures(first, last, rates) : [];
     const oneNode = nodes.A === nodes.B;
     return {
       node,
@@ -252,9 +290,15 @@ async function runRoom(
       workerCpuMs: w.workerCpuMsFromUsage,
       consumerPackets: w.consumerPackets,
       usPerPacket: w.workerUsPerPacket,
+      usPerPacketExclIdle: usPerPacketExclIdle(
+        w.workerCpuMsFromUsage,
+        w.consumerPackets,
+        workers,
+        w.snapshotSeconds,
+      ),
       workerCores: w.workerCores,
       serverCores: w.serverCores,
-      workers: first && last && first !== last ? workerFigures(first, last) : [],
+      workers,
     };
   };
   const nodeFigures = nodes.A === nodes.B ? [figures('A')] : [figures('A'), figures('B')];
@@ -269,7 +313,8 @@ async function runRoom(
       received: streams.filter((s) => s.packets > 0).length,
     },
     lossPercent: expectedPackets ? (100 * lost) / expectedPackets : 0,
-    joinToFirstRtpP95Ms: percentiles(streams.flatMap((s) => (s.firstRtpMs === null ? [] : [s.firstRtpMs]))).p95,
+    joinToFirstRtpP95Ms: percentiles(streams.flatMap((s) => (s.firstRtpMs === null ? [] : [s.firstRtpMs])))
+      .p95,
     errors: bots.reduce((a, b) => a + b.errors, 0),
     notes,
   };
@@ -303,7 +348,8 @@ function redisAnswers(): Promise<boolean> {
 function deleteRedisKeys(prefix: string): string | null {
   const cli = ['-h', CLUSTER_REDIS.host, '-p', String(CLUSTER_REDIS.port)];
   const scan = spawnSync('redis-cli', [...cli, '--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' });
-  if (scan.status !== 0) return `Redis keys under ${prefix}* not deleted (redis-cli: ${scan.error?.message ?? scan.stderr})`;
+  if (scan.status !== 0)
+    return `Redis keys under ${prefix}* not deleted (redis-cli: ${scan.error?.message ?? scan.stderr})`;
   const keys = scan.stdout.split('\n').filter(Boolean);
   for (let i = 0; i < keys.length; i += 500) {
     const del = spawnSync('redis-cli', [...cli, 'DEL', ...keys.slice(i, i + 500)], { encoding: 'utf8' });

@@ -30,30 +30,53 @@ export interface WorkerFigures {
   /** Packets sent by the consumers of peers homed on this worker (pipe consumers not counted). */
   consumerPackets: number;
   usPerPacket: number | null;
+  /** Its CPU rate before any bot joined (timers, stats polling), ms per second; null if unknown. */
+  idleCpuMsPerSec: number | null;
+  /** (cpuMs − idle rate × window) ÷ packets: the part that grows with the load. */
+  usPerPacketExclIdle: number | null;
   /** CPU over the snapshot interval, in cores. */
   cores: number | null;
   /** Peers homed on it at the end of the window. */
   peers: number;
 }
 
+const secondsBetween = (a: AdminStatsSnapshot, b: AdminStatsSnapshot) =>
+  (Date.parse(b.takenAt) - Date.parse(a.takenAt)) / 1000;
+
+/** Each worker's CPU rate (ms per second) between two snapshots taken before any bot joined. */
+export function idleRates(first: AdminStatsSnapshot, last: AdminStatsSnapshot): Map<number, number> {
+  const seconds = secondsBetween(first, last);
+  const before = new Map(first.workers.map((w) => [w.pid, w.cpuMs]));
+  const out = new Map<number, number>();
+  if (seconds <= 0) return out;
+  for (const w of last.workers) {
+    const b = before.get(w.pid);
+    if (b !== undefined) out.set(w.pid, (w.cpuMs - b) / seconds);
+  }
+  return out;
+}
+
 /**
  * Per worker: CPU delta (worker.getResourceUsage) and the consumer packets of the peers homed on
- * it (peer.workerPid; on a one-worker server every peer is on that worker). A worker missing
- * from the first snapshot is not counted (born inside the window).
+ * it (peer.workerPid; a server that does not say is taken to home them on the room's first
+ * router's worker). A worker missing from the first snapshot is not counted (born inside the
+ * window). `idle`: rates from idleRates(), to also give the cost without the idle CPU.
  */
-export function workerFigures(first: AdminStatsSnapshot, last: AdminStatsSnapshot): WorkerFigures[] {
-  const seconds = (Date.parse(last.takenAt) - Date.parse(first.takenAt)) / 1000;
+export function workerFigures(
+  first: AdminStatsSnapshot,
+  last: AdminStatsSnapshot,
+  idle?: Map<number, number>,
+): WorkerFigures[] {
+  const seconds = secondsBetween(first, last);
   const cpuBefore = new Map(first.workers.map((w) => [w.pid, w.cpuMs]));
   const packetsBefore = new Map<string, number>();
   for (const room of first.rooms)
     for (const peer of room.peers) for (const c of peer.consumers) packetsBefore.set(c.id, c.packets);
-  const only = last.workers.length === 1 ? last.workers[0]!.pid : null;
   const packets = new Map<number, number>();
   const peers = new Map<number, number>();
   for (const room of last.rooms) {
     for (const peer of room.peers) {
-      const pid = peer.workerPid ?? only;
-      if (pid === null) continue;
+      const pid = peer.workerPid ?? room.workerPid;
       peers.set(pid, (peers.get(pid) ?? 0) + 1);
       for (const c of peer.consumers)
         packets.set(pid, (packets.get(pid) ?? 0) + c.packets - (packetsBefore.get(c.id) ?? 0));
@@ -64,15 +87,35 @@ export function workerFigures(first: AdminStatsSnapshot, last: AdminStatsSnapsho
     .map((w) => {
       const cpuMs = w.cpuMs - cpuBefore.get(w.pid)!;
       const p = packets.get(w.pid) ?? 0;
+      const idleRate = idle?.get(w.pid) ?? null;
       return {
         pid: w.pid,
         cpuMs,
         consumerPackets: p,
         usPerPacket: p > 0 ? (cpuMs * 1000) / p : null,
+        idleCpuMsPerSec: idleRate,
+        usPerPacketExclIdle: p > 0 && idleRate !== null ? ((cpuMs - idleRate * seconds) * 1000) / p : null,
         cores: seconds > 0 ? cpuMs / 1000 / seconds : null,
         peers: peers.get(w.pid) ?? 0,
       };
     });
+}
+
+/**
+ * A node's worker µs per packet without its workers' idle CPU: (Σ CPU − Σ idle rate × window)
+ * ÷ packets. Null when a worker's idle rate is unknown or nothing was sent.
+ */
+export function usPerPacketExclIdle(
+  cpuMs: number | null,
+  packets: number | null,
+  workers: WorkerFigures[],
+  seconds: number | null,
+): number | null {
+  if (cpuMs === null || !packets || seconds === null || !workers.length) return null;
+  const idleMs = sumOrNull(
+    workers.map((w) => (w.idleCpuMsPerSec === null ? null : w.idleCpuMsPerSec * seconds)),
+  );
+  return idleMs === null ? null : ((cpuMs - idleMs) * 1000) / packets;
 }
 
 /** One node (server process) of a setup over the steady window. */
@@ -86,6 +129,8 @@ export interface NodeFigures {
   workerCpuMs: number | null;
   consumerPackets: number | null;
   usPerPacket: number | null;
+  /** Σ over its workers of (CPU − idle rate × window) ÷ consumer packets; null without an idle measure. */
+  usPerPacketExclIdle: number | null;
   /** From /proc over the window, in cores. */
   workerCores: number;
   serverCores: number;
@@ -94,7 +139,7 @@ export interface NodeFigures {
 
 export interface SetupRun {
   setup: ClusterSetupName;
-  /** Workers the room may use over every node: the cores its capacity is counted on. */
+  /** Workers started over every node (MEDIASOUP_WORKERS per node, summed). */
   workerCount: number;
   /** Why the setup did not run (then nodes is empty). */
   skipped: string | null;
@@ -110,15 +155,25 @@ export interface SetupRun {
 export interface SetupSummary {
   setup: ClusterSetupName;
   workerCount: number;
+  /**
+   * Workers the room's peers were homed on (from admin stats; the configured count when the
+   * server does not tell): the cores its capacity is counted on.
+   */
+  workersUsed: number;
   /** Every expected stream reached its receiver. */
   complete: boolean;
   /** Σ worker CPU µs over every node ÷ Σ packets sent by the consumers of every node. */
   usPerPacket: number | null;
+  /** The same without each worker's idle CPU rate (measured before the bots joined). */
+  usPerPacketExclIdle: number | null;
   /** 1e6 / (µs per packet × VIDEO_EQUIVALENT_PPS): consumers one worker core carries. */
   consumersPerCore: number | null;
-  /** consumersPerCore × workerCount: the room's capacity if the load spreads evenly. */
+  /** consumersPerCore × workersUsed: the room's capacity if the load spreads evenly. */
   roomCapacity: number | null;
   roomCapacityVsOneWorker: number | null;
+  /** The same two from the µs per packet without idle CPU. */
+  roomCapacityExclIdle: number | null;
+  roomCapacityExclIdleVsOneWorker: number | null;
   /**
    * Consumers held ÷ the busiest worker's cores: where the room stops when that worker is full
    * (counts the imbalance: the senders' node also does all the ingest).
@@ -129,6 +184,8 @@ export interface SetupSummary {
 
 export interface Goal {
   value: number | null;
+  /** The same figure from µs per packet without the workers' idle CPU. */
+  valueExclIdle: number | null;
   goal: number;
   /** Null when not measured or some stream never arrived. */
   met: boolean | null;
@@ -141,6 +198,7 @@ export interface ClusterSummary {
     nodeAUsPerPacket: number | null;
     nodeBUsPerPacket: number | null;
     ratio: number | null;
+    ratioExclIdle: number | null;
   };
   goals: { twoWorkersCapacity: Goal; twoNodesCapacity: Goal; pipedOverLocal: Goal };
 }
@@ -148,20 +206,38 @@ export interface ClusterSummary {
 const sumOrNull = (xs: Array<number | null>) =>
   xs.length && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + x!, 0) : null;
 
-function summarizeSetup(run: SetupRun): Omit<SetupSummary, 'roomCapacityVsOneWorker' | 'busiestWorkerCapacityVsOneWorker'> {
+type VsOneWorker =
+  'roomCapacityVsOneWorker' | 'roomCapacityExclIdleVsOneWorker' | 'busiestWorkerCapacityVsOneWorker';
+
+function summarizeSetup(run: SetupRun): Omit<SetupSummary, VsOneWorker> {
   const cpuMs = sumOrNull(run.nodes.map((n) => n.workerCpuMs));
   const packets = sumOrNull(run.nodes.map((n) => n.consumerPackets));
   const us = cpuMs !== null && packets ? (cpuMs * 1000) / packets : null;
-  const perCore = us ? 1e6 / (us * VIDEO_EQUIVALENT_PPS) : null;
+  // Σ(cpu − idle) ÷ Σ packets, from each node's own ratio: × its packets gives its µs.
+  const idleExcl = sumOrNull(
+    run.nodes.map((n) =>
+      n.usPerPacketExclIdle === null || n.consumerPackets === null
+        ? null
+        : n.usPerPacketExclIdle * n.consumerPackets,
+    ),
+  );
+  const usExcl = idleExcl !== null && packets ? idleExcl / packets : null;
+  const perCore = (x: number | null) => (x && x > 0 ? 1e6 / (x * VIDEO_EQUIVALENT_PPS) : null);
   const held = sumOrNull(run.nodes.map((n) => n.consumersHeld));
   const busiest = Math.max(0, ...run.nodes.flatMap((n) => n.workers.map((w) => w.cores ?? 0)));
+  const homed = run.nodes.flatMap((n) => n.workers).filter((w) => w.peers > 0).length;
+  const workersUsed = homed || run.workerCount;
+  const capacity = (x: number | null) => round(perCore(x) === null ? null : perCore(x)! * workersUsed, 0);
   return {
     setup: run.setup,
     workerCount: run.workerCount,
+    workersUsed,
     complete: !run.skipped && run.streams.expected > 0 && run.streams.received === run.streams.expected,
     usPerPacket: round(us, 2),
-    consumersPerCore: round(perCore, 0),
-    roomCapacity: round(perCore === null ? null : perCore * run.workerCount, 0),
+    usPerPacketExclIdle: round(usExcl, 2),
+    consumersPerCore: round(perCore(us), 0),
+    roomCapacity: capacity(us),
+    roomCapacityExclIdle: capacity(usExcl),
     busiestWorkerCapacity: round(held !== null && busiest > 0 ? held / busiest : null, 0),
   };
 }
@@ -172,18 +248,23 @@ export function clusterSummary(runs: SetupRun[]): ClusterSummary {
   const setups: SetupSummary[] = base.map((s) => ({
     ...s,
     roomCapacityVsOneWorker: round(ratio(s.roomCapacity, one?.roomCapacity), 2),
+    roomCapacityExclIdleVsOneWorker: round(ratio(s.roomCapacityExclIdle, one?.roomCapacityExclIdle), 2),
     busiestWorkerCapacityVsOneWorker: round(ratio(s.busiestWorkerCapacity, one?.busiestWorkerCapacity), 2),
   }));
   const nodes = runs.find((r) => r.setup === 'twoNodes')?.nodes ?? [];
-  const a = nodes.find((n) => n.node === 'A')?.usPerPacket ?? null;
-  const b = nodes.find((n) => n.node === 'B')?.usPerPacket ?? null;
+  const nodeA = nodes.find((n) => n.node === 'A');
+  const nodeB = nodes.find((n) => n.node === 'B');
+  const a = nodeA?.usPerPacket ?? null;
+  const b = nodeB?.usPerPacket ?? null;
   const pipedRatio = round(ratio(b, a), 3);
+  const pipedRatioExclIdle = round(ratio(nodeB?.usPerPacketExclIdle, nodeA?.usPerPacketExclIdle), 3);
   const find = (name: ClusterSetupName) => setups.find((s) => s.setup === name);
   const complete = (name: ClusterSetupName) => (find(name)?.complete ?? false) && (one?.complete ?? false);
   const atLeast = (name: ClusterSetupName): Goal => {
     const value = find(name)?.roomCapacityVsOneWorker ?? null;
+    const valueExclIdle = find(name)?.roomCapacityExclIdleVsOneWorker ?? null;
     const goal = CLUSTER_GOALS.capacityVsOneWorker;
-    return { value, goal, met: value === null || !complete(name) ? null : value >= goal };
+    return { value, valueExclIdle, goal, met: value === null || !complete(name) ? null : value >= goal };
   };
   const twoNodesComplete = find('twoNodes')?.complete ?? false;
   return {
@@ -193,12 +274,14 @@ export function clusterSummary(runs: SetupRun[]): ClusterSummary {
       nodeAUsPerPacket: round(a, 2),
       nodeBUsPerPacket: round(b, 2),
       ratio: pipedRatio,
+      ratioExclIdle: pipedRatioExclIdle,
     },
     goals: {
       twoWorkersCapacity: atLeast('twoWorkers'),
       twoNodesCapacity: atLeast('twoNodes'),
       pipedOverLocal: {
         value: pipedRatio,
+        valueExclIdle: pipedRatioExclIdle,
         goal: CLUSTER_GOALS.pipedOverLocal,
         met: pipedRatio === null || !twoNodesComplete ? null : pipedRatio <= CLUSTER_GOALS.pipedOverLocal,
       },
@@ -228,8 +311,9 @@ export function clusterNodesTable(runs: SetupRun[]): string {
             n.consumersHeld,
             n.consumerPackets,
             n.workerCpuMs === null ? null : round(n.workerCpuMs, 0),
-            s2(round(n.workerCores, 3)),
+            s2(round(sumOrNull(n.workers.map((w) => w.idleCpuMsPerSec)), 2)),
             s2(round(n.usPerPacket, 2)),
+            s2(round(n.usPerPacketExclIdle, 2)),
           ],
           ...(n.workers.length > 1
             ? n.workers.map((w) => [
@@ -239,15 +323,26 @@ export function clusterNodesTable(runs: SetupRun[]): string {
                 null,
                 w.consumerPackets,
                 round(w.cpuMs, 0),
-                s2(round(w.cores, 3)),
+                s2(round(w.idleCpuMsPerSec, 2)),
                 s2(round(w.usPerPacket, 2)),
+                s2(round(w.usPerPacketExclIdle, 2)),
               ])
             : []),
         ]),
   );
   return table(
-    'Cluster: one room, senders on node A, receivers on A and B (worker µs/pkt = worker CPU ÷ packets sent by that node’s consumers to its receivers)',
-    ['setup', 'node', 'senders / receivers', 'consumers', 'packets out', 'worker CPU ms', 'worker cores', 'worker µs/pkt'],
+    "Cluster: one room, senders on node A, receivers on A and B (worker µs/pkt = that node's worker CPU ÷ packets its consumers sent to its receivers; excl. idle: minus the workers' CPU rate before any bot joined)",
+    [
+      'setup',
+      'node',
+      'senders / receivers',
+      'consumers',
+      'packets out',
+      'worker CPU ms',
+      'idle ms/s',
+      'worker µs/pkt',
+      'excl. idle',
+    ],
     rows,
   );
 }
@@ -257,30 +352,34 @@ export function clusterSummaryTable(runs: SetupRun[], s: ClusterSummary): string
     const run = runs.find((r) => r.setup === x.setup)!;
     return [
       LABELS[x.setup],
-      x.workerCount,
+      `${x.workersUsed} of ${x.workerCount}`,
       run.skipped ? 'skipped' : `${run.streams.received}/${run.streams.expected}`,
       s2(round(run.lossPercent, 3)),
       s2(x.usPerPacket),
-      x.consumersPerCore,
       x.roomCapacity,
       times(x.roomCapacityVsOneWorker),
+      s2(x.usPerPacketExclIdle),
+      x.roomCapacityExclIdle,
+      times(x.roomCapacityExclIdleVsOneWorker),
       x.busiestWorkerCapacity,
       times(x.busiestWorkerCapacityVsOneWorker),
     ];
   });
   const verdict = (g: Goal, op: string) =>
-    `${g.value === null ? '–' : `${g.value.toFixed(2)}×`} (goal ${op} ${g.goal}×: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'})`;
+    `${g.value === null ? '–' : `${g.value.toFixed(2)}×`} (goal ${op} ${g.goal}×: ${g.met === null ? 'not measured' : g.met ? 'met' : 'NOT met'}); excl. idle ${times(g.valueExclIdle) ?? '–'}`;
   return [
     table(
-      `Cluster capacity of one room (µs/pkt = Σ worker CPU ÷ Σ consumer packets over all nodes; capacity = workers × 1e6 / (µs/pkt × ${VIDEO_EQUIVALENT_PPS} pkt/s))`,
+      `Cluster capacity of one room (µs/pkt = Σ worker CPU ÷ Σ consumer packets over all nodes; capacity = workers used × 1e6 / (µs/pkt × ${VIDEO_EQUIVALENT_PPS} pkt/s); busiest-worker = consumers ÷ the busiest worker's cores)`,
       [
         'setup',
-        'workers',
+        'workers used',
         'streams',
         'loss %',
         'µs/pkt',
-        'consumers/core',
         'room capacity',
+        'vs 1 worker',
+        'µs/pkt excl. idle',
+        'capacity excl. idle',
         'vs 1 worker',
         'busiest-worker capacity',
         'vs 1 worker',
