@@ -91,7 +91,7 @@ async function main(): Promise<void> {
   const clusterFigures = clusterRuns ? clusterSummary(clusterRuns) : undefined;
   if (clusterRuns && clusterFigures)
     out.push(clusterNodesTable(clusterRuns), clusterSummaryTable(clusterRuns, clusterFigures));
-  out.push(ratiosTable(r, pinning));
+  if (overhead || capacity || chat) out.push(ratiosTable(r, pinning));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
 
@@ -112,6 +112,8 @@ async function main(): Promise<void> {
       workerUsPerPacket:
         'delta of worker cpuMs (worker.getResourceUsage) / delta of totals.consumerPackets (consumer getStats), both from GET /api/admin/stats snapshots inside the window',
       botCpu: 'utime+stime of this bench process and its non-server descendants (the bots run in it)',
+      cluster:
+        'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
     ratios: r,
     overhead,
