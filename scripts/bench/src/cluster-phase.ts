@@ -35,7 +35,7 @@ export interface ClusterPlan {
 export function clusterPlan(quick: boolean): ClusterPlan {
   return quick
     ? { senders: 2, receiversPerNode: 2, durationSec: 5, spillLoad: 1, statsIntervalMs: 1000 }
-    : { senders: 3, receiversPerNode: 6, durationSec: 20, spillLoad: 1, statsIntervalMs: 1000 };
+    : { senders: 4, receiversPerNode: 6, durationSec: 20, spillLoad: 1, statsIntervalMs: 1000 };
 }
 
 /** Where the phase's nodes listen: fixed ranges so parallel runs on one machine can be kept apart. */
