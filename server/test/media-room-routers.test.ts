@@ -126,6 +126,9 @@ describe('RoomMedia across workers', () => {
     const aRouter = room.homeRouter(a)!;
     const bRouter = room.homeRouter(b)!;
     expect(aRouter).not.toBe(bRouter);
+    // Where a caller would bring a producer in: one of the room's routers (no new one needed).
+    expect([aRouter, bRouter]).toContain(await room.ingressRouter());
+    expect(room.routers()).toHaveLength(2);
     // "Another node": a worker outside the pool, producing through a DirectTransport (a producer
     // id exists once per worker, so it cannot share a worker with the room's routers).
     const foreignWorker = await createWorker({ logLevel: 'warn' });
@@ -160,6 +163,38 @@ describe('RoomMedia across workers', () => {
     await waitFor(() => (consumerClosed.length === 2 ? true : undefined), 5000);
     expect(room.producers()).toEqual([]);
     expect(room.routerFor(original.id)).toBeUndefined();
+  });
+
+  it('the one active-speaker observer hears an audio producer homed on another worker', async () => {
+    const a = addPeer(1);
+    await room.createTransport(a, 'recv', a.attachedTo!);
+    const aRouter = room.homeRouter(a)!;
+    const speakerPid = room.workerPid;
+    expect(room.routers().find((r) => r.routerId === aRouter.id)!.workerPid).not.toBe(speakerPid);
+    // A talker on A's router (not the speaker observer's): RTP with the ssrc-audio-level extension.
+    const direct = await aRouter.createDirectTransport();
+    const ssrc = 4242;
+    const mic = await direct.produce({
+      kind: 'audio',
+      rtpParameters: {
+        codecs: [{ mimeType: 'audio/opus', payloadType: 100, clockRate: 48000, channels: 2 }],
+        headerExtensions: [{ uri: 'urn:ietf:params:rtp-hdrext:ssrc-audio-level', id: 1 }],
+        encodings: [{ ssrc }],
+      },
+    });
+    const speakers = record('activeSpeaker');
+    room.addExternalProducer({ userId: 42, peerId: 'talker', source: 'mic' }, mic, aRouter);
+    const timer = setInterval(() => {
+      for (let i = 0; i < 5; i++) mic.send(loudOpusPacket(ssrc));
+    }, 100);
+    onCleanup(() => clearInterval(timer));
+    await waitFor(() => (speakers.some((s) => s.userId === 42) ? true : undefined), 10_000);
+
+    // The observer's worker dies: a new observer on a live router hears the talker again.
+    process.kill(speakerPid, 'SIGKILL');
+    await waitFor(() => (room.workerPid !== speakerPid && room.workerPid !== 0 ? true : undefined), 10_000);
+    speakers.length = 0;
+    await waitFor(() => (speakers.some((s) => s.userId === 42) ? true : undefined), 10_000);
   });
 
   it('a dead worker resets only the peers homed on it; the others keep their media and can consume again', async () => {
@@ -241,3 +276,18 @@ describe('RoomMedia across workers', () => {
     for (const r of room.routers()) expect(deadPids).not.toContain(r.workerPid);
   });
 });
+
+let rtpSeq = 0;
+/** One RTP packet (Opus, payload type 100) with a loud ssrc-audio-level (extension id 1, voice). */
+function loudOpusPacket(ssrc: number): Buffer {
+  const seq = ++rtpSeq;
+  const header = Buffer.alloc(12);
+  header[0] = 0x90; // V=2, X=1
+  header[1] = 100;
+  header.writeUInt16BE(seq & 0xffff, 2);
+  header.writeUInt32BE((seq * 960) >>> 0, 4);
+  header.writeUInt32BE(ssrc, 8);
+  // One-byte header extension block: 0xBEDE, one 32-bit word: id 1, length 1, V=1 level 10 dBov.
+  const extension = Buffer.from([0xbe, 0xde, 0x00, 0x01, 0x10, 0x80 | 10, 0x00, 0x00]);
+  return Buffer.concat([header, extension, Buffer.alloc(40, 0xfc)]);
+}

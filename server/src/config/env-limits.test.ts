@@ -9,7 +9,7 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       socketEventsPerSecond: 50,
       socketEventBurst: 200,
     });
-    expect(config.media).toMatchObject({ maxIncomingBitrate: 5_000_000, maxSocketsPerUserRoom: 3 });
+    expect(config.media).toMatchObject({ maxIncomingBitrate: 5_000_000, maxSocketsPerUserRoom: 3, routerSpillLoad: 400 });
     expect(config.trustProxy).toBe(0);
   });
 
@@ -20,6 +20,7 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       SOCKET_EVENT_BURST: '10',
       MEDIA_MAX_INCOMING_BITRATE: '1500000',
       MAX_SOCKETS_PER_USER_ROOM: '1',
+      MEDIA_ROUTER_SPILL_LOAD: '1',
       TRUST_PROXY: '2',
     });
     expect(config.rateLimits).toMatchObject({
@@ -27,7 +28,7 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       socketEventsPerSecond: 5,
       socketEventBurst: 10,
     });
-    expect(config.media).toMatchObject({ maxIncomingBitrate: 1_500_000, maxSocketsPerUserRoom: 1 });
+    expect(config.media).toMatchObject({ maxIncomingBitrate: 1_500_000, maxSocketsPerUserRoom: 1, routerSpillLoad: 1 });
     expect(config.trustProxy).toBe(2);
   });
 
@@ -37,6 +38,8 @@ describe('caps, rate limits and TRUST_PROXY', () => {
     [{ SOCKET_EVENT_BURST: '0' }, /^SOCKET_EVENT_BURST: .*between 1 and 100000/],
     [{ MEDIA_MAX_INCOMING_BITRATE: '1000' }, /^MEDIA_MAX_INCOMING_BITRATE: .*between 100000 and 100000000/],
     [{ MAX_SOCKETS_PER_USER_ROOM: '0' }, /^MAX_SOCKETS_PER_USER_ROOM: .*between 1 and 100/],
+    [{ MEDIA_ROUTER_SPILL_LOAD: '0' }, /^MEDIA_ROUTER_SPILL_LOAD: .*between 1 and 1000000/],
+    [{ MEDIA_ROUTER_SPILL_LOAD: 'lots' }, /^MEDIA_ROUTER_SPILL_LOAD: .*number/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: .*number/],
     [{ TRUST_PROXY: '-1' }, /^TRUST_PROXY: .*between 0 and 10/],
   ])('refuse %j with one line naming the variable', (env, message) => {

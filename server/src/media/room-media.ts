@@ -7,6 +7,7 @@ import { mediasoupInputError } from './mediasoup-input-error.js';
 import { choosePlacement } from './peer-placement.js';
 import { ProducerPipes } from './producer-pipes.js';
 import { RoomRouter } from './room-router.js';
+import { RoomSpeaker, type HeardProducer } from './room-speaker.js';
 import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
 import { createWebRtcTransport } from './transports.js';
 import { logTransportStates } from './transport-state-log.js';
@@ -80,7 +81,7 @@ interface LocatedProducer {
 
 /**
  * One room's media on this node: one router per worker the room uses, an ActiveSpeakerObserver
- * that hears every audio producer, and the peers. Each peer is homed on one router (its
+ * that hears every audio producer (RoomSpeaker), and the peers. Each peer is homed on one router (its
  * transports, producers and consumers live there); a peer consuming a producer homed on another
  * router gets it through `pipeToRouter`, made once per (producer, router). Only the room wires
  * peers together (a new producer is announced, consumers of a closed producer are reported).
@@ -95,8 +96,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Every router is made with MEDIA_CODECS, so they all have these capabilities. */
   readonly #rtpCapabilities: types.RtpCapabilities;
   readonly #spillLoad: number;
-  #speaker: { router: RoomRouter; observer: types.ActiveSpeakerObserver } | undefined;
-  #speakerMaking: Promise<void> | undefined;
+  readonly #speaker: RoomSpeaker;
   /** Placements run one after another, so concurrent joins never make two routers on one worker. */
   #placing: Promise<unknown> = Promise.resolve();
   #closed = false;
@@ -113,6 +113,12 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     super();
     this.#rtpCapabilities = first.router.rtpCapabilities;
     this.#spillLoad = options.routerSpillLoad ?? Number.POSITIVE_INFINITY;
+    this.#speaker = new RoomSpeaker(
+      roomId,
+      this.#pipes,
+      (producer) => this.emit('activeSpeaker', { userId: this.#userIdOf(producer) }),
+      log,
+    );
     this.#adoptRouter(first);
   }
 
@@ -139,7 +145,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   /** The worker of the room's speaker router (else of its first usable router); 0 when it has none. */
   get workerPid(): number {
-    return this.#speaker?.router.workerPid ?? this.#usableRouters()[0]?.workerPid ?? 0;
+    return this.#speaker.router?.workerPid ?? this.#usableRouters()[0]?.workerPid ?? 0;
   }
 
   get rtpCapabilities(): types.RtpCapabilities {
@@ -203,7 +209,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       this.#external.delete(producer.id);
       if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: info.peerId });
     });
-    this.#hearInSpeaker(producer, home);
+    this.#speaker.hear(producer, home);
     this.emit('newProducer', { ...entry.info, paused: producer.paused });
     return () => producer.close();
   }
@@ -335,46 +341,16 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   /** Makes the speaker observer on a usable router unless one is there; it hears every audio producer. */
   #makeSpeaker(): Promise<void> {
-    if (this.#speaker?.router.usable) return Promise.resolve();
-    if (this.#speakerMaking) return this.#speakerMaking;
-    const host = this.#usableRouters()[0];
-    if (!host) return Promise.resolve();
-    const making = (async () => {
-      const observer = await host.router.createActiveSpeakerObserver({ interval: 300 });
-      if (this.#closed || !host.usable) {
-        observer.close();
-        return;
-      }
-      this.#speaker = { router: host, observer };
-      observer.on('dominantspeaker', ({ producer }) => {
-        if (this.#speaker?.observer === observer) this.emit('activeSpeaker', { userId: this.#userIdOf(producer) });
-      });
-      for (const peer of this.peers.values()) {
-        const home = peer.home;
-        if (!home) continue;
-        for (const { producer } of peer.producers.values()) this.#hearInSpeaker(producer, home);
-      }
-      for (const e of this.#external.values()) this.#hearInSpeaker(e.producer, e.router);
-    })().finally(() => {
-      this.#speakerMaking = undefined;
-    });
-    this.#speakerMaking = making;
-    return making;
+    return this.#speaker.ensure(this.#usableRouters()[0], () => this.#audioProducers());
   }
 
-  /** Adds an audio producer to the speaker observer, piping it to the observer's router first. */
-  #hearInSpeaker(producer: types.Producer, from: RoomRouter): void {
-    const speaker = this.#speaker;
-    if (!speaker || producer.kind !== 'audio' || producer.closed) return;
-    this.#pipes
-      .pipe(producer, from.router, speaker.router.router)
-      .then(async (heard) => {
-        if (this.#speaker === speaker && !heard.closed) await speaker.observer.addProducer({ producerId: heard.id });
-      })
-      .catch((err: unknown) => {
-        // Closed meanwhile, or a router went: nothing to hear.
-        this.log?.debug({ roomId: this.roomId, producerId: producer.id, err }, 'speaker observer cannot hear producer');
-      });
+  *#audioProducers(): Iterable<HeardProducer> {
+    for (const peer of this.peers.values()) {
+      const home = peer.home;
+      if (!home) continue;
+      for (const { producer } of peer.producers.values()) yield { producer, router: home };
+    }
+    for (const e of this.#external.values()) yield { producer: e.producer, router: e.router };
   }
 
   #userIdOf(producer: types.Producer): number | null {
@@ -477,7 +453,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
     });
     producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
-    this.#hearInSpeaker(producer, home);
+    this.#speaker.hear(producer, home);
     this.emit('newProducer', producerInfo(peer, { producer, source: input.source }));
     return producer;
   }
@@ -658,8 +634,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (this.#closed) return;
     this.#closed = true;
     for (const peer of [...this.peers.values()]) peer.close();
+    this.#speaker.close();
     this.#pipes.close();
-    this.#speaker = undefined;
     for (const r of this.#routers.values()) r.router.close();
     this.#routers.clear();
     this.#external.clear();
@@ -681,7 +657,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       peer.home = undefined;
     }
     lost.homedPeerIds.clear();
-    if (this.#speaker?.router === lost) this.#speaker = undefined;
+    this.#speaker.routerLost(lost);
     this.log?.warn(
       { roomId: this.roomId, pid: lost.workerPid, peersReset: affected.length, routersLeft: this.#routers.size },
       'room router lost with its worker',
