@@ -69,7 +69,8 @@ async function main(): Promise<void> {
   const capacity = args.phases.includes('capacity') ? await capacityPhase(plan, pinning, log) : undefined;
   const chat = args.phases.includes('chat') ? await chatPhase(plan, pinning, log) : undefined;
   const cluster = args.phases.includes('cluster') ? clusterPlan(args.quick) : undefined;
-  const clusterRuns = cluster ? await clusterPhase(cluster, pinning, log) : undefined;
+  const clusterResult = cluster ? await clusterPhase(cluster, pinning, log) : undefined;
+  const clusterRuns = clusterResult?.pooled;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -121,7 +122,9 @@ async function main(): Promise<void> {
       ? { minimeet: capacity.minimeet, baseline: capacity.baseline, summary: capacitySummaries }
       : undefined,
     chat,
-    cluster: cluster ? { plan: cluster, runs: clusterRuns, summary: clusterFigures } : undefined,
+    cluster: cluster
+      ? { plan: cluster, runs: clusterRuns, summary: clusterFigures, repeats: clusterResult?.repeats }
+      : undefined,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);

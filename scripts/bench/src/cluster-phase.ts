@@ -14,7 +14,13 @@ import { InProcessGroup } from '../../bots/src/group-handle.js';
 import { mapLimit } from '../../bots/src/map-limit.js';
 import { ensureRooms, loginOrRegister } from '../../bots/src/rest.js';
 import type { ClusterSetupName, NodeFigures, SetupRun } from './cluster-report.js';
-import { idleRates, usPerPacketExclIdle, workerFigures } from './cluster-report.js';
+import {
+  idleRates,
+  poolSetupRuns,
+  usPerPacketExclIdle,
+  workerFigures,
+  workersHomingPeers,
+} from './cluster-report.js';
 import { createScratchDatabase } from './mariadb.js';
 import type { Pinning } from './pinning.js';
 import { LoadSampler } from './sampler.js';
@@ -27,6 +33,8 @@ export interface ClusterPlan {
   /** Receive-only bots on each node (the one-node setups hold both groups on A). */
   receiversPerNode: number;
   durationSec: number;
+  /** Each setup runs this many times, interleaved with the others, and the runs are pooled. */
+  repeats: number;
   /** MEDIA_ROUTER_SPILL_LOAD of the two-worker setup: 1 homes the room's peers on both workers. */
   spillLoad: number;
   statsIntervalMs: number;
@@ -34,8 +42,8 @@ export interface ClusterPlan {
 
 export function clusterPlan(quick: boolean): ClusterPlan {
   return quick
-    ? { senders: 2, receiversPerNode: 2, durationSec: 5, spillLoad: 1, statsIntervalMs: 1000 }
-    : { senders: 4, receiversPerNode: 6, durationSec: 20, spillLoad: 1, statsIntervalMs: 1000 };
+    ? { senders: 2, receiversPerNode: 2, durationSec: 5, repeats: 1, spillLoad: 1, statsIntervalMs: 1000 }
+    : { senders: 4, receiversPerNode: 6, durationSec: 20, repeats: 2, spillLoad: 1, statsIntervalMs: 1000 };
 }
 
 /** Where the phase's nodes listen: fixed ranges so parallel runs on one machine can be kept apart. */
@@ -56,12 +64,31 @@ const JOIN_TIMEOUT_MS = 90_000;
 type Log = (line: string) => void;
 type NodeName = 'A' | 'B';
 
-export async function clusterPhase(plan: ClusterPlan, pinning: Pinning, log: Log): Promise<SetupRun[]> {
-  const runs: SetupRun[] = [];
-  runs.push(await oneProcess('oneWorker', 1, plan, pinning, log));
-  runs.push(await oneProcess('twoWorkers', 2, plan, pinning, log));
-  runs.push(await twoNodes(plan, pinning, log));
-  return runs;
+export interface ClusterPhaseResult {
+  /** Per setup, its runs pooled (what the tables show). */
+  pooled: SetupRun[];
+  /** Per repeat, the three setups as measured. */
+  repeats: SetupRun[][];
+}
+
+export async function clusterPhase(
+  plan: ClusterPlan,
+  pinning: Pinning,
+  log: Log,
+): Promise<ClusterPhaseResult> {
+  const repeats: SetupRun[][] = [];
+  // Interleaved (1 worker, 2 workers, 2 nodes, 1 worker, …): a machine that gets busier
+  // half-way weighs on every setup alike.
+  for (let rep = 1; rep <= plan.repeats; rep++) {
+    log(`cluster: repeat ${rep}/${plan.repeats}`);
+    repeats.push([
+      await oneProcess('oneWorker', 1, plan, pinning, log),
+      await oneProcess('twoWorkers', 2, plan, pinning, log),
+      await twoNodes(plan, pinning, log),
+    ]);
+  }
+  const pooled = repeats[0]!.map((_, i) => poolSetupRuns(repeats.map((r) => r[i]!)));
+  return { pooled, repeats };
 }
 
 function nodeOptions(
@@ -161,6 +188,8 @@ function emptyRun(setup: ClusterSetupName, workerCount: number, skipped: string)
   return {
     setup,
     workerCount,
+    workersUsed: null,
+    runs: 1,
     skipped,
     nodes: [],
     bots: { total: 0, joined: 0 },
@@ -305,6 +334,8 @@ async function runRoom(
   const run: SetupRun = {
     setup,
     workerCount,
+    workersUsed: workersHomingPeers(nodeFigures) || null,
+    runs: 1,
     skipped: null,
     nodes: nodeFigures,
     bots: { total: bots.length, joined: bots.filter((b) => b.joined).length },

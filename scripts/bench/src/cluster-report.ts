@@ -141,6 +141,10 @@ export interface SetupRun {
   setup: ClusterSetupName;
   /** Workers started over every node (MEDIASOUP_WORKERS per node, summed). */
   workerCount: number;
+  /** Workers the room's peers were homed on (workersHomingPeers; null: not known). */
+  workersUsed: number | null;
+  /** How many interleaved runs this pools (poolSetupRuns). */
+  runs: number;
   /** Why the setup did not run (then nodes is empty). */
   skipped: string | null;
   nodes: NodeFigures[];
@@ -206,6 +210,62 @@ export interface ClusterSummary {
 const sumOrNull = (xs: Array<number | null>) =>
   xs.length && xs.every((x) => x !== null) ? xs.reduce<number>((a, x) => a + x!, 0) : null;
 
+/** Workers with at least one of the room's peers homed on them, over the nodes of one run (0: not known). */
+export function workersHomingPeers(nodes: NodeFigures[]): number {
+  return nodes.flatMap((n) => n.workers).filter((w) => w.peers > 0).length;
+}
+
+/**
+ * One setup's interleaved runs as one: CPU and packets summed per node (so µs per packet is
+ * pooled, not averaged), consumers held and workers used at their worst/most, every worker listed.
+ */
+export function poolSetupRuns(runs: SetupRun[]): SetupRun {
+  const ran = runs.filter((r) => !r.skipped);
+  if (ran.length <= 1) return ran[0] ?? runs[0]!;
+  const first = ran[0]!;
+  const total = (f: (r: SetupRun) => number) => ran.reduce((a, r) => a + f(r), 0);
+  const nodes = first.nodes.map((n): NodeFigures => {
+    const same = ran.map((r) => r.nodes.find((x) => x.node === n.node)).filter((x) => x !== undefined);
+    const cpuMs = sumOrNull(same.map((x) => x.workerCpuMs));
+    const packets = sumOrNull(same.map((x) => x.consumerPackets));
+    const exclIdleUs = sumOrNull(
+      same.map((x) =>
+        x.usPerPacketExclIdle === null || x.consumerPackets === null
+          ? null
+          : x.usPerPacketExclIdle * x.consumerPackets,
+      ),
+    );
+    const held = same.map((x) => x.consumersHeld);
+    return {
+      ...n,
+      consumersHeld: held.every((h) => h !== null) ? Math.min(...held) : null,
+      workerCpuMs: cpuMs,
+      consumerPackets: packets,
+      usPerPacket: cpuMs !== null && packets ? (cpuMs * 1000) / packets : null,
+      usPerPacketExclIdle: exclIdleUs !== null && packets ? exclIdleUs / packets : null,
+      workerCores: same.reduce((a, x) => a + x.workerCores, 0) / same.length,
+      serverCores: same.reduce((a, x) => a + x.serverCores, 0) / same.length,
+      workers: same.flatMap((x) => x.workers),
+    };
+  });
+  const used = ran.map((r) => r.workersUsed);
+  const p95s = ran.map((r) => r.joinToFirstRtpP95Ms).filter((x) => x !== null);
+  return {
+    setup: first.setup,
+    workerCount: first.workerCount,
+    workersUsed: used.every((u) => u !== null) ? Math.max(...used) : null,
+    runs: ran.length,
+    skipped: null,
+    nodes,
+    bots: { total: total((r) => r.bots.total), joined: total((r) => r.bots.joined) },
+    streams: { expected: total((r) => r.streams.expected), received: total((r) => r.streams.received) },
+    lossPercent: Math.max(...ran.map((r) => r.lossPercent)),
+    joinToFirstRtpP95Ms: p95s.length ? Math.max(...p95s) : null,
+    errors: total((r) => r.errors),
+    notes: [...new Set(ran.flatMap((r) => r.notes))],
+  };
+}
+
 type VsOneWorker =
   'roomCapacityVsOneWorker' | 'roomCapacityExclIdleVsOneWorker' | 'busiestWorkerCapacityVsOneWorker';
 
@@ -225,8 +285,7 @@ function summarizeSetup(run: SetupRun): Omit<SetupSummary, VsOneWorker> {
   const perCore = (x: number | null) => (x && x > 0 ? 1e6 / (x * VIDEO_EQUIVALENT_PPS) : null);
   const held = sumOrNull(run.nodes.map((n) => n.consumersHeld));
   const busiest = Math.max(0, ...run.nodes.flatMap((n) => n.workers.map((w) => w.cores ?? 0)));
-  const homed = run.nodes.flatMap((n) => n.workers).filter((w) => w.peers > 0).length;
-  const workersUsed = homed || run.workerCount;
+  const workersUsed = run.workersUsed || run.workerCount;
   const capacity = (x: number | null) => round(perCore(x) === null ? null : perCore(x)! * workersUsed, 0);
   return {
     setup: run.setup,
@@ -351,7 +410,7 @@ export function clusterSummaryTable(runs: SetupRun[], s: ClusterSummary): string
   const rows = s.setups.map((x) => {
     const run = runs.find((r) => r.setup === x.setup)!;
     return [
-      LABELS[x.setup],
+      run.runs > 1 ? `${LABELS[x.setup]} (${run.runs} runs pooled)` : LABELS[x.setup],
       `${x.workersUsed} of ${x.workerCount}`,
       run.skipped ? 'skipped' : `${run.streams.received}/${run.streams.expected}`,
       s2(round(run.lossPercent, 3)),

@@ -10,8 +10,10 @@ import {
   clusterSummary,
   clusterSummaryTable,
   idleRates,
+  poolSetupRuns,
   usPerPacketExclIdle,
   workerFigures,
+  workersHomingPeers,
   type NodeFigures,
   type SetupRun,
 } from '../src/cluster-report.js';
@@ -164,6 +166,8 @@ function run(setup: SetupRun['setup'], workerCount: number, nodes: NodeFigures[]
   return {
     setup,
     workerCount,
+    workersUsed: workersHomingPeers(nodes) || null,
+    runs: 1,
     skipped: null,
     nodes,
     bots: { total: 6, joined: 6 },
@@ -257,5 +261,34 @@ describe('clusterSummary', () => {
     expect(text).toContain('room capacity, 2 nodes / 1 worker');
     expect(text).toMatch(/– \(goal ≥ 1\.8×: not measured\)/);
     expect(text).toContain(s.piped.definition);
+  });
+});
+
+describe('poolSetupRuns', () => {
+  it('pools CPU and packets per node (not a mean of ratios), keeps the worst figures, ignores a skipped run', () => {
+    const a = run('oneWorker', 1, [{ ...node('A', 100, 10_000, [[100, 0.01, 6]]), consumersHeld: 16 }]);
+    const b = run('oneWorker', 1, [{ ...node('A', 300, 5000, [[200, 0.03, 6]]), consumersHeld: 15 }], 15);
+    const skipped: SetupRun = { ...a, skipped: 'MariaDB not usable', nodes: [] };
+    const pooled = poolSetupRuns([a, skipped, { ...b, lossPercent: 0.5 }]);
+    expect(pooled.runs).toBe(2);
+    expect(pooled.skipped).toBeNull();
+    const [n] = pooled.nodes;
+    expect(n).toMatchObject({ workerCpuMs: 400, consumerPackets: 15_000, consumersHeld: 15 });
+    // 400 ms over 15 000 packets, where the mean of the two runs' ratios (10, 60) would say 35.
+    expect(n!.usPerPacket).toBeCloseTo(26.667, 3);
+    expect(n!.workers.map((w) => w.pid)).toEqual([100, 200]);
+    expect(pooled).toMatchObject({
+      workersUsed: 1,
+      streams: { expected: 32, received: 31 },
+      bots: { total: 12, joined: 12 },
+      lossPercent: 0.5,
+    });
+    // Capacity from the pooled figure: 1e6 / (26.667 × 100) on the 1 worker used.
+    expect(clusterSummary([pooled]).setups[0]!.roomCapacity).toBe(375);
+  });
+
+  it('keeps a setup that was skipped every time as skipped', () => {
+    const skipped: SetupRun = { ...run('twoNodes', 2, []), skipped: 'no Redis' };
+    expect(poolSetupRuns([skipped, skipped]).skipped).toBe('no Redis');
   });
 });
