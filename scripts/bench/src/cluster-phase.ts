@@ -8,7 +8,7 @@
 import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createConnection } from 'node:net';
-import { logIn, type BotPlan, type BotRole } from '../../bots/src/bot.js';
+import { logIn, type BotLogin, type BotPlan, type BotRole } from '../../bots/src/bot.js';
 import type { GroupResult } from '../../bots/src/bot-group.js';
 import { InProcessGroup } from '../../bots/src/group-handle.js';
 import { mapLimit } from '../../bots/src/map-limit.js';
@@ -222,17 +222,21 @@ async function runRoom(
     { node: 'A', role: 'receive', usernames: names('a', plan.receiversPerNode) },
     { node: 'B', role: 'receive', usernames: names('b', plan.receiversPerNode) },
   ];
-  const total = cohorts.reduce((a, c) => a + c.usernames.length, 0);
   const distinct = [...new Set(Object.values(nodes))];
   const samplers = new Map(distinct.map((s) => [s, new LoadSampler(s)]));
   for (const s of samplers.values()) s.start();
+  const stopSamplers = () => {
+    for (const s of samplers.values()) s.stop();
+  };
   const idleFrom = Date.now();
-  const owner = await loginOrRegister(nodes.A.url, cohorts[0]!.usernames[0]!, PASSWORD);
-  const [room] = await ensureRooms(nodes.A.url, owner.auth.accessToken, [`${tag}-room`], total);
-  // Each bot logs in on the node it joins through, before anyone joins (hashing stays off the window).
-  const logins = await Promise.all(
-    cohorts.map((c) => mapLimit(c.usernames, 4, (u) => logIn(nodes[c.node].url, u, PASSWORD))),
-  );
+  let prepared: Awaited<ReturnType<typeof prepareRoom>>;
+  try {
+    prepared = await prepareRoom(nodes, cohorts, `${tag}-room`);
+  } catch (err) {
+    stopSamplers();
+    throw err;
+  }
+  const { roomId, logins } = prepared;
 
   await sleep(IDLE_MIN_MS - (Date.now() - idleFrom));
   const idleTo = Date.now();
@@ -248,7 +252,7 @@ async function runRoom(
       index,
       username: cohorts[c]!.usernames[i]!,
       room: 1,
-      roomId: room!.id,
+      roomId,
       startAt: rampStart + index * 200,
       login: logins[c]![i]!,
     }),
@@ -280,7 +284,7 @@ async function runRoom(
     to = Date.now();
   } finally {
     results = await Promise.all(groups.map((g) => g.stop()));
-    for (const s of samplers.values()) s.stop();
+    stopSamplers();
   }
 
   const receivers = results.slice(1);
@@ -354,6 +358,22 @@ async function runRoom(
       nodeFigures.map((n) => `node ${n.node} ${n.usPerPacket?.toFixed(2) ?? '–'} µs/pkt`).join(', '),
   );
   return run;
+}
+
+/** The room (created on A by the first sender) and every bot's login, on the node it joins through. */
+async function prepareRoom(
+  nodes: Record<NodeName, BenchServer>,
+  cohorts: Cohort[],
+  roomName: string,
+): Promise<{ roomId: number; logins: BotLogin[][] }> {
+  const total = cohorts.reduce((a, c) => a + c.usernames.length, 0);
+  const owner = await loginOrRegister(nodes.A.url, cohorts[0]!.usernames[0]!, PASSWORD);
+  const [room] = await ensureRooms(nodes.A.url, owner.auth.accessToken, [roomName], total);
+  // Before anyone joins: password hashing stays out of the measured window.
+  const logins = await Promise.all(
+    cohorts.map((c) => mapLimit(c.usernames, 4, (u) => logIn(nodes[c.node].url, u, PASSWORD))),
+  );
+  return { roomId: room!.id, logins };
 }
 
 function sleep(ms: number): Promise<void> {
