@@ -101,7 +101,8 @@ function nodeOptions(
   const p = CLUSTER_PORTS[node];
   return {
     kind: 'minimeet',
-    // Every node on the server CPU(s): µs per packet is CPU time, so sharing a core does not change it.
+    // Every node on the server CPU(s), away from the bots: µs per packet is CPU time, not
+    // throughput, so nodes sharing a core change it only through contention (cache, switches).
     cpus: pinning.serverCpus,
     workers,
     statsIntervalMs: plan.statsIntervalMs,
@@ -132,9 +133,13 @@ async function oneProcess(
     `cluster: ${setup}: ${plan.senders} senders + ${2 * plan.receiversPerNode} receivers on one process, ${workers} worker(s), ${plan.durationSec} s`,
   );
   const server = await startServer(
-    nodeOptions('A', workers, plan, pinning, {
-      MEDIA_ROUTER_SPILL_LOAD: String(workers > 1 ? plan.spillLoad : 400),
-    }),
+    nodeOptions(
+      'A',
+      workers,
+      plan,
+      pinning,
+      workers > 1 ? { MEDIA_ROUTER_SPILL_LOAD: String(plan.spillLoad) } : {},
+    ),
   );
   try {
     return await runRoom(setup, workers, { A: server, B: server }, plan, log);
