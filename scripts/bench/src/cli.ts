@@ -1,10 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,network]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
- * (default bench-results/bench-<timestamp>/). The network phase (Chromium on impaired test-host
- * links, needs root) runs only when named, and also writes DIR/network.html.
+ * (default bench-results/bench-<timestamp>/). Run only when named: one room across workers and
+ * nodes (cluster), and Chromium on impaired test-host links (network, needs root; also writes
+ * DIR/network.html).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -13,6 +14,8 @@ import { renderNetworkHtml } from './network/network-html.js';
 import { networkPhase, networkPlan } from './network/network-phase.js';
 import { networkTable } from './network/network-report.js';
 import { pinBenchProcess, type Pinning } from './pinning.js';
+import { clusterPhase, clusterPlan } from './cluster-phase.js';
+import { clusterNodesTable, clusterSummary, clusterSummaryTable } from './cluster-report.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
   capacitySummary,
@@ -25,9 +28,9 @@ import {
 } from './report.js';
 import { REPO_ROOT } from './servers.js';
 
-const PHASES = ['overhead', 'capacity', 'chat', 'network'] as const;
+const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network'] as const;
 type Phase = (typeof PHASES)[number];
-/** Without --phases: the server comparisons (network needs root and test hosts: ask for it). */
+/** Without --phases: the server comparisons (cluster takes minutes more; network needs root and test hosts: ask for them). */
 const DEFAULT_PHASES: Phase[] = ['overhead', 'capacity', 'chat'];
 
 function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Phase[] } {
@@ -53,7 +56,7 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
         throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
       phases = list as Phase[];
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,network]');
+      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network]');
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -81,6 +84,9 @@ async function main(): Promise<void> {
   const overhead = args.phases.includes('overhead') ? await overheadPhase(plan, pinning, log) : undefined;
   const capacity = args.phases.includes('capacity') ? await capacityPhase(plan, pinning, log) : undefined;
   const chat = args.phases.includes('chat') ? await chatPhase(plan, pinning, log) : undefined;
+  const cluster = args.phases.includes('cluster') ? clusterPlan(args.quick) : undefined;
+  const clusterResult = cluster ? await clusterPhase(cluster, pinning, log) : undefined;
+  const clusterRuns = clusterResult?.pooled;
   const network = args.phases.includes('network')
     ? await networkPhase(networkPlan(args.quick), log)
     : undefined;
@@ -102,6 +108,9 @@ async function main(): Promise<void> {
     out.push(capacitySummaryTable(capacitySummaries));
   }
   if (chat) out.push(chatTable(chat));
+  const clusterFigures = clusterRuns ? clusterSummary(clusterRuns) : undefined;
+  if (clusterRuns && clusterFigures)
+    out.push(clusterNodesTable(clusterRuns), clusterSummaryTable(clusterRuns, clusterFigures));
   if (overhead || chat) out.push(ratiosTable(r, pinning));
   if (network) out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
   const text = out.join('\n\n');
@@ -124,6 +133,8 @@ async function main(): Promise<void> {
       workerUsPerPacket:
         'delta of worker cpuMs (worker.getResourceUsage) / delta of totals.consumerPackets (consumer getStats), both from GET /api/admin/stats snapshots inside the window',
       botCpu: 'utime+stime of this bench process and its non-server descendants (the bots run in it)',
+      cluster:
+        'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
     ratios: r,
     overhead,
@@ -131,6 +142,9 @@ async function main(): Promise<void> {
       ? { minimeet: capacity.minimeet, baseline: capacity.baseline, summary: capacitySummaries }
       : undefined,
     chat,
+    cluster: cluster
+      ? { plan: cluster, runs: clusterRuns, summary: clusterFigures, repeats: clusterResult?.repeats }
+      : undefined,
     network,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');

@@ -30,13 +30,18 @@ export interface StartServerOptions {
   statsIntervalMs: number;
   /** MiniMeet only: DATABASE_URL (default: a fresh SQLite file). */
   databaseUrl?: string;
-  /** Extra environment (e.g. chat rate limits). */
+  /**
+   * Extra environment, applied last (e.g. chat rate limits; for a cluster node REDIS_URL,
+   * JWT_SECRET shared by the nodes, CLUSTER_NODE_ID and its own RTC / pipe port ranges).
+   */
   env?: Record<string, string>;
   /**
    * MiniMeet only: run inside a test host (scripts/test-hosts), listening on and announcing its
    * address (default: this machine's 127.0.0.1).
    */
   host?: { launcher(): string[]; address: string };
+  /** HTTP port (default: a free one picked by the OS). */
+  port?: number;
 }
 
 export interface BenchServer {
@@ -78,7 +83,7 @@ export async function startServer(o: StartServerOptions): Promise<BenchServer> {
       `${MINIMEET_MAIN} not found: build first (npm run build -w shared && npm run build -w server)`,
     );
   }
-  const port = await freePort();
+  const port = o.port ?? (await freePort());
   const rtcMin = 45_000 + Math.floor(Math.random() * 500) * 20;
   const tmp = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bench-'));
   if (o.host && o.kind !== 'minimeet') throw new Error('only MiniMeet runs on a test host');

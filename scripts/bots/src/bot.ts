@@ -28,10 +28,14 @@ export interface BotLogin {
   throttledMs: number;
 }
 
+/** both: sends and consumes (the default); send: only sends; receive: only consumes. */
+export type BotRole = 'both' | 'send' | 'receive';
+
 export interface BotSettings {
   url: string;
   password: string;
   audioOnly: boolean;
+  role?: BotRole;
 }
 
 export class Bot {
@@ -59,7 +63,7 @@ export class Bot {
   async start(signal?: AbortSignal): Promise<void> {
     this.startedAt = Date.now();
     try {
-      const { url, password, audioOnly } = this.settings;
+      const { url, password, audioOnly, role = 'both' } = this.settings;
       const login = this.plan.login ?? (await logIn(url, this.plan.username, password, signal));
       this.loginMs = login.ms;
       this.authThrottledMs = login.throttledMs;
@@ -70,8 +74,9 @@ export class Bot {
         url,
         roomId: this.plan.roomId,
         token: login.accessToken,
-        audio: true,
-        video: !audioOnly,
+        audio: role !== 'receive',
+        video: role !== 'receive' && !audioOnly,
+        consume: role !== 'send',
         // ICE/DTLS that never connects (e.g. a server announcing an unreachable address) shows
         // up here long before "stream never arrived".
         log: (m) => {

@@ -100,6 +100,8 @@ export interface PeerOptions {
   /** What to send (default both). */
   audio?: boolean;
   video?: boolean;
+  /** Consume the other participants' producers (default true; false: a send-only peer). */
+  consume?: boolean;
   /**
    * Also gather ICE-TCP (active) candidates, as browsers do; werift only gathers UDP by default.
    * Needed where UDP is blocked and media must reach the SFU's TCP port.
@@ -448,7 +450,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   }
 
   private async consumeProducer(p: RemoteProducer, gen: number): Promise<void> {
-    if (gen !== this.generation || this.closed) return;
+    if (gen !== this.generation || this.closed || this.options.consume === false) return;
     if (!this.recvTransport || !this.device || !this.remoteProducers.has(p.producerId)) return;
     for (const c of this.consumers.values()) if (c.stream.producerId === p.producerId) return;
     let info: ConsumeData;
