@@ -30,8 +30,11 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private readonly pairing = new Map<string, Promise<void>>();
   /** Remote producer being brought in: `${roomId}|${producerId}` → promise. */
   private readonly pulling = new Map<string, Promise<void>>();
-  /** Remote nodes each room has (or had) a pipe pair with: told when the room closes here. */
-  private readonly pairNodes = new Map<number, Set<string>>();
+  /**
+   * Remote nodes each room has (or had) a pipe pair with, and the boot of the node the pair was
+   * made with: told when the room closes here; a pair with an earlier boot of a node is stale.
+   */
+  private readonly pairNodes = new Map<number, Map<string, string>>();
   private readonly unsubscribe: Array<() => void> = [];
   private readonly log: Logger;
 
@@ -57,23 +60,24 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
 
   onModuleInit() {
     this.unsubscribe.push(
-      this.bus.handle('pipe.ensure', async ({ roomId }, from) => {
+      this.bus.handle('pipe.ensure', async ({ roomId, bootId }, from) => {
         const room = this.roomOrThrow(roomId);
         const pending = this.pairing.get(`${roomId}|${from}`);
-        if (pending) await pending;
-        // The asker has no pair (it only asks then): a pair this end still holds is stale.
-        else this.pipes.close(roomId, from);
+        if (pending) await pending.catch(() => undefined);
+        // A pair made with this boot of the asker is good (its ask crossed our pipe.open); one
+        // made with an earlier run of it is stale.
+        if (this.pairNodes.get(roomId)?.get(from) !== bootId) this.pipes.close(roomId, from);
         await this.ensurePair(room, from);
         return {};
       }),
-      this.bus.handle('pipe.open', async ({ roomId, endpoint }, from) => {
+      this.bus.handle('pipe.open', async ({ roomId, endpoint, bootId }, from) => {
         const room = this.roomOrThrow(roomId);
         // The creator had no pair: whatever this end still holds is stale.
         this.pipes.close(roomId, from);
         const mine = await this.pipes.open(roomId, from, room.pipeRouter());
         await this.pipes.connect(roomId, from, endpoint);
-        this.remember(roomId, from);
-        return { endpoint: mine };
+        this.remember(roomId, from, bootId);
+        return { endpoint: mine, bootId: this.nodes.self.bootId };
       }),
       this.bus.handle('pipe.consume', ({ roomId, producerId }, from) =>
         this.sendProducer(roomId, producerId, from),
@@ -152,6 +156,10 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   /** One pipe pair per (room, node); the lower node id creates it, the other asks it to. */
   private ensurePair(room: RoomMedia, nodeId: string): Promise<void> {
     const roomId = room.roomId;
+    const pairBoot = this.pairNodes.get(roomId)?.get(nodeId);
+    const nodeBoot = this.nodes.nodes().find((n) => n.id === nodeId)?.bootId;
+    // A pair made with an earlier run of that node (restarted faster than its death was seen).
+    if (pairBoot && nodeBoot && pairBoot !== nodeBoot) this.pipes.close(roomId, nodeId);
     if (this.pipes.has(roomId, nodeId)) return Promise.resolve();
     const k = `${roomId}|${nodeId}`;
     let pending = this.pairing.get(k);
@@ -160,20 +168,24 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         if (this.nodes.self.id < nodeId) {
           const mine = await this.pipes.open(roomId, nodeId, room.pipeRouter());
           try {
-            const { endpoint } = await this.bus.request(nodeId, 'pipe.open', { roomId, endpoint: mine });
+            const { endpoint, bootId } = await this.bus.request(nodeId, 'pipe.open', {
+              roomId,
+              endpoint: mine,
+              bootId: this.nodes.self.bootId,
+            });
             await this.pipes.connect(roomId, nodeId, endpoint);
+            this.remember(roomId, nodeId, bootId);
           } catch (err) {
             this.pipes.close(roomId, nodeId);
             throw err;
           }
         } else {
           // Its `pipe.open` to this node has run (and opened this end) before this answer comes.
-          await this.bus.request(nodeId, 'pipe.ensure', { roomId });
+          await this.bus.request(nodeId, 'pipe.ensure', { roomId, bootId: this.nodes.self.bootId });
           if (!this.pipes.has(roomId, nodeId)) {
             throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, `No media pipe to node ${nodeId}`);
           }
         }
-        this.remember(roomId, nodeId);
         this.log.info({ roomId, remoteNodeId: nodeId }, 'pipe to node open');
       })().finally(() => this.pairing.delete(k));
       this.pairing.set(k, pending);
@@ -230,17 +242,17 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       );
   }
 
-  private remember(roomId: number, nodeId: string): void {
-    let set = this.pairNodes.get(roomId);
-    if (!set) this.pairNodes.set(roomId, (set = new Set()));
-    set.add(nodeId);
+  private remember(roomId: number, nodeId: string, bootId: string): void {
+    let pairs = this.pairNodes.get(roomId);
+    if (!pairs) this.pairNodes.set(roomId, (pairs = new Map()));
+    pairs.set(nodeId, bootId);
   }
 
   /** The room's router went (room closed, or worker died): the other ends must close too. */
   private wireRoom(room: RoomMedia): void {
     const roomId = room.roomId;
     const gone = () => {
-      const nodes = [...(this.pairNodes.get(roomId) ?? [])];
+      const nodes = [...(this.pairNodes.get(roomId)?.keys() ?? [])];
       this.pairNodes.delete(roomId);
       this.pipes.closeRoom(roomId);
       for (const nodeId of nodes) {
@@ -263,7 +275,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private onPartialReset(room: RoomMedia): void {
     const roomId = room.roomId;
     const known = this.pairNodes.get(roomId);
-    const lost = [...(known ?? [])].filter((nodeId) => !this.pipes.has(roomId, nodeId));
+    const lost = [...(known?.keys() ?? [])].filter((nodeId) => !this.pipes.has(roomId, nodeId));
     if (!lost.length) return;
     for (const nodeId of lost) {
       known?.delete(nodeId);

@@ -14,8 +14,12 @@ export interface ClusterRequests {
    * pair; the other asks it to (`pipe.ensure`). `pipe.open` carries the creator's end and
    * answers the other's.
    */
-  'pipe.ensure': { request: { roomId: number }; response: Record<string, never> };
-  'pipe.open': { request: { roomId: number; endpoint: PipeEndpoint }; response: { endpoint: PipeEndpoint } };
+  /** `bootId`: the sender's boot, so a pair made with an earlier run of it is known stale. */
+  'pipe.ensure': { request: { roomId: number; bootId: string }; response: Record<string, never> };
+  'pipe.open': {
+    request: { roomId: number; endpoint: PipeEndpoint; bootId: string };
+    response: { endpoint: PipeEndpoint; bootId: string };
+  };
   /** To a producer's node: send it through the pipe to me; answers how to produce it here. */
   'pipe.consume': { request: { roomId: number; producerId: string }; response: PipedProducerParams };
   /** From a producer's node to nodes it is piped to: follow its pause/resume/close. */
