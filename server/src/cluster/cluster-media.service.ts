@@ -8,10 +8,11 @@ import type { Logger } from '../logging/logger.js';
 import { NodePipes, PipeMissingError, type PipedProducerParams } from '../media/node-pipes.js';
 import type { RoomMedia } from '../media/room-media.js';
 import { RoomMediaRegistry } from '../media-signaling/room-media-registry.js';
+import { remoteProducer } from '../media-signaling/wire-conversion.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
-import { isLiveEntry, liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
+import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
 
 /** How long a dead boot's directory sweep is claimed (one node does it). */
 const SWEEP_CLAIM_MS = 60_000;
@@ -235,8 +236,13 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (this.pairing.has(`${roomId}|${nodeId}`)) return;
     this.pipes.close(roomId, nodeId);
     this.pairNodes.get(roomId)?.delete(nodeId);
+    this.tellPipeClosed(roomId, nodeId, false);
+  }
+
+  /** Tells the other end of a room's pipe that this end is gone (best effort). */
+  private tellPipeClosed(roomId: number, nodeId: string, reannounce: boolean): void {
     this.bus
-      .request(nodeId, 'pipe.close', { roomId })
+      .request(nodeId, 'pipe.close', { roomId, reannounce })
       .catch((err: unknown) =>
         this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
       );
@@ -255,13 +261,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       const nodes = [...(this.pairNodes.get(roomId)?.keys() ?? [])];
       this.pairNodes.delete(roomId);
       this.pipes.closeRoom(roomId);
-      for (const nodeId of nodes) {
-        this.bus
-          .request(nodeId, 'pipe.close', { roomId })
-          .catch((err: unknown) =>
-            this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'),
-          );
-      }
+      for (const nodeId of nodes) this.tellPipeClosed(roomId, nodeId, false);
     };
     room.on('reset', () => this.onPartialReset(room));
     room.once('closed', gone);
@@ -279,9 +279,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (!lost.length) return;
     for (const nodeId of lost) {
       known?.delete(nodeId);
-      this.bus
-        .request(nodeId, 'pipe.close', { roomId, reannounce: true })
-        .catch((err: unknown) => this.log.debug({ err, roomId, remoteNodeId: nodeId }, 'pipe close notice failed'));
+      this.tellPipeClosed(roomId, nodeId, true);
     }
     this.reannounce(roomId, lost);
     this.log.warn({ roomId, remoteNodeIds: lost }, 'pipes lost with a worker; remote producers re-announced');
@@ -291,18 +289,11 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private reannounce(roomId: number, fromNodes: string[]): void {
     void this.directory
       .list(roomId)
+      .then((entries) => liveEntries(this.nodes, entries))
       .then((entries) => {
-        const nodes = this.nodes.nodes();
         for (const e of entries) {
-          if (!fromNodes.includes(e.nodeId) || !isLiveEntry(nodes, e)) continue;
-          this.realtime.emitToLocalRoom(roomId, 'newProducer', {
-            roomId,
-            producerId: e.producerId,
-            userId: e.userId,
-            kind: e.kind,
-            source: e.source,
-            paused: e.paused,
-          });
+          if (!fromNodes.includes(e.nodeId)) continue;
+          this.realtime.emitToLocalRoom(roomId, 'newProducer', { roomId, ...remoteProducer(e) });
         }
       })
       .catch((err: unknown) => this.log.warn({ err, roomId }, 're-announcing piped producers failed'));

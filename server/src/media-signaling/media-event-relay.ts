@@ -1,7 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { RemoteProducer, RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/shared';
+import type { RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/shared';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
-import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
+import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -10,6 +10,7 @@ import type { RoomMedia } from '../media/room-media.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { roomChannel } from '../realtime/socket-types.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
+import { consumableProducers } from './consumable-producers.js';
 import { asWire, remoteProducer } from './wire-conversion.js';
 
 /**
@@ -60,12 +61,6 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
       if (!peer.attachedTo) return;
       const socket = this.realtime.io.sockets.sockets.get(peer.attachedTo);
       if (socket) (socket.emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
-    };
-    const toLocal = <E extends ServerEventName>(event: E, payload: ServerEvents[E]) => {
-      (this.realtime.io.local.to(roomChannel(roomId)).emit as (ev: E, p: ServerEvents[E]) => boolean)(
-        event,
-        payload,
-      );
     };
     /** This node's producers in the directory: removed when the router goes without close events. */
     const listed = new Set<string>();
@@ -152,12 +147,14 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
         score: { score: score.score, producerScore: score.producerScore },
       }),
     );
-    room.on('activeSpeaker', ({ userId }) => toLocal('activeSpeaker', { roomId, userId }));
+    room.on('activeSpeaker', ({ userId }) =>
+      this.realtime.emitToLocalRoom(roomId, 'activeSpeaker', { roomId, userId }),
+    );
     // Peers homed on a dead worker start over; the room's other peers keep their media. Their
     // lost producers already went out as producerClosed (and left the directory).
     room.on('reset', ({ reason, peers }) => {
       this.log.warn({ roomId, reason, peerIds: peers.map((p) => p.id) }, 'peer media reset');
-      void this.producersAfterReset(room)
+      void consumableProducers(this.directory, this.nodes, room)
         .then((producers) => {
           for (const peer of peers) {
             toPeer(peer, 'mediaReset', {
@@ -170,15 +167,5 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
         })
         .catch((err: unknown) => this.log.error({ err, roomId }, 'mediaReset not sent'));
     });
-  }
-
-  /**
-   * What a reset peer can consume: the room's live producers cluster-wide, minus this node's that
-   * are gone (their directory removal may still be queued). The peer's own were closed by the reset.
-   */
-  private async producersAfterReset(room: RoomMedia): Promise<RemoteProducer[]> {
-    const entries = await liveEntries(this.nodes, await this.directory.list(room.roomId));
-    const selfId = this.nodes.self.id;
-    return entries.filter((e) => e.nodeId !== selfId || room.findProducer(e.producerId)).map(remoteProducer);
   }
 }

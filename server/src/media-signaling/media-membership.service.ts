@@ -1,8 +1,8 @@
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
-import type { MediaJoinData, RemoteProducer, RtpCapabilities } from '@minimeet/shared';
+import type { MediaJoinData, RtpCapabilities } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
-import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
+import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
@@ -12,7 +12,8 @@ import type { JoinContext } from '../realtime/room-lifecycle.js';
 import { RoomSessionService } from '../realtime/room-session.service.js';
 import { PeerDirectory } from './peer-directory.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
-import { asWire, remoteProducer } from './wire-conversion.js';
+import { consumableProducers } from './consumable-producers.js';
+import { asWire } from './wire-conversion.js';
 
 /**
  * Gives joining sockets their peer media and takes it away when they leave.
@@ -75,7 +76,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
         );
         return {
           routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
-          producers: await this.roomProducers(roomId, new Set()),
+          producers: await consumableProducers(this.directory, this.nodes, room),
         };
       } else {
         peer = new PeerMedia(randomUUID(), ctx.user.id, socketId);
@@ -85,7 +86,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     }
     const data: MediaJoinData = {
       routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
-      producers: await this.roomProducers(roomId, new Set(peer.producers.keys())),
+      producers: await consumableProducers(this.directory, this.nodes, room, new Set(peer.producers.keys())),
     };
     if (resumed) {
       data.resumedMedia = {
@@ -96,12 +97,6 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
       this.log.info({ roomId, userId: ctx.user.id, socketId, peerId: peer.id }, 'peer media re-attached');
     }
     return data;
-  }
-
-  /** Every producer of the room cluster-wide (the directory), minus the caller's own. */
-  private async roomProducers(roomId: number, own: ReadonlySet<string>): Promise<RemoteProducer[]> {
-    const all = await liveEntries(this.nodes, await this.directory.list(roomId));
-    return all.filter((p) => !own.has(p.producerId)).map(remoteProducer);
   }
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {
