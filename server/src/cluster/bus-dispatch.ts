@@ -46,7 +46,10 @@ export class BusDispatch {
       return { ok: true, result: await handler(payload, from) };
     } catch (err) {
       if (err instanceof AppError) return { ok: false, error: err.toWire() };
-      return { ok: false, error: { code: ErrorCode.INTERNAL, message: (err as Error)?.message ?? String(err) } };
+      return {
+        ok: false,
+        error: { code: ErrorCode.INTERNAL, message: (err as Error)?.message ?? String(err) },
+      };
     }
   }
 

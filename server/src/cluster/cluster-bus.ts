@@ -14,7 +14,10 @@ export type RequestHandler<M extends ClusterRequestName> = (
   fromNodeId: string,
 ) => Promise<ClusterResponse<M>>;
 
-export type EventListener<E extends ClusterEventName> = (payload: ClusterEvents[E], fromNodeId: string) => void;
+export type EventListener<E extends ClusterEventName> = (
+  payload: ClusterEvents[E],
+  fromNodeId: string,
+) => void;
 
 /**
  * Messages between server nodes. `request` goes to one node and resolves with its handler's

@@ -37,7 +37,9 @@ describe('RedisClusterLocks', () => {
 
   it('a failing holder still releases the lock', async () => {
     const locks = new RedisClusterLocks(connections[0]!, prefix);
-    await expect(locks.withLock('room:2', 5000, () => Promise.reject(new Error('boom')))).rejects.toThrow('boom');
+    await expect(locks.withLock('room:2', 5000, () => Promise.reject(new Error('boom')))).rejects.toThrow(
+      'boom',
+    );
     await expect(locks.withLock('room:2', 5000, async () => 'next')).resolves.toBe('next');
   });
 });

@@ -101,7 +101,11 @@ export class ClusterModule implements OnModuleInit, OnApplicationBootstrap, Befo
     if (this.registry instanceof RedisNodeRegistry) {
       await this.registry.start();
       this.log.info(
-        { nodeId: this.registry.self.id, bootId: this.registry.self.bootId, pipeAddress: this.registry.self.pipeAddress },
+        {
+          nodeId: this.registry.self.id,
+          bootId: this.registry.self.bootId,
+          pipeAddress: this.registry.self.pipeAddress,
+        },
         'joined the cluster',
       );
     }

@@ -88,7 +88,10 @@ export class RedisClusterBus implements ClusterBus {
       const timer = setTimeout(() => {
         this.#pending.delete(id);
         reject(
-          new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Node ${nodeId} did not answer ${method} within ${timeoutMs} ms`),
+          new AppError(
+            ErrorCode.MEDIA_UNAVAILABLE,
+            `Node ${nodeId} did not answer ${method} within ${timeoutMs} ms`,
+          ),
         );
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });

@@ -82,7 +82,9 @@ describe('cluster bus over Redis', () => {
     nodes.forEach((n, i) => n.on('hello', ({ text }) => seen[i]!.push(text)));
     await Promise.all(
       nodes.flatMap((n, i) =>
-        Array.from({ length: 30 }, (_, k) => n.broadcast('hello', { text: `${i}:${k}` }, { includeSelf: true })),
+        Array.from({ length: 30 }, (_, k) =>
+          n.broadcast('hello', { text: `${i}:${k}` }, { includeSelf: true }),
+        ),
       ),
     );
     await until(() => seen.every((s) => s.length === 90), 5000, 'all broadcasts');
@@ -117,8 +119,16 @@ describe('node registry over Redis', () => {
     firstConn.disconnect(); // killed, restarted at once
     const second = await registry(nodeInfo('rs-node'));
     await until(() => second.downs.some((n) => n.bootId === first.bootId), 3000, 'own previous boot swept');
-    await until(() => watcher.downs.some((n) => n.bootId === first.bootId), 3000, 'watcher sees old boot down');
-    await until(() => watcher.ups.some((n) => n.bootId === second.r.self.bootId), 3000, 'watcher sees new boot');
+    await until(
+      () => watcher.downs.some((n) => n.bootId === first.bootId),
+      3000,
+      'watcher sees old boot down',
+    );
+    await until(
+      () => watcher.ups.some((n) => n.bootId === second.r.self.bootId),
+      3000,
+      'watcher sees new boot',
+    );
     expect(watcher.r.isAlive('rs-node')).toBe(true);
   });
 

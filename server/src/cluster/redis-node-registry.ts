@@ -48,7 +48,9 @@ export class RedisNodeRegistry implements NodeRegistry {
     private readonly ttlMs: number,
     private readonly log?: MediaLogger,
   ) {
-    this.#events = new NodeEvents((err, event) => this.log?.error({ err, event }, 'cluster node listener failed'));
+    this.#events = new NodeEvents((err, event) =>
+      this.log?.error({ err, event }, 'cluster node listener failed'),
+    );
     this.#pollMs = Math.min(1000, Math.floor(ttlMs / 5));
   }
 
@@ -67,9 +69,12 @@ export class RedisNodeRegistry implements NodeRegistry {
       if (entry && entry.bootId !== this.self.bootId) this.#previousSelf = stripEntry(entry);
     }
     await this.#heartbeat();
-    this.#heartbeatTimer = setInterval(() => {
-      this.#heartbeat().catch((err: unknown) => this.log?.warn({ err }, 'cluster heartbeat failed'));
-    }, Math.floor(this.ttlMs / 3));
+    this.#heartbeatTimer = setInterval(
+      () => {
+        this.#heartbeat().catch((err: unknown) => this.log?.warn({ err }, 'cluster heartbeat failed'));
+      },
+      Math.floor(this.ttlMs / 3),
+    );
     this.#heartbeatTimer.unref();
   }
 
@@ -154,14 +159,15 @@ export class RedisNodeRegistry implements NodeRegistry {
       const e = parseEntry(value);
       if (e && e.id !== this.self.id) entries.push(e);
     }
-    const alive = entries.length
-      ? await this.redis.mget(...entries.map((e) => this.#aliveKey(e.id)))
-      : [];
+    const alive = entries.length ? await this.redis.mget(...entries.map((e) => this.#aliveKey(e.id))) : [];
     if (this.#stopped) return;
     const first = this.#firstPoll;
     this.#firstPoll = false;
     if (first && this.#previousSelf) {
-      this.log?.info({ nodeId: this.self.id, previousBootId: this.#previousSelf.bootId }, 'sweeping this node’s previous run');
+      this.log?.info(
+        { nodeId: this.self.id, previousBootId: this.#previousSelf.bootId },
+        'sweeping this node’s previous run',
+      );
       this.#events.emit('nodeDown', this.#previousSelf);
     }
     const seen = new Set<string>();
@@ -193,7 +199,10 @@ export class RedisNodeRegistry implements NodeRegistry {
   }
 
   #up(info: ClusterNodeInfo): void {
-    this.log?.info({ nodeId: info.id, bootId: info.bootId, pipeAddress: info.pipeAddress }, 'cluster node up');
+    this.log?.info(
+      { nodeId: info.id, bootId: info.bootId, pipeAddress: info.pipeAddress },
+      'cluster node up',
+    );
     this.#events.emit('nodeUp', info);
   }
 }
@@ -217,5 +226,12 @@ function parseEntry(value: string): Entry | undefined {
 }
 
 function stripEntry(e: Entry): ClusterNodeInfo {
-  return { id: e.id, bootId: e.bootId, pipeAddress: e.pipeAddress, startedAt: e.startedAt, load: e.load, rooms: e.rooms };
+  return {
+    id: e.id,
+    bootId: e.bootId,
+    pipeAddress: e.pipeAddress,
+    startedAt: e.startedAt,
+    load: e.load,
+    rooms: e.rooms,
+  };
 }
