@@ -12,6 +12,7 @@ import { createAdmin } from './helpers/admin-cli.js';
 import { closeAllSockets, createRoom, http, registerUser, uniqueName } from './helpers/chat-client.js';
 import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
 import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
+import { allReceiving, expectedCounts } from './helpers/peer-streams.js';
 
 const PASSWORD = 'correct horse battery';
 let db: TestDatabase;
@@ -40,31 +41,6 @@ async function startPeer(): Promise<MiniMeetPeer> {
   });
   await peer.start();
   return peer;
-}
-
-/** Every peer of `list` has a stream with packets since `since` for every producer of the others. */
-function allReceiving(list: MiniMeetPeer[], since = 0): boolean {
-  for (const p of list) {
-    for (const q of list) {
-      if (p === q) continue;
-      for (const producer of q.producers.values()) {
-        const s = p.openStreams().find((x) => x.producerId === producer.id);
-        if (!s || s.packets === 0 || s.lastPacketAt < since) return false;
-      }
-    }
-  }
-  return true;
-}
-
-/** Counts the room's peers should hold: each consumes every producer of the others. */
-function expectedCounts(list: MiniMeetPeer[]) {
-  const producers = list.reduce((n, p) => n + p.producers.size, 0);
-  return {
-    peers: list.length,
-    transports: list.length * 2,
-    producers,
-    consumers: list.reduce((n, p) => n + producers - p.producers.size, 0),
-  };
 }
 
 async function adminStats(): Promise<AdminStatsSnapshot> {

@@ -15,6 +15,7 @@ import {
   registerUser,
 } from './helpers/chat-client.js';
 import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { allReceiving, expectedCounts } from './helpers/peer-streams.js';
 
 const PASSWORD = 'correct horse battery';
 /** Lets the worker-kill test read worker pids from /api/health (details are not public). */
@@ -49,33 +50,8 @@ async function startPeer(room: number, name = 'peer'): Promise<MiniMeetPeer> {
   return peer;
 }
 
-/** Every peer has a stream with packets since `since` for every producer of every other peer. */
-function allReceiving(list: MiniMeetPeer[], since = 0): boolean {
-  for (const p of list) {
-    for (const q of list) {
-      if (p === q) continue;
-      for (const producer of q.producers.values()) {
-        const s = p.openStreams().find((x) => x.producerId === producer.id);
-        if (!s || s.packets === 0 || s.lastPacketAt < since) return false;
-      }
-    }
-  }
-  return true;
-}
-
 async function stats(peer: MiniMeetPeer): Promise<MediaStatsData> {
   return peer.request('getMediaStats', { roomId });
-}
-
-/** Consumers each peer should have: every producer of the others. */
-function expectedCounts(list: MiniMeetPeer[]) {
-  const producers = list.reduce((n, p) => n + p.producers.size, 0);
-  return {
-    peers: list.length,
-    transports: list.length * 2,
-    producers,
-    consumers: list.reduce((n, p) => n + producers - p.producers.size, 0),
-  };
 }
 
 beforeAll(async () => {

@@ -11,6 +11,7 @@ import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
 import { createAdmin } from '../helpers/admin-cli.js';
 import { closeAllSockets, createRoom, http, registerUser, uniqueName } from '../helpers/chat-client.js';
 import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import { allReceiving, remoteStreams } from '../helpers/peer-streams.js';
 
 const NODE_TTL_MS = 3000;
 const PASSWORD = 'correct horse battery';
@@ -48,26 +49,6 @@ async function startPeer(node: ClusterNode): Promise<MiniMeetPeer> {
   peer.on('error', (err) => console.warn(`[peer on ${node.id}] ${err.message}`));
   await peer.start();
   return peer;
-}
-
-/** For every peer, the open stream of each producer of every other peer (undefined: missing). */
-function remoteStreams(list: MiniMeetPeer[]) {
-  return list.flatMap((p) =>
-    list
-      .filter((q) => q !== p)
-      .flatMap((q) =>
-        [...q.producers.values()].map((producer) => ({
-          receiver: p,
-          producerId: producer.id,
-          kind: producer.kind,
-          stream: p.openStreams().find((s) => s.producerId === producer.id),
-        })),
-      ),
-  );
-}
-
-function allReceiving(list: MiniMeetPeer[], since = 0): boolean {
-  return remoteStreams(list).every((r) => r.stream && r.stream.packets > 0 && r.stream.lastPacketAt >= since);
 }
 
 function describeCall(): string {
