@@ -116,7 +116,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
    * directory does not know it or its node is dead.
    */
   async bringProducer(room: RoomMedia, producerId: string): Promise<void> {
-    if (room.findProducer(producerId)) return;
+    if (room.producer(producerId)?.peer) return;
     const entry = await this.directory.find(room.roomId, producerId);
     if (!entry || entry.nodeId === this.nodes.self.id) return; // consume() answers for local ones
     if (!(await liveEntries(this.nodes, [entry])).length) {
@@ -197,8 +197,8 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   /** The producer's node: send a local producer through the pipe to `to`. */
   private async sendProducer(roomId: number, producerId: string, to: string): Promise<PipedProducerParams> {
     const room = this.roomOrThrow(roomId);
-    const found = room.findProducer(producerId);
-    if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
+    const found = room.producer(producerId);
+    if (!found?.peer) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
     await room.ensureProducerOn(producerId, room.pipeRouter());
     const relay = (method: 'pipe.producerPaused' | 'pipe.producerClosed', paused?: boolean) => {
       const request =
@@ -215,7 +215,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         to,
         {
           producerId,
-          appData: { userId: found.peer.userId, source: found.entry.source, nodeId: this.nodes.self.id },
+          appData: { userId: found.userId, source: found.source, nodeId: this.nodes.self.id },
         },
         {
           onPause: () => relay('pipe.producerPaused', true),

@@ -18,6 +18,6 @@ export async function consumableProducers(
   const entries = await liveEntries(nodes, await directory.list(room.roomId));
   const selfId = nodes.self.id;
   return entries
-    .filter((e) => !except.has(e.producerId) && (e.nodeId !== selfId || room.findProducer(e.producerId)))
+    .filter((e) => !except.has(e.producerId) && (e.nodeId !== selfId || room.producer(e.producerId)?.peer))
     .map(remoteProducer);
 }

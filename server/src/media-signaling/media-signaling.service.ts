@@ -71,13 +71,15 @@ export class MediaSignalingService {
 
   async connectTransport(socket: AppSocket, transportId: string, dtlsParameters: unknown): Promise<void> {
     const { room, peer } = this.peers.byTransport(socket, transportId);
-    await room.connectTransport(peer, transportId, asMediasoup<types.DtlsParameters>(dtlsParameters));
+    await room.whileUsable(() =>
+      peer.connectTransport(transportId, asMediasoup<types.DtlsParameters>(dtlsParameters)),
+    );
   }
 
   async restartIce(socket: AppSocket, transportId: string): Promise<RestartIceData> {
     const { room, peer } = this.peers.byTransport(socket, transportId);
     return {
-      iceParameters: asWire<IceParameters>(await room.restartIce(peer, transportId)),
+      iceParameters: asWire<IceParameters>(await room.whileUsable(() => peer.restartIce(transportId))),
       iceServers: iceServersFor(this.config.media.turn, peer.userId),
     };
   }
@@ -110,8 +112,8 @@ export class MediaSignalingService {
   }
 
   closeProducer(socket: AppSocket, producerId: string): void {
-    const { room, peer } = this.peers.byProducer(socket, producerId);
-    room.closeProducer(peer, producerId);
+    const { peer } = this.peers.byProducer(socket, producerId);
+    peer.closeProducer(producerId);
   }
 
   async consume(socket: AppSocket, req: ConsumeRequest): Promise<ConsumeData> {
@@ -138,7 +140,7 @@ export class MediaSignalingService {
 
   async setConsumerPaused(socket: AppSocket, consumerId: string, paused: boolean): Promise<void> {
     const { room, peer } = this.peers.byConsumer(socket, consumerId);
-    await room.setConsumerPaused(peer, consumerId, paused);
+    await room.whileUsable(() => peer.setConsumerPaused(consumerId, paused));
   }
 
   async setConsumerLayers(
@@ -147,7 +149,7 @@ export class MediaSignalingService {
     layers: { spatialLayer: number; temporalLayer?: number },
   ): Promise<void> {
     const { room, peer } = this.peers.byConsumer(socket, consumerId);
-    await room.setConsumerLayers(peer, consumerId, layers);
+    await room.whileUsable(() => peer.setConsumerLayers(consumerId, layers));
   }
 
   async stats(socket: AppSocket, roomId: number): Promise<MediaStatsData> {

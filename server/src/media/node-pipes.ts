@@ -1,4 +1,5 @@
 import type { types } from 'mediasoup';
+import { PipeCache, type ProducerPipe } from './producer-pipe.js';
 import type { MediaLogger } from './worker-pool.js';
 
 /** Where one end of a pipe listens: what the other end connects to. */
@@ -15,6 +16,13 @@ export interface PipedProducerParams {
   rtpParameters: types.RtpParameters;
   paused: boolean;
   appData: Record<string, unknown>;
+}
+
+/** A producer of another node, as that node described it for one room's pipe pair. */
+export interface NodeOrigin {
+  roomId: number;
+  nodeId: string;
+  params: PipedProducerParams;
 }
 
 /** What happens to a producer piped out to another node: relayed there by the caller. */
@@ -38,18 +46,19 @@ interface PipePair {
   /** The room router the transport (and the producers piped in through it) lives on. */
   router: types.Router;
   /** Producers of this node piped out: producerId → pipe consumer. */
-  out: Map<string, types.Consumer>;
+  out: PipeCache<types.Consumer>;
   /** Producers of the other node piped in: producerId → pipe producer. */
-  in: Map<string, types.Producer>;
+  in: PipeCache<types.Producer>;
 }
 
 /**
  * This node's end of every pipe to other nodes: one PipeTransport (SRTP) per (room, remote
  * node), the consumers that send local producers through it and the producers that bring
- * remote ones in under their original ids. mediasoup objects only: who asks whom, and when, is
- * the caller's business (server/src/cluster).
+ * remote ones in under their original ids (the cross-node ProducerPipe: a producer of another
+ * node lands on the pair's router). mediasoup objects only: who asks whom, and when, is the
+ * caller's business (server/src/cluster).
  */
-export class NodePipes {
+export class NodePipes implements ProducerPipe<NodeOrigin> {
   readonly #pairs = new Map<string, PipePair>();
 
   constructor(private readonly options: NodePipesOptions) {}
@@ -75,7 +84,7 @@ export class NodePipes {
       const raced = this.#live(roomId, nodeId);
       if (raced) transport.close();
       else {
-        pair = { transport, router, out: new Map(), in: new Map() };
+        pair = { transport, router, out: new PipeCache(), in: new PipeCache() };
         this.#track(roomId, nodeId, pair);
       }
       pair = this.#live(roomId, nodeId);
@@ -115,18 +124,13 @@ export class NodePipes {
     events: PipedProducerEvents,
   ): Promise<PipedProducerParams> {
     const pair = this.#require(roomId, nodeId);
-    let consumer = pair.out.get(producer.producerId);
-    if (!consumer || consumer.closed) {
-      consumer = await pair.transport.consume({ producerId: producer.producerId });
-      const c = consumer;
-      pair.out.set(producer.producerId, c);
-      c.observer.once('close', () => {
-        if (pair.out.get(producer.producerId) === c) pair.out.delete(producer.producerId);
-      });
+    const consumer = await pair.out.get(producer.producerId, async () => {
+      const c = await pair.transport.consume({ producerId: producer.producerId });
       c.on('producerpause', () => events.onPause());
       c.on('producerresume', () => events.onResume());
       c.on('producerclose', () => events.onClose());
-    }
+      return c;
+    });
     return {
       producerId: producer.producerId,
       kind: consumer.kind,
@@ -138,7 +142,7 @@ export class NodePipes {
 
   /** Stops sending a producer toward `nodeId` (that node no longer wants it). */
   stopSending(roomId: number, nodeId: string, producerId: string): void {
-    this.#live(roomId, nodeId)?.out.get(producerId)?.close();
+    this.#live(roomId, nodeId)?.out.live(producerId)?.close();
   }
 
   /** Produces a remote producer on the pipe from `nodeId`, under its own id. */
@@ -148,26 +152,28 @@ export class NodePipes {
     params: PipedProducerParams,
   ): Promise<types.Producer> {
     const pair = this.#require(roomId, nodeId);
-    const existing = pair.in.get(params.producerId);
-    if (existing && !existing.closed) return existing;
-    const producer = await pair.transport.produce({
-      id: params.producerId,
-      kind: params.kind,
-      rtpParameters: params.rtpParameters,
-      paused: params.paused,
-      appData: params.appData,
-    });
-    pair.in.set(params.producerId, producer);
-    producer.observer.once('close', () => {
-      if (pair.in.get(params.producerId) === producer) pair.in.delete(params.producerId);
-    });
-    return producer;
+    return this.pipe({ roomId, nodeId, params }, pair.router);
+  }
+
+  /** The producer piped in from its node; `to` must be the router of the pair with that node. */
+  async pipe({ roomId, nodeId, params }: NodeOrigin, to: types.Router): Promise<types.Producer> {
+    const pair = this.#require(roomId, nodeId);
+    if (pair.router !== to)
+      throw new Error(`the pipe from node ${nodeId} for room ${roomId} is on another router`);
+    return pair.in.get(params.producerId, () =>
+      pair.transport.produce({
+        id: params.producerId,
+        kind: params.kind,
+        rtpParameters: params.rtpParameters,
+        paused: params.paused,
+        appData: params.appData,
+      }),
+    );
   }
 
   /** A producer piped in from `nodeId`: follows its origin's pause/resume/close. */
   receivedProducer(roomId: number, nodeId: string, producerId: string): types.Producer | undefined {
-    const p = this.#live(roomId, nodeId)?.in.get(producerId);
-    return p && !p.closed ? p : undefined;
+    return this.#live(roomId, nodeId)?.in.live(producerId);
   }
 
   /** Nothing piped either way through this pair. */

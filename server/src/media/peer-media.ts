@@ -1,6 +1,14 @@
 import { EventEmitter } from 'node:events';
+import { ErrorCode } from '@minimeet/shared';
 import type { types } from 'mediasoup';
+import { AppError } from '../common/app-error.js';
+import { createGuarded, goneWhileAwaiting } from './media-guards.js';
+import { mediasoupInputError } from './mediasoup-input-error.js';
+import type { ProducerRegistry, RoomProducer } from './producer-registry.js';
 import type { RoomRouter } from './room-router.js';
+import type { RouterPipes } from './router-pipes.js';
+import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
+import { createWebRtcTransport, type WebRtcTransportSettings } from './transports.js';
 
 export type Direction = 'send' | 'recv';
 export type Source = 'mic' | 'camera' | 'screen';
@@ -17,15 +25,23 @@ export interface PeerProducer {
   source: Source;
 }
 
+export interface ProduceInput {
+  kind: types.MediaKind;
+  rtpParameters: types.RtpParameters;
+  source: Source;
+  paused: boolean;
+}
+
 export interface PeerMediaEvents {
   closed: [];
 }
 
 /**
  * One participant's media in one room: its transports (≤ 1 send, ≤ 1 recv), producers (one per
- * source) and consumers. Knows nothing of sockets; `attachedTo` is only an opaque connection id
- * the signaling layer keys on (it changes when a client reconnects and re-attaches).
- * Children remove themselves from the maps when mediasoup closes them.
+ * source) and consumers, and the operations on them. Knows nothing of sockets; `attachedTo` is
+ * only an opaque connection id the signaling layer keys on (it changes when a client reconnects
+ * and re-attaches). Children remove themselves from the maps when mediasoup closes them. The
+ * room decides where the peer lives (`home`) and tells the others about its producers.
  */
 export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   readonly transports = new Map<string, PeerTransport>();
@@ -93,6 +109,158 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     return undefined;
   }
 
+  /**
+   * A transport of `direction` on the router `place()` homes the peer on. One that a previous
+   * connection made, or that is broken, is replaced; a good one of this connection is a CONFLICT.
+   */
+  createTransport(
+    direction: Direction,
+    connectionId: string,
+    place: () => Promise<RoomRouter>,
+    settings: WebRtcTransportSettings,
+  ): Promise<types.WebRtcTransport> {
+    let home: RoomRouter | undefined;
+    return createGuarded(this, {
+      slot: `transport:${direction}`,
+      conflict: `A ${direction} transport is already being created`,
+      doing: 'creating the transport',
+      stillPlaced: () => home === undefined || (home.usable && this.home === home),
+      create: async () => {
+        const existing = this.transportOf(direction);
+        if (existing) {
+          if (existing.createdBy === connectionId && !isBroken(existing.transport)) {
+            throw new AppError(ErrorCode.CONFLICT, `This connection already has a ${direction} transport`);
+          }
+          // Inherited from a previous connection, or broken (failed ICE restart): the client starts over.
+          existing.transport.close();
+        }
+        const placed = await place();
+        home = placed;
+        return createWebRtcTransport(placed.router, placed.worker, settings);
+      },
+      adopt: (transport) => this.addTransport({ transport, direction, createdBy: connectionId }),
+    });
+  }
+
+  /** A producer on the peer's send transport (one per source), as the room registers it. */
+  async produce(transportId: string, input: ProduceInput): Promise<RoomProducer> {
+    const t = this.transports.get(transportId);
+    const home = this.home;
+    if (!t || t.direction !== 'send' || !home) {
+      throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your send transports');
+    }
+    const expectedKind: types.MediaKind = input.source === 'mic' ? 'audio' : 'video';
+    if (input.kind !== expectedKind) {
+      throw new AppError(ErrorCode.VALIDATION, `source ${input.source} must be ${expectedKind}`, {
+        fields: { kind: [`must be ${expectedKind} for source ${input.source}`] },
+      });
+    }
+    assertRtpParametersBounded(input.rtpParameters, input.source);
+    const producer = await createGuarded(this, {
+      slot: `producer:${input.source}`,
+      conflict: `You already produce ${input.source}`,
+      taken: () => this.producerOf(input.source) !== undefined,
+      doing: 'producing',
+      create: () =>
+        t.transport
+          .produce({
+            kind: input.kind,
+            rtpParameters: input.rtpParameters,
+            paused: input.paused,
+            appData: { peerId: this.id, userId: this.userId, source: input.source },
+          })
+          .catch((err: unknown) => {
+            throw mediasoupInputError(err, 'rtpParameters');
+          }),
+      adopt: (made) => this.addProducer({ producer: made, source: input.source }),
+    });
+    return { producer, router: home, userId: this.userId, peerId: this.id, source: input.source, peer: this };
+  }
+
+  /**
+   * Consumes a producer of the room (paused) on the peer's recv transport, piped to the peer's
+   * home router first.
+   */
+  async consume(
+    transportId: string,
+    producerId: string,
+    rtpCapabilities: types.RtpCapabilities,
+    producers: ProducerRegistry,
+    pipes: RouterPipes,
+  ): Promise<{ consumer: types.Consumer; producer: RoomProducer }> {
+    const t = this.transports.get(transportId);
+    if (!t || t.direction !== 'recv') {
+      throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your recv transports');
+    }
+    const found = producers.find(producerId);
+    if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
+    if (found.peer === this) throw new AppError(ErrorCode.CANNOT_CONSUME, 'Cannot consume your own producer');
+    const consumer = await createGuarded(this, {
+      slot: `consumer:${producerId}`,
+      conflict: 'You already consume this producer',
+      taken: () => [...this.consumers.values()].some((c) => c.producerId === producerId),
+      doing: 'consuming',
+      create: async () => {
+        const home = this.home;
+        if (!home?.usable) throw goneWhileAwaiting(this, 'consuming');
+        let local: types.Producer;
+        try {
+          local = await pipes.pipe({ producer: found.producer, router: found.router.router }, home.router);
+        } catch (err) {
+          if (found.producer.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
+          if (!home.usable || !found.router.usable) throw goneWhileAwaiting(this, 'consuming');
+          throw err;
+        }
+        if (this.closed || t.transport.closed) throw goneWhileAwaiting(this, 'consuming');
+        if (local.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
+        return consumeOn(home.router, t.transport, producerId, rtpCapabilities, this.id);
+      },
+      adopt: (made) => this.addConsumer(made),
+    });
+    return { consumer, producer: found };
+  }
+
+  /** Pauses or resumes one of its producers; false when it already was. */
+  async setProducerPaused(producerId: string, paused: boolean): Promise<boolean> {
+    const { producer } = this.#producer(producerId);
+    if (producer.paused === paused) return false;
+    // Pipes to other routers follow (pipeToRouter wires pause/resume through).
+    if (paused) await producer.pause();
+    else await producer.resume();
+    return true;
+  }
+
+  closeProducer(producerId: string): void {
+    this.#producer(producerId).producer.close();
+  }
+
+  async setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
+    const consumer = this.#consumer(consumerId);
+    if (paused) await consumer.pause();
+    else await consumer.resume();
+  }
+
+  async setConsumerLayers(consumerId: string, layers: { spatialLayer: number; temporalLayer?: number }) {
+    const consumer = this.#consumer(consumerId);
+    if (consumer.type !== 'simulcast' && consumer.type !== 'svc') {
+      throw new AppError(ErrorCode.CONFLICT, 'Only simulcast/SVC consumers have layers');
+    }
+    await consumer.setPreferredLayers(layers);
+  }
+
+  async connectTransport(transportId: string, dtlsParameters: types.DtlsParameters): Promise<void> {
+    const transport = this.#transport(transportId);
+    try {
+      await transport.connect({ dtlsParameters });
+    } catch (err) {
+      throw mediasoupInputError(err, 'dtlsParameters');
+    }
+  }
+
+  restartIce(transportId: string): Promise<types.IceParameters> {
+    return this.#transport(transportId).restartIce();
+  }
+
   /** Closes every media object (consumers, producers, then transports); the peer stays usable. */
   closeMedia(): void {
     for (const c of [...this.consumers.values()]) c.close();
@@ -111,4 +279,55 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     this.emit('closed');
     this.removeAllListeners();
   }
+
+  #transport(transportId: string): types.WebRtcTransport {
+    const t = this.transports.get(transportId);
+    if (!t) throw new AppError(ErrorCode.TRANSPORT_NOT_FOUND, 'Not one of your transports');
+    return t.transport;
+  }
+
+  #producer(producerId: string): PeerProducer {
+    const entry = this.producers.get(producerId);
+    if (!entry) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'Not one of your producers');
+    return entry;
+  }
+
+  #consumer(consumerId: string): types.Consumer {
+    const consumer = this.consumers.get(consumerId);
+    if (!consumer) throw new AppError(ErrorCode.CONSUMER_NOT_FOUND, 'Not one of your consumers');
+    return consumer;
+  }
+}
+
+/** A paused consumer of `producerId` (which lives on `router`) on `transport`. */
+async function consumeOn(
+  router: types.Router,
+  transport: types.WebRtcTransport,
+  producerId: string,
+  rtpCapabilities: types.RtpCapabilities,
+  peerId: string,
+): Promise<types.Consumer> {
+  let can: boolean;
+  try {
+    can = router.canConsume({ producerId, rtpCapabilities });
+  } catch (err) {
+    throw mediasoupInputError(err, 'rtpCapabilities');
+  }
+  if (!can)
+    throw new AppError(ErrorCode.CANNOT_CONSUME, 'Your RTP capabilities cannot receive this producer');
+  try {
+    return await transport.consume({ producerId, rtpCapabilities, paused: true, appData: { peerId } });
+  } catch (err) {
+    throw mediasoupInputError(err, 'rtpCapabilities');
+  }
+}
+
+/** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */
+function isBroken(transport: types.WebRtcTransport): boolean {
+  return (
+    transport.iceState === 'disconnected' ||
+    transport.iceState === 'closed' ||
+    transport.dtlsState === 'failed' ||
+    transport.dtlsState === 'closed'
+  );
 }

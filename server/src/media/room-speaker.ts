@@ -1,18 +1,14 @@
 import type { types } from 'mediasoup';
-import type { ProducerPipes } from './producer-pipes.js';
+import type { ProducerRegistry } from './producer-registry.js';
 import type { RoomRouter } from './room-router.js';
+import type { RouterPipes } from './router-pipes.js';
 import type { MediaLogger } from './worker-pool.js';
-
-/** An audio producer of the room and the router it lives on. */
-export interface HeardProducer {
-  producer: types.Producer;
-  router: RoomRouter;
-}
 
 /**
  * The room's one ActiveSpeakerObserver. It lives on one of the room's routers; audio producers
  * living on other routers are piped to it (the same pipes consumers use), so it hears everyone.
- * When its router is lost it is made again on another router and re-hears every audio producer.
+ * When its router is lost it is made again on another router and re-hears every audio producer
+ * of the room.
  */
 export class RoomSpeaker {
   #current: { router: RoomRouter; observer: types.ActiveSpeakerObserver } | undefined;
@@ -21,9 +17,12 @@ export class RoomSpeaker {
 
   constructor(
     private readonly roomId: number,
-    private readonly pipes: ProducerPipes,
-    /** Called with the (possibly piped) producer the observer names dominant. */
-    private readonly onDominant: (producer: types.Producer) => void,
+    private readonly pipes: RouterPipes,
+    private readonly producers: ProducerRegistry,
+    /** Where to make the observer when there is none: a usable router of the room, if any. */
+    private readonly host: () => RoomRouter | undefined,
+    /** Called with the user whose producer the observer names dominant (null if unknown). */
+    private readonly onDominant: (userId: number | null) => void,
     private readonly log: MediaLogger | undefined,
   ) {}
 
@@ -32,13 +31,19 @@ export class RoomSpeaker {
     return this.#current?.router;
   }
 
+  /** `ensure()`, logging a failure (`what` failed) instead of rejecting. */
+  remake(what: string): Promise<void> {
+    return this.ensure().catch((err: unknown) => this.log?.warn({ roomId: this.roomId, err }, what));
+  }
+
   /**
-   * Makes the observer on `host` unless a usable one exists, then makes it hear `audio()`.
-   * Rejects when the observer cannot be created.
+   * Makes the observer on `host()` unless a usable one exists, then makes it hear every producer
+   * of the room. Rejects when the observer cannot be created.
    */
-  ensure(host: RoomRouter | undefined, audio: () => Iterable<HeardProducer>): Promise<void> {
+  ensure(): Promise<void> {
     if (this.#closed || this.#current?.router.usable) return Promise.resolve();
     if (this.#making) return this.#making;
+    const host = this.host();
     if (!host) return Promise.resolve();
     const making = (async () => {
       const observer = await host.router.createActiveSpeakerObserver({ interval: 300 });
@@ -48,9 +53,9 @@ export class RoomSpeaker {
       }
       this.#current = { router: host, observer };
       observer.on('dominantspeaker', ({ producer }) => {
-        if (this.#current?.observer === observer) this.onDominant(producer);
+        if (this.#current?.observer === observer) this.onDominant(this.#userIdOf(producer));
       });
-      for (const { producer, router } of audio()) this.hear(producer, router);
+      for (const { producer, router } of this.producers.values()) this.hear(producer, router);
     })().finally(() => {
       this.#making = undefined;
     });
@@ -63,19 +68,35 @@ export class RoomSpeaker {
     const current = this.#current;
     if (!current || producer.kind !== 'audio' || producer.closed) return;
     this.pipes
-      .pipe(producer, from.router, current.router.router)
+      .pipe({ producer, router: from.router }, current.router.router)
       .then(async (heard) => {
-        if (this.#current === current && !heard.closed) await current.observer.addProducer({ producerId: heard.id });
+        if (this.#current === current && !heard.closed)
+          await current.observer.addProducer({ producerId: heard.id });
       })
       .catch((err: unknown) => {
         // Closed meanwhile, or a router went: nothing to hear.
-        this.log?.debug({ roomId: this.roomId, producerId: producer.id, err }, 'speaker observer cannot hear producer');
+        this.log?.debug(
+          { roomId: this.roomId, producerId: producer.id, err },
+          'speaker observer cannot hear producer',
+        );
       });
   }
 
-  /** `router` is gone: so is the observer if it lived there (ensure() makes a new one). */
+  /**
+   * `router` is gone: so is the observer if it lived there; it is made again on another usable
+   * router (with none left, the room makes it with the router it recreates).
+   */
   routerLost(router: RoomRouter): void {
     if (this.#current?.router === router) this.#current = undefined;
+    if (this.host()) void this.remake('could not remake the active speaker observer');
+  }
+
+  /** The (possibly piped) producer's user: as the room knows it, else from its appData. */
+  #userIdOf(producer: types.Producer): number | null {
+    const found = this.producers.find(producer.id);
+    if (found) return found.userId;
+    const userId = (producer.appData as { userId?: unknown }).userId;
+    return typeof userId === 'number' ? userId : null;
   }
 
   /** The observer closes with its router; this only stops further work. */

@@ -1,0 +1,39 @@
+import type { types } from 'mediasoup';
+import type { PeerMedia } from './peer-media.js';
+import type { ProducerInfo } from './producer-registry.js';
+
+export interface RoomMediaEvents {
+  newProducer: [ProducerInfo];
+  producerClosed: [{ producerId: string; peerId: string }];
+  producerPaused: [{ producerId: string; peerId: string }];
+  producerResumed: [{ producerId: string; peerId: string }];
+  /** A consumer closed because its producer (or the producer's transport) went away. */
+  consumerClosed: [{ peer: PeerMedia; consumerId: string; producerId: string }];
+  consumerLayersChanged: [{ peer: PeerMedia; consumerId: string; layers: types.ConsumerLayers | undefined }];
+  producerScore: [{ peer: PeerMedia; producerId: string; score: types.ProducerScore[] }];
+  consumerScore: [{ peer: PeerMedia; consumerId: string; score: types.ConsumerScore }];
+  activeSpeaker: [{ userId: number | null }];
+  /**
+   * A worker died with routers of this room: `peers` (those homed on them) lost every media
+   * object and must start over; the other peers keep theirs (their consumers of the lost peers'
+   * producers were closed with consumerClosed, the lost producers announced with producerClosed).
+   */
+  reset: [{ reason: 'workerDied'; peers: PeerMedia[] }];
+  closed: [];
+}
+
+export interface RoomMediaOptions {
+  /** Cap (bps) on what one client may send into each of its transports. */
+  maxIncomingBitrate: number;
+  /**
+   * Worker load (routers + consumers) at which new peers spill onto a router on another worker
+   * (see choosePlacement). Unset: the room stays on the routers it has while one is usable.
+   */
+  routerSpillLoad?: number;
+  /**
+   * Floor (bps) of the bandwidth estimate on recv transports (0: mediasoup's 30 kbps). Without
+   * it a capped link drives the estimate below the lowest simulcast layer: the consumer gets no
+   * layer, nothing is sent to measure, and the estimate stays down after the link widens.
+   */
+  minOutgoingBitrate?: number;
+}
