@@ -25,7 +25,7 @@ export interface RoomRoutersHooks {
   lost(router: RoomRouter): void;
   /** The room's last router was lost and a new one made (the reset is still on). */
   recreated(): Promise<void>;
-  /** The room has a usable router again: the peers `lost` returned start over. */
+  /** The peers that were homed on the lost router may start over: the room has a usable router. */
   rebuilt(peers: PeerMedia[]): void;
   /** No router could be recreated: the room's media must close. */
   failed(): void;
