@@ -32,6 +32,16 @@ export interface ProduceInput {
   paused: boolean;
 }
 
+/** What consuming needs of the room. */
+export interface ConsumeContext {
+  /** The room's producers (what may be consumed). */
+  producers: ProducerRegistry;
+  /** Pipes a producer living on another router of the room to the peer's home. */
+  pipes: RouterPipes;
+  /** Gets the consumer as soon as it is the peer's. */
+  adopted: (consumer: types.Consumer) => void;
+}
+
 export interface PeerMediaEvents {
   closed: [];
 }
@@ -142,8 +152,15 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     });
   }
 
-  /** A producer on the peer's send transport (one per source), as the room registers it. */
-  async produce(transportId: string, input: ProduceInput): Promise<RoomProducer> {
+  /**
+   * A producer on the peer's send transport (one per source). `adopted` gets it as the room
+   * registers it, as soon as it is the peer's (before anything else can close it unnoticed).
+   */
+  async produce(
+    transportId: string,
+    input: ProduceInput,
+    adopted: (entry: RoomProducer) => void,
+  ): Promise<types.Producer> {
     const t = this.transports.get(transportId);
     const home = this.home;
     if (!t || t.direction !== 'send' || !home) {
@@ -172,9 +189,19 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
           .catch((err: unknown) => {
             throw mediasoupInputError(err, 'rtpParameters');
           }),
-      adopt: (made) => this.addProducer({ producer: made, source: input.source }),
+      adopt: (made) => {
+        this.addProducer({ producer: made, source: input.source });
+        adopted({
+          producer: made,
+          router: home,
+          userId: this.userId,
+          peerId: this.id,
+          source: input.source,
+          peer: this,
+        });
+      },
     });
-    return { producer, router: home, userId: this.userId, peerId: this.id, source: input.source, peer: this };
+    return producer;
   }
 
   /**
@@ -185,8 +212,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     transportId: string,
     producerId: string,
     rtpCapabilities: types.RtpCapabilities,
-    producers: ProducerRegistry,
-    pipes: RouterPipes,
+    { producers, pipes, adopted }: ConsumeContext,
   ): Promise<{ consumer: types.Consumer; producer: RoomProducer }> {
     const t = this.transports.get(transportId);
     if (!t || t.direction !== 'recv') {
@@ -215,7 +241,10 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
         if (local.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
         return consumeOn(home.router, t.transport, producerId, rtpCapabilities, this.id);
       },
-      adopt: (made) => this.addConsumer(made),
+      adopt: (made) => {
+        this.addConsumer(made);
+        adopted(made);
+      },
     });
     return { consumer, producer: found };
   }

@@ -195,16 +195,16 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
 
   async produce(peer: PeerMedia, transportId: string, input: ProduceInput): Promise<types.Producer> {
     this.#assertUsable();
-    const entry = await peer.produce(transportId, input);
-    const { producer } = entry;
-    this.#producers.add(entry);
-    producer.observer.once('close', () => {
-      if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
+    return peer.produce(transportId, input, (entry) => {
+      const { producer } = entry;
+      this.#producers.add(entry);
+      producer.observer.once('close', () => {
+        if (!this.#closed) this.emit('producerClosed', { producerId: producer.id, peerId: peer.id });
+      });
+      producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
+      this.#speaker.hear(producer, entry.router);
+      this.emit('newProducer', producerInfo(entry));
     });
-    producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
-    this.#speaker.hear(producer, entry.router);
-    this.emit('newProducer', producerInfo(entry));
-    return producer;
   }
 
   async setProducerPaused(peer: PeerMedia, producerId: string, paused: boolean): Promise<void> {
@@ -236,21 +236,21 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
     this.#assertUsable();
-    const { consumer, producer } = await peer.consume(
-      transportId,
-      producerId,
-      rtpCapabilities,
-      this.#producers,
-      this.#pipes,
-    );
-    consumer.on('producerclose', () => {
-      consumer.close();
-      if (!this.#closed) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
+    const wire = (consumer: types.Consumer) => {
+      consumer.on('producerclose', () => {
+        consumer.close();
+        if (!this.#closed) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
+      });
+      consumer.on('layerschange', (layers) =>
+        this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
+      );
+      consumer.on('score', (score) => this.emit('consumerScore', { peer, consumerId: consumer.id, score }));
+    };
+    const { consumer, producer } = await peer.consume(transportId, producerId, rtpCapabilities, {
+      producers: this.#producers,
+      pipes: this.#pipes,
+      adopted: wire,
     });
-    consumer.on('layerschange', (layers) =>
-      this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
-    );
-    consumer.on('score', (score) => this.emit('consumerScore', { peer, consumerId: consumer.id, score }));
     return { consumer, producer: producerInfo(producer) };
   }
 
