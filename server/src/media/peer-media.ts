@@ -173,7 +173,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
       });
     }
     assertRtpParametersBounded(input.rtpParameters, input.source);
-    const producer = await createGuarded(this, {
+    return createGuarded(this, {
       slot: `producer:${input.source}`,
       conflict: `You already produce ${input.source}`,
       taken: () => this.producerOf(input.source) !== undefined,
@@ -201,7 +201,6 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
         });
       },
     });
-    return producer;
   }
 
   /**
