@@ -8,7 +8,9 @@ import type { ProducerRegistry, RoomProducer } from './producer-registry.js';
 import type { RoomRouter } from './room-router.js';
 import type { RouterPipes } from './router-pipes.js';
 import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
+import { logTransportStates } from './transport-state-log.js';
 import { createWebRtcTransport, type WebRtcTransportSettings } from './transports.js';
+import type { MediaLogger } from './worker-pool.js';
 
 export type Direction = 'send' | 'recv';
 export type Source = 'mic' | 'camera' | 'screen';
@@ -30,6 +32,15 @@ export interface ProduceInput {
   rtpParameters: types.RtpParameters;
   source: Source;
   paused: boolean;
+}
+
+/** Where and how the room wants a peer's transport made. */
+export interface TransportPlan {
+  /** The peer's home router, placing the peer first when it has none. */
+  place: () => Promise<RoomRouter>;
+  settings: WebRtcTransportSettings;
+  /** Where its ICE and DTLS states are logged (logTransportStates), if anywhere. */
+  stateLog: { log: MediaLogger; roomId: number } | undefined;
 }
 
 /** What consuming needs of the room. */
@@ -126,8 +137,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
   createTransport(
     direction: Direction,
     connectionId: string,
-    place: () => Promise<RoomRouter>,
-    settings: WebRtcTransportSettings,
+    { place, settings, stateLog }: TransportPlan,
   ): Promise<types.WebRtcTransport> {
     let home: RoomRouter | undefined;
     return createGuarded(this, {
@@ -148,7 +158,13 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
         home = placed;
         return createWebRtcTransport(placed.router, placed.worker, settings);
       },
-      adopt: (transport) => this.addTransport({ transport, direction, createdBy: connectionId }),
+      adopt: (transport) => {
+        if (stateLog) {
+          const owner = { roomId: stateLog.roomId, userId: this.userId, peerId: this.id, direction };
+          logTransportStates(transport, owner, stateLog.log);
+        }
+        this.addTransport({ transport, direction, createdBy: connectionId });
+      },
     });
   }
 

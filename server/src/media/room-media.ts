@@ -9,7 +9,6 @@ import type { RoomMediaEvents, RoomMediaOptions } from './room-media-types.js';
 import { RoomRouter } from './room-router.js';
 import { RoomRouters, type RoomRouterInfo, type RoomRoutersHooks } from './room-routers.js';
 import { RoomSpeaker } from './room-speaker.js';
-import { logTransportStates } from './transport-state-log.js';
 import type { MediaLogger, WorkerPool } from './worker-pool.js';
 
 export type { ProducerInfo, RoomProducer } from './producer-registry.js';
@@ -183,14 +182,15 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     connectionId: string,
   ): Promise<types.WebRtcTransport> {
     this.#assertUsable();
-    const transport = await peer.createTransport(direction, connectionId, () => this.#routers.homeOf(peer), {
-      appData: { peerId: peer.id, direction },
-      maxIncomingBitrate: this.options.maxIncomingBitrate,
-      ...(direction === 'recv' ? { minOutgoingBitrate: this.options.minOutgoingBitrate } : {}),
+    return peer.createTransport(direction, connectionId, {
+      place: () => this.#routers.homeOf(peer),
+      settings: {
+        appData: { peerId: peer.id, direction },
+        maxIncomingBitrate: this.options.maxIncomingBitrate,
+        ...(direction === 'recv' ? { minOutgoingBitrate: this.options.minOutgoingBitrate } : {}),
+      },
+      stateLog: this.log && { log: this.log, roomId: this.roomId },
     });
-    const context = { roomId: this.roomId, userId: peer.userId, peerId: peer.id, direction };
-    if (this.log) logTransportStates(transport, context, this.log);
-    return transport;
   }
 
   async produce(peer: PeerMedia, transportId: string, input: ProduceInput): Promise<types.Producer> {
