@@ -246,7 +246,7 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
         if (!home?.usable) throw goneWhileAwaiting(this, 'consuming');
         let local: types.Producer;
         try {
-          local = await pipes.pipe({ producer: found.producer, router: found.router.router }, home.router);
+          local = await pipes.pipe(found, home.router);
         } catch (err) {
           if (found.producer.closed) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'The producer closed');
           if (!home.usable || !found.router.usable) throw goneWhileAwaiting(this, 'consuming');

@@ -121,7 +121,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (!found) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer in this room');
     const target = this.#routers.find(router);
     if (!target) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, 'That router is not usable in this room');
-    await this.#pipes.pipe({ producer: found.producer, router: found.router.router }, target.router);
+    await this.#pipes.pipe(found, target.router);
   }
 
   /**

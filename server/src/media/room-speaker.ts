@@ -68,7 +68,7 @@ export class RoomSpeaker {
     const current = this.#current;
     if (!current || producer.kind !== 'audio' || producer.closed) return;
     this.pipes
-      .pipe({ producer, router: from.router }, current.router.router)
+      .pipe({ producer, router: from }, current.router.router)
       .then(async (heard) => {
         if (this.#current === current && !heard.closed)
           await current.observer.addProducer({ producerId: heard.id });

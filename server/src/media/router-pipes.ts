@@ -1,10 +1,11 @@
 import type { types } from 'mediasoup';
 import { PipeCache, type ProducerPipe } from './producer-pipe.js';
+import type { RoomRouter } from './room-router.js';
 
-/** A producer and the router of this node it lives on. */
+/** A producer and the room router of this node it lives on (e.g. a RoomProducer). */
 export interface RouterOrigin {
   producer: types.Producer;
-  router: types.Router;
+  router: Pick<RoomRouter, 'router'>;
 }
 
 /**
@@ -17,7 +18,7 @@ export class RouterPipes implements ProducerPipe<RouterOrigin> {
   readonly #pipes = new PipeCache<types.Producer>();
 
   /** The producer as seen on `to` (itself when it lives there). */
-  pipe({ producer, router: from }: RouterOrigin, to: types.Router): Promise<types.Producer> {
+  pipe({ producer, router: { router: from } }: RouterOrigin, to: types.Router): Promise<types.Producer> {
     if (from === to) return Promise.resolve(producer);
     return this.#pipes.get(pipeKey(producer.id, to.id), async () => {
       // No data channels in MiniMeet: no SCTP association between the pipe transports.
