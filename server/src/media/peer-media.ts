@@ -9,7 +9,7 @@ import type { RoomRouter } from './room-router.js';
 import type { RouterPipes } from './router-pipes.js';
 import { assertRtpParametersBounded } from './rtp-parameters-bounds.js';
 import { logTransportStates } from './transport-state-log.js';
-import { createWebRtcTransport, type WebRtcTransportSettings } from './transports.js';
+import { createWebRtcTransport, isBroken, type WebRtcTransportSettings } from './transports.js';
 import type { MediaLogger } from './worker-pool.js';
 
 export type Direction = 'send' | 'recv';
@@ -364,14 +364,4 @@ async function consumeOn(
   } catch (err) {
     throw mediasoupInputError(err, 'rtpCapabilities');
   }
-}
-
-/** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */
-function isBroken(transport: types.WebRtcTransport): boolean {
-  return (
-    transport.iceState === 'disconnected' ||
-    transport.iceState === 'closed' ||
-    transport.dtlsState === 'failed' ||
-    transport.dtlsState === 'closed'
-  );
 }

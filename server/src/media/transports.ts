@@ -51,3 +51,13 @@ export async function createWebRtcTransport<T extends types.AppData = types.AppD
   }
   return transport;
 }
+
+/** A transport whose ICE or DTLS has given up: the client may replace it with a new one. */
+export function isBroken(transport: types.WebRtcTransport): boolean {
+  return (
+    transport.iceState === 'disconnected' ||
+    transport.iceState === 'closed' ||
+    transport.dtlsState === 'failed' ||
+    transport.dtlsState === 'closed'
+  );
+}
