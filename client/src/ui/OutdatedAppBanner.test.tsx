@@ -1,0 +1,65 @@
+import { PROTOCOL_VERSION, SOCKET_PROTOCOL_MISMATCH } from '@minimeet/shared';
+import { render, screen } from '@testing-library/react';
+import userEvent from '@testing-library/user-event';
+import { afterEach, describe, expect, it, vi } from 'vitest';
+import {
+  connectSocket,
+  disconnectSocket,
+  setSocketFactory,
+  setUnauthorizedHandler,
+  useConnectionStore,
+} from '../lib/socket';
+import { installFakeSockets } from '../test/fakeSocket';
+import { OutdatedAppBanner } from './OutdatedAppBanner';
+
+const mismatch = {
+  code: SOCKET_PROTOCOL_MISMATCH,
+  serverVersion: '99.0',
+  clientVersion: PROTOCOL_VERSION,
+  message: 'Client protocol 1.0 is not compatible with server protocol 99.0: reload the app',
+};
+
+describe('an out-of-date app', () => {
+  afterEach(() => {
+    disconnectSocket();
+    setSocketFactory(null);
+    useConnectionStore.setState({ outdated: null });
+  });
+
+  it('shows nothing while the server accepts this app', () => {
+    render(<OutdatedAppBanner />);
+    expect(screen.queryByTestId('outdated-app-banner')).toBeNull();
+  });
+
+  it('tells the user to reload when the server refuses its protocol version, and reloads on click', async () => {
+    const sockets = installFakeSockets();
+    const unauthorized = vi.fn();
+    setUnauthorizedHandler(unauthorized);
+    const reload = vi.fn();
+    render(<OutdatedAppBanner reload={reload} />);
+    connectSocket('tok');
+    sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+
+    const banner = await screen.findByRole('alert');
+    expect(banner).toHaveTextContent(/out of date\. Reload the page/);
+    expect(banner).toHaveTextContent(`app protocol ${PROTOCOL_VERSION}, server 99.0`);
+    expect(useConnectionStore.getState()).toMatchObject({ status: 'disconnected' });
+    expect(unauthorized).not.toHaveBeenCalled(); // not a session problem: no sign-out
+    await userEvent.click(screen.getByRole('button', { name: 'Reload' }));
+    expect(reload).toHaveBeenCalledOnce();
+    setUnauthorizedHandler(() => {});
+  });
+
+  it('stays until a connect succeeds (signing out does not hide it)', async () => {
+    const sockets = installFakeSockets();
+    render(<OutdatedAppBanner />);
+    connectSocket('tok');
+    sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+    await screen.findByTestId('outdated-app-banner');
+    disconnectSocket();
+    expect(screen.getByTestId('outdated-app-banner')).toBeInTheDocument();
+    connectSocket('tok2'); // e.g. the server was rolled back: the handshake is accepted again
+    await vi.waitFor(() => expect(useConnectionStore.getState().status).toBe('connected'));
+    expect(screen.queryByTestId('outdated-app-banner')).toBeNull();
+  });
+});
