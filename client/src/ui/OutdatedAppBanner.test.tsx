@@ -1,5 +1,5 @@
 import { PROTOCOL_VERSION, SOCKET_PROTOCOL_MISMATCH } from '@minimeet/shared';
-import { render, screen } from '@testing-library/react';
+import { act, render, screen } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, describe, expect, it, vi } from 'vitest';
 import {
@@ -9,7 +9,7 @@ import {
   setUnauthorizedHandler,
   useConnectionStore,
 } from '../lib/socket';
-import { installFakeSockets } from '../test/fakeSocket';
+import { installFakeSockets, type FakeSocket } from '../test/fakeSocket';
 import { OutdatedAppBanner } from './OutdatedAppBanner';
 
 const mismatch = {
@@ -19,11 +19,22 @@ const mismatch = {
   message: 'Client protocol 1.0 is not compatible with server protocol 99.0: reload the app',
 };
 
+/** The first socket waits for the test to refuse its handshake; later ones connect. */
+function refusedFirst() {
+  let made = 0;
+  return (s: FakeSocket) => {
+    made += 1;
+    if (made === 1) s.autoConnect = false;
+  };
+}
+
 describe('an out-of-date app', () => {
   afterEach(() => {
-    disconnectSocket();
+    act(() => {
+      disconnectSocket();
+      useConnectionStore.setState({ outdated: null });
+    });
     setSocketFactory(null);
-    useConnectionStore.setState({ outdated: null });
   });
 
   it('shows nothing while the server accepts this app', () => {
@@ -32,13 +43,15 @@ describe('an out-of-date app', () => {
   });
 
   it('tells the user to reload when the server refuses its protocol version, and reloads on click', async () => {
-    const sockets = installFakeSockets();
+    const sockets = installFakeSockets(refusedFirst());
     const unauthorized = vi.fn();
     setUnauthorizedHandler(unauthorized);
     const reload = vi.fn();
     render(<OutdatedAppBanner reload={reload} />);
-    connectSocket('tok');
-    sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+    act(() => {
+      connectSocket('tok');
+      sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+    });
 
     const banner = await screen.findByRole('alert');
     expect(banner).toHaveTextContent(/out of date\. Reload the page/);
@@ -51,15 +64,21 @@ describe('an out-of-date app', () => {
   });
 
   it('stays until a connect succeeds (signing out does not hide it)', async () => {
-    const sockets = installFakeSockets();
+    const sockets = installFakeSockets(refusedFirst());
     render(<OutdatedAppBanner />);
-    connectSocket('tok');
-    sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+    act(() => {
+      connectSocket('tok');
+      sockets.current.simulateConnectError(SOCKET_PROTOCOL_MISMATCH, mismatch);
+    });
     await screen.findByTestId('outdated-app-banner');
-    disconnectSocket();
+    act(() => disconnectSocket());
     expect(screen.getByTestId('outdated-app-banner')).toBeInTheDocument();
-    connectSocket('tok2'); // e.g. the server was rolled back: the handshake is accepted again
-    await vi.waitFor(() => expect(useConnectionStore.getState().status).toBe('connected'));
+    // e.g. the server was rolled back: the handshake is accepted again
+    await act(async () => {
+      connectSocket('tok2');
+      await Promise.resolve();
+    });
+    expect(useConnectionStore.getState().status).toBe('connected');
     expect(screen.queryByTestId('outdated-app-banner')).toBeNull();
   });
 });
