@@ -30,6 +30,17 @@ describe('invalid configuration', () => {
       { MEDIA_MIN_OUTGOING_BITRATE: '1000' },
       /MEDIA_MIN_OUTGOING_BITRATE must be 0 \(off\) or between 30000/,
     ],
+    [
+      'CLUSTER_PIPE range overlapping the RTC range',
+      {
+        REDIS_URL: 'redis://127.0.0.1:6379',
+        RTC_MIN_PORT: '40000',
+        RTC_MAX_PORT: '40099',
+        CLUSTER_PIPE_MIN_PORT: '40050',
+        CLUSTER_PIPE_MAX_PORT: '40150',
+      },
+      /CLUSTER_PIPE_MIN_PORT\/CLUSTER_PIPE_MAX_PORT: range 40050-40150 overlaps RTC_MIN_PORT\/RTC_MAX_PORT 40000-40099/,
+    ],
   ];
 
   it.each(cases)(

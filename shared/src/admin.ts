@@ -29,6 +29,13 @@ export interface AdminNodeStats {
   /** Address other nodes connect their pipe transports to. */
   pipeAddress: string;
   alive: boolean;
+  /**
+   * False for a node whose protocol version is incompatible with the snapshot taker's: the two do
+   * not work together (a rolling upgrade across a major version). Absent from older servers.
+   */
+  compatible?: boolean;
+  /** The node's PROTOCOL_VERSION ('' from a node older than versions). Absent from older servers. */
+  protocolVersion?: string;
   /** True for the node that took this snapshot. */
   self: boolean;
   /** mediasoup routers + consumers on the node, at its last heartbeat. */

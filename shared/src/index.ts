@@ -8,3 +8,4 @@ export * from './socket-events.js';
 export * from './media.js';
 export * from './admin.js';
 export * from './moderation.js';
+export * from './protocol.js';

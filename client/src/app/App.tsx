@@ -6,6 +6,7 @@ import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { CallPage } from '../features/call/CallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
+import { OutdatedAppBanner } from '../ui/OutdatedAppBanner';
 import { SessionBridge } from './SessionBridge';
 
 function NotFound() {
@@ -26,6 +27,7 @@ export function AppRoutes() {
   const location = useLocation();
   return (
     <ErrorBoundary resetKey={location.pathname}>
+      <OutdatedAppBanner />
       <Routes>
         <Route path="/login" element={<GuestOnly><LoginPage /></GuestOnly>} />
         <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />

@@ -5,6 +5,10 @@
  */
 import {
   ClientEvent,
+  PROTOCOL_VERSION,
+  SOCKET_PROTOCOL_MISMATCH,
+  socketHandshakeAuth,
+  type ProtocolMismatchData,
   type Ack,
   type ClientEventName,
   type ClientToServerEvents,
@@ -41,9 +45,21 @@ export interface ConnectionState {
   attempt: number;
   /** Last connection error, readable. */
   error: string | null;
+  /**
+   * Set when the server refused this app's protocol version (PROTOCOL_MISMATCH): the page runs an
+   * older (or newer) release than the server and must be reloaded. Only a successful connect clears it.
+   */
+  outdated: { clientVersion: string; serverVersion: string } | null;
 }
 
-export const useConnectionStore = create<ConnectionState>(() => ({ status: 'idle', attempt: 0, error: null }));
+export const OUTDATED_APP_MESSAGE = 'This version of MiniMeet is out of date. Reload the page to get the new one.';
+
+export const useConnectionStore = create<ConnectionState>(() => ({
+  status: 'idle',
+  attempt: 0,
+  error: null,
+  outdated: null,
+}));
 
 type Factory = (token: string) => SocketLike;
 const defaultFactory: Factory = (token) =>
@@ -52,7 +68,7 @@ const defaultFactory: Factory = (token) =>
     // Read at every (re)connect: a reconnect after a silent refresh presents the newest token.
     auth: (cb) => {
       tokenServerHolds = currentToken ?? token;
-      cb({ token: tokenServerHolds });
+      cb(socketHandshakeAuth(tokenServerHolds));
     },
     transports: ['websocket', 'polling'],
     reconnectionDelay: 500,
@@ -117,7 +133,7 @@ export function connectSocket(token: string, owner?: number): void {
     const reconnect = hasConnectedOnce;
     hasConnectedOnce = true;
     unauthorizedInARow = 0;
-    setStatus({ status: 'connected', attempt: 0, error: null });
+    setStatus({ status: 'connected', attempt: 0, error: null, outdated: null });
     // Refreshed while the handshake was in flight: the server holds the older token's expiry.
     if (currentToken && currentToken !== tokenServerHolds) renewSocketAuth(s, currentToken);
     for (const l of [...connectListeners]) l({ reconnect });
@@ -132,8 +148,17 @@ export function connectSocket(token: string, owner?: number): void {
     if (reason === 'io server disconnect') s.connect();
     setStatus({ status: 'reconnecting', error: null });
   }) as (...args: never[]) => void);
-  s.on('connect_error', ((err: Error) => {
+  s.on('connect_error', ((err: Error & { data?: Partial<ProtocolMismatchData> }) => {
     if (socket !== s) return;
+    if (err?.message === SOCKET_PROTOCOL_MISMATCH) {
+      // Reconnecting cannot help (socket.io does not retry a refused handshake anyway): reload.
+      const outdated = {
+        clientVersion: PROTOCOL_VERSION,
+        serverVersion: typeof err.data?.serverVersion === 'string' ? err.data.serverVersion : 'unknown',
+      };
+      setStatus({ status: 'disconnected', error: OUTDATED_APP_MESSAGE, outdated });
+      return;
+    }
     if (err?.message === 'unauthorized') {
       unauthorizedInARow += 1;
       setStatus({ status: 'disconnected', error: 'Your session has expired. Please sign in again.' });

@@ -84,8 +84,9 @@ export class FakeSocket implements SocketLike {
     this.connected = false;
     this.fire('disconnect', reason);
   }
-  simulateConnectError(message: string): void {
-    this.fire('connect_error', new Error(message));
+  /** The server refuses the handshake; `data` is what its middleware attached (socket.io's err.data). */
+  simulateConnectError(message: string, data?: unknown): void {
+    this.fire('connect_error', Object.assign(new Error(message), data === undefined ? {} : { data }));
   }
   simulateReconnectAttempt(n: number): void {
     for (const l of this.managerListeners.get('reconnect_attempt') ?? []) (l as (n: number) => void)(n);

@@ -4,7 +4,12 @@
  * latency (sender's emit → another member's receipt; one clock, this process).
  */
 import { randomUUID } from 'node:crypto';
-import type { ClientToServerEvents, RoomDto, ServerToClientEvents } from '@minimeet/shared';
+import {
+  socketHandshakeAuth,
+  type ClientToServerEvents,
+  type RoomDto,
+  type ServerToClientEvents,
+} from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
 import { mapLimit } from '../../bots/src/map-limit.js';
 import { percentiles } from './stats.js';
@@ -63,7 +68,7 @@ export async function runChat(server: BenchServer, spec: ChatSpec): Promise<Chat
   try {
     for (const u of users) {
       const socket: ChatSocket = io(server.url, {
-        auth: { token: u.token },
+        auth: socketHandshakeAuth(u.token),
         transports: ['websocket'],
         reconnection: false,
         forceNew: true,

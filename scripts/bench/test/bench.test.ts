@@ -7,12 +7,13 @@ import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type {
-  Ack,
-  AuthResponse,
-  ClientToServerEvents,
-  RoomDto,
-  ServerToClientEvents,
+import {
+  socketHandshakeAuth,
+  type Ack,
+  type AuthResponse,
+  type ClientToServerEvents,
+  type RoomDto,
+  type ServerToClientEvents,
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -111,7 +112,7 @@ describe('baseline server', () => {
 
   async function connect(): Promise<Socket<ServerToClientEvents, ClientToServerEvents>> {
     const s: Socket<ServerToClientEvents, ClientToServerEvents> = io(url, {
-      auth: { token: auth.accessToken },
+      auth: socketHandshakeAuth(auth.accessToken),
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,
@@ -178,7 +179,7 @@ describe('baseline server', () => {
     expect(anon.status).toBe(401);
     expect((await anon.json()).error.code).toBe('UNAUTHORIZED');
     const refused = io(url, {
-      auth: { token: 'nobody' },
+      auth: socketHandshakeAuth('nobody'),
       transports: ['websocket'],
       forceNew: true,
       reconnection: false,

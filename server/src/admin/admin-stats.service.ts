@@ -167,6 +167,8 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
         id: n.id,
         pipeAddress: n.pipeAddress,
         alive: n.alive,
+        compatible: n.compatible,
+        protocolVersion: n.protocolVersion,
         self: n.id === this.registry.self.id,
         load: n.load,
         rooms: n.rooms,

@@ -1,4 +1,5 @@
 import { randomUUID } from 'node:crypto';
+import { PROTOCOL_VERSION } from '@minimeet/shared';
 import { networkInterfaces } from 'node:os';
 import {
   Global,
@@ -43,6 +44,7 @@ import { RedisProducerDirectory } from './redis-producer-directory.js';
           pipeAddress:
             chooseAnnouncedAddress(pipe.listenIp, pipe.announcedAddress, networkInterfaces()).address ??
             pipe.listenIp,
+          protocolVersion: PROTOCOL_VERSION,
           startedAt: Date.now(),
           load: 0,
           rooms: 0,

@@ -10,7 +10,7 @@ export class MemoryNodeRegistry implements NodeRegistry {
   constructor(readonly self: ClusterNodeInfo) {}
 
   nodes(): ClusterNodeState[] {
-    return [{ ...this.self, ...this.#load(), alive: true }];
+    return [{ ...this.self, ...this.#load(), alive: true, compatible: true }];
   }
 
   isAlive(nodeId: string): boolean {

@@ -8,13 +8,18 @@ export interface ClusterNodeInfo {
   /** Address other nodes connect their pipe transports to. */
   pipeAddress: string;
   startedAt: number;
+  /** The node's PROTOCOL_VERSION (shared/src/protocol.ts); '' from a node older than versions. */
+  protocolVersion: string;
   /** Load figure (mediasoup routers + consumers on the node) and rooms with media, at the last heartbeat. */
   load: number;
   rooms: number;
 }
 
 export interface ClusterNodeState extends ClusterNodeInfo {
+  /** Its heartbeat is current. */
   alive: boolean;
+  /** It speaks a protocol version compatible with this node's; an incompatible node is left alone. */
+  compatible: boolean;
 }
 
 export interface NodeLoad {
@@ -26,12 +31,15 @@ export interface NodeLoad {
  * The nodes of the cluster and their liveness. A node heart-beats a key with a TTL; a node whose
  * key lapsed (killed, partitioned) or that came back with a new bootId is reported `nodeDown`
  * (with the boot that died) on every node, once per boot. A restarted node reports its own
- * previous boot as down to itself, so it can sweep its own leftovers.
+ * previous boot as down to itself, so it can sweep its own leftovers. A node whose protocol version
+ * is incompatible with this node's is never reported up nor counted alive (nothing is asked of it
+ * or piped from it; its death is still reported, so its leftovers are swept).
  */
 export interface NodeRegistry {
   readonly self: ClusterNodeInfo;
-  /** Every node known at the last poll (this one included), alive or recently dead. */
+  /** Every node known at the last poll (this one included), alive or recently dead, compatible or not. */
   nodes(): ClusterNodeState[];
+  /** Alive and of a compatible protocol version: a node this node works with. */
   isAlive(nodeId: string): boolean;
   /**
    * Reads the cluster's state now instead of at the next poll: for an entry naming a boot this

@@ -1,3 +1,4 @@
+import { PROTOCOL_VERSION } from '@minimeet/shared';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -77,7 +78,9 @@ describe('isLiveEntry', () => {
     id,
     bootId,
     alive,
+    compatible: true,
     pipeAddress: '10.0.0.1',
+    protocolVersion: PROTOCOL_VERSION,
     startedAt: 0,
     load: 0,
     rooms: 0,
@@ -88,5 +91,10 @@ describe('isLiveEntry', () => {
     expect(isLiveEntry(nodes, entry('p', 'a', 'a1'))).toBe(false);
     expect(isLiveEntry(nodes, entry('p', 'b', 'b1'))).toBe(false);
     expect(isLiveEntry(nodes, entry('p', 'c', 'c1'))).toBe(true);
+  });
+
+  it('does not take entries of a live node of an incompatible protocol version', () => {
+    const nodes = [{ ...node('n', 'n1', true), compatible: false, protocolVersion: '' }];
+    expect(isLiveEntry(nodes, entry('p', 'n', 'n1'))).toBe(false);
   });
 });

@@ -34,13 +34,13 @@ export interface ProducerDirectory {
 }
 
 /**
- * Whether an entry's producer can still be consumed: its node's boot is the one alive now. A
- * node not seen by this node's registry yet (just started) counts as alive; a dead boot's
- * entries wait for the sweep.
+ * Whether an entry's producer can still be consumed: its node's boot is the one alive now, and
+ * speaks a compatible protocol. A node not seen by this node's registry yet (just started) counts
+ * as alive; a dead boot's entries wait for the sweep.
  */
 export function isLiveEntry(nodes: readonly ClusterNodeState[], entry: DirectoryProducer): boolean {
   const node = nodes.find((n) => n.id === entry.nodeId);
-  return !node || (node.alive && node.bootId === entry.bootId);
+  return !node || (node.alive && node.compatible && node.bootId === entry.bootId);
 }
 
 /**

@@ -1,4 +1,4 @@
-import { ErrorCode, type WireError } from '@minimeet/shared';
+import { ErrorCode, isCompatibleProtocol, PROTOCOL_VERSION, type WireError } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../common/app-error.js';
@@ -13,11 +13,12 @@ import type {
   ClusterResponse,
 } from './cluster-messages.js';
 
+/** Requests and events carry the sender's protocol version `v` (absent from nodes older than versions). */
 type Envelope =
-  | { t: 'req'; id: string; from: string; method: string; payload: unknown }
+  | { t: 'req'; v?: string; id: string; from: string; method: string; payload: unknown }
   | { t: 'res'; id: string; from: string; ok: true; result: unknown }
   | { t: 'res'; id: string; from: string; ok: false; error: WireError }
-  | { t: 'evt'; from: string; event: string; payload: unknown };
+  | { t: 'evt'; v?: string; from: string; event: string; payload: unknown };
 
 interface Pending {
   resolve: (value: unknown) => void;
@@ -29,11 +30,15 @@ interface Pending {
  * Request/reply and broadcast between nodes over Redis pub/sub. Each node subscribes to its own
  * channel (requests to it and answers to its requests) and to the cluster channel (broadcasts).
  * Redis delivers one connection's publishes in order, so a node's events arrive in the order it
- * sent them, and every node sees broadcasts in the one order Redis received them.
+ * sent them, and every node sees broadcasts in the one order Redis received them. Requests and
+ * events from a node of an incompatible protocol version are refused (an error answer, a dropped
+ * event) and logged once per node and version: neither side acts on a message it may misread.
  */
 export class RedisClusterBus implements ClusterBus {
   readonly #dispatch = new BusDispatch();
   readonly #pending = new Map<string, Pending>();
+  /** `${nodeId}|${version}` of incompatible senders already logged. */
+  readonly #refusedSenders = new Set<string>();
   #closed = false;
 
   private constructor(
@@ -42,6 +47,7 @@ export class RedisClusterBus implements ClusterBus {
     private readonly sub: Redis,
     private readonly prefix: string,
     private readonly timeoutMs: number,
+    private readonly protocolVersion: string,
     private readonly log?: MediaLogger,
   ) {}
 
@@ -52,6 +58,8 @@ export class RedisClusterBus implements ClusterBus {
     keyPrefix: string;
     timeoutMs: number;
     log?: MediaLogger;
+    /** This node's protocol version (tests pose as another release). */
+    protocolVersion?: string;
   }): Promise<RedisClusterBus> {
     const sub = options.redis.duplicate();
     const bus = new RedisClusterBus(
@@ -60,6 +68,7 @@ export class RedisClusterBus implements ClusterBus {
       sub,
       options.keyPrefix,
       options.timeoutMs,
+      options.protocolVersion ?? PROTOCOL_VERSION,
       options.log,
     );
     sub.on('messageBuffer', (_channel: Buffer, message: Buffer) => bus.#receive(message.toString('utf8')));
@@ -96,7 +105,7 @@ export class RedisClusterBus implements ClusterBus {
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
     });
-    const envelope: Envelope = { t: 'req', id, from: this.nodeId, method, payload };
+    const envelope: Envelope = { t: 'req', v: this.protocolVersion, id, from: this.nodeId, method, payload };
     const receivers = await this.pub.publish(this.#nodeChannel(nodeId), JSON.stringify(envelope));
     if (receivers === 0) {
       const pending = this.#pending.get(id);
@@ -120,7 +129,14 @@ export class RedisClusterBus implements ClusterBus {
   ): Promise<void> {
     if (this.#closed) return;
     // Sent to everyone; the sender drops its own copy unless asked to deliver it.
-    const envelope = { t: 'evt', from: this.nodeId, event, payload, self: options?.includeSelf === true };
+    const envelope = {
+      t: 'evt',
+      v: this.protocolVersion,
+      from: this.nodeId,
+      event,
+      payload,
+      self: options?.includeSelf === true,
+    };
     await this.pub.publish(this.#allChannel(), JSON.stringify(envelope));
   }
 
@@ -134,6 +150,10 @@ export class RedisClusterBus implements ClusterBus {
       msg = JSON.parse(raw) as Envelope & { self?: boolean };
     } catch {
       this.log?.warn({ length: raw.length }, 'unparseable cluster message dropped');
+      return;
+    }
+    if (msg.t !== 'res' && !isCompatibleProtocol(msg.v, this.protocolVersion)) {
+      this.#refuse(msg);
       return;
     }
     if (msg.t === 'evt') {
@@ -157,6 +177,30 @@ export class RedisClusterBus implements ClusterBus {
       if (msg.ok) pending.resolve(msg.result);
       else pending.reject(errorFromWire(msg.error));
     }
+  }
+
+  /** A message from a node of another major protocol version: an error answer to a request, an event dropped. */
+  #refuse(msg: Exclude<Envelope, { t: 'res' }>): void {
+    const version = msg.v ?? 'none';
+    const why = `node ${msg.from} speaks protocol ${version}, incompatible with node ${this.nodeId}'s ${this.protocolVersion}`;
+    if (!this.#refusedSenders.has(`${msg.from}|${version}`)) {
+      this.#refusedSenders.add(`${msg.from}|${version}`);
+      this.log?.error(
+        { fromNodeId: msg.from, protocolVersion: msg.v ?? null, ownProtocolVersion: this.protocolVersion },
+        `cluster messages refused: ${why}`,
+      );
+    }
+    if (msg.t !== 'req' || this.#closed) return;
+    const reply = {
+      t: 'res',
+      id: msg.id,
+      from: this.nodeId,
+      ok: false,
+      error: { code: ErrorCode.MEDIA_UNAVAILABLE, message: `Refused: ${why}` },
+    };
+    this.pub
+      .publish(this.#nodeChannel(msg.from), JSON.stringify(reply))
+      .catch((err: unknown) => this.log?.warn({ err, method: msg.method }, 'cluster reply not sent'));
   }
 
   async close(): Promise<void> {

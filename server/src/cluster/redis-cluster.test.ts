@@ -1,8 +1,9 @@
-import { ErrorCode } from '@minimeet/shared';
+import { ErrorCode, PROTOCOL_VERSION } from '@minimeet/shared';
 import { randomBytes, randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it, vi } from 'vitest';
 import { AppError } from '../common/app-error.js';
+import type { MediaLogger } from '../media/worker-pool.js';
 import type { ClusterNodeInfo } from './node-registry.js';
 import { RedisClusterBus } from './redis-cluster-bus.js';
 import { RedisNodeRegistry } from './redis-node-registry.js';
@@ -18,18 +19,37 @@ function redis(): Redis {
   return r;
 }
 
-function nodeInfo(id: string): ClusterNodeInfo {
-  return { id, bootId: randomUUID(), pipeAddress: '127.0.0.1', startedAt: Date.now(), load: 0, rooms: 0 };
+function nodeInfo(id: string, protocolVersion = PROTOCOL_VERSION): ClusterNodeInfo {
+  return {
+    id,
+    bootId: randomUUID(),
+    pipeAddress: '127.0.0.1',
+    protocolVersion,
+    startedAt: Date.now(),
+    load: 0,
+    rooms: 0,
+  };
 }
 
-async function bus(nodeId: string, timeoutMs = 1000): Promise<RedisClusterBus> {
-  const b = await RedisClusterBus.create({ nodeId, redis: redis(), keyPrefix: prefix, timeoutMs });
+/** A logger whose error lines the tests read. */
+function errorLog() {
+  const error = vi.fn();
+  const noop = () => undefined;
+  return { log: { debug: noop, info: noop, warn: noop, error } as unknown as MediaLogger, error };
+}
+
+async function bus(
+  nodeId: string,
+  timeoutMs = 1000,
+  opts: { protocolVersion?: string; log?: MediaLogger } = {},
+): Promise<RedisClusterBus> {
+  const b = await RedisClusterBus.create({ nodeId, redis: redis(), keyPrefix: prefix, timeoutMs, ...opts });
   closers.push(() => b.close());
   return b;
 }
 
-async function registry(info: ClusterNodeInfo, conn = redis(), ttlMs = 3000) {
-  const r = new RedisNodeRegistry(info, conn, prefix, ttlMs);
+async function registry(info: ClusterNodeInfo, conn = redis(), ttlMs = 3000, log?: MediaLogger) {
+  const r = new RedisNodeRegistry(info, conn, prefix, ttlMs, log);
   const downs: ClusterNodeInfo[] = [];
   const ups: ClusterNodeInfo[] = [];
   r.onNodeDown((n) => downs.push(n));
@@ -137,5 +157,68 @@ describe('node registry over Redis', () => {
     const b = await registry(nodeInfo('claim-b'));
     const results = await Promise.all([a.r.claimOnce('sweep:x', 5000), b.r.claimOnce('sweep:x', 5000)]);
     expect(results.filter(Boolean)).toHaveLength(1);
+  });
+});
+
+describe('nodes of an incompatible protocol version', () => {
+  const [major] = PROTOCOL_VERSION.split('.');
+  const nextMajor = `${Number(major) + 1}.0`;
+
+  it('are listed but never up nor alive, with one clear error logged; another minor is fine', async () => {
+    const { log, error } = errorLog();
+    const watcher = await registry(nodeInfo('ver-watcher'), redis(), 3000, log);
+    await registry(nodeInfo('ver-next', nextMajor));
+    await registry(nodeInfo('ver-none', ''));
+    await registry(nodeInfo('ver-minor', `${major}.99`));
+    await until(() => watcher.ups.some((n) => n.id === 'ver-minor'), 3000, 'compatible node up');
+    const mine = () => watcher.r.nodes().filter((n) => n.id.startsWith('ver-'));
+    await until(() => mine().length === 4, 3000, 'all nodes listed');
+    await until(() => error.mock.calls.length >= 2, 3000, 'refusals logged');
+
+    expect(watcher.r.isAlive('ver-minor')).toBe(true);
+    for (const [id, version] of [
+      ['ver-next', nextMajor],
+      ['ver-none', ''],
+    ] as const) {
+      expect(watcher.r.isAlive(id)).toBe(false);
+      expect(watcher.r.nodes().find((n) => n.id === id)).toMatchObject({ alive: true, compatible: false });
+      expect(watcher.ups.some((n) => n.id === id)).toBe(false);
+      const line = error.mock.calls.find(([, msg]) => String(msg).includes(`cluster node ${id} `))?.[1];
+      expect(line).toBe(
+        `cluster node ${id} speaks protocol ${version || 'none'}, incompatible with this node's ${PROTOCOL_VERSION}: not working with it (run one release across the cluster)`,
+      );
+    }
+    // Still heart-beating: no down, so nothing of theirs is swept while they run.
+    expect(watcher.downs.filter((n) => n.id.startsWith('ver-'))).toEqual([]);
+    expect(error).toHaveBeenCalledTimes(2);
+  });
+
+  it('have their bus requests refused and their events dropped, logged once per node', async () => {
+    const { log, error } = errorLog();
+    const current = await bus('verbus-current', 1000, { log });
+    const older = await bus('verbus-next', 1000, { protocolVersion: nextMajor });
+    const handled: number[] = [];
+    current.handle('ping', async ({ sentAt }) => {
+      handled.push(sentAt);
+      return { nodeId: current.nodeId, sentAt };
+    });
+    const heard: string[] = [];
+    current.on('hello', ({ text }) => heard.push(text));
+
+    const refusal = older.request('verbus-current', 'ping', { sentAt: 1 });
+    await expect(refusal).rejects.toMatchObject({ code: ErrorCode.MEDIA_UNAVAILABLE });
+    await expect(refusal).rejects.toThrow(
+      `node verbus-next speaks protocol ${nextMajor}, incompatible with node verbus-current's ${PROTOCOL_VERSION}`,
+    );
+    await expect(older.request('verbus-current', 'ping', { sentAt: 2 })).rejects.toMatchObject({
+      code: ErrorCode.MEDIA_UNAVAILABLE,
+    });
+    await older.broadcast('hello', { text: 'from the next release' });
+    await current.broadcast('hello', { text: 'own' }, { includeSelf: true });
+    await until(() => heard.includes('own'), 3000, 'own broadcast');
+
+    expect(handled).toEqual([]);
+    expect(heard).toEqual(['own']);
+    expect(error).toHaveBeenCalledTimes(1);
   });
 });

@@ -1,3 +1,4 @@
+import { isCompatibleProtocol } from '@minimeet/shared';
 import type { Redis } from 'ioredis';
 import type { MediaLogger } from '../media/worker-pool.js';
 import { NodeEvents } from './node-events.js';
@@ -13,6 +14,7 @@ interface Entry extends ClusterNodeInfo {
 interface Known {
   info: ClusterNodeInfo;
   alive: boolean;
+  compatible: boolean;
 }
 
 // Removes a dead node's entry only if nobody re-registered it meanwhile.
@@ -105,13 +107,15 @@ export class RedisNodeRegistry implements NodeRegistry {
   }
 
   nodes(): ClusterNodeState[] {
-    const out: ClusterNodeState[] = [{ ...this.self, ...this.#load(), alive: true }];
-    for (const [id, k] of this.#known) if (id !== this.self.id) out.push({ ...k.info, alive: k.alive });
+    const out: ClusterNodeState[] = [{ ...this.self, ...this.#load(), alive: true, compatible: true }];
+    for (const [id, k] of this.#known)
+      if (id !== this.self.id) out.push({ ...k.info, alive: k.alive, compatible: k.compatible });
     return out.sort((a, b) => a.id.localeCompare(b.id));
   }
 
   isAlive(nodeId: string): boolean {
-    return nodeId === this.self.id || this.#known.get(nodeId)?.alive === true;
+    const known = this.#known.get(nodeId);
+    return nodeId === this.self.id || (known?.alive === true && known.compatible);
   }
 
   refresh(): Promise<void> {
@@ -176,10 +180,11 @@ export class RedisNodeRegistry implements NodeRegistry {
       const info = stripEntry(e);
       const isAlive = alive[i] === e.bootId;
       const prev = this.#known.get(e.id);
-      this.#known.set(e.id, { info, alive: isAlive });
+      const compatible = isCompatibleProtocol(info.protocolVersion, this.self.protocolVersion);
+      this.#known.set(e.id, { info, alive: isAlive, compatible });
       const sameBoot = prev?.info.bootId === e.bootId;
       if (prev?.alive && !(sameBoot && isAlive)) this.#down(prev.info);
-      if (isAlive && !(sameBoot && prev?.alive)) this.#up(info);
+      if (isAlive && !(sameBoot && prev?.alive)) this.#up(info, compatible);
       // Dead since before we looked (first poll) or a dead boot replaced by another dead one.
       if (!isAlive && (!prev || (!sameBoot && !prev.alive))) this.#down(info);
       if (!isAlive && Date.now() - e.updatedAt > FORGET_AFTER_TTLS * this.ttlMs) {
@@ -198,7 +203,20 @@ export class RedisNodeRegistry implements NodeRegistry {
     this.#events.emit('nodeDown', info);
   }
 
-  #up(info: ClusterNodeInfo): void {
+  /** Once per boot of a node. An incompatible one is refused loudly instead. */
+  #up(info: ClusterNodeInfo, compatible: boolean): void {
+    if (!compatible) {
+      this.log?.error(
+        {
+          nodeId: info.id,
+          bootId: info.bootId,
+          protocolVersion: info.protocolVersion || null,
+          ownProtocolVersion: this.self.protocolVersion,
+        },
+        `cluster node ${info.id} speaks protocol ${info.protocolVersion || 'none'}, incompatible with this node's ${this.self.protocolVersion}: not working with it (run one release across the cluster)`,
+      );
+      return;
+    }
     this.log?.info(
       { nodeId: info.id, bootId: info.bootId, pipeAddress: info.pipeAddress },
       'cluster node up',
@@ -215,6 +233,7 @@ function parseEntry(value: string): Entry | undefined {
       id: e.id,
       bootId: e.bootId,
       pipeAddress: typeof e.pipeAddress === 'string' ? e.pipeAddress : '',
+      protocolVersion: typeof e.protocolVersion === 'string' ? e.protocolVersion : '',
       startedAt: Number(e.startedAt) || 0,
       load: Number(e.load) || 0,
       rooms: Number(e.rooms) || 0,
@@ -230,6 +249,7 @@ function stripEntry(e: Entry): ClusterNodeInfo {
     id: e.id,
     bootId: e.bootId,
     pipeAddress: e.pipeAddress,
+    protocolVersion: e.protocolVersion,
     startedAt: e.startedAt,
     load: e.load,
     rooms: e.rooms,

@@ -1,15 +1,30 @@
-import { SOCKET_UNAUTHORIZED } from '@minimeet/shared';
+import {
+  isCompatibleProtocol,
+  PROTOCOL_VERSION,
+  SOCKET_PROTOCOL_MISMATCH,
+  SOCKET_UNAUTHORIZED,
+  type ProtocolMismatchData,
+} from '@minimeet/shared';
+import type { ExtendedError } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
 import type { AppSocket } from './socket-types.js';
 
 /**
- * Socket.IO middleware: the handshake must carry `auth: { token }` with a valid access token,
- * else the client gets connect_error "unauthorized" and no handler ever sees the socket.
+ * Socket.IO middleware: the handshake must carry `auth: { token, protocolVersion }` with a
+ * protocol version compatible with this server's, else the client gets connect_error
+ * "PROTOCOL_MISMATCH" (both versions in its data), and a valid access token, else connect_error
+ * "unauthorized". No handler ever sees a refused socket.
  */
 export function socketAuthMiddleware(auth: AuthService) {
-  return (socket: AppSocket, next: (err?: Error) => void) => {
+  return (socket: AppSocket, next: (err?: ExtendedError) => void) => {
     const raw: unknown = socket.handshake.auth;
-    const token = typeof raw === 'object' && raw !== null ? (raw as { token?: unknown }).token : undefined;
+    const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
+    // Checked first: an out-of-date client must be told to reload, whatever its token.
+    if (!isCompatibleProtocol(given.protocolVersion)) {
+      next(protocolMismatch(given.protocolVersion));
+      return;
+    }
+    const token = given.token;
     auth
       .verifyAccess(typeof token === 'string' ? token : undefined)
       .then(({ user, expiresAt, tokenVersion }) => {
@@ -21,4 +36,15 @@ export function socketAuthMiddleware(auth: AuthService) {
       })
       .catch(() => next(new Error(SOCKET_UNAUTHORIZED)));
   };
+}
+
+function protocolMismatch(sent: unknown): ExtendedError {
+  const clientVersion = typeof sent === 'string' ? sent.slice(0, 20) : null;
+  const data: ProtocolMismatchData = {
+    code: SOCKET_PROTOCOL_MISMATCH,
+    serverVersion: PROTOCOL_VERSION,
+    clientVersion,
+    message: `Client protocol ${clientVersion ?? 'none'} is not compatible with server protocol ${PROTOCOL_VERSION}: reload the app`,
+  };
+  return Object.assign(new Error(SOCKET_PROTOCOL_MISMATCH), { data });
 }

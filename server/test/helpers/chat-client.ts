@@ -1,4 +1,6 @@
 import {
+  PROTOCOL_VERSION,
+  socketHandshakeAuth,
   type Ack,
   type AuthResponse,
   type ClientEventName,
@@ -69,10 +71,19 @@ export async function createRoom(baseUrl: string, token: string, name = 'room', 
 
 const openSockets = new Set<ClientSocket>();
 
-/** Connects and resolves once connected (rejects with the connect_error). */
-export function connect(baseUrl: string, token: string | undefined): Promise<ClientSocket> {
+/**
+ * Connects and resolves once connected (rejects with the connect_error). `handshake` replaces the
+ * auth a real client sends (token and protocol version).
+ */
+export function connect(
+  baseUrl: string,
+  token: string | undefined,
+  handshake: object = token === undefined
+    ? { protocolVersion: PROTOCOL_VERSION }
+    : socketHandshakeAuth(token),
+): Promise<ClientSocket> {
   const socket: ClientSocket = io(baseUrl, {
-    auth: token === undefined ? {} : { token },
+    auth: handshake,
     transports: ['websocket'],
     reconnection: false,
     forceNew: true,

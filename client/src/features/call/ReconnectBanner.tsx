@@ -8,7 +8,7 @@ import { useConnectionQuality } from './useConnectionQuality';
  * scores on what you send or on most of what you receive).
  */
 export function ReconnectBanner() {
-  const { status, attempt, error } = useConnectionStore();
+  const { status, attempt, error, outdated } = useConnectionStore();
   const rejoining = useCallStore((s) => s.rejoining);
   const mediaStatus = useCallStore((s) => s.mediaStatus);
   const { quality } = useConnectionQuality();
@@ -42,6 +42,8 @@ export function ReconnectBanner() {
       </div>
     );
   }
+  // The app-wide OutdatedAppBanner says it (and offers the reload).
+  if (status === 'disconnected' && outdated) return null;
   if (status === 'disconnected') {
     return (
       <div className="banner banner--error" role="alert">

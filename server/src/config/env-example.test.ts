@@ -1,0 +1,21 @@
+import { readFileSync } from 'node:fs';
+import { describe, expect, it } from 'vitest';
+import { authEnv } from './auth.js';
+import { clusterEnv } from './cluster.js';
+import { dbEnv } from './db.js';
+import { httpEnv } from './http.js';
+import { limitsEnv } from './limits.js';
+import { mediaEnv } from './media.js';
+import { redisEnv } from './redis.js';
+import { turnEnv } from './turn.js';
+
+const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv];
+
+describe('.env.example', () => {
+  it('documents every variable the configuration reads', () => {
+    const example = readFileSync(new URL('../../../.env.example', import.meta.url), 'utf8');
+    const documented = new Set([...example.matchAll(/^([A-Z0-9_]+)=/gm)].map((m) => m[1]));
+    const declared = sections.flatMap((s) => Object.keys(s.shape));
+    expect(declared.filter((name) => !documented.has(name))).toEqual([]);
+  });
+});

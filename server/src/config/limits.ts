@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { intInRange, positiveInt } from './env-fields.js';
+
+/** Rate limits (auth, chat, REST, socket events) and room caps. */
+export const limitsEnv = z.object({
+  AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
+  CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
+  CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
+  REST_RATE_LIMIT: positiveInt('REST_RATE_LIMIT', 600),
+  SOCKET_EVENTS_PER_SECOND: intInRange('SOCKET_EVENTS_PER_SECOND', 50, 1, 10_000),
+  SOCKET_EVENT_BURST: intInRange('SOCKET_EVENT_BURST', 200, 1, 100_000),
+  ROOM_CREATE_PER_HOUR: positiveInt('ROOM_CREATE_PER_HOUR', 20),
+  MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
+});
+
+export const limitsSection = limitsEnv.transform((e) => ({
+  rateLimits: {
+    /** Requests per minute per client IP on the auth routes (register, login). */
+    authPerMinute: e.AUTH_RATE_LIMIT,
+    /** Messages per window per user on sendMessage. */
+    chatMessages: e.CHAT_RATE_LIMIT,
+    chatWindowMs: e.CHAT_RATE_WINDOW_MS,
+    /** REST requests per minute per client IP (all of /api except health). */
+    restPerMinute: e.REST_RATE_LIMIT,
+    /** Socket events per second per socket (token-bucket refill) and the bucket size. */
+    socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
+    socketEventBurst: e.SOCKET_EVENT_BURST,
+  },
+  roomCaps: {
+    /** Rooms one user may create per rolling hour (counted from the rooms table). */
+    createPerHour: e.ROOM_CREATE_PER_HOUR,
+    /** Rooms one socket may be in at once. */
+    maxPerSocket: e.MAX_ROOMS_PER_SOCKET,
+  },
+}));
