@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
 import { fakeDeviceFactory, FakeTrack } from '../../test/mediasoupFakes';
-import { buildTiles, currentMediaSession, setMediaDeps, useCallStore } from './callStore';
+import { currentMediaSession, setMediaDeps, useCallStore } from './callStore';
+import { buildTiles } from './tiles';
 import { socketSignaling } from './mediaSignaling';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
