@@ -16,11 +16,15 @@ const JOIN_REFUSALS: Partial<Record<AppError['code'], string>> = {
 
 /** A failed joinRoom (first join or rejoin). */
 export function joinError(err: unknown): CallError {
-  if (err instanceof AppError) return { code: err.code, message: JOIN_REFUSALS[err.code] ?? describeError(err) };
+  if (err instanceof AppError)
+    return { code: err.code, message: JOIN_REFUSALS[err.code] ?? describeError(err) };
   return { code: 'INTERNAL', message: describeError(err) };
 }
 
-export const roomDeletedError: CallError = { code: 'ROOM_DELETED', message: 'This room was deleted by its owner.' };
+export const roomDeletedError: CallError = {
+  code: 'ROOM_DELETED',
+  message: 'This room was deleted by its owner.',
+};
 
 export function removedError(byUsername: string): CallError {
   return { code: 'REMOVED_FROM_ROOM', message: `You were removed from this room by ${byUsername}.` };

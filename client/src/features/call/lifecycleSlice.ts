@@ -103,13 +103,19 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
 
   return {
     ...lifecycleAtStart,
-    sidePanel: typeof window !== 'undefined' && window.matchMedia?.('(max-width: 899px)').matches ? null : 'chat',
+    sidePanel:
+      typeof window !== 'undefined' && window.matchMedia?.('(max-width: 899px)').matches ? null : 'chat',
     mediaDeps: null,
 
     async join(roomId, self, opts = {}) {
       stopCall();
       const inviteToken = opts.inviteToken ?? null;
-      const call = new CallSession({ roomId, selfId: self.id, media: get().mediaDeps ?? browserMediaDeps(), sink: get() });
+      const call = new CallSession({
+        roomId,
+        selfId: self.id,
+        media: get().mediaDeps ?? browserMediaDeps(),
+        sink: get(),
+      });
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
       call.own(subscribeCallEvents(roomId, eventHandlers));
       try {

@@ -7,7 +7,14 @@ import type { MediaSource } from '@minimeet/shared';
 import { describeError } from '../../lib/errors';
 import type { CallSession } from './callSession';
 import type { CallSlice } from './callState';
-import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAccessError, stopTrack } from './capture';
+import {
+  captureCamera,
+  captureMic,
+  captureMicAndCamera,
+  captureScreen,
+  MediaAccessError,
+  stopTrack,
+} from './capture';
 
 export interface LocalMedia {
   micTrack: MediaStreamTrack | null;
@@ -67,7 +74,10 @@ const SOURCES = {
   mic: { track: 'micTrack', on: 'micOn', keepProducerWhenOff: true },
   camera: { track: 'cameraTrack', on: 'cameraOn', keepProducerWhenOff: true },
   screen: { track: 'screenTrack', on: 'sharing', keepProducerWhenOff: false },
-} as const satisfies Record<MediaSource, { track: keyof LocalMedia; on: keyof LocalMedia; keepProducerWhenOff: boolean }>;
+} as const satisfies Record<
+  MediaSource,
+  { track: keyof LocalMedia; on: keyof LocalMedia; keepProducerWhenOff: boolean }
+>;
 
 /** Cancelling the screen picker is a choice, not an error worth a banner. */
 const isCancelledPicker = (err: unknown) => err instanceof MediaAccessError && err.kind === 'denied';
@@ -86,7 +96,8 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
     opts: { showBusy: boolean; quiet?: (err: unknown) => boolean },
   ): Promise<MediaStreamTrack | null> {
     const call = get().session;
-    const settle = (patch: Partial<LocalMedia>) => patchLocal(opts.showBusy ? { ...patch, busy: false } : patch);
+    const settle = (patch: Partial<LocalMedia>) =>
+      patchLocal(opts.showBusy ? { ...patch, busy: false } : patch);
     if (opts.showBusy) patchLocal({ busy: true });
     try {
       const track = await take();
@@ -153,7 +164,9 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
       if (local.busy) return;
       // Off releases the camera (its light goes off); the producer pauses and keeps its id.
       if (local.cameraOn) return get().switchOff('camera');
-      const track = await captureTrack(() => captureCamera(local.cameraDeviceId ?? undefined), { showBusy: true });
+      const track = await captureTrack(() => captureCamera(local.cameraDeviceId ?? undefined), {
+        showBusy: true,
+      });
       if (track) get().setLocalSource('camera', track, true);
     },
 

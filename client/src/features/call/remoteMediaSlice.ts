@@ -108,7 +108,12 @@ export const createRemoteMediaSlice: CallSlice<RemoteMediaSlice> = (set, get) =>
       return;
     }
     const prev = current[tileKey];
-    if (prev && prev.visible === viewport.visible && Math.abs(prev.width - viewport.width) < VIEWPORT_WIDTH_STEP) return;
+    if (
+      prev &&
+      prev.visible === viewport.visible &&
+      Math.abs(prev.width - viewport.width) < VIEWPORT_WIDTH_STEP
+    )
+      return;
     const next = { ...current, [tileKey]: viewport };
     set({ tileViewports: next });
     get().session?.setViewports(next);

@@ -16,9 +16,12 @@ export interface TileModel {
 }
 
 /** Tiles in display order: screen shares first, then yourself, then everyone else in the order they joined. */
-export function buildTiles(s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'>): TileModel[] {
+export function buildTiles(
+  s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'>,
+): TileModel[] {
   const tracks = Object.values(s.remote);
-  const byUser = (userId: number, source: MediaSource) => tracks.find((t) => t.userId === userId && t.source === source);
+  const byUser = (userId: number, source: MediaSource) =>
+    tracks.find((t) => t.userId === userId && t.source === source);
   const screens: TileModel[] = [];
   const people: TileModel[] = [];
 
