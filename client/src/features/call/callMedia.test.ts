@@ -5,7 +5,7 @@ import { installFakeSockets, ok } from '../../test/fakeSocket';
 import { fakeDeviceFactory, FakeTrack } from '../../test/mediasoupFakes';
 import { currentMediaSession, setMediaDeps, useCallStore } from './callStore';
 import { buildTiles } from './tiles';
-import { socketSignaling } from './mediaSignaling';
+import { socketSignaling } from './mediaSessionApi';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (): JoinRoomData => ({

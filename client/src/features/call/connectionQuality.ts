@@ -5,10 +5,11 @@
  * receive). Pure: the store keeps a `NetworkHealth`, components ask these functions with the
  * current time.
  */
-import type { MediaSource } from '@minimeet/shared';
+import type { MediaSource, TransportDirection } from '@minimeet/shared';
 
 export type TransportConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
-export type TransportDirection = 'send' | 'recv';
+// Re-exported for the media session, which takes both from here.
+export type { TransportDirection };
 
 /** Below this (of 10) a stream counts as low: mediasoup lowers scores with loss and retransmissions. */
 export const LOW_SCORE = 5;

@@ -7,7 +7,7 @@ import type { Device as MediaDevice } from 'mediasoup-client/types';
 import { socketSignaling, type MediaSignaling } from './mediaSignaling';
 
 export { MediaSession, type MediaSink, type MediaStatus, type SinkTrack } from './mediaSession';
-export type { MediaSignaling } from './mediaSignaling';
+export { socketSignaling, type MediaSignaling } from './mediaSignaling';
 
 /** How a call reaches the SFU: the signaling and the mediasoup-client Device factory (tests pass fakes). */
 export interface MediaDeps {
