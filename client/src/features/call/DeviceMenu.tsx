@@ -1,7 +1,7 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
-import { listDevices, type DeviceLists } from './localMedia';
+import { listDevices, type DeviceLists } from './capture';
 
 const EMPTY: DeviceLists = { audioinput: [], videoinput: [], audiooutput: [] };
 

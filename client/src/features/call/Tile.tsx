@@ -2,7 +2,8 @@ import { memo, useCallback, useRef } from 'react';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
 import { useMediaTrack } from './useMediaTrack';
-import { useCallStore, type TileModel } from './callStore';
+import { useCallStore } from './callStore';
+import type { TileModel } from './tiles';
 import { useTileViewport } from './useTileViewport';
 
 function Video({

@@ -1,6 +1,8 @@
 import { useEffect, useMemo, useRef, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
-import { buildTiles, useCallStore, type RemoteTrack, type TileModel } from './callStore';
+import { useCallStore } from './callStore';
+import type { RemoteTrack } from './remoteMediaSlice';
+import { buildTiles, type TileModel } from './tiles';
 import { gridLayout } from './layout';
 import { Tile } from './Tile';
 import { useConnectionQuality } from './useConnectionQuality';

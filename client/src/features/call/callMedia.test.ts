@@ -3,8 +3,9 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
 import { fakeDeviceFactory, FakeTrack } from '../../test/mediasoupFakes';
-import { buildTiles, currentMediaSession, setMediaDeps, useCallStore } from './callStore';
-import { socketSignaling } from './mediaSignaling';
+import { currentMediaSession, setMediaDeps, useCallStore } from './callStore';
+import { buildTiles } from './tiles';
+import { socketSignaling } from './mediaSessionApi';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (): JoinRoomData => ({
@@ -85,5 +86,41 @@ describe('call store with the media session', () => {
     await currentMediaSession()!.idle();
     expect(requests).toContainEqual(['pauseConsumer', { consumerId: 'c-b-cam' }]);
     expect(requests).not.toContainEqual(['pauseConsumer', { consumerId: 'c-b-mic' }]);
+  });
+
+  it('a moderator mute takes the toggles\' path: the camera is released, its producer pauses and keeps its id', async () => {
+    await useCallStore.getState().join(5, me, { capture: false });
+    await currentMediaSession()!.idle();
+    const camera = new FakeTrack('video');
+    useCallStore.getState().setLocalSource('camera', camera as unknown as MediaStreamTrack, true);
+    await currentMediaSession()!.idle();
+
+    sockets.current.serverEmit('moderatorMuted', { roomId: 5, source: 'camera', byUserId: 2, byUsername: 'bob' });
+    await currentMediaSession()!.idle();
+    expect(useCallStore.getState()).toMatchObject({
+      local: { cameraOn: false, cameraTrack: null },
+      notice: 'The host (bob) turned off your camera.',
+    });
+    expect(camera.readyState).toBe('ended');
+
+    useCallStore.getState().setLocalSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack, true);
+    await currentMediaSession()!.idle();
+    expect(requests.filter(([e]) => e === 'produce' || e.endsWith('Producer'))).toEqual([
+      ['produce', expect.objectContaining({ source: 'camera', kind: 'video' })],
+      ['pauseProducer', { producerId: 'own-camera' }],
+      ['resumeProducer', { producerId: 'own-camera' }],
+    ]);
+  });
+
+  it('leaving disposes the call: its media session closes and its room events no longer reach the store', async () => {
+    await useCallStore.getState().join(5, me, { capture: false });
+    const media = currentMediaSession()!;
+    await media.idle();
+    await useCallStore.getState().leave();
+    expect(media.status).toBe('closed');
+    expect(currentMediaSession()).toBeNull();
+    sockets.current.serverEmit('participantsUpdate', { roomId: 5, participants: joinData().participants });
+    sockets.current.serverEmit('newProducer', { roomId: 5, producerId: 'b-screen', userId: 2, kind: 'video', source: 'screen', paused: false });
+    expect(useCallStore.getState()).toMatchObject({ status: 'left', participants: [], remote: {} });
   });
 });

@@ -3,7 +3,8 @@ import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { useChatStore } from '../chat/chatStore';
-import { buildTiles, useCallStore } from './callStore';
+import { useCallStore } from './callStore';
+import { buildTiles } from './tiles';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (ids: number[]): JoinRoomData => ({

@@ -5,10 +5,11 @@
  * receive). Pure: the store keeps a `NetworkHealth`, components ask these functions with the
  * current time.
  */
-import type { MediaSourceName } from './mediaTypes';
+import type { MediaSource, TransportDirection } from '@minimeet/shared';
 
 export type TransportConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
-export type TransportDirection = 'send' | 'recv';
+// Re-exported for the media session, which takes both from here.
+export type { TransportDirection };
 
 /** Below this (of 10) a stream counts as low: mediasoup lowers scores with loss and retransmissions. */
 export const LOW_SCORE = 5;
@@ -24,7 +25,7 @@ export interface ScoreMark {
 export interface NetworkHealth {
   transports: Partial<Record<TransportDirection, { state: TransportConnectionState; everConnected: boolean }>>;
   /** Your own producers that are sending (not paused), by source: the uplink. */
-  uplink: Partial<Record<MediaSourceName, ScoreMark>>;
+  uplink: Partial<Record<MediaSource, ScoreMark>>;
   /**
    * Per remote producer you receive (key = producer id): `score` is how well it reaches you (your
    * downlink), `producerScore` how well it reaches the server from its sender.

@@ -38,7 +38,7 @@ export function gridLayout(count: number, width: number, height: number, gap = 8
   return best;
 }
 
-/** Simulcast spatial layers the client publishes (phase 2): 320×180, 640×360, 1280×720. */
+/** Simulcast spatial layers the client publishes: 320×180, 640×360, 1280×720. */
 export const SPATIAL_LAYER_WIDTHS = [320, 640, 1280] as const;
 
 /**

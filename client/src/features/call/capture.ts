@@ -14,7 +14,7 @@ export class MediaAccessError extends Error {
   }
 }
 
-/** Capture constraints; simulcast layers (phase 2) are derived from the 720p camera track. */
+/** Capture constraints; the simulcast layers are derived from the 720p camera track. */
 export const CAMERA_CONSTRAINTS: MediaTrackConstraints = { width: { ideal: 1280 }, height: { ideal: 720 }, frameRate: { ideal: 30 } };
 export const MIC_CONSTRAINTS: MediaTrackConstraints = { echoCancellation: true, noiseSuppression: true, autoGainControl: true };
 

@@ -1,0 +1,35 @@
+/** Why a call could not start or stopped, in words for the user. */
+import { AppError, describeError } from '../../lib/errors';
+
+export interface CallError {
+  code: AppError['code'] | 'ROOM_DELETED' | 'BAD_ROOM' | 'CALL_ENDED';
+  message: string;
+}
+
+const JOIN_REFUSALS: Partial<Record<AppError['code'], string>> = {
+  ROOM_FULL: 'This room is full. Try again when someone leaves.',
+  NOT_FOUND: 'This room does not exist or has been deleted.',
+  ROOM_LOCKED: 'This room is locked: nobody new can join right now.',
+  INVITE_REQUIRED: 'This room is private: ask for an invite link.',
+  REMOVED_FROM_ROOM: 'You were removed from this room. The host can let you back in.',
+};
+
+/** A failed joinRoom (first join or rejoin). */
+export function joinError(err: unknown): CallError {
+  if (err instanceof AppError)
+    return { code: err.code, message: JOIN_REFUSALS[err.code] ?? describeError(err) };
+  return { code: 'INTERNAL', message: describeError(err) };
+}
+
+export const roomDeletedError: CallError = {
+  code: 'ROOM_DELETED',
+  message: 'This room was deleted by its owner.',
+};
+
+export function removedError(byUsername: string): CallError {
+  return { code: 'REMOVED_FROM_ROOM', message: `You were removed from this room by ${byUsername}.` };
+}
+
+export function callEndedError(byUsername: string): CallError {
+  return { code: 'CALL_ENDED', message: `The host (${byUsername}) ended the call for everyone.` };
+}

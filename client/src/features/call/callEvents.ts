@@ -1,0 +1,47 @@
+/** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
+import type { MutableSource, Participant, RoomDto } from '@minimeet/shared';
+import { onServerEvent, onSocketConnect } from '../../lib/socket';
+import { useChatStore } from '../chat/chatStore';
+import { callEndedError, removedError, roomDeletedError, type CallError } from './callErrors';
+
+export interface CallEventHandlers {
+  participants(participants: Participant[]): void;
+  roomUpdated(room: RoomDto): void;
+  /** The server took us out of the room (deleted, removed, call ended). */
+  ended(error: CallError): void;
+  moderatorMuted(source: MutableSource, byUsername: string): void;
+  /** The socket is back after a drop. */
+  socketReconnected(): void;
+}
+
+/** Subscribes to the room's events; the returned function unsubscribes them all. */
+export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () => void {
+  const unsubscribers = [
+    onServerEvent('participantsUpdate', (p) => {
+      if (p.roomId === roomId) on.participants(p.participants);
+    }),
+    onServerEvent('roomDeleted', (p) => {
+      if (p.roomId === roomId) on.ended(roomDeletedError);
+    }),
+    onServerEvent('removedFromRoom', (p) => {
+      if (p.roomId === roomId) on.ended(removedError(p.byUsername));
+    }),
+    onServerEvent('callEnded', (p) => {
+      if (p.roomId === roomId) on.ended(callEndedError(p.byUsername));
+    }),
+    onServerEvent('roomUpdated', (p) => {
+      if (p.room.id === roomId) on.roomUpdated(p.room);
+    }),
+    onServerEvent('moderatorMuted', (p) => {
+      if (p.roomId === roomId) on.moderatorMuted(p.source, p.byUsername);
+    }),
+    onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
+    onServerEvent('messageError', (p) => {
+      if (p.clientMessageId) useChatStore.getState().markFailed(p.clientMessageId, p.error.message);
+    }),
+    onSocketConnect(({ reconnect }) => {
+      if (reconnect) on.socketReconnected();
+    }),
+  ];
+  return () => unsubscribers.forEach((unsubscribe) => unsubscribe());
+}
