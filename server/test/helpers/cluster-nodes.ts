@@ -14,8 +14,14 @@ import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
 import { chatEnv } from './chat-server.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
-import { freePort, startServer, type EnvOverrides, type ServerProcess } from './server-process.js';
+import {
+  createTestDatabase,
+  freePort,
+  startServer,
+  type EnvOverrides,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 const MYSQL_SOCKET = process.env.TEST_MYSQL_SOCKET ?? '/run/mysqld/mysqld.sock';
 const LOOPBACK_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

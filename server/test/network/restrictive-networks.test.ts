@@ -14,7 +14,7 @@ import { startReportingPeer, type ReportingPeer } from '../../../scripts/test-ho
 import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
 import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
 import { createRoom, registerUser } from '../helpers/chat-client.js';
-import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '@minimeet/test-harness';
 
 const unavailable = testHostsUnavailable(['nft']) ?? coturnUnavailable();
 if (unavailable) console.warn(`SKIPPED restrictive-network media tests: ${unavailable}`);

@@ -25,7 +25,8 @@ import {
 } from '../../../test-hosts/src/page-media.js';
 import { trackPeerConnections } from '../../../test-hosts/src/peer-connections.js';
 import { TestNetwork, testHostsUnavailable, type TestHost } from '../../../test-hosts/src/test-hosts.js';
-import { authenticate, REPO_ROOT, startServer, type BenchServer } from '../servers.js';
+import { authenticate, REPO_ROOT } from '@minimeet/test-harness';
+import { startServer, type BenchServer } from '../servers.js';
 import {
   applyImpairment,
   liftImpairments,
