@@ -14,12 +14,10 @@ import {
   createRoom,
   http,
   okData,
-  rawRequest,
   record,
   registerUser,
   request,
   sleep,
-  waitFor,
 } from './helpers/chat-client.js';
 import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';

@@ -1,12 +1,6 @@
 /** Hostile input: malformed socket payloads and REST bodies get clear errors, and the server keeps serving. */
 import { randomUUID } from 'node:crypto';
-import {
-  ErrorCode,
-  SOCKET_UNAUTHORIZED,
-  type ApiErrorBody,
-  type CallSessionsResponse,
-  type SearchResponse,
-} from '@minimeet/shared';
+import { ErrorCode, type ApiErrorBody } from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeAllSockets,
@@ -21,9 +15,8 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
-import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
+import { DB_KINDS } from '@minimeet/test-harness';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
-import { forgeToken } from './helpers/tokens.js';
 
 const HUGE = 'x'.repeat(200_000);
 /** Oversized for every field, yet under the 64 KB Socket.IO frame limit (bigger frames drop the connection). */
