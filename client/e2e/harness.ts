@@ -20,7 +20,7 @@ import {
   launchBrowser,
   openSignedInPage,
   type UserPage,
-} from '../../scripts/test-hosts/src/chromium-pages';
+} from '@minimeet/test-hosts/chromium-pages';
 
 const here = path.dirname(fileURLToPath(import.meta.url));
 export const CLIENT_DIR = path.resolve(here, '..');

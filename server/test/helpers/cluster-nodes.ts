@@ -12,7 +12,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
+import { TestNetwork, testHostsUnavailable } from '@minimeet/test-hosts';
 import { chatEnv } from './chat-server.js';
 import {
   createTestDatabase,
