@@ -51,7 +51,7 @@ export function buildClient(): void {
   });
 }
 
-/** Where the server runs when not in this process's network: a test host (scripts/test-hosts). */
+/** Where the server runs when not in this process's network: a test host (packages/test-hosts). */
 export interface StackHost {
   /** Command prefix that runs node inside the host. */
   launcher(): string[];

@@ -1,6 +1,6 @@
 /**
  * Issue 13 (items 3 and 4): Chromium on impaired links. The server runs on its own test host
- * (network namespace, scripts/test-hosts), one Chromium runs inside a second host whose link the
+ * (network namespace, packages/test-hosts), one Chromium runs inside a second host whose link the
  * test impairs, another Chromium runs in the test runner on the bridge (a clean link). Each call has
  * two pages: one on the clean link, one on the impaired host; both send camera + microphone.
  * - ICE-TCP: all UDP between the impaired host and the server dropped → media still plays and the

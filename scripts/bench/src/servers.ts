@@ -41,7 +41,7 @@ export interface StartServerOptions {
    */
   env?: Record<string, string>;
   /**
-   * MiniMeet only: run inside a test host (scripts/test-hosts), listening on and announcing its
+   * MiniMeet only: run inside a test host (packages/test-hosts), listening on and announcing its
    * address (default: this machine's 127.0.0.1).
    */
   host?: { launcher(): string[]; address: string };

@@ -3,7 +3,7 @@
  * built server process per node, all on one MariaDB database and one Redis, each with its own
  * CLUSTER_NODE_ID, media and pipe addresses.
  *
- * Preferred: each node on its own test host (network namespace, scripts/test-hosts), so nodes
+ * Preferred: each node on its own test host (network namespace, packages/test-hosts), so nodes
  * reach each other only over real links at their own addresses; MariaDB is reached through its
  * unix socket (visible in every namespace) and a Redis the harness starts on the bridge address.
  * Where namespaces cannot be made the harness SAYS SO on stderr and runs the nodes on loopback
