@@ -12,7 +12,7 @@ import type { Page as ChromiumPage, Browser as ChromiumBrowser } from 'playwrigh
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, launchBrowser, openUserPage, registerUser, startStack, type Stack, type UserPage } from './harness';
-import { trackPeerConnections } from '../../scripts/test-hosts/src/peer-connections';
+import { trackPeerConnections } from '@minimeet/test-hosts/peer-connections';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
 const CAMERA_TILES = 'figure[data-user][data-source="camera"]';

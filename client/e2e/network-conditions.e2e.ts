@@ -1,6 +1,6 @@
 /**
  * Issue 13 (items 3 and 4): Chromium on impaired links. The server runs on its own test host
- * (network namespace, scripts/test-hosts), one Chromium runs inside a second host whose link the
+ * (network namespace, packages/test-hosts), one Chromium runs inside a second host whose link the
  * test impairs, another Chromium runs in the test runner on the bridge (a clean link). Each call has
  * two pages: one on the clean link, one on the impaired host; both send camera + microphone.
  * - ICE-TCP: all UDP between the impaired host and the server dropped → media still plays and the
@@ -18,8 +18,8 @@
 import type { AdminPeerStats, AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { TestNetwork, testHostsUnavailable, type TestHost } from '../../scripts/test-hosts/src/test-hosts';
-import { fakeCameraClip } from '../../scripts/test-hosts/src/fake-camera';
+import { TestNetwork, testHostsUnavailable, type TestHost } from '@minimeet/test-hosts';
+import { fakeCameraClip } from '@minimeet/test-hosts/fake-camera';
 import {
   cameraVideo,
   inboundDelta as delta,
@@ -28,9 +28,9 @@ import {
   selectedPairs,
   type FrozenMeasure,
   type InboundRtp,
-} from '../../scripts/test-hosts/src/page-media';
-import { trackPeerConnections } from '../../scripts/test-hosts/src/peer-connections';
-import { waitForCameraPlaying } from '../../scripts/test-hosts/src/chromium-pages';
+} from '@minimeet/test-hosts/page-media';
+import { trackPeerConnections } from '@minimeet/test-hosts/peer-connections';
+import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
 import {
   CHROMIUM_PATH,
   createAdmin,

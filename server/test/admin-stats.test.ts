@@ -24,9 +24,15 @@ import {
   sleep,
   uniqueName,
 } from './helpers/chat-client.js';
-import { createAdmin } from './helpers/admin-cli.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
-import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  DB_KINDS,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
 const INTERVAL_MS = 500;

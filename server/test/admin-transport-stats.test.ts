@@ -15,9 +15,14 @@ import {
   registerUser,
   uniqueName,
 } from './helpers/chat-client.js';
-import { createAdmin } from './helpers/admin-cli.js';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
 

@@ -9,7 +9,7 @@ import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { createRootLogger } from '../src/logging/logger.js';
 import { Room } from '../src/rooms/room.entity.js';
 import { User } from '../src/users/user.entity.js';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
+import { createTestDatabase, type TestDatabase } from '@minimeet/test-harness';
 
 /**
  * Two server processes are two connections to one database, each with its own

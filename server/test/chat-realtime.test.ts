@@ -13,9 +13,8 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
-import { createAdmin } from './helpers/admin-cli.js';
+import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
-import { DB_KINDS } from './helpers/databases.js';
 
 /** Issue 3 acceptance over real sockets: presence, chat delivery, history, idempotency, load. */
 describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {

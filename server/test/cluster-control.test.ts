@@ -16,10 +16,15 @@ import {
   type ClientSocket,
 } from './helpers/chat-client.js';
 import { chatEnv } from './helpers/chat-server.js';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { startServer, waitFor as pollUntil, type ServerProcess } from './helpers/server-process.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  startServer,
+  waitFor as pollUntil,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
-import { createAdmin } from './helpers/admin-cli.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const NODE_TTL_MS = 3000;

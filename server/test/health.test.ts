@@ -5,8 +5,14 @@
 import net from 'node:net';
 import type { HealthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
-import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 /** Health details (db, workers) are only shown to an admin or the metrics token. */
 const METRICS_TOKEN = 'health-test-metrics-token-0123';

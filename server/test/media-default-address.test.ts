@@ -13,7 +13,7 @@ import {
   registerUser,
   request,
 } from './helpers/chat-client.js';
-import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 
 let server: ServerProcess;
 const peers: MiniMeetPeer[] = [];

@@ -6,7 +6,7 @@ import { createWorker, types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MEDIA_CODECS } from '../src/media/media-codecs.js';
 import { NodePipes } from '../src/media/node-pipes.js';
-import { waitFor } from './helpers/server-process.js';
+import { waitFor } from '@minimeet/test-harness';
 
 const ROOM = 7;
 /** Two workers: producer ids are unique per worker, and the pipe reuses the id on the other node. */

@@ -10,7 +10,7 @@ import { PeerMedia } from '../src/media/peer-media.js';
 import { RoomMedia, type RoomMediaEvents } from '../src/media/room-media.js';
 import { WorkerPool } from '../src/media/worker-pool.js';
 import { rtpParametersFor } from './security/media-fixtures.js';
-import { waitFor } from './helpers/server-process.js';
+import { waitFor } from '@minimeet/test-harness';
 
 let pool: WorkerPool;
 let room: RoomMedia;

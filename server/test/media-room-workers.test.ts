@@ -8,10 +8,15 @@
 import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
-import { createAdmin } from './helpers/admin-cli.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { closeAllSockets, createRoom, http, registerUser, uniqueName } from './helpers/chat-client.js';
-import { createTestDatabase, type TestDatabase } from './helpers/databases.js';
-import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
 import { allReceiving, expectedCounts } from './helpers/peer-streams.js';
 
 const PASSWORD = 'correct horse battery';

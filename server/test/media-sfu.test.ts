@@ -14,7 +14,7 @@ import {
   rawRequest,
   registerUser,
 } from './helpers/chat-client.js';
-import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 import { allReceiving, expectedCounts } from './helpers/peer-streams.js';
 
 const PASSWORD = 'correct horse battery';

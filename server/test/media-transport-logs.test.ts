@@ -15,7 +15,7 @@ import {
   registerUser,
   request,
 } from './helpers/chat-client.js';
-import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 
 type LogLine = Record<string, unknown>;
 

@@ -16,7 +16,7 @@ import {
   type WorkerPoolEvents,
   type WorkerPoolOptions,
 } from '../src/media/worker-pool.js';
-import { randomRtcPortRange, waitFor } from './helpers/server-process.js';
+import { randomRtcPortRange, waitFor } from '@minimeet/test-harness';
 
 const pools: WorkerPool[] = [];
 afterEach(() => {

@@ -21,9 +21,15 @@ import {
   request,
   uniqueName,
 } from './helpers/chat-client.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from './helpers/databases.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { parseScrape, sampleValue, type Scrape } from './helpers/prometheus.js';
-import { startServer, waitFor, type ServerProcess } from './helpers/server-process.js';
 
 const METRICS_TOKEN = 'scrape-token-0123456789abcdef';
 

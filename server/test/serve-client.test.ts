@@ -3,7 +3,7 @@ import { mkdtempSync, mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServer, type ServerProcess } from './helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 
 describe('serving the built client', () => {
   let dir: string;

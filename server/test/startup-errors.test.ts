@@ -3,7 +3,7 @@
  * stderr line that names the problem, never a stack trace.
  */
 import { describe, expect, it } from 'vitest';
-import { runServerToExit, type EnvOverrides } from './helpers/server-process.js';
+import { runServerToExit, type EnvOverrides } from '@minimeet/test-harness';
 
 function expectOneLineFailure(result: { code: number | null; stderr: string }, pattern: RegExp) {
   expect(result.code).not.toBe(0);

@@ -14,7 +14,8 @@ import { io, type Socket } from 'socket.io-client';
 import { mapLimit } from '../../bots/src/map-limit.js';
 import { percentiles } from './stats.js';
 import { LoadSampler } from './sampler.js';
-import { authenticate, type BenchServer } from './servers.js';
+import { authenticate } from '@minimeet/test-harness';
+import type { BenchServer } from './servers.js';
 
 type ChatSocket = Socket<ServerToClientEvents, ClientToServerEvents>;
 

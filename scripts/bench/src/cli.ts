@@ -26,7 +26,7 @@ import {
   ratios,
   ratiosTable,
 } from './report.js';
-import { REPO_ROOT } from './servers.js';
+import { REPO_ROOT } from '@minimeet/test-harness';
 
 const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network'] as const;
 type Phase = (typeof PHASES)[number];

@@ -21,7 +21,7 @@ import {
   workerFigures,
   workersHomingPeers,
 } from './cluster-report.js';
-import { createScratchDatabase } from './mariadb.js';
+import { createScratchDatabase, MARIADB_HOST } from './mariadb.js';
 import type { Pinning } from './pinning.js';
 import { LoadSampler } from './sampler.js';
 import { startServer, type BenchServer, type StartServerOptions } from './servers.js';
@@ -159,7 +159,9 @@ async function twoNodes(plan: ClusterPlan, pinning: Pinning, log: Log): Promise<
   try {
     db = await createScratchDatabase();
   } catch (err) {
-    return skip(`MariaDB at 127.0.0.1:3306 not usable (${err instanceof Error ? err.message : String(err)})`);
+    return skip(
+      `MariaDB at ${MARIADB_HOST} not usable (${err instanceof Error ? err.message : String(err)})`,
+    );
   }
   const prefix = `mmbench-${randomBytes(4).toString('hex')}`;
   const shared = {
@@ -228,7 +230,9 @@ async function runRoom(
     { node: 'B', role: 'receive', usernames: names('b', plan.receiversPerNode) },
   ];
   const distinct = [...new Set(Object.values(nodes))];
-  const samplers = new Map(distinct.map((s) => [s, new LoadSampler(s)]));
+  const samplers = new Map(
+    distinct.map((s) => [s, new LoadSampler(s, { serverPids: distinct.map((d) => d.pid) })]),
+  );
   for (const s of samplers.values()) s.start();
   const stopSamplers = () => {
     for (const s of samplers.values()) s.stop();

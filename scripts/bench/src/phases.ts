@@ -4,7 +4,7 @@
  */
 import { poolRuns, runLoad, type LoadResult } from './bot-load.js';
 import { runChat, type ChatResult, type ChatSpec } from './chat-load.js';
-import { createScratchDatabase } from './mariadb.js';
+import { countMessages, createScratchDatabase, MARIADB_HOST } from './mariadb.js';
 import type { Pinning } from './pinning.js';
 import { startServer, type BenchServer, type ServerKind, type StartServerOptions } from './servers.js';
 
@@ -159,7 +159,7 @@ export async function chatPhase(plan: BenchPlan, pinning: Pinning, log: Log): Pr
   try {
     db = await createScratchDatabase();
   } catch (err) {
-    const skipped = `MariaDB at 127.0.0.1:3306 not usable (${err instanceof Error ? err.message : String(err)})`;
+    const skipped = `MariaDB at ${MARIADB_HOST} not usable (${err instanceof Error ? err.message : String(err)})`;
     log(`chat: MiniMeet skipped: ${skipped}`);
     return { minimeet: null, baseline, skipped };
   }
@@ -172,7 +172,7 @@ export async function chatPhase(plan: BenchPlan, pinning: Pinning, log: Log): Pr
     };
     const minimeet = await withServer(options, async (server) => {
       const result = await runChat(server, { ...spec, namePrefix: 'chat' });
-      const persisted = await db.countMessages();
+      const persisted = await countMessages(db);
       return {
         ...result,
         database: 'mariadb' as const,

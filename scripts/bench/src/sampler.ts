@@ -7,7 +7,7 @@
  */
 import type { AdminStatsSnapshot } from '@minimeet/shared';
 import { childPids, cpuBusyMs, procStat, processTree } from './proc-cpu.js';
-import { serverPids, type BenchServer } from './servers.js';
+import type { BenchServer } from './servers.js';
 
 export interface CpuSample {
   at: number;
@@ -47,14 +47,21 @@ export class LoadSampler {
   #timer: NodeJS.Timeout | undefined;
   #statsBusy = false;
 
+  readonly #periodMs: number;
+  /** Every server process running during the load (their process trees are not bots). */
+  readonly #serverPids: number[];
+
   constructor(
     private readonly server: BenchServer,
-    private readonly periodMs = 500,
-  ) {}
+    opts: { periodMs?: number; serverPids?: number[] } = {},
+  ) {
+    this.#periodMs = opts.periodMs ?? 500;
+    this.#serverPids = opts.serverPids ?? [server.pid];
+  }
 
   start(): void {
     this.#sample();
-    this.#timer = setInterval(() => this.#sample(), this.periodMs);
+    this.#timer = setInterval(() => this.#sample(), this.#periodMs);
   }
 
   stop(): void {
@@ -71,7 +78,7 @@ export class LoadSampler {
         const s = procStat(pid);
         if (s) workersMs[pid] = s.cpuMs;
       }
-      const servers = new Set(serverPids().flatMap((pid) => processTree(pid)));
+      const servers = new Set(this.#serverPids.flatMap((pid) => processTree(pid)));
       const bots = processTree(process.pid).filter((pid) => !servers.has(pid));
       const botsMs = sum(bots.map((pid) => procStat(pid)?.cpuMs ?? 0));
       this.cpu.push({ at, serverMs: server.cpuMs, workersMs, botsMs, cpuBusyMs: cpuBusyMs() });

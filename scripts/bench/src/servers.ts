@@ -1,22 +1,27 @@
 /**
- * Starts the two servers under test the same way: MiniMeet as built (node server/dist/main.js)
- * and the baseline (scripts/bench/baseline-server), each pinned with `taskset` to the server CPU
- * when pinning is on, with the same worker count, listen IP and stats interval.
+ * Starts the two servers under test the same way, through @minimeet/test-harness: MiniMeet as
+ * built (node server/dist/main.js) and the baseline (scripts/bench/baseline-server), each pinned
+ * with `taskset` to the server CPU when pinning is on, with the same worker count, listen IP and
+ * stats interval, and an admin signed in for GET /api/admin/stats.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { existsSync, mkdtempSync, rmSync } from 'node:fs';
-import { createServer, type AddressInfo } from 'node:net';
-import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { AuthResponse } from '@minimeet/shared';
+import {
+  authenticate,
+  createAdmin,
+  freePort,
+  launchServer,
+  randomRtcPortRange,
+  REPO_ROOT,
+  startServer as startMinimeet,
+  withEnv,
+  type EnvOverrides,
+  type LaunchOptions,
+  type ServerProcess,
+} from '@minimeet/test-harness';
 
 export type ServerKind = 'minimeet' | 'baseline';
 
-export const REPO_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../../..');
-export const MINIMEET_MAIN = path.join(REPO_ROOT, 'server/dist/main.js');
-const MINIMEET_ADMIN_CLI = path.join(REPO_ROOT, 'server/dist/cli/admin.js');
 const BASELINE_MAIN = path.join(REPO_ROOT, 'scripts/bench/baseline-server/main.ts');
 
 export const ADMIN_USERNAME = 'benchadmin';
@@ -36,7 +41,7 @@ export interface StartServerOptions {
    */
   env?: Record<string, string>;
   /**
-   * MiniMeet only: run inside a test host (scripts/test-hosts), listening on and announcing its
+   * MiniMeet only: run inside a test host (packages/test-hosts), listening on and announcing its
    * address (default: this machine's 127.0.0.1).
    */
   host?: { launcher(): string[]; address: string };
@@ -56,163 +61,97 @@ export interface BenchServer {
   stop(): Promise<void>;
 }
 
-const running = new Set<ChildProcess>();
-/** Pids of the servers this process has started and not yet seen exit (their trees are not bots). */
-export function serverPids(): number[] {
-  return [...running].flatMap((c) => (c.pid ? [c.pid] : []));
-}
-
-process.once('exit', () => {
-  for (const child of running) child.kill('SIGKILL');
-});
-
-export function freePort(): Promise<number> {
-  return new Promise((resolve, reject) => {
-    const srv = createServer();
-    srv.once('error', reject);
-    srv.listen(0, '127.0.0.1', () => {
-      const { port } = srv.address() as AddressInfo;
-      srv.close(() => resolve(port));
-    });
-  });
-}
+/** How both kinds run: ready when /api/health says ok, output bounded (long runs), 8 s to stop. */
+const RUN = { timeoutMs: 60_000, readiness: 'healthy', killAfterMs: 8000, keepOutputChars: 20_000 } as const;
 
 export async function startServer(o: StartServerOptions): Promise<BenchServer> {
-  if (o.kind === 'minimeet' && !existsSync(MINIMEET_MAIN)) {
-    throw new Error(
-      `${MINIMEET_MAIN} not found: build first (npm run build -w shared && npm run build -w server)`,
-    );
-  }
-  const port = o.port ?? (await freePort());
-  const rtcMin = 45_000 + Math.floor(Math.random() * 500) * 20;
-  const tmp = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bench-'));
   if (o.host && o.kind !== 'minimeet') throw new Error('only MiniMeet runs on a test host');
-  const address = o.host?.address ?? '127.0.0.1';
-  const env: NodeJS.ProcessEnv = {
-    ...process.env,
-    HOST: address,
-    PORT: String(port),
+  const host = o.host?.address ?? '127.0.0.1';
+  const port = o.port ?? (await freePort());
+  const launcher = [...(o.host?.launcher() ?? []), ...(o.cpus ? ['taskset', '-c', o.cpus] : [])];
+  const env: Record<string, string> = {
     MEDIASOUP_WORKERS: String(o.workers),
-    MEDIASOUP_LISTEN_IP: address,
-    ...(o.host ? { MEDIASOUP_ANNOUNCED_ADDRESS: address } : {}),
-    RTC_MIN_PORT: String(rtcMin),
-    RTC_MAX_PORT: String(rtcMin + 19),
+    ...(o.host ? { MEDIASOUP_ANNOUNCED_ADDRESS: host } : {}),
     ADMIN_STATS_INTERVAL_MS: String(o.statsIntervalMs),
-    ...(o.kind === 'minimeet'
-      ? {
-          NODE_ENV: 'production',
-          JWT_SECRET: randomBytes(32).toString('hex'),
-          LOG_LEVEL: 'warn',
-          DATABASE_URL: o.databaseUrl ?? `sqlite:${path.join(tmp, 'minimeet.sqlite')}`,
-          // A run outlasts the default 15-minute access token; the bots do not refresh.
-          ACCESS_TOKEN_TTL_SECONDS: '86400',
-          // The bots register every user they log in as; the login limit is not what is measured.
-          AUTH_RATE_LIMIT: '1000000',
-          REST_RATE_LIMIT: '1000000',
-        }
-      : {}),
-    ...o.env,
   };
-  if (o.kind === 'minimeet') createMinimeetAdmin(env);
-  const args = o.kind === 'minimeet' ? [MINIMEET_MAIN] : ['--import', 'tsx', BASELINE_MAIN];
-  const command = [
-    ...(o.host?.launcher() ?? []),
-    ...(o.cpus ? ['taskset', '-c', o.cpus] : []),
-    process.execPath,
-    ...args,
-  ];
-  const [cmd, ...argv] = command as [string, ...string[]];
-  const child = spawn(cmd, argv, {
-    cwd: o.kind === 'minimeet' ? path.join(REPO_ROOT, 'server') : path.join(REPO_ROOT, 'scripts'),
-    env,
-    stdio: ['ignore', 'pipe', 'pipe'],
-  });
-  running.add(child);
-  let out = '';
-  const keep = (d: Buffer) => {
-    out = (out + d.toString('utf8')).slice(-20_000);
-  };
-  child.stdout!.on('data', keep);
-  child.stderr!.on('data', keep);
-  let exited = false;
-  const exit = new Promise<void>((resolve) =>
-    child.once('close', () => {
-      exited = true;
-      running.delete(child);
-      rmSync(tmp, { recursive: true, force: true });
-      resolve();
-    }),
-  );
-  const url = `http://${address}:${port}`;
-  const stop = async () => {
-    if (exited) return;
-    child.kill('SIGTERM');
-    const timer = setTimeout(() => child.kill('SIGKILL'), 8000);
-    await exit;
-    clearTimeout(timer);
-  };
-
-  const deadline = Date.now() + 60_000;
-  for (;;) {
-    if (exited) throw new Error(`${o.kind} server exited during start:\n${out}`);
-    if (Date.now() > deadline) {
-      await stop();
-      throw new Error(`${o.kind} server did not answer within 60 s:\n${out}`);
-    }
-    const ok = await fetch(`${url}/api/health`, { signal: AbortSignal.timeout(2000) }).then(
-      (r) => r.ok,
-      () => false,
-    );
-    if (ok) break;
-    await new Promise((r) => setTimeout(r, 250));
-  }
+  const server =
+    o.kind === 'minimeet'
+      ? await startMinimeetWithAdmin(
+          { ...RUN, port, host, launcher },
+          { ...env, ...minimeetEnv(o), ...o.env },
+        )
+      : await startBaseline({ ...RUN, port, host, launcher, env: { ...env, ...o.env } });
   try {
-    const admin = await authenticate(url, ADMIN_USERNAME, ADMIN_PASSWORD);
+    const admin = await authenticate(server.url, ADMIN_USERNAME, ADMIN_PASSWORD);
     return {
       kind: o.kind,
-      url,
-      pid: child.pid!,
+      url: server.url,
+      pid: server.pid,
       cpus: o.cpus ? cpuList(o.cpus) : null,
       adminToken: admin.accessToken,
-      output: () => out,
-      stop,
+      output: server.output,
+      stop: async () => void (await server.stop()),
     };
   } catch (err) {
-    await stop();
+    await server.stop();
     throw err;
   }
 }
 
-/** Admins are made with `npm run admin -- create` (registration cannot); an existing one is fine. */
-function createMinimeetAdmin(env: NodeJS.ProcessEnv): void {
-  const res = spawnSync(
-    process.execPath,
-    [MINIMEET_ADMIN_CLI, 'create', ADMIN_USERNAME, '--password-stdin'],
-    {
-      cwd: path.join(REPO_ROOT, 'server'),
-      env,
-      input: `${ADMIN_PASSWORD}\n`,
-      encoding: 'utf8',
-    },
-  );
-  if (res.status !== 0 && !/already exists/.test(res.stderr)) {
-    throw new Error(`creating the bench admin failed: ${res.stderr || res.error?.message}`);
-  }
+function minimeetEnv(o: StartServerOptions): Record<string, string> {
+  return {
+    NODE_ENV: 'production',
+    JWT_SECRET: randomBytes(32).toString('hex'),
+    LOG_LEVEL: 'warn',
+    ...(o.databaseUrl ? { DATABASE_URL: o.databaseUrl } : {}),
+    // A run outlasts the default 15-minute access token; the bots do not refresh.
+    ACCESS_TOKEN_TTL_SECONDS: '86400',
+    // The bots register every user they log in as; the login limit is not what is measured.
+    AUTH_RATE_LIMIT: '1000000',
+    REST_RATE_LIMIT: '1000000',
+  };
 }
 
-/** Registers the user, or logs in when it exists. */
-export async function authenticate(url: string, username: string, password: string): Promise<AuthResponse> {
-  const post = (route: string) =>
-    fetch(`${url}/api/auth/${route}`, {
-      method: 'POST',
-      headers: { 'content-type': 'application/json' },
-      body: JSON.stringify({ username, password }),
-      signal: AbortSignal.timeout(15_000),
-    });
-  let res = await post('register');
-  if (res.status === 409) res = await post('login');
-  if (!res.ok) throw new Error(`auth of ${username} failed: HTTP ${res.status} ${await res.text()}`);
-  return (await res.json()) as AuthResponse;
+/**
+ * The baseline server (scripts/bench/baseline-server, run from its TS source with tsx), on a
+ * free port and a random RTC port range unless `port` / `env` say otherwise.
+ */
+export async function startBaseline(
+  o: Partial<Omit<LaunchOptions, 'nodeArgs' | 'cwd' | 'env'>> & { env?: EnvOverrides } = {},
+): Promise<ServerProcess> {
+  const host = o.host ?? '127.0.0.1';
+  const port = o.port ?? (await freePort());
+  return launchServer({
+    readiness: 'healthy',
+    ...o,
+    port,
+    host,
+    nodeArgs: ['--import', 'tsx', BASELINE_MAIN],
+    cwd: path.join(REPO_ROOT, 'scripts'),
+    env: withEnv(
+      process.env,
+      { HOST: host, PORT: String(port), MEDIASOUP_LISTEN_IP: host, ...randomRtcPortRange() },
+      o.env ?? {},
+    ),
+  });
+}
+
+/**
+ * Admins are made with `npm run admin -- create` (registration cannot); on a database shared
+ * by cluster nodes the first node's admin is fine for the next.
+ */
+async function startMinimeetWithAdmin(
+  run: Parameters<typeof startMinimeet>[0],
+  env: Record<string, string>,
+): Promise<ServerProcess> {
+  const server = await startMinimeet({ ...run, env });
+  try {
+    await createAdmin(server.databaseUrl, ADMIN_USERNAME, ADMIN_PASSWORD, { env, existingIsFine: true });
+    return server;
+  } catch (err) {
+    await server.stop();
+    throw err;
+  }
 }
 
 /** "0", "0,2" or "1-3" → CPU numbers. */

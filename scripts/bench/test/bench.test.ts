@@ -3,7 +3,7 @@
  * checking that it produces its figures — never how fast anything is — and the baseline
  * server's handling of malformed input.
  */
-import { spawn, spawnSync, type ChildProcess } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -17,13 +17,14 @@ import {
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MINIMEET_MAIN, REPO_ROOT } from '../src/servers.js';
+import { REPO_ROOT, SERVER_MAIN, type ServerProcess } from '@minimeet/test-harness';
+import { startBaseline } from '../src/servers.js';
 
 const SCRIPTS = path.join(REPO_ROOT, 'scripts');
 
 describe('npm run bench --quick', () => {
   it('prints the ratios and writes bench.json with finite positive ratio fields', () => {
-    expect(existsSync(MINIMEET_MAIN), 'build the server first (npm run build)').toBe(true);
+    expect(existsSync(SERVER_MAIN), 'build the server first (npm run build)').toBe(true);
     const out = mkdtempSync(path.join(os.tmpdir(), 'bench-test-'));
     try {
       const run = spawnSync(
@@ -62,42 +63,24 @@ describe('npm run bench --quick', () => {
 });
 
 describe('baseline server', () => {
-  let child: ChildProcess;
+  let baseline: ServerProcess;
   let url: string;
   let auth: AuthResponse;
   let room: RoomDto;
-  let output = '';
   const sockets: Socket[] = [];
 
   beforeAll(async () => {
-    child = spawn(process.execPath, ['--import', 'tsx', 'bench/baseline-server/main.ts'], {
-      cwd: SCRIPTS,
-      env: {
-        ...process.env,
-        PORT: '0',
-        MEDIASOUP_WORKERS: '1',
-        RTC_MIN_PORT: '47000',
-        RTC_MAX_PORT: '47999',
-      },
-      stdio: ['ignore', 'pipe', 'pipe'],
+    baseline = await startBaseline({
+      env: { MEDIASOUP_WORKERS: '1', RTC_MIN_PORT: '47000', RTC_MAX_PORT: '47999' },
     });
-    child.stderr!.on('data', (d: Buffer) => (output += d.toString()));
-    const port = await new Promise<number>((resolve, reject) => {
-      child.stdout!.on('data', (d: Buffer) => {
-        output += d.toString();
-        const m = /listening (\d+)/.exec(output);
-        if (m) resolve(Number(m[1]));
-      });
-      child.once('exit', (code) => reject(new Error(`baseline exited (${code}): ${output}`)));
-    });
-    url = `http://127.0.0.1:${port}`;
+    url = baseline.url;
     auth = await post<AuthResponse>('/api/auth/register', { username: 'alice', password: 'password-1' });
     room = await post<RoomDto>('/api/rooms', { name: 'room one' }, auth.accessToken);
   });
 
-  afterAll(() => {
+  afterAll(async () => {
     for (const s of sockets) s.disconnect();
-    child?.kill('SIGKILL');
+    await baseline?.stop();
   });
 
   async function post<T>(route: string, body: unknown, token?: string): Promise<T> {
@@ -168,7 +151,7 @@ describe('baseline server', () => {
 
     const health = await fetch(`${url}/api/health`);
     expect(health.status).toBe(200);
-    expect(child.exitCode).toBeNull();
+    expect(baseline.exitResult()).toBeUndefined(); // still running
   });
 
   it('answers malformed HTTP bodies and unknown tokens with the shared error shape', async () => {

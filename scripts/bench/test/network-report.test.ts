@@ -1,6 +1,6 @@
 /** The network phase's figures from recorded samples (pure: no browser, no test hosts). */
 import { describe, expect, it } from 'vitest';
-import type { FrozenMeasure, InboundRtp } from '../../test-hosts/src/page-media.js';
+import type { FrozenMeasure, InboundRtp } from '@minimeet/test-hosts/page-media';
 import { renderNetworkHtml } from '../src/network/network-html.js';
 import {
   assembleNetworkReport,

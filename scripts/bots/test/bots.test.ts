@@ -7,9 +7,13 @@ import os from 'node:os';
 import path from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../../../server/test/helpers/admin-cli.js';
-import { createTestDatabase, type TestDatabase } from '../../../server/test/helpers/databases.js';
-import { startServer, type ServerProcess } from '../../../server/test/helpers/server-process.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  startServer,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { DEFAULTS } from '../src/options.js';
 import type { BotReport } from '../src/report-types.js';
 

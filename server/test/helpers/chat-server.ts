@@ -1,5 +1,10 @@
-import { createTestDatabase, type DbKind, type TestDatabase } from './databases.js';
-import { startServer, type ServerProcess } from './server-process.js';
+import {
+  createTestDatabase,
+  startServer,
+  type DbKind,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 /** JWT secret the chat tests' servers use (the tests forge expired tokens with it). */
 export const TEST_JWT_SECRET = 'chat-tests-secret-0123456789abcdef';

@@ -3,7 +3,7 @@
  * built server process per node, all on one MariaDB database and one Redis, each with its own
  * CLUSTER_NODE_ID, media and pipe addresses.
  *
- * Preferred: each node on its own test host (network namespace, scripts/test-hosts), so nodes
+ * Preferred: each node on its own test host (network namespace, packages/test-hosts), so nodes
  * reach each other only over real links at their own addresses; MariaDB is reached through its
  * unix socket (visible in every namespace) and a Redis the harness starts on the bridge address.
  * Where namespaces cannot be made the harness SAYS SO on stderr and runs the nodes on loopback
@@ -12,10 +12,16 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
-import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
+import { TestNetwork, testHostsUnavailable } from '@minimeet/test-hosts';
 import { chatEnv } from './chat-server.js';
-import { createTestDatabase, type TestDatabase } from './databases.js';
-import { freePort, startServer, type EnvOverrides, type ServerProcess } from './server-process.js';
+import {
+  createTestDatabase,
+  freePort,
+  startServer,
+  type EnvOverrides,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 
 const MYSQL_SOCKET = process.env.TEST_MYSQL_SOCKET ?? '/run/mysqld/mysqld.sock';
 const LOOPBACK_REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

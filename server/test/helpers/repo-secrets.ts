@@ -1,9 +1,7 @@
 import { execFileSync } from 'node:child_process';
 import { readFileSync, statSync } from 'node:fs';
 import path from 'node:path';
-import { SERVER_ROOT } from './server-process.js';
-
-export const REPO_ROOT = path.resolve(SERVER_ROOT, '..');
+import { REPO_ROOT } from '@minimeet/test-harness';
 
 /** Names that say "this value is a secret". */
 const SECRET_NAME = /secret|passw|pwd|token|api[_-]?key|private[_-]?key|credential/i;

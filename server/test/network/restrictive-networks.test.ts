@@ -9,12 +9,12 @@
  * Without root / iproute2 / nftables / coturn the scenarios are skipped with the reason printed.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { coturnUnavailable, startCoturn, type Coturn } from '../../../scripts/test-hosts/src/coturn.js';
-import { startReportingPeer, type ReportingPeer } from '../../../scripts/test-hosts/src/reporting-peer.js';
-import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
+import { coturnUnavailable, startCoturn, type Coturn } from '@minimeet/test-hosts/coturn';
+import { startReportingPeer, type ReportingPeer } from '@minimeet/test-hosts/reporting-peer';
+import { TestNetwork, testHostsUnavailable } from '@minimeet/test-hosts';
 import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
 import { createRoom, registerUser } from '../helpers/chat-client.js';
-import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '@minimeet/test-harness';
 
 const unavailable = testHostsUnavailable(['nft']) ?? coturnUnavailable();
 if (unavailable) console.warn(`SKIPPED restrictive-network media tests: ${unavailable}`);

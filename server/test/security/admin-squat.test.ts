@@ -3,11 +3,16 @@
 // and unmakes admins, and a running server sees the change on the next request.
 import { ErrorCode, type ApiErrorBody, type AuthResponse, type UserDto } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdminCli } from '../helpers/admin-cli.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  runAdminCli,
+  startServer,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { http, registerUser } from '../helpers/chat-client.js';
 import { chatEnv } from '../helpers/chat-server.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
 
 const BOSS_PASSWORD = 'the real boss password';
 

@@ -15,7 +15,7 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 import { createTransport, emitRaw, joinMedia, produce, rtpParametersFor } from './media-fixtures.js';
 
 let server: ServerProcess;

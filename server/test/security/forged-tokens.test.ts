@@ -6,11 +6,17 @@ import os from 'node:os';
 import path from 'node:path';
 import { SOCKET_UNAUTHORIZED, type AuthResponse, type UserDto } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin } from '../helpers/admin-cli.js';
+import {
+  createAdmin,
+  createTestDatabase,
+  DB_KINDS,
+  startServer,
+  type EnvOverrides,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { closeAllSockets, connect, http, registerUser } from '../helpers/chat-client.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
 import { secretCandidatesInRepo } from '../helpers/repo-secrets.js';
-import { startServer, type EnvOverrides, type ServerProcess } from '../helpers/server-process.js';
 import { forgeToken } from '../helpers/tokens.js';
 
 const OLD_DEV_SECRET = 'minimeet-dev-secret-change-me';

@@ -10,10 +10,16 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { runAdminCli } from '../helpers/admin-cli.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  runAdminCli,
+  startServer,
+  waitFor,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { registerUser, uniqueName } from '../helpers/chat-client.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
-import { startServer, waitFor, type ServerProcess } from '../helpers/server-process.js';
 
 const METRICS_TOKEN = 'hardening-test-metrics-token';
 

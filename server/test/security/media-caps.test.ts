@@ -13,7 +13,7 @@ import {
   registerUser,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 import { createTransport, joinMedia, produce, roomCounts, rtpParametersFor } from './media-fixtures.js';
 
 const MAX_SOCKETS = 3;

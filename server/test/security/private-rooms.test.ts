@@ -30,9 +30,8 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { createAdmin } from '../helpers/admin-cli.js';
+import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
 import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
-import { DB_KINDS } from '../helpers/databases.js';
 
 const CREATE_PER_HOUR = 4;
 const ROOMS_PER_SOCKET = 3;

@@ -23,8 +23,13 @@ import {
   type ClientSocket,
 } from '../helpers/chat-client.js';
 import { chatEnv } from '../helpers/chat-server.js';
-import { createTestDatabase, DB_KINDS, type TestDatabase } from '../helpers/databases.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import {
+  createTestDatabase,
+  DB_KINDS,
+  startServer,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
 import { endedBecause, watchSessionEnd } from '../helpers/session-end.js';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';

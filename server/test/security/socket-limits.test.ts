@@ -14,7 +14,7 @@ import {
   sleep,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startServer, type ServerProcess } from '../helpers/server-process.js';
+import { startServer, type ServerProcess } from '@minimeet/test-harness';
 import { createTransport, emitRaw, joinMedia } from './media-fixtures.js';
 
 const PER_SECOND = 20;

@@ -12,7 +12,7 @@ import {
   waitFor,
 } from '../helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
-import { DB_KINDS } from '../helpers/databases.js';
+import { DB_KINDS } from '@minimeet/test-harness';
 import { endedBecause, watchSessionEnd } from '../helpers/session-end.js';
 
 const TTL_SECONDS = 3;

@@ -3,7 +3,7 @@
  * Loss comes from nft (random drops of UDP, both directions), caps from tc tbf on its downlink.
  * There is no delay condition: the kernel this was built on has no netem (see netemNote).
  */
-import type { TestHost } from '../../../test-hosts/src/test-hosts.js';
+import type { TestHost } from '@minimeet/test-hosts';
 
 export type Impairment =
   | { kind: 'none' }

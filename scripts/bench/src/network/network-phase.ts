@@ -15,17 +15,18 @@ import {
   openSignedInPage,
   waitForCameraPlaying,
   type UserPage,
-} from '../../../test-hosts/src/chromium-pages.js';
-import { fakeCameraClip } from '../../../test-hosts/src/fake-camera.js';
+} from '@minimeet/test-hosts/chromium-pages';
+import { fakeCameraClip } from '@minimeet/test-hosts/fake-camera';
 import {
   cameraVideo,
   inboundDelta,
   inboundRtp,
   measureFrozen,
-} from '../../../test-hosts/src/page-media.js';
-import { trackPeerConnections } from '../../../test-hosts/src/peer-connections.js';
-import { TestNetwork, testHostsUnavailable, type TestHost } from '../../../test-hosts/src/test-hosts.js';
-import { authenticate, REPO_ROOT, startServer, type BenchServer } from '../servers.js';
+} from '@minimeet/test-hosts/page-media';
+import { trackPeerConnections } from '@minimeet/test-hosts/peer-connections';
+import { TestNetwork, testHostsUnavailable, type TestHost } from '@minimeet/test-hosts';
+import { authenticate, REPO_ROOT } from '@minimeet/test-harness';
+import { startServer, type BenchServer } from '../servers.js';
 import {
   applyImpairment,
   liftImpairments,

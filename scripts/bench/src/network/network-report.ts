@@ -2,7 +2,7 @@
  * Turns the raw per-condition recordings of the network phase into its figures (a pure function:
  * no run needed to check it) and prints them as a table.
  */
-import type { FrozenMeasure, InboundRtp } from '../../../test-hosts/src/page-media.js';
+import type { FrozenMeasure, InboundRtp } from '@minimeet/test-hosts/page-media';
 import { table } from '../table.js';
 import type { NetworkCondition } from './conditions.js';
 

@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import path from 'node:path';
-import { SERVER_ROOT, type EnvOverrides } from './server-process.js';
+import { withEnv, type EnvOverrides } from './env.js';
+import { SERVER_ROOT } from './minimeet-server.js';
 
 /** The built `npm run admin` entry point. */
 export const ADMIN_CLI = path.join(SERVER_ROOT, 'dist/cli/admin.js');
@@ -11,16 +12,15 @@ export interface CliResult {
   stderr: string;
 }
 
-/** Runs `npm run admin -- <args>` (the built CLI) against a database, as an operator would. */
+/**
+ * Runs `npm run admin -- <args>` (the built CLI) against a database, as an operator would.
+ * Asynchronously: a synchronous run would block this process's event loop for seconds.
+ */
 export function runAdminCli(
   args: string[],
   opts: { databaseUrl: string; stdin?: string; env?: EnvOverrides },
 ): Promise<CliResult> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: opts.databaseUrl };
-  for (const [key, value] of Object.entries(opts.env ?? {})) {
-    if (value === undefined) delete env[key];
-    else env[key] = value;
-  }
+  const env = withEnv(process.env, { DATABASE_URL: opts.databaseUrl }, opts.env ?? {});
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [ADMIN_CLI, ...args], { cwd: SERVER_ROOT, env, stdio: 'pipe' });
     let stdout = '';
@@ -33,12 +33,22 @@ export function runAdminCli(
   });
 }
 
-/** `npm run admin -- create <username>` with the password on stdin; throws with the CLI's output on failure. */
-export async function createAdmin(databaseUrl: string, username: string, password: string): Promise<void> {
+/**
+ * `npm run admin -- create <username>` with the password on stdin (admins cannot register);
+ * throws with the CLI's output on failure. `existingIsFine`: an admin of that name already
+ * made (by another node on the same database) is not a failure.
+ */
+export async function createAdmin(
+  databaseUrl: string,
+  username: string,
+  password: string,
+  opts: { env?: EnvOverrides; existingIsFine?: boolean } = {},
+): Promise<void> {
   const res = await runAdminCli(['create', username, '--password-stdin'], {
     databaseUrl,
     stdin: `${password}\n`,
+    ...(opts.env ? { env: opts.env } : {}),
   });
-  if (res.code !== 0)
-    throw new Error(`admin create ${username} failed (${res.code}): ${res.stderr}${res.stdout}`);
+  if (res.code === 0 || (opts.existingIsFine && /already exists/.test(res.stderr))) return;
+  throw new Error(`admin create ${username} failed (${res.code}): ${res.stderr}${res.stdout}`);
 }
