@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coturnUnavailable, startCoturn, type Coturn } from '../../../scripts/test-hosts/src/coturn.js';
 import { startReportingPeer, type ReportingPeer } from '../../../scripts/test-hosts/src/reporting-peer.js';
 import { TestNetwork, testHostsUnavailable } from '../../../scripts/test-hosts/src/test-hosts.js';
-import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { createRoom, registerUser } from '../helpers/chat-client.js';
 import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '../helpers/server-process.js';
 

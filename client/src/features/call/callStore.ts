@@ -18,7 +18,7 @@ import { useChatStore } from '../chat/chatStore';
 import { emptyNetworkHealth, markScore, withTransportState, type NetworkHealth, type TransportConnectionState, type TransportDirection } from './connectionQuality';
 import type { TileViewport } from './layout';
 import { captureCamera, captureMic, captureMicAndCamera, captureScreen, MediaAccessError, stopTrack } from './localMedia';
-import { MediaSession, type MediaStatus } from './mediaSession';
+import { MediaSession, type MediaStatus } from '@minimeet/media-session';
 import { socketSignaling, type MediaSignaling } from './mediaSignaling';
 import type { JoinMedia } from './mediaTypes';
 import type { Device as MediaDevice } from 'mediasoup-client/types';

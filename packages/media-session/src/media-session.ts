@@ -1,69 +1,54 @@
 /**
- * The media side of a call, on mediasoup-client: one Device, a send and a recv transport,
- * a producer per local source (mic, camera with simulcast, screen) and a consumer per remote
- * producer. It knows nothing of React; it reports remote tracks to a `MediaSink` (the call
- * store) and takes the wanted local state via `setSource` and the tile viewports via
- * `setViewports`.
+ * The media side of a call, on mediasoup-client: one Device, a send and a recv transport, a
+ * producer per local source (mic, camera, screen) and a consumer per remote producer. The browser
+ * app and the Node peer both run it; it reports to a `MediaSink`, takes the wanted local state via
+ * `setSource` and what to receive from a `ReceptionPolicy` (tile viewports in the browser).
  *
- * Every operation runs on one serial queue so transports, produce and consume never race.
- * Reconnect: `reconnect()` restarts ICE on both transports and keeps the producers; when that
- * fails, or after `mediaReset`, `rebuild()` makes new transports, re-produces and re-consumes.
+ * Every operation runs on one serial queue. Reconnect: `reconnect()` restarts ICE on both
+ * transports and keeps the producers; when that fails, or after `mediaReset`, `rebuild()` makes
+ * new transports, re-produces and re-consumes.
  */
-import type { Consumer, Device, Producer, RtpCapabilities, RtpEncodingParameters, Transport } from 'mediasoup-client/types';
-import type { TransportConnectionState, TransportDirection } from './connectionQuality';
-import { desiredVideoReception, type TileViewport } from './layout';
-import type { MediaSignaling } from './mediaSignaling';
-import type { JoinMedia, MediaKind, MediaSourceName, ProducerInfo } from './mediaTypes';
 import type { RtpCapabilities as WireRtpCapabilities, RtpParameters as WireRtpParameters } from '@minimeet/shared';
-
-export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
-
-/** A remote track as the store keeps it (key = producer id). */
-export interface SinkTrack {
-  key: string;
-  userId: number;
-  source: MediaSourceName;
-  kind: MediaKind;
-  paused: boolean;
-  track: MediaStreamTrack | null;
-}
-
-export interface MediaSink {
-  upsertRemoteTrack(track: SinkTrack): void;
-  setRemotePaused(key: string, paused: boolean): void;
-  removeRemoteTrack(key: string): void;
-  setActiveSpeaker(userId: number | null): void;
-  setMediaStatus(status: MediaStatus, error?: string | null): void;
-  /** Connection state of the current send or recv transport (for the connection indicator). */
-  setTransportState(direction: TransportDirection, state: TransportConnectionState): void;
-  /** Score 0..10 of a local producer that is sending; null when it stops counting (paused, gone). */
-  setUplinkScore(source: MediaSourceName, score: number | null): void;
-  /** Scores of the consumer of a remote producer (key); null when it stops counting (paused, gone). */
-  setDownlinkScore(key: string, score: { score: number; producerScore: number } | null): void;
-}
+import type { Consumer, Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
+import { browserProduceOptions, type SourceProduceOptions } from './produce-options.js';
+import { viewportReception, type ReceptionPolicy, type TileViewport } from './reception.js';
+import { SerialQueue } from './serial-queue.js';
+import { errorCodeOf, type MediaSignaling } from './signaling.js';
+import type { MediaSink, SinkTrack } from './sink.js';
+import { transportOptionsOf } from './transport-options.js';
+import type { JoinMedia, MediaKind, MediaSourceName, MediaStatus, ProducerInfo, TransportDirection } from './types.js';
 
 export interface MediaSessionOptions {
   roomId: number;
   selfId: number;
   signaling: MediaSignaling;
   sink: MediaSink;
+  /** A fresh mediasoup-client Device (Node: `new Device({ handlerName: 'Chrome111' })`). */
   createDevice: () => Device;
+  /** For the default (viewport) reception policy. */
   devicePixelRatio?: () => number;
+  /** What to receive of each remote producer (default: by tile viewport). */
+  reception?: ReceptionPolicy;
+  /** Encodings / codec options per local source (default: the browser's simulcast camera). */
+  produceOptions?: (source: MediaSourceName) => SourceProduceOptions;
+  /** Extra RTCPeerConnection settings for both transports (werift: `{ iceUseTcp: true }`). */
+  transportSettings?: Record<string, unknown>;
+  /**
+   * On reconnect, restart ICE on the send transport only when it is not 'connected'. werift
+   * (measured): an ICE restart on the offering side stops its outgoing media, while a healthy
+   * path needs no restart after a signaling-only drop.
+   */
+  sendIceRestartOnlyWhenBroken?: boolean;
+  /** Where failures of queued operations are reported (default console.warn). */
+  warn?: (message: string) => void;
 }
-
-/** Camera simulcast: 320×180, 640×360, 1280×720 from a 720p capture (see layout.SPATIAL_LAYER_WIDTHS). */
-export const CAMERA_ENCODINGS: RtpEncodingParameters[] = [
-  { rid: 'r0', scaleResolutionDownBy: 4, maxBitrate: 150_000 },
-  { rid: 'r1', scaleResolutionDownBy: 2, maxBitrate: 500_000 },
-  { rid: 'r2', scaleResolutionDownBy: 1, maxBitrate: 1_200_000 },
-];
 
 interface LocalWanted {
   track: MediaStreamTrack | null;
   paused: boolean;
 }
 
-interface ConsumerEntry {
+export interface ConsumerEntry {
   consumer: Consumer;
   info: ProducerInfo;
   /** Whether the server-side consumer is paused by us (it starts paused). */
@@ -71,27 +56,28 @@ interface ConsumerEntry {
   spatialLayer: number | null;
 }
 
-/** The grid tile that shows a remote video producer (keys from callStore.buildTiles). */
-export function tileKeyFor(info: Pick<ProducerInfo, 'userId' | 'source'>): string {
-  return info.source === 'screen' ? `screen:${info.userId}` : `user:${info.userId}`;
-}
+const SOURCES = ['mic', 'camera', 'screen'] as const;
+const CONSUME_ATTEMPTS = 4;
 
 function describe(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
 }
 
 export class MediaSession {
-  private device: Device | null = null;
-  private sendTransport: Transport | null = null;
-  private recvTransport: Transport | null = null;
-  private readonly producers = new Map<MediaSourceName, Producer>();
+  private currentDevice: Device | null = null;
+  private send: Transport | null = null;
+  private recv: Transport | null = null;
+  private readonly localProducers = new Map<MediaSourceName, Producer>();
   private readonly wanted = new Map<MediaSourceName, LocalWanted>();
-  private readonly consumers = new Map<string, ConsumerEntry>();
+  /** Consumers by producer id. */
+  private readonly remoteConsumers = new Map<string, ConsumerEntry>();
   /** Remote producers of the room, by id. */
   private readonly remote = new Map<string, ProducerInfo>();
   private viewports: Record<string, TileViewport> = {};
   private routerRtpCapabilities: RtpCapabilities | null = null;
-  private queue: Promise<void> = Promise.resolve();
+  private readonly queue: SerialQueue;
+  private readonly reception: ReceptionPolicy;
+  private readonly warn: (message: string) => void;
   private unsubs: Array<() => void> = [];
   private closed = false;
   /** Bumped when transports are replaced; late results of older ones are dropped. */
@@ -100,7 +86,29 @@ export class MediaSession {
   private staleCandidates = new Set<string>();
   status: MediaStatus = 'idle';
 
-  constructor(private readonly opts: MediaSessionOptions) {}
+  constructor(private readonly opts: MediaSessionOptions) {
+    this.warn = opts.warn ?? ((message) => console.warn(message));
+    this.reception = opts.reception ?? viewportReception(opts.devicePixelRatio);
+    this.queue = new SerialQueue((what, err) => this.warn(`[media] ${what} failed: ${describe(err)}`));
+  }
+
+  get device(): Device | null {
+    return this.currentDevice;
+  }
+  get sendTransport(): Transport | null {
+    return this.send;
+  }
+  get recvTransport(): Transport | null {
+    return this.recv;
+  }
+  /** Local producers by source. */
+  get producers(): ReadonlyMap<MediaSourceName, Producer> {
+    return this.localProducers;
+  }
+  /** Consumers by producer id. */
+  get consumers(): ReadonlyMap<string, ConsumerEntry> {
+    return this.remoteConsumers;
+  }
 
   /** Loads the device, creates both transports, consumes what the room already sends. */
   start(join: JoinMedia): Promise<void> {
@@ -115,34 +123,35 @@ export class MediaSession {
   listen(): void {
     if (this.unsubs.length || this.closed) return;
     const s = this.opts.signaling;
+    const sink = this.opts.sink;
     this.unsubs = [
       s.on('newProducer', (p) => {
-        if (p.userId === this.opts.selfId) return;
+        if (p.userId === this.opts.selfId || p.roomId !== this.opts.roomId) return;
         this.announce(p);
         this.enqueue('consume', () => this.consumeOrRetry(p.producerId));
       }),
       s.on('producerPaused', (p) => this.remotePaused(p.producerId, true)),
       s.on('producerResumed', (p) => this.remotePaused(p.producerId, false)),
-      s.on('producerClosed', (p) => this.remoteClosed(p.producerId)),
-      s.on('consumerClosed', (p) => this.remoteClosed(p.producerId)),
+      s.on('producerClosed', (p) => this.dropRemote(p.producerId)),
+      s.on('consumerClosed', (p) => this.dropRemote(p.producerId)),
       s.on('producerScore', (p) => {
         if (p.roomId !== this.opts.roomId) return;
-        for (const [source, producer] of this.producers) {
+        for (const [source, producer] of this.localProducers) {
           // A paused producer sends nothing: its falling score says nothing about the link.
           if (producer.id !== p.producerId || producer.paused) continue;
           // Simulcast: one score per layer; the best one says whether the link carries anything.
-          this.opts.sink.setUplinkScore(source, p.score.reduce((max, e) => Math.max(max, e.score), 0));
+          sink.setUplinkScore?.(source, p.score.reduce((max, e) => Math.max(max, e.score), 0));
         }
       }),
       s.on('consumerScore', (p) => {
         if (p.roomId !== this.opts.roomId) return;
-        for (const [producerId, entry] of this.consumers) {
+        for (const [producerId, entry] of this.remoteConsumers) {
           if (entry.consumer.id !== p.consumerId || entry.serverPaused || this.remote.get(producerId)?.paused) continue;
-          this.opts.sink.setDownlinkScore(producerId, p.score);
+          sink.setDownlinkScore?.(producerId, p.score);
         }
       }),
       s.on('activeSpeaker', (p) => {
-        if (p.roomId === this.opts.roomId) this.opts.sink.setActiveSpeaker(p.userId);
+        if (p.roomId === this.opts.roomId) sink.setActiveSpeaker?.(p.userId);
       }),
       s.on('mediaReset', (p) => {
         if (p.roomId !== this.opts.roomId) return;
@@ -178,34 +187,31 @@ export class MediaSession {
    */
   reconnect(join: JoinMedia | null): Promise<void> {
     return this.enqueue('reconnect', async () => {
-      const send = this.sendTransport;
-      const recv = this.recvTransport;
+      const send = this.send;
+      const recv = this.recv;
       const resumed = join?.resumedMedia;
       if (!join || !resumed || !send || !recv || !resumed.transportIds.includes(send.id) || !resumed.transportIds.includes(recv.id)) {
         return this.rebuild(join);
       }
       this.setStatus('reconnecting');
       try {
-        await this.restartIce(send);
+        if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected') await this.restartIce(send);
         await this.restartIce(recv);
       } catch (err) {
-        console.warn('[media] ICE restart failed, rebuilding transports:', describe(err));
+        this.warn(`[media] ICE restart failed, rebuilding transports: ${describe(err)}`);
         return this.rebuild(join);
       }
       // Whatever the server did not keep is made again on the kept transports.
-      for (const [source, producer] of [...this.producers]) {
+      for (const [source, producer] of [...this.localProducers]) {
         if (resumed.producerIds.includes(producer.id)) continue;
         producer.close();
-        this.producers.delete(source);
-        this.opts.sink.setUplinkScore(source, null);
+        this.localProducers.delete(source);
+        this.opts.sink.setUplinkScore?.(source, null);
       }
-      for (const [producerId, entry] of [...this.consumers]) {
-        if (resumed.consumerIds.includes(entry.consumer.id)) continue;
-        entry.consumer.close();
-        this.consumers.delete(producerId);
-        this.opts.sink.setDownlinkScore(producerId, null);
+      for (const [producerId, entry] of [...this.remoteConsumers]) {
+        if (!resumed.consumerIds.includes(entry.consumer.id)) this.closeConsumer(producerId);
       }
-      for (const source of ['mic', 'camera', 'screen'] as const) await this.reconcile(source);
+      for (const source of SOURCES) await this.reconcile(source);
       await this.syncRemote(join.producers, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
     });
@@ -214,6 +220,7 @@ export class MediaSession {
   close(): void {
     if (this.closed) return;
     this.closed = true;
+    this.queue.stop();
     this.epoch++;
     this.unsubs.forEach((u) => u());
     this.unsubs = [];
@@ -224,23 +231,13 @@ export class MediaSession {
 
   /** Test hook: settles when every queued operation has run. */
   idle(): Promise<void> {
-    return this.queue;
+    return this.queue.idle();
   }
 
   // ----- internals -----
 
   private enqueue(what: string, op: () => Promise<void>): Promise<void> {
-    const run = this.queue.then(async () => {
-      if (this.closed) return;
-      try {
-        await op();
-      } catch (err) {
-        if (this.closed) return;
-        console.warn(`[media] ${what} failed:`, describe(err));
-      }
-    });
-    this.queue = run;
-    return run;
+    return this.queue.run(what, op);
   }
 
   private setStatus(status: MediaStatus, error: string | null = null): void {
@@ -251,7 +248,7 @@ export class MediaSession {
 
   private connectedNow(): boolean {
     const ok = (t: Transport | null) => !!t && t.connectionState === 'connected';
-    return ok(this.sendTransport) || ok(this.recvTransport);
+    return ok(this.send) || ok(this.recv);
   }
 
   private async setup(join: JoinMedia | null): Promise<void> {
@@ -262,31 +259,21 @@ export class MediaSession {
     const device = this.opts.createDevice();
     await device.load({ routerRtpCapabilities: this.routerRtpCapabilities });
     if (epoch !== this.epoch || this.closed) return;
-    this.device = device;
-    this.sendTransport = await this.createTransport('send', epoch);
-    this.recvTransport = await this.createTransport('recv', epoch);
+    this.currentDevice = device;
+    this.send = await this.createTransport(device, 'send', epoch);
+    this.recv = await this.createTransport(device, 'recv', epoch);
     if (epoch !== this.epoch || this.closed) return;
-    for (const source of ['mic', 'camera', 'screen'] as const) await this.reconcile(source);
+    for (const source of SOURCES) await this.reconcile(source);
     const producers = join?.producers ?? [...this.remote.values()];
     await this.syncRemote(producers, !!join);
     if (this.status === 'connecting' && this.connectedNow()) this.setStatus('connected');
   }
 
-  private async createTransport(direction: 'send' | 'recv', epoch: number): Promise<Transport> {
-    const { signaling } = this.opts;
-    const data = await signaling.request('createWebRtcTransport', { roomId: this.opts.roomId, direction });
-    const device = this.device!;
-    const params = {
-      id: data.id,
-      iceParameters: data.iceParameters,
-      iceCandidates: data.iceCandidates,
-      dtlsParameters: data.dtlsParameters,
-      ...(data.sctpParameters ? { sctpParameters: data.sctpParameters } : {}),
-      // TURN (short-lived credentials) for networks that block UDP or the SFU's address.
-      iceServers: data.iceServers ?? [],
-      iceTransportPolicy: data.iceTransportPolicy ?? 'all',
-    } as Parameters<Device['createSendTransport']>[0];
-    const transport = direction === 'send' ? device.createSendTransport(params) : device.createRecvTransport(params);
+  private async createTransport(device: Device, direction: TransportDirection, epoch: number): Promise<Transport> {
+    const { signaling, sink } = this.opts;
+    const answer = await signaling.request('createWebRtcTransport', { roomId: this.opts.roomId, direction });
+    const options = transportOptionsOf(answer, this.opts.transportSettings);
+    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
       signaling.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
     });
@@ -300,7 +287,7 @@ export class MediaSession {
     }
     transport.on('connectionstatechange', (state) => {
       if (epoch !== this.epoch || this.closed) return;
-      this.opts.sink.setTransportState(direction, state);
+      sink.setTransportState?.(direction, state);
       if (state === 'connected') {
         this.iceRestartTried[direction] = false;
         if (this.status !== 'connected') this.setStatus('connected');
@@ -311,17 +298,17 @@ export class MediaSession {
     return transport;
   }
 
-  private onTransportFailed(direction: 'send' | 'recv'): void {
+  private onTransportFailed(direction: TransportDirection): void {
     if (!this.iceRestartTried[direction]) {
       this.iceRestartTried[direction] = true;
       this.enqueue(`restartIce ${direction}`, async () => {
-        const t = direction === 'send' ? this.sendTransport : this.recvTransport;
+        const t = direction === 'send' ? this.send : this.recv;
         if (!t) return;
         this.setStatus('reconnecting');
         try {
           await this.restartIce(t);
         } catch (err) {
-          console.warn('[media] ICE restart failed, rebuilding:', describe(err));
+          this.warn(`[media] ICE restart failed, rebuilding: ${describe(err)}`);
           await this.rebuild(null);
         }
       });
@@ -335,26 +322,26 @@ export class MediaSession {
     // The TURN credentials given with the transport may have expired by now.
     if (iceServers?.length) await transport.updateIceServers({ iceServers });
     await transport.restartIce({ iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'] });
+    this.opts.sink.iceRestarted?.(transport.direction);
   }
 
   private teardownTransports(): void {
-    for (const [source, p] of this.producers) {
+    const sink = this.opts.sink;
+    for (const [source, p] of this.localProducers) {
       p.close();
-      this.opts.sink.setUplinkScore(source, null);
+      sink.setUplinkScore?.(source, null);
     }
-    this.producers.clear();
-    for (const [id, c] of this.consumers) {
-      c.consumer.close();
-      this.opts.sink.setDownlinkScore(id, null);
+    this.localProducers.clear();
+    for (const id of [...this.remoteConsumers.keys()]) {
+      this.closeConsumer(id);
       const info = this.remote.get(id);
-      if (info && !this.closed) this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
+      if (info && !this.closed) sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
     }
-    this.consumers.clear();
-    this.sendTransport?.close();
-    this.recvTransport?.close();
-    this.sendTransport = null;
-    this.recvTransport = null;
-    this.device = null;
+    this.send?.close();
+    this.recv?.close();
+    this.send = null;
+    this.recv = null;
+    this.currentDevice = null;
     this.iceRestartTried = { send: false, recv: false };
   }
 
@@ -382,36 +369,37 @@ export class MediaSession {
   }
 
   private async reconcile(source: MediaSourceName): Promise<void> {
-    const transport = this.sendTransport;
-    if (!transport || !this.device) return;
+    const transport = this.send;
+    const device = this.currentDevice;
+    if (!transport || !device) return;
     const want = this.wanted.get(source);
-    const producer = this.producers.get(source);
-    const signaling = this.opts.signaling;
+    const producer = this.localProducers.get(source);
+    const { signaling, sink } = this.opts;
     if (!want) {
       if (!producer) return;
-      this.producers.delete(source);
+      this.localProducers.delete(source);
       producer.close();
-      this.opts.sink.setUplinkScore(source, null);
+      sink.setUplinkScore?.(source, null);
       await signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
       return;
     }
     if (!producer) {
       if (!want.track || want.track.readyState === 'ended') return;
       const kind = want.track.kind as MediaKind;
-      if (!this.device.canProduce(kind)) throw new Error(`cannot send ${kind}`);
+      if (!device.canProduce(kind)) throw new Error(`cannot send ${kind}`);
       const epoch = this.epoch;
       const created = await transport.produce({
         track: want.track,
         stopTracks: false,
         appData: { source },
-        ...(source === 'camera' ? { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } } : {}),
-        ...(source === 'mic' ? { codecOptions: { opusStereo: false, opusDtx: true } } : {}),
+        ...(this.opts.produceOptions ?? browserProduceOptions)(source),
       });
       if (epoch !== this.epoch || this.closed) {
         created.close();
         return;
       }
-      this.producers.set(source, created);
+      this.localProducers.set(source, created);
+      sink.producerCreated?.(source, created);
       // The wanted state may have changed while producing.
       return this.reconcile(source);
     }
@@ -422,7 +410,7 @@ export class MediaSession {
     }
     if (want.paused && !producer.paused) {
       producer.pause();
-      this.opts.sink.setUplinkScore(source, null);
+      sink.setUplinkScore?.(source, null);
       await signaling.request('pauseProducer', { producerId: producer.id });
     } else if (!want.paused && producer.paused) {
       producer.resume();
@@ -451,14 +439,17 @@ export class MediaSession {
     }
   }
 
-  /** consume(), and on failure (timeout on a busy server…) try again a little later, a few times. */
+  /**
+   * consume(), and on failure (timeout on a busy server…) try again a little later, a few times;
+   * not when the producer is gone (closed meanwhile: not this session's error).
+   */
   private async consumeOrRetry(producerId: string, attempt = 1): Promise<void> {
     try {
       await this.consume(producerId);
     } catch (err) {
-      if (this.closed || !this.remote.has(producerId)) return;
-      console.warn(`[media] consume ${producerId} failed (attempt ${attempt}):`, describe(err));
-      if (attempt >= 4) return;
+      if (this.closed || !this.remote.has(producerId) || errorCodeOf(err) === 'PRODUCER_NOT_FOUND') return;
+      this.warn(`[media] consume ${producerId} failed (attempt ${attempt}): ${describe(err)}`);
+      if (attempt >= CONSUME_ATTEMPTS) return;
       const epoch = this.epoch;
       setTimeout(() => {
         if (epoch === this.epoch) void this.enqueue('consume retry', () => this.consumeOrRetry(producerId, attempt + 1));
@@ -475,16 +466,16 @@ export class MediaSession {
   }
 
   private async consume(producerId: string): Promise<void> {
-    const p = this.remote.get(producerId);
-    if (!p || this.consumers.has(producerId)) return;
-    const info = p;
-    const transport = this.recvTransport;
-    const device = this.device;
+    const info = this.remote.get(producerId);
+    if (!info || this.remoteConsumers.has(producerId)) return;
+    if (!this.reception.receptionOf(info, this.viewports).consume) return;
+    const transport = this.recv;
+    const device = this.currentDevice;
     if (!transport || !device) return;
     const epoch = this.epoch;
     const data = await this.opts.signaling.request('consume', {
       transportId: transport.id,
-      producerId: p.producerId,
+      producerId,
       rtpCapabilities: device.recvRtpCapabilities as unknown as WireRtpCapabilities,
     });
     const consumer = await transport.consume({
@@ -492,16 +483,17 @@ export class MediaSession {
       producerId: data.producerId,
       kind: data.kind,
       rtpParameters: data.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
-      appData: { source: p.source, userId: p.userId },
+      appData: { source: info.source, userId: info.userId },
     });
-    if (epoch !== this.epoch || this.closed || !this.remote.has(p.producerId)) {
+    if (epoch !== this.epoch || this.closed || !this.remote.has(producerId)) {
       consumer.close();
       return;
     }
     const entry: ConsumerEntry = { consumer, info, serverPaused: true, spatialLayer: null };
-    this.consumers.set(p.producerId, entry);
-    if (typeof data.producerPaused === 'boolean') this.remote.set(p.producerId, { ...this.remote.get(p.producerId)!, paused: data.producerPaused });
-    const current = this.remote.get(p.producerId)!;
+    this.remoteConsumers.set(producerId, entry);
+    if (typeof data.producerPaused === 'boolean') this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
+    const current = this.remote.get(producerId)!;
+    this.opts.sink.consumerCreated?.(consumer, current);
     this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(current), track: consumer.track });
     await this.applyReception(entry);
   }
@@ -510,41 +502,36 @@ export class MediaSession {
     const info = this.remote.get(producerId);
     if (info) this.remote.set(producerId, { ...info, paused });
     this.opts.sink.setRemotePaused(producerId, paused);
-    if (paused) this.opts.sink.setDownlinkScore(producerId, null);
-  }
-
-  private remoteClosed(producerId: string): void {
-    this.dropRemote(producerId);
+    if (paused) this.opts.sink.setDownlinkScore?.(producerId, null);
   }
 
   private dropRemote(producerId: string): void {
     this.remote.delete(producerId);
-    const entry = this.consumers.get(producerId);
-    if (entry) {
-      this.consumers.delete(producerId);
-      entry.consumer.close();
-    }
+    this.closeConsumer(producerId);
     this.opts.sink.removeRemoteTrack(producerId);
   }
 
+  private closeConsumer(producerId: string): void {
+    const entry = this.remoteConsumers.get(producerId);
+    if (!entry) return;
+    this.remoteConsumers.delete(producerId);
+    entry.consumer.close();
+    this.opts.sink.setDownlinkScore?.(producerId, null);
+    this.opts.sink.consumerClosed?.(entry.consumer, entry.info);
+  }
+
   private async applyAllReception(): Promise<void> {
-    for (const entry of [...this.consumers.values()]) {
+    for (const entry of [...this.remoteConsumers.values()]) {
       if (entry.consumer.closed) continue;
-      await this.applyReception(entry).catch((err: unknown) => console.warn('[media] reception change failed:', describe(err)));
+      await this.applyReception(entry).catch((err: unknown) => this.warn(`[media] reception change failed: ${describe(err)}`));
     }
   }
 
-  /** Resume/pause a consumer and pick its simulcast layer from its tile (layout rules). */
+  /** Resume/pause a consumer and pick its simulcast layer, as the reception policy says. */
   private async applyReception(entry: ConsumerEntry): Promise<void> {
     const { consumer, info } = entry;
     const signaling = this.opts.signaling;
-    let paused = false;
-    let spatialLayer: number | null = null;
-    if (info.kind === 'video') {
-      const want = desiredVideoReception(this.viewports[tileKeyFor(info)], this.opts.devicePixelRatio?.() ?? 1);
-      paused = want.paused;
-      if (info.source === 'camera') spatialLayer = want.spatialLayer;
-    }
+    const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports);
     if (spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
       entry.spatialLayer = spatialLayer;
       await signaling.request('setConsumerLayers', { consumerId: consumer.id, spatialLayer });
@@ -553,7 +540,7 @@ export class MediaSession {
       entry.serverPaused = paused;
       if (paused) {
         consumer.pause();
-        this.opts.sink.setDownlinkScore(info.producerId, null);
+        this.opts.sink.setDownlinkScore?.(info.producerId, null);
         await signaling.request('pauseConsumer', { consumerId: consumer.id });
       } else {
         consumer.resume();
