@@ -8,7 +8,10 @@
  * transports and keeps the producers; when that fails, or after `mediaReset`, `rebuild()` makes
  * new transports, re-produces and re-consumes.
  */
-import type { RtpCapabilities as WireRtpCapabilities, RtpParameters as WireRtpParameters } from '@minimeet/shared';
+import type {
+  RtpCapabilities as WireRtpCapabilities,
+  RtpParameters as WireRtpParameters,
+} from '@minimeet/shared';
 import type { Consumer, Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
 import { browserProduceOptions, type SourceProduceOptions } from './produce-options.js';
 import { viewportReception, type ReceptionPolicy, type TileViewport } from './reception.js';
@@ -16,7 +19,14 @@ import { SerialQueue } from './serial-queue.js';
 import { errorCodeOf, type MediaSignaling } from './signaling.js';
 import type { MediaSink, SinkTrack } from './sink.js';
 import { transportOptionsOf } from './transport-options.js';
-import type { JoinMedia, MediaKind, MediaSourceName, MediaStatus, ProducerInfo, TransportDirection } from './types.js';
+import type {
+  JoinMedia,
+  MediaKind,
+  MediaSourceName,
+  MediaStatus,
+  ProducerInfo,
+  TransportDirection,
+} from './types.js';
 
 export interface MediaSessionOptions {
   roomId: number;
@@ -140,13 +150,17 @@ export class MediaSession {
           // A paused producer sends nothing: its falling score says nothing about the link.
           if (producer.id !== p.producerId || producer.paused) continue;
           // Simulcast: one score per layer; the best one says whether the link carries anything.
-          sink.setUplinkScore?.(source, p.score.reduce((max, e) => Math.max(max, e.score), 0));
+          sink.setUplinkScore?.(
+            source,
+            p.score.reduce((max, e) => Math.max(max, e.score), 0),
+          );
         }
       }),
       s.on('consumerScore', (p) => {
         if (p.roomId !== this.opts.roomId) return;
         for (const [producerId, entry] of this.remoteConsumers) {
-          if (entry.consumer.id !== p.consumerId || entry.serverPaused || this.remote.get(producerId)?.paused) continue;
+          if (entry.consumer.id !== p.consumerId || entry.serverPaused || this.remote.get(producerId)?.paused)
+            continue;
           sink.setDownlinkScore?.(producerId, p.score);
         }
       }),
@@ -190,12 +204,20 @@ export class MediaSession {
       const send = this.send;
       const recv = this.recv;
       const resumed = join?.resumedMedia;
-      if (!join || !resumed || !send || !recv || !resumed.transportIds.includes(send.id) || !resumed.transportIds.includes(recv.id)) {
+      if (
+        !join ||
+        !resumed ||
+        !send ||
+        !recv ||
+        !resumed.transportIds.includes(send.id) ||
+        !resumed.transportIds.includes(recv.id)
+      ) {
         return this.rebuild(join);
       }
       this.setStatus('reconnecting');
       try {
-        if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected') await this.restartIce(send);
+        if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected')
+          await this.restartIce(send);
         await this.restartIce(recv);
       } catch (err) {
         this.warn(`[media] ICE restart failed, rebuilding transports: ${describe(err)}`);
@@ -269,19 +291,31 @@ export class MediaSession {
     if (this.status === 'connecting' && this.connectedNow()) this.setStatus('connected');
   }
 
-  private async createTransport(device: Device, direction: TransportDirection, epoch: number): Promise<Transport> {
+  private async createTransport(
+    device: Device,
+    direction: TransportDirection,
+    epoch: number,
+  ): Promise<Transport> {
     const { signaling, sink } = this.opts;
     const answer = await signaling.request('createWebRtcTransport', { roomId: this.opts.roomId, direction });
     const options = transportOptionsOf(answer, this.opts.transportSettings);
-    const transport = direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
+    const transport =
+      direction === 'send' ? device.createSendTransport(options) : device.createRecvTransport(options);
     transport.on('connect', ({ dtlsParameters }, callback, errback) => {
-      signaling.request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters }).then(() => callback(), errback);
+      signaling
+        .request('connectWebRtcTransport', { transportId: transport.id, dtlsParameters })
+        .then(() => callback(), errback);
     });
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData.source as MediaSourceName;
         signaling
-          .request('produce', { transportId: transport.id, kind, rtpParameters: rtpParameters as unknown as WireRtpParameters, source })
+          .request('produce', {
+            transportId: transport.id,
+            kind,
+            rtpParameters: rtpParameters as unknown as WireRtpParameters,
+            source,
+          })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
@@ -318,10 +352,14 @@ export class MediaSession {
   }
 
   private async restartIce(transport: Transport): Promise<void> {
-    const { iceParameters, iceServers } = await this.opts.signaling.request('restartIce', { transportId: transport.id });
+    const { iceParameters, iceServers } = await this.opts.signaling.request('restartIce', {
+      transportId: transport.id,
+    });
     // The TURN credentials given with the transport may have expired by now.
     if (iceServers?.length) await transport.updateIceServers({ iceServers });
-    await transport.restartIce({ iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'] });
+    await transport.restartIce({
+      iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'],
+    });
     this.opts.sink.iceRestarted?.(transport.direction);
   }
 
@@ -419,7 +457,13 @@ export class MediaSession {
   }
 
   private sinkBase(info: ProducerInfo): Omit<SinkTrack, 'track'> {
-    return { key: info.producerId, userId: info.userId, source: info.source, kind: info.kind, paused: !!info.paused };
+    return {
+      key: info.producerId,
+      userId: info.userId,
+      source: info.source,
+      kind: info.kind,
+      paused: !!info.paused,
+    };
   }
 
   /**
@@ -452,7 +496,8 @@ export class MediaSession {
       if (attempt >= CONSUME_ATTEMPTS) return;
       const epoch = this.epoch;
       setTimeout(() => {
-        if (epoch === this.epoch) void this.enqueue('consume retry', () => this.consumeOrRetry(producerId, attempt + 1));
+        if (epoch === this.epoch)
+          void this.enqueue('consume retry', () => this.consumeOrRetry(producerId, attempt + 1));
       }, 500 * attempt);
     }
   }
@@ -491,7 +536,8 @@ export class MediaSession {
     }
     const entry: ConsumerEntry = { consumer, info, serverPaused: true, spatialLayer: null };
     this.remoteConsumers.set(producerId, entry);
-    if (typeof data.producerPaused === 'boolean') this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
+    if (typeof data.producerPaused === 'boolean')
+      this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
     const current = this.remote.get(producerId)!;
     this.opts.sink.consumerCreated?.(consumer, current);
     this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(current), track: consumer.track });
@@ -523,7 +569,9 @@ export class MediaSession {
   private async applyAllReception(): Promise<void> {
     for (const entry of [...this.remoteConsumers.values()]) {
       if (entry.consumer.closed) continue;
-      await this.applyReception(entry).catch((err: unknown) => this.warn(`[media] reception change failed: ${describe(err)}`));
+      await this.applyReception(entry).catch((err: unknown) =>
+        this.warn(`[media] reception change failed: ${describe(err)}`),
+      );
     }
   }
 

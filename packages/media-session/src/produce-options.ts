@@ -13,7 +13,8 @@ export const CAMERA_ENCODINGS: RtpEncodingParameters[] = [
 ];
 
 export function browserProduceOptions(source: MediaSourceName): SourceProduceOptions {
-  if (source === 'camera') return { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } };
+  if (source === 'camera')
+    return { encodings: CAMERA_ENCODINGS, codecOptions: { videoGoogleStartBitrate: 1000 } };
   if (source === 'mic') return { codecOptions: { opusStereo: false, opusDtx: true } };
   return {};
 }

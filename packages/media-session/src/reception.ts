@@ -41,7 +41,10 @@ export function spatialLayerFor(tileCssWidth: number, devicePixelRatio = 1): num
 }
 
 /** What a remote video consumer should do for a tile: paused when unseen, else a layer by size. */
-export function desiredVideoReception(vp: TileViewport | undefined, dpr = 1): { paused: boolean; spatialLayer: number } {
+export function desiredVideoReception(
+  vp: TileViewport | undefined,
+  dpr = 1,
+): { paused: boolean; spatialLayer: number } {
   if (!vp) return { paused: false, spatialLayer: 0 };
   if (!vp.visible || vp.width < 8) return { paused: true, spatialLayer: 0 };
   return { paused: false, spatialLayer: spatialLayerFor(vp.width, dpr) };
@@ -58,7 +61,11 @@ export function viewportReception(devicePixelRatio: () => number = () => 1): Rec
     receptionOf(producer, viewports) {
       if (producer.kind !== 'video') return { consume: true, paused: false, spatialLayer: null };
       const want = desiredVideoReception(viewports[tileKeyFor(producer)], devicePixelRatio());
-      return { consume: true, paused: want.paused, spatialLayer: producer.source === 'camera' ? want.spatialLayer : null };
+      return {
+        consume: true,
+        paused: want.paused,
+        spatialLayer: producer.source === 'camera' ? want.spatialLayer : null,
+      };
     },
   };
 }

@@ -1,6 +1,13 @@
 /** Where the media session reports what happens: the browser's call store, or the Node peer's counters. */
 import type { Consumer, Producer } from 'mediasoup-client/types';
-import type { MediaKind, MediaSourceName, MediaStatus, ProducerInfo, TransportConnectionState, TransportDirection } from './types.js';
+import type {
+  MediaKind,
+  MediaSourceName,
+  MediaStatus,
+  ProducerInfo,
+  TransportConnectionState,
+  TransportDirection,
+} from './types.js';
 
 /** A remote track as the store keeps it (key = producer id). */
 export interface SinkTrack {

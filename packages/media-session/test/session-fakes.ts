@@ -5,7 +5,12 @@ import type { MediaEventName, MediaSignaling } from '../src/signaling.js';
 import type { MediaSink, SinkTrack } from '../src/sink.js';
 
 export const caps = { codecs: [] };
-export const prod = (id: string, userId: number, source: RemoteProducer['source'], paused = false): RemoteProducer => ({
+export const prod = (
+  id: string,
+  userId: number,
+  source: RemoteProducer['source'],
+  paused = false,
+): RemoteProducer => ({
   producerId: id,
   userId,
   kind: source === 'mic' ? 'audio' : 'video',
@@ -29,12 +34,27 @@ export function fakeSignaling() {
       if (code) throw Object.assign(new Error(`${event}: ${code}`), { code });
       switch (event) {
         case 'createWebRtcTransport':
-          return { id: `t${++transportSeq}-${String(payload.direction)}`, direction: payload.direction, iceParameters: {}, iceCandidates: [], dtlsParameters: {} };
+          return {
+            id: `t${++transportSeq}-${String(payload.direction)}`,
+            direction: payload.direction,
+            iceParameters: {},
+            iceCandidates: [],
+            dtlsParameters: {},
+          };
         case 'produce':
           return { producerId: `own-${String(payload.source)}-${transportSeq}` };
         case 'consume': {
           const id = String(payload.producerId);
-          return { consumerId: `c-${id}-${transportSeq}`, producerId: id, userId: 0, kind: id.includes('mic') ? 'audio' : 'video', source: 'camera', rtpParameters: {}, type: 'simple', producerPaused: pausedProducers.has(id) };
+          return {
+            consumerId: `c-${id}-${transportSeq}`,
+            producerId: id,
+            userId: 0,
+            kind: id.includes('mic') ? 'audio' : 'video',
+            source: 'camera',
+            rtpParameters: {},
+            type: 'simple',
+            producerPaused: pausedProducers.has(id),
+          };
         }
         case 'restartIce':
           return { iceParameters: { usernameFragment: 'u', password: 'p' } };
@@ -96,4 +116,3 @@ export function recordingSink() {
   };
   return sink;
 }
-

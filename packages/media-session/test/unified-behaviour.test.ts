@@ -15,7 +15,15 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
   let dev: ReturnType<typeof fakeDeviceFactory>;
   const transports = () => dev.last().transports as FakeTransport[];
   const session = (extra: Partial<MediaSessionOptions> = {}) =>
-    new MediaSession({ roomId: 5, selfId: 1, signaling: sig.signaling, sink, createDevice: dev.create, warn: () => {}, ...extra });
+    new MediaSession({
+      roomId: 5,
+      selfId: 1,
+      signaling: sig.signaling,
+      sink,
+      createDevice: dev.create,
+      warn: () => {},
+      ...extra,
+    });
 
   beforeEach(() => {
     sig = fakeSignaling();
@@ -44,14 +52,21 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
 
   it('drops a producer that closed while disconnected when the kept media is resumed', async () => {
     const s = session();
-    await s.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')] });
+    await s.start({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')],
+    });
     const [send, recv] = transports();
     const consumerOf = (pid: string) => recv!.consumers.find((c) => c.producerId === pid)!;
     s.markResync();
     await s.reconnect({
       routerRtpCapabilities: caps,
       producers: [prod('p2cam', 2, 'camera')],
-      resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [consumerOf('p2cam').id, consumerOf('p3cam').id] },
+      resumedMedia: {
+        transportIds: [send!.id, recv!.id],
+        producerIds: [],
+        consumerIds: [consumerOf('p2cam').id, consumerOf('p3cam').id],
+      },
     });
     expect(Object.keys(sink.remote)).toEqual(['p2cam']);
     expect(consumerOf('p3cam').closed).toBe(true);
@@ -74,7 +89,10 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
   it('receive everything: resumed, no layer chosen; receive nothing: not consumed', async () => {
     const all = session({ reception: receiveEverything, produceOptions: singleLayerProduceOptions });
     await all.setSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack);
-    await all.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p2scr', 2, 'screen')] });
+    await all.start({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera'), prod('p2scr', 2, 'screen')],
+    });
     await all.setViewports({ 'user:2': { visible: false, width: 0, height: 0 } });
     expect(sig.named('resumeConsumer')).toHaveLength(2);
     expect(sig.named('setConsumerLayers')).toEqual([]);

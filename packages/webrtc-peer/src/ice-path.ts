@@ -39,6 +39,7 @@ export async function selectedIcePaths(
   transports: Array<StatsSource | null | undefined>,
 ): Promise<Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }>> {
   const out: Array<{ direction: 'send' | 'recv'; path: IcePath | undefined }> = [];
-  for (const t of transports) if (t) out.push({ direction: t.direction, path: selectedPath(await t.getStats()) });
+  for (const t of transports)
+    if (t) out.push({ direction: t.direction, path: selectedPath(await t.getStats()) });
   return out;
 }

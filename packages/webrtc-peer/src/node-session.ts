@@ -3,44 +3,54 @@
  * remote stream received (or none), one pre-encoded layer per source, and werift's workarounds.
  */
 import {
+  joinMediaOf,
   MediaSession,
   receiveEverything,
   receiveNothing,
   singleLayerProduceOptions,
   socketIoSignaling,
+  type JoinMedia,
   type MediaSessionOptions,
   type MediaSink,
   type SignalingSocket,
 } from '@minimeet/media-session';
+import type { JoinRoomData } from '@minimeet/shared';
 import { Device } from 'mediasoup-client';
+import type { PeerOptions } from './peer-options.js';
 
-export interface NodeSessionOptions {
-  socket: SignalingSocket;
-  roomId: number;
+/** What the session needs beyond the peer's options. */
+export interface NodeSessionParts {
   selfId: number;
   sink: MediaSink;
   requestTimeoutMs: number;
-  /** false: a send-only peer. */
-  consume: boolean;
-  /** Gather ICE-TCP candidates too (werift's `iceUseTcp`). */
-  iceTcp: boolean;
   warn: (message: string) => void;
 }
 
 type SessionDevice = ReturnType<MediaSessionOptions['createDevice']>;
 
-export function nodeMediaSession(o: NodeSessionOptions): MediaSession {
+export function nodeMediaSession(
+  socket: SignalingSocket,
+  options: Pick<PeerOptions, 'roomId' | 'consume' | 'iceTcp'>,
+  o: NodeSessionParts,
+): MediaSession {
   return new MediaSession({
-    roomId: o.roomId,
+    roomId: options.roomId,
     selfId: o.selfId,
-    signaling: socketIoSignaling(o.socket, { timeoutMs: o.requestTimeoutMs }),
+    signaling: socketIoSignaling(socket, { timeoutMs: o.requestTimeoutMs }),
     sink: o.sink,
     // mediasoup-client 3.24 (werift-tested, see STACK.md); the session is typed against the browser's.
     createDevice: () => new Device({ handlerName: 'Chrome111' }) as unknown as SessionDevice,
-    reception: o.consume ? receiveEverything : receiveNothing,
+    reception: options.consume === false ? receiveNothing : receiveEverything,
     produceOptions: singleLayerProduceOptions,
-    ...(o.iceTcp ? { transportSettings: { iceUseTcp: true } } : {}),
+    ...(options.iceTcp ? { transportSettings: { iceUseTcp: true } } : {}),
     sendIceRestartOnlyWhenBroken: true,
     warn: o.warn,
   });
+}
+
+/** The media part of a joinRoom answer (a peer needs the server's SFU). */
+export function joinedMedia(data: JoinRoomData): JoinMedia {
+  const media = joinMediaOf(data);
+  if (!media) throw new Error('joinRoom answer has no routerRtpCapabilities (media disabled?)');
+  return media;
 }

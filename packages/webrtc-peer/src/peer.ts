@@ -6,15 +6,21 @@
  */
 import { EventEmitter } from 'node:events';
 import {
-  joinMediaOf,
   rawRequestOverSocket,
   requestOverSocket,
   type ConsumerEntry,
   type MediaSession,
-  type JoinMedia,
   type SignalingSocket,
 } from '@minimeet/media-session';
-import type { Ack, AuthResponse, ClientEventName, JoinRoomData, MediaSource, RequestOf, ResponseOf } from '@minimeet/shared';
+import type {
+  Ack,
+  AuthResponse,
+  ClientEventName,
+  JoinRoomData,
+  MediaSource,
+  RequestOf,
+  ResponseOf,
+} from '@minimeet/shared';
 import { io } from 'socket.io-client';
 import { authenticate } from './auth.js';
 import { ClipPlayer, loadClips } from './clip-media.js';
@@ -22,7 +28,7 @@ import { ClipTracks } from './clip-tracks.js';
 import { selectedIcePaths, type IcePath } from './ice-path.js';
 import { ReceivedStreams, type ReceivedStream, type SessionProducer } from './received-streams.js';
 import type { PeerEvents, PeerOptions } from './peer-options.js';
-import { nodeMediaSession } from './node-session.js';
+import { joinedMedia, nodeMediaSession } from './node-session.js';
 import { installWeriftGlobals } from './werift-globals.js';
 
 export type PeerSocket = SignalingSocket;
@@ -30,13 +36,6 @@ export type { JoinRoomData };
 
 /** How long a request waits for its answer. */
 const REQUEST_TIMEOUT_MS = 10_000;
-
-/** The media part of the answer (a peer needs the server's SFU). */
-function mediaOf(data: JoinRoomData): JoinMedia {
-  const media = joinMediaOf(data);
-  if (!media) throw new Error('joinRoom answer has no routerRtpCapabilities (media disabled?)');
-  return media;
-}
 
 export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   socket!: PeerSocket;
@@ -109,15 +108,11 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       reconnectionDelayMax: 1000,
       forceNew: true,
     });
-    const session = (this.session = nodeMediaSession({
-      socket: this.socket,
-      roomId: this.options.roomId,
+    const session = (this.session = nodeMediaSession(this.socket, this.options, {
       // Unknown with a bare token: the server does not announce our own producers to us anyway.
       selfId: this.user?.id ?? -1,
       sink: this.received,
       requestTimeoutMs: REQUEST_TIMEOUT_MS,
-      consume: this.options.consume ?? true,
-      iceTcp: this.options.iceTcp ?? false,
       warn: (message) => this.emit('error', new Error(message)),
     }));
     // Before the peer's own listeners: when the peer reports producerClosed, the stream is closed.
@@ -135,7 +130,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     this.joined = true;
     if (this.options.audio ?? true) void session.setSource('mic', this.clips.add('mic'));
     if (this.options.video ?? true) void session.setSource('camera', this.clips.add('camera'));
-    await session.start(mediaOf(data));
+    await session.start(joinedMedia(data));
     if (!session.sendTransport || !session.recvTransport) throw new Error('media setup failed (see the log)');
     this.player.start();
     this.timings.mediaReadyAt = Date.now();
@@ -240,7 +235,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     const sendBefore = session.sendTransport;
     session.markResync();
     const data = await this.request('joinRoom', { roomId: this.options.roomId });
-    await session.reconnect(mediaOf(data));
+    await session.reconnect(joinedMedia(data));
     const resumed = !!sendBefore && session.sendTransport === sendBefore;
     this.log(resumed ? 'reconnected: ICE restarted, media kept' : 'reconnected: media rebuilt');
     this.emit('reconnected', { resumed });

@@ -56,13 +56,16 @@ export class ReceivedStreams implements MediaSink {
 
   /** Open streams received from `userId` (or all). */
   openStreams(userId?: number): ReceivedStream[] {
-    return [...this.open.values()].map((o) => o.stream).filter((s) => userId === undefined || s.userId === userId);
+    return [...this.open.values()]
+      .map((o) => o.stream)
+      .filter((s) => userId === undefined || s.userId === userId);
   }
 
   /** Received packets per `${userId}:${kind}` over open streams. */
   packetCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const s of this.openStreams()) out[`${s.userId}:${s.kind}`] = (out[`${s.userId}:${s.kind}`] ?? 0) + s.packets;
+    for (const s of this.openStreams())
+      out[`${s.userId}:${s.kind}`] = (out[`${s.userId}:${s.kind}`] ?? 0) + s.packets;
     return out;
   }
 

@@ -8,7 +8,10 @@ import type { IcePath } from '@minimeet/webrtc-peer';
 import type { TestHost } from './test-hosts.js';
 
 const requireHere = createRequire(import.meta.url);
-const REPORT_CLI = path.join(path.dirname(requireHere.resolve('@minimeet/webrtc-peer/package.json')), 'src/report-cli.ts');
+const REPORT_CLI = path.join(
+  path.dirname(requireHere.resolve('@minimeet/webrtc-peer/package.json')),
+  'src/report-cli.ts',
+);
 const TSX_CLI = requireHere.resolve('tsx/cli');
 
 export interface PeerReport {
