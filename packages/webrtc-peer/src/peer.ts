@@ -147,7 +147,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     return rawRequestOverSocket(this.socket, event, payload, timeoutMs);
   }
 
-  // ---- controls (through the session, as the browser's toggles) ----
+  // ---- controls (through the session, as the browser's toggles; a mediaReset restores the sources) ----
 
   pauseProducer(source: MediaSource): Promise<void> {
     this.requireProducer(source);
@@ -218,6 +218,11 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       if (!inRoom(roomId)) return;
       this.mediaResets++;
       this.log(`mediaReset (${reason}): rebuilding media`);
+      // The rebuilt media sends every configured source again, closed or paused before or not.
+      for (const source of ['mic', 'camera'] as const) {
+        const track = this.clips.trackOf(source);
+        if (track) void this.session?.setSource(source, track);
+      }
       this.emit('mediaReset', { reason });
     });
     s.io.on('reconnect', () => {
