@@ -8,11 +8,10 @@ import {
   receiveEverything,
   receiveNothing,
   singleLayerProduceOptions,
-  socketIoSignaling,
   type JoinMedia,
   type MediaSessionOptions,
+  type MediaSignaling,
   type MediaSink,
-  type SignalingSocket,
 } from '@minimeet/media-session';
 import type { JoinRoomData } from '@minimeet/shared';
 import { Device } from 'mediasoup-client';
@@ -22,21 +21,20 @@ import type { PeerOptions } from './peer-options.js';
 export interface NodeSessionParts {
   selfId: number;
   sink: MediaSink;
-  requestTimeoutMs: number;
+  signaling: MediaSignaling;
   warn: (message: string) => void;
 }
 
 type SessionDevice = ReturnType<MediaSessionOptions['createDevice']>;
 
 export function nodeMediaSession(
-  socket: SignalingSocket,
   options: Pick<PeerOptions, 'roomId' | 'consume' | 'iceTcp'>,
   o: NodeSessionParts,
 ): MediaSession {
   return new MediaSession({
     roomId: options.roomId,
     selfId: o.selfId,
-    signaling: socketIoSignaling(socket, { timeoutMs: o.requestTimeoutMs }),
+    signaling: o.signaling,
     sink: o.sink,
     // mediasoup-client 3.24 (werift-tested, see STACK.md); the session is typed against the browser's.
     createDevice: () => new Device({ handlerName: 'Chrome111' }) as unknown as SessionDevice,

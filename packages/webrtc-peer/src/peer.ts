@@ -8,6 +8,7 @@ import { EventEmitter } from 'node:events';
 import {
   rawRequestOverSocket,
   requestOverSocket,
+  socketIoSignaling,
   type ConsumerEntry,
   type MediaSession,
   type SignalingSocket,
@@ -108,11 +109,13 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       reconnectionDelayMax: 1000,
       forceNew: true,
     });
-    const session = (this.session = nodeMediaSession(this.socket, this.options, {
+    const events = socketIoSignaling(this.socket, { timeoutMs: REQUEST_TIMEOUT_MS });
+    const session = (this.session = nodeMediaSession(this.options, {
       // Unknown with a bare token: the server does not announce our own producers to us anyway.
       selfId: this.user?.id ?? -1,
       sink: this.received,
-      requestTimeoutMs: REQUEST_TIMEOUT_MS,
+      // Requests through this.request: a subclass that alters one (a test) alters the session's too.
+      signaling: { request: (event, payload) => this.request(event, payload), on: events.on },
       warn: (message) => this.emit('error', new Error(message)),
     }));
     // Before the peer's own listeners: when the peer reports producerClosed, the stream is closed.
