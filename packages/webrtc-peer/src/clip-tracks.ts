@@ -27,6 +27,11 @@ export class ClipTracks {
     return (this.tracks.get(source) as unknown as MediaStreamTrack | undefined) ?? null;
   }
 
+  /** Every source with its track. */
+  all(): Array<[MediaSource, MediaStreamTrack]> {
+    return [...this.tracks].map(([source, track]) => [source, track as unknown as MediaStreamTrack]);
+  }
+
   /** mediasoup sends PLI when a consumer starts or resumes: the camera answers with a keyframe. */
   producerCreated(source: MediaSource, producer: SessionProducer): void {
     if (source !== 'camera') return;

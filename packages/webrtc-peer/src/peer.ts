@@ -17,7 +17,6 @@ import type {
   Ack,
   AuthResponse,
   ClientEventName,
-  JoinRoomData,
   MediaSource,
   RequestOf,
   ResponseOf,
@@ -33,7 +32,7 @@ import { joinedMedia, nodeMediaSession } from './node-session.js';
 import { installWeriftGlobals } from './werift-globals.js';
 
 export type PeerSocket = SignalingSocket;
-export type { JoinRoomData };
+export type { JoinRoomData } from '@minimeet/shared';
 
 /** How long a request waits for its answer. */
 const REQUEST_TIMEOUT_MS = 10_000;
@@ -222,10 +221,7 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       this.mediaResets++;
       this.log(`mediaReset (${reason}): rebuilding media`);
       // The rebuilt media sends every configured source again, closed or paused before or not.
-      for (const source of ['mic', 'camera'] as const) {
-        const track = this.clips.trackOf(source);
-        if (track) void this.session?.setSource(source, track);
-      }
+      for (const [source, track] of this.clips.all()) void this.session?.setSource(source, track);
       this.emit('mediaReset', { reason });
     });
     s.io.on('reconnect', () => {
