@@ -288,6 +288,10 @@ export class MediaSession {
     for (const source of SOURCES) await this.reconcile(source);
     const producers = join?.producers ?? [...this.remote.values()];
     await this.syncRemote(producers, !!join);
+    // Also those announced by newProducer before this setup (e.g. before the joinRoom answer):
+    // their consume found no transport then.
+    const listed = new Set(producers.map((p) => p.producerId));
+    for (const id of [...this.remote.keys()]) if (!listed.has(id)) await this.consumeOrRetry(id);
     if (this.status === 'connecting' && this.connectedNow()) this.setStatus('connected');
   }
 

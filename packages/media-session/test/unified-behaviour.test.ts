@@ -50,6 +50,15 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
     expect(sink.remote.slow!.track).not.toBeNull();
   });
 
+  it('consumes a producer announced before the joinRoom answer that the answer does not list', async () => {
+    const s = session();
+    s.listen();
+    sig.emit('newProducer', { ...prod('early', 2, 'camera'), roomId: 5 });
+    await s.start({ routerRtpCapabilities: caps, producers: [prod('listed', 3, 'mic')] });
+    expect(sig.named('consume').map((p) => p.producerId)).toEqual(['listed', 'early']);
+    expect(sink.remote.early!.track).not.toBeNull();
+  });
+
   it('drops a producer that closed while disconnected when the kept media is resumed', async () => {
     const s = session();
     await s.start({
