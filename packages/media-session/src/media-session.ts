@@ -1,32 +1,28 @@
 /**
  * The media side of a call, on mediasoup-client: one Device, a send and a recv transport, a
- * producer per local source (mic, camera, screen) and a consumer per remote producer. The browser
- * app and the Node peer both run it; it reports to a `MediaSink`, takes the wanted local state via
- * `setSource` and what to receive from a `ReceptionPolicy` (tile viewports in the browser).
+ * producer per local source (local-producers.ts) and a consumer per remote producer
+ * (remote-consumers.ts). The browser app and the Node peer both run it; it reports to a
+ * `MediaSink`, takes the wanted local state via `setSource` and what to receive from a
+ * `ReceptionPolicy` (tile viewports in the browser).
  *
  * Every operation runs on one serial queue. Reconnect: `reconnect()` restarts ICE on both
  * transports and keeps the producers; when that fails, or after `mediaReset`, `rebuild()` makes
  * new transports, re-produces and re-consumes.
  */
-import type {
-  RtpCapabilities as WireRtpCapabilities,
-  RtpParameters as WireRtpParameters,
-} from '@minimeet/shared';
-import type { Consumer, Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
+import type { RtpParameters as WireRtpParameters } from '@minimeet/shared';
+import type { Device, Producer, RtpCapabilities, Transport } from 'mediasoup-client/types';
+import { LocalProducers } from './local-producers.js';
+import { describeError, type MediaContext } from './media-context.js';
 import { browserProduceOptions, type SourceProduceOptions } from './produce-options.js';
 import { viewportReception, type ReceptionPolicy, type TileViewport } from './reception.js';
+import { RemoteConsumers, type ConsumerEntry } from './remote-consumers.js';
 import { SerialQueue } from './serial-queue.js';
-import { errorCodeOf, type MediaSignaling } from './signaling.js';
-import type { MediaSink, SinkTrack } from './sink.js';
+import type { MediaSignaling } from './signaling.js';
+import type { MediaSink } from './sink.js';
 import { transportOptionsOf } from './transport-options.js';
-import type {
-  JoinMedia,
-  MediaKind,
-  MediaSourceName,
-  MediaStatus,
-  ProducerInfo,
-  TransportDirection,
-} from './types.js';
+import type { JoinMedia, MediaSourceName, MediaStatus, TransportDirection } from './types.js';
+
+export type { ConsumerEntry } from './remote-consumers.js';
 
 export interface MediaSessionOptions {
   roomId: number;
@@ -53,53 +49,37 @@ export interface MediaSessionOptions {
   warn?: (message: string) => void;
 }
 
-interface LocalWanted {
-  track: MediaStreamTrack | null;
-  paused: boolean;
-}
-
-export interface ConsumerEntry {
-  consumer: Consumer;
-  info: ProducerInfo;
-  /** Whether the server-side consumer is paused by us (it starts paused). */
-  serverPaused: boolean;
-  spatialLayer: number | null;
-}
-
-const SOURCES = ['mic', 'camera', 'screen'] as const;
-const CONSUME_ATTEMPTS = 4;
-
-function describe(err: unknown): string {
-  return err instanceof Error ? err.message : String(err);
-}
-
 export class MediaSession {
   private currentDevice: Device | null = null;
   private send: Transport | null = null;
   private recv: Transport | null = null;
-  private readonly localProducers = new Map<MediaSourceName, Producer>();
-  private readonly wanted = new Map<MediaSourceName, LocalWanted>();
-  /** Consumers by producer id. */
-  private readonly remoteConsumers = new Map<string, ConsumerEntry>();
-  /** Remote producers of the room, by id. */
-  private readonly remote = new Map<string, ProducerInfo>();
-  private viewports: Record<string, TileViewport> = {};
+  private readonly local: LocalProducers;
+  private readonly remote: RemoteConsumers;
   private routerRtpCapabilities: RtpCapabilities | null = null;
   private readonly queue: SerialQueue;
-  private readonly reception: ReceptionPolicy;
   private readonly warn: (message: string) => void;
   private unsubs: Array<() => void> = [];
   private closed = false;
   /** Bumped when transports are replaced; late results of older ones are dropped. */
   private epoch = 0;
   private iceRestartTried = { send: false, recv: false };
-  private staleCandidates = new Set<string>();
   status: MediaStatus = 'idle';
 
   constructor(private readonly opts: MediaSessionOptions) {
     this.warn = opts.warn ?? ((message) => console.warn(message));
-    this.reception = opts.reception ?? viewportReception(opts.devicePixelRatio);
-    this.queue = new SerialQueue((what, err) => this.warn(`[media] ${what} failed: ${describe(err)}`));
+    this.queue = new SerialQueue((what, err) => this.warn(`[media] ${what} failed: ${describeError(err)}`));
+    const ctx: MediaContext = {
+      signaling: opts.signaling,
+      sink: opts.sink,
+      warn: this.warn,
+      device: () => this.currentDevice,
+      transport: (direction) => (direction === 'send' ? this.send : this.recv),
+      epoch: () => this.epoch,
+      closed: () => this.closed,
+      enqueue: (what, op) => this.enqueue(what, op),
+    };
+    this.local = new LocalProducers(ctx, opts.produceOptions ?? browserProduceOptions);
+    this.remote = new RemoteConsumers(ctx, opts.reception ?? viewportReception(opts.devicePixelRatio));
   }
 
   get device(): Device | null {
@@ -113,11 +93,11 @@ export class MediaSession {
   }
   /** Local producers by source. */
   get producers(): ReadonlyMap<MediaSourceName, Producer> {
-    return this.localProducers;
+    return this.local.all;
   }
   /** Consumers by producer id. */
   get consumers(): ReadonlyMap<string, ConsumerEntry> {
-    return this.remoteConsumers;
+    return this.remote.all;
   }
 
   /** Loads the device, creates both transports, consumes what the room already sends. */
@@ -133,45 +113,31 @@ export class MediaSession {
   listen(): void {
     if (this.unsubs.length || this.closed) return;
     const s = this.opts.signaling;
-    const sink = this.opts.sink;
+    const inRoom = (roomId: number) => roomId === this.opts.roomId;
     this.unsubs = [
       s.on('newProducer', (p) => {
-        if (p.userId === this.opts.selfId || p.roomId !== this.opts.roomId) return;
-        this.announce(p);
-        this.enqueue('consume', () => this.consumeOrRetry(p.producerId));
+        if (p.userId === this.opts.selfId || !inRoom(p.roomId)) return;
+        this.remote.announce(p);
+        this.enqueue('consume', () => this.remote.consumeOrRetry(p.producerId));
       }),
-      s.on('producerPaused', (p) => this.remotePaused(p.producerId, true)),
-      s.on('producerResumed', (p) => this.remotePaused(p.producerId, false)),
-      s.on('producerClosed', (p) => this.dropRemote(p.producerId)),
-      s.on('consumerClosed', (p) => this.dropRemote(p.producerId)),
+      s.on('producerPaused', (p) => this.remote.setPaused(p.producerId, true)),
+      s.on('producerResumed', (p) => this.remote.setPaused(p.producerId, false)),
+      s.on('producerClosed', (p) => this.remote.drop(p.producerId)),
+      s.on('consumerClosed', (p) => this.remote.drop(p.producerId)),
       s.on('producerScore', (p) => {
-        if (p.roomId !== this.opts.roomId) return;
-        for (const [source, producer] of this.localProducers) {
-          // A paused producer sends nothing: its falling score says nothing about the link.
-          if (producer.id !== p.producerId || producer.paused) continue;
-          // Simulcast: one score per layer; the best one says whether the link carries anything.
-          sink.setUplinkScore?.(
-            source,
-            p.score.reduce((max, e) => Math.max(max, e.score), 0),
-          );
-        }
+        if (inRoom(p.roomId)) this.local.scored(p.producerId, p.score);
       }),
       s.on('consumerScore', (p) => {
-        if (p.roomId !== this.opts.roomId) return;
-        for (const [producerId, entry] of this.remoteConsumers) {
-          if (entry.consumer.id !== p.consumerId || entry.serverPaused || this.remote.get(producerId)?.paused)
-            continue;
-          sink.setDownlinkScore?.(producerId, p.score);
-        }
+        if (inRoom(p.roomId)) this.remote.scored(p.consumerId, p.score);
       }),
       s.on('activeSpeaker', (p) => {
-        if (p.roomId === this.opts.roomId) sink.setActiveSpeaker?.(p.userId);
+        if (inRoom(p.roomId)) this.opts.sink.setActiveSpeaker?.(p.userId);
       }),
       s.on('mediaReset', (p) => {
-        if (p.roomId !== this.opts.roomId) return;
+        if (!inRoom(p.roomId)) return;
         // What is known now belongs to the lost media; producers announced after this event (peers
         // that already rebuilt) are not in `p.producers` and must survive the reset.
-        const known = new Set(this.remote.keys());
+        const known = this.remote.knownIds();
         this.enqueue('mediaReset', () => this.handleMediaReset(p, known));
       }),
     ];
@@ -179,20 +145,19 @@ export class MediaSession {
 
   /** Before joinRoom again: what is known now may be stale unless the new answer lists it. */
   markResync(): void {
-    this.staleCandidates = new Set(this.remote.keys());
+    this.remote.markResync();
   }
 
   /** The wanted state of one local source; null track + not paused = no producer (screen off). */
   setSource(source: MediaSourceName, track: MediaStreamTrack | null, paused = false): Promise<void> {
-    if (!track && !paused) this.wanted.delete(source);
-    else this.wanted.set(source, { track, paused });
-    return this.enqueue(`source ${source}`, () => this.reconcile(source));
+    this.local.want(source, track, paused);
+    return this.enqueue(`source ${source}`, () => this.local.reconcile(source));
   }
 
   /** Tile sizes/visibility from the grid: pause unseen video consumers, pick simulcast layers. */
   setViewports(viewports: Record<string, TileViewport>): Promise<void> {
-    this.viewports = viewports;
-    return this.enqueue('viewports', () => this.applyAllReception());
+    this.remote.setViewports(viewports);
+    return this.enqueue('viewports', () => this.remote.applyAllReception());
   }
 
   /**
@@ -204,37 +169,22 @@ export class MediaSession {
       const send = this.send;
       const recv = this.recv;
       const resumed = join?.resumedMedia;
-      if (
-        !join ||
-        !resumed ||
-        !send ||
-        !recv ||
-        !resumed.transportIds.includes(send.id) ||
-        !resumed.transportIds.includes(recv.id)
-      ) {
-        return this.rebuild(join);
-      }
+      const kept = (t: Transport | null) => !!t && !!resumed?.transportIds.includes(t.id);
+      if (!join || !resumed || !send || !recv || !kept(send) || !kept(recv)) return this.rebuild(join);
       this.setStatus('reconnecting');
       try {
         if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected')
           await this.restartIce(send);
         await this.restartIce(recv);
       } catch (err) {
-        this.warn(`[media] ICE restart failed, rebuilding transports: ${describe(err)}`);
+        this.warn(`[media] ICE restart failed, rebuilding transports: ${describeError(err)}`);
         return this.rebuild(join);
       }
       // Whatever the server did not keep is made again on the kept transports.
-      for (const [source, producer] of [...this.localProducers]) {
-        if (resumed.producerIds.includes(producer.id)) continue;
-        producer.close();
-        this.localProducers.delete(source);
-        this.opts.sink.setUplinkScore?.(source, null);
-      }
-      for (const [producerId, entry] of [...this.remoteConsumers]) {
-        if (!resumed.consumerIds.includes(entry.consumer.id)) this.closeConsumer(producerId);
-      }
-      for (const source of SOURCES) await this.reconcile(source);
-      await this.syncRemote(join.producers, true);
+      this.local.keepOnly(resumed.producerIds);
+      this.remote.keepOnly(resumed.consumerIds);
+      await this.local.reconcileAll();
+      await this.remote.sync(join.producers, this.opts.selfId, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
     });
   }
@@ -285,13 +235,12 @@ export class MediaSession {
     this.send = await this.createTransport(device, 'send', epoch);
     this.recv = await this.createTransport(device, 'recv', epoch);
     if (epoch !== this.epoch || this.closed) return;
-    for (const source of SOURCES) await this.reconcile(source);
-    const producers = join?.producers ?? [...this.remote.values()];
-    await this.syncRemote(producers, !!join);
+    await this.local.reconcileAll();
+    const producers = join?.producers ?? this.remote.knownProducers();
+    await this.remote.sync(producers, this.opts.selfId, !!join);
     // Also those announced by newProducer before this setup (e.g. before the joinRoom answer):
     // their consume found no transport then.
-    const listed = new Set(producers.map((p) => p.producerId));
-    for (const id of [...this.remote.keys()]) if (!listed.has(id)) await this.consumeOrRetry(id);
+    await this.remote.consumeUnlisted(producers);
     if (this.status === 'connecting' && this.connectedNow()) this.setStatus('connected');
   }
 
@@ -313,13 +262,9 @@ export class MediaSession {
     if (direction === 'send') {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData.source as MediaSourceName;
+        const wire = rtpParameters as unknown as WireRtpParameters;
         signaling
-          .request('produce', {
-            transportId: transport.id,
-            kind,
-            rtpParameters: rtpParameters as unknown as WireRtpParameters,
-            source,
-          })
+          .request('produce', { transportId: transport.id, kind, rtpParameters: wire, source })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }
@@ -337,48 +282,39 @@ export class MediaSession {
   }
 
   private onTransportFailed(direction: TransportDirection): void {
-    if (!this.iceRestartTried[direction]) {
-      this.iceRestartTried[direction] = true;
-      this.enqueue(`restartIce ${direction}`, async () => {
-        const t = direction === 'send' ? this.send : this.recv;
-        if (!t) return;
-        this.setStatus('reconnecting');
-        try {
-          await this.restartIce(t);
-        } catch (err) {
-          this.warn(`[media] ICE restart failed, rebuilding: ${describe(err)}`);
-          await this.rebuild(null);
-        }
-      });
-    } else {
+    if (this.iceRestartTried[direction]) {
       this.enqueue('rebuild after ICE failure', () => this.rebuild(null));
+      return;
     }
+    this.iceRestartTried[direction] = true;
+    this.enqueue(`restartIce ${direction}`, async () => {
+      const t = direction === 'send' ? this.send : this.recv;
+      if (!t) return;
+      this.setStatus('reconnecting');
+      try {
+        await this.restartIce(t);
+      } catch (err) {
+        this.warn(`[media] ICE restart failed, rebuilding: ${describeError(err)}`);
+        await this.rebuild(null);
+      }
+    });
   }
 
   private async restartIce(transport: Transport): Promise<void> {
-    const { iceParameters, iceServers } = await this.opts.signaling.request('restartIce', {
+    const { signaling, sink } = this.opts;
+    const { iceParameters, iceServers } = await signaling.request('restartIce', {
       transportId: transport.id,
     });
     // The TURN credentials given with the transport may have expired by now.
     if (iceServers?.length) await transport.updateIceServers({ iceServers });
-    await transport.restartIce({
-      iceParameters: iceParameters as Parameters<Transport['restartIce']>[0]['iceParameters'],
-    });
-    this.opts.sink.iceRestarted?.(transport.direction);
+    type IceParameters = Parameters<Transport['restartIce']>[0]['iceParameters'];
+    await transport.restartIce({ iceParameters: iceParameters as IceParameters });
+    sink.iceRestarted?.(transport.direction);
   }
 
   private teardownTransports(): void {
-    const sink = this.opts.sink;
-    for (const [source, p] of this.localProducers) {
-      p.close();
-      sink.setUplinkScore?.(source, null);
-    }
-    this.localProducers.clear();
-    for (const id of [...this.remoteConsumers.keys()]) {
-      this.closeConsumer(id);
-      const info = this.remote.get(id);
-      if (info && !this.closed) sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
-    }
+    this.local.closeAll();
+    this.remote.closeAllConsumers();
     this.send?.close();
     this.recv?.close();
     this.send = null;
@@ -395,7 +331,7 @@ export class MediaSession {
     try {
       await this.setup(join);
     } catch (err) {
-      this.setStatus('failed', `Media connection failed: ${describe(err)}`);
+      this.setStatus('failed', `Media connection failed: ${describeError(err)}`);
       throw err;
     }
   }
@@ -403,201 +339,7 @@ export class MediaSession {
   private async handleMediaReset(reset: JoinMedia, known: Set<string>): Promise<void> {
     // Our media was lost with its router (its worker died): the producers known before the reset
     // are re-learnt from `reset.producers`; the ones announced since are consumed after the rebuild.
-    for (const id of known) {
-      if (!this.remote.delete(id)) continue;
-      this.opts.sink.removeRemoteTrack(id);
-    }
+    this.remote.forget(known);
     await this.rebuild({ routerRtpCapabilities: reset.routerRtpCapabilities, producers: reset.producers });
-  }
-
-  private async reconcile(source: MediaSourceName): Promise<void> {
-    const transport = this.send;
-    const device = this.currentDevice;
-    if (!transport || !device) return;
-    const want = this.wanted.get(source);
-    const producer = this.localProducers.get(source);
-    const { signaling, sink } = this.opts;
-    if (!want) {
-      if (!producer) return;
-      this.localProducers.delete(source);
-      producer.close();
-      sink.setUplinkScore?.(source, null);
-      await signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
-      return;
-    }
-    if (!producer) {
-      if (!want.track || want.track.readyState === 'ended') return;
-      const kind = want.track.kind as MediaKind;
-      if (!device.canProduce(kind)) throw new Error(`cannot send ${kind}`);
-      const epoch = this.epoch;
-      const created = await transport.produce({
-        track: want.track,
-        stopTracks: false,
-        appData: { source },
-        ...(this.opts.produceOptions ?? browserProduceOptions)(source),
-      });
-      if (epoch !== this.epoch || this.closed) {
-        created.close();
-        return;
-      }
-      this.localProducers.set(source, created);
-      sink.producerCreated?.(source, created);
-      // The wanted state may have changed while producing.
-      return this.reconcile(source);
-    }
-    if (producer.track !== want.track && !(want.track === null && want.paused)) {
-      await producer.replaceTrack({ track: want.track });
-    } else if (want.track === null && producer.track) {
-      await producer.replaceTrack({ track: null });
-    }
-    if (want.paused && !producer.paused) {
-      producer.pause();
-      sink.setUplinkScore?.(source, null);
-      await signaling.request('pauseProducer', { producerId: producer.id });
-    } else if (!want.paused && producer.paused) {
-      producer.resume();
-      await signaling.request('resumeProducer', { producerId: producer.id });
-    }
-  }
-
-  private sinkBase(info: ProducerInfo): Omit<SinkTrack, 'track'> {
-    return {
-      key: info.producerId,
-      userId: info.userId,
-      source: info.source,
-      kind: info.kind,
-      paused: !!info.paused,
-    };
-  }
-
-  /**
-   * Consume every listed producer. With `prune`, drop those known before markResync() that the
-   * list no longer has (closed while we were away); ones announced since stay.
-   */
-  private async syncRemote(producers: ProducerInfo[], prune = false): Promise<void> {
-    const present = new Set(producers.map((p) => p.producerId));
-    if (prune) for (const id of this.staleCandidates) if (!present.has(id)) this.dropRemote(id);
-    this.staleCandidates.clear();
-    for (const p of producers) {
-      if (p.userId === this.opts.selfId) continue;
-      const known = this.remote.get(p.producerId);
-      if (known && !!known.paused !== !!p.paused) this.remotePaused(p.producerId, !!p.paused);
-      if (!known) this.announce(p);
-      await this.consumeOrRetry(p.producerId);
-    }
-  }
-
-  /**
-   * consume(), and on failure (timeout on a busy server…) try again a little later, a few times;
-   * not when the producer is gone (closed meanwhile: not this session's error).
-   */
-  private async consumeOrRetry(producerId: string, attempt = 1): Promise<void> {
-    try {
-      await this.consume(producerId);
-    } catch (err) {
-      if (this.closed || !this.remote.has(producerId) || errorCodeOf(err) === 'PRODUCER_NOT_FOUND') return;
-      this.warn(`[media] consume ${producerId} failed (attempt ${attempt}): ${describe(err)}`);
-      if (attempt >= CONSUME_ATTEMPTS) return;
-      const epoch = this.epoch;
-      setTimeout(() => {
-        if (epoch === this.epoch)
-          void this.enqueue('consume retry', () => this.consumeOrRetry(producerId, attempt + 1));
-      }, 500 * attempt);
-    }
-  }
-
-  /** A remote producer exists: known at once (so a quick producerClosed wins), consumed in turn. */
-  private announce(p: ProducerInfo): void {
-    if (this.remote.has(p.producerId)) return;
-    const info: ProducerInfo = { ...p, paused: !!p.paused };
-    this.remote.set(p.producerId, info);
-    this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(info), track: null });
-  }
-
-  private async consume(producerId: string): Promise<void> {
-    const info = this.remote.get(producerId);
-    if (!info || this.remoteConsumers.has(producerId)) return;
-    if (!this.reception.receptionOf(info, this.viewports).consume) return;
-    const transport = this.recv;
-    const device = this.currentDevice;
-    if (!transport || !device) return;
-    const epoch = this.epoch;
-    const data = await this.opts.signaling.request('consume', {
-      transportId: transport.id,
-      producerId,
-      rtpCapabilities: device.recvRtpCapabilities as unknown as WireRtpCapabilities,
-    });
-    const consumer = await transport.consume({
-      id: data.consumerId,
-      producerId: data.producerId,
-      kind: data.kind,
-      rtpParameters: data.rtpParameters as Parameters<Transport['consume']>[0]['rtpParameters'],
-      appData: { source: info.source, userId: info.userId },
-    });
-    if (epoch !== this.epoch || this.closed || !this.remote.has(producerId)) {
-      consumer.close();
-      return;
-    }
-    const entry: ConsumerEntry = { consumer, info, serverPaused: true, spatialLayer: null };
-    this.remoteConsumers.set(producerId, entry);
-    if (typeof data.producerPaused === 'boolean')
-      this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
-    const current = this.remote.get(producerId)!;
-    this.opts.sink.consumerCreated?.(consumer, current);
-    this.opts.sink.upsertRemoteTrack({ ...this.sinkBase(current), track: consumer.track });
-    await this.applyReception(entry);
-  }
-
-  private remotePaused(producerId: string, paused: boolean): void {
-    const info = this.remote.get(producerId);
-    if (info) this.remote.set(producerId, { ...info, paused });
-    this.opts.sink.setRemotePaused(producerId, paused);
-    if (paused) this.opts.sink.setDownlinkScore?.(producerId, null);
-  }
-
-  private dropRemote(producerId: string): void {
-    this.remote.delete(producerId);
-    this.closeConsumer(producerId);
-    this.opts.sink.removeRemoteTrack(producerId);
-  }
-
-  private closeConsumer(producerId: string): void {
-    const entry = this.remoteConsumers.get(producerId);
-    if (!entry) return;
-    this.remoteConsumers.delete(producerId);
-    entry.consumer.close();
-    this.opts.sink.setDownlinkScore?.(producerId, null);
-    this.opts.sink.consumerClosed?.(entry.consumer, entry.info);
-  }
-
-  private async applyAllReception(): Promise<void> {
-    for (const entry of [...this.remoteConsumers.values()]) {
-      if (entry.consumer.closed) continue;
-      await this.applyReception(entry).catch((err: unknown) =>
-        this.warn(`[media] reception change failed: ${describe(err)}`),
-      );
-    }
-  }
-
-  /** Resume/pause a consumer and pick its simulcast layer, as the reception policy says. */
-  private async applyReception(entry: ConsumerEntry): Promise<void> {
-    const { consumer, info } = entry;
-    const signaling = this.opts.signaling;
-    const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports);
-    if (spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
-      entry.spatialLayer = spatialLayer;
-      await signaling.request('setConsumerLayers', { consumerId: consumer.id, spatialLayer });
-    }
-    if (paused !== entry.serverPaused) {
-      entry.serverPaused = paused;
-      if (paused) {
-        consumer.pause();
-        this.opts.sink.setDownlinkScore?.(info.producerId, null);
-        await signaling.request('pauseConsumer', { consumerId: consumer.id });
-      } else {
-        consumer.resume();
-        await signaling.request('resumeConsumer', { consumerId: consumer.id });
-      }
-    }
   }
 }
