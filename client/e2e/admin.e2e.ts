@@ -1,6 +1,6 @@
 import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/index';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { createAdmin, createRoom, E2E_PASSWORD, launchBrowser, openUserPage, registerUser, screenshot, startStack, uniqueUsername, type Stack, type UserPage } from './harness';
 
 /**

@@ -1,6 +1,6 @@
 /**
  * Issue 7 (admin view): GET /api/admin/stats and the admin:stats socket feed, on the real built
- * server with two Node WebRTC peers (scripts/webrtc-peer) in a call, on SQLite and MariaDB (room
+ * server with two Node WebRTC peers (packages/webrtc-peer) in a call, on SQLite and MariaDB (room
  * names, running calls and usernames come from the database).
  */
 import {
@@ -12,7 +12,7 @@ import {
   type CallSessionsResponse,
 } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,

@@ -6,7 +6,7 @@
  */
 import type { AdminRoomStats, AdminStatsSnapshot, AuthResponse, ConsumerScoreEvent } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   createRoom,

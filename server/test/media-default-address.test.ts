@@ -4,7 +4,7 @@
  * machine in its ICE candidates, never the wildcard.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,

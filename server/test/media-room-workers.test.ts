@@ -1,13 +1,13 @@
 /**
  * Issue 12 (part 1): one room across the mediasoup workers of one process. The real built server
  * with MEDIASOUP_WORKERS=2 and MEDIA_ROUTER_SPILL_LOAD=1 (every room spills onto both workers),
- * four Node WebRTC peers (scripts/webrtc-peer: mediasoup-client + werift, real ICE/DTLS/SRTP).
+ * four Node WebRTC peers (packages/webrtc-peer: mediasoup-client + werift, real ICE/DTLS/SRTP).
  * Streams between peers homed on different workers cross by pipeToRouter; a killed worker resets
  * only the peers homed on it. The scenarios run in order on one server (2 cores).
  */
 import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   createAdmin,
   createTestDatabase,

@@ -1,11 +1,11 @@
 /**
  * Issue 4 acceptance: the real built server, real Socket.IO, and Node WebRTC peers
- * (scripts/webrtc-peer: mediasoup-client + werift, real ICE/DTLS/SRTP over UDP).
+ * (packages/webrtc-peer: mediasoup-client + werift, real ICE/DTLS/SRTP over UDP).
  * One server and one room of four peers run through the scenarios in order (2 cores).
  */
 import { ErrorCode, type MediaStatsData } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,

@@ -10,7 +10,7 @@ import os from 'node:os';
 import path from 'node:path';
 import { ErrorCode, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,

@@ -1,18 +1,18 @@
 /**
- * Runs a Node WebRTC peer (scripts/webrtc-peer/src/report-cli.ts) inside a test host and follows
+ * Runs a Node WebRTC peer (@minimeet/webrtc-peer's report-cli.ts) inside a test host and follows
  * its JSON reports: what it receives per remote user and kind, and each transport's ICE path.
  */
 import { createRequire } from 'node:module';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
-import type { IcePath } from '../../../scripts/webrtc-peer/src/peer.js';
+import type { IcePath } from '@minimeet/webrtc-peer';
 import type { TestHost } from './test-hosts.js';
 
-const REPORT_CLI = path.resolve(
-  path.dirname(fileURLToPath(import.meta.url)),
-  '../../../scripts/webrtc-peer/src/report-cli.ts',
+const requireHere = createRequire(import.meta.url);
+const REPORT_CLI = path.join(
+  path.dirname(requireHere.resolve('@minimeet/webrtc-peer/package.json')),
+  'src/report-cli.ts',
 );
-const TSX_CLI = createRequire(import.meta.url).resolve('tsx/cli');
+const TSX_CLI = requireHere.resolve('tsx/cli');
 
 export interface PeerReport {
   /** Packets received per `${userId}:${kind}`. */

@@ -3,7 +3,7 @@
  * producer) plus login timing and chat. It measures itself; BotGroup adds them up.
  */
 import { randomUUID } from 'node:crypto';
-import { MiniMeetPeer, type ReceivedStream } from '../../webrtc-peer/src/peer.js';
+import { MiniMeetPeer, type ReceivedStream } from '@minimeet/webrtc-peer';
 import type { ChatLedger } from './chat-ledger.js';
 import type { BotResult, StreamResult } from './report-types.js';
 import { loginOrRegister } from './rest.js';

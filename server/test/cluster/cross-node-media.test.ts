@@ -7,7 +7,7 @@
  */
 import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { createAdmin } from '@minimeet/test-harness';
 import { closeAllSockets, createRoom, http, registerUser, uniqueName } from '../helpers/chat-client.js';
 import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';

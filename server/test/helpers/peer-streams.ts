@@ -1,4 +1,4 @@
-import type { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import type { MiniMeetPeer } from '@minimeet/webrtc-peer';
 
 /** For every peer, the open stream of each producer of every other peer (undefined: missing). */
 export function remoteStreams(list: MiniMeetPeer[]) {

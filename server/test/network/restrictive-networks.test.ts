@@ -12,7 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { coturnUnavailable, startCoturn, type Coturn } from '@minimeet/test-hosts/coturn';
 import { startReportingPeer, type ReportingPeer } from '@minimeet/test-hosts/reporting-peer';
 import { TestNetwork, testHostsUnavailable } from '@minimeet/test-hosts';
-import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { createRoom, registerUser } from '../helpers/chat-client.js';
 import { startServer, waitFor, type EnvOverrides, type ServerProcess } from '@minimeet/test-harness';
 

@@ -4,7 +4,7 @@
  * room keeps flowing: its two Node WebRTC peers keep receiving packets, and health stays ok.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { MiniMeetPeer } from '../../../scripts/webrtc-peer/src/peer.js';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,

@@ -2,7 +2,7 @@ import type { JoinRoomData } from '@minimeet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
-import { fakeDeviceFactory, FakeTrack } from '../../test/mediasoupFakes';
+import { fakeDeviceFactory, FakeTrack } from '@minimeet/media-session/testing';
 import { currentMediaSession, setMediaDeps, useCallStore } from './callStore';
 import { buildTiles } from './tiles';
 import { socketSignaling } from './mediaSessionApi';

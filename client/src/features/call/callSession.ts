@@ -3,25 +3,15 @@
  * end with the call (the room's event subscriptions and the SFU media session); async work that
  * outlives its call sees `disposed` and drops its result.
  */
-import type { JoinRoomData, MediaJoinData, MediaSource } from '@minimeet/shared';
+import type { JoinRoomData, MediaSource } from '@minimeet/shared';
 import type { TileViewport } from './layout';
-import { MediaSession, type MediaDeps, type MediaSink } from './mediaSessionApi';
+import { joinMediaOf, MediaSession, type MediaDeps, type MediaSink } from './mediaSessionApi';
 
 export interface CallSessionOptions {
   roomId: number;
   selfId: number;
   media: MediaDeps;
   sink: MediaSink;
-}
-
-/** The media part of joinRoom's answer, when the server has an SFU. */
-export function joinMediaOf(data: JoinRoomData): MediaJoinData | null {
-  if (!data.routerRtpCapabilities) return null;
-  return {
-    routerRtpCapabilities: data.routerRtpCapabilities,
-    producers: data.producers ?? [],
-    ...(data.resumedMedia ? { resumedMedia: data.resumedMedia } : {}),
-  };
 }
 
 export class CallSession {

@@ -38,31 +38,5 @@ export function gridLayout(count: number, width: number, height: number, gap = 8
   return best;
 }
 
-/** Simulcast spatial layers the client publishes: 320×180, 640×360, 1280×720. */
-export const SPATIAL_LAYER_WIDTHS = [320, 640, 1280] as const;
-
-/**
- * The lowest spatial layer whose width covers the tile on screen (device pixels), so small tiles
- * receive the small layer and a large or spotlighted tile the full one.
- */
-export function spatialLayerFor(tileCssWidth: number, devicePixelRatio = 1): number {
-  const px = tileCssWidth * Math.min(Math.max(devicePixelRatio, 1), 2);
-  for (let i = 0; i < SPATIAL_LAYER_WIDTHS.length; i++) {
-    if (px <= SPATIAL_LAYER_WIDTHS[i]! * 1.15) return i;
-  }
-  return SPATIAL_LAYER_WIDTHS.length - 1;
-}
-
-export interface TileViewport {
-  /** Intersecting the viewport (and the page visible). */
-  visible: boolean;
-  width: number;
-  height: number;
-}
-
-/** What a remote video consumer should do for a tile: paused when unseen, else a layer by size. */
-export function desiredVideoReception(vp: TileViewport | undefined, dpr = 1): { paused: boolean; spatialLayer: number } {
-  if (!vp) return { paused: false, spatialLayer: 0 };
-  if (!vp.visible || vp.width < 8) return { paused: true, spatialLayer: 0 };
-  return { paused: false, spatialLayer: spatialLayerFor(vp.width, dpr) };
-}
+// What each remote tile receives is decided with the media session (its viewport reception policy).
+export { desiredVideoReception, SPATIAL_LAYER_WIDTHS, spatialLayerFor, type TileViewport } from '@minimeet/media-session';

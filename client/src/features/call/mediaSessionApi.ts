@@ -6,7 +6,13 @@ import { Device } from 'mediasoup-client';
 import type { Device as MediaDevice } from 'mediasoup-client/types';
 import { socketSignaling, type MediaSignaling } from './mediaSignaling';
 
-export { MediaSession, type MediaSink, type MediaStatus, type SinkTrack } from './mediaSession';
+export {
+  joinMediaOf,
+  MediaSession,
+  type MediaSink,
+  type MediaStatus,
+  type SinkTrack,
+} from '@minimeet/media-session';
 export { socketSignaling, type MediaSignaling } from './mediaSignaling';
 
 /** How a call reaches the SFU: the signaling and the mediasoup-client Device factory (tests pass fakes). */

@@ -22,7 +22,22 @@ export interface RemoteMediaState {
   network: NetworkHealth;
 }
 
-export interface RemoteMediaSlice extends RemoteMediaState, MediaSink {
+/** The sink callbacks the browser implements (the Node peer's producer/consumer hooks it does not need). */
+type BrowserMediaSink = Required<
+  Pick<
+    MediaSink,
+    | 'upsertRemoteTrack'
+    | 'setRemotePaused'
+    | 'removeRemoteTrack'
+    | 'setMediaStatus'
+    | 'setActiveSpeaker'
+    | 'setTransportState'
+    | 'setUplinkScore'
+    | 'setDownlinkScore'
+  >
+>;
+
+export interface RemoteMediaSlice extends RemoteMediaState, BrowserMediaSink {
   /** A tile's size and visibility (null when it unmounts). */
   reportTileViewport(tileKey: string, viewport: TileViewport | null): void;
 }

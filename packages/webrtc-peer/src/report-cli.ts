@@ -1,6 +1,6 @@
 /**
  * A peer for tests that run it in another process (e.g. inside a test host's network namespace):
- *   tsx webrtc-peer/src/report-cli.ts --url <server> --room <id> --token <jwt> [--ice-tcp]
+ *   tsx packages/webrtc-peer/src/report-cli.ts --url <server> --room <id> --token <jwt> [--ice-tcp]
  * Prints one JSON line per 500 ms on stdout: `{ received: {"<userId>:<kind>": packets}, ice: [...] }`
  * (ice: each transport's selected candidate path). SIGTERM ends it.
  */

@@ -84,17 +84,25 @@ export class FakeTransport {
   private async ensureConnected() {
     if (this.connected) return;
     this.connected = true;
-    await new Promise<void>((resolve, reject) => this.handlers.get('connect')!({ dtlsParameters: { fingerprints: [] } }, resolve, reject));
-  }
-  produce = vi.fn(async (opts: { track: FakeTrack; appData: Record<string, unknown>; encodings?: unknown }) => {
-    await this.ensureConnected();
-    const { id } = await new Promise<{ id: string }>((resolve, reject) =>
-      this.handlers.get('produce')!({ kind: opts.track.kind, rtpParameters: { codecs: [] }, appData: opts.appData }, resolve, reject),
+    await new Promise<void>((resolve, reject) =>
+      this.handlers.get('connect')!({ dtlsParameters: { fingerprints: [] } }, resolve, reject),
     );
-    const p = new FakeProducer(id, opts.track, opts.appData, opts.encodings);
-    this.producers.push(p);
-    return p;
-  });
+  }
+  produce = vi.fn(
+    async (opts: { track: FakeTrack; appData: Record<string, unknown>; encodings?: unknown }) => {
+      await this.ensureConnected();
+      const { id } = await new Promise<{ id: string }>((resolve, reject) =>
+        this.handlers.get('produce')!(
+          { kind: opts.track.kind, rtpParameters: { codecs: [] }, appData: opts.appData },
+          resolve,
+          reject,
+        ),
+      );
+      const p = new FakeProducer(id, opts.track, opts.appData, opts.encodings);
+      this.producers.push(p);
+      return p;
+    },
+  );
   consume = vi.fn(async (opts: { id: string; producerId: string; kind: 'audio' | 'video' }) => {
     await this.ensureConnected();
     const c = new FakeConsumer(opts.id, opts.producerId, opts.kind);

@@ -1,0 +1,117 @@
+/** The session's sending half: the wanted state of each local source and the producer that carries it. */
+import type { Producer } from 'mediasoup-client/types';
+import type { MediaContext } from './media-context.js';
+import type { SourceProduceOptions } from './produce-options.js';
+import type { MediaKind, MediaSourceName } from './types.js';
+
+interface LocalWanted {
+  track: MediaStreamTrack | null;
+  paused: boolean;
+}
+
+const SOURCES = ['mic', 'camera', 'screen'] as const;
+
+export class LocalProducers {
+  private readonly producers = new Map<MediaSourceName, Producer>();
+  private readonly wanted = new Map<MediaSourceName, LocalWanted>();
+
+  constructor(
+    private readonly ctx: MediaContext,
+    private readonly produceOptions: (source: MediaSourceName) => SourceProduceOptions,
+  ) {}
+
+  get all(): ReadonlyMap<MediaSourceName, Producer> {
+    return this.producers;
+  }
+
+  /** null track + not paused = no producer (screen off). */
+  want(source: MediaSourceName, track: MediaStreamTrack | null, paused: boolean): void {
+    if (!track && !paused) this.wanted.delete(source);
+    else this.wanted.set(source, { track, paused });
+  }
+
+  async reconcileAll(): Promise<void> {
+    for (const source of SOURCES) await this.reconcile(source);
+  }
+
+  /** Brings the producer of `source` in line with what is wanted (produce, replace, pause, close). */
+  async reconcile(source: MediaSourceName): Promise<void> {
+    const transport = this.ctx.transport('send');
+    const device = this.ctx.device();
+    if (!transport || !device) return;
+    const want = this.wanted.get(source);
+    const producer = this.producers.get(source);
+    const { signaling, sink } = this.ctx;
+    if (!want) {
+      if (!producer) return;
+      this.producers.delete(source);
+      producer.close();
+      sink.setUplinkScore?.(source, null);
+      await signaling.request('closeProducer', { producerId: producer.id }).catch(() => {});
+      return;
+    }
+    if (!producer) {
+      if (!want.track || want.track.readyState === 'ended') return;
+      const kind = want.track.kind as MediaKind;
+      if (!device.canProduce(kind)) throw new Error(`cannot send ${kind}`);
+      const epoch = this.ctx.epoch();
+      const created = await transport.produce({
+        track: want.track,
+        stopTracks: false,
+        appData: { source },
+        ...this.produceOptions(source),
+      });
+      if (epoch !== this.ctx.epoch() || this.ctx.closed()) {
+        created.close();
+        return;
+      }
+      this.producers.set(source, created);
+      sink.producerCreated?.(source, created);
+      // The wanted state may have changed while producing.
+      return this.reconcile(source);
+    }
+    if (producer.track !== want.track && !(want.track === null && want.paused)) {
+      await producer.replaceTrack({ track: want.track });
+    } else if (want.track === null && producer.track) {
+      await producer.replaceTrack({ track: null });
+    }
+    if (want.paused && !producer.paused) {
+      producer.pause();
+      sink.setUplinkScore?.(source, null);
+      await signaling.request('pauseProducer', { producerId: producer.id });
+    } else if (!want.paused && producer.paused) {
+      producer.resume();
+      await signaling.request('resumeProducer', { producerId: producer.id });
+    }
+  }
+
+  /** After a reconnect: closes the producers the server did not keep (reconcile makes them again). */
+  keepOnly(producerIds: string[]): void {
+    for (const [source, producer] of [...this.producers]) {
+      if (producerIds.includes(producer.id)) continue;
+      producer.close();
+      this.producers.delete(source);
+      this.ctx.sink.setUplinkScore?.(source, null);
+    }
+  }
+
+  closeAll(): void {
+    for (const [source, p] of this.producers) {
+      p.close();
+      this.ctx.sink.setUplinkScore?.(source, null);
+    }
+    this.producers.clear();
+  }
+
+  /** The server's score of one of our producers; the best simulcast layer's says whether the link carries anything. */
+  scored(producerId: string, scores: Array<{ score: number }>): void {
+    for (const [source, producer] of this.producers) {
+      // A paused producer sends nothing: its falling score says nothing about the link.
+      if (producer.id !== producerId || producer.paused) continue;
+      this.ctx.sink.setUplinkScore?.(
+        source,
+        scores.reduce((max, e) => Math.max(max, e.score), 0),
+      );
+    }
+  }
+}

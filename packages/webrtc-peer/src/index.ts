@@ -1,0 +1,11 @@
+export { SignalingError } from '@minimeet/media-session';
+export * from './auth.js';
+export * from './clip-media.js';
+export * from './clip-tracks.js';
+export * from './ice-path.js';
+export * from './node-session.js';
+export * from './peer-options.js';
+export * from './peer.js';
+export * from './received-streams.js';
+export * from './rtp-sequence.js';
+export * from './werift-globals.js';

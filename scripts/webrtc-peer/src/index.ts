@@ -1,3 +1,0 @@
-export * from './peer.js';
-export * from './clip-media.js';
-export * from './rtp-sequence.js';
