@@ -5,6 +5,7 @@ export type {
   MediaKind,
   MediaSource as MediaSourceName,
   RemoteProducer as ProducerInfo,
+  TransportDirection,
 } from '@minimeet/shared';
 
 /** What joinRoom (or mediaReset) gives the media session. */
@@ -12,7 +13,6 @@ export type JoinMedia = Pick<MediaJoinData, 'routerRtpCapabilities' | 'producers
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
-export type TransportDirection = 'send' | 'recv';
 export type TransportConnectionState =
   'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
 

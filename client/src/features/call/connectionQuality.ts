@@ -5,11 +5,8 @@
  * receive). Pure: the store keeps a `NetworkHealth`, components ask these functions with the
  * current time.
  */
+import type { TransportConnectionState } from '@minimeet/media-session';
 import type { MediaSource, TransportDirection } from '@minimeet/shared';
-
-export type TransportConnectionState = 'new' | 'connecting' | 'connected' | 'disconnected' | 'failed' | 'closed';
-// Re-exported for the media session, which takes both from here.
-export type { TransportDirection };
 
 /** Below this (of 10) a stream counts as low: mediasoup lowers scores with loss and retransmissions. */
 export const LOW_SCORE = 5;
@@ -23,7 +20,9 @@ export interface ScoreMark {
 }
 
 export interface NetworkHealth {
-  transports: Partial<Record<TransportDirection, { state: TransportConnectionState; everConnected: boolean }>>;
+  transports: Partial<
+    Record<TransportDirection, { state: TransportConnectionState; everConnected: boolean }>
+  >;
   /** Your own producers that are sending (not paused), by source: the uplink. */
   uplink: Partial<Record<MediaSource, ScoreMark>>;
   /**
@@ -44,7 +43,11 @@ export function markScore(prev: ScoreMark | undefined, score: number, now: numbe
 }
 
 /** A transport's new state; `everConnected` sticks for the direction (across rebuilt transports). */
-export function withTransportState(h: NetworkHealth, direction: TransportDirection, state: TransportConnectionState): NetworkHealth {
+export function withTransportState(
+  h: NetworkHealth,
+  direction: TransportDirection,
+  state: TransportConnectionState,
+): NetworkHealth {
   const everConnected = (h.transports[direction]?.everConnected ?? false) || state === 'connected';
   return { ...h, transports: { ...h.transports, [direction]: { state, everConnected } } };
 }
@@ -82,12 +85,16 @@ export interface QualityVerdict {
 export function judgeConnection(h: NetworkHealth, now: number): QualityVerdict {
   const downlink = Object.entries(h.downlink);
   const weakKeys = new Set(
-    downlink.filter(([, d]) => lowLongEnough(d.score, now) || lowLongEnough(d.producerScore, now)).map(([key]) => key),
+    downlink
+      .filter(([, d]) => lowLongEnough(d.score, now) || lowLongEnough(d.producerScore, now))
+      .map(([key]) => key),
   );
   const uplink = Object.values(h.uplink).filter((m): m is ScoreMark => !!m);
   const recheckAt = pendingAt([...uplink, ...downlink.flatMap(([, d]) => [d.score, d.producerScore])], now);
 
-  const reconnecting = Object.values(h.transports).some((t) => t && t.everConnected && t.state !== 'connected');
+  const reconnecting = Object.values(h.transports).some(
+    (t) => t && t.everConnected && t.state !== 'connected',
+  );
   if (reconnecting) return { quality: 'reconnecting', weakKeys, recheckAt };
   const uplinkPoor = uplink.some((m) => lowLongEnough(m, now));
   const lowDown = downlink.filter(([, d]) => lowLongEnough(d.score, now)).length;
