@@ -26,7 +26,7 @@ async function bootstrap() {
     }
     throw err;
   }
-  const logger = createRootLogger(config.logLevel);
+  const logger = createRootLogger(config.logLevel, config.logFormat);
   if (process.env.JWT_EXPIRES_IN) {
     logger.warn(
       'JWT_EXPIRES_IN is no longer used: access tokens live ACCESS_TOKEN_TTL_SECONDS (default 900) and are refreshed',

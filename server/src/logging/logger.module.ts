@@ -13,7 +13,7 @@ export const ROOT_LOGGER = Symbol('ROOT_LOGGER');
     {
       provide: ROOT_LOGGER,
       inject: [APP_CONFIG],
-      useFactory: (config: AppConfig) => createRootLogger(config.logLevel),
+      useFactory: (config: AppConfig) => createRootLogger(config.logLevel, config.logFormat),
     },
   ],
   exports: [ROOT_LOGGER],

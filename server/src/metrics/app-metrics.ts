@@ -6,11 +6,12 @@ import { METRICS_REGISTRY } from './metrics-registry.js';
 /** Seconds; from a fast cached answer to a slow mediasoup or database round trip. */
 const LATENCY_BUCKETS = [0.001, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10];
 
-/** Event-driven metrics: HTTP and socket request latency, chat messages stored. */
+/** Event-driven metrics: HTTP and socket request latency, socket refusals by code, chat messages stored. */
 @Injectable()
 export class AppMetrics implements OnModuleInit, OnModuleDestroy {
   readonly #httpDuration: Histogram<'method' | 'route' | 'status'>;
   readonly #ackDuration: Histogram<'event' | 'ok'>;
+  readonly #socketErrors: Counter<'event' | 'code'>;
   readonly #chatMessages: Counter;
   #stopObservingAcks: (() => void) | undefined;
 
@@ -32,6 +33,12 @@ export class AppMetrics implements OnModuleInit, OnModuleDestroy {
       buckets: LATENCY_BUCKETS,
       registers: [registry],
     });
+    this.#socketErrors = new Counter({
+      name: 'minimeet_socket_errors_total',
+      help: 'Socket.IO requests refused, by event and error code',
+      labelNames: ['event', 'code'],
+      registers: [registry],
+    });
     this.#chatMessages = new Counter({
       name: 'minimeet_chat_messages_stored_total',
       help: 'Chat messages stored (retries of an already stored message not counted)',
@@ -40,9 +47,10 @@ export class AppMetrics implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit() {
-    this.#stopObservingAcks = this.acks.observe(({ event, ok, durationMs }) =>
-      this.#ackDuration.observe({ event, ok: String(ok) }, durationMs / 1000),
-    );
+    this.#stopObservingAcks = this.acks.observe(({ event, ok, code, durationMs }) => {
+      this.#ackDuration.observe({ event, ok: String(ok) }, durationMs / 1000);
+      if (code !== null) this.#socketErrors.inc({ event, code });
+    });
   }
 
   onModuleDestroy() {

@@ -75,6 +75,24 @@ export class SnapshotMetrics {
       },
     });
 
+    new Gauge({
+      name: 'minimeet_consumer_packet_loss_percent',
+      help: 'Packet loss reported by receivers (RTCP) over the consumers on this process, percent: the worst one and the mean, by kind',
+      labelNames: ['kind', 'aggregate'],
+      registers,
+      collect() {
+        const loss = { audio: [] as number[], video: [] as number[] };
+        for (const room of latest()?.rooms ?? [])
+          for (const peer of room.peers) for (const c of peer.consumers) loss[c.kind].push(c.packetLoss);
+        for (const kind of ['audio', 'video'] as const) {
+          const values = loss[kind];
+          const mean = values.length > 0 ? values.reduce((a, b) => a + b, 0) / values.length : 0;
+          this.set({ kind, aggregate: 'max' }, values.length > 0 ? Math.max(...values) : 0);
+          this.set({ kind, aggregate: 'mean' }, mean);
+        }
+      },
+    });
+
     const perWorker = (
       name: string,
       help: string,
