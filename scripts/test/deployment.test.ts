@@ -1,20 +1,24 @@
 // Deployment files: there is no Docker engine here, so the compose file is checked
 // with docker-compose's own parser, and README's quick start is kept to two lines.
 import { execFileSync } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { existsSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
 
-function composeConfig(env: NodeJS.ProcessEnv): { ok: boolean; out: string } {
+function composeConfig(env: NodeJS.ProcessEnv, flags: string[] = []): { ok: boolean; out: string } {
   try {
-    const out = execFileSync('docker-compose', ['-f', path.join(REPO, 'docker-compose.yml'), 'config'], {
-      env: { PATH: process.env.PATH, ...env },
-      encoding: 'utf8',
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+    const out = execFileSync(
+      'docker-compose',
+      ['-f', path.join(REPO, 'docker-compose.yml'), ...flags, 'config'],
+      {
+        env: { PATH: process.env.PATH, ...env },
+        encoding: 'utf8',
+        stdio: ['ignore', 'pipe', 'pipe'],
+      },
+    );
     return { ok: true, out };
   } catch (err) {
     const e = err as { stderr?: string };
@@ -42,6 +46,38 @@ describe('deployment files', () => {
     const noDbPassword = composeConfig({ JWT_SECRET: 'a'.repeat(32) });
     expect(noDbPassword.ok).toBe(false);
     expect(noDbPassword.out).toMatch(/MYSQL_PASSWORD/);
+  });
+
+  it('the monitoring profile runs Prometheus (METRICS_TOKEN as bearer) and Grafana with the dashboard', () => {
+    const secrets = { JWT_SECRET: 'a'.repeat(32), MYSQL_PASSWORD: 'db-pass-from-env' };
+    const token = 'scrape-token-0123456789abcdef';
+    const { ok, out } = composeConfig({ ...secrets, METRICS_TOKEN: token }, ['--profile', 'monitoring']);
+    expect(ok, out).toBe(true);
+    const services = execFileSync(
+      'docker-compose',
+      ['-f', path.join(REPO, 'docker-compose.yml'), '--profile', 'monitoring', 'config', '--services'],
+      { env: { PATH: process.env.PATH, ...secrets }, encoding: 'utf8' },
+    );
+    expect(services.split('\n')).toEqual(expect.arrayContaining(['app-a', 'app-b', 'prometheus', 'grafana']));
+    // The nodes and Prometheus get the same token; Prometheus writes it where its scrape config reads it.
+    expect(out.match(new RegExp(`METRICS_TOKEN: ${token}`, 'g'))).toHaveLength(3);
+    const prometheus = readFileSync(path.join(REPO, 'deploy', 'prometheus', 'prometheus.yml'), 'utf8');
+    const tokenFile = /credentials_file: (\S+)/.exec(prometheus)?.[1];
+    expect(tokenFile).toBeDefined();
+    expect(out).toContain(`> ${tokenFile}`);
+    expect(prometheus).toMatch(/targets: \[['"]app-a:3000['"], ['"]app-b:3000['"]\]/);
+    // Every file the profile mounts is in the repository, and the UIs listen on localhost only.
+    const mounted = [...out.matchAll(/^\s+- (\/\S+):\/\S+:ro$/gm)].map((m) => m[1]!);
+    expect(mounted.map((m) => path.relative(REPO, m)).sort()).toEqual([
+      'deploy/grafana/dashboards',
+      'deploy/grafana/provisioning',
+      'deploy/prometheus/prometheus.yml',
+    ]);
+    for (const source of mounted) expect(existsSync(source), source).toBe(true);
+    expect(out).toContain('127.0.0.1:3300:3000');
+    expect(out).toContain('127.0.0.1:9090:9090');
+    // Without the token set, compose still validates (the nodes' /metrics is then open).
+    expect(composeConfig(secrets, ['--profile', 'monitoring']).ok).toBe(true);
   });
 
   it('Dockerfile builds the worker with the project postinstall and ships its runtime libraries', () => {
