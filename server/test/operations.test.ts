@@ -3,11 +3,14 @@
  * exports (so it cannot drift from /metrics), and the server's log format: JSON lines when stdout
  * is not a terminal (the default, LOG_FORMAT=auto), lines for people with LOG_FORMAT=pretty.
  */
+import { randomUUID } from 'node:crypto';
 import { readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { ErrorCode } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { startServer, waitFor, type ServerProcess } from '@minimeet/test-harness';
+import { closeAllSockets, connect, createRoom, registerUser, request } from './helpers/chat-client.js';
 import { parseScrape } from './helpers/prometheus.js';
 
 const REPO = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '..', '..');
@@ -87,7 +90,31 @@ describe('Grafana dashboard (deploy/grafana)', () => {
     });
 
     afterAll(async () => {
+      closeAllSockets();
       await server?.stop();
+    });
+
+    it('counts refused socket requests by event and error code, and reports no loss without consumers', async () => {
+      const user = await registerUser(server.url, 'ops');
+      const room = await createRoom(server.url, user.accessToken, 'ops room');
+      const socket = await connect(server.url, user.accessToken);
+      const refusals = { event: 'sendMessage', code: ErrorCode.NOT_IN_ROOM };
+      const before = parseScrape(await (await server.request('/metrics')).text());
+      for (let i = 0; i < 2; i++) {
+        const ack = await request(socket, 'sendMessage', {
+          roomId: room.id,
+          content: 'not joined',
+          clientMessageId: randomUUID(),
+        });
+        expect(ack.ok).toBe(false);
+      }
+      const after = parseScrape(await (await server.request('/metrics')).text());
+      const count = (s: typeof after) => s.sample('minimeet_socket_errors_total', refusals) ?? 0;
+      expect(count(after) - count(before)).toBe(2);
+      for (const kind of ['audio', 'video'])
+        for (const aggregate of ['max', 'mean'])
+          expect(after.sample('minimeet_consumer_packet_loss_percent', { kind, aggregate })).toBe(0);
+      socket.close();
     });
 
     it('queries only metrics the server exports, by their exported names', async () => {
@@ -150,7 +177,7 @@ describe('LOG_FORMAT=pretty', () => {
           .find((l) => l.includes('requestId=pretty-trace-1')),
       5000,
     );
-    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO  \[http\] http request /);
+    expect(line).toMatch(/^\d\d:\d\d:\d\d\.\d{3} INFO {2}\[http\] http request /);
     expect(line).toContain('route=/api/rooms');
     expect(line).toContain('status=401');
     const lines = server
