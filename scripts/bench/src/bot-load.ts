@@ -11,6 +11,8 @@ export interface LoadSpec {
   rooms: number;
   peers: number;
   durationSec: number;
+  /** Bots started per second (the bot library's default when unset). */
+  rampPerSec?: number;
   /** Distinguishes users and rooms of different runs on one server. */
   namePrefix: string;
 }
@@ -61,6 +63,7 @@ export async function runLoad(
       peers: spec.peers,
       durationSec: spec.durationSec + SETTLE_SEC,
       namePrefix: spec.namePrefix,
+      ...(spec.rampPerSec ? { rampPerSec: spec.rampPerSec } : {}),
       // The baseline has no password hashing: with logins interleaved with joins, MiniMeet's
       // join figures would measure bcrypt on the server core, not the media path.
       loginFirst: true,

@@ -15,7 +15,11 @@ export interface BenchPlan {
   workers: number;
   statsIntervalMs: number;
   /** Runs per server, interleaved (baseline, MiniMeet, baseline, …) and pooled. */
-  overhead: { rooms: number; peers: number; durationSec: number; repeats: number };
+  /**
+   * rampPerSec: bots started per second. join→first-RTP counts only streams whose producer existed
+   * when the receiver joined; with 2 peers a room, the second must join after the first sends.
+   */
+  overhead: { rooms: number; peers: number; durationSec: number; repeats: number; rampPerSec: number };
   /** Rooms per step: one more room at a time, then two (keeps the run within ~15 minutes). */
   capacity: { peers: number; stepSec: number; roomSteps: number[]; maxSecondsPerServer: number };
   chat: Omit<ChatSpec, 'namePrefix'> & { rateLimit: { messages: number; windowMs: number } };
@@ -28,8 +32,8 @@ export function benchPlan(quick: boolean): BenchPlan {
     workers: 2,
     statsIntervalMs: 1000,
     overhead: quick
-      ? { rooms: 1, peers: 2, durationSec: 4, repeats: 1 }
-      : { rooms: 3, peers: 4, durationSec: 30, repeats: 2 },
+      ? { rooms: 1, peers: 2, durationSec: 4, repeats: 1, rampPerSec: 1 }
+      : { rooms: 3, peers: 4, durationSec: 30, repeats: 2, rampPerSec: 5 },
     capacity: quick
       ? { peers: 2, stepSec: 4, roomSteps: [1], maxSecondsPerServer: 60 }
       : {
@@ -70,13 +74,19 @@ export async function overheadPhase(
   log: Log,
 ): Promise<Record<ServerKind, LoadResult>> {
   const runs: Record<ServerKind, LoadResult[]> = { baseline: [], minimeet: [] };
-  const { rooms, peers, durationSec, repeats } = plan.overhead;
+  const { rooms, peers, durationSec, repeats, rampPerSec } = plan.overhead;
   for (let rep = 1; rep <= repeats; rep++) {
     for (const kind of KINDS) {
       log(`overhead ${rep}/${repeats}: ${kind}, ${rooms} rooms × ${peers} peers, ${durationSec} s steady`);
       runs[kind].push(
         await withServer(serverOptions(plan, pinning, kind), async (server) => {
-          const { result } = await runLoad(server, { rooms, peers, durationSec, namePrefix: 'ovh' });
+          const { result } = await runLoad(server, {
+            rooms,
+            peers,
+            durationSec,
+            rampPerSec,
+            namePrefix: 'ovh',
+          });
           return result;
         }),
       );
