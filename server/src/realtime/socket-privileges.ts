@@ -34,6 +34,8 @@ export class SocketPrivileges implements OnApplicationBootstrap, OnModuleDestroy
   private readonly listeners = new Set<RoleChangeListener>();
   private timer: NodeJS.Timeout | undefined;
   private syncing = false;
+  /** The last pass failed (logged once per outage, not every pass). */
+  private failing = false;
 
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
@@ -94,12 +96,15 @@ export class SocketPrivileges implements OnApplicationBootstrap, OnModuleDestroy
     this.syncing = true;
     try {
       const admins = await this.users.adminIds();
+      if (this.failing) this.log.info('role sync works again');
+      this.failing = false;
       await Promise.all(
         sockets.map((socket) => this.apply(socket, admins.has(socket.data.user.id) ? 'admin' : 'user')),
       );
     } catch (err) {
-      // The database is unreachable: roles stay as they were until the next pass.
-      this.log.warn({ err }, 'role sync failed');
+      // The database is unreachable: roles stay as they were until a pass succeeds.
+      if (!this.failing) this.log.warn({ err }, 'role sync failed; retried every pass');
+      this.failing = true;
     } finally {
       this.syncing = false;
     }
