@@ -81,6 +81,16 @@ export class DeleteAccountRequest {
 /** Why the server ended a socket's session (ServerEvents.sessionEnded, sent just before it disconnects). */
 export type SessionEndReason = 'expired' | 'revoked' | 'accountRemoved';
 
+/**
+ * Socket `roleChanged`: the user's role changed while connected (`npm run admin -- promote|demote`).
+ * A demoted socket has left `leftRoomIds` (private rooms it was in only as an admin) and gets no
+ * more `admin:stats`; a promoted one may send `admin:subscribe`.
+ */
+export interface RoleChangedEvent {
+  role: Role;
+  leftRoomIds: number[];
+}
+
 /** Socket `auth:renew`: hands the live socket a fresh access token of the same user. */
 export class RenewSocketAuthRequest {
   @IsString()

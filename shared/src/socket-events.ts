@@ -6,7 +6,12 @@ import type {
   SendMessageRequest,
 } from './chat.js';
 import type { AdminStatsSnapshot, AdminSubscribeData } from './admin.js';
-import type { RenewSocketAuthData, RenewSocketAuthRequest, SessionEndReason } from './auth.js';
+import type {
+  RenewSocketAuthData,
+  RenewSocketAuthRequest,
+  RoleChangedEvent,
+  SessionEndReason,
+} from './auth.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
@@ -127,6 +132,8 @@ export interface ServerEvents {
    * was removed. Reconnecting needs a new token (refresh, or sign in again).
    */
   sessionEnded: { reason: SessionEndReason };
+  /** To every socket of the user (within seconds, on every node) when an operator changes its role. */
+  roleChanged: RoleChangedEvent;
 }
 
 export type ClientEventName = keyof ClientRequests;
@@ -191,4 +198,5 @@ export const ServerEvent = {
   roomUpdated: 'roomUpdated',
   'admin:stats': 'admin:stats',
   sessionEnded: 'sessionEnded',
+  roleChanged: 'roleChanged',
 } as const satisfies { [E in ServerEventName]: E };

@@ -48,6 +48,7 @@ export function SessionBridge() {
     connectSocket(token, userId);
   }, [token, userId]);
   useEffect(() => onServerEvent('sessionEnded', ({ reason }) => handleSessionEnded(reason)), []);
+  useEffect(() => onServerEvent('roleChanged', ({ role }) => useAuthStore.getState().setRole(role)), []);
   useEffect(() => () => disconnectSocket(), []);
   return null;
 }

@@ -1,12 +1,13 @@
 import { Inject, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from '@nestjs/websockets';
-import { ClientEvent, ErrorCode, type Ack, type AdminSubscribeData } from '@minimeet/shared';
+import { ClientEvent, ErrorCode, type Ack, type AdminSubscribeData, type UserDto } from '@minimeet/shared';
 import { AppError } from '../common/app-error.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { ackContext } from '../realtime/ack.js';
 import { AckResponder } from '../realtime/ack-responder.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
+import { SocketPrivileges } from '../realtime/socket-privileges.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { AdminStatsService } from './admin-stats.service.js';
 
@@ -15,30 +16,39 @@ export const ADMIN_STATS_CHANNEL = 'admin:stats';
 
 /**
  * admin:subscribe / admin:unsubscribe. Snapshots describe this process's media only, so they
- * go to this process's subscribers (`io.local`), never through the Redis adapter.
+ * go to this process's subscribers (`io.local`), never through the Redis adapter. The role is
+ * re-read at subscribe, and a socket whose user is demoted leaves the feed (a promotion back
+ * resumes it for a socket that had subscribed).
  */
 @WebSocketGateway()
 export class AdminGateway implements OnModuleInit, OnModuleDestroy {
   private readonly log: Logger;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribers: Array<() => void> = [];
 
   constructor(
     @Inject(AdminStatsService) private readonly stats: AdminStatsService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(AckResponder) private readonly acks: AckResponder,
+    @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'admin-gateway' });
   }
 
   onModuleInit() {
-    this.unsubscribe = this.stats.onSnapshot((snapshot) => {
-      if (this.realtime.ready) this.realtime.io.local.to(ADMIN_STATS_CHANNEL).emit('admin:stats', snapshot);
-    });
+    this.unsubscribers.push(
+      this.stats.onSnapshot((snapshot) => {
+        if (this.realtime.ready) this.realtime.io.local.to(ADMIN_STATS_CHANNEL).emit('admin:stats', snapshot);
+      }),
+      this.privileges.onRoleChanged(async (socket, role) => {
+        if (role !== 'admin') await socket.leave(ADMIN_STATS_CHANNEL);
+        else if (socket.data.wantsAdminStats) await socket.join(ADMIN_STATS_CHANNEL);
+      }),
+    );
   }
 
   onModuleDestroy() {
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribers) unsubscribe();
   }
 
   @SubscribeMessage(ClientEvent['admin:subscribe'])
@@ -47,8 +57,9 @@ export class AdminGateway implements OnModuleInit, OnModuleDestroy {
     @MessageBody() raw: unknown,
   ): Promise<Ack<AdminSubscribeData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent['admin:subscribe']), async () => {
-      assertAdmin(socket);
+      assertAdmin(await this.privileges.current(socket));
       assertEmptyPayload(raw);
+      socket.data.wantsAdminStats = true;
       await socket.join(ADMIN_STATS_CHANNEL);
       return { intervalMs: this.stats.intervalMs, snapshot: this.stats.latest() };
     });
@@ -60,16 +71,17 @@ export class AdminGateway implements OnModuleInit, OnModuleDestroy {
     @MessageBody() raw: unknown,
   ): Promise<Ack<Record<string, never>>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent['admin:unsubscribe']), async () => {
-      assertAdmin(socket);
+      assertAdmin(socket.data.user);
       assertEmptyPayload(raw);
+      socket.data.wantsAdminStats = false;
       await socket.leave(ADMIN_STATS_CHANNEL);
       return {};
     });
   }
 }
 
-function assertAdmin(socket: AppSocket): void {
-  if (socket.data.user.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Admins only');
+function assertAdmin(user: UserDto): void {
+  if (user.role !== 'admin') throw new AppError(ErrorCode.FORBIDDEN, 'Admins only');
 }
 
 /** The request carries nothing: no payload or `{}`. */

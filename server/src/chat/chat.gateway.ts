@@ -13,6 +13,7 @@ import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { ackContext, assertJoined } from '../realtime/ack.js';
 import { AckResponder } from '../realtime/ack-responder.js';
+import { SocketPrivileges } from '../realtime/socket-privileges.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { ChatDelivery } from './chat-delivery.js';
 import { ChatService } from './chat.service.js';
@@ -26,6 +27,7 @@ export class ChatGateway {
     @Inject(ChatService) private readonly chat: ChatService,
     @Inject(ChatDelivery) private readonly delivery: ChatDelivery,
     @Inject(AckResponder) private readonly acks: AckResponder,
+    @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'chat-gateway' });
@@ -42,7 +44,9 @@ export class ChatGateway {
       async () => {
         const input = await parsePayload(SendMessageRequest, raw);
         assertJoined(socket, input.roomId);
-        const { message } = await this.chat.send(socket.data.user, input, (stored) => this.delivery.publish(stored));
+        const { message } = await this.chat.send(socket.data.user, input, (stored) =>
+          this.delivery.publish(stored),
+        );
         return { message };
       },
       (error) => socket.emit('messageError', { clientMessageId: clientMessageIdOf(raw), error }),
@@ -56,7 +60,7 @@ export class ChatGateway {
   ): Promise<Ack<MessagePage>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent.loadMessageHistory, raw), async () => {
       const { roomId, before, limit } = await parsePayload(LoadMessageHistoryRequest, raw);
-      return this.chat.history(socket.data.user.id, roomId, before, limit);
+      return this.chat.history(await this.privileges.current(socket), roomId, before, limit);
     });
   }
 }

@@ -27,7 +27,7 @@ export class MessagesController {
     @Param('id', ParseIdPipe) id: number,
     @Query() query: MessageHistoryQuery,
   ): Promise<MessagePage> {
-    return this.chat.history(user.id, id, query.before, query.limit);
+    return this.chat.history(user, id, query.before, query.limit);
   }
 
   @Get('messages/search')

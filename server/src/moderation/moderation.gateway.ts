@@ -15,10 +15,14 @@ import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { ackContext } from '../realtime/ack.js';
 import { AckResponder } from '../realtime/ack-responder.js';
+import { SocketPrivileges } from '../realtime/socket-privileges.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { ModerationService } from './moderation.service.js';
 
-/** muteParticipant / removeParticipant / endCall: validate, delegate, answer with an Ack. */
+/**
+ * muteParticipant / removeParticipant / endCall: validate, delegate, answer with an Ack. The
+ * moderator's role is re-read for each (a demoted admin's open socket has no powers left).
+ */
 @WebSocketGateway()
 export class ModerationGateway {
   private readonly log: Logger;
@@ -26,6 +30,7 @@ export class ModerationGateway {
   constructor(
     @Inject(ModerationService) private readonly moderation: ModerationService,
     @Inject(AckResponder) private readonly acks: AckResponder,
+    @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'moderation-gateway' });
@@ -38,7 +43,7 @@ export class ModerationGateway {
   ): Promise<Ack<MuteParticipantData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent.muteParticipant, raw), async () => {
       const req = await parsePayload(MuteParticipantRequest, raw);
-      await this.moderation.mute(socket.data.user, req);
+      await this.moderation.mute(await this.privileges.current(socket), req);
       return { roomId: req.roomId, userId: req.userId, source: req.source };
     });
   }
@@ -50,7 +55,7 @@ export class ModerationGateway {
   ): Promise<Ack<ParticipantActionData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent.removeParticipant, raw), async () => {
       const req = await parsePayload(RemoveParticipantRequest, raw);
-      await this.moderation.remove(socket.data.user, req);
+      await this.moderation.remove(await this.privileges.current(socket), req);
       return { roomId: req.roomId, userId: req.userId };
     });
   }
@@ -59,7 +64,7 @@ export class ModerationGateway {
   endCall(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<EndCallData>> {
     return this.acks.respond(this.log, ackContext(socket, ClientEvent.endCall, raw), async () => {
       const req = await parsePayload(EndCallRequest, raw);
-      await this.moderation.endCall(socket.data.user, req);
+      await this.moderation.endCall(await this.privileges.current(socket), req);
       return { roomId: req.roomId };
     });
   }

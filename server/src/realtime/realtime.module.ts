@@ -10,6 +10,7 @@ import { RoomSessionService } from './room-session.service.js';
 import { RoomsGateway } from './rooms.gateway.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
 import { SessionGateway } from './session.gateway.js';
+import { SocketPrivileges } from './socket-privileges.js';
 import { SocketSessions } from './socket-sessions.js';
 
 /**
@@ -25,10 +26,11 @@ import { SocketSessions } from './socket-sessions.js';
     AckResponder,
     SocketRateLimiter,
     SocketSessions,
+    SocketPrivileges,
     ConnectionGateway,
     RoomsGateway,
     SessionGateway,
   ],
-  exports: [RealtimeServer, RoomSessionService, AckResponder, SocketSessions, RoomsModule],
+  exports: [RealtimeServer, RoomSessionService, AckResponder, SocketSessions, SocketPrivileges, RoomsModule],
 })
 export class RealtimeModule {}

@@ -20,6 +20,7 @@ import { RoomBansService } from '../rooms/room-bans.service.js';
 import { RoomEvents } from '../rooms/room-events.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { RealtimeServer } from './realtime-server.js';
+import { SocketPrivileges } from './socket-privileges.js';
 import type { JoinContributor, RoomLifecycleEvents, SocketLeftReason } from './room-lifecycle.js';
 import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
 
@@ -52,6 +53,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(ROOT_LOGGER) logger: Logger,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
+    @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
   ) {
     this.log = logger.child({ context: 'room-session' });
   }
@@ -92,6 +94,9 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         if (this.realtime.ready) this.realtime.emitToRoom(room.id, 'roomUpdated', { room });
       }),
       this.realtime.onEveryProcess('roomDeletion', ({ roomId }) => this.closeRoomLocally(roomId)),
+      this.privileges.onRoleChanged((socket, role) =>
+        role === 'admin' ? [] : this.leaveAdminOnlyRooms(socket),
+      ),
       this.realtime.onEveryProcess('roomEviction', (eviction) =>
         this.evictLocal(eviction).catch((err: unknown) =>
           this.log.error({ err, roomId: eviction.roomId }, 'room eviction failed'),
@@ -150,9 +155,10 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     const release = this.reserveRoomSlot(socket, roomId);
     const joined = this.queue.run(roomId, async () => {
       const room = await this.rooms.require(roomId);
-      const user = socket.data.user;
+      // The role is re-read: a demoted admin's socket must not join as one.
+      const user = await this.privileges.current(socket);
       if (!socket.data.joinedRooms.has(roomId)) {
-        await this.access.assertMayJoin(room, user, inviteToken);
+        const grant = await this.access.assertMayJoin(room, user, inviteToken);
         const outcome = await this.presence.addSocket(
           roomId,
           { userId: user.id, username: user.username },
@@ -166,7 +172,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
           );
         this.clearGrace(roomId, user.id);
         try {
-          await this.rooms.addMember(roomId, user.id);
+          if (grant === 'member') await this.rooms.addMember(roomId, user.id);
         } catch (err) {
           await this.presence.removeSocket(roomId, user.id, socket.id);
           await this.presence.removeUserIfIdle(roomId, user.id);
@@ -174,6 +180,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         }
         await socket.join(roomChannel(roomId));
         socket.data.joinedRooms.add(roomId);
+        if (grant === 'adminOnly') socket.data.adminOnlyRooms.add(roomId);
         if (socket.disconnected) {
           // It went away while we were joining: its disconnect cleanup ran before this room
           // was recorded, so undo the join here or the user would stay present for good.
@@ -250,6 +257,23 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     }
   }
 
+  /**
+   * The socket's user is no longer an admin: it leaves the rooms it was in only as one (each in
+   * its room's queue). Returns their ids.
+   */
+  private async leaveAdminOnlyRooms(socket: AppSocket): Promise<number[]> {
+    const roomIds = [...socket.data.adminOnlyRooms].filter((id) => socket.data.joinedRooms.has(id));
+    await Promise.all(
+      roomIds.map((roomId) =>
+        this.queue.run(roomId, async () => {
+          if (socket.data.adminOnlyRooms.has(roomId))
+            await this.detachSocket(socket, roomId, 'removed', true);
+        }),
+      ),
+    );
+    return roomIds;
+  }
+
   // ---- moderation (the caller has checked the moderator's rights) ----
 
   /**
@@ -312,6 +336,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   ): Promise<void> {
     const userId = socket.data.user.id;
     socket.data.joinedRooms.delete(roomId);
+    socket.data.adminOnlyRooms?.delete(roomId);
     if (reason !== 'disconnect') await socket.leave(roomChannel(roomId));
     const remaining = await this.presence.removeSocket(roomId, userId, socket.id);
     this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
@@ -374,7 +399,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         socket.emit('roomDeleted', { roomId });
         socket.data.joinedRooms.delete(roomId);
         await socket.leave(roomChannel(roomId));
-        this.emit('socketLeft', { roomId, userId: socket.data.user.id, socketId: socket.id, reason: 'roomDeleted' });
+        this.emit('socketLeft', {
+          roomId,
+          userId: socket.data.user.id,
+          socketId: socket.id,
+          reason: 'roomDeleted',
+        });
       }
       for (const key of [...this.graceTimers.keys()]) {
         if (key.startsWith(`${roomId}:`)) this.clearGrace(roomId, Number(key.slice(key.indexOf(':') + 1)));

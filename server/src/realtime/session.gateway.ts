@@ -14,6 +14,7 @@ import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { ackContext } from './ack.js';
 import { AckResponder } from './ack-responder.js';
+import { SocketPrivileges } from './socket-privileges.js';
 import { SocketSessions } from './socket-sessions.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -25,6 +26,7 @@ export class SessionGateway {
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
     @Inject(SocketSessions) private readonly sessions: SocketSessions,
+    @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(AckResponder) private readonly acks: AckResponder,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -44,7 +46,7 @@ export class SessionGateway {
         throw new AppError(ErrorCode.FORBIDDEN, 'The token belongs to another user');
       }
       // The re-read user also carries a role changed since the handshake.
-      socket.data.user = user;
+      await this.privileges.apply(socket, user.role);
       this.sessions.renew(socket, expiresAt, tokenVersion);
       return { accessTokenExpiresAt: new Date(expiresAt).toISOString() };
     });

@@ -30,6 +30,7 @@ export function socketAuthMiddleware(auth: AuthService) {
       .then(({ user, expiresAt, tokenVersion }) => {
         socket.data.user = user;
         socket.data.joinedRooms = new Set();
+        socket.data.adminOnlyRooms = new Set();
         socket.data.accessTokenExpiresAt = expiresAt;
         socket.data.tokenVersion = tokenVersion;
         next();

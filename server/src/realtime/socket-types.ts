@@ -1,9 +1,4 @@
-import type {
-  ClientToServerEvents,
-  MutableSource,
-  ServerToClientEvents,
-  UserDto,
-} from '@minimeet/shared';
+import type { ClientToServerEvents, MutableSource, ServerToClientEvents, UserDto } from '@minimeet/shared';
 import type { Server, Socket } from 'socket.io';
 
 /** Per-socket state, set by the handshake auth middleware. */
@@ -15,6 +10,10 @@ export interface SocketData {
   accessTokenExpiresAt: number;
   /** The token version that token carries: a bump (revocation) ends the socket. */
   tokenVersion: number;
+  /** Joined rooms this socket may be in only because its user is an admin (left on demotion). */
+  adminOnlyRooms: Set<number>;
+  /** Sent admin:subscribe (and not admin:unsubscribe): a demotion pauses the feed, a promotion resumes it. */
+  wantsAdminStats?: boolean;
 }
 
 /** Moderation that every server process applies to its own sockets (see RealtimeServer.everyProcess). */

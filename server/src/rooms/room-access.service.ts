@@ -8,10 +8,17 @@ import type { Room } from './room.entity.js';
 import { isModerator, RoomsService } from './rooms.service.js';
 
 /**
+ * How a join was allowed: `member` joins record membership (history access that outlives the
+ * call); `adminOnly` (an admin in a private room that neither membership nor the invite token
+ * would open) does not, so the access ends with the admin role.
+ */
+export type JoinGrant = 'member' | 'adminOnly';
+
+/**
  * Who may join a room. In order: owners and admins always; a removed user never (until let
  * back); a user already present (another tab, or reconnecting within the grace period) always;
  * nobody else while the room is locked; and a private room needs membership or its current
- * invite token.
+ * invite token. The caller passes the user with the role the database holds now.
  */
 @Injectable()
 export class RoomAccessService {
@@ -21,19 +28,27 @@ export class RoomAccessService {
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
   ) {}
 
-  async assertMayJoin(room: Room, user: UserDto, inviteToken: string | undefined): Promise<void> {
-    if (isModerator(room, user)) return;
+  async assertMayJoin(room: Room, user: UserDto, inviteToken: string | undefined): Promise<JoinGrant> {
+    if (room.ownerId === user.id) return 'member';
+    if (isModerator(room, user))
+      return (await this.opensToMember(room, user, inviteToken)) ? 'member' : 'adminOnly';
     if (await this.bans.isBanned(room.id, user.id)) {
       throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
     }
     const present = await this.presence.participants(room.id);
-    if (present.some((p) => p.userId === user.id)) return;
+    if (present.some((p) => p.userId === user.id)) return 'member';
     if (room.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'This room is locked');
-    if (room.visibility === 'private') {
-      // The token is checked first so a wrong one costs no membership query.
-      if (inviteTokenMatches(room.inviteToken, inviteToken)) return;
-      if (await this.rooms.isMember(room.id, user.id)) return;
+    if (!(await this.opensToMember(room, user, inviteToken))) {
       throw new AppError(ErrorCode.INVITE_REQUIRED, 'This room is private: ask for an invite link');
     }
+    return 'member';
+  }
+
+  /** A public room, or a private one the user is a member of or holds the current invite token for. */
+  private async opensToMember(room: Room, user: UserDto, inviteToken: string | undefined): Promise<boolean> {
+    if (room.visibility !== 'private') return true;
+    // The token is checked first so a wrong one costs no membership query.
+    if (inviteTokenMatches(room.inviteToken, inviteToken)) return true;
+    return this.rooms.isMember(room.id, user.id);
   }
 }

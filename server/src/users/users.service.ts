@@ -66,6 +66,15 @@ export class UsersService implements OnApplicationBootstrap {
     return this.users.findOneBy({ usernameKey: usernameKey(username), deletedAt: IsNull() });
   }
 
+  /** Ids of the live admin accounts (few: one small query however many users are connected). */
+  async adminIds(): Promise<Set<number>> {
+    const rows = await this.users.find({
+      select: { id: true },
+      where: { role: 'admin', deletedAt: IsNull() },
+    });
+    return new Set(rows.map((u) => u.id));
+  }
+
   /** Removed accounts included: their messages still need a sender name. */
   async findByIds(ids: number[]): Promise<Map<number, User>> {
     if (!ids.length) return new Map();

@@ -1,10 +1,12 @@
+import type { Role } from '@minimeet/shared';
 import { create } from 'zustand';
 import { AppError } from '../../lib/errors';
 import { authApi } from './authApi';
 import { isExpired, isOver, loadSession, saveSession, sessionFrom, type Session } from './session';
 
 export const SESSION_EXPIRED = 'Your session has expired. Please sign in again.';
-export const SESSION_REVOKED = 'You were signed out (your password was changed or you signed out everywhere).';
+export const SESSION_REVOKED =
+  'You were signed out (your password was changed or you signed out everywhere).';
 export const ACCOUNT_REMOVED = 'This account was removed.';
 
 export interface AuthState {
@@ -15,6 +17,8 @@ export interface AuthState {
   register(username: string, password: string): Promise<void>;
   logout(notice?: string): void;
   clearNotice(): void;
+  /** The server says the user's role changed (`roleChanged`): admin pages and powers follow. */
+  setRole(role: Role): void;
 }
 
 let refreshTimer: ReturnType<typeof setTimeout> | undefined;
@@ -69,6 +73,13 @@ export const useAuthStore = create<AuthState>()(() => ({
   clearNotice() {
     useAuthStore.setState({ notice: null });
   },
+  setRole(role) {
+    const session = useAuthStore.getState().session;
+    if (!session || session.user.role === role) return;
+    const updated = { ...session, user: { ...session.user, role } };
+    saveSession(updated);
+    useAuthStore.setState({ session: updated });
+  },
 }));
 
 let inFlight: Promise<boolean> | null = null;
@@ -91,7 +102,12 @@ async function refreshNow(): Promise<boolean> {
   // Another tab may have refreshed while we waited for the lock: its tokens are in storage and
   // ours is spent (presenting it again would look like theft and end the session everywhere).
   const stored = loadSession();
-  if (stored && stored.user.id === session.user.id && stored.accessToken !== session.accessToken && !isExpired(stored)) {
+  if (
+    stored &&
+    stored.user.id === session.user.id &&
+    stored.accessToken !== session.accessToken &&
+    !isExpired(stored)
+  ) {
     setSession(stored);
     return true;
   }
@@ -108,7 +124,8 @@ async function refreshNow(): Promise<boolean> {
   } catch (err) {
     if (useAuthStore.getState().session !== session) return false;
     const transient =
-      err instanceof AppError && (err.code === 'NETWORK' || err.code === 'TIMEOUT' || (err.status ?? 0) >= 500);
+      err instanceof AppError &&
+      (err.code === 'NETWORK' || err.code === 'TIMEOUT' || (err.status ?? 0) >= 500);
     if (transient && !isOver(session)) {
       scheduleRefresh(session, RETRY_MS);
       return false;

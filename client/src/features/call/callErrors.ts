@@ -30,6 +30,12 @@ export function removedError(byUsername: string): CallError {
   return { code: 'REMOVED_FROM_ROOM', message: `You were removed from this room by ${byUsername}.` };
 }
 
+/** The user was in this private room only as an admin, and is an admin no more. */
+export const adminRoleEndedError: CallError = {
+  code: 'INVITE_REQUIRED',
+  message: 'You were in this private room as an admin; you are no longer one. Ask for an invite link.',
+};
+
 export function callEndedError(byUsername: string): CallError {
   return { code: 'CALL_ENDED', message: `The host (${byUsername}) ended the call for everyone.` };
 }

@@ -2,7 +2,13 @@
 import type { MutableSource, Participant, RoomDto } from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
-import { callEndedError, removedError, roomDeletedError, type CallError } from './callErrors';
+import {
+  adminRoleEndedError,
+  callEndedError,
+  removedError,
+  roomDeletedError,
+  type CallError,
+} from './callErrors';
 
 export interface CallEventHandlers {
   participants(participants: Participant[]): void;
@@ -25,6 +31,9 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
     }),
     onServerEvent('removedFromRoom', (p) => {
       if (p.roomId === roomId) on.ended(removedError(p.byUsername));
+    }),
+    onServerEvent('roleChanged', (p) => {
+      if (p.leftRoomIds.includes(roomId)) on.ended(adminRoleEndedError);
     }),
     onServerEvent('callEnded', (p) => {
       if (p.roomId === roomId) on.ended(callEndedError(p.byUsername));

@@ -82,18 +82,31 @@ describe('private rooms and moderation in the call page', () => {
     const patch = fetchSpy.mock.calls.find(([, init]) => init?.method === 'PATCH');
     expect(JSON.parse(String(patch![1]!.body))).toEqual({ locked: true });
 
-    const row = screen.getByRole('list', { name: 'Participants' }).querySelector('[data-user="bob"]') as HTMLElement;
+    const row = screen
+      .getByRole('list', { name: 'Participants' })
+      .querySelector('[data-user="bob"]') as HTMLElement;
     // bob's mic is off (no producer yet): muting it is pointless, removing is not.
     expect(within(row).getByRole('button', { name: "Mute bob's microphone" })).toBeDisabled();
     act(() =>
-      useCallStore.getState().upsertRemoteTrack({ key: 'p1', userId: 2, source: 'mic', kind: 'audio', paused: false, track: null }),
+      useCallStore
+        .getState()
+        .upsertRemoteTrack({
+          key: 'p1',
+          userId: 2,
+          source: 'mic',
+          kind: 'audio',
+          paused: false,
+          track: null,
+        }),
     );
     await userEvent.click(within(row).getByRole('button', { name: "Mute bob's microphone" }));
     expect(sockets.current.sent('muteParticipant')).toEqual([{ roomId: 5, userId: 2, source: 'mic' }]);
     await userEvent.click(within(row).getByRole('button', { name: 'Remove bob from the room' }));
     expect(sockets.current.sent('removeParticipant')).toEqual([{ roomId: 5, userId: 2 }]);
     // No moderation buttons on your own row.
-    const own = screen.getByRole('list', { name: 'Participants' }).querySelector('[data-user="alice"]') as HTMLElement;
+    const own = screen
+      .getByRole('list', { name: 'Participants' })
+      .querySelector('[data-user="alice"]') as HTMLElement;
     expect(within(own).queryByRole('button')).toBeNull();
 
     await userEvent.click(screen.getByRole('button', { name: 'End call for everyone' }));
@@ -115,11 +128,25 @@ describe('private rooms and moderation in the call page', () => {
     start(bob);
     renderApp('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
-    act(() => sockets.current.serverEmit('moderatorMuted', { roomId: 5, source: 'mic', byUserId: 1, byUsername: 'alice' }));
+    act(() =>
+      sockets.current.serverEmit('moderatorMuted', {
+        roomId: 5,
+        source: 'mic',
+        byUserId: 1,
+        byUsername: 'alice',
+      }),
+    );
     expect(screen.getByTestId('call-notice')).toHaveTextContent('The host (alice) muted your microphone.');
     expect(screen.getByRole('button', { name: 'Unmute microphone' })).toBeInTheDocument();
 
-    act(() => sockets.current.serverEmit('removedFromRoom', { roomId: 5, reason: 'removed', byUserId: 1, byUsername: 'alice' }));
+    act(() =>
+      sockets.current.serverEmit('removedFromRoom', {
+        roomId: 5,
+        reason: 'removed',
+        byUserId: 1,
+        byUsername: 'alice',
+      }),
+    );
     expect(await screen.findByRole('heading', { name: 'You were removed' })).toBeInTheDocument();
     expect(screen.getByText('You were removed from this room by alice.')).toBeInTheDocument();
   });
@@ -130,6 +157,20 @@ describe('private rooms and moderation in the call page', () => {
     await screen.findByRole('heading', { name: 'Stand-up' });
     act(() => sockets.current.serverEmit('callEnded', { roomId: 5, byUserId: 1, byUsername: 'alice' }));
     expect(await screen.findByRole('heading', { name: 'The host ended the call' })).toBeInTheDocument();
+  });
+
+  it('a demoted admin leaves the private room it was in only as an admin, and is told why', async () => {
+    start(bob);
+    renderApp('/rooms/5');
+    await screen.findByRole('heading', { name: 'Stand-up' });
+    act(() => sockets.current.serverEmit('roleChanged', { role: 'user', leftRoomIds: [] }));
+    expect(screen.getByRole('heading', { name: 'Stand-up' })).toBeInTheDocument();
+    act(() => sockets.current.serverEmit('roleChanged', { role: 'user', leftRoomIds: [5] }));
+    expect(
+      await screen.findByText(
+        'You were in this private room as an admin; you are no longer one. Ask for an invite link.',
+      ),
+    ).toBeInTheDocument();
   });
 
   it('an invite link joins with its token; private, locked and removed refusals say why', async () => {
@@ -159,7 +200,9 @@ describe('private rooms and moderation in the call page', () => {
     renderApp('/rooms/5');
     await openPeople();
     expect(screen.getByRole('checkbox', { name: /Lock room/ })).not.toBeChecked();
-    act(() => sockets.current.serverEmit('roomUpdated', { room: { ...room, locked: true, visibility: 'private' } }));
+    act(() =>
+      sockets.current.serverEmit('roomUpdated', { room: { ...room, locked: true, visibility: 'private' } }),
+    );
     expect(screen.getByRole('checkbox', { name: /Lock room/ })).toBeChecked();
     expect(screen.getByRole('checkbox', { name: /Private room/ })).toBeChecked();
   });
@@ -185,6 +228,10 @@ describe('lobby create form', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Create and join' }));
     await waitFor(() => expect(spy.mock.calls.some(([, init]) => init?.method === 'POST')).toBe(true));
     const post = spy.mock.calls.find(([, init]) => init?.method === 'POST')!;
-    expect(JSON.parse(String(post[1]!.body))).toEqual({ name: 'Secret', maxParticipants: 8, visibility: 'private' });
+    expect(JSON.parse(String(post[1]!.body))).toEqual({
+      name: 'Secret',
+      maxParticipants: 8,
+      visibility: 'private',
+    });
   });
 });
