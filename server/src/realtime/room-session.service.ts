@@ -18,7 +18,9 @@ import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.j
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomBansService } from '../rooms/room-bans.service.js';
 import { RoomEvents } from '../rooms/room-events.js';
-import { RoomsService } from '../rooms/rooms.service.js';
+import { isModerator, RoomsService } from '../rooms/rooms.service.js';
+import type { Room } from '../rooms/room.entity.js';
+import { RoomJoinLimiter } from './room-join-limiter.js';
 import { RealtimeServer } from './realtime-server.js';
 import type { JoinContributor, RoomLifecycleEvents, SocketLeftReason } from './room-lifecycle.js';
 import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
@@ -41,6 +43,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   /** Rooms each socket is joining right now, counted against MAX_ROOMS_PER_SOCKET. */
   private readonly joining = new WeakMap<AppSocket, Set<number>>();
   private closing = false;
+  private readonly joinLimiter: RoomJoinLimiter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -54,6 +57,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
   ) {
     this.log = logger.child({ context: 'room-session' });
+    this.joinLimiter = new RoomJoinLimiter(config.roomCaps.joinsPerMinute);
   }
 
   // ---- extension points ----
@@ -152,6 +156,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       const room = await this.rooms.require(roomId);
       const user = socket.data.user;
       if (!socket.data.joinedRooms.has(roomId)) {
+        this.joinLimiter.take(roomId, user.id);
         await this.access.assertMayJoin(room, user, inviteToken);
         const outcome = await this.presence.addSocket(
           roomId,
@@ -167,6 +172,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         this.clearGrace(roomId, user.id);
         try {
           await this.rooms.addMember(roomId, user.id);
+          await this.assertNotBannedSince(room, user);
         } catch (err) {
           await this.presence.removeSocket(roomId, user.id, socket.id);
           await this.presence.removeUserIfIdle(roomId, user.id);
@@ -186,7 +192,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         );
         if (outcome.userAdded) {
           const participants = await this.presence.participants(roomId);
-          await this.recordCall(() => this.calls.userJoined(roomId, user.id, participants.length), roomId);
+          const rejoinWindowMs = this.config.roomCaps.callRejoinWindowMs;
+          await this.recordCall(
+            () => this.calls.userJoined(roomId, user.id, participants.length, rejoinWindowMs),
+            roomId,
+          );
           this.broadcastParticipants(roomId, participants);
         }
       }
@@ -202,6 +212,17 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       return data;
     });
     return joined.finally(release);
+  }
+
+  /**
+   * A ban recorded after the access check (on any process) must not leave the user a member:
+   * removeUser writes the ban before ending membership, so a ban this re-check misses is
+   * followed by a removeMember that undoes this join's addMember.
+   */
+  private async assertNotBannedSince(room: Room, user: UserDto): Promise<void> {
+    if (isModerator(room, user) || !(await this.bans.isBanned(room.id, user.id))) return;
+    await this.rooms.removeMember(room.id, user.id);
+    throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
   }
 
   /**
@@ -258,8 +279,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
    * removedFromRoom.
    */
   async removeUser(roomId: number, userId: number, by: UserDto): Promise<void> {
-    await this.bans.ban(roomId, userId, by.id);
-    await this.rooms.removeMember(roomId, userId);
+    // In the room's queue so no join on this process interleaves; joins elsewhere re-check
+    // the ban after recording membership (assertNotBannedSince). The ban goes first.
+    await this.queue.run(roomId, async () => {
+      await this.bans.ban(roomId, userId, by.id);
+      await this.rooms.removeMember(roomId, userId);
+    });
     await this.realtime.everyProcess('roomEviction', {
       roomId,
       userId,
@@ -374,7 +399,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         socket.emit('roomDeleted', { roomId });
         socket.data.joinedRooms.delete(roomId);
         await socket.leave(roomChannel(roomId));
-        this.emit('socketLeft', { roomId, userId: socket.data.user.id, socketId: socket.id, reason: 'roomDeleted' });
+        this.emit('socketLeft', {
+          roomId,
+          userId: socket.data.user.id,
+          socketId: socket.id,
+          reason: 'roomDeleted',
+        });
       }
       for (const key of [...this.graceTimers.keys()]) {
         if (key.startsWith(`${roomId}:`)) this.clearGrace(roomId, Number(key.slice(key.indexOf(':') + 1)));
