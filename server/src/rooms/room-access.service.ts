@@ -10,8 +10,8 @@ import { isModerator, RoomsService } from './rooms.service.js';
 /**
  * Who may join a room. In order: owners and admins always; a removed user never (until let
  * back); a user already present (another tab, or reconnecting within the grace period) always;
- * nobody else while the room is locked; and a private room needs membership or its current
- * invite token.
+ * a private room needs membership or its current invite token; and nobody else gets in while
+ * the room is locked.
  */
 @Injectable()
 export class RoomAccessService {
@@ -28,12 +28,19 @@ export class RoomAccessService {
     }
     const present = await this.presence.participants(room.id);
     if (present.some((p) => p.userId === user.id)) return;
-    if (room.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'This room is locked');
-    if (room.visibility === 'private') {
-      // The token is checked first so a wrong one costs no membership query.
-      if (inviteTokenMatches(room.inviteToken, inviteToken)) return;
-      if (await this.rooms.isMember(room.id, user.id)) return;
+    // A private room's lock is told only to those it would otherwise admit.
+    if (room.visibility === 'private' && !(await this.mayEnterPrivate(room, user, inviteToken))) {
       throw new AppError(ErrorCode.INVITE_REQUIRED, 'This room is private: ask for an invite link');
     }
+    if (room.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'This room is locked');
+  }
+
+  private async mayEnterPrivate(
+    room: Room,
+    user: UserDto,
+    inviteToken: string | undefined,
+  ): Promise<boolean> {
+    // The token is checked first so a wrong one costs no membership query.
+    return inviteTokenMatches(room.inviteToken, inviteToken) || (await this.rooms.isMember(room.id, user.id));
   }
 }
