@@ -1,4 +1,9 @@
-import { IsISO8601, IsOptional } from 'class-validator';
+import { IsInt, IsISO8601, IsOptional, Max, Min } from 'class-validator';
+import { QueryInt } from './transforms.js';
+
+/** Participants one call carries in GET /api/admin/calls by default, and at most per page. */
+export const CALL_PARTICIPANTS_DEFAULT_LIMIT = 100;
+export const CALL_PARTICIPANTS_MAX_LIMIT = 500;
 
 export interface CallParticipantDto {
   userId: number;
@@ -21,7 +26,13 @@ export interface CallSessionDto {
   /** Null while the call is running. */
   durationMs: number | null;
   peakParticipants: number;
+  /** The first `participantLimit` stays, oldest first. */
   participants: CallParticipantDto[];
+  /**
+   * Present when the call has more stays than listed: pass it as `cursor` to
+   * GET /api/admin/calls/:id/participants for the next page.
+   */
+  participantsCursor?: string;
 }
 
 /** GET /api/admin/calls */
@@ -38,4 +49,36 @@ export class CallSessionsQuery {
   @IsOptional()
   @IsISO8601()
   to?: string;
+
+  /** Stays listed per call (default CALL_PARTICIPANTS_DEFAULT_LIMIT). */
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(CALL_PARTICIPANTS_MAX_LIMIT)
+  participantLimit?: number;
+}
+
+/** Query of GET /api/admin/calls/:id/participants. */
+export class CallParticipantsQuery {
+  /** Opaque: a `participantsCursor` or `nextCursor` from an earlier answer. */
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  cursor?: number;
+
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(1)
+  @Max(CALL_PARTICIPANTS_MAX_LIMIT)
+  limit?: number;
+}
+
+/** GET /api/admin/calls/:id/participants: one page of a call's stays, oldest first. */
+export interface CallParticipantsPage {
+  participants: CallParticipantDto[];
+  /** Present when there are more: the `cursor` of the next page. */
+  nextCursor?: string;
 }

@@ -1,15 +1,23 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
-import type { CallSessionDto } from '@minimeet/shared';
+import {
+  CALL_PARTICIPANTS_DEFAULT_LIMIT,
+  ErrorCode,
+  type CallParticipantDto,
+  type CallParticipantsPage,
+  type CallSessionDto,
+} from '@minimeet/shared';
 import {
   Between,
   In,
   IsNull,
   LessThanOrEqual,
+  MoreThan,
   MoreThanOrEqual,
   type FindOptionsWhere,
   type Repository,
 } from 'typeorm';
+import { AppError } from '../common/app-error.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -36,16 +44,39 @@ export class CallSessionsService {
     this.log = logger.child({ context: 'calls' });
   }
 
-  /** A user became present; starts a session if the room had none. */
-  async userJoined(roomId: number, userId: number, presentCount: number): Promise<void> {
+  /**
+   * A user became present; starts a session if the room had none. Back within
+   * `rejoinWindowMs` of leaving this call, the user's last stay continues (leftAt cleared)
+   * instead of a new row, so join/leave churn does not grow the call.
+   */
+  async userJoined(roomId: number, userId: number, presentCount: number, rejoinWindowMs = 0): Promise<void> {
     const now = new Date();
     const session = (await this.openSession(roomId)) ?? (await this.start(roomId, now, presentCount));
     if (presentCount > session.peakParticipants) {
       await this.sessions.update({ id: session.id }, { peakParticipants: presentCount });
     }
+    if (rejoinWindowMs > 0 && (await this.continueStay(session.id, userId, now, rejoinWindowMs))) return;
     await this.participants.save(
       this.participants.create({ callSessionId: session.id, userId, joinedAt: now, leftAt: null }),
     );
+  }
+
+  /** True when the user's latest stay in the call is open or ended within the window (now open). */
+  private async continueStay(
+    callSessionId: number,
+    userId: number,
+    now: Date,
+    windowMs: number,
+  ): Promise<boolean> {
+    const last = await this.participants.findOne({
+      where: { callSessionId, userId },
+      order: { id: 'DESC' },
+    });
+    if (!last) return false;
+    if (last.leftAt === null) return true;
+    if (now.getTime() - last.leftAt.getTime() > windowMs) return false;
+    await this.participants.update({ id: last.id }, { leftAt: null });
+    return true;
   }
 
   /** A user stopped being present; ends the session when nobody is left. */
@@ -74,19 +105,52 @@ export class CallSessionsService {
     return open.length;
   }
 
-  async list(from?: Date, to?: Date): Promise<CallSessionDto[]> {
+  /** Calls newest first, each with its first `participantLimit` stays (and a cursor for more). */
+  async list(
+    from?: Date,
+    to?: Date,
+    participantLimit = CALL_PARTICIPANTS_DEFAULT_LIMIT,
+  ): Promise<CallSessionDto[]> {
     const where: FindOptionsWhere<CallSession> = {};
     if (from && to) where.startedAt = Between(from, to);
     else if (from) where.startedAt = MoreThanOrEqual(from);
     else if (to) where.startedAt = LessThanOrEqual(to);
     const rows = await this.sessions.find({
       where,
-      relations: { room: true, participants: { user: true } },
+      relations: { room: true },
       withDeleted: true,
       order: { startedAt: 'DESC', id: 'DESC' },
       take: LIST_LIMIT,
     });
-    return rows.map(toDto);
+    const calls: CallSessionDto[] = [];
+    for (const row of rows) {
+      const page = await this.participantsPage(row.id, 0, participantLimit);
+      const dto = toDto(row, page.participants);
+      if (page.nextCursor) dto.participantsCursor = page.nextCursor;
+      calls.push(dto);
+    }
+    return calls;
+  }
+
+  /** One page of a call's stays, oldest first, after `cursor` (a stay id); NOT_FOUND for no such call. */
+  async participantsPage(
+    callSessionId: number,
+    cursor: number,
+    limit: number,
+  ): Promise<CallParticipantsPage> {
+    const rows = await this.participants.find({
+      where: { callSessionId, id: MoreThan(cursor) },
+      relations: { user: true },
+      order: { id: 'ASC' },
+      take: limit + 1,
+    });
+    if (!rows.length && !(await this.sessions.existsBy({ id: callSessionId }))) {
+      throw new AppError(ErrorCode.NOT_FOUND, `Call ${callSessionId} not found`);
+    }
+    const shown = rows.slice(0, limit);
+    const page: CallParticipantsPage = { participants: shown.map(participantDto) };
+    if (rows.length > limit) page.nextCursor = String(shown[shown.length - 1]!.id);
+    return page;
   }
 
   /** Room id → id of its running call (one query; rooms without one are absent). */
@@ -135,10 +199,16 @@ export class CallSessionsService {
   }
 }
 
-function toDto(s: CallSession): CallSessionDto {
-  const participants = [...s.participants].sort(
-    (a, b) => a.joinedAt.getTime() - b.joinedAt.getTime() || a.id - b.id,
-  );
+function participantDto(p: CallParticipant): CallParticipantDto {
+  return {
+    userId: p.userId,
+    username: p.user?.username ?? '',
+    joinedAt: p.joinedAt.toISOString(),
+    leftAt: p.leftAt?.toISOString() ?? null,
+  };
+}
+
+function toDto(s: CallSession, participants: CallParticipantDto[]): CallSessionDto {
   return {
     id: s.id,
     roomId: s.roomId,
@@ -147,11 +217,6 @@ function toDto(s: CallSession): CallSessionDto {
     endedAt: s.endedAt?.toISOString() ?? null,
     durationMs: s.endedAt ? s.endedAt.getTime() - s.startedAt.getTime() : null,
     peakParticipants: s.peakParticipants,
-    participants: participants.map((p) => ({
-      userId: p.userId,
-      username: p.user?.username ?? '',
-      joinedAt: p.joinedAt.toISOString(),
-      leftAt: p.leftAt?.toISOString() ?? null,
-    })),
+    participants,
   };
 }

@@ -11,6 +11,8 @@ export const limitsEnv = z.object({
   SOCKET_EVENT_BURST: intInRange('SOCKET_EVENT_BURST', 200, 1, 100_000),
   ROOM_CREATE_PER_HOUR: positiveInt('ROOM_CREATE_PER_HOUR', 20),
   MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
+  ROOM_JOINS_PER_MINUTE: intInRange('ROOM_JOINS_PER_MINUTE', 20, 1, 10_000),
+  CALL_REJOIN_WINDOW_MS: intInRange('CALL_REJOIN_WINDOW_MS', 60_000, 0, 3_600_000),
 });
 
 export const limitsSection = limitsEnv.transform((e) => ({
@@ -31,5 +33,9 @@ export const limitsSection = limitsEnv.transform((e) => ({
     createPerHour: e.ROOM_CREATE_PER_HOUR,
     /** Rooms one socket may be in at once. */
     maxPerSocket: e.MAX_ROOMS_PER_SOCKET,
+    /** Joins of one room by one user per minute (token bucket of that size, refilled over a minute). */
+    joinsPerMinute: e.ROOM_JOINS_PER_MINUTE,
+    /** A user back in a call within this many ms of leaving continues their participant record. */
+    callRejoinWindowMs: e.CALL_REJOIN_WINDOW_MS,
   },
 }));

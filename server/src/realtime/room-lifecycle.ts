@@ -1,4 +1,6 @@
 import type { JoinRoomData, RoomDto, UserDto } from '@minimeet/shared';
+import { EventEmitter } from 'node:events';
+import type { Logger } from '../logging/logger.js';
 import type { AppSocket } from './socket-types.js';
 
 /**
@@ -39,4 +41,38 @@ export interface RoomLifecycleEvents {
   socketLeft: SocketLeftEvent;
   userLeft: UserLeftEvent;
   roomClosed: { roomId: number };
+}
+
+/** The room session's listeners and join contributors; a failing listener is logged, not thrown. */
+export class RoomLifecycleHub {
+  private readonly emitter = new EventEmitter();
+  readonly contributors = new Set<JoinContributor>();
+
+  constructor(private readonly log: Logger) {}
+
+  addContributor(contributor: JoinContributor): () => void {
+    this.contributors.add(contributor);
+    return () => this.contributors.delete(contributor);
+  }
+
+  on<E extends keyof RoomLifecycleEvents>(
+    event: E,
+    listener: (payload: RoomLifecycleEvents[E]) => void,
+  ): () => void {
+    this.emitter.on(event, listener);
+    return () => this.emitter.off(event, listener);
+  }
+
+  emit<E extends keyof RoomLifecycleEvents>(event: E, payload: RoomLifecycleEvents[E]): void {
+    try {
+      this.emitter.emit(event, payload);
+    } catch (err) {
+      this.log.error({ err, event }, 'room lifecycle listener failed');
+    }
+  }
+
+  clear(): void {
+    this.emitter.removeAllListeners();
+    this.contributors.clear();
+  }
 }

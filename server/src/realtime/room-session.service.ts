@@ -6,7 +6,6 @@ import {
   type OnModuleInit,
 } from '@nestjs/common';
 import { ErrorCode, type JoinRoomData, type Participant, type UserDto } from '@minimeet/shared';
-import { EventEmitter } from 'node:events';
 import { CallSessionsService } from '../calls/call-sessions.service.js';
 import { AppError } from '../common/app-error.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
@@ -18,10 +17,20 @@ import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.j
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomBansService } from '../rooms/room-bans.service.js';
 import { RoomEvents } from '../rooms/room-events.js';
-import { RoomsService } from '../rooms/rooms.service.js';
+import { isModerator, RoomsService } from '../rooms/rooms.service.js';
+import type { Room } from '../rooms/room.entity.js';
+import { CallBookkeeping } from './call-bookkeeping.js';
+import { PresenceGraceTimers } from './presence-grace-timers.js';
+import { RoomJoinLimiter } from './room-join-limiter.js';
 import { RealtimeServer } from './realtime-server.js';
 import { SocketPrivileges } from './socket-privileges.js';
-import type { JoinContributor, RoomLifecycleEvents, SocketLeftReason } from './room-lifecycle.js';
+import { SocketRoomSlots } from './socket-room-slots.js';
+import {
+  RoomLifecycleHub,
+  type JoinContributor,
+  type RoomLifecycleEvents,
+  type SocketLeftReason,
+} from './room-lifecycle.js';
 import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
 
 /**
@@ -32,16 +41,15 @@ import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.j
 @Injectable()
 export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
   private readonly queue = new KeyedSerialQueue<number>();
-  /** `${roomId}:${userId}` → timer that removes the user once the disconnect grace expires. */
-  private readonly graceTimers = new Map<string, NodeJS.Timeout>();
-  private readonly contributors = new Set<JoinContributor>();
-  private readonly lifecycle = new EventEmitter();
+  private readonly graceTimers = new PresenceGraceTimers();
+  private readonly hub: RoomLifecycleHub;
+  private readonly callLog: CallBookkeeping;
   private readonly log: Logger;
   private unsubscribeRoomDeleted: (() => void) | undefined;
   private readonly unsubscribeModeration: Array<() => void> = [];
-  /** Rooms each socket is joining right now, counted against MAX_ROOMS_PER_SOCKET. */
-  private readonly joining = new WeakMap<AppSocket, Set<number>>();
+  private readonly roomSlots: SocketRoomSlots;
   private closing = false;
+  private readonly joinLimiter: RoomJoinLimiter;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -56,29 +64,23 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
   ) {
     this.log = logger.child({ context: 'room-session' });
+    this.hub = new RoomLifecycleHub(this.log);
+    this.callLog = new CallBookkeeping(calls, config.roomCaps.callRejoinWindowMs, this.log);
+    this.joinLimiter = new RoomJoinLimiter(config.roomCaps.joinsPerMinute);
+    this.roomSlots = new SocketRoomSlots(config.roomCaps.maxPerSocket);
   }
 
   // ---- extension points ----
 
   registerJoinContributor(contributor: JoinContributor): () => void {
-    this.contributors.add(contributor);
-    return () => this.contributors.delete(contributor);
+    return this.hub.addContributor(contributor);
   }
 
   on<E extends keyof RoomLifecycleEvents>(
     event: E,
     listener: (payload: RoomLifecycleEvents[E]) => void,
   ): () => void {
-    this.lifecycle.on(event, listener);
-    return () => this.lifecycle.off(event, listener);
-  }
-
-  private emit<E extends keyof RoomLifecycleEvents>(event: E, payload: RoomLifecycleEvents[E]): void {
-    try {
-      this.lifecycle.emit(event, payload);
-    } catch (err) {
-      this.log.error({ err, event }, 'room lifecycle listener failed');
-    }
+    return this.hub.on(event, listener);
   }
 
   // ---- Nest lifecycle ----
@@ -122,13 +124,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     await this.queue.idle();
     // Users in their grace period would otherwise stay present in shared presence (and in
     // an open call) for good: this process's timers die with it, so settle them now.
-    const pending = [...this.graceTimers.keys()].map((key) => key.split(':').map(Number) as [number, number]);
-    for (const timer of this.graceTimers.values()) clearTimeout(timer);
-    this.graceTimers.clear();
     await Promise.all(
-      pending.map(([roomId, userId]) =>
-        this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId)).catch(() => undefined),
-      ),
+      this.graceTimers
+        .drain()
+        .map(([roomId, userId]) =>
+          this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId)).catch(() => undefined),
+        ),
     );
     // Leave every room this process's sockets are in, so shared presence and call rows do
     // not keep users who were only here. The sockets are closed after this hook.
@@ -145,19 +146,19 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       }
       await Promise.all(work);
     }
-    this.lifecycle.removeAllListeners();
-    this.contributors.clear();
+    this.hub.clear();
   }
 
   // ---- operations ----
 
   join(socket: AppSocket, roomId: number, inviteToken?: string): Promise<JoinRoomData> {
-    const release = this.reserveRoomSlot(socket, roomId);
+    const release = this.roomSlots.reserve(socket, roomId);
     const joined = this.queue.run(roomId, async () => {
       const room = await this.rooms.require(roomId);
       // The role is re-read: a demoted admin's socket must not join as one.
       const user = await this.privileges.current(socket);
       if (!socket.data.joinedRooms.has(roomId)) {
+        this.joinLimiter.take(roomId, user.id);
         const grant = await this.access.assertMayJoin(room, user, inviteToken);
         const outcome = await this.presence.addSocket(
           roomId,
@@ -170,9 +171,10 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
             ErrorCode.ROOM_FULL,
             `Room ${roomId} is full (${room.maxParticipants} participants)`,
           );
-        this.clearGrace(roomId, user.id);
+        this.graceTimers.clear(roomId, user.id);
         try {
           if (grant === 'member') await this.rooms.addMember(roomId, user.id);
+          await this.assertNotBannedSince(room, user);
         } catch (err) {
           await this.presence.removeSocket(roomId, user.id, socket.id);
           await this.presence.removeUserIfIdle(roomId, user.id);
@@ -193,14 +195,14 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         );
         if (outcome.userAdded) {
           const participants = await this.presence.participants(roomId);
-          await this.recordCall(() => this.calls.userJoined(roomId, user.id, participants.length), roomId);
+          await this.callLog.userJoined(roomId, user.id, participants.length);
           this.broadcastParticipants(roomId, participants);
         }
       }
       const participants = await this.presence.participants(roomId);
       let data: JoinRoomData = { room: this.rooms.toDto(room, participants.length), participants };
       try {
-        for (const contribute of this.contributors)
+        for (const contribute of this.hub.contributors)
           data = { ...data, ...(await contribute({ socket, user, room: data.room })) };
       } catch (err) {
         await this.detachSocket(socket, roomId, 'leave', true);
@@ -212,20 +214,14 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   /**
-   * LIMIT_EXCEEDED when the socket is in (or joining) MAX_ROOMS_PER_SOCKET other rooms. Joins
-   * of different rooms run in different queues, so the slot is taken before queueing.
+   * A ban recorded after the access check (on any process) must not leave the user a member:
+   * removeUser writes the ban before ending membership, so a ban this re-check misses is
+   * followed by a removeMember that undoes this join's addMember.
    */
-  private reserveRoomSlot(socket: AppSocket, roomId: number): () => void {
-    let joining = this.joining.get(socket);
-    if (!joining) this.joining.set(socket, (joining = new Set()));
-    const taken = new Set([...socket.data.joinedRooms, ...joining]);
-    const max = this.config.roomCaps.maxPerSocket;
-    if (!taken.has(roomId) && taken.size >= max) {
-      throw new AppError(ErrorCode.LIMIT_EXCEEDED, `A connection can be in at most ${max} rooms at once`);
-    }
-    if (joining.has(roomId)) return () => undefined;
-    joining.add(roomId);
-    return () => joining.delete(roomId);
+  private async assertNotBannedSince(room: Room, user: UserDto): Promise<void> {
+    if (isModerator(room, user) || !(await this.bans.isBanned(room.id, user.id))) return;
+    await this.rooms.removeMember(room.id, user.id);
+    throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
   }
 
   leave(socket: AppSocket, roomId: number): Promise<void> {
@@ -282,29 +278,26 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
    * removedFromRoom.
    */
   async removeUser(roomId: number, userId: number, by: UserDto): Promise<void> {
-    await this.bans.ban(roomId, userId, by.id);
-    await this.rooms.removeMember(roomId, userId);
-    await this.realtime.everyProcess('roomEviction', {
-      roomId,
-      userId,
-      kind: 'removed',
-      byUserId: by.id,
-      byUsername: by.username,
+    // In the room's queue so no join on this process interleaves; joins elsewhere re-check
+    // the ban after recording membership (assertNotBannedSince). The ban goes first.
+    await this.queue.run(roomId, async () => {
+      await this.bans.ban(roomId, userId, by.id);
+      await this.rooms.removeMember(roomId, userId);
     });
+    await this.evictEverywhere(roomId, userId, 'removed', by);
     this.log.info({ roomId, userId, byUserId: by.id }, 'user removed from room');
   }
 
   /** Everyone leaves with callEnded and the call session ends; the room stays. */
   async endCall(roomId: number, by: UserDto): Promise<void> {
-    await this.realtime.everyProcess('roomEviction', {
-      roomId,
-      userId: null,
-      kind: 'callEnded',
-      byUserId: by.id,
-      byUsername: by.username,
-    });
-    await this.queue.run(roomId, () => this.recordCall(() => this.calls.endRoom(roomId), roomId));
+    await this.evictEverywhere(roomId, null, 'callEnded', by);
+    await this.queue.run(roomId, () => this.callLog.endRoom(roomId));
     this.log.info({ roomId, byUserId: by.id }, 'call ended by moderator');
+  }
+
+  private evictEverywhere(roomId: number, userId: number | null, kind: RoomEviction['kind'], by: UserDto) {
+    const eviction: RoomEviction = { roomId, userId, kind, byUserId: by.id, byUsername: by.username };
+    return this.realtime.everyProcess('roomEviction', eviction);
   }
 
   /** This process's part of an eviction: its sockets and the users in grace here. */
@@ -321,7 +314,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       const userIds =
         e.userId !== null ? [e.userId] : (await this.presence.participants(roomId)).map((p) => p.userId);
       for (const userId of userIds) await this.removeUserIfIdle(roomId, userId);
-      if (e.kind === 'callEnded') this.emit('roomClosed', { roomId });
+      if (e.kind === 'callEnded') this.hub.emit('roomClosed', { roomId });
     });
   }
 
@@ -340,40 +333,27 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     if (reason !== 'disconnect') await socket.leave(roomChannel(roomId));
     const remaining = await this.presence.removeSocket(roomId, userId, socket.id);
     this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
-    this.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
+    this.hub.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
     if (remaining > 0) return;
     if (removeNow || this.closing) await this.removeUserIfIdle(roomId, userId);
     else this.startGrace(roomId, userId);
   }
 
   private async removeUserIfIdle(roomId: number, userId: number): Promise<void> {
-    this.clearGrace(roomId, userId);
+    this.graceTimers.clear(roomId, userId);
     if (!(await this.presence.removeUserIfIdle(roomId, userId))) return;
     const participants = await this.presence.participants(roomId);
-    await this.recordCall(() => this.calls.userLeft(roomId, userId, participants.length === 0), roomId);
+    await this.callLog.userLeft(roomId, userId, participants.length === 0);
     this.broadcastParticipants(roomId, participants);
-    this.emit('userLeft', { roomId, userId });
+    this.hub.emit('userLeft', { roomId, userId });
   }
 
   private startGrace(roomId: number, userId: number): void {
-    const key = `${roomId}:${userId}`;
-    clearTimeout(this.graceTimers.get(key));
-    const timer = setTimeout(() => {
-      this.graceTimers.delete(key);
+    this.graceTimers.start(roomId, userId, this.config.presenceGraceMs, () => {
       this.queue
         .run(roomId, () => this.removeUserIfIdle(roomId, userId))
         .catch((err: unknown) => this.log.error({ err, roomId, userId }, 'grace expiry failed'));
-    }, this.config.presenceGraceMs);
-    this.graceTimers.set(key, timer);
-  }
-
-  private clearGrace(roomId: number, userId: number): void {
-    const key = `${roomId}:${userId}`;
-    const timer = this.graceTimers.get(key);
-    if (timer) {
-      clearTimeout(timer);
-      this.graceTimers.delete(key);
-    }
+    });
   }
 
   /**
@@ -385,8 +365,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     await this.realtime.everyProcess('roomDeletion', { roomId });
     await this.queue.run(roomId, async () => {
       const present = await this.presence.clearRoom(roomId);
-      for (const p of present) this.clearGrace(roomId, p.userId);
-      await this.recordCall(() => this.calls.endRoom(roomId), roomId);
+      for (const p of present) this.graceTimers.clear(roomId, p.userId);
+      await this.callLog.endRoom(roomId);
       this.log.info({ roomId, present: present.length }, 'room deleted and emptied');
     });
   }
@@ -399,31 +379,20 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         socket.emit('roomDeleted', { roomId });
         socket.data.joinedRooms.delete(roomId);
         await socket.leave(roomChannel(roomId));
-        this.emit('socketLeft', {
+        this.hub.emit('socketLeft', {
           roomId,
           userId: socket.data.user.id,
           socketId: socket.id,
           reason: 'roomDeleted',
         });
       }
-      for (const key of [...this.graceTimers.keys()]) {
-        if (key.startsWith(`${roomId}:`)) this.clearGrace(roomId, Number(key.slice(key.indexOf(':') + 1)));
-      }
-      this.emit('roomClosed', { roomId });
+      this.graceTimers.clearRoom(roomId);
+      this.hub.emit('roomClosed', { roomId });
       this.log.info({ roomId, sockets: sockets.length }, 'deleted room closed on this node');
     });
   }
 
   private broadcastParticipants(roomId: number, participants: Participant[]): void {
     this.realtime.emitToRoom(roomId, 'participantsUpdate', { roomId, participants });
-  }
-
-  /** Call analytics must never break joining or leaving: failures are logged, not thrown. */
-  private async recordCall(write: () => Promise<void>, roomId: number): Promise<void> {
-    try {
-      await write();
-    } catch (err) {
-      this.log.error({ err, roomId }, 'call session bookkeeping failed');
-    }
   }
 }

@@ -17,8 +17,8 @@ export type JoinGrant = 'member' | 'adminOnly';
 /**
  * Who may join a room. In order: owners and admins always; a removed user never (until let
  * back); a user already present (another tab, or reconnecting within the grace period) always;
- * nobody else while the room is locked; and a private room needs membership or its current
- * invite token. The caller passes the user with the role the database holds now.
+ * a private room needs membership or its current invite token; and nobody else gets in while
+ * the room is locked. The caller passes the user with the role the database holds now.
  */
 @Injectable()
 export class RoomAccessService {
@@ -37,10 +37,11 @@ export class RoomAccessService {
     }
     const present = await this.presence.participants(room.id);
     if (present.some((p) => p.userId === user.id)) return 'member';
-    if (room.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'This room is locked');
+    // A private room's lock is told only to those it would otherwise admit.
     if (!(await this.opensToMember(room, user, inviteToken))) {
       throw new AppError(ErrorCode.INVITE_REQUIRED, 'This room is private: ask for an invite link');
     }
+    if (room.locked) throw new AppError(ErrorCode.ROOM_LOCKED, 'This room is locked');
     return 'member';
   }
 

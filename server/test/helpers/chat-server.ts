@@ -19,6 +19,8 @@ export function chatEnv(overrides: Record<string, string> = {}): Record<string, 
     CHAT_RATE_WINDOW_MS: '60000',
     MEDIASOUP_WORKERS: '1',
     LOG_LEVEL: 'warn',
+    // Tests that count a user's stays in a call see each one (the churn test sets a window).
+    CALL_REJOIN_WINDOW_MS: '0',
     ...overrides,
   };
 }
