@@ -91,6 +91,10 @@ let unauthorizedInARow = 0;
 /** The next try after a handshake refused by a connection cap or the handshake rate limit. */
 let refusedRetry: ReturnType<typeof setTimeout> | undefined;
 
+/** What a refused handshake may carry in `err.data` (which fields depends on the message). */
+type ConnectErrorData = Partial<Omit<ProtocolMismatchData, 'code'>> &
+  Partial<Omit<ConnectionRefusedData, 'code'>>;
+
 /** Bounds on the wait before retrying a refused handshake, whatever the server suggests. */
 const REFUSED_RETRY_MIN_MS = 1_000;
 const REFUSED_RETRY_MAX_MS = 60_000;
@@ -169,7 +173,7 @@ export function connectSocket(token: string, owner?: number): void {
     if (reason === 'io server disconnect') s.connect();
     setStatus({ status: 'reconnecting', error: null });
   }) as (...args: never[]) => void);
-  s.on('connect_error', ((err: Error & { data?: Partial<ProtocolMismatchData & ConnectionRefusedData> }) => {
+  s.on('connect_error', ((err: Error & { data?: ConnectErrorData }) => {
     if (socket !== s) return;
     const refused = connectionRefusedMessage(err);
     if (refused) {
