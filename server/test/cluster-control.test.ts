@@ -51,6 +51,8 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
       CLUSTER_NODE_TTL_MS: String(NODE_TTL_MS),
       PRESENCE_GRACE_MS: String(GRACE_MS),
       CHAT_RATE_LIMIT: '100',
+      // One test opens 12 sockets per user on purpose (above the default MAX_SOCKETS_PER_USER).
+      MAX_SOCKETS_PER_USER: '20',
     });
 
   beforeAll(async () => {

@@ -57,3 +57,17 @@ export interface ApiErrorBody {
 
 /** The `connect_error` message for a missing, malformed or expired handshake token. */
 export const SOCKET_UNAUTHORIZED = 'unauthorized';
+
+/**
+ * `connect_error.data` of a handshake refused by a connection cap (message LIMIT_EXCEEDED: the
+ * user or the address already holds its maximum of open sockets) or by the handshake rate limit
+ * per address (message RATE_LIMITED).
+ */
+export interface ConnectionRefusedData {
+  code: typeof ErrorCode.LIMIT_EXCEEDED | typeof ErrorCode.RATE_LIMITED;
+  message: string;
+  /** LIMIT_EXCEEDED: whose cap was reached (the user's sockets, or the client address's). */
+  limit?: 'user' | 'ip';
+  /** When trying again may succeed (RATE_LIMITED: exact; LIMIT_EXCEEDED: a suggestion). */
+  retryAfterMs: number;
+}

@@ -13,7 +13,16 @@ import {
   useConnectionStore,
 } from './socket';
 
-const room = { id: 7, name: 'r', ownerId: 1, maxParticipants: 8, visibility: 'public' as const, locked: false, participantCount: 1, createdAt: '2026-01-01T00:00:00Z' };
+const room = {
+  id: 7,
+  name: 'r',
+  ownerId: 1,
+  maxParticipants: 8,
+  visibility: 'public' as const,
+  locked: false,
+  participantCount: 1,
+  createdAt: '2026-01-01T00:00:00Z',
+};
 
 describe('socket service', () => {
   let sockets: ReturnType<typeof installFakeSockets>;
@@ -51,7 +60,9 @@ describe('socket service', () => {
 
   it('emitWithAck resolves with the typed ack; request unwraps it', async () => {
     connectSocket('tok');
-    sockets.current.handle('joinRoom', ({ roomId }) => ok({ room: { ...room, id: roomId }, participants: [] }));
+    sockets.current.handle('joinRoom', ({ roomId }) =>
+      ok({ room: { ...room, id: roomId }, participants: [] }),
+    );
     const ack = await emitWithAck('joinRoom', { roomId: 7 });
     expect(ack.ok && ack.data.room.id).toBe(7);
     const data = await request('joinRoom', { roomId: 9 });
@@ -60,8 +71,12 @@ describe('socket service', () => {
 
   it('request throws an AppError carrying code and field details', async () => {
     connectSocket('tok');
-    sockets.current.handle('sendMessage', () => fail('VALIDATION', 'Invalid content', { content: ['too long'] }));
-    const err = await request('sendMessage', { roomId: 1, content: 'x', clientMessageId: 'c' }).catch((e: unknown) => e);
+    sockets.current.handle('sendMessage', () =>
+      fail('VALIDATION', 'Invalid content', { content: ['too long'] }),
+    );
+    const err = await request('sendMessage', { roomId: 1, content: 'x', clientMessageId: 'c' }).catch(
+      (e: unknown) => e,
+    );
     expect(err).toBeInstanceOf(AppError);
     expect(err).toMatchObject({ code: 'VALIDATION', fields: { content: ['too long'] } });
   });
@@ -110,6 +125,27 @@ describe('socket service', () => {
     expect(handler).toHaveBeenCalledOnce();
     expect(useConnectionStore.getState().status).toBe('disconnected');
     setUnauthorizedHandler(() => {});
+  });
+
+  it('a handshake refused by a connection cap shows why and tries again after retryAfterMs', () => {
+    vi.useFakeTimers();
+    connectSocket('tok');
+    const s = sockets.current;
+    s.autoConnect = false;
+    const spy = vi.spyOn(s, 'connect');
+    s.simulateConnectError('LIMIT_EXCEEDED', { code: 'LIMIT_EXCEEDED', limit: 'user', retryAfterMs: 10_000 });
+    expect(useConnectionStore.getState()).toMatchObject({ status: 'connecting' });
+    expect(useConnectionStore.getState().error).toMatch(/too many MiniMeet tabs/);
+    vi.advanceTimersByTime(9_000);
+    expect(spy).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1_000);
+    expect(spy).toHaveBeenCalledOnce();
+  });
+
+  it('a throttled handshake says so', () => {
+    connectSocket('tok');
+    sockets.current.simulateConnectError('RATE_LIMITED', { code: 'RATE_LIMITED', retryAfterMs: 500 });
+    expect(useConnectionStore.getState().error).toMatch(/Too many connection attempts/);
   });
 
   it('reconnects by itself after a server-side disconnect', async () => {

@@ -5,10 +5,12 @@
  */
 import {
   ClientEvent,
+  ErrorCode,
   PROTOCOL_VERSION,
   SOCKET_PROTOCOL_MISMATCH,
   socketHandshakeAuth,
   type ProtocolMismatchData,
+  type ConnectionRefusedData,
   type Ack,
   type ClientEventName,
   type ClientToServerEvents,
@@ -52,7 +54,8 @@ export interface ConnectionState {
   outdated: { clientVersion: string; serverVersion: string } | null;
 }
 
-export const OUTDATED_APP_MESSAGE = 'This version of MiniMeet is out of date. Reload the page to get the new one.';
+export const OUTDATED_APP_MESSAGE =
+  'This version of MiniMeet is out of date. Reload the page to get the new one.';
 
 export const useConnectionStore = create<ConnectionState>(() => ({
   status: 'idle',
@@ -85,6 +88,28 @@ let hasConnectedOnce = false;
 let tokenServerHolds: string | null = null;
 /** Handshakes refused as unauthorized since the last successful connect. */
 let unauthorizedInARow = 0;
+/** The next try after a handshake refused by a connection cap or the handshake rate limit. */
+let refusedRetry: ReturnType<typeof setTimeout> | undefined;
+
+/** What a refused handshake may carry in `err.data` (which fields depends on the message). */
+type ConnectErrorData = Partial<Omit<ProtocolMismatchData, 'code'>> &
+  Partial<Omit<ConnectionRefusedData, 'code'>>;
+
+/** Bounds on the wait before retrying a refused handshake, whatever the server suggests. */
+const REFUSED_RETRY_MIN_MS = 1_000;
+const REFUSED_RETRY_MAX_MS = 60_000;
+
+/** The readable text for a handshake refused by a cap or rate limit (null: not such a refusal). */
+export function connectionRefusedMessage(err: {
+  message?: string;
+  data?: Partial<ConnectionRefusedData>;
+}): string | null {
+  if (err.message === ErrorCode.RATE_LIMITED) return 'Too many connection attempts. Retrying shortly…';
+  if (err.message !== ErrorCode.LIMIT_EXCEEDED) return null;
+  return err.data?.limit === 'ip'
+    ? 'Too many connections from your network. Retrying shortly…'
+    : 'You have too many MiniMeet tabs or devices open. Close one; retrying shortly…';
+}
 
 type AnyHandler = (payload: unknown) => void;
 const handlers = new Map<string, Set<AnyHandler>>();
@@ -148,8 +173,21 @@ export function connectSocket(token: string, owner?: number): void {
     if (reason === 'io server disconnect') s.connect();
     setStatus({ status: 'reconnecting', error: null });
   }) as (...args: never[]) => void);
-  s.on('connect_error', ((err: Error & { data?: Partial<ProtocolMismatchData> }) => {
+  s.on('connect_error', ((err: Error & { data?: ConnectErrorData }) => {
     if (socket !== s) return;
+    const refused = connectionRefusedMessage(err);
+    if (refused) {
+      // socket.io does not retry a handshake its middleware refused: try again when the server says.
+      const suggested =
+        typeof err.data?.retryAfterMs === 'number' ? err.data.retryAfterMs : REFUSED_RETRY_MIN_MS;
+      const waitMs = Math.min(REFUSED_RETRY_MAX_MS, Math.max(REFUSED_RETRY_MIN_MS, suggested));
+      clearTimeout(refusedRetry);
+      refusedRetry = setTimeout(() => {
+        if (socket === s && !s.connected) s.connect();
+      }, waitMs);
+      setStatus({ status: hasConnectedOnce ? 'reconnecting' : 'connecting', error: refused });
+      return;
+    }
     if (err?.message === SOCKET_PROTOCOL_MISMATCH) {
       // Reconnecting cannot help (socket.io does not retry a refused handshake anyway): reload.
       const outdated = {
@@ -200,6 +238,7 @@ function renewSocketAuth(s: SocketLike, token: string): void {
 }
 
 export function disconnectSocket(): void {
+  clearTimeout(refusedRetry);
   const s = socket;
   socket = null;
   currentToken = null;
@@ -216,7 +255,10 @@ export function isSocketConnected(): boolean {
 }
 
 /** Subscribe to one server→client event; returns the unsubscribe function. Survives reconnects. */
-export function onServerEvent<E extends ServerEventName>(event: E, handler: (payload: ServerPayload<E>) => void): () => void {
+export function onServerEvent<E extends ServerEventName>(
+  event: E,
+  handler: (payload: ServerPayload<E>) => void,
+): () => void {
   let set = handlers.get(event);
   if (!set) {
     set = new Set();

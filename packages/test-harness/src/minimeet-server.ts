@@ -42,7 +42,8 @@ export interface StartOptions extends Pick<
 
 /**
  * Defaults: NODE_ENV=test, HOST and MEDIASOUP_LISTEN_IP = `host`, PORT, a random RTC port
- * range, and a SQLite file in a scratch directory (removed when the process exits).
+ * range, a SQLite file in a scratch directory (removed when the process exits), and the per-address
+ * socket caps lifted.
  */
 function minimeetProcess(overrides: EnvOverrides, port: number, host: string) {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} not found: build first (npm run build)`);
@@ -56,6 +57,10 @@ function minimeetProcess(overrides: EnvOverrides, port: number, host: string) {
       DATABASE_URL: `sqlite:${path.join(scratch, 'minimeet.sqlite')}`,
       MEDIASOUP_LISTEN_IP: host,
       ...randomRtcPortRange(),
+      // Every test client connects from the same loopback address, unlike real users: the caps
+      // per address would count a whole test file as one client (tests of those caps set their own).
+      MAX_SOCKETS_PER_IP: '100000',
+      SOCKET_HANDSHAKES_PER_MINUTE: '100000',
     },
     overrides,
   );

@@ -109,6 +109,9 @@ function minimeetEnv(o: StartServerOptions): Record<string, string> {
     // The bots register every user they log in as; the login limit is not what is measured.
     AUTH_RATE_LIMIT: '1000000',
     REST_RATE_LIMIT: '1000000',
+    // Every bot connects from this machine's address.
+    MAX_SOCKETS_PER_IP: '1000000',
+    SOCKET_HANDSHAKES_PER_MINUTE: '1000000',
   };
 }
 

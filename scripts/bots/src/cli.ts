@@ -41,7 +41,9 @@ usage: npm run bots -- [options]
 
 The run fails (exit 1) when a bot did not join, an expected stream never delivered a packet, or
 chat lost or duplicated a message. Auth is rate limited per address (AUTH_RATE_LIMIT per minute,
-default 20): for more bots, start the server with a higher AUTH_RATE_LIMIT or the bots wait out 429s.`;
+default 20): for more bots, start the server with a higher AUTH_RATE_LIMIT or the bots wait out 429s.
+Sockets are capped per address too (MAX_SOCKETS_PER_IP, default 50; SOCKET_HANDSHAKES_PER_MINUTE,
+default 120): raise both for more bots from one machine.`;
 
 function rate(name: string, raw: string | undefined): number | undefined {
   if (raw === undefined) return undefined;

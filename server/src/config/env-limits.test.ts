@@ -8,8 +8,14 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       restPerMinute: 600,
       socketEventsPerSecond: 50,
       socketEventBurst: 200,
+      socketUserEventsPerSecond: 100,
     });
-    expect(config.media).toMatchObject({ maxIncomingBitrate: 5_000_000, maxSocketsPerUserRoom: 3, routerSpillLoad: 400 });
+    expect(config.connectionCaps).toEqual({ socketsPerUser: 10, socketsPerIp: 50, handshakesPerMinute: 120 });
+    expect(config.media).toMatchObject({
+      maxIncomingBitrate: 5_000_000,
+      maxSocketsPerUserRoom: 3,
+      routerSpillLoad: 400,
+    });
     expect(config.trustProxy).toBe(0);
   });
 
@@ -28,7 +34,11 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       socketEventsPerSecond: 5,
       socketEventBurst: 10,
     });
-    expect(config.media).toMatchObject({ maxIncomingBitrate: 1_500_000, maxSocketsPerUserRoom: 1, routerSpillLoad: 1 });
+    expect(config.media).toMatchObject({
+      maxIncomingBitrate: 1_500_000,
+      maxSocketsPerUserRoom: 1,
+      routerSpillLoad: 1,
+    });
     expect(config.trustProxy).toBe(2);
   });
 
@@ -40,6 +50,10 @@ describe('caps, rate limits and TRUST_PROXY', () => {
     [{ MAX_SOCKETS_PER_USER_ROOM: '0' }, /^MAX_SOCKETS_PER_USER_ROOM: .*between 1 and 100/],
     [{ MEDIA_ROUTER_SPILL_LOAD: '0' }, /^MEDIA_ROUTER_SPILL_LOAD: .*between 1 and 1000000/],
     [{ MEDIA_ROUTER_SPILL_LOAD: 'lots' }, /^MEDIA_ROUTER_SPILL_LOAD: .*number/],
+    [{ MAX_SOCKETS_PER_USER: '0' }, /^MAX_SOCKETS_PER_USER: .*between 1 and 10000/],
+    [{ MAX_SOCKETS_PER_IP: 'many' }, /^MAX_SOCKETS_PER_IP: .*number/],
+    [{ SOCKET_HANDSHAKES_PER_MINUTE: '0' }, /^SOCKET_HANDSHAKES_PER_MINUTE: .*between 1 and 1000000/],
+    [{ SOCKET_USER_EVENTS_PER_SECOND: '1.5' }, /^SOCKET_USER_EVENTS_PER_SECOND: .*integer/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: .*number/],
     [{ TRUST_PROXY: '-1' }, /^TRUST_PROXY: .*between 0 and 10/],
   ])('refuse %j with one line naming the variable', (env, message) => {

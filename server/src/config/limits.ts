@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { intInRange, positiveInt } from './env-fields.js';
 
-/** Rate limits (auth, chat, REST, socket events) and room caps. */
+/** Rate limits (auth, chat, REST, socket events), connection caps and room caps. */
 export const limitsEnv = z.object({
   AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
   CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
@@ -9,6 +9,10 @@ export const limitsEnv = z.object({
   REST_RATE_LIMIT: positiveInt('REST_RATE_LIMIT', 600),
   SOCKET_EVENTS_PER_SECOND: intInRange('SOCKET_EVENTS_PER_SECOND', 50, 1, 10_000),
   SOCKET_EVENT_BURST: intInRange('SOCKET_EVENT_BURST', 200, 1, 100_000),
+  SOCKET_USER_EVENTS_PER_SECOND: intInRange('SOCKET_USER_EVENTS_PER_SECOND', 100, 1, 100_000),
+  MAX_SOCKETS_PER_USER: intInRange('MAX_SOCKETS_PER_USER', 10, 1, 10_000),
+  MAX_SOCKETS_PER_IP: intInRange('MAX_SOCKETS_PER_IP', 50, 1, 1_000_000),
+  SOCKET_HANDSHAKES_PER_MINUTE: intInRange('SOCKET_HANDSHAKES_PER_MINUTE', 120, 1, 1_000_000),
   ROOM_CREATE_PER_HOUR: positiveInt('ROOM_CREATE_PER_HOUR', 20),
   MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
   ROOM_JOINS_PER_MINUTE: intInRange('ROOM_JOINS_PER_MINUTE', 20, 1, 10_000),
@@ -27,6 +31,16 @@ export const limitsSection = limitsEnv.transform((e) => ({
     /** Socket events per second per socket (token-bucket refill) and the bucket size. */
     socketEventsPerSecond: e.SOCKET_EVENTS_PER_SECOND,
     socketEventBurst: e.SOCKET_EVENT_BURST,
+    /** Socket events per second per user, over all their sockets on this process (bucket: 4 s of it). */
+    socketUserEventsPerSecond: e.SOCKET_USER_EVENTS_PER_SECOND,
+  },
+  connectionCaps: {
+    /** Concurrent sockets per user (across nodes with Redis). */
+    socketsPerUser: e.MAX_SOCKETS_PER_USER,
+    /** Concurrent sockets per client IP (TRUST_PROXY rules; across nodes with Redis). */
+    socketsPerIp: e.MAX_SOCKETS_PER_IP,
+    /** Socket.IO handshakes per minute per client IP on this process (token bucket, a minute's worth of burst). */
+    handshakesPerMinute: e.SOCKET_HANDSHAKES_PER_MINUTE,
   },
   roomCaps: {
     /** Rooms one user may create per rolling hour (counted from the rooms table). */

@@ -8,6 +8,7 @@ import {
 import { AuthService } from '../auth/auth.service.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
+import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { socketAuthMiddleware } from './socket-auth.js';
@@ -32,6 +33,7 @@ export class ConnectionGateway
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
     @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
     @Inject(SocketSessions) private readonly socketSessions: SocketSessions,
+    @Inject(SocketConnectionLimits) private readonly connectionLimits: SocketConnectionLimits,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -39,7 +41,10 @@ export class ConnectionGateway
 
   afterInit(server: AppServer) {
     this.realtime.attach(server);
+    // Cheapest refusal first: a handshake flood is throttled before any token is verified.
+    server.use(this.connectionLimits.throttleHandshakes());
     server.use(socketAuthMiddleware(this.auth));
+    server.use(this.connectionLimits.capSockets());
     this.rateLimiter.install(server);
   }
 

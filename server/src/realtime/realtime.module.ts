@@ -2,7 +2,18 @@ import { Module } from '@nestjs/common';
 import { AuthModule } from '../auth/auth.module.js';
 import { CallsModule } from '../calls/calls.module.js';
 import { RoomsModule } from '../rooms/rooms.module.js';
+import { randomUUID } from 'node:crypto';
+import { APP_CONFIG } from '../config/config.module.js';
+import type { AppConfig } from '../config/env.schema.js';
+import { REDIS, type RedisOrNull } from '../redis/redis.module.js';
 import { AckResponder } from './ack-responder.js';
+import {
+  CONNECTION_SLOTS,
+  MemoryConnectionSlots,
+  type ConnectionSlots,
+} from './connection-caps/connection-slots.js';
+import { RedisConnectionSlots } from './connection-caps/redis-connection-slots.js';
+import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { ConnectionGateway } from './connection.gateway.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -25,6 +36,16 @@ import { SocketSessions } from './socket-sessions.js';
     PresenceSweeper,
     AckResponder,
     SocketRateLimiter,
+    {
+      provide: CONNECTION_SLOTS,
+      inject: [APP_CONFIG, REDIS],
+      // Slots expire unless this process renews them, so a dead node's sockets stop counting.
+      useFactory: (config: AppConfig, redis: RedisOrNull): ConnectionSlots =>
+        redis
+          ? new RedisConnectionSlots(redis, config.redisKeyPrefix, randomUUID(), config.cluster.nodeTtlMs)
+          : new MemoryConnectionSlots(),
+    },
+    SocketConnectionLimits,
     SocketSessions,
     SocketPrivileges,
     ConnectionGateway,

@@ -10,14 +10,26 @@ import type { AppServer, AppSocket } from './socket-types.js';
 /** At most one "throttled" warning per socket per this interval (a flood must not flood the log). */
 const WARN_EVERY_MS = 10_000;
 
+/** A user's bucket holds this many seconds of their rate (at least one socket's burst). */
+const USER_BURST_SECONDS = 4;
+
+/** One user's event budget on this process, shared by their sockets here. */
+interface UserBudget {
+  bucket: TokenBucket;
+  sockets: number;
+}
+
 /**
- * Per-socket token bucket on every incoming event (SOCKET_EVENTS_PER_SECOND refill,
- * SOCKET_EVENT_BURST size). An event over the limit is dropped; when it carries an ack callback
- * the client gets RATE_LIMITED with `retryAfterMs`. The bucket lives and dies with its socket.
+ * Token buckets on every incoming event: one per socket (SOCKET_EVENTS_PER_SECOND refill,
+ * SOCKET_EVENT_BURST size) and one per user over all their sockets on this process
+ * (SOCKET_USER_EVENTS_PER_SECOND), so opening more sockets does not multiply the rate. An event
+ * over either limit is dropped; when it carries an ack callback the client gets RATE_LIMITED with
+ * `retryAfterMs`. A socket's bucket lives and dies with it, a user's with their last socket here.
  */
 @Injectable()
 export class SocketRateLimiter {
   private readonly log: Logger;
+  private readonly userBudgets = new Map<number, UserBudget>();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -33,10 +45,13 @@ export class SocketRateLimiter {
   private limit(socket: AppSocket): void {
     const { socketEventsPerSecond, socketEventBurst } = this.config.rateLimits;
     const bucket = new TokenBucket(socketEventsPerSecond, socketEventBurst);
+    const userBucket = this.joinUserBudget(socket);
     let dropped = 0;
     let warnedAt = -Infinity;
     socket.use((packet, next) => {
-      const retryAfterMs = bucket.take();
+      const socketWait = bucket.take();
+      // The user's budget is only spent by events the socket's own bucket let through.
+      const retryAfterMs = socketWait === 0 ? userBucket.take() : socketWait;
       if (retryAfterMs === 0) {
         next();
         return;
@@ -48,7 +63,10 @@ export class SocketRateLimiter {
           ok: false,
           error: {
             code: ErrorCode.RATE_LIMITED,
-            message: 'Too many requests on this connection, slow down',
+            message:
+              socketWait === 0
+                ? 'Too many requests from your connections together, slow down'
+                : 'Too many requests on this connection, slow down',
             details: { retryAfterMs },
           },
         };
@@ -68,5 +86,25 @@ export class SocketRateLimiter {
         );
       }
     });
+  }
+
+  private joinUserBudget(socket: AppSocket): TokenBucket {
+    const userId = socket.data.user.id;
+    let budget = this.userBudgets.get(userId);
+    if (!budget) {
+      // Never tighter than one socket's own bucket: a user with one socket sees only that.
+      const { socketUserEventsPerSecond, socketEventsPerSecond, socketEventBurst } = this.config.rateLimits;
+      const perSecond = Math.max(socketUserEventsPerSecond, socketEventsPerSecond);
+      const burst = Math.max(perSecond * USER_BURST_SECONDS, socketEventBurst);
+      budget = { bucket: new TokenBucket(perSecond, burst), sockets: 0 };
+      this.userBudgets.set(userId, budget);
+    }
+    const joined = budget;
+    joined.sockets += 1;
+    socket.once('disconnect', () => {
+      joined.sockets -= 1;
+      if (joined.sockets === 0 && this.userBudgets.get(userId) === joined) this.userBudgets.delete(userId);
+    });
+    return joined.bucket;
   }
 }

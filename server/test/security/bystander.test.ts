@@ -31,6 +31,8 @@ beforeAll(async () => {
       REST_RATE_LIMIT: '200',
       SOCKET_EVENTS_PER_SECOND: '20',
       SOCKET_EVENT_BURST: '60',
+      // The test opens 12 sockets for one user on purpose (above the default MAX_SOCKETS_PER_USER).
+      MAX_SOCKETS_PER_USER: '20',
       LOG_LEVEL: 'warn',
     },
   });

@@ -41,6 +41,8 @@ beforeAll(async () => {
       AUTH_RATE_LIMIT: '1000',
       PRESENCE_GRACE_MS: '300',
       MAX_SOCKETS_PER_USER_ROOM: String(MAX_SOCKETS),
+      // The test opens 12 sockets for one user on purpose (above the default MAX_SOCKETS_PER_USER).
+      MAX_SOCKETS_PER_USER: '20',
       LOG_LEVEL: 'warn',
     },
   });
