@@ -9,6 +9,7 @@
  * Where namespaces cannot be made the harness SAYS SO on stderr and runs the nodes on loopback
  * ports instead (`mode: 'loopback'`), with the machine's Redis under a fresh key prefix.
  */
+import { deleteRedisKeys } from './redis-keys.js';
 import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
@@ -92,7 +93,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
       closers.push(() => redis.stop());
       redisUrl = redis.url;
     }
-    closers.push(() => deleteKeys(redisUrl, keyPrefix));
+    closers.push(() => deleteRedisKeys(keyPrefix, redisUrl));
     const span = opts.portsPerNode ?? 40;
     const nodes: ClusterNode[] = [];
     for (const [i, id] of opts.ids.entries()) {
@@ -215,15 +216,4 @@ async function startRedis(bindAddress: string): Promise<{ url: string; stop(): P
         child.kill('SIGKILL');
       }),
   };
-}
-
-async function deleteKeys(redisUrl: string, prefix: string): Promise<void> {
-  const redis = new Redis(redisUrl, { maxRetriesPerRequest: 1, retryStrategy: () => null });
-  redis.on('error', () => undefined);
-  try {
-    const keys = await redis.keys(`${prefix}:*`);
-    if (keys.length) await redis.del(...keys);
-  } finally {
-    redis.disconnect();
-  }
 }

@@ -5,7 +5,6 @@
  * per minute per address, and an event budget per user over all their sockets.
  */
 import { randomBytes } from 'node:crypto';
-import { Redis } from 'ioredis';
 import {
   ErrorCode,
   socketHandshakeAuth,
@@ -15,6 +14,7 @@ import {
 } from '@minimeet/shared';
 import { io } from 'socket.io-client';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys } from '../helpers/redis-keys.js';
 import {
   closeAllSockets,
   connect,
@@ -240,13 +240,7 @@ describe('socket caps across two processes sharing Redis', () => {
     closeAllSockets();
     await Promise.all([one?.stop(), two?.stop()]);
     await db?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      const all = await redis.keys(`${prefix}:*`);
-      if (all.length) await redis.del(...all);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(prefix, REDIS_URL);
   });
 
   it("a user's sockets count on every node; a dead node's sockets stop counting", async () => {

@@ -14,8 +14,8 @@ import {
   type RoomDto,
   type RoomInviteDto,
 } from '@minimeet/shared';
-import { Redis } from 'ioredis';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { deleteRedisKeys } from '../helpers/redis-keys.js';
 import {
   closeAllSockets,
   connect,
@@ -69,13 +69,7 @@ describe.each(DB_KINDS)('privilege changes reach open sockets (%s)', (kind) => {
     closeAllSockets();
     await Promise.all([one?.stop(), two?.stop()]);
     await db?.drop();
-    const redis = new Redis(REDIS_URL);
-    try {
-      const keys = await redis.keys(`${prefix}:*`);
-      if (keys.length) await redis.del(...keys);
-    } finally {
-      redis.disconnect();
-    }
+    await deleteRedisKeys(prefix, REDIS_URL);
   });
   afterEach(() => closeAllSockets());
 
