@@ -7,9 +7,8 @@ import {
   type CallSessionsResponse,
   type SearchResponse,
 } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   http,
@@ -20,22 +19,16 @@ import {
   sleep,
 } from './helpers/chat-client.js';
 import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
-import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
+import { startChatTarget, useChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { forgeToken } from './helpers/tokens.js';
 
 describe.each(DB_KINDS)('access rules (%s)', (kind) => {
   let target: ChatTarget;
   let url: string;
-
-  beforeAll(async () => {
-    target = await startChatTarget(kind);
-    url = target.url;
+  useChatTarget(kind, (started) => {
+    target = started;
+    url = started.url;
   });
-  afterAll(async () => {
-    closeAllSockets();
-    await target?.stop();
-  });
-  afterEach(() => closeAllSockets());
 
   it('refuses sockets without a valid token with connect_error "unauthorized"', async () => {
     const a = await registerUser(url, 'tok');

@@ -1,8 +1,7 @@
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type ChatMessage, type MessagePage } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   http,
@@ -14,22 +13,16 @@ import {
   waitFor,
 } from './helpers/chat-client.js';
 import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
-import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
+import { useChatTarget, type ChatTarget } from './helpers/chat-server.js';
 
 /** Issue 3 acceptance over real sockets: presence, chat delivery, history, idempotency, load. */
 describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
   let target: ChatTarget;
   let url: string;
-
-  beforeAll(async () => {
-    target = await startChatTarget(kind);
-    url = target.url;
+  useChatTarget(kind, (started) => {
+    target = started;
+    url = started.url;
   });
-  afterAll(async () => {
-    closeAllSockets();
-    await target?.stop();
-  });
-  afterEach(() => closeAllSockets());
 
   async function userWithSocket(prefix: string) {
     const auth = await registerUser(url, prefix);

@@ -1,9 +1,8 @@
 /** Hostile input: malformed socket payloads and REST bodies get clear errors, and the server keeps serving. */
 import { randomUUID } from 'node:crypto';
 import { ErrorCode, type ApiErrorBody } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   http,
@@ -16,25 +15,17 @@ import {
   waitFor,
 } from './helpers/chat-client.js';
 import { DB_KINDS } from '@minimeet/test-harness';
-import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
+import { useChatTarget } from './helpers/chat-server.js';
 
 const HUGE = 'x'.repeat(200_000);
 /** Oversized for every field, yet under the 64 KB Socket.IO frame limit (bigger frames drop the connection). */
 const LONG = 'x'.repeat(50_000);
 
 describe.each(DB_KINDS)('hostile input (%s)', (kind) => {
-  let target: ChatTarget;
   let url: string;
-
-  beforeAll(async () => {
-    target = await startChatTarget(kind);
-    url = target.url;
+  useChatTarget(kind, (started) => {
+    url = started.url;
   });
-  afterAll(async () => {
-    closeAllSockets();
-    await target?.stop();
-  });
-  afterEach(() => closeAllSockets());
 
   async function serverStillServes() {
     const a = await registerUser(url, 'alive');

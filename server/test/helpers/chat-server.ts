@@ -5,6 +5,8 @@ import {
   type ServerProcess,
   type TestDatabase,
 } from '@minimeet/test-harness';
+import { afterAll, afterEach, beforeAll } from 'vitest';
+import { closeAllSockets } from './chat-client.js';
 
 /** JWT secret the chat tests' servers use (the tests forge expired tokens with it). */
 export const TEST_JWT_SECRET = 'chat-tests-secret-0123456789abcdef';
@@ -53,4 +55,21 @@ export async function startChatTarget(
     await db.drop();
     throw err;
   }
+}
+
+/**
+ * One chat target for a describe block: started before its tests (handed to `started`), stopped
+ * after them; the test clients' sockets are closed after each test.
+ */
+export function useChatTarget(kind: DbKind, started: (target: ChatTarget) => void): void {
+  let target: ChatTarget | undefined;
+  beforeAll(async () => {
+    target = await startChatTarget(kind);
+    started(target);
+  });
+  afterAll(async () => {
+    closeAllSockets();
+    await target?.stop();
+  });
+  afterEach(() => closeAllSockets());
 }
