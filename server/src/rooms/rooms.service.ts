@@ -92,7 +92,7 @@ export class RoomsService {
     throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} new rooms per hour`, { retryAfterMs });
   }
 
-  /** The live room, or null (deleted rooms included). */
+  /** The live room, or null when it does not exist or was deleted. */
   find(roomId: number): Promise<Room | null> {
     return this.rooms.findOneBy({ id: roomId });
   }
