@@ -111,9 +111,10 @@ describe.each(DB_KINDS)('private rooms cannot be told from missing ones (%s)', (
         body: { username: 'enum_admin', password: 'admin password' },
       })
     ).body;
-    [owner, member, stranger, removed] = await Promise.all(
-      ['owner', 'member', 'stranger', 'removed'].map((name) => registerUser(url, name)),
-    );
+    owner = await registerUser(url, 'owner');
+    member = await registerUser(url, 'member');
+    stranger = await registerUser(url, 'stranger');
+    removed = await registerUser(url, 'removed');
     const created = await http<RoomDto>(url, 'POST', '/rooms', {
       token: owner.accessToken,
       body: { name: 'secret plans', visibility: 'private' },
