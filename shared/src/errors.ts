@@ -6,6 +6,10 @@ export const ErrorCode = {
   VALIDATION: 'VALIDATION',
   UNAUTHORIZED: 'UNAUTHORIZED',
   FORBIDDEN: 'FORBIDDEN',
+  /**
+   * No such resource. For rooms also the answer to a private room the caller may not see, on
+   * every REST route and socket event, with the same status and text: the two cannot be told apart.
+   */
   NOT_FOUND: 'NOT_FOUND',
   CONFLICT: 'CONFLICT',
   NOT_IN_ROOM: 'NOT_IN_ROOM',
@@ -25,7 +29,11 @@ export const ErrorCode = {
   LIMIT_EXCEEDED: 'LIMIT_EXCEEDED',
   /** The room is locked by its owner: no new joiners. */
   ROOM_LOCKED: 'ROOM_LOCKED',
-  /** A private room was joined without its current invite token. */
+  /**
+   * The user may not (or no longer) be in a private room without its invite link. The server no
+   * longer answers a join with it (a private room joined without a valid token is NOT_FOUND, like a
+   * missing room); clients still use it, e.g. when an admin-only stay ends with the admin role.
+   */
   INVITE_REQUIRED: 'INVITE_REQUIRED',
   /** A moderator removed the user from this room; they may not rejoin until let back. */
   REMOVED_FROM_ROOM: 'REMOVED_FROM_ROOM',

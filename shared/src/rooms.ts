@@ -10,6 +10,8 @@ export const ROOM_DEFAULT_PARTICIPANTS = 8;
 /**
  * Public rooms are listed for everyone and open to any signed-in user; private rooms are listed
  * only for their owner, admins and members, and joined with the room's current invite token.
+ * To anyone else a private room answers exactly like a missing one (NOT_FOUND) on every REST
+ * route and socket event.
  */
 export type RoomVisibility = 'public' | 'private';
 export const ROOM_VISIBILITIES: readonly RoomVisibility[] = ['public', 'private'];
@@ -22,7 +24,10 @@ export interface RoomDto {
   ownerId: number;
   maxParticipants: number;
   visibility: RoomVisibility;
-  /** Locked rooms admit no new joiners (present users may stay and reconnect). */
+  /**
+   * Locked rooms admit no new joiners (present users may stay and reconnect). Sent only to those
+   * who could join: a RoomDto reaches nobody who may not see the room.
+   */
   locked: boolean;
   /** Users present now (each user once, however many tabs). */
   participantCount: number;
@@ -86,7 +91,10 @@ export class JoinRoomRequest {
   @Min(1)
   roomId!: number;
 
-  /** Required for private rooms unless the caller is already a member, the owner or an admin. */
+  /**
+   * Required for private rooms unless the caller is already a member, the owner or an admin;
+   * without it (or with a wrong one) a private room answers NOT_FOUND, like a missing room.
+   */
   @IsOptional()
   @IsString()
   @Length(1, INVITE_TOKEN_MAX)

@@ -14,6 +14,7 @@ import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { CLUSTER_LOCKS, type ClusterLocks } from '../cluster/cluster-lock.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
 import { CHAT_RATE_LIMITER, type ChatRateLimiter } from './chat-rate-limiter.js';
 import { buildSnippet, searchMessageIds, searchTerms } from './message-search.js';
@@ -46,6 +47,7 @@ export class ChatService {
     @InjectRepository(Message) private readonly messages: Repository<Message>,
     @InjectDataSource() private readonly db: DataSource,
     @Inject(RoomsService) private readonly rooms: RoomsService,
+    @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(CHAT_RATE_LIMITER) private readonly limiter: ChatRateLimiter,
     @Inject(AppMetrics) private readonly metrics: AppMetrics,
     @Inject(CLUSTER_LOCKS) private readonly locks: ClusterLocks,
@@ -138,8 +140,7 @@ export class ChatService {
     before: number | undefined,
     limit = HISTORY_DEFAULT_LIMIT,
   ): Promise<MessagePage> {
-    if (reader.role === 'admin') await this.rooms.require(roomId);
-    else await this.rooms.requireMember(roomId, reader.id);
+    await this.access.requireReader(roomId, reader);
     const where: FindOptionsWhere<Message> = before ? { roomId, id: LessThan(before) } : { roomId };
     const rows = await this.messages.find({
       where,
@@ -152,11 +153,16 @@ export class ChatService {
     return { messages: page.map((m) => toChatMessage(m, m.sender)), hasMore };
   }
 
-  /** Full-text search over the rooms the user has joined (or one of them). */
-  async search(userId: number, q: string, roomId?: number): Promise<SearchResult[]> {
-    let roomIds = await this.rooms.memberRoomIds(userId);
+  /**
+   * Full-text search over the rooms the user has joined (or one of them: a room the user may not
+   * see is NOT_FOUND like a missing one, a visible one never joined NOT_IN_ROOM). Admins search
+   * their own memberships too: the admin role reads history room by room.
+   */
+  async search(searcher: UserDto, q: string, roomId?: number): Promise<SearchResult[]> {
+    let roomIds = await this.rooms.memberRoomIds(searcher.id);
     if (roomId !== undefined) {
-      if (!roomIds.includes(roomId)) await this.rooms.requireMember(roomId, userId); // NOT_FOUND or NOT_IN_ROOM
+      await this.access.requireVisible(roomId, searcher);
+      if (!roomIds.includes(roomId)) throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${roomId} first`);
       roomIds = [roomId];
     }
     const terms = searchTerms(q);

@@ -22,6 +22,7 @@ export class MessagesController {
   @Get('rooms/:id/messages')
   @ApiOperation({ summary: 'Message history, oldest first; page back with before=<oldest id seen>' })
   @ApiResponse({ status: 403, description: 'NOT_IN_ROOM: the caller never joined the room' })
+  @ApiResponse({ status: 404, description: 'No such room, or a private one the caller may not see (the same answer)' })
   history(
     @CurrentUser() user: UserDto,
     @Param('id', ParseIdPipe) id: number,
@@ -34,7 +35,9 @@ export class MessagesController {
   @ApiOperation({
     summary: 'Full-text search over the rooms the caller has joined (newest first, at most 50)',
   })
+  @ApiResponse({ status: 403, description: 'NOT_IN_ROOM: roomId names a room the caller never joined' })
+  @ApiResponse({ status: 404, description: 'roomId names no room, or a private one the caller may not see (the same answer)' })
   async search(@CurrentUser() user: UserDto, @Query() query: SearchMessagesQuery): Promise<SearchResponse> {
-    return { results: await this.chat.search(user.id, query.q, query.roomId) };
+    return { results: await this.chat.search(user, query.q, query.roomId) };
   }
 }

@@ -14,7 +14,7 @@ import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.j
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { RoomSessionService } from '../realtime/room-session.service.js';
 import type { ModeratorMute } from '../realtime/socket-types.js';
-import { RoomsService } from '../rooms/rooms.service.js';
+import { RoomAccessService } from '../rooms/room-access.service.js';
 
 /**
  * Live moderation by a room's owner and admins: checks who may do what, then hands the work to
@@ -27,7 +27,7 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
   private unsubscribe: (() => void) | undefined;
 
   constructor(
-    @Inject(RoomsService) private readonly rooms: RoomsService,
+    @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
     @Inject(MediaSignalingService) private readonly media: MediaSignalingService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
@@ -51,7 +51,7 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
 
   /** NOT_IN_ROOM unless the target is present in the room now. */
   async mute(by: UserDto, req: MuteParticipantRequest): Promise<void> {
-    await this.rooms.requireModerator(req.roomId, by);
+    await this.access.requireModerator(req.roomId, by);
     const present = await this.presence.participants(req.roomId);
     if (!present.some((p) => p.userId === req.userId)) {
       throw new AppError(ErrorCode.NOT_IN_ROOM, `User ${req.userId} is not in room ${req.roomId}`);
@@ -67,14 +67,14 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
 
   /** The owner cannot be removed, nor can moderators remove themselves. */
   async remove(by: UserDto, req: RemoveParticipantRequest): Promise<void> {
-    const room = await this.rooms.requireModerator(req.roomId, by);
+    const room = await this.access.requireModerator(req.roomId, by);
     if (req.userId === by.id) throw new AppError(ErrorCode.FORBIDDEN, 'You cannot remove yourself');
     if (req.userId === room.ownerId) throw new AppError(ErrorCode.FORBIDDEN, 'The room owner cannot be removed');
     await this.sessions.removeUser(req.roomId, req.userId, by);
   }
 
   async endCall(by: UserDto, req: EndCallRequest): Promise<void> {
-    await this.rooms.requireModerator(req.roomId, by);
+    await this.access.requireModerator(req.roomId, by);
     await this.sessions.endCall(req.roomId, by);
   }
 

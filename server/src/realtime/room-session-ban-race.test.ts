@@ -38,7 +38,6 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     maxParticipants: 8,
   } as Room;
   const rooms = {
-    require: async () => room,
     addMember: async (_roomId: number, userId: number) => {
       events.push('addMember');
       members.add(userId);
@@ -57,6 +56,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     isBanned: async (_roomId: number, userId: number) => banned.has(userId),
   } as unknown as RoomBansService;
   const access = {
+    requireVisible: async () => room,
     assertMayJoin: async (_room: Room, user: UserDto) => {
       if (banned.has(user.id)) throw new Error('banned before the check');
       await beforeAccessPasses();

@@ -154,9 +154,10 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   join(socket: AppSocket, roomId: number, inviteToken?: string): Promise<JoinRoomData> {
     const release = this.roomSlots.reserve(socket, roomId);
     const joined = this.queue.run(roomId, async () => {
-      const room = await this.rooms.require(roomId);
       // The role is re-read: a demoted admin's socket must not join as one.
       const user = await this.privileges.current(socket);
+      // Before anything that could tell a private room from a missing one (join rate, ban, lock).
+      const room = await this.access.requireVisible(roomId, user, inviteToken);
       if (!socket.data.joinedRooms.has(roomId)) {
         this.joinLimiter.take(roomId, user.id);
         const grant = await this.access.assertMayJoin(room, user, inviteToken);

@@ -13,8 +13,11 @@ import { CurrentUser } from '../auth/current-user.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
+import { RoomAccessService } from './room-access.service.js';
 import { RoomBansService } from './room-bans.service.js';
 import { RoomsService } from './rooms.service.js';
+
+const HIDDEN = 'No such room, or a private one the caller may not see (the same answer for both)';
 
 @ApiTags('rooms')
 @ApiBearerAuth()
@@ -24,6 +27,7 @@ export class RoomsController {
   constructor(
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
+    @Inject(RoomAccessService) private readonly access: RoomAccessService,
   ) {}
 
   @Get()
@@ -43,52 +47,56 @@ export class RoomsController {
   }
 
   @Get(':id')
-  @ApiResponse({ status: 404, description: 'No such room (or a private one the caller cannot see)' })
-  get(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
-    return this.rooms.get(id, user);
+  @ApiResponse({ status: 404, description: HIDDEN })
+  async get(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
+    return this.rooms.describe(await this.access.requireVisible(id, user));
   }
 
   @Patch(':id')
   @ApiOperation({ summary: 'Change visibility and/or lock (owner or admin); the room gets roomUpdated' })
   @ApiResponse({ status: 403, description: 'Neither owner nor admin' })
-  update(
+  @ApiResponse({ status: 404, description: HIDDEN })
+  async update(
     @CurrentUser() user: UserDto,
     @Param('id', ParseIdPipe) id: number,
     @Body() body: UpdateRoomRequest,
   ): Promise<RoomDto> {
-    return this.rooms.update(id, user, body);
+    return this.rooms.update(await this.access.requireModerator(id, user), body);
   }
 
   @Get(':id/invite')
   @ApiOperation({ summary: 'The current invite token (owner or admin)' })
-  invite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
-    return this.rooms.invite(id, user);
+  @ApiResponse({ status: 404, description: HIDDEN })
+  async invite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
+    return this.rooms.invite(await this.access.requireModerator(id, user));
   }
 
   @Post(':id/invite/rotate')
   @HttpCode(200)
   @ApiOperation({ summary: 'Issue a new invite token; the old one admits nobody new (owner or admin)' })
-  rotateInvite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
-    return this.rooms.rotateInvite(id, user);
+  @ApiResponse({ status: 404, description: HIDDEN })
+  async rotateInvite(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomInviteDto> {
+    return this.rooms.rotateInvite(await this.access.requireModerator(id, user));
   }
 
   @Get(':id/bans')
   @ApiOperation({ summary: 'Users removed from the room and kept out (owner or admin)' })
+  @ApiResponse({ status: 404, description: HIDDEN })
   async listBans(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomBanDto[]> {
-    await this.rooms.requireModerator(id, user);
+    await this.access.requireModerator(id, user);
     return this.bans.list(id);
   }
 
   @Delete(':id/bans/:userId')
   @HttpCode(204)
   @ApiOperation({ summary: 'Let a removed user back in (owner or admin)' })
-  @ApiResponse({ status: 404, description: 'That user is not removed from this room' })
+  @ApiResponse({ status: 404, description: `That user is not removed from this room. ${HIDDEN}` })
   async unban(
     @CurrentUser() user: UserDto,
     @Param('id', ParseIdPipe) id: number,
     @Param('userId', ParseIdPipe) userId: number,
   ): Promise<void> {
-    await this.rooms.requireModerator(id, user);
+    await this.access.requireModerator(id, user);
     if (!(await this.bans.unban(id, userId))) {
       throw new AppError(ErrorCode.NOT_FOUND, `User ${userId} is not removed from room ${id}`);
     }
@@ -98,7 +106,8 @@ export class RoomsController {
   @HttpCode(204)
   @ApiOperation({ summary: 'Delete a room (owner or admin); everyone in it gets roomDeleted' })
   @ApiResponse({ status: 403, description: 'Neither owner nor admin' })
+  @ApiResponse({ status: 404, description: HIDDEN })
   async delete(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<void> {
-    await this.rooms.delete(id, user);
+    await this.rooms.delete(await this.access.requireModerator(id, user), user);
   }
 }

@@ -21,6 +21,14 @@ import { Room } from './room.entity.js';
 const MEMBERS_TABLE = 'room_members';
 const HOUR_MS = 3_600_000;
 
+/**
+ * The one answer for a room that does not exist, was deleted, or is private to the caller:
+ * the same status, code and text, so a private room cannot be told from a missing one.
+ */
+export function roomNotFound(): AppError {
+  return new AppError(ErrorCode.NOT_FOUND, 'Room not found');
+}
+
 /** Owners and admins moderate a room and manage its settings. */
 export function isModerator(room: Room, user: UserDto): boolean {
   return room.ownerId === user.id || user.role === 'admin';
@@ -84,19 +92,18 @@ export class RoomsService {
     throw new AppError(ErrorCode.RATE_LIMITED, `At most ${cap} new rooms per hour`, { retryAfterMs });
   }
 
-  /** The room, or NOT_FOUND (deleted rooms included). */
-  async require(roomId: number): Promise<Room> {
-    const room = await this.rooms.findOneBy({ id: roomId });
-    if (!room) throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} not found`);
-    return room;
+  /** The live room, or null when it does not exist or was deleted. */
+  find(roomId: number): Promise<Room | null> {
+    return this.rooms.findOneBy({ id: roomId });
   }
 
-  /** The room if the user moderates it (owner or admin), else FORBIDDEN. */
-  async requireModerator(roomId: number, user: UserDto): Promise<Room> {
-    const room = await this.require(roomId);
-    if (!isModerator(room, user)) {
-      throw new AppError(ErrorCode.FORBIDDEN, 'Only the room owner or an admin can do this');
-    }
+  /**
+   * The room, or NOT_FOUND (deleted rooms included), with no regard to who asks: for callers
+   * already in the room. Requests from outside go through RoomAccessService.requireVisible.
+   */
+  async require(roomId: number): Promise<Room> {
+    const room = await this.find(roomId);
+    if (!room) throw roomNotFound();
     return room;
   }
 
@@ -107,22 +114,17 @@ export class RoomsService {
     return new Map(rows.map((r) => [r.id, r.name]));
   }
 
-  /** A private room is NOT_FOUND for those who would not see it listed. */
-  async get(roomId: number, viewer: UserDto): Promise<RoomDto> {
-    const room = await this.require(roomId);
-    if (room.visibility === 'private' && !isModerator(room, viewer) && !(await this.isMember(roomId, viewer.id)))
-      throw new AppError(ErrorCode.NOT_FOUND, `Room ${roomId} not found`);
-    return this.describe(room);
-  }
-
   async describe(room: Room): Promise<RoomDto> {
     const counts = await this.presence.counts([room.id]);
     return this.toDto(room, counts.get(room.id) ?? 0);
   }
 
-  /** Owner or admin: visibility and/or lock. Everyone in the room is told through RoomEvents. */
-  async update(roomId: number, user: UserDto, body: UpdateRoomRequest): Promise<RoomDto> {
-    const room = await this.requireModerator(roomId, user);
+  /**
+   * Visibility and/or lock of a room the caller moderates (RoomAccessService.requireModerator).
+   * Everyone in the room is told through RoomEvents.
+   */
+  async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
+    const roomId = room.id;
     const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'inviteToken'>> = {};
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
@@ -136,35 +138,30 @@ export class RoomsService {
     return dto;
   }
 
-  /** Owner or admin: the current invite token (issued now if the room has none yet). */
-  async invite(roomId: number, user: UserDto): Promise<RoomInviteDto> {
-    const room = await this.requireModerator(roomId, user);
-    if (room.inviteToken) return { roomId, inviteToken: room.inviteToken };
-    return this.rotateInvite(roomId, user);
+  /** The current invite token of a moderated room (issued now if the room has none yet). */
+  async invite(room: Room): Promise<RoomInviteDto> {
+    if (room.inviteToken) return { roomId: room.id, inviteToken: room.inviteToken };
+    return this.rotateInvite(room);
   }
 
-  /** Owner or admin: a new token; the old one stops admitting new joiners (members keep access). */
-  async rotateInvite(roomId: number, user: UserDto): Promise<RoomInviteDto> {
-    await this.requireModerator(roomId, user);
+  /** A new token for a moderated room; the old one stops admitting new joiners (members keep access). */
+  async rotateInvite(room: Room): Promise<RoomInviteDto> {
     const inviteToken = newInviteToken();
-    await this.rooms.update({ id: roomId }, { inviteToken });
-    return { roomId, inviteToken };
+    await this.rooms.update({ id: room.id }, { inviteToken });
+    room.inviteToken = inviteToken;
+    return { roomId: room.id, inviteToken };
   }
 
-  /** Owner or admin only. Everyone present is told through RoomEvents. */
-  async delete(roomId: number, user: UserDto): Promise<void> {
-    const room = await this.require(roomId);
-    if (!isModerator(room, user)) {
-      throw new AppError(ErrorCode.FORBIDDEN, 'Only the owner or an admin can delete this room');
-    }
-    await this.rooms.softDelete({ id: roomId });
-    this.events.emitRoomDeleted({ roomId, byUserId: user.id });
+  /** Deletes a moderated room. Everyone present is told through RoomEvents. */
+  async delete(room: Room, by: UserDto): Promise<void> {
+    await this.rooms.softDelete({ id: room.id });
+    this.events.emitRoomDeleted({ roomId: room.id, byUserId: by.id });
   }
 
   /** Account removal: the user's rooms are deleted as if the owner deleted each. Returns their ids. */
   async deleteAllOwnedBy(owner: UserDto): Promise<number[]> {
-    const owned = await this.rooms.find({ select: { id: true }, where: { ownerId: owner.id } });
-    for (const { id } of owned) await this.delete(id, owner);
+    const owned = await this.rooms.find({ where: { ownerId: owner.id } });
+    for (const room of owned) await this.delete(room, owner);
     return owned.map((r) => r.id);
   }
 
@@ -198,15 +195,6 @@ export class RoomsService {
       .limit(1)
       .getRawMany();
     return row.length > 0;
-  }
-
-  /** NOT_FOUND for a missing room, NOT_IN_ROOM unless the user has joined it. */
-  async requireMember(roomId: number, userId: number): Promise<Room> {
-    const room = await this.require(roomId);
-    if (!(await this.isMember(roomId, userId))) {
-      throw new AppError(ErrorCode.NOT_IN_ROOM, `Join room ${roomId} first`);
-    }
-    return room;
   }
 
   /** Ids of the live rooms the user has joined. */

@@ -43,6 +43,8 @@ function problemTitle(status: 'error' | 'ended', error: CallError | null): strin
       return 'This room is locked';
     case 'INVITE_REQUIRED':
       return 'This room is private';
+    case 'NOT_FOUND':
+      return 'Room not found';
     case 'CALL_ENDED':
       return 'The host ended the call';
     default:

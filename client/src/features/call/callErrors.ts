@@ -8,16 +8,22 @@ export interface CallError {
 
 const JOIN_REFUSALS: Partial<Record<AppError['code'], string>> = {
   ROOM_FULL: 'This room is full. Try again when someone leaves.',
-  NOT_FOUND: 'This room does not exist or has been deleted.',
+  // A private room the user may not open answers like a missing one: the message covers both.
+  NOT_FOUND: 'This room does not exist, has been deleted, or is private: open it with its invite link.',
   ROOM_LOCKED: 'This room is locked: nobody new can join right now.',
   INVITE_REQUIRED: 'This room is private: ask for an invite link.',
   REMOVED_FROM_ROOM: 'You were removed from this room. The host can let you back in.',
 };
 
-/** A failed joinRoom (first join or rejoin). */
-export function joinError(err: unknown): CallError {
-  if (err instanceof AppError)
+/** Said instead when the join carried an invite token: it was most likely rotated. */
+const STALE_INVITE = 'This invite link is no longer valid, or the room has been deleted. Ask for a new link.';
+
+/** A failed joinRoom (first join or rejoin); `withInvite` when the join carried an invite token. */
+export function joinError(err: unknown, withInvite = false): CallError {
+  if (err instanceof AppError) {
+    if (err.code === 'NOT_FOUND' && withInvite) return { code: err.code, message: STALE_INVITE };
     return { code: err.code, message: JOIN_REFUSALS[err.code] ?? describeError(err) };
+  }
   return { code: 'INTERNAL', message: describeError(err) };
 }
 

@@ -126,7 +126,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       } catch (err) {
         if (call.disposed) return;
         stopCall();
-        set({ status: 'error', error: joinError(err), session: null });
+        set({ status: 'error', error: joinError(err, inviteToken !== null), session: null });
         return;
       }
       void useChatStore.getState().open(roomId, self.id);

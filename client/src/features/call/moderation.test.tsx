@@ -173,7 +173,7 @@ describe('private rooms and moderation in the call page', () => {
     ).toBeInTheDocument();
   });
 
-  it('an invite link joins with its token; private, locked and removed refusals say why', async () => {
+  it('an invite link joins with its token; missing-or-private, locked and removed refusals say why', async () => {
     start(bob);
     renderApp('/rooms/5?invite=abc123');
     await screen.findByRole('heading', { name: 'Stand-up' });
@@ -181,8 +181,20 @@ describe('private rooms and moderation in the call page', () => {
     cleanup();
     await useCallStore.getState().leave();
 
+    // A stale invite answers like a missing room (the server does not tell the two apart).
+    sockets.current.handle('joinRoom', () => fail('NOT_FOUND', 'Room not found'));
+    renderApp('/rooms/5?invite=old');
+    expect(await screen.findByRole('heading', { name: 'Room not found' })).toBeInTheDocument();
+    expect(screen.getByText(/This invite link is no longer valid/)).toBeInTheDocument();
+    cleanup();
+    await useCallStore.getState().leave();
+
     for (const [code, heading, text] of [
-      ['INVITE_REQUIRED', 'This room is private', 'This room is private: ask for an invite link.'],
+      [
+        'NOT_FOUND',
+        'Room not found',
+        'This room does not exist, has been deleted, or is private: open it with its invite link.',
+      ],
       ['ROOM_LOCKED', 'This room is locked', 'This room is locked: nobody new can join right now.'],
       ['REMOVED_FROM_ROOM', 'You were removed', /You were removed from this room/],
     ] as const) {
