@@ -84,6 +84,11 @@ describe.each(DB_KINDS)('drain on SIGTERM, one node (%s)', (kind: DbKind) => {
     expect(handshake?.message).toBe(ErrorCode.UNAVAILABLE);
     expect(handshake?.data).toMatchObject({ code: ErrorCode.UNAVAILABLE, retryAfterMs: expect.any(Number) });
 
+    // A load balancer's health check takes it out of rotation.
+    const health = await target.server.request('/api/health');
+    expect(health.status).toBe(503);
+    expect(await health.json()).toEqual({ status: 'draining' });
+
     // Nobody moves: the node waits out the grace period, then stops cleanly.
     const exit = await exited;
     expect(exit).toMatchObject({ code: 0, signal: null });
