@@ -100,7 +100,7 @@ describe.each(DB_KINDS)('drain on SIGTERM, one node (%s)', (kind: DbKind) => {
 describe('drain on SIGTERM, one node, sockets that leave', () => {
   it('exits as soon as its last socket has gone, long before the grace period', async () => {
     const graceMs = 60_000;
-    target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: String(graceMs) });
+    target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'info' });
     const { socket, roomId } = await joinedSocket(target.url);
     const other = await joinedSocket(target.url, roomId);
     // A client that does what the event says: disconnects after reconnectInMs (here to nowhere).
