@@ -85,7 +85,8 @@ async function observe(node: ClusterNode) {
   const user = await registerUser(node.url, 'rrobs');
   const socket: ClientSocket = await connect(node.url, user.accessToken);
   const updates = record(socket, 'participantsUpdate');
-  okData(await request(socket, 'joinRoom', { roomId }));
+  const joined = okData(await request(socket, 'joinRoom', { roomId }));
+  expect(missingPeers(joined.participants), 'peers present when the observer joins').toEqual([]);
   return { socket, updates };
 }
 
@@ -123,6 +124,7 @@ async function drainNode(
   const since = Date.now();
   await until(() => movers.every((p) => p.currentUrl === staying.url), 15_000, 'the movers on the other node');
   await until(() => allReceiving(peers, since), 60_000, 'every peer to receive every remote stream again');
+  const receivingAfter = Date.now() - since;
   await expectAllRising(3000);
   const { code, signal, ms } = await exit;
   expect({ code, signal }).toEqual({ code: 0, signal: null });
@@ -133,7 +135,13 @@ async function drainNode(
   await sleep(PRESENCE_GRACE_MS + NODE_TTL_MS);
   const updates = observer.updates.slice(seenBefore);
   for (const u of updates) expect(missingPeers(u.participants), 'a peer shown as gone').toEqual([]);
+  // And the room's presence (what a joiner is told) still holds every peer.
+  const now = okData(await request(observer.socket, 'joinRoom', { roomId }));
+  expect(missingPeers(now.participants), 'peers present after the drain').toEqual([]);
   await expectAllRising(2000);
+  console.info(
+    `drained ${leaving.id}: ${movers.length} peers moved to ${staying.id}, call whole again ${receivingAfter} ms after the first drain notice; exit ${ms} ms after SIGTERM`,
+  );
 }
 
 beforeAll(async () => {
