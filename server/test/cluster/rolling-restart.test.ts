@@ -7,13 +7,15 @@
  * the room; B exits within its grace period. B is started again (same id), then A is drained the
  * same way: everybody moves to B and the call goes on.
  */
-import type { AuthResponse, Participant, ServerDrainingEvent } from '@minimeet/shared';
+import type { AuthResponse, CallSessionDto, CallSessionsResponse, Participant, ServerDrainingEvent } from '@minimeet/shared';
+import { createAdmin } from '@minimeet/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   closeAllSockets,
   connect,
   createRoom,
+  http,
   okData,
   record,
   registerUser,
@@ -31,6 +33,7 @@ const PASSWORD = 'correct horse battery';
 let cluster: Cluster;
 let roomId: number;
 let owner: AuthResponse;
+let admin: AuthResponse;
 let nodeA: ClusterNode;
 let nodeB: ClusterNode;
 const peers: MiniMeetPeer[] = [];
@@ -161,6 +164,9 @@ beforeAll(async () => {
     },
   });
   [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
+  const adminName = `rradmin${process.pid % 100000}`;
+  await createAdmin(cluster.databaseUrl, adminName, PASSWORD);
+  admin = (await http<AuthResponse>(nodeA.url, 'POST', '/auth/login', { body: { username: adminName, password: PASSWORD } })).body;
   owner = await registerUser(nodeA.url, 'rrowner');
   roomId = (await createRoom(nodeA.url, owner.accessToken, 'rolling restart', 10)).id;
   for (const node of [nodeA, nodeB, nodeA, nodeB]) peers.push(await startPeer(node));
@@ -172,11 +178,23 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
+/** The room's call records, as an admin sees them (through `node`). */
+async function roomCalls(node: ClusterNode): Promise<CallSessionDto[]> {
+  const res = await http<CallSessionsResponse>(node.url, 'GET', '/admin/calls', { token: admin.accessToken });
+  expect(res.status).toBe(200);
+  return res.body.calls.filter((c) => c.roomId === roomId);
+}
+
+let callId: number;
+
 describe('rolling restart of a two-node cluster during a call', () => {
   it('the call runs across both nodes', async () => {
     console.info(`cluster mode: ${cluster.mode}${cluster.fallbackReason ? ` (${cluster.fallbackReason})` : ''}`);
     await until(() => allReceiving(peers), 45_000, 'every peer to receive every remote stream');
     await expectAllRising(3000);
+    const calls = await roomCalls(nodeA);
+    expect(calls.map((c) => c.endedAt)).toEqual([null]);
+    callId = calls[0]!.id;
   }, 60_000);
 
   it('node B drained: its peers move to A by themselves, the call goes on, nobody leaves, B exits', async () => {
@@ -193,6 +211,9 @@ describe('rolling restart of a two-node cluster during a call', () => {
     const observer = await observe(nodeB);
     await drainNode(nodeA, nodeB, observer, 4);
     expect(peers.every((p) => p.currentUrl === nodeB.url)).toBe(true);
+    // One call all along: never ended by either drain, no second record started.
+    const calls = await roomCalls(nodeB);
+    expect(calls.map((c) => ({ id: c.id, endedAt: c.endedAt }))).toEqual([{ id: callId, endedAt: null }]);
     observer.socket.close();
   }, 180_000);
 });
