@@ -8,12 +8,14 @@ import { EventEmitter } from 'node:events';
 import {
   rawRequestOverSocket,
   requestOverSocket,
+  SignalingError,
   socketIoSignaling,
   type ConsumerEntry,
   type MediaSession,
   type SignalingSocket,
 } from '@minimeet/media-session';
 import {
+  ErrorCode,
   socketHandshakeAuth,
   type Ack,
   type AuthResponse,
@@ -238,8 +240,9 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     s.on('serverDraining', (event) => this.moveOnDrain(event));
     s.on('connect_error', (err) => {
       // A draining node refuses new sockets: try again when it says (the Manager will not).
+      // (Before the first join, start() reports the refusal instead.)
       const retryMs = unavailableRetryMs(err);
-      if (retryMs === undefined || this.closed) return;
+      if (retryMs === undefined || this.closed || !this.joined) return;
       this.later(retryMs, () => {
         if (!s.connected) s.connect();
       });
@@ -248,7 +251,13 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       if (!this.joined || this.closed) return;
       this.reconnects++;
       this.rejoin().catch((err: unknown) => {
-        if (!this.closed) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        if (this.closed) return;
+        // Reached a node that began draining meanwhile: go again when it says.
+        if (err instanceof SignalingError && err.code === ErrorCode.UNAVAILABLE) {
+          this.later(err.wire.details?.retryAfterMs ?? 1000, () => forceReconnect(this.socket));
+          return;
+        }
+        this.emit('error', err instanceof Error ? err : new Error(String(err)));
       });
     });
   }
