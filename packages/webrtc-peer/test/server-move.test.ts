@@ -1,3 +1,4 @@
+import { ErrorCode, type ConnectionRefusedData } from '@minimeet/shared';
 import { describe, expect, it } from 'vitest';
 import { unavailableRetryMs } from '../src/server-move.js';
 
@@ -5,8 +6,9 @@ import { unavailableRetryMs } from '../src/server-move.js';
 // server/test/cluster/rolling-restart.test.ts.
 describe('unavailableRetryMs', () => {
   it('reads a draining node’s handshake refusal, and only that', () => {
-    const refusal = (message: string, data?: unknown) => Object.assign(new Error(message), { data });
-    expect(unavailableRetryMs(refusal('UNAVAILABLE', { code: 'UNAVAILABLE', retryAfterMs: 1500 }))).toBe(1500);
+    const refusal = (message: string, data?: Partial<ConnectionRefusedData>) =>
+      Object.assign(new Error(message), data === undefined ? {} : { data });
+    expect(unavailableRetryMs(refusal('UNAVAILABLE', { code: ErrorCode.UNAVAILABLE, retryAfterMs: 1500 }))).toBe(1500);
     expect(unavailableRetryMs(refusal('UNAVAILABLE'))).toBe(1000);
     expect(unavailableRetryMs(refusal('UNAVAILABLE', { retryAfterMs: 10 ** 9 }))).toBe(30_000);
     expect(unavailableRetryMs(refusal('RATE_LIMITED', { retryAfterMs: 500 }))).toBeUndefined();
