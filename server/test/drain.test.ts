@@ -112,6 +112,20 @@ describe('drain on SIGTERM, one node, sockets that leave', () => {
     expect(target.server.output()).toContain('drained: every socket has gone');
   }, 90_000);
 
+  it('a second SIGTERM cuts the drain short', async () => {
+    const graceMs = 60_000;
+    target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'info' });
+    const { socket } = await joinedSocket(target.url);
+    const drains = record(socket, 'serverDraining');
+    const exited = terminate(target);
+    await waitFor(() => drains.length === 1, 5000, 'serverDraining');
+    process.kill(target.server.pid, 'SIGTERM');
+    const exit = await exited;
+    expect(exit).toMatchObject({ code: 0, signal: null });
+    expect(exit.ms).toBeLessThan(graceMs / 2);
+    expect(target.server.output()).toContain('second signal: stopping now');
+  }, 90_000);
+
   it('SHUTDOWN_GRACE_MS=0 stops at once without telling anyone', async () => {
     target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: '0' });
     const { socket } = await joinedSocket(target.url);
