@@ -10,6 +10,7 @@ import { HttpExceptionFilter } from './common/http-exception.filter.js';
 import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
+import { DrainModule } from './drain/drain.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
 import { LoggerModule } from './logging/logger.module.js';
@@ -42,6 +43,7 @@ export class AppModule {
         RealtimeModule,
         ChatModule,
         MediaSignalingModule,
+        DrainModule,
         ModerationModule,
         AdminModule,
         MetricsModule,

@@ -6,6 +6,7 @@ import { AppModule } from './app.module.js';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret-store.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
+import { stopGracefullyOnSignals } from './drain/shutdown-signals.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
@@ -54,7 +55,9 @@ async function bootstrap() {
       exceptionFactory: validationExceptionFactory,
     }),
   );
-  app.enableShutdownHooks();
+  // SIGTERM / SIGINT drain first (rolling upgrades); the other termination signals close at once.
+  app.enableShutdownHooks(['SIGHUP', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGUSR2']);
+  stopGracefullyOnSignals(app, config.shutdown.graceMs, logger);
   await configureRealtime(app, config);
   setupOpenApi(app);
   serveClient(app, config.clientDistDir, logger);

@@ -38,6 +38,10 @@ export interface AdminNodeStats {
   protocolVersion?: string;
   /** True for the node that took this snapshot. */
   self: boolean;
+  /** It is stopping (SIGTERM): it takes no new joins and its clients move to other nodes. Absent from older servers. */
+  draining?: boolean;
+  /** Its CLUSTER_PUBLIC_URL, where clients reach it (absent when not configured). */
+  publicUrl?: string;
   /** mediasoup routers + consumers on the node, at its last heartbeat. */
   load: number;
   /** Rooms with media on the node, at its last heartbeat. */

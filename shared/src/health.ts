@@ -3,7 +3,8 @@
  * the METRICS_TOKEN (`Authorization: Bearer …`).
  */
 export interface HealthResponse {
-  status: 'ok' | 'degraded';
+  /** `draining`: the node is stopping (SIGTERM) and takes no new clients (503, like `degraded`). */
+  status: 'ok' | 'degraded' | 'draining';
   db?: 'ok' | 'down';
   workers?: WorkerHealth[];
 }

@@ -9,3 +9,4 @@ export * from './media.js';
 export * from './admin.js';
 export * from './moderation.js';
 export * from './protocol.js';
+export * from './drain.js';

@@ -9,7 +9,8 @@
  * an incompatible or missing one with `connect_error` PROTOCOL_MISMATCH; a server node does not
  * work with a node of an incompatible version.
  */
-export const PROTOCOL_VERSION = '1.0';
+// 1.1: serverDraining (a node that stops tells its sockets to reconnect), UNAVAILABLE refusals.
+export const PROTOCOL_VERSION = '1.1';
 
 /** The `connect_error` message when the client's protocol version does not match the server's. */
 export const SOCKET_PROTOCOL_MISMATCH = 'PROTOCOL_MISMATCH';

@@ -12,6 +12,7 @@ import type {
   RoleChangedEvent,
   SessionEndReason,
 } from './auth.js';
+import type { ServerDrainingEvent } from './drain.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
@@ -134,6 +135,8 @@ export interface ServerEvents {
   sessionEnded: { reason: SessionEndReason };
   /** To every socket of the user (within seconds, on every node) when an operator changes its role. */
   roleChanged: RoleChangedEvent;
+  /** To every socket of a node that is stopping: reconnect (elsewhere) after `reconnectInMs`. */
+  serverDraining: ServerDrainingEvent;
 }
 
 export type ClientEventName = keyof ClientRequests;
@@ -199,4 +202,5 @@ export const ServerEvent = {
   'admin:stats': 'admin:stats',
   sessionEnded: 'sessionEnded',
   roleChanged: 'roleChanged',
+  serverDraining: 'serverDraining',
 } as const satisfies { [E in ServerEventName]: E };

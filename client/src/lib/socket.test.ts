@@ -8,6 +8,7 @@ import {
   onServerEvent,
   onSocketConnect,
   request,
+  SERVER_RESTARTING_MESSAGE,
   setSocketFactory,
   setUnauthorizedHandler,
   useConnectionStore,
@@ -156,5 +157,42 @@ describe('socket service', () => {
     s.simulateDisconnect('io server disconnect');
     expect(spy).toHaveBeenCalled();
     expect(useConnectionStore.getState().status).toBe('reconnecting');
+  });
+
+  it('serverDraining: reconnects after the delay the server asks for, staying "reconnecting", and rejoins', async () => {
+    vi.useFakeTimers();
+    const reconnects: boolean[] = [];
+    const off = onSocketConnect(({ reconnect }) => reconnects.push(reconnect));
+    connectSocket('tok');
+    await vi.advanceTimersByTimeAsync(0);
+    const s = sockets.current;
+    const connect = vi.spyOn(s, 'connect');
+    s.serverEmit('serverDraining', { reconnectInMs: 2500, shutdownInMs: 30_000 });
+    await vi.advanceTimersByTimeAsync(2499);
+    expect(connect).not.toHaveBeenCalled();
+    expect(useConnectionStore.getState().status).toBe('connected');
+    s.autoConnect = false;
+    await vi.advanceTimersByTimeAsync(1);
+    expect(connect).toHaveBeenCalledOnce();
+    // Its own disconnect does not read as "disconnected": the user sees a reconnect.
+    expect(useConnectionStore.getState()).toMatchObject({ status: 'reconnecting', error: SERVER_RESTARTING_MESSAGE });
+    s.simulateConnect();
+    expect(useConnectionStore.getState()).toMatchObject({ status: 'connected', error: null });
+    expect(reconnects).toEqual([false, true]);
+    off();
+  });
+
+  it('a handshake refused by a draining server says the server restarts and tries again when told', () => {
+    vi.useFakeTimers();
+    connectSocket('tok');
+    const s = sockets.current;
+    s.autoConnect = false;
+    const connect = vi.spyOn(s, 'connect');
+    s.simulateConnectError('UNAVAILABLE', { code: 'UNAVAILABLE', message: 'restarting', retryAfterMs: 1500 });
+    expect(useConnectionStore.getState().error).toBe(SERVER_RESTARTING_MESSAGE);
+    vi.advanceTimersByTime(1499);
+    expect(connect).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(1);
+    expect(connect).toHaveBeenCalledOnce();
   });
 });

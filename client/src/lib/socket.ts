@@ -17,6 +17,7 @@ import {
   type RequestOf,
   type ResponseOf,
   type ServerEventName,
+  type ServerDrainingEvent,
   type ServerToClientEvents,
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
@@ -90,6 +91,11 @@ let tokenServerHolds: string | null = null;
 let unauthorizedInARow = 0;
 /** The next try after a handshake refused by a connection cap or the handshake rate limit. */
 let refusedRetry: ReturnType<typeof setTimeout> | undefined;
+/** The reconnect a draining server asked for (serverDraining), and the socket it is moving. */
+let drainMove: ReturnType<typeof setTimeout> | undefined;
+let movingSocket: SocketLike | null = null;
+
+export const SERVER_RESTARTING_MESSAGE = 'The server is restarting. Reconnecting…';
 
 /** What a refused handshake may carry in `err.data` (which fields depends on the message). */
 type ConnectErrorData = Partial<Omit<ProtocolMismatchData, 'code'>> &
@@ -105,6 +111,7 @@ export function connectionRefusedMessage(err: {
   data?: Partial<ConnectionRefusedData>;
 }): string | null {
   if (err.message === ErrorCode.RATE_LIMITED) return 'Too many connection attempts. Retrying shortly…';
+  if (err.message === ErrorCode.UNAVAILABLE) return SERVER_RESTARTING_MESSAGE;
   if (err.message !== ErrorCode.LIMIT_EXCEEDED) return null;
   return err.data?.limit === 'ip'
     ? 'Too many connections from your network. Retrying shortly…'
@@ -158,6 +165,7 @@ export function connectSocket(token: string, owner?: number): void {
     const reconnect = hasConnectedOnce;
     hasConnectedOnce = true;
     unauthorizedInARow = 0;
+    if (movingSocket === s) movingSocket = null;
     setStatus({ status: 'connected', attempt: 0, error: null, outdated: null });
     // Refreshed while the handshake was in flight: the server holds the older token's expiry.
     if (currentToken && currentToken !== tokenServerHolds) renewSocketAuth(s, currentToken);
@@ -165,7 +173,7 @@ export function connectSocket(token: string, owner?: number): void {
   });
   s.on('disconnect', ((reason: string) => {
     if (socket !== s) return;
-    if (reason === 'io client disconnect') {
+    if (reason === 'io client disconnect' && movingSocket !== s) {
       setStatus({ status: 'disconnected' });
       return;
     }
@@ -208,6 +216,10 @@ export function connectSocket(token: string, owner?: number): void {
       error: 'Cannot reach the server.',
     });
   }) as (...args: never[]) => void);
+  s.on('serverDraining', ((event: ServerDrainingEvent) => {
+    if (socket !== s) return;
+    moveOnDrain(s, event);
+  }) as (...args: never[]) => void);
   s.io.on('reconnect_attempt', ((attempt: number) => {
     if (socket !== s) return;
     setStatus({ attempt });
@@ -219,6 +231,22 @@ export function connectSocket(token: string, owner?: number): void {
     for (const h of [...set]) h(args[0]);
   });
   s.connect();
+}
+
+/**
+ * The server node is stopping: reconnect after the delay it asks for (spread over its clients so
+ * they do not stampede the next node). The page's own URL is kept: behind the load balancer it
+ * reaches another node. The call and chat rejoin on the reconnect, as after any dropped socket.
+ */
+function moveOnDrain(s: SocketLike, { reconnectInMs }: ServerDrainingEvent): void {
+  clearTimeout(drainMove);
+  drainMove = setTimeout(() => {
+    if (socket !== s) return;
+    movingSocket = s;
+    s.disconnect();
+    setStatus({ status: 'reconnecting', error: SERVER_RESTARTING_MESSAGE });
+    s.connect();
+  }, Math.max(0, reconnectInMs));
 }
 
 /** A refreshed token for the live socket: `auth:renew` when connected, else the next handshake uses it. */
@@ -239,6 +267,8 @@ function renewSocketAuth(s: SocketLike, token: string): void {
 
 export function disconnectSocket(): void {
   clearTimeout(refusedRetry);
+  clearTimeout(drainMove);
+  movingSocket = null;
   const s = socket;
   socket = null;
   currentToken = null;

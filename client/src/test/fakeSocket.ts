@@ -74,6 +74,8 @@ export class FakeSocket implements SocketLike {
   }
   /** The server pushes an event. */
   serverEmit<E extends ServerEventName>(event: E, payload: ServerEvents[E]): void {
+    // As socket.io-client: the event's own listeners, then the catch-all ones.
+    this.fire(event, payload);
     for (const l of [...this.anyListeners]) l(event, payload);
   }
   simulateConnect(): void {

@@ -42,8 +42,8 @@ export interface StartOptions extends Pick<
 
 /**
  * Defaults: NODE_ENV=test, HOST and MEDIASOUP_LISTEN_IP = `host`, PORT, a random RTC port
- * range, a SQLite file in a scratch directory (removed when the process exits), and the per-address
- * socket caps lifted.
+ * range, a SQLite file in a scratch directory (removed when the process exits), the per-address
+ * socket caps lifted, and no drain on SIGTERM (SHUTDOWN_GRACE_MS=0).
  */
 function minimeetProcess(overrides: EnvOverrides, port: number, host: string) {
   if (!existsSync(SERVER_MAIN)) throw new Error(`${SERVER_MAIN} not found: build first (npm run build)`);
@@ -61,6 +61,8 @@ function minimeetProcess(overrides: EnvOverrides, port: number, host: string) {
       // per address would count a whole test file as one client (tests of those caps set their own).
       MAX_SOCKETS_PER_IP: '100000',
       SOCKET_HANDSHAKES_PER_MINUTE: '100000',
+      // stop() is SIGTERM: no drain wait for clients that would move (tests of the drain set it).
+      SHUTDOWN_GRACE_MS: '0',
     },
     overrides,
   );

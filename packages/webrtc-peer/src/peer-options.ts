@@ -27,6 +27,8 @@ export interface PeerEvents {
   mediaReady: [];
   mediaReset: [{ reason: string }];
   reconnected: [{ resumed: boolean }];
+  /** The node it is on is stopping: it reconnects (to `alternativeUrl` when named) after `reconnectInMs`. */
+  serverDraining: [{ reconnectInMs: number; alternativeUrl?: string }];
   stream: [ReceivedStream];
   streamClosed: [ReceivedStream];
   producerPaused: [{ producerId: string }];

@@ -8,12 +8,14 @@ import { EventEmitter } from 'node:events';
 import {
   rawRequestOverSocket,
   requestOverSocket,
+  SignalingError,
   socketIoSignaling,
   type ConsumerEntry,
   type MediaSession,
   type SignalingSocket,
 } from '@minimeet/media-session';
 import {
+  ErrorCode,
   socketHandshakeAuth,
   type Ack,
   type AuthResponse,
@@ -21,6 +23,7 @@ import {
   type MediaSource,
   type RequestOf,
   type ResponseOf,
+  type ServerDrainingEvent,
 } from '@minimeet/shared';
 import { io } from 'socket.io-client';
 import { authenticate } from './auth.js';
@@ -30,6 +33,7 @@ import { selectedIcePaths, type IcePath } from './ice-path.js';
 import { ReceivedStreams, type ReceivedStream, type SessionProducer } from './received-streams.js';
 import type { PeerEvents, PeerOptions } from './peer-options.js';
 import { joinedMedia, nodeMediaSession } from './node-session.js';
+import { forceReconnect, retargetSocket, unavailableRetryMs } from './server-move.js';
 import { installWeriftGlobals } from './werift-globals.js';
 
 export type PeerSocket = SignalingSocket;
@@ -47,15 +51,21 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   mediaResets = 0;
   reconnects = 0;
   iceRestarts = 0;
+  /** serverDraining events received (the node it was on stopped; it moved). */
+  drains = 0;
+  /** The server URL the socket is on now (another node's after a move). */
+  currentUrl: string;
   private session: MediaSession | undefined;
   private readonly received: ReceivedStreams;
   private readonly clips = new ClipTracks(this.player);
   private joined = false;
   private closed = false;
   private readonly log: (m: string) => void;
+  private readonly timers = new Set<NodeJS.Timeout>();
 
   constructor(readonly options: PeerOptions) {
     super();
+    this.currentUrl = options.url;
     this.log = options.log ?? (() => undefined);
     this.received = new ReceivedStreams({
       opened: (stream) => this.emit('stream', stream),
@@ -194,6 +204,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     if (this.closed) return;
     this.closed = true;
     this.player.stop();
+    for (const t of this.timers) clearTimeout(t);
+    this.timers.clear();
     this.session?.close();
     this.socket?.disconnect();
     this.removeAllListeners();
@@ -225,13 +237,56 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       for (const [source, track] of this.clips.all()) void this.session?.setSource(source, track);
       this.emit('mediaReset', { reason });
     });
+    s.on('serverDraining', (event) => this.moveOnDrain(event));
+    s.on('connect_error', (err) => {
+      // A draining node refuses new sockets: try again when it says (the Manager will not).
+      // (Before the first join, start() reports the refusal instead.)
+      const retryMs = unavailableRetryMs(err);
+      if (retryMs === undefined || this.closed || !this.joined) return;
+      this.later(retryMs, () => {
+        if (!s.connected) s.connect();
+      });
+    });
     s.io.on('reconnect', () => {
       if (!this.joined || this.closed) return;
       this.reconnects++;
       this.rejoin().catch((err: unknown) => {
-        if (!this.closed) this.emit('error', err instanceof Error ? err : new Error(String(err)));
+        if (this.closed) return;
+        // Reached a node that began draining meanwhile: go again when it says.
+        if (err instanceof SignalingError && err.code === ErrorCode.UNAVAILABLE) {
+          this.later(err.wire.details?.retryAfterMs ?? 1000, () => forceReconnect(this.socket));
+          return;
+        }
+        this.emit('error', err instanceof Error ? err : new Error(String(err)));
       });
     });
+  }
+
+  /**
+   * The node is stopping: after the delay it asks for (spread across its clients), reconnect —
+   * to the node it names, else the same URL (a load balancer's) — and rejoin as after any
+   * reconnect, so the media session resumes or rebuilds on the new node.
+   */
+  private moveOnDrain({ reconnectInMs, alternativeUrl }: ServerDrainingEvent): void {
+    if (this.closed) return;
+    this.drains++;
+    this.log(`serverDraining: moving to ${alternativeUrl ?? 'the same URL'} in ${reconnectInMs} ms`);
+    this.emit('serverDraining', { reconnectInMs, ...(alternativeUrl ? { alternativeUrl } : {}) });
+    this.later(reconnectInMs, () => {
+      if (alternativeUrl) {
+        retargetSocket(this.socket, alternativeUrl);
+        this.currentUrl = alternativeUrl;
+      }
+      forceReconnect(this.socket);
+    });
+  }
+
+  private later(ms: number, run: () => void): void {
+    const timer = setTimeout(() => {
+      this.timers.delete(timer);
+      if (!this.closed) run();
+    }, ms);
+    this.timers.add(timer);
   }
 
   /** After a socket reconnect: join again; the session restarts ICE on kept transports or rebuilds. */

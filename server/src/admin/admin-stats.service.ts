@@ -172,6 +172,8 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
         self: n.id === this.registry.self.id,
         load: n.load,
         rooms: n.rooms,
+        draining: n.draining,
+        ...(n.publicUrl ? { publicUrl: n.publicUrl } : {}),
         startedAt: new Date(n.startedAt).toISOString(),
       })),
     };

@@ -37,7 +37,7 @@ import { RedisProducerDirectory } from './redis-producer-directory.js';
       provide: NODE_REGISTRY,
       inject: [APP_CONFIG, REDIS, ROOT_LOGGER],
       useFactory: (config: AppConfig, redis: RedisOrNull, logger: Logger): NodeRegistry => {
-        const { nodeId, nodeTtlMs, pipe } = config.cluster;
+        const { nodeId, nodeTtlMs, pipe, publicUrl } = config.cluster;
         const self: ClusterNodeInfo = {
           id: nodeId,
           bootId: randomUUID(),
@@ -48,6 +48,8 @@ import { RedisProducerDirectory } from './redis-producer-directory.js';
           startedAt: Date.now(),
           load: 0,
           rooms: 0,
+          ...(publicUrl ? { publicUrl } : {}),
+          draining: false,
         };
         const log = logger.child({ context: 'cluster', nodeId });
         return redis

@@ -21,6 +21,11 @@ export class MemoryNodeRegistry implements NodeRegistry {
     return Promise.resolve();
   }
 
+  markDraining(): Promise<void> {
+    this.self.draining = true;
+    return Promise.resolve();
+  }
+
   setLoadProvider(provider: () => NodeLoad): void {
     this.#load = provider;
   }

@@ -13,6 +13,10 @@ export interface ClusterNodeInfo {
   /** Load figure (mediasoup routers + consumers on the node) and rooms with media, at the last heartbeat. */
   load: number;
   rooms: number;
+  /** Where clients reach the node (CLUSTER_PUBLIC_URL); undefined when not configured. */
+  publicUrl?: string;
+  /** It is stopping (SIGTERM): it takes no new joins and sends its clients elsewhere. */
+  draining: boolean;
 }
 
 export interface ClusterNodeState extends ClusterNodeInfo {
@@ -46,6 +50,11 @@ export interface NodeRegistry {
    * node has not seen yet (a node that just restarted).
    */
   refresh(): Promise<void>;
+  /**
+   * This node is stopping: it is published as draining at once (other nodes and the admin view
+   * see it within a poll) and stays alive, its media pipes working, until it stops.
+   */
+  markDraining(): Promise<void>;
   /** Called at each heartbeat for the load figures this node publishes. */
   setLoadProvider(provider: () => NodeLoad): void;
   onNodeDown(listener: (node: ClusterNodeInfo) => void): () => void;

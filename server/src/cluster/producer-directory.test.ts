@@ -84,6 +84,7 @@ describe('isLiveEntry', () => {
     startedAt: 0,
     load: 0,
     rooms: 0,
+    draining: false,
   });
   it('takes entries of the live boot and of nodes not seen yet, not of dead or replaced boots', () => {
     const nodes = [node('a', 'a2', true), node('b', 'b1', false)];

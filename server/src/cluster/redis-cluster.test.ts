@@ -28,6 +28,7 @@ function nodeInfo(id: string, protocolVersion = PROTOCOL_VERSION): ClusterNodeIn
     startedAt: Date.now(),
     load: 0,
     rooms: 0,
+    draining: false,
   };
 }
 
@@ -114,6 +115,25 @@ describe('cluster bus over Redis', () => {
 });
 
 describe('node registry over Redis', () => {
+  it('publishes a draining node (and its public URL) to the others at once; it stays alive', async () => {
+    const watcher = await registry(nodeInfo('drain-watcher'));
+    const leaving = await registry({ ...nodeInfo('drain-leaving'), publicUrl: 'http://10.0.0.9:3000' });
+    await until(() => watcher.r.isAlive('drain-leaving'), 5000, 'the node up');
+    expect(watcher.r.nodes().find((n) => n.id === 'drain-leaving')).toMatchObject({
+      draining: false,
+      publicUrl: 'http://10.0.0.9:3000',
+    });
+    await leaving.r.markDraining();
+    await until(
+      () => watcher.r.nodes().find((n) => n.id === 'drain-leaving')?.draining === true,
+      3000,
+      'draining seen by the other node',
+    );
+    expect(watcher.r.isAlive('drain-leaving')).toBe(true);
+    expect(watcher.downs.map((n) => n.id)).not.toContain('drain-leaving');
+    expect(leaving.r.nodes().find((n) => n.id === 'drain-leaving')?.draining).toBe(true);
+  });
+
   it('sees a node come up, and reports it down when its heartbeat stops', async () => {
     const watcher = await registry(nodeInfo('reg-watcher'));
     const victimConn = redis();

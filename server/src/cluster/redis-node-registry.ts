@@ -122,6 +122,11 @@ export class RedisNodeRegistry implements NodeRegistry {
     return this.#serialPoll();
   }
 
+  async markDraining(): Promise<void> {
+    this.self.draining = true;
+    await this.#heartbeat();
+  }
+
   #serialPoll(): Promise<void> {
     const run = this.#polling.catch(() => undefined).then(() => this.#poll());
     this.#polling = run;
@@ -237,6 +242,8 @@ function parseEntry(value: string): Entry | undefined {
       startedAt: Number(e.startedAt) || 0,
       load: Number(e.load) || 0,
       rooms: Number(e.rooms) || 0,
+      ...(typeof e.publicUrl === 'string' && e.publicUrl ? { publicUrl: e.publicUrl } : {}),
+      draining: e.draining === true,
       updatedAt: Number(e.updatedAt) || 0,
     };
   } catch {
@@ -253,5 +260,7 @@ function stripEntry(e: Entry): ClusterNodeInfo {
     startedAt: e.startedAt,
     load: e.load,
     rooms: e.rooms,
+    ...(e.publicUrl ? { publicUrl: e.publicUrl } : {}),
+    draining: e.draining,
   };
 }

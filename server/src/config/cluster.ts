@@ -17,6 +17,9 @@ export const clusterEnv = z.object({
   CLUSTER_PIPE_ANNOUNCED_ADDRESS: z.string().optional(),
   CLUSTER_PIPE_MIN_PORT: port('CLUSTER_PIPE_MIN_PORT', 40100),
   CLUSTER_PIPE_MAX_PORT: port('CLUSTER_PIPE_MAX_PORT', 40999),
+  CLUSTER_PUBLIC_URL: z
+    .url({ protocol: /^https?$/, message: 'CLUSTER_PUBLIC_URL must be an http(s) URL' })
+    .optional(),
 });
 
 /** What the cluster's defaults and checks read from other sections (declared there). */
@@ -55,6 +58,11 @@ export const clusterSection = clusterEnv.extend(borrowed).transform((e, ctx) => 
     nodeTtlMs: e.CLUSTER_NODE_TTL_MS,
     /** How long a request to another node may take. */
     requestTimeoutMs: e.CLUSTER_REQUEST_TIMEOUT_MS,
+    /**
+     * Where clients reach this node directly (published in the node registry): a draining node
+     * names another node's URL to its clients. Unset: clients reconnect to the URL they used.
+     */
+    publicUrl: e.CLUSTER_PUBLIC_URL?.replace(/\/+$/, ''),
     pipe: {
       /** Local IP the pipe transports to other nodes bind to. */
       listenIp: e.CLUSTER_PIPE_LISTEN_IP ?? e.MEDIASOUP_LISTEN_IP,

@@ -50,4 +50,20 @@ describe('cluster configuration', () => {
   ])('refuses %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(message);
   });
+
+  it('CLUSTER_PUBLIC_URL: an http(s) URL, kept without a trailing slash; unset by default', () => {
+    expect(loadConfig({}).cluster.publicUrl).toBeUndefined();
+    expect(loadConfig({ CLUSTER_PUBLIC_URL: 'https://meet-b.example.com/' }).cluster.publicUrl).toBe(
+      'https://meet-b.example.com',
+    );
+    expect(() => loadConfig({ CLUSTER_PUBLIC_URL: 'ftp://x' })).toThrow(/^CLUSTER_PUBLIC_URL: .*http\(s\) URL/);
+    expect(() => loadConfig({ CLUSTER_PUBLIC_URL: 'not a url' })).toThrow(/^CLUSTER_PUBLIC_URL/);
+  });
+
+  it('SHUTDOWN_GRACE_MS: 30 s by default, 0 allowed (stop at once), bounded', () => {
+    expect(loadConfig({}).shutdown.graceMs).toBe(30_000);
+    expect(loadConfig({ SHUTDOWN_GRACE_MS: '0' }).shutdown.graceMs).toBe(0);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: '-1' })).toThrow(/^SHUTDOWN_GRACE_MS: .*between 0 and 600000/);
+    expect(() => loadConfig({ SHUTDOWN_GRACE_MS: 'soon' })).toThrow(/^SHUTDOWN_GRACE_MS/);
+  });
 });

@@ -7,9 +7,10 @@ import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
 import { redisEnv } from './redis.js';
+import { shutdownEnv } from './shutdown.js';
 import { turnEnv } from './turn.js';
 
-const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv];
+const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv, shutdownEnv];
 
 describe('.env.example', () => {
   it('documents every variable the configuration reads', () => {

@@ -7,6 +7,7 @@ import { limitsSection } from './limits.js';
 import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
 import { redisSection } from './redis.js';
+import { shutdownSection } from './shutdown.js';
 import { turnSection } from './turn.js';
 
 export { ConfigError } from './parse-env.js';
@@ -26,8 +27,10 @@ const appConfigSchema = sectionsOf({
   turn: turnSection,
   cluster: clusterSection,
   limits: limitsSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits }) => ({
+  shutdown: shutdownSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown }) => ({
   ...http,
+  ...shutdown,
   ...db,
   ...auth,
   ...redis,

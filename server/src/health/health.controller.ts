@@ -1,5 +1,6 @@
 import { Controller, Get, Headers, Inject, Res } from '@nestjs/common';
 import type { HealthResponse } from '@minimeet/shared';
+import { DrainState } from '../realtime/drain-state.js';
 import { HealthAccess } from './health-access.js';
 import { HealthService } from './health.service.js';
 
@@ -13,10 +14,12 @@ export class HealthController {
   constructor(
     @Inject(HealthService) private readonly health: HealthService,
     @Inject(HealthAccess) private readonly access: HealthAccess,
+    @Inject(DrainState) private readonly drain: DrainState,
   ) {}
 
   /**
-   * 200 when the database answers and every media worker is alive, 503 otherwise. The database
+   * 200 when the database answers and every media worker is alive, 503 otherwise, and 503
+   * `draining` while the node stops (a load balancer then sends nobody new to it). The database
    * and worker details (pids, CPU) only for an admin token or the metrics token.
    */
   @Get()
@@ -28,7 +31,8 @@ export class HealthController {
       this.health.check(),
       this.access.mayReadDetails(authorization),
     ]);
-    res.status(report.status === 'ok' ? 200 : 503);
-    return detailed ? report : { status: report.status };
+    const status: HealthResponse['status'] = this.drain.draining ? 'draining' : report.status;
+    res.status(status === 'ok' ? 200 : 503);
+    return detailed ? { ...report, status } : { status };
   }
 }

@@ -8,6 +8,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { PeerMedia } from '../media/peer-media.js';
+import { DrainState } from '../realtime/drain-state.js';
 import type { JoinContext } from '../realtime/room-lifecycle.js';
 import { RoomSessionService } from '../realtime/room-session.service.js';
 import { PeerDirectory } from './peer-directory.js';
@@ -36,6 +37,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(DrainState) private readonly drain: DrainState,
   ) {
     this.log = logger.child({ context: 'media-signaling' });
   }
@@ -103,7 +105,9 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     const peer = this.peers.unindex(socketId, roomId);
     if (!peer) return;
     const graceMs = this.config.presenceGraceMs;
-    if (!disconnected || graceMs === 0) {
+    // A draining node takes no rejoin: the client comes back on another node, where its
+    // media is made anew, so these producers would only linger as dead streams for the others.
+    if (!disconnected || graceMs === 0 || this.drain.draining) {
       peer.close();
       this.rooms.closeIfEmpty(roomId);
       return;

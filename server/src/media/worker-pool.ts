@@ -270,6 +270,7 @@ export class WorkerPool extends EventEmitter<WorkerPoolEvents> {
         },
       );
     }
+    keepThroughStopSignals(worker);
     if (this.#closed) {
       worker.close();
       throw new Error('worker pool is closed');
@@ -334,4 +335,16 @@ async function cpuMs(worker: types.Worker): Promise<number> {
   } finally {
     clearTimeout(timer);
   }
+}
+
+/**
+ * mediasoup closes each worker when this process gets SIGTERM or SIGINT. The server drains first
+ * on those (media keeps flowing while clients move to another node, see ../drain) and closes the
+ * pool when the app closes, so the workers must outlive the signal.
+ */
+function keepThroughStopSignals(worker: types.Worker): void {
+  const onSignal = (worker as unknown as { onSignal?: unknown }).onSignal;
+  if (typeof onSignal !== 'function') return;
+  process.removeListener('SIGTERM', onSignal as (signal: NodeJS.Signals) => void);
+  process.removeListener('SIGINT', onSignal as (signal: NodeJS.Signals) => void);
 }

@@ -9,6 +9,7 @@ import { AuthService } from '../auth/auth.service.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
+import { DrainState, refuseHandshakesWhileDraining } from './drain-state.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { socketAuthMiddleware } from './socket-auth.js';
@@ -34,6 +35,7 @@ export class ConnectionGateway
     @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
     @Inject(SocketSessions) private readonly socketSessions: SocketSessions,
     @Inject(SocketConnectionLimits) private readonly connectionLimits: SocketConnectionLimits,
+    @Inject(DrainState) private readonly drain: DrainState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -41,6 +43,8 @@ export class ConnectionGateway
 
   afterInit(server: AppServer) {
     this.realtime.attach(server);
+    // A stopping node sends new sockets elsewhere before anything else.
+    server.use(refuseHandshakesWhileDraining(this.drain));
     // Cheapest refusal first: a handshake flood is throttled before any token is verified.
     server.use(this.connectionLimits.throttleHandshakes());
     server.use(socketAuthMiddleware(this.auth));

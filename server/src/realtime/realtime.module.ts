@@ -15,6 +15,7 @@ import {
 import { RedisConnectionSlots } from './connection-caps/redis-connection-slots.js';
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { ConnectionGateway } from './connection.gateway.js';
+import { DrainState } from './drain-state.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
@@ -32,6 +33,7 @@ import { SocketSessions } from './socket-sessions.js';
   imports: [AuthModule, RoomsModule, CallsModule],
   providers: [
     RealtimeServer,
+    DrainState,
     RoomSessionService,
     PresenceSweeper,
     AckResponder,
@@ -52,6 +54,6 @@ import { SocketSessions } from './socket-sessions.js';
     RoomsGateway,
     SessionGateway,
   ],
-  exports: [RealtimeServer, RoomSessionService, AckResponder, SocketSessions, SocketPrivileges, RoomsModule],
+  exports: [RealtimeServer, DrainState, RoomSessionService, AckResponder, SocketSessions, SocketPrivileges, RoomsModule],
 })
 export class RealtimeModule {}

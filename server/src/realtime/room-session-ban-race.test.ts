@@ -18,6 +18,7 @@ import type { RoomEvents } from '../rooms/room-events.js';
 import type { Room } from '../rooms/room.entity.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import type { RealtimeServer } from './realtime-server.js';
+import { DrainState } from './drain-state.js';
 import { RoomSessionService } from './room-session.service.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -91,6 +92,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     {
       current: async (socket: { data: { user: UserDto } }) => socket.data.user,
     } as unknown as SocketPrivileges,
+    new DrainState(),
   );
   const socket = {
     id: 'socket-1',

@@ -20,6 +20,7 @@ import { RoomEvents } from '../rooms/room-events.js';
 import { isModerator, RoomsService } from '../rooms/rooms.service.js';
 import type { Room } from '../rooms/room.entity.js';
 import { CallBookkeeping } from './call-bookkeeping.js';
+import { DrainState } from './drain-state.js';
 import { PresenceGraceTimers } from './presence-grace-timers.js';
 import { RoomJoinLimiter } from './room-join-limiter.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -49,6 +50,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   private readonly unsubscribeModeration: Array<() => void> = [];
   private readonly roomSlots: SocketRoomSlots;
   private closing = false;
+  /** See handOffPresenceAtShutdown. */
+  private handOff = false;
   private readonly joinLimiter: RoomJoinLimiter;
 
   constructor(
@@ -62,6 +65,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
     @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
+    @Inject(DrainState) private readonly drain: DrainState,
   ) {
     this.log = logger.child({ context: 'room-session' });
     this.hub = new RoomLifecycleHub(this.log);
@@ -123,14 +127,15 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     // Let in-flight joins/leaves finish first; from now on detaches remove users at once.
     await this.queue.idle();
     // Users in their grace period would otherwise stay present in shared presence (and in
-    // an open call) for good: this process's timers die with it, so settle them now.
-    await Promise.all(
-      this.graceTimers
-        .drain()
-        .map(([roomId, userId]) =>
+    // an open call) for good: this process's timers die with it, so settle them now (unless
+    // handed off: the sweeping node ends those grace periods).
+    const cutShort = this.graceTimers.drain();
+    if (!this.handOff)
+      await Promise.all(
+        cutShort.map(([roomId, userId]) =>
           this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId)).catch(() => undefined),
         ),
-    );
+      );
     // Leave every room this process's sockets are in, so shared presence and call rows do
     // not keep users who were only here. The sockets are closed after this hook.
     if (this.realtime.ready) {
@@ -149,6 +154,16 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.hub.clear();
   }
 
+  /**
+   * Stopping after a drain while other nodes run: what this node's sockets and grace periods
+   * leave in shared presence stays there for the node that sweeps this boot (PresenceSweeper),
+   * which removes those users after PRESENCE_GRACE_MS unless they are back by then, on any node.
+   * Settling them here would show users who are moving to another node as leaving.
+   */
+  handOffPresenceAtShutdown(): void {
+    this.handOff = true;
+  }
+
   // ---- operations ----
 
   join(socket: AppSocket, roomId: number, inviteToken?: string): Promise<JoinRoomData> {
@@ -159,6 +174,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       // Before anything that could tell a private room from a missing one (join rate, ban, lock).
       const room = await this.access.requireVisible(roomId, user, inviteToken);
       if (!socket.data.joinedRooms.has(roomId)) {
+        if (this.drain.draining) throw this.drain.refusal('join the room');
         this.joinLimiter.take(roomId, user.id);
         const grant = await this.access.assertMayJoin(room, user, inviteToken);
         const outcome = await this.presence.addSocket(
@@ -331,6 +347,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     const userId = socket.data.user.id;
     socket.data.joinedRooms.delete(roomId);
     socket.data.adminOnlyRooms?.delete(roomId);
+    if (this.closing && this.handOff) {
+      // Its presence entry stays for the sweeping node (handOffPresenceAtShutdown).
+      this.hub.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
+      return;
+    }
     if (reason !== 'disconnect') await socket.leave(roomChannel(roomId));
     const remaining = await this.presence.removeSocket(roomId, userId, socket.id);
     this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');

@@ -20,6 +20,7 @@ import {
   freePort,
   startServer,
   type EnvOverrides,
+  type ExitResult,
   type ServerProcess,
   type TestDatabase,
 } from '@minimeet/test-harness';
@@ -36,6 +37,12 @@ export interface ClusterNode {
   server: ServerProcess;
   /** kill -9 of the node process (its mediasoup workers follow). */
   kill(): Promise<void>;
+  /**
+   * SIGTERM (the node drains: see SHUTDOWN_GRACE_MS) and waits for the process to exit; SIGKILL
+   * and a rejection when it is still running after `timeoutMs`. Resolves with how it exited and
+   * how long it took.
+   */
+  terminate(timeoutMs: number): Promise<ExitResult & { ms: number }>;
   /** Starts the node again with the same id, address and ports. */
   restart(): Promise<void>;
 }
@@ -111,6 +118,7 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         RTC_MIN_PORT: String(opts.rtcBase + i * span),
         RTC_MAX_PORT: String(opts.rtcBase + i * span + span - 1),
         CLUSTER_NODE_ID: id,
+        CLUSTER_PUBLIC_URL: `http://${address}:${port}`,
         CLUSTER_PIPE_LISTEN_IP: address,
         CLUSTER_PIPE_ANNOUNCED_ADDRESS: address,
         CLUSTER_PIPE_MIN_PORT: String(opts.pipeBase + i * span),
@@ -134,6 +142,21 @@ export async function startCluster(opts: ClusterOptions): Promise<Cluster> {
         async kill() {
           process.kill(node.server.pid, 'SIGKILL');
           await node.server.exited;
+        },
+        async terminate(timeoutMs) {
+          const started = Date.now();
+          const { server } = node;
+          process.kill(server.pid, 'SIGTERM');
+          let timer: NodeJS.Timeout | undefined;
+          const late = new Promise<'late'>((resolve) => (timer = setTimeout(() => resolve('late'), timeoutMs)));
+          const result = await Promise.race([server.exited, late]);
+          clearTimeout(timer);
+          if (result === 'late') {
+            process.kill(server.pid, 'SIGKILL');
+            await server.exited;
+            throw new Error(`node ${id} still ran ${timeoutMs} ms after SIGTERM:\n${server.output().slice(-4000)}`);
+          }
+          return { ...result, ms: Date.now() - started };
         },
         async restart() {
           node.server = await launch();

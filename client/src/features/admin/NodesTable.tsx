@@ -1,7 +1,7 @@
 import type { AdminNodeStats } from '@minimeet/shared';
 import { formatDuration } from './adminFormat';
 
-/** The cluster's server nodes: alive (or of an incompatible protocol), load and rooms at their last heartbeat. */
+/** The cluster's server nodes: alive, draining (stopping) or of an incompatible protocol, load and rooms at their last heartbeat. */
 export function NodesTable({ nodes, now }: { nodes: AdminNodeStats[]; now: number }) {
   if (!nodes.length) return null;
   return (
@@ -28,6 +28,10 @@ export function NodesTable({ nodes, now }: { nodes: AdminNodeStats[]; now: numbe
                 {n.compatible === false ? (
                   <span className="badge badge--live" title="This node does not work with it: run one release across the cluster">
                     Incompatible protocol {n.protocolVersion || 'none'}
+                  </span>
+                ) : n.alive && n.draining ? (
+                  <span className="badge badge--live" title="Stopping: takes no new joins; its clients are moving to other nodes">
+                    Draining
                   </span>
                 ) : n.alive ? (
                   <span className="badge badge--ok">Alive, up {formatDuration(Math.max(0, now - Date.parse(n.startedAt)))}</span>

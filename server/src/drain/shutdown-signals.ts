@@ -1,0 +1,35 @@
+import type { INestApplication } from '@nestjs/common';
+import type { Logger } from '../logging/logger.js';
+import { DrainService } from './drain.service.js';
+
+/**
+ * SIGTERM / SIGINT stop the node gracefully: drain (DrainService: clients move to other nodes,
+ * up to SHUTDOWN_GRACE_MS; 0 skips it), close the app (every module's shutdown hooks), exit 0.
+ * A second signal cuts the drain short. The other termination signals keep Nest's plain
+ * close-and-exit (`enableShutdownHooks` in main.ts).
+ */
+export function stopGracefullyOnSignals(app: INestApplication, graceMs: number, log: Logger): void {
+  let stopping = false;
+  const onSignal = (signal: NodeJS.Signals) => {
+    const drains = app.get(DrainService);
+    if (stopping) {
+      log.warn({ signal }, 'second signal: stopping now');
+      drains.cutShort();
+      return;
+    }
+    stopping = true;
+    void (async () => {
+      try {
+        if (graceMs > 0) await drains.drain(signal);
+        await app.close();
+        log.info({ signal }, 'minimeet stopped');
+        process.exit(0);
+      } catch (err) {
+        log.error({ err, signal }, 'graceful stop failed');
+        process.exit(1);
+      }
+    })();
+  };
+  process.on('SIGTERM', onSignal);
+  process.on('SIGINT', onSignal);
+}
