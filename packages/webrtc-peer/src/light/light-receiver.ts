@@ -164,6 +164,11 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     this.emit('mediaReady');
   }
 
+  /** STUN binding requests sent to the server and answered (first checks and consent). */
+  get iceStats(): { requestsSent: number; answers: number } {
+    return { requestsSent: this.ice?.requestsSent ?? 0, answers: this.ice?.answers ?? 0 };
+  }
+
   /** Open streams received from `userId` (or all). */
   openStreams(userId?: number): ReceivedStream[] {
     return [...this.open.values()].filter((s) => userId === undefined || s.userId === userId);
