@@ -150,13 +150,15 @@ async function main(): Promise<void> {
     await Promise.all(full.map((p) => p.close()));
     for (const p of senders) await p.close();
 
+    // Per-receiver figures are small: two decimals.
+    const per = (v: number | null) => (v === null ? null : v.toFixed(2));
     const rows = results.map((r) => [
       r.phase,
       r.receivers,
       r.botCpuPercent,
-      r.botCpuPerReceiverPercent,
+      per(r.botCpuPerReceiverPercent),
       r.serverCpuPercent,
-      r.serverCpuPerReceiverPercent,
+      per(r.serverCpuPerReceiverPercent),
       r.packets,
       r.lostPackets,
       r.botRssMb,
