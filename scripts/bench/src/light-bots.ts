@@ -53,10 +53,11 @@ function args(argv: string[]) {
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
-    if (argv[i] === '--receivers' && v) (o.receivers = Number(v)), i++;
-    else if (argv[i] === '--seconds' && v) (o.seconds = Number(v)), i++;
-    else if (argv[i] === '--out' && v) (o.out = path.resolve(process.env.INIT_CWD ?? process.cwd(), v)), i++;
+    if (argv[i] === '--receivers' && v) o.receivers = Number(v);
+    else if (argv[i] === '--seconds' && v) o.seconds = Number(v);
+    else if (argv[i] === '--out' && v) o.out = path.resolve(process.env.INIT_CWD ?? process.cwd(), v);
     else throw new Error(`unknown option ${argv[i]} (--receivers N, --seconds S, --out DIR)`);
+    i++;
   }
   const max = ROOM_MAX_PARTICIPANTS - SENDERS;
   if (!Number.isInteger(o.receivers) || o.receivers < 1 || o.receivers > max)
@@ -97,9 +98,8 @@ async function main(): Promise<void> {
     }
     const tokens = await Promise.all(Array.from({ length: o.receivers }, (_, i) => token(`lb_r${i}`)));
     const results: PhaseResult[] = [];
-    let base: PhaseResult | undefined;
-
-    const measure = async (phase: PhaseResult['phase'], receivers: Receiver[]) => {
+    /** `base`: the senders-only phase the receivers' cost is measured against. */
+    const measure = async (phase: PhaseResult['phase'], receivers: Receiver[], base?: PhaseResult) => {
       // Every receiver gets all four streams before the window opens.
       if (receivers.length)
         await waitFor(
@@ -134,19 +134,19 @@ async function main(): Promise<void> {
     };
 
     log(`senders only, ${o.seconds} s`);
-    base = await measure('senders only', []);
+    const base = await measure('senders only', []);
 
     log(`+ ${o.receivers} light receivers`);
     const light = tokens.map((t) => new LightReceiver({ url: server.url, roomId, token: t }));
     await Promise.all(light.map((r) => r.start()));
-    await measure('light receivers', light);
+    await measure('light receivers', light, base);
     await Promise.all(light.map((r) => r.close()));
     await new Promise((r) => setTimeout(r, 2000));
 
     log(`+ ${o.receivers} full receivers`);
     const full = tokens.map((t) => new MiniMeetPeer({ url: server.url, roomId, token: t, audio: false, video: false }));
     for (const p of full) await p.start();
-    await measure('full receivers', full);
+    await measure('full receivers', full, base);
     await Promise.all(full.map((p) => p.close()));
     for (const p of senders) await p.close();
 
