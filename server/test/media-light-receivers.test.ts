@@ -7,7 +7,12 @@
  * closed server-side and its own UDP socket and consent timer gone. No database-specific
  * behaviour: SQLite only.
  */
-import { ROOM_MAX_PARTICIPANTS, type AdminRoomStats, type AdminStatsSnapshot, type AuthResponse } from '@minimeet/shared';
+import {
+  ROOM_MAX_PARTICIPANTS,
+  type AdminRoomStats,
+  type AdminStatsSnapshot,
+  type AuthResponse,
+} from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
   createAdmin,
@@ -39,14 +44,21 @@ describe('light receive-only receivers', () => {
   const errors: string[] = [];
 
   const roomStats = async (): Promise<AdminRoomStats | undefined> => {
-    const res = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', { token: admin.accessToken });
+    const res = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', {
+      token: admin.accessToken,
+    });
     return res.body.rooms.find((r) => r.id === roomId);
   };
 
   beforeAll(async () => {
     db = await createTestDatabase('sqlite');
     server = await startServer({
-      env: { DATABASE_URL: db.url, ADMIN_STATS_INTERVAL_MS: '500', MEDIASOUP_WORKERS: '1', AUTH_RATE_LIMIT: '1000' },
+      env: {
+        DATABASE_URL: db.url,
+        ADMIN_STATS_INTERVAL_MS: '500',
+        MEDIASOUP_WORKERS: '1',
+        AUTH_RATE_LIMIT: '1000',
+      },
     });
     const adminName = uniqueName('admin');
     await createAdmin(db.url, adminName, PASSWORD);
@@ -97,22 +109,32 @@ describe('light receive-only receivers', () => {
     const flowing = (r: LightReceiver) => {
       const open = r.openStreams();
       return (
-        open.map((s) => s.producerId).sort().join() === producerIds.join() && open.every((s) => s.packets > 0)
+        open
+          .map((s) => s.producerId)
+          .sort()
+          .join() === producerIds.join() && open.every((s) => s.packets > 0)
       );
     };
     await waitFor(() => (receivers.every(flowing) ? true : undefined), 30_000);
-    const before = receivers.map((r) => r.openStreams().map((s) => ({ id: s.producerId, packets: s.packets })));
+    const before = receivers.map((r) =>
+      r.openStreams().map((s) => ({ id: s.producerId, packets: s.packets })),
+    );
     await waitFor(
       () =>
         receivers.every((r, i) =>
-          before[i]!.every((b) => r.openStreams().find((s) => s.producerId === b.id)!.packets > b.packets + 10),
+          before[i]!.every(
+            (b) => r.openStreams().find((s) => s.producerId === b.id)!.packets > b.packets + 10,
+          ),
         )
           ? true
           : undefined,
       30_000,
     );
     for (const r of receivers) {
-      const kinds = r.openStreams().map((s) => s.kind).sort();
+      const kinds = r
+        .openStreams()
+        .map((s) => s.kind)
+        .sort();
       expect(kinds).toEqual(['audio', 'audio', 'video', 'video']);
       for (const s of r.openStreams()) {
         expect(s.firstPacketAt).toBeGreaterThanOrEqual(s.announcedAt);
@@ -145,7 +167,9 @@ describe('light receive-only receivers', () => {
         );
     await waitFor(async () => ((last = await roomStats()), ready(last) ? true : undefined), 20_000).catch(
       (err: Error) => {
-        throw new Error(`${err.message}; last: ${JSON.stringify(last?.peers.map((p) => [p.userId, p.transports]))}`);
+        throw new Error(
+          `${err.message}; last: ${JSON.stringify(last?.peers.map((p) => [p.userId, p.transports]))}`,
+        );
       },
     );
   });
@@ -170,13 +194,18 @@ describe('light receive-only receivers', () => {
     let last: AdminRoomStats | undefined;
     await waitFor(async () => {
       last = await roomStats();
-      return last && last.peers.length === SENDERS + LIGHT_RECEIVERS - 1 && !last.peers.some((p) => p.userId === userId)
+      return last &&
+        last.peers.length === SENDERS + LIGHT_RECEIVERS - 1 &&
+        !last.peers.some((p) => p.userId === userId)
         ? true
         : undefined;
     }, 20_000);
     // The others go on receiving.
     const other = receivers[1]!;
     const packets = other.openStreams().reduce((n, s) => n + s.packets, 0);
-    await waitFor(() => (other.openStreams().reduce((n, s) => n + s.packets, 0) > packets + 20 ? true : undefined), 10_000);
+    await waitFor(
+      () => (other.openStreams().reduce((n, s) => n + s.packets, 0) > packets + 20 ? true : undefined),
+      10_000,
+    );
   });
 });

@@ -49,7 +49,11 @@ function args(argv: string[]) {
   const o = {
     receivers: ROOM_MAX_PARTICIPANTS - SENDERS,
     seconds: 20,
-    out: path.join(REPO_ROOT, 'bench-results', `light-bots-${new Date().toISOString().replace(/[:.]/g, '-')}`),
+    out: path.join(
+      REPO_ROOT,
+      'bench-results',
+      `light-bots-${new Date().toISOString().replace(/[:.]/g, '-')}`,
+    ),
   };
   for (let i = 0; i < argv.length; i++) {
     const v = argv[i + 1];
@@ -61,7 +65,9 @@ function args(argv: string[]) {
   }
   const max = ROOM_MAX_PARTICIPANTS - SENDERS;
   if (!Number.isInteger(o.receivers) || o.receivers < 1 || o.receivers > max)
-    throw new Error(`--receivers must be 1..${max} (a room holds ${ROOM_MAX_PARTICIPANTS}, ${SENDERS} senders)`);
+    throw new Error(
+      `--receivers must be 1..${max} (a room holds ${ROOM_MAX_PARTICIPANTS}, ${SENDERS} senders)`,
+    );
   if (!(o.seconds >= 3)) throw new Error('--seconds must be at least 3');
   return o;
 }
@@ -88,7 +94,8 @@ async function main(): Promise<void> {
     });
     if (!res.ok) throw new Error(`create room: ${res.status} ${await res.text()}`);
     const roomId = ((await res.json()) as { id: number }).id;
-    const token = async (name: string) => (await authenticate(server.url, `${name}_${tag}`, PASSWORD)).accessToken;
+    const token = async (name: string) =>
+      (await authenticate(server.url, `${name}_${tag}`, PASSWORD)).accessToken;
 
     const senders: MiniMeetPeer[] = [];
     for (let i = 0; i < SENDERS; i++) {
@@ -103,7 +110,10 @@ async function main(): Promise<void> {
       // Every receiver gets all four streams before the window opens.
       if (receivers.length)
         await waitFor(
-          () => (receivers.every((r) => r.openStreams().filter((s) => s.packets > 0).length === SENDERS * 2) ? true : undefined),
+          () =>
+            receivers.every((r) => r.openStreams().filter((s) => s.packets > 0).length === SENDERS * 2)
+              ? true
+              : undefined,
           60_000,
         );
       await new Promise((r) => setTimeout(r, 2000));
@@ -144,7 +154,9 @@ async function main(): Promise<void> {
     await new Promise((r) => setTimeout(r, 2000));
 
     log(`+ ${o.receivers} full receivers`);
-    const full = tokens.map((t) => new MiniMeetPeer({ url: server.url, roomId, token: t, audio: false, video: false }));
+    const full = tokens.map(
+      (t) => new MiniMeetPeer({ url: server.url, roomId, token: t, audio: false, video: false }),
+    );
     for (const p of full) await p.start();
     await measure('full receivers', full, base);
     await Promise.all(full.map((p) => p.close()));
@@ -166,7 +178,17 @@ async function main(): Promise<void> {
     console.log(
       `\n${table(
         `light vs full receivers: ${SENDERS} senders (VP8 + Opus), ${o.seconds} s per phase, CPU in % of one core`,
-        ['phase', 'receivers', 'bot CPU', 'bot CPU/rx', 'server CPU', 'server CPU/rx', 'packets', 'lost', 'bot RSS MB'],
+        [
+          'phase',
+          'receivers',
+          'bot CPU',
+          'bot CPU/rx',
+          'server CPU',
+          'server CPU/rx',
+          'packets',
+          'lost',
+          'bot RSS MB',
+        ],
         rows,
       )}\n`,
     );

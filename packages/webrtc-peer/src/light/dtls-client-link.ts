@@ -61,7 +61,10 @@ export class DtlsClientLink {
   /** Runs the handshake; rejects on a DTLS error or after `timeoutMs`. */
   connect(timeoutMs = 10_000): Promise<void> {
     return new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`DTLS: no handshake within ${timeoutMs} ms`)), timeoutMs);
+      const timer = setTimeout(
+        () => reject(new Error(`DTLS: no handshake within ${timeoutMs} ms`)),
+        timeoutMs,
+      );
       this.client.onConnect.once(() => {
         clearTimeout(timer);
         this.connected = true;

@@ -177,7 +177,8 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
   /** Received packets per `${userId}:${kind}` over open streams (as MiniMeetPeer.packetCounts). */
   packetCounts(): Record<string, number> {
     const out: Record<string, number> = {};
-    for (const s of this.openStreams()) out[`${s.userId}:${s.kind}`] = (out[`${s.userId}:${s.kind}`] ?? 0) + s.packets;
+    for (const s of this.openStreams())
+      out[`${s.userId}:${s.kind}`] = (out[`${s.userId}:${s.kind}`] ?? 0) + s.packets;
     return out;
   }
 
@@ -222,7 +223,8 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     signaling.on('producerPaused', ({ producerId }) => this.setPaused(producerId, true));
     signaling.on('producerResumed', ({ producerId }) => this.setPaused(producerId, false));
     signaling.on('mediaReset', ({ roomId }) => {
-      if (inRoom(roomId)) this.emit('error', new Error('mediaReset: the light receiver does not rebuild media'));
+      if (inRoom(roomId))
+        this.emit('error', new Error('mediaReset: the light receiver does not rebuild media'));
     });
   }
 
@@ -257,11 +259,16 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       };
       this.open.set(producerId, stream);
       this.streams.push(stream);
-      for (const e of data.rtpParameters.encodings ?? []) if (e.ssrc !== undefined) this.bySsrc.set(e.ssrc, stream);
+      for (const e of data.rtpParameters.encodings ?? [])
+        if (e.ssrc !== undefined) this.bySsrc.set(e.ssrc, stream);
       this.emit('stream', stream);
       await this.signaling!.request('resumeConsumer', { consumerId: data.consumerId });
     } catch (err) {
-      if (!this.closed) this.emit('error', new Error(`consume ${producerId}: ${err instanceof Error ? err.message : String(err)}`));
+      if (!this.closed)
+        this.emit(
+          'error',
+          new Error(`consume ${producerId}: ${err instanceof Error ? err.message : String(err)}`),
+        );
     }
   }
 
@@ -319,7 +326,8 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
 export function pickUdpCandidate(candidates: IceCandidate[]): IceCandidate {
   const udp = candidates.filter((c) => c.protocol === 'udp');
   const chosen = udp.find((c) => !isIPv6(c.address)) ?? udp[0];
-  if (!chosen) throw new Error('the transport offers no UDP candidate (light receivers do not do ICE-TCP or TURN)');
+  if (!chosen)
+    throw new Error('the transport offers no UDP candidate (light receivers do not do ICE-TCP or TURN)');
   return chosen;
 }
 
