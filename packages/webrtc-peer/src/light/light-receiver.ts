@@ -118,6 +118,10 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     }) as SignalingSocket);
     const signaling = (this.signaling = socketIoSignaling(socket, { timeoutMs: REQUEST_TIMEOUT_MS }));
     this.listen(signaling);
+    socket.on('disconnect', (reason) => {
+      // Without reconnection the server closes our media: say so rather than go quiet.
+      if (!this.closed && this.joined) this.emit('error', new Error(`signaling disconnected (${reason})`));
+    });
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(err));

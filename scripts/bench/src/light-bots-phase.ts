@@ -1,21 +1,20 @@
 /**
- * Issue 19 item 6 measurement (not a test): CPU per receiver of light receive-only bots
- * (LightReceiver: ICE + DTLS, RTP headers read from SRTP) against full werift peers that only
- * receive (MiniMeetPeer, decrypt + depacketize), on one fresh server.
+ * Issue 19 item 6 measurement (`npm run bench -- --phases light-bots`, not a test): CPU per
+ * receiver of light receive-only bots (LightReceiver: ICE + DTLS, RTP headers read from SRTP)
+ * against full werift peers that only receive (MiniMeetPeer: decrypt + depacketize), on one
+ * fresh MiniMeet server with one worker.
  *
- *   npm run bench:light-bots -w scripts -- [--receivers N] [--seconds S] [--out DIR]
- *
- * Three phases in this one process with the same 2 full senders (audio + video) throughout:
+ * Three phases in the bench process with the same 2 full senders (audio + video) throughout:
  * senders only (the baseline), + N light receivers, + N full receivers. Bot CPU per receiver =
- * (this process's CPU in the phase − baseline) / N; server CPU (Node process + mediasoup
- * workers, /proc) the same way. Prints a table and writes light-bots.json.
+ * (the bench process's CPU in the phase − baseline) / N; server CPU (Node process + mediasoup
+ * worker, /proc) the same way.
  */
-import { mkdirSync, writeFileSync } from 'node:fs';
-import path from 'node:path';
 import { ROOM_MAX_PARTICIPANTS } from '@minimeet/shared';
 import { authenticate, LightReceiver, MiniMeetPeer, type ReceivedStream } from '@minimeet/webrtc-peer';
-import { REPO_ROOT, startServer, waitFor } from '@minimeet/test-harness';
+import { waitFor } from '@minimeet/test-harness';
+import type { Pinning } from './pinning.js';
 import { procStat, processTree } from './proc-cpu.js';
+import { startServer } from './servers.js';
 import { table } from './table.js';
 
 const PASSWORD = 'light-bots-bench';
@@ -45,31 +44,20 @@ export interface PhaseResult {
   botRssMb: number;
 }
 
-function args(argv: string[]) {
-  const o = {
-    receivers: ROOM_MAX_PARTICIPANTS - SENDERS,
-    seconds: 20,
-    out: path.join(
-      REPO_ROOT,
-      'bench-results',
-      `light-bots-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-    ),
-  };
-  for (let i = 0; i < argv.length; i++) {
-    const v = argv[i + 1];
-    if (argv[i] === '--receivers' && v) o.receivers = Number(v);
-    else if (argv[i] === '--seconds' && v) o.seconds = Number(v);
-    else if (argv[i] === '--out' && v) o.out = path.resolve(process.env.INIT_CWD ?? process.cwd(), v);
-    else throw new Error(`unknown option ${argv[i]} (--receivers N, --seconds S, --out DIR)`);
-    i++;
-  }
-  const max = ROOM_MAX_PARTICIPANTS - SENDERS;
-  if (!Number.isInteger(o.receivers) || o.receivers < 1 || o.receivers > max)
-    throw new Error(
-      `--receivers must be 1..${max} (a room holds ${ROOM_MAX_PARTICIPANTS}, ${SENDERS} senders)`,
-    );
-  if (!(o.seconds >= 3)) throw new Error('--seconds must be at least 3');
-  return o;
+export interface LightBotsPlan {
+  /** Receivers per kind (a room holds ROOM_MAX_PARTICIPANTS, the senders included). */
+  receivers: number;
+  /** Measured seconds per phase. */
+  seconds: number;
+}
+
+export interface LightBotsResult {
+  plan: LightBotsPlan & { senders: number };
+  phases: PhaseResult[];
+}
+
+export function lightBotsPlan(quick: boolean): LightBotsPlan {
+  return quick ? { receivers: 6, seconds: 5 } : { receivers: ROOM_MAX_PARTICIPANTS - SENDERS, seconds: 30 };
 }
 
 const treeCpuMs = (pid: number) => processTree(pid).reduce((a, p) => a + (procStat(p)?.cpuMs ?? 0), 0);
@@ -80,10 +68,17 @@ const ownCpuMs = () => {
 const sum = (rs: Receiver[], f: (s: ReceivedStream) => number) =>
   rs.reduce((a, r) => a + r.streams.reduce((b, s) => b + f(s), 0), 0);
 
-async function main(): Promise<void> {
-  const o = args(process.argv.slice(2));
-  const server = await startServer({ env: { MEDIASOUP_WORKERS: '1', AUTH_RATE_LIMIT: '100000' } });
-  const log = (m: string) => console.log(`[light-bots] ${m}`);
+export async function lightBotsPhase(
+  o: LightBotsPlan,
+  pinning: Pinning,
+  log: (line: string) => void,
+): Promise<LightBotsResult> {
+  const server = await startServer({
+    kind: 'minimeet',
+    cpus: pinning.serverCpus,
+    workers: 1,
+    statsIntervalMs: 1000,
+  });
   try {
     const tag = Date.now().toString(36);
     const owner = await authenticate(server.url, `lb_owner_${tag}`, PASSWORD);
@@ -139,21 +134,21 @@ async function main(): Promise<void> {
         botRssMb: Math.round(process.memoryUsage().rss / 2 ** 20),
       };
       results.push(result);
-      log(`${phase}: bots ${bot.toFixed(1)} % CPU, server ${srv.toFixed(1)} %`);
+      log(`light-bots ${phase}: bots ${bot.toFixed(1)} % CPU, server ${srv.toFixed(1)} %`);
       return result;
     };
 
-    log(`senders only, ${o.seconds} s`);
+    log(`light-bots: 2 senders only, ${o.seconds} s`);
     const base = await measure('senders only', []);
 
-    log(`+ ${o.receivers} light receivers`);
+    log(`light-bots: + ${o.receivers} light receivers`);
     const light = tokens.map((t) => new LightReceiver({ url: server.url, roomId, token: t }));
     await Promise.all(light.map((r) => r.start()));
     await measure('light receivers', light, base);
     await Promise.all(light.map((r) => r.close()));
     await new Promise((r) => setTimeout(r, 2000));
 
-    log(`+ ${o.receivers} full receivers`);
+    log(`light-bots: + ${o.receivers} full receivers`);
     const full = tokens.map(
       (t) => new MiniMeetPeer({ url: server.url, roomId, token: t, audio: false, video: false }),
     );
@@ -161,50 +156,38 @@ async function main(): Promise<void> {
     await measure('full receivers', full, base);
     await Promise.all(full.map((p) => p.close()));
     for (const p of senders) await p.close();
-
-    // Per-receiver figures are small: two decimals.
-    const per = (v: number | null) => (v === null ? null : v.toFixed(2));
-    const rows = results.map((r) => [
-      r.phase,
-      r.receivers,
-      r.botCpuPercent,
-      per(r.botCpuPerReceiverPercent),
-      r.serverCpuPercent,
-      per(r.serverCpuPerReceiverPercent),
-      r.packets,
-      r.lostPackets,
-      r.botRssMb,
-    ]);
-    console.log(
-      `\n${table(
-        `light vs full receivers: ${SENDERS} senders (VP8 + Opus), ${o.seconds} s per phase, CPU in % of one core`,
-        [
-          'phase',
-          'receivers',
-          'bot CPU',
-          'bot CPU/rx',
-          'server CPU',
-          'server CPU/rx',
-          'packets',
-          'lost',
-          'bot RSS MB',
-        ],
-        rows,
-      )}\n`,
-    );
-    mkdirSync(o.out, { recursive: true });
-    const file = path.join(o.out, 'light-bots.json');
-    writeFileSync(file, `${JSON.stringify({ senders: SENDERS, ...o, results }, null, 2)}\n`);
-    log(`wrote ${file}`);
+    return { plan: { ...o, senders: SENDERS }, phases: results };
   } finally {
     await server.stop();
   }
 }
 
-main().then(
-  () => process.exit(0),
-  (err: unknown) => {
-    console.error(`light-bots failed: ${err instanceof Error ? err.message : String(err)}`);
-    process.exit(1);
-  },
-);
+export function lightBotsTable(r: LightBotsResult): string {
+  // Per-receiver figures are small: two decimals.
+  const per = (v: number | null) => (v === null ? null : v.toFixed(2));
+  return table(
+    `Light vs full receivers: ${r.plan.senders} senders (VP8 + Opus), ${r.plan.seconds} s per phase, CPU in % of one core`,
+    [
+      'phase',
+      'receivers',
+      'bot CPU',
+      'bot CPU/rx',
+      'server CPU',
+      'server CPU/rx',
+      'packets',
+      'lost',
+      'bot RSS MB',
+    ],
+    r.phases.map((p) => [
+      p.phase,
+      p.receivers,
+      p.botCpuPercent,
+      per(p.botCpuPerReceiverPercent),
+      p.serverCpuPercent,
+      per(p.serverCpuPerReceiverPercent),
+      p.packets,
+      p.lostPackets,
+      p.botRssMb,
+    ]),
+  );
+}
