@@ -208,4 +208,32 @@ describe('light receive-only receivers', () => {
       10_000,
     );
   });
+
+  it('close() while start() is under way ends it with a clear error and leaves nothing behind', async () => {
+    // The leave above freed one seat. Different delays stop the start at different steps
+    // (login, socket, join, transport, ICE/DTLS); a start that finished first is closed as well.
+    const udpBefore = udpSockets();
+    for (const delayMs of [0, 20, 60, 150, 400]) {
+      const r = new LightReceiver({
+        url: server.url,
+        roomId,
+        username: uniqueName('quitter'),
+        password: PASSWORD,
+      });
+      const started = r.start().then(
+        () => 'started',
+        (err: Error) => err.message,
+      );
+      await sleep(delayMs);
+      await r.close();
+      const outcome = await started;
+      expect(outcome).toMatch(/^started$|closed/);
+      await sleep(50);
+      expect(udpSockets()).toBe(udpBefore);
+    }
+    await waitFor(async () => {
+      const room = await roomStats();
+      return room && room.peers.length === SENDERS + LIGHT_RECEIVERS - 1 ? true : undefined;
+    }, 20_000);
+  });
 });

@@ -45,6 +45,8 @@ export class DtlsClientLink {
   private readonly transport: DatagramTransport;
   private readonly client: DtlsClient;
   connected = false;
+  /** Ends a handshake in progress (close() during connect). */
+  private abortConnect: ((err: Error) => void) | undefined;
 
   constructor(cert: RTCCertificate, send: (data: Buffer) => void) {
     this.transport = new DatagramTransport(send);
@@ -61,6 +63,10 @@ export class DtlsClientLink {
   /** Runs the handshake; rejects on a DTLS error or after `timeoutMs`. */
   connect(timeoutMs = 10_000): Promise<void> {
     return new Promise<void>((resolve, reject) => {
+      this.abortConnect = (err) => {
+        clearTimeout(timer);
+        reject(err);
+      };
       const timer = setTimeout(
         () => reject(new Error(`DTLS: no handshake within ${timeoutMs} ms`)),
         timeoutMs,
@@ -88,6 +94,8 @@ export class DtlsClientLink {
 
   close(): void {
     if (this.transport.closed) return;
+    if (!this.connected) this.abortConnect?.(new Error('DTLS: closed'));
+    this.abortConnect = undefined;
     this.client.close();
     void this.transport.close();
   }

@@ -91,6 +91,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
   private transportReady = false;
   private joined = false;
   private closed = false;
+  private readonly closing = new AbortController();
   private readonly log: (m: string) => void;
 
   constructor(readonly options: LightReceiverOptions) {
@@ -109,6 +110,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       accessToken = auth.accessToken;
       this.user = auth.user;
     }
+    this.stillOpen();
     const socket = (this.socket = io(url, {
       auth: socketHandshakeAuth(accessToken),
       transports: ['websocket'],
@@ -125,10 +127,16 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     await new Promise<void>((resolve, reject) => {
       socket.once('connect', () => resolve());
       socket.once('connect_error', (err) => reject(err));
+      // close() before the connection is up: no 'connect' will come.
+      this.closing.signal.addEventListener('abort', () =>
+        reject(new Error('light receiver closed while starting')),
+      );
     });
+    this.stillOpen();
     this.timings.connectedAt = this.timings.joinSentAt = Date.now();
     const data = await this.request('joinRoom', { roomId: this.options.roomId });
     this.timings.joinAckAt = Date.now();
+    this.stillOpen();
     this.joined = true;
     const media = joinMediaOf(data);
     if (!media) throw new Error('joinRoom answer has no routerRtpCapabilities (media disabled?)');
@@ -139,6 +147,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       roomId: this.options.roomId,
       direction: 'recv',
     });
+    this.stillOpen();
     this.transportId = transport.id;
     const candidate = pickUdpCandidate(transport.iceCandidates);
     const cert = await lightCertificate();
@@ -146,8 +155,12 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       transportId: transport.id,
       dtlsParameters: { role: 'client', fingerprints: fingerprintsOf(cert) },
     });
+    this.stillOpen();
     this.transportReady = true;
     const udp = (this.udp = await openUdp(candidate));
+    // close() during the bind did not see this socket yet.
+    if (this.closed) udp.close();
+    this.stillOpen();
     const send = (buf: Buffer) => {
       if (!this.closed) udp.send(buf, candidate.port, candidate.address);
     };
@@ -190,6 +203,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
+    this.closing.abort();
     const socket = this.socket;
     if (socket?.connected && this.joined) {
       await requestOverSocket(socket, 'leaveRoom', { roomId: this.options.roomId }, LEAVE_TIMEOUT_MS).catch(
@@ -207,6 +221,11 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
   }
 
   // ---- internals ----
+
+  /** Stops start() when close() was called meanwhile (a bot run stopping during the ramp). */
+  private stillOpen(): void {
+    if (this.closed) throw new Error('light receiver closed while starting');
+  }
 
   private request<E extends ClientEventName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
     return requestOverSocket(this.socket!, event, payload, REQUEST_TIMEOUT_MS);
