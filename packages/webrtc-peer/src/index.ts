@@ -9,3 +9,4 @@ export * from './peer.js';
 export * from './received-streams.js';
 export * from './rtp-sequence.js';
 export * from './werift-globals.js';
+export * from './light/index.js';

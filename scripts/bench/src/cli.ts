@@ -1,11 +1,11 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,light-bots]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
  * (default bench-results/bench-<timestamp>/). Run only when named: one room across workers and
  * nodes (cluster), and Chromium on impaired test-host links (network, needs root; also writes
- * DIR/network.html).
+ * DIR/network.html), and light receive-only bots against full receivers (light-bots).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -16,6 +16,7 @@ import { networkTable } from './network/network-report.js';
 import { pinBenchProcess, type Pinning } from './pinning.js';
 import { clusterPhase, clusterPlan } from './cluster-phase.js';
 import { clusterNodesTable, clusterSummary, clusterSummaryTable } from './cluster-report.js';
+import { lightBotsPhase, lightBotsPlan, lightBotsTable } from './light-bots-phase.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
   capacitySummary,
@@ -28,7 +29,7 @@ import {
 } from './report.js';
 import { REPO_ROOT } from '@minimeet/test-harness';
 
-const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network'] as const;
+const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network', 'light-bots'] as const;
 type Phase = (typeof PHASES)[number];
 /** Without --phases: the server comparisons (cluster takes minutes more; network needs root and test hosts: ask for them). */
 const DEFAULT_PHASES: Phase[] = ['overhead', 'capacity', 'chat'];
@@ -56,7 +57,9 @@ function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Ph
         throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
       phases = list as Phase[];
     } else if (a === '--help' || a === '-h') {
-      console.log('usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network]');
+      console.log(
+        'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,light-bots]',
+      );
       process.exit(0);
     } else throw new Error(`unknown option ${a} (try --help)`);
   }
@@ -90,6 +93,9 @@ async function main(): Promise<void> {
   const network = args.phases.includes('network')
     ? await networkPhase(networkPlan(args.quick), log)
     : undefined;
+  const lightBots = args.phases.includes('light-bots')
+    ? await lightBotsPhase(lightBotsPlan(args.quick), pinning, log)
+    : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -113,6 +119,7 @@ async function main(): Promise<void> {
     out.push(clusterNodesTable(clusterRuns), clusterSummaryTable(clusterRuns, clusterFigures));
   if (overhead || chat) out.push(ratiosTable(r, pinning));
   if (network) out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
+  if (lightBots) out.push(lightBotsTable(lightBots));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
 
@@ -133,6 +140,8 @@ async function main(): Promise<void> {
       workerUsPerPacket:
         'delta of worker cpuMs (worker.getResourceUsage) / delta of totals.consumerPackets (consumer getStats), both from GET /api/admin/stats snapshots inside the window',
       botCpu: 'utime+stime of this bench process and its non-server descendants (the bots run in it)',
+      lightBots:
+        'per receiver: (CPU of the bench process, or of the server process + worker from /proc, during the phase − during the senders-only phase) / receivers',
       cluster:
         'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
@@ -146,6 +155,7 @@ async function main(): Promise<void> {
       ? { plan: cluster, runs: clusterRuns, summary: clusterFigures, repeats: clusterResult?.repeats }
       : undefined,
     network,
+    lightBots,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);

@@ -50,8 +50,10 @@ export function assembleReport(run: RunRecord): BotReport {
     const members = bots.filter((b) => b.room === room);
     let expected = 0;
     let received = 0;
+    // Light receivers receive from every peer; they send nothing.
+    const senders = members.filter((b) => !b.light);
     for (const receiver of members)
-      for (const sender of members) {
+      for (const sender of senders) {
         if (sender === receiver) continue;
         for (const kind of kinds) {
           expected++;

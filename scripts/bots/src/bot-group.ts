@@ -137,7 +137,7 @@ export class BotGroup {
     if (this.chatOn) await new Promise((r) => setTimeout(r, CHAT_DRAIN_MS));
     const members = new Map<number, number[]>();
     for (const bot of this.bots)
-      if (bot.joined) members.set(bot.plan.room, [...(members.get(bot.plan.room) ?? []), bot.plan.index]);
+      if (bot.joined && !bot.plan.light) members.set(bot.plan.room, [...(members.get(bot.plan.room) ?? []), bot.plan.index]);
     const result: GroupResult = {
       bots: this.bots.map((b) => b.result()),
       streams: this.bots.flatMap((b) => b.streamResults()),

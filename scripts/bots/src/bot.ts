@@ -3,7 +3,7 @@
  * producer) plus login timing and chat. It measures itself; BotGroup adds them up.
  */
 import { randomUUID } from 'node:crypto';
-import { MiniMeetPeer, type ReceivedStream } from '@minimeet/webrtc-peer';
+import { LightReceiver, MiniMeetPeer, type ReceivedStream } from '@minimeet/webrtc-peer';
 import type { ChatLedger } from './chat-ledger.js';
 import type { BotResult, StreamResult } from './report-types.js';
 import { loginOrRegister } from './rest.js';
@@ -18,6 +18,8 @@ export interface BotPlan {
   startAt: number;
   /** Set when the run logged everybody in up front (loginFirst): the bot only joins. */
   login?: BotLogin;
+  /** A light receive-only bot (LightReceiver) instead of a full werift peer. */
+  light?: boolean;
 }
 
 /** A finished login, plain data so it can be handed to a bot process. */
@@ -40,6 +42,8 @@ export interface BotSettings {
 
 export class Bot {
   peer: MiniMeetPeer | undefined;
+  /** Set instead of `peer` for a light plan. */
+  lightReceiver: LightReceiver | undefined;
   userId: number | null = null;
   loginMs: number | null = null;
   authThrottledMs = 0;
@@ -70,6 +74,14 @@ export class Bot {
       this.userId = login.userId;
       this.loggedInAt = Date.now();
       if (this.closed) return;
+      if (this.plan.light) {
+        const light = new LightReceiver({ url, roomId: this.plan.roomId, token: login.accessToken });
+        this.lightReceiver = light;
+        light.on('error', (err) => this.error(err.message));
+        await light.start();
+        this.joined = !this.closed;
+        return;
+      }
       const peer = new MiniMeetPeer({
         url,
         roomId: this.plan.roomId,
@@ -100,6 +112,7 @@ export class Bot {
 
   /** Sends `perSec` messages a second until stopChat(); deliveries are counted in the ledger. */
   startChat(perSec: number, ledger: ChatLedger): void {
+    // Light receivers do not chat (they are not chat members either, see BotGroup.stop).
     const socket = this.peer?.socket;
     if (!this.joined || !socket || perSec <= 0) return;
     socket.on('newMessage', ({ message }) => {
@@ -144,11 +157,11 @@ export class Bot {
 
   /** Streams received from other users. */
   streams(): ReceivedStream[] {
-    return this.peer?.streams ?? [];
+    return this.peer?.streams ?? this.lightReceiver?.streams ?? [];
   }
 
   result(): BotResult {
-    const t = this.peer?.timings;
+    const t = this.peer?.timings ?? this.lightReceiver?.timings;
     const since = (a: number | undefined, b: number | undefined) => (a && b ? b - a : null);
     return {
       index: this.plan.index,
@@ -162,6 +175,7 @@ export class Bot {
       joinAckMs: since(t?.joinSentAt, t?.joinAckAt),
       mediaReadyMs: since(t?.joinAckAt, t?.mediaReadyAt),
       joined: this.joined,
+      light: !!this.plan.light,
       failure:
         this.failure ??
         (this.joined ? null : this.startedAt ? 'still joining when the run ended' : 'not started'),
@@ -172,7 +186,7 @@ export class Bot {
   }
 
   streamResults(): StreamResult[] {
-    const joinAckAt = this.peer?.timings.joinAckAt ?? 0;
+    const joinAckAt = (this.peer?.timings ?? this.lightReceiver?.timings)?.joinAckAt ?? 0;
     return this.streams().map((s) => {
       const seq = s.sequence;
       const activeMs = s.lastPacketAt - s.firstPacketAt;
@@ -201,6 +215,7 @@ export class Bot {
     this.closed = true;
     this.stopChat();
     await this.peer?.close();
+    await this.lightReceiver?.close();
   }
 }
 

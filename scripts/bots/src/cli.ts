@@ -17,6 +17,9 @@ usage: npm run bots -- [options]
   --rooms R            number of rooms (default ${DEFAULTS.rooms}); named <prefix>-room-<n>, reused if they exist
   --peers P            bots per room, 2-16 (default ${DEFAULTS.peers}); users <prefix>_r<room>_p<peer>,
                        registered on first use and reused afterwards
+  --light-receivers L  light receive-only bots per room (default 0), users <prefix>_r<room>_l<n>: ICE + DTLS,
+                       RTP headers counted without decrypting, no RTCP sent (loss is raw, nothing repaired);
+                       they receive every peer's streams and send nothing. Peers + light receivers <= 16
   --duration S         seconds of steady load after the last bot joined (default ${DEFAULTS.durationSec});
                        the ramp comes before, ~2 s of chat drain and shutdown after
   --audio-only         send Opus only (no VP8 video)
@@ -68,6 +71,7 @@ async function main(): Promise<number> {
         url: { type: 'string' },
         rooms: { type: 'string' },
         peers: { type: 'string' },
+        'light-receivers': { type: 'string' },
         duration: { type: 'string' },
         'audio-only': { type: 'boolean' },
         simulcast: { type: 'boolean' },
@@ -118,6 +122,7 @@ async function main(): Promise<number> {
       url: values.url ?? DEFAULTS.url,
       rooms: int('rooms', values.rooms) ?? DEFAULTS.rooms,
       peers: int('peers', values.peers) ?? DEFAULTS.peers,
+      lightReceivers: int('light-receivers', values['light-receivers']),
       durationSec: int('duration', values.duration) ?? DEFAULTS.durationSec,
       audioOnly: values['audio-only'],
       simulcast: values.simulcast,

@@ -5,6 +5,12 @@ export interface BotRunOptions {
   url: string;
   rooms: number;
   peers: number;
+  /**
+   * Light receive-only bots per room (default 0): ICE + DTLS, RTP headers counted without
+   * decrypting (@minimeet/webrtc-peer LightReceiver). They consume every bot's producers and
+   * send nothing; `peers` stay the (full werift) senders.
+   */
+  lightReceivers?: number;
   /** Seconds of steady load after the last bot has joined (the ramp comes before). */
   durationSec: number;
   audioOnly?: boolean;
@@ -67,6 +73,7 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
     url: (o.url || DEFAULTS.url).replace(/\/+$/, ''),
     rooms: o.rooms ?? DEFAULTS.rooms,
     peers: o.peers ?? DEFAULTS.peers,
+    lightReceivers: o.lightReceivers ?? 0,
     durationSec: o.durationSec ?? DEFAULTS.durationSec,
     audioOnly: o.audioOnly ?? false,
     simulcast: o.simulcast ?? false,
@@ -99,6 +106,8 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
   int('rooms', r.rooms, 1, 500);
   // A room holds at most ROOM_MAX_PARTICIPANTS; one bot alone receives nothing to measure.
   int('peers', r.peers, 2, ROOM_MAX_PARTICIPANTS);
+  // Light receivers share the room with the peers, within the same cap.
+  int('light-receivers', r.lightReceivers, 0, ROOM_MAX_PARTICIPANTS - r.peers);
   positive('duration', r.durationSec, 1, 24 * 3600);
   positive('ramp', r.rampPerSec, 0.1, 1000);
   positive('chat', r.chatPerSec, 0, 100);
@@ -106,7 +115,7 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
   if (!PREFIX_PATTERN.test(r.namePrefix))
     throw new BotOptionsError(`prefix must be 1-16 of [A-Za-z0-9_.-] (got "${r.namePrefix}")`);
   // Usernames are `${prefix}_r${room}_p${peer}`: keep them within the server's limit.
-  const longest = `${r.namePrefix}_r${r.rooms}_p${r.peers}`;
+  const longest = `${r.namePrefix}_r${r.rooms}_${r.lightReceivers ? 'l' : 'p'}${Math.max(r.peers, r.lightReceivers)}`;
   if (longest.length > USERNAME_MAX)
     throw new BotOptionsError(
       `prefix too long: usernames like "${longest}" exceed ${USERNAME_MAX} characters`,
@@ -136,6 +145,11 @@ export function upfrontWarnings(r: ResolvedOptions): string[] {
 /** The usernames and room names a run uses (stable, so a second run reuses them). */
 export function botUsername(prefix: string, room: number, peer: number): string {
   return `${prefix}_r${room}_p${peer}`;
+}
+
+/** A light receiver's username (distinct from the peers', so both can share a room). */
+export function lightBotUsername(prefix: string, room: number, receiver: number): string {
+  return `${prefix}_r${room}_l${receiver}`;
 }
 
 export function roomName(prefix: string, room: number): string {

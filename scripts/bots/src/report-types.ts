@@ -28,6 +28,8 @@ export interface BotResult {
   joined: boolean;
   /** Why the bot did not join (null when it joined). */
   failure: string | null;
+  /** A light receive-only bot (--light-receivers): sends nothing, does not chat. */
+  light: boolean;
   /** RTP packets this bot's clip player handed to its senders. */
   sentPackets: number;
   chat: { sent: number; refused: number; received: number; duplicates: number };

@@ -14,6 +14,7 @@ import type { GroupResult, GroupStatus } from './bot-group.js';
 import { ForkedGroup, InProcessGroup, type GroupHandle } from './group-handle.js';
 import {
   botUsername,
+  lightBotUsername,
   resolveOptions,
   roomName,
   upfrontWarnings,
@@ -57,14 +58,14 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   // Rooms are created (or found) by the first bot's user, which the bots log in as anyway.
   const owner = await loginOrRegister(o.url, botUsername(o.namePrefix, 1, 1), o.password, o.signal);
   const authLimit = owner.rateLimit;
-  const authCalls = o.rooms * o.peers;
+  const authCalls = o.rooms * (o.peers + o.lightReceivers);
   if (authLimit && authCalls > authLimit)
     warn(
       `the server allows ${authLimit} auth requests per minute per address and this run makes at least ${authCalls}: ` +
         'bots will wait out HTTP 429 (reported as authThrottledMs); start the server with a higher AUTH_RATE_LIMIT for load tests',
     );
   const roomNames = Array.from({ length: o.rooms }, (_, i) => roomName(o.namePrefix, i + 1));
-  const serverRooms = await ensureRooms(o.url, owner.auth.accessToken, roomNames, o.peers);
+  const serverRooms = await ensureRooms(o.url, owner.auth.accessToken, roomNames, o.peers + o.lightReceivers);
   const rooms = serverRooms.map((r, i) => ({ room: i + 1, roomId: r.id, name: r.name }));
 
   const sampler = new ServerSampler(
@@ -75,9 +76,15 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   await sampler.init();
   sampler.start();
 
-  const seats = rooms.flatMap((r) =>
-    Array.from({ length: o.peers }, (_, p) => ({ ...r, username: botUsername(o.namePrefix, r.room, p + 1) })),
-  );
+  // Per room: the peers (senders) first, then the light receivers, so these find media flowing.
+  const seats = rooms.flatMap((r) => [
+    ...Array.from({ length: o.peers }, (_, p) => ({ ...r, light: false, username: botUsername(o.namePrefix, r.room, p + 1) })),
+    ...Array.from({ length: o.lightReceivers }, (_, l) => ({
+      ...r,
+      light: true,
+      username: lightBotUsername(o.namePrefix, r.room, l + 1),
+    })),
+  ]);
   const logins = o.loginFirst
     ? await logInAll(
         o,
@@ -92,6 +99,7 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
     room: seat.room,
     roomId: seat.roomId,
     startAt: rampStart + (index * 1000) / o.rampPerSec,
+    ...(seat.light ? { light: true } : {}),
     ...(logins ? { login: logins[index]! } : {}),
   }));
   // Whole rooms per process, so chat accounting never crosses a process boundary.
@@ -111,7 +119,7 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   }
 
   const kinds = o.audioOnly ? 1 : 2;
-  const expectedStreams = o.rooms * o.peers * (o.peers - 1) * kinds;
+  const expectedStreams = o.rooms * o.peers * (o.peers - 1 + o.lightReceivers) * kinds;
   const progress = o.progress ? new ProgressLine(plans.length, expectedStreams) : undefined;
   const timeline: TimelineSample[] = [];
   let phase = 'ramp';
@@ -226,6 +234,7 @@ function crashedGroup(plans: BotPlan[], reason: unknown): GroupResult {
       joinAckMs: null,
       mediaReadyMs: null,
       joined: false,
+      light: !!p.light,
       failure: why,
       sentPackets: 0,
       chat: { sent: 0, refused: 0, received: 0, duplicates: 0 },

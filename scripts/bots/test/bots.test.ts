@@ -123,6 +123,34 @@ describe('npm run bots', () => {
     }
   });
 
+  it('--light-receivers: light bots join after the peers and receive every peer stream, sending nothing', async () => {
+    const dir = mkdtempSync(path.join(os.tmpdir(), 'minimeet-bots-light-'));
+    try {
+      const run = await cli([
+        ...['--url', server.url, '--rooms', '1', '--peers', '2', '--light-receivers', '4', '--duration', '3'],
+        ...['--login-first', '--prefix', 'lr', '--out', dir, '--no-progress'],
+      ]);
+      expect(run.code, run.out).toBe(0);
+      const report = JSON.parse(readFileSync(path.join(dir, 'report.json'), 'utf8')) as BotReport;
+      // 2 peers receive each other, 4 light bots receive both peers: (2 × 1 + 4 × 2) × (audio + video).
+      expect(report.summary).toMatchObject({ bots: 6, botsJoined: 6, expectedStreams: 20, receivedStreams: 20 });
+      const light = report.bots.filter((b) => b.light);
+      expect(light.map((b) => b.username).sort()).toEqual(['lr_r1_l1', 'lr_r1_l2', 'lr_r1_l3', 'lr_r1_l4']);
+      expect(light.every((b) => b.sentPackets === 0 && b.joined)).toBe(true);
+      const lightStreams = report.streams.filter((st) => st.receiver.includes('_l'));
+      expect(lightStreams).toHaveLength(16);
+      expect(lightStreams.every((st) => st.packets > 0 && st.lostPackets === 0 && st.sender?.includes('_p'))).toBe(true);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  });
+
+  it('refuses more light receivers than a room holds besides the peers', async () => {
+    const run = await cli(['--url', server.url, '--peers', '2', '--light-receivers', '15', '--no-progress']);
+    expect(run.code).toBe(2);
+    expect(run.out).toMatch(/light-receivers must be an integer from 0 to 14/);
+  });
+
   it('refuses --simulcast and malformed numbers with a clear message and exit code 2', async () => {
     const sim = await cli(['--url', server.url, '--simulcast', '--no-progress']);
     expect(sim.code).toBe(2);

@@ -19,6 +19,7 @@ const bot = (index: number, userId: number, over: Partial<BotResult> = {}): BotR
   joinAckMs: 10 + index,
   mediaReadyMs: 60,
   joined: true,
+  light: false,
   failure: null,
   sentPackets: 1000,
   chat: { sent: 0, refused: 0, received: 0, duplicates: 0 },
@@ -115,5 +116,17 @@ describe('bot run verdict', () => {
     expect(report.summary.lostPackets).toBe(20);
     expect(report.summary.lossPercent).toBeCloseTo((100 * 20) / 2500, 3);
     expect(report.rooms[0]!.lossPercent).toBeCloseTo(0.8, 3);
+  });
+
+  it('light receivers are expected to receive every peer and to send nothing', () => {
+    const light = bot(2, 103, { username: 'bot_r1_l1', light: true, sentPackets: 0 });
+    const fromPeers = [stream(light, a, 'audio'), stream(light, a, 'video'), stream(light, b, 'audio')];
+    const report = assembleReport(
+      record({ bots: [a, b, light], streams: [...all, ...fromPeers], chat, loopDelayP99MsMax: 1 }),
+    );
+    // 2 peers × 1 other peer × 2 kinds + 1 light receiver × 2 peers × 2 kinds; nothing from the light bot.
+    expect(report.summary.expectedStreams).toBe(8);
+    expect(report.missingStreams).toEqual([{ receiver: 'bot_r1_l1', sender: b.username, room: 1, kind: 'video' }]);
+    expect(verdict(report).ok).toBe(false);
   });
 });
