@@ -10,7 +10,7 @@ import { AdminProcessService } from './admin-process.service.js';
 @Controller('admin/process')
 @UseGuards(JwtAuthGuard, AdminGuard)
 export class AdminProcessController {
-  constructor(@Inject(AdminProcessService) private readonly process: AdminProcessService) {}
+  constructor(@Inject(AdminProcessService) private readonly reports: AdminProcessService) {}
 
   @Get()
   @ApiOperation({
@@ -19,6 +19,6 @@ export class AdminProcessController {
   })
   @ApiResponse({ status: 403, description: 'Not an admin' })
   get(): Promise<AdminProcessReport> {
-    return this.process.report();
+    return this.reports.report();
   }
 }

@@ -1,0 +1,77 @@
+/** The soak phase's tables (terminal, README) and its HTML page of plots. */
+import { escapeXml, lineChart, type Series } from '../../../bots/src/svg-charts.js';
+import { round } from '../stats.js';
+import { table } from '../table.js';
+import type { SoakPhaseResult } from './soak-phase.js';
+import { seriesPoints, type SeriesTrend } from './soak-series.js';
+
+const num = (v: number | null, digits = 2) => (v === null ? '–' : String(round(v, digits)));
+
+function verdictCell(t: SeriesTrend): string {
+  if (t.role === 'load') return 'load';
+  if (t.role === 'expected')
+    return `${t.verdict} (expected ≤ ${num(t.expectedPerMin)}/min: ${t.expectedWhy ?? ''})`;
+  return t.verdict;
+}
+
+export function soakTable(r: SoakPhaseResult): string {
+  const p = r.plan;
+  const title =
+    `Soak: ${p.minutes} min, ${p.rooms} rooms × (${p.stayersPerRoom} staying + ${p.churnersPerRoom} churning) bots, ` +
+    `audio+video+chat ${p.chatPerSec}/s each, ${p.workers} workers, sample every ${p.sampleSec} s; ` +
+    `slopes after the first ${Math.round(p.warmupFraction * 100)} % (${num(r.warmupMinutes, 1)} min); ` +
+    `database ${r.database}, Redis ${r.redis ?? 'none'}`;
+  return table(
+    title,
+    ['series', 'unit', 'start', 'end', 'slope/min', 'slope/h', 'allowed/30 min', 'verdict'],
+    r.trends.map((t) => [
+      t.key,
+      t.unit,
+      num(t.start),
+      num(t.end),
+      num(t.slopePerMin, 3),
+      num(t.slopePerHour, 1),
+      t.role === 'load' ? '' : num(t.allowedPer30Min, 1),
+      verdictCell(t),
+    ]),
+  );
+}
+
+/** After the load ended and the presence grace passed: what the server still holds. */
+export function drainedTable(r: SoakPhaseResult): string {
+  const keys = Object.keys(r.drained.values).filter((k) => !k.startsWith('server.resources.') || k.endsWith('.total'));
+  return table(
+    `Soak: ${num(r.drained.afterSec, 0)} s after the last bot left (every transport, producer, consumer and socket gone?)`,
+    ['series', 'during load (mean)', 'after'],
+    keys.map((k) => [k, num(r.trends.find((t) => t.key === k)?.mean ?? null), num(r.drained.values[k] ?? null)]),
+  );
+}
+
+/** Groups of series plotted together (same unit and scale). */
+const GROUPS: Array<{ title: string; y: string; match: (key: string) => boolean }> = [
+  { title: 'Memory', y: 'MB', match: (k) => k.endsWith('MB') },
+  { title: 'Server: sockets and active resources by type', y: 'count', match: (k) => k === 'server.sockets' || k.startsWith('server.resources.') },
+  { title: 'mediasoup objects per worker', y: 'count', match: (k) => /^worker\d+\.(routers|transports|producers|consumers|rtpObservers)$/.test(k) },
+  { title: 'Worker channel handlers', y: 'count', match: (k) => /^worker\d+\.channelHandlers$/.test(k) },
+  { title: 'Database rows and Redis keys', y: 'rows / keys', match: (k) => k.startsWith('db.') || k.startsWith('redis.') },
+  { title: 'Load: bots in rooms', y: 'bots', match: (k) => k === 'load.inRoom' },
+  { title: 'Load: joins and chat messages acknowledged (cumulative)', y: 'count', match: (k) => k === 'load.joins' || k === 'load.chatAcked' },
+];
+
+export function renderSoakHtml(r: SoakPhaseResult, text: string): string {
+  const points = seriesPoints(r.samples);
+  const band = { from: 0, to: r.warmupMinutes, label: 'warm-up (not in the slopes)' };
+  const charts = GROUPS.map((g) => {
+    const series: Series[] = [...points]
+      .filter(([k]) => g.match(k))
+      .map(([name, ps]) => ({ name, points: ps.map((p) => [p.t, p.value] as [number, number]) }));
+    return lineChart({ title: g.title, xLabel: 'minutes', yLabel: g.y, series, band });
+  });
+  return `<!doctype html><html><head><meta charset="utf-8"><title>MiniMeet soak ${escapeXml(r.startedAt)}</title>
+<style>body{font-family:system-ui,sans-serif;margin:24px;max-width:1600px}pre{background:#f8fafc;padding:12px;overflow:auto;font-size:12px}</style></head>
+<body><h1>MiniMeet soak run, ${escapeXml(r.startedAt)}</h1>
+<pre>${escapeXml(text)}</pre>
+${charts.join('\n')}
+</body></html>
+`;
+}
