@@ -8,10 +8,14 @@ import { seriesPoints, type SeriesTrend } from './soak-series.js';
 const num = (v: number | null, digits = 2) => (v === null ? '–' : String(round(v, digits)));
 
 function verdictCell(t: SeriesTrend): string {
-  if (t.role === 'load') return 'load';
-  if (t.role === 'expected')
-    return `${t.verdict} (expected ≤ ${num(t.expectedPerMin)}/min: ${t.expectedWhy ?? ''})`;
-  return t.verdict;
+  return t.role === 'load' ? '(load)' : t.verdict;
+}
+
+/** Why the expected series may grow, one line each, under the table. */
+function expectedNotes(trends: SeriesTrend[]): string[] {
+  return trends
+    .filter((t) => t.role === 'expected')
+    .map((t) => `  ${t.key}: expected ≤ ${num(t.expectedPerMin)}/min — ${t.expectedWhy ?? ''}`);
 }
 
 export function soakTable(r: SoakPhaseResult): string {
@@ -20,10 +24,11 @@ export function soakTable(r: SoakPhaseResult): string {
     `Soak: ${p.minutes} min, ${p.rooms} rooms × (${p.stayersPerRoom} staying + ${p.churnersPerRoom} churning) bots, ` +
     `audio+video+chat ${p.chatPerSec}/s each, ${p.workers} workers, sample every ${p.sampleSec} s; ` +
     `slopes after the first ${Math.round(p.warmupFraction * 100)} % (${num(r.warmupMinutes, 1)} min); ` +
-    `database ${r.database}, Redis ${r.redis ?? 'none'}`;
-  return table(
+    `database ${r.database}, Redis ${r.redis ?? 'none'}; ` +
+    `workers: ${r.workerPids.map((pid, i) => `worker${i + 1} = pid ${pid}`).join(', ')}`;
+  const body = table(
     title,
-    ['series', 'unit', 'start', 'end', 'slope/min', 'slope/h', 'allowed/30 min', 'verdict'],
+    ['series', 'unit', 'start', 'end', 'slope/min', 'slope/h', 'allowed/30 min', 'expected/min', 'verdict'],
     r.trends.map((t) => [
       t.key,
       t.unit,
@@ -32,9 +37,21 @@ export function soakTable(r: SoakPhaseResult): string {
       num(t.slopePerMin, 3),
       num(t.slopePerHour, 1),
       t.role === 'load' ? '' : num(t.allowedPer30Min, 1),
+      t.role === 'expected' ? num(t.expectedPerMin) : '',
       verdictCell(t),
     ]),
   );
+  const growing = r.trends.filter(
+    (t) => t.role !== 'load' && (t.verdict === 'growing' || t.verdict === 'above expected'),
+  );
+  return [
+    body,
+    ...expectedNotes(r.trends),
+    growing.length
+      ? `  GROWING: ${growing.map((t) => t.key).join(', ')}`
+      : '  nothing grows: every resource flat, every expected series within its expected slope',
+    ...(r.notes.length ? ['  notes:', ...r.notes.map((n) => `    ${n}`)] : []),
+  ].join('\n');
 }
 
 /** After the load ended and the presence grace passed: what the server still holds. */
