@@ -2,7 +2,7 @@
  * `--phases soak`: MiniMeet alone (on a scratch MariaDB database when one is reachable, with Redis
  * when it answers) under a steady churning load for --soak-minutes, sampled every
  * --soak-sample-sec; then the load stops and, once the presence grace has passed, one more
- * reading shows what the server still holds. Slopes are fitted after the warm-up (soak-series.ts).
+ * reading shows what the server still holds (next to one taken before the first bot joined). Slopes are fitted after the warm-up (soak-series.ts).
  */
 import { randomBytes } from 'node:crypto';
 import type { TestDatabase } from '@minimeet/test-harness';
@@ -32,6 +32,8 @@ export interface SoakPhaseResult {
   warmupMinutes: number;
   samples: SoakSample[];
   trends: SeriesTrend[];
+  /** The server and its workers before any bot joined (absent in results of older runs). */
+  idle?: Record<string, number>;
   drained: { afterSec: number; values: Record<string, number> };
   load: SoakLoadCounters & { chatSent: number; chatRefused: number };
   workerPids: number[];
@@ -68,6 +70,7 @@ export async function soakPhase(plan: SoakPlan, log: Log): Promise<SoakPhaseResu
     log(
       `soak: ${plan.minutes} min, ${plan.rooms} rooms × (${plan.stayersPerRoom} staying + ${plan.churnersPerRoom} churning) bots, sample every ${plan.sampleSec} s (server pid ${server.pid}, database ${db ? db.name : 'SQLite'}${redisPrefix ? `, Redis prefix ${redisPrefix}` : ''})`,
     );
+    const idle = await sampler.processValues();
     await load.start(server.adminToken);
     const loadStart = Date.now();
     sampler.start(loadStart, plan.sampleSec);
@@ -98,6 +101,7 @@ export async function soakPhase(plan: SoakPlan, log: Log): Promise<SoakPhaseResu
       redis: redisPrefix ? `${BENCH_REDIS_URL} (prefix ${redisPrefix})` : null,
       warmupMinutes,
       samples: sampler.samples,
+      idle,
       trends: seriesTrends(sampler.samples, warmupMinutes),
       drained,
       load: { ...load.counters, chatSent: chat.sent, chatRefused: chat.refused },

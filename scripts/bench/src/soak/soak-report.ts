@@ -54,13 +54,24 @@ export function soakTable(r: SoakPhaseResult): string {
   ].join('\n');
 }
 
-/** After the load ended and the presence grace passed: what the server still holds. */
+/**
+ * Before the first bot joined, during the load, and after the load ended and the presence grace
+ * passed: every object the bots made must be gone again.
+ */
 export function drainedTable(r: SoakPhaseResult): string {
-  const keys = Object.keys(r.drained.values).filter((k) => !k.startsWith('server.resources.') || k.endsWith('.total'));
+  const sampledProcessKeys = r.trends
+    .map((t) => t.key)
+    .filter((k) => k.startsWith('server.') || k.startsWith('worker'));
+  const keys = [...new Set([...Object.keys(r.idle ?? {}), ...Object.keys(r.drained.values), ...sampledProcessKeys])];
   return table(
-    `Soak: ${num(r.drained.afterSec, 0)} s after the last bot left (every transport, producer, consumer and socket gone?)`,
-    ['series', 'during load (mean)', 'after'],
-    keys.map((k) => [k, num(r.trends.find((t) => t.key === k)?.mean ?? null), num(r.drained.values[k] ?? null)]),
+    `Soak: the server before the load, during it, and ${num(r.drained.afterSec, 0)} s after the last bot left`,
+    ['series', 'before load', 'during load (mean)', 'after'],
+    keys.map((k) => [
+      k,
+      num(r.idle?.[k] ?? (r.idle && k.startsWith('server.resources.') ? 0 : null)),
+      num(r.trends.find((t) => t.key === k)?.mean ?? null),
+      num(r.drained.values[k] ?? (k.startsWith('server.resources.') ? 0 : null)),
+    ]),
   );
 }
 
