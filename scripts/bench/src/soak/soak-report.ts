@@ -78,8 +78,12 @@ export function drainedTable(r: SoakPhaseResult): string {
 /** Groups of series plotted together (same unit and scale). */
 const GROUPS: Array<{ title: string; y: string; match: (key: string) => boolean }> = [
   { title: 'Memory', y: 'MB', match: (k) => k.endsWith('MB') },
-  { title: 'Server: sockets and active resources by type', y: 'count', match: (k) => k === 'server.sockets' || k.startsWith('server.resources.') },
-  { title: 'mediasoup objects per worker', y: 'count', match: (k) => /^worker\d+\.(routers|transports|producers|consumers|rtpObservers)$/.test(k) },
+  {
+    title: 'Server: sockets, active resources (total, TCP sockets, referenced timers)',
+    y: 'count',
+    match: (k) => ['server.sockets', 'server.resources.total', 'server.resources.TCPSocketWrap', 'server.resources.Timeout'].includes(k),
+  },
+  { title: 'mediasoup objects per worker (from its dump)', y: 'count', match: (k) => /^worker\d+\.(transports|producers|consumers)$/.test(k) },
   { title: 'Worker channel handlers', y: 'count', match: (k) => /^worker\d+\.channelHandlers$/.test(k) },
   { title: 'Database rows and Redis keys', y: 'rows / keys', match: (k) => k.startsWith('db.') || k.startsWith('redis.') },
   { title: 'Load: bots in rooms', y: 'bots', match: (k) => k === 'load.inRoom' },
