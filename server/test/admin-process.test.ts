@@ -72,26 +72,44 @@ describe('GET /api/admin/process', () => {
   it("two peers in a call are in the worker's dump (2 transports, 2 producers, 2 consumers each) and leave nothing behind", async () => {
     const roomId = (await createRoom(server.url, user.accessToken, 'process report', 8)).id;
     for (let i = 0; i < 2; i++) {
-      const peer = new MiniMeetPeer({ url: server.url, roomId, username: uniqueName('peer'), password: PASSWORD });
+      const peer = new MiniMeetPeer({
+        url: server.url,
+        roomId,
+        username: uniqueName('peer'),
+        password: PASSWORD,
+      });
       peers.push(peer);
       await peer.start();
     }
-    const during = await waitFor(async () => {
-      const r = await report();
-      return r.workers[0]?.objects?.consumers === 4 ? r : undefined;
-    }, 20_000, 250);
+    const during = await waitFor(
+      async () => {
+        const r = await report();
+        return r.workers[0]?.objects?.consumers === 4 ? r : undefined;
+      },
+      20_000,
+      250,
+    );
     expect(during.server.sockets).toBe(2);
-    expect(during.workers[0]!.objects).toMatchObject({ routers: 1, transports: 4, producers: 4, consumers: 4 });
+    expect(during.workers[0]!.objects).toMatchObject({
+      routers: 1,
+      transports: 4,
+      producers: 4,
+      consumers: 4,
+    });
     const busyHandlers = during.workers[0]!.objects!.channelRequestHandlers;
 
     for (const p of peers.splice(0)) await p.close();
-    const after = await waitFor(async () => {
-      const r = await report();
-      const o = r.workers[0]?.objects;
-      return r.server.sockets === 0 && o && o.transports === 0 && o.producers === 0 && o.consumers === 0
-        ? r
-        : undefined;
-    }, 20_000, 250);
+    const after = await waitFor(
+      async () => {
+        const r = await report();
+        const o = r.workers[0]?.objects;
+        return r.server.sockets === 0 && o && o.transports === 0 && o.producers === 0 && o.consumers === 0
+          ? r
+          : undefined;
+      },
+      20_000,
+      250,
+    );
     // Fewer handlers in the worker than while the call ran: the transports' and consumers' went with them.
     expect(after.workers[0]!.objects!.channelRequestHandlers).toBeLessThan(busyHandlers);
   });

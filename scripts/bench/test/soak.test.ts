@@ -24,7 +24,12 @@ describe('linearFit', () => {
 
   it('is null without two distinct times', () => {
     expect(linearFit([{ t: 1, value: 2 }])).toBeNull();
-    expect(linearFit([{ t: 1, value: 2 }, { t: 1, value: 5 }])).toBeNull();
+    expect(
+      linearFit([
+        { t: 1, value: 2 },
+        { t: 1, value: 5 },
+      ]),
+    ).toBeNull();
   });
 
   it('gives a standard error that reflects the scatter', () => {
@@ -36,14 +41,20 @@ describe('linearFit', () => {
 
 describe('trend verdicts (growth over 30 min vs max(floor, 10 % of the mean), and > 2 standard errors)', () => {
   it('a constant series is flat, start/end/mean reported', () => {
-    const t = trend(series(20, () => 120), { floor: 8 });
+    const t = trend(
+      series(20, () => 120),
+      { floor: 8 },
+    );
     expect(t).toMatchObject({ start: 120, end: 120, mean: 120, verdict: 'flat' });
     expect(t.slopePerMin).toBeCloseTo(0, 10);
     expect(t.allowedPer30Min).toBeCloseTo(12, 10);
   });
 
   it('one leaked timer a minute is growing, with its slope per minute and per hour', () => {
-    const t = trend(series(20, (m, i) => 40 + Math.floor(m) + (i % 3) - 1), { floor: 2 });
+    const t = trend(
+      series(20, (m, i) => 40 + Math.floor(m) + (i % 3) - 1),
+      { floor: 2 },
+    );
     expect(t.verdict).toBe('growing');
     expect(t.slopePerMin!).toBeGreaterThan(0.9);
     expect(t.slopePerMin!).toBeLessThan(1.1);
@@ -52,38 +63,92 @@ describe('trend verdicts (growth over 30 min vs max(floor, 10 % of the mean), an
   });
 
   it('a churning count (bots come and go) is flat however it happens to end', () => {
-    const t = trend(series(20, (_m, i) => (Math.floor(i / 4) % 2 ? 48 : 36)), { floor: 2 });
+    const t = trend(
+      series(20, (_m, i) => (Math.floor(i / 4) % 2 ? 48 : 36)),
+      { floor: 2 },
+    );
     expect(t.verdict).toBe('flat');
   });
 
   it('steady growth below the floor or below 10 % of the mean per 30 min is flat', () => {
     // 0.05/min = 1.5 per 30 min < floor 2
-    expect(trend(series(20, (m) => 10 + 0.05 * m), { floor: 2 }).verdict).toBe('flat');
+    expect(
+      trend(
+        series(20, (m) => 10 + 0.05 * m),
+        { floor: 2 },
+      ).verdict,
+    ).toBe('flat');
     // 0.3 MB/min = 9 MB per 30 min < 10 % of 150 MB (floor 8)
-    expect(trend(series(20, (m) => 150 + 0.3 * m), { floor: 8 }).verdict).toBe('flat');
+    expect(
+      trend(
+        series(20, (m) => 150 + 0.3 * m),
+        { floor: 8 },
+      ).verdict,
+    ).toBe('flat');
     // 1 MB/min = 30 MB per 30 min > 15 MB
-    expect(trend(series(20, (m) => 150 + m), { floor: 8 }).verdict).toBe('growing');
+    expect(
+      trend(
+        series(20, (m) => 150 + m),
+        { floor: 8 },
+      ).verdict,
+    ).toBe('growing');
   });
 
   it('a shrinking series is flat (nothing accumulates)', () => {
-    expect(trend(series(20, (m) => 200 - 2 * m), { floor: 8 }).verdict).toBe('flat');
+    expect(
+      trend(
+        series(20, (m) => 200 - 2 * m),
+        { floor: 8 },
+      ).verdict,
+    ).toBe('flat');
   });
 
   it('rows expected to grow are judged against the expected slope', () => {
-    expect(trend(series(20, (m) => 100 + 48 * m), { floor: 2, expectedPerMin: 48 }).verdict).toBe('as expected');
+    expect(
+      trend(
+        series(20, (m) => 100 + 48 * m),
+        { floor: 2, expectedPerMin: 48 },
+      ).verdict,
+    ).toBe('as expected');
     // Fewer than expected (rejoins continuing their participant row) is fine.
-    expect(trend(series(20, (m) => 10 + 2 * m), { floor: 2, expectedPerMin: 6 }).verdict).toBe('as expected');
-    const above = trend(series(20, (m) => 100 + 60 * m), { floor: 2, expectedPerMin: 48 });
+    expect(
+      trend(
+        series(20, (m) => 10 + 2 * m),
+        { floor: 2, expectedPerMin: 6 },
+      ).verdict,
+    ).toBe('as expected');
+    const above = trend(
+      series(20, (m) => 100 + 60 * m),
+      { floor: 2, expectedPerMin: 48 },
+    );
     expect(above).toMatchObject({ verdict: 'above expected', expectedPerMin: 48 });
   });
 
   it('too few samples give no verdict', () => {
-    expect(trend([{ t: 0, value: 1 }, { t: 1, value: 2 }], { floor: 2 }).verdict).toBe('too few samples');
+    expect(
+      trend(
+        [
+          { t: 0, value: 1 },
+          { t: 1, value: 2 },
+        ],
+        { floor: 2 },
+      ).verdict,
+    ).toBe('too few samples');
   });
 
   it('afterWarmup keeps the samples from the warm-up end on', () => {
-    expect(afterWarmup(series(10, () => 1), 2).map((p) => p.t)[0]).toBe(2);
-    expect(afterWarmup(series(10, () => 1), 2)).toHaveLength(49);
+    expect(
+      afterWarmup(
+        series(10, () => 1),
+        2,
+      ).map((p) => p.t)[0],
+    ).toBe(2);
+    expect(
+      afterWarmup(
+        series(10, () => 1),
+        2,
+      ),
+    ).toHaveLength(49);
   });
 });
 
@@ -115,9 +180,11 @@ describe('seriesTrends', () => {
     expect(of('db.call_participants').expectedPerMin!).toBeCloseTo(3, 6);
     expect(of('load.joins').role).toBe('load');
     // Resources first, then expected rows, then the load.
-    expect(trends.map((t) => t.role)).toEqual([...trends.map((t) => t.role)].sort((a, b) =>
-      ['resource', 'expected', 'load'].indexOf(a) - ['resource', 'expected', 'load'].indexOf(b),
-    ));
+    expect(trends.map((t) => t.role)).toEqual(
+      [...trends.map((t) => t.role)].sort(
+        (a, b) => ['resource', 'expected', 'load'].indexOf(a) - ['resource', 'expected', 'load'].indexOf(b),
+      ),
+    );
   });
 });
 
@@ -137,7 +204,9 @@ describe('bench options for the soak phase', () => {
   });
 
   it('refuses bad values, soak options without the soak phase, and too few samples', () => {
-    expect(() => parseArgs(['--phases', 'soak', '--soak-minutes', 'abc'])).toThrow(/--soak-minutes takes a number/);
+    expect(() => parseArgs(['--phases', 'soak', '--soak-minutes', 'abc'])).toThrow(
+      /--soak-minutes takes a number/,
+    );
     expect(() => parseArgs(['--phases', 'soak', '--soak-minutes', '0'])).toThrow(/--soak-minutes/);
     expect(() => parseArgs(['--phases', 'soak', '--soak-minutes'])).toThrow(/--soak-minutes/);
     expect(() => parseArgs(['--phases', 'soak', '--soak-sample-sec', '-1'])).toThrow(/--soak-sample-sec/);

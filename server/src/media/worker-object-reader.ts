@@ -42,8 +42,7 @@ export async function readWorkerObjects(
           throw err;
         }),
       );
-      const sum = (f: (d: types.RouterDump) => number) =>
-        routers.reduce((n, d) => n + (d ? f(d) : 0), 0);
+      const sum = (f: (d: types.RouterDump) => number) => routers.reduce((n, d) => n + (d ? f(d) : 0), 0);
       return {
         ...base,
         objects: {

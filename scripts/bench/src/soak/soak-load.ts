@@ -121,7 +121,14 @@ export class SoakLoad {
   async #join(slot: Slot): Promise<Bot | null> {
     if (this.#stop.signal.aborted) return null;
     const bot = new Bot(
-      { index: slot.index, username: slot.username, room: slot.room, roomId: slot.roomId, startAt: Date.now(), login: slot.login },
+      {
+        index: slot.index,
+        username: slot.username,
+        room: slot.room,
+        roomId: slot.roomId,
+        startAt: Date.now(),
+        login: slot.login,
+      },
       { url: this.url, password: PASSWORD, audioOnly: false, role: 'both' },
       (b, message) => this.#error(`${b.plan.username}: ${message}`),
     );
@@ -144,11 +151,14 @@ export class SoakLoad {
     if (bot.joined) {
       this.counters.inRoom--;
       if (explicit && bot.peer) {
-        const ack = await bot.peer.rawRequest('leaveRoom', { roomId: bot.plan.roomId }).catch((err: unknown) => ({
-          ok: false as const,
-          error: { code: 'TIMEOUT', message: err instanceof Error ? err.message : String(err) },
-        }));
-        if (!ack.ok) this.#error(`${bot.plan.username}: leaveRoom refused: ${ack.error.code} ${ack.error.message}`);
+        const ack = await bot.peer
+          .rawRequest('leaveRoom', { roomId: bot.plan.roomId })
+          .catch((err: unknown) => ({
+            ok: false as const,
+            error: { code: 'TIMEOUT', message: err instanceof Error ? err.message : String(err) },
+          }));
+        if (!ack.ok)
+          this.#error(`${bot.plan.username}: leaveRoom refused: ${ack.error.code} ${ack.error.message}`);
       }
       if (explicit) this.counters.leavesExplicit++;
       else this.counters.leavesDropped++;

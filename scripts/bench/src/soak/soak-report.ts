@@ -62,7 +62,9 @@ export function drainedTable(r: SoakPhaseResult): string {
   const sampledProcessKeys = r.trends
     .map((t) => t.key)
     .filter((k) => k.startsWith('server.') || k.startsWith('worker'));
-  const keys = [...new Set([...Object.keys(r.idle ?? {}), ...Object.keys(r.drained.values), ...sampledProcessKeys])];
+  const keys = [
+    ...new Set([...Object.keys(r.idle ?? {}), ...Object.keys(r.drained.values), ...sampledProcessKeys]),
+  ];
   return table(
     `Soak: the server before the load, during it, and ${num(r.drained.afterSec, 0)} s after the last bot left`,
     ['series', 'before load', 'during load (mean)', 'after'],
@@ -81,13 +83,31 @@ const GROUPS: Array<{ title: string; y: string; match: (key: string) => boolean 
   {
     title: 'Server: sockets, active resources (total, TCP sockets, referenced timers)',
     y: 'count',
-    match: (k) => ['server.sockets', 'server.resources.total', 'server.resources.TCPSocketWrap', 'server.resources.Timeout'].includes(k),
+    match: (k) =>
+      [
+        'server.sockets',
+        'server.resources.total',
+        'server.resources.TCPSocketWrap',
+        'server.resources.Timeout',
+      ].includes(k),
   },
-  { title: 'mediasoup objects per worker (from its dump)', y: 'count', match: (k) => /^worker\d+\.(transports|producers|consumers)$/.test(k) },
+  {
+    title: 'mediasoup objects per worker (from its dump)',
+    y: 'count',
+    match: (k) => /^worker\d+\.(transports|producers|consumers)$/.test(k),
+  },
   { title: 'Worker channel handlers', y: 'count', match: (k) => /^worker\d+\.channelHandlers$/.test(k) },
-  { title: 'Database rows and Redis keys', y: 'rows / keys', match: (k) => k.startsWith('db.') || k.startsWith('redis.') },
+  {
+    title: 'Database rows and Redis keys',
+    y: 'rows / keys',
+    match: (k) => k.startsWith('db.') || k.startsWith('redis.'),
+  },
   { title: 'Load: bots in rooms', y: 'bots', match: (k) => k === 'load.inRoom' },
-  { title: 'Load: joins and chat messages acknowledged (cumulative)', y: 'count', match: (k) => k === 'load.joins' || k === 'load.chatAcked' },
+  {
+    title: 'Load: joins and chat messages acknowledged (cumulative)',
+    y: 'count',
+    match: (k) => k === 'load.joins' || k === 'load.chatAcked',
+  },
 ];
 
 export function renderSoakHtml(r: SoakPhaseResult, text: string): string {

@@ -70,7 +70,9 @@ export class SoakSampler {
     if (this.#busy) return this.#busy;
     this.#busy = this.#sample()
       .then((s) => void this.samples.push(s))
-      .catch((err: unknown) => this.#note(`sample failed: ${err instanceof Error ? err.message : String(err)}`))
+      .catch((err: unknown) =>
+        this.#note(`sample failed: ${err instanceof Error ? err.message : String(err)}`),
+      )
       .finally(() => (this.#busy = undefined));
     return this.#busy;
   }
@@ -127,7 +129,8 @@ export class SoakSampler {
     values['server.resources.total'] = total;
     for (const w of r.workers) {
       if (!this.workerPids.includes(w.pid)) {
-        if (this.workerPids.length >= r.workers.length) this.#note(`worker ${w.pid} appeared (a worker was replaced)`);
+        if (this.workerPids.length >= r.workers.length)
+          this.#note(`worker ${w.pid} appeared (a worker was replaced)`);
         this.workerPids.push(w.pid);
       }
       const key = `worker${this.workerPids.indexOf(w.pid) + 1}`;

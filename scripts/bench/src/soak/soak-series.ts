@@ -36,7 +36,8 @@ export function defineSeries(key: string): SeriesDefinition {
         why: 'at most one row per join (a rejoin within the presence grace continues its row)',
       },
     };
-  if (key.startsWith('load.')) return { role: 'load', unit: key === 'load.inRoom' ? 'bots' : 'count', floor: 0 };
+  if (key.startsWith('load.'))
+    return { role: 'load', unit: key === 'load.inRoom' ? 'bots' : 'count', floor: 0 };
   if (key === 'server.rssMB') return { role: 'resource', unit: 'MB', floor: 8 };
   if (/^worker\d+\.rssMB$/.test(key)) return { role: 'resource', unit: 'MB', floor: 4 };
   if (key.endsWith('MB')) return { role: 'resource', unit: 'MB', floor: 4 };
@@ -96,5 +97,7 @@ export function seriesTrends(samples: readonly SoakSample[], warmupMin: number):
     });
   }
   const order: Record<SeriesRole, number> = { resource: 0, expected: 1, load: 2 };
-  return out.sort((a, b) => order[a.role] - order[b.role] || a.key.localeCompare(b.key, 'en', { numeric: true }));
+  return out.sort(
+    (a, b) => order[a.role] - order[b.role] || a.key.localeCompare(b.key, 'en', { numeric: true }),
+  );
 }

@@ -124,6 +124,7 @@ export function trend(points: readonly Point[], rule: TrendRule): Trend {
     slopeStdErrorPerMin: fit.slopeStdError,
     growthPer30Min: fit.slope * 30,
     allowedPer30Min: allowed,
-    verdict: expectedPerMin === null ? (above ? 'growing' : 'flat') : above ? 'above expected' : 'as expected',
+    verdict:
+      expectedPerMin === null ? (above ? 'growing' : 'flat') : above ? 'above expected' : 'as expected',
   };
 }
