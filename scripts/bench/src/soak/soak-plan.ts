@@ -14,8 +14,9 @@ export interface SoakPlan {
   /** A churner's time in the room, seconds (uniform in [min, max]). */
   churnStaySec: [number, number];
   /**
-   * A churner's time away, seconds. Some returns fall inside the presence grace (10 s: the same
-   * presence and participant record continue), some after it (a new participant record).
+   * A churner's time away, seconds. Some returns fall inside the presence grace (10 s: presence and
+   * media continue), some after it (the user left: presence and media closed, new ones made). All
+   * fall inside CALL_REJOIN_WINDOW_MS (60 s), so the call participant record continues.
    */
   churnAwaySec: [number, number];
   /** Chat messages per second of every bot in a room. */

@@ -33,7 +33,7 @@ export function defineSeries(key: string): SeriesDefinition {
       floor: 2,
       expectedFrom: {
         key: 'load.joins',
-        why: 'at most one row per join (a rejoin within the presence grace continues its row)',
+        why: 'at most one row per join (a rejoin within CALL_REJOIN_WINDOW_MS continues its row)',
       },
     };
   if (key.startsWith('load.'))
