@@ -32,6 +32,8 @@ export class SocketSessions implements OnModuleDestroy {
   async track(socket: AppSocket): Promise<void> {
     const { user, tokenVersion } = socket.data;
     await socket.join(userChannel(user.id));
+    // Gone while joining: untrack already ran, a timer now would hold the socket until expiry.
+    if (!socket.connected) return;
     this.scheduleExpiry(socket);
     // A revocation published between the handshake's check and the join above missed this
     // socket; one more look at the version closes that gap.
