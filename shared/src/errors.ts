@@ -29,6 +29,12 @@ export const ErrorCode = {
   INVITE_REQUIRED: 'INVITE_REQUIRED',
   /** A moderator removed the user from this room; they may not rejoin until let back. */
   REMOVED_FROM_ROOM: 'REMOVED_FROM_ROOM',
+  /**
+   * A dependency of the server (database, Redis) is down for now: nothing was done (or, for a
+   * chat send, it is safe to resend with the same clientMessageId). Retry after
+   * `details.retryAfterMs`; REST answers 503 with a Retry-After header.
+   */
+  UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -36,7 +42,7 @@ export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
 export interface ErrorDetails {
   /** For VALIDATION: failing field path → human readable messages. */
   fields?: Record<string, string[]>;
-  /** For RATE_LIMITED: how long to wait before trying again. */
+  /** For RATE_LIMITED and UNAVAILABLE: how long to wait before trying again. */
   retryAfterMs?: number;
 }
 
@@ -60,14 +66,15 @@ export const SOCKET_UNAUTHORIZED = 'unauthorized';
 
 /**
  * `connect_error.data` of a handshake refused by a connection cap (message LIMIT_EXCEEDED: the
- * user or the address already holds its maximum of open sockets) or by the handshake rate limit
- * per address (message RATE_LIMITED).
+ * user or the address already holds its maximum of open sockets), by the handshake rate limit
+ * per address (message RATE_LIMITED), or because the database could not check the token
+ * (message UNAVAILABLE: the token is not known bad, retry).
  */
 export interface ConnectionRefusedData {
-  code: typeof ErrorCode.LIMIT_EXCEEDED | typeof ErrorCode.RATE_LIMITED;
+  code: typeof ErrorCode.LIMIT_EXCEEDED | typeof ErrorCode.RATE_LIMITED | typeof ErrorCode.UNAVAILABLE;
   message: string;
   /** LIMIT_EXCEEDED: whose cap was reached (the user's sockets, or the client address's). */
   limit?: 'user' | 'ip';
-  /** When trying again may succeed (RATE_LIMITED: exact; LIMIT_EXCEEDED: a suggestion). */
+  /** When trying again may succeed (RATE_LIMITED: exact; LIMIT_EXCEEDED, UNAVAILABLE: a suggestion). */
   retryAfterMs: number;
 }

@@ -105,6 +105,7 @@ export function connectionRefusedMessage(err: {
   data?: Partial<ConnectionRefusedData>;
 }): string | null {
   if (err.message === ErrorCode.RATE_LIMITED) return 'Too many connection attempts. Retrying shortly…';
+  if (err.message === ErrorCode.UNAVAILABLE) return 'The server is having trouble. Retrying shortly…';
   if (err.message !== ErrorCode.LIMIT_EXCEEDED) return null;
   return err.data?.limit === 'ip'
     ? 'Too many connections from your network. Retrying shortly…'

@@ -61,7 +61,10 @@ export class RedisClusterBus implements ClusterBus {
     /** This node's protocol version (tests pose as another release). */
     protocolVersion?: string;
   }): Promise<RedisClusterBus> {
-    const sub = options.redis.duplicate();
+    // The subscriber connects lazily on its first SUBSCRIBE, which needs the offline queue the
+    // command connection turns off (ioredis resubscribes it after a reconnect).
+    const sub = options.redis.duplicate({ enableOfflineQueue: true });
+    sub.on('error', () => undefined);
     const bus = new RedisClusterBus(
       options.nodeId,
       options.redis,

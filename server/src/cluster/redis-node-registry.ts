@@ -42,6 +42,8 @@ export class RedisNodeRegistry implements NodeRegistry {
   #polling: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #pollMs: number;
+  /** Heartbeat / poll failing since the last success: a Redis outage is logged once, not each tick. */
+  readonly #failing = { heartbeat: false, poll: false };
 
   constructor(
     readonly self: ClusterNodeInfo,
@@ -73,7 +75,10 @@ export class RedisNodeRegistry implements NodeRegistry {
     await this.#heartbeat();
     this.#heartbeatTimer = setInterval(
       () => {
-        this.#heartbeat().catch((err: unknown) => this.log?.warn({ err }, 'cluster heartbeat failed'));
+        this.#heartbeat().then(
+          () => (this.#failing.heartbeat = false),
+          (err: unknown) => this.#failed('heartbeat', err),
+        );
       },
       Math.floor(this.ttlMs / 3),
     );
@@ -84,7 +89,10 @@ export class RedisNodeRegistry implements NodeRegistry {
   startWatching(): void {
     if (this.#pollTimer || this.#stopped) return;
     const tick = () => {
-      this.#serialPoll().catch((err: unknown) => this.log?.warn({ err }, 'cluster node poll failed'));
+      this.#serialPoll().then(
+        () => (this.#failing.poll = false),
+        (err: unknown) => this.#failed('poll', err),
+      );
     };
     tick();
     this.#pollTimer = setInterval(tick, this.#pollMs);
@@ -116,6 +124,12 @@ export class RedisNodeRegistry implements NodeRegistry {
   isAlive(nodeId: string): boolean {
     const known = this.#known.get(nodeId);
     return nodeId === this.self.id || (known?.alive === true && known.compatible);
+  }
+
+  #failed(what: 'heartbeat' | 'poll', err: unknown): void {
+    if (this.#failing[what]) return;
+    this.#failing[what] = true;
+    this.log?.warn({ err }, `cluster node ${what} failed (retried every tick, logged again after a success)`);
   }
 
   refresh(): Promise<void> {

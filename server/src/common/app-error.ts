@@ -40,6 +40,7 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.ROOM_LOCKED]: 403,
   [ErrorCode.INVITE_REQUIRED]: 403,
   [ErrorCode.REMOVED_FROM_ROOM]: 403,
+  [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.INTERNAL]: 500,
 };
 

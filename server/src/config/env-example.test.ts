@@ -3,13 +3,14 @@ import { describe, expect, it } from 'vitest';
 import { authEnv } from './auth.js';
 import { clusterEnv } from './cluster.js';
 import { dbEnv } from './db.js';
+import { dependenciesEnv } from './dependencies.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
 import { redisEnv } from './redis.js';
 import { turnEnv } from './turn.js';
 
-const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv];
+const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv, dependenciesEnv];
 
 describe('.env.example', () => {
   it('documents every variable the configuration reads', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authEnv, authSection } from './auth.js';
 import { clusterSection } from './cluster.js';
 import { dbEnv, dbSection } from './db.js';
+import { dependenciesSection } from './dependencies.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
 import { mediaSection } from './media.js';
@@ -26,12 +27,14 @@ const appConfigSchema = sectionsOf({
   turn: turnSection,
   cluster: clusterSection,
   limits: limitsSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits }) => ({
+  dependencies: dependenciesSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, dependencies }) => ({
   ...http,
   ...db,
   ...auth,
   ...redis,
   ...limits,
+  ...dependencies,
   media: { ...media, turn },
   cluster,
 }));

@@ -16,8 +16,9 @@ export class HealthController {
   ) {}
 
   /**
-   * 200 when the database answers and every media worker is alive, 503 otherwise. The database
-   * and worker details (pids, CPU) only for an admin token or the metrics token.
+   * 200 when the database (and Redis, when used) answers and every media worker is alive, 503
+   * otherwise. Which dependency is down and the worker details (pids, CPU) only for an admin
+   * token or the metrics token.
    */
   @Get()
   async get(

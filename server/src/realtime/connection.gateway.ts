@@ -11,6 +11,7 @@ import type { Logger } from '../logging/logger.js';
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { socketAuthMiddleware } from './socket-auth.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
 import { SocketSessions } from './socket-sessions.js';
@@ -34,6 +35,7 @@ export class ConnectionGateway
     @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
     @Inject(SocketSessions) private readonly socketSessions: SocketSessions,
     @Inject(SocketConnectionLimits) private readonly connectionLimits: SocketConnectionLimits,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -43,7 +45,7 @@ export class ConnectionGateway
     this.realtime.attach(server);
     // Cheapest refusal first: a handshake flood is throttled before any token is verified.
     server.use(this.connectionLimits.throttleHandshakes());
-    server.use(socketAuthMiddleware(this.auth));
+    server.use(socketAuthMiddleware(this.auth, this.dependencies));
     server.use(this.connectionLimits.capSockets());
     this.rateLimiter.install(server);
   }

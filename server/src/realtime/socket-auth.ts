@@ -1,21 +1,25 @@
 import {
+  ErrorCode,
   isCompatibleProtocol,
   PROTOCOL_VERSION,
   SOCKET_PROTOCOL_MISMATCH,
   SOCKET_UNAUTHORIZED,
+  type ConnectionRefusedData,
   type ProtocolMismatchData,
 } from '@minimeet/shared';
 import type { ExtendedError } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
+import type { DependencyState } from '../dependencies/dependency-state.js';
 import type { AppSocket } from './socket-types.js';
 
 /**
  * Socket.IO middleware: the handshake must carry `auth: { token, protocolVersion }` with a
  * protocol version compatible with this server's, else the client gets connect_error
  * "PROTOCOL_MISMATCH" (both versions in its data), and a valid access token, else connect_error
- * "unauthorized". No handler ever sees a refused socket.
+ * "unauthorized" — unless the database could not be asked: then "UNAVAILABLE" (retry; the token
+ * is not known to be bad). No handler ever sees a refused socket.
  */
-export function socketAuthMiddleware(auth: AuthService) {
+export function socketAuthMiddleware(auth: AuthService, dependencies: DependencyState) {
   return (socket: AppSocket, next: (err?: ExtendedError) => void) => {
     const raw: unknown = socket.handshake.auth;
     const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -35,7 +39,16 @@ export function socketAuthMiddleware(auth: AuthService) {
         socket.data.tokenVersion = tokenVersion;
         next();
       })
-      .catch(() => next(new Error(SOCKET_UNAUTHORIZED)));
+      .catch((err: unknown) => {
+        const refusal = dependencies.unavailable(err);
+        if (!refusal) return next(new Error(SOCKET_UNAUTHORIZED));
+        const data: ConnectionRefusedData = {
+          code: ErrorCode.UNAVAILABLE,
+          message: refusal.message,
+          retryAfterMs: dependencies.retryAfterMs,
+        };
+        next(Object.assign(new Error(ErrorCode.UNAVAILABLE), { data }));
+      });
   };
 }
 
