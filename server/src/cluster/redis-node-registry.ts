@@ -44,6 +44,15 @@ export class RedisNodeRegistry implements NodeRegistry {
   readonly #pollMs: number;
   /** Heartbeat / poll failing since the last success: a Redis outage is logged once, not each tick. */
   readonly #failing = { heartbeat: false, poll: false };
+  /**
+   * No node is judged down before this: set one TTL past a failed poll, because a Redis that
+   * was down (and maybe restarted empty) has lost or let lapse every node's entry until each
+   * node's next heartbeat, which says nothing about the nodes themselves.
+   */
+  #quietUntil = 0;
+  readonly #onRedisReady = () => {
+    this.#heartbeat().catch(() => undefined);
+  };
 
   constructor(
     readonly self: ClusterNodeInfo,
@@ -73,6 +82,8 @@ export class RedisNodeRegistry implements NodeRegistry {
       if (entry && entry.bootId !== this.self.bootId) this.#previousSelf = stripEntry(entry);
     }
     await this.#heartbeat();
+    // Back after a Redis outage: be in the registry again at once, not at the next beat.
+    this.redis.on('ready', this.#onRedisReady);
     this.#heartbeatTimer = setInterval(
       () => {
         this.#heartbeat().then(
@@ -91,7 +102,10 @@ export class RedisNodeRegistry implements NodeRegistry {
     const tick = () => {
       this.#serialPoll().then(
         () => (this.#failing.poll = false),
-        (err: unknown) => this.#failed('poll', err),
+        (err: unknown) => {
+          this.#quietUntil = Date.now() + this.ttlMs;
+          this.#failed('poll', err);
+        },
       );
     };
     tick();
@@ -102,6 +116,7 @@ export class RedisNodeRegistry implements NodeRegistry {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.redis.off('ready', this.#onRedisReady);
     clearInterval(this.#heartbeatTimer);
     clearInterval(this.#pollTimer);
     this.#events.clear();
@@ -188,6 +203,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       );
       this.#events.emit('nodeDown', this.#previousSelf);
     }
+    const quiet = Date.now() < this.#quietUntil;
     const seen = new Set<string>();
     entries.forEach((e, i) => {
       seen.add(e.id);
@@ -195,6 +211,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       const isAlive = alive[i] === e.bootId;
       const prev = this.#known.get(e.id);
       const compatible = isCompatibleProtocol(info.protocolVersion, this.self.protocolVersion);
+      if (quiet && !isAlive) return; // judged once the quiet period is over
       this.#known.set(e.id, { info, alive: isAlive, compatible });
       const sameBoot = prev?.info.bootId === e.bootId;
       if (prev?.alive && !(sameBoot && isAlive)) this.#down(prev.info);
@@ -206,7 +223,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       }
     });
     for (const [id, k] of [...this.#known]) {
-      if (seen.has(id)) continue;
+      if (seen.has(id) || quiet) continue;
       this.#known.delete(id);
       if (k.alive) this.#down(k.info);
     }

@@ -135,6 +135,7 @@ export async function runOutageScenario(
   outageMs = 10_000,
 ): Promise<void> {
   const token = OUTAGE_ENV.METRICS_TOKEN;
+  const logLinesBefore = server.logLines().length;
   const alice = await registerUser(server.url, 'alice');
   const bob = await registerUser(server.url, 'bob');
   const carol = await registerUser(server.url, 'carol');
@@ -248,7 +249,7 @@ export async function runOutageScenario(
     expect(joinDuring?.ok || joinDuring?.code === ErrorCode.UNAVAILABLE, JSON.stringify(joinDuring)).toBe(true);
 
     // One warn line when the outage started, one info line when it ended; no handler failures.
-    const lines = server.logLines();
+    const lines = server.logLines().slice(logLinesBefore);
     const downLines = lines.filter((l) => l.context === 'dependencies' && l.dependency === dependency && l.level === 40);
     const upLines = lines.filter((l) => l.context === 'dependencies' && l.dependency === dependency && l.level === 30);
     expect(downLines, 'outage-start log lines').toHaveLength(1);

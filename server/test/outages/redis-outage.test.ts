@@ -1,6 +1,6 @@
 /**
  * Issue 18 item 1: a 10 s Redis outage (the test's own redis-server, killed -9 and restarted
- * empty on the same port, as after a crash) under a live chat and call, with the server's
+ * empty on the same port, as after a crash; then frozen with SIGSTOP) under a live chat and call, with the server's
  * presence, chat rate limit, locks and cluster bus on that Redis. See outage-scenario.ts.
  */
 import { startServer, type ServerProcess } from '@minimeet/test-harness';
@@ -35,5 +35,14 @@ describe('Redis down for 10 s under a chat and a call', () => {
     if (!redis || !server) return ctx.skip(skipReason);
     const instance = redis;
     await runOutageScenario(server, 'redis', { down: () => instance.kill(), up: () => instance.restart() });
+  }, 120_000);
+
+  it('the same when Redis hangs (SIGSTOP: connections stay open, nothing answers) instead of dying', async (ctx) => {
+    if (!redis || !server) return ctx.skip(skipReason);
+    const instance = redis;
+    await runOutageScenario(server, 'redis', {
+      down: async () => instance.freeze(),
+      up: async () => instance.thaw(),
+    });
   }, 120_000);
 });
