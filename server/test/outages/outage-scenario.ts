@@ -205,6 +205,12 @@ export async function runOutageScenario(
 
     // Sends during the outage answered quickly, UNAVAILABLE with a retry hint, never INTERNAL.
     const refused = sender.attempts.filter((x) => !x.ok);
+    console.info(
+      `${dependency} outage: ${sender.acked.length} messages acked, ${refused.length} sends refused ` +
+        `(${[...new Set(refused.map((x) => x.code))].join(',')}), slowest answer ${Math.max(...sender.attempts.map((x) => x.ms))} ms, ` +
+        `sends back ${backAfterMs} ms after ${dependency}, media packets ${packetsAtDown} -> ${packetsAtUp} during, ` +
+        `REST during: ${[...new Set(restDuring.map((r) => `${r.status} ${r.code ?? ''}`))].join('; ')}, join during: ${JSON.stringify(joinDuring)}`,
+    );
     expect(refused.length, 'some sends were refused while the dependency was down').toBeGreaterThan(0);
     expect(new Set(refused.map((x) => x.code))).toEqual(new Set([ErrorCode.UNAVAILABLE]));
     for (const x of refused) expect(x.retryAfterMs).toBe(Number(OUTAGE_ENV.DEPENDENCY_RETRY_AFTER_MS));
