@@ -8,6 +8,26 @@ export type Dependency = 'db' | 'redis';
 
 export const DEPENDENCIES: readonly Dependency[] = ['db', 'redis'];
 
+/** Thrown by our own code when it finds a dependency not usable (e.g. a subscriber not back yet). */
+export class DependencyDownError extends Error {
+  override name = 'DependencyDownError';
+
+  constructor(
+    readonly dependency: Dependency,
+    message: string,
+  ) {
+    super(message);
+  }
+}
+
+/**
+ * Reconnect delay of every ioredis connection: soon after Redis is back, whichever of a
+ * process's connections (commands, subscribers, the Socket.IO adapter's) it is.
+ */
+export function redisReconnectDelayMs(attempt: number): number {
+  return Math.min(attempt * 50, 500);
+}
+
 /** Node socket errors: a refused, reset or timed-out TCP connection. */
 const NETWORK_CODES = new Set([
   'ECONNREFUSED',
@@ -59,6 +79,7 @@ interface ErrorFields {
 
 export function unavailableDependency(err: unknown, depth = 0): Dependency | null {
   if (typeof err !== 'object' || err === null || depth > 4) return null;
+  if (err instanceof DependencyDownError) return err.dependency;
   const e = err as ErrorFields;
   if (isRedisFailure(e)) return 'redis';
   if (isDbFailure(e)) return 'db';

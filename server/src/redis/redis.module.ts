@@ -1,6 +1,7 @@
 import { Global, Inject, Module, type OnApplicationShutdown } from '@nestjs/common';
 import { Redis } from 'ioredis';
 import { APP_CONFIG } from '../config/config.module.js';
+import { redisReconnectDelayMs } from '../common/dependency-errors.js';
 import type { AppConfig } from '../config/env.schema.js';
 
 /** Injection token: the shared ioredis client, or null when REDIS_URL is not set. */
@@ -26,6 +27,7 @@ export type RedisOrNull = Redis | null;
           enableOfflineQueue: false,
           maxRetriesPerRequest: 1,
           commandTimeout: config.redisCommandTimeoutMs,
+          retryStrategy: redisReconnectDelayMs,
         });
         // Outages are logged once by DependencyState; without a listener ioredis prints every
         // failed reconnect attempt as an unhandled 'error'.
