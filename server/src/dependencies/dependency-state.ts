@@ -35,6 +35,7 @@ export class DependencyState implements OnModuleInit, OnModuleDestroy {
   readonly #outages = new Map<Dependency, Outage>();
   readonly #log: Logger;
   readonly #retryAfterMs: number;
+  readonly #answerDeadlineMs: number;
   #stopped = false;
   readonly #onRedisClose = () => {
     if (!this.#stopped) this.markDown('redis', new Error('Redis connection closed'));
@@ -49,6 +50,7 @@ export class DependencyState implements OnModuleInit, OnModuleDestroy {
   ) {
     this.#log = logger.child({ context: 'dependencies' });
     this.#retryAfterMs = config.dependencies.retryAfterMs;
+    this.#answerDeadlineMs = config.dependencies.answerDeadlineMs;
   }
 
   onModuleInit() {
@@ -96,6 +98,32 @@ export class DependencyState implements OnModuleInit, OnModuleDestroy {
 
   get retryAfterMs(): number {
     return this.#retryAfterMs;
+  }
+
+  /**
+   * `work`'s result, unless it is still running after the answer deadline and a probe then
+   * finds the database or Redis down: then UNAVAILABLE at once (a hung dependency holds a
+   * query or command open with no error to catch). The work itself goes on, unobserved; what
+   * it stores is kept, and a chat resend is deduplicated by its clientMessageId.
+   */
+  async withinDeadline<T>(work: Promise<T>): Promise<T> {
+    let timer: NodeJS.Timeout | undefined;
+    const watchdog = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => {
+        // Known down already: answer now; else ask (at most the probe timeout).
+        const known = this.configured.find((d) => this.status(d) === 'down');
+        if (known) return reject(this.refusal(known));
+        void this.check().then((state) => {
+          const down = this.configured.find((d) => state[d] === 'down');
+          if (down) reject(this.refusal(down));
+        });
+      }, this.#answerDeadlineMs);
+    });
+    try {
+      return await Promise.race([work, watchdog]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 
   /** Asks every configured dependency now (health checks); updates and returns their state. */

@@ -39,9 +39,10 @@ export class AckResponder {
     onError?: Parameters<typeof respond>[3],
   ): Promise<Ack<T>> {
     const started = performance.now();
-    // A database or Redis failure is a retryable UNAVAILABLE, not INTERNAL.
+    // A database or Redis failure is a retryable UNAVAILABLE, not INTERNAL; so is a request
+    // stuck on a hung one.
     const guarded = () =>
-      work().catch((err: unknown) => {
+      this.dependencies.withinDeadline(work()).catch((err: unknown) => {
         throw this.dependencies.unavailable(err) ?? err;
       });
     const ack = await respond(log, context, guarded, onError);

@@ -1,6 +1,6 @@
 /**
  * Issue 18 item 1: a 10 s MariaDB outage (the test's own mariadbd, killed -9 and restarted on
- * the same port and data) under a live chat and call. See outage-scenario.ts for what is asserted.
+ * the same port and data; then frozen with SIGSTOP) under a live chat and call. See outage-scenario.ts for what is asserted.
  */
 import { startServer, type ServerProcess } from '@minimeet/test-harness';
 import { afterAll, beforeAll, describe, it } from 'vitest';
@@ -34,5 +34,11 @@ describe('MariaDB down for 10 s under a chat and a call', () => {
     if (!mariadb || !server) return ctx.skip(skipReason);
     const db = mariadb;
     await runOutageScenario(server, 'db', { down: () => db.kill(), up: () => db.restart() });
+  }, 120_000);
+
+  it('the same when MariaDB hangs (SIGSTOP: connections stay open, queries never answer)', async (ctx) => {
+    if (!mariadb || !server) return ctx.skip(skipReason);
+    const db = mariadb;
+    await runOutageScenario(server, 'db', { down: async () => db.freeze(), up: async () => db.thaw() });
   }, 120_000);
 });
