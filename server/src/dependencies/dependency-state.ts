@@ -33,6 +33,7 @@ const LABEL: Record<Dependency, string> = { db: 'the database', redis: 'Redis' }
 @Injectable()
 export class DependencyState implements OnModuleInit, OnModuleDestroy {
   readonly #outages = new Map<Dependency, Outage>();
+  readonly #backListeners = new Set<(dependency: Dependency) => void>();
   readonly #log: Logger;
   readonly #retryAfterMs: number;
   readonly #answerDeadlineMs: number;
@@ -64,6 +65,13 @@ export class DependencyState implements OnModuleInit, OnModuleDestroy {
     this.redis?.off('ready', this.#onRedisReady);
     for (const outage of this.#outages.values()) clearInterval(outage.timer);
     this.#outages.clear();
+    this.#backListeners.clear();
+  }
+
+  /** Runs `listener` each time an outage ends (e.g. to put back what Redis lost); returns its removal. */
+  onBack(listener: (dependency: Dependency) => void): () => void {
+    this.#backListeners.add(listener);
+    return () => this.#backListeners.delete(listener);
   }
 
   /** The dependencies this app uses: the database always, Redis when REDIS_URL is set. */
@@ -158,6 +166,13 @@ export class DependencyState implements OnModuleInit, OnModuleDestroy {
       { dependency, downMs: Date.now() - outage.since },
       `${LABEL[dependency]} is back after ${((Date.now() - outage.since) / 1000).toFixed(1)} s`,
     );
+    for (const listener of this.#backListeners) {
+      try {
+        listener(dependency);
+      } catch (err) {
+        this.#log.error({ err, dependency }, 'dependency-back listener failed');
+      }
+    }
   }
 
   async #probeOutage(dependency: Dependency, outage: Outage): Promise<void> {

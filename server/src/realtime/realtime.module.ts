@@ -15,6 +15,7 @@ import {
 import { RedisConnectionSlots } from './connection-caps/redis-connection-slots.js';
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { ConnectionGateway } from './connection.gateway.js';
+import { PresenceRestorer } from './presence-restorer.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
@@ -34,6 +35,7 @@ import { SocketSessions } from './socket-sessions.js';
     RealtimeServer,
     RoomSessionService,
     PresenceSweeper,
+    PresenceRestorer,
     AckResponder,
     SocketRateLimiter,
     {

@@ -274,6 +274,13 @@ export async function runOutageScenario(
     // A join during the outage: done, or refused as retryable; never INTERNAL, never a hang.
     expect(joinDuring.ok || joinDuring.code === ErrorCode.UNAVAILABLE, JSON.stringify(joinDuring)).toBe(true);
 
+    // Presence is right again (a Redis restarted empty has been told who is still here): a
+    // join after the outage lists everyone in the room.
+    const joinedAfter = okData(await request(c, 'joinRoom', { roomId: room.id }));
+    const present = joinedAfter.participants.map((p) => p.userId);
+    for (const who of [alice, bob, carol]) expect(present, 'participants after the outage').toContain(who.user.id);
+    expect(present).toHaveLength(5); // alice, bob, carol and the two peers
+
     // One warn line when the outage started, one info line when it ended; no handler failures.
     const lines = server.logLines().slice(logLinesBefore);
     const downLines = lines.filter((l) => l.context === 'dependencies' && l.dependency === dependency && l.level === 40);
