@@ -139,13 +139,17 @@ export async function runOutageScenario(
   const alice = await registerUser(server.url, 'alice');
   const bob = await registerUser(server.url, 'bob');
   const carol = await registerUser(server.url, 'carol');
+  const dave = await registerUser(server.url, 'dave');
   const room = await createRoom(server.url, alice.accessToken, 'outage', 10);
   const a = await connect(server.url, alice.accessToken);
   const b = await connect(server.url, bob.accessToken);
   const c = await connect(server.url, carol.accessToken);
   okData(await request(a, 'joinRoom', { roomId: room.id }));
   okData(await request(b, 'joinRoom', { roomId: room.id }));
+  const d = await connect(server.url, dave.accessToken);
+  okData(await request(d, 'joinRoom', { roomId: room.id }));
   const bobGot = record(b, 'newMessage');
+  const bobSaw = record(b, 'participantsUpdate');
   const aliceErrors = record(a, 'messageError');
   const bobErrors = record(b, 'messageError');
 
@@ -173,6 +177,8 @@ export async function runOutageScenario(
     // --- the outage ---
     await outage.down();
     const downAt = Date.now();
+    // Dave leaves during the outage: his grace period (3 s) ends while the dependency is down.
+    d.close();
     const packetsAtDown = totalPackets(peers);
     // Media sampled on its own clock, so slow answers (a hung Redis) do not thin the samples.
     const mediaChecks: boolean[] = [];
@@ -274,15 +280,25 @@ export async function runOutageScenario(
     // A join during the outage: done, or refused as retryable; never INTERNAL, never a hang.
     expect(joinDuring.ok || joinDuring.code === ErrorCode.UNAVAILABLE, JSON.stringify(joinDuring)).toBe(true);
 
-    // Presence is right again (a Redis restarted empty has been told who is still here): a
-    // join after the outage lists everyone in the room.
+    // Presence is right again (a Redis restarted empty has been told who is still here, and
+    // dave, gone during the outage, has been removed): a join after it lists exactly who is in.
+    // (Dave's grace period runs once his leave could be recorded, i.e. after the outage.)
+    await waitFor(
+      () => bobSaw.length > 0 && !bobSaw.at(-1)!.participants.some((p) => p.userId === dave.user.id),
+      Number(OUTAGE_ENV.PRESENCE_GRACE_MS) + 5000,
+      'a participant list without dave',
+    );
     const joinedAfter = okData(await request(c, 'joinRoom', { roomId: room.id }));
     const present = joinedAfter.participants.map((p) => p.userId);
     for (const who of [alice, bob, carol]) expect(present, 'participants after the outage').toContain(who.user.id);
+    expect(present, 'dave left during the outage').not.toContain(dave.user.id);
     expect(present).toHaveLength(5); // alice, bob, carol and the two peers
 
     // One warn line when the outage started, one info line when it ended; no handler failures.
     const lines = server.logLines().slice(logLinesBefore);
+    const loud = new Map<string, number>();
+    for (const l of lines.filter((x) => Number(x.level) >= 40)) loud.set(String(l.msg), (loud.get(String(l.msg)) ?? 0) + 1);
+    console.info(`${dependency} outage: warn+ log lines ${JSON.stringify(Object.fromEntries(loud))}`);
     const downLines = lines.filter((l) => l.context === 'dependencies' && l.dependency === dependency && l.level === 40);
     const upLines = lines.filter((l) => l.context === 'dependencies' && l.dependency === dependency && l.level === 30);
     expect(downLines, 'outage-start log lines').toHaveLength(1);
