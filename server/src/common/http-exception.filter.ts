@@ -34,7 +34,8 @@ export class HttpExceptionFilter implements ExceptionFilter {
     }
     const res = host.switchToHttp().getResponse<JsonResponse>();
     const { status, error } = this.describe(this.dependencies.unavailable(exception) ?? exception);
-    if (status >= 500 && error.code !== ErrorCode.UNAVAILABLE && error.code !== ErrorCode.MEDIA_UNAVAILABLE)
+    // An outage is logged once by DependencyState, not per request.
+    if (status >= 500 && error.code !== ErrorCode.UNAVAILABLE)
       this.logger.error({ err: exception }, 'unhandled error in HTTP request');
     if (res.headersSent) return;
     const retryAfterMs = error.details?.retryAfterMs;
