@@ -9,6 +9,7 @@ import {
 } from '@minimeet/shared';
 import type { ExtendedError } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
+import { AppError } from '../common/app-error.js';
 import type { DependencyState } from '../dependencies/dependency-state.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -29,8 +30,8 @@ export function socketAuthMiddleware(auth: AuthService, dependencies: Dependency
       return;
     }
     const token = given.token;
-    auth
-      .verifyAccess(typeof token === 'string' ? token : undefined)
+    dependencies
+      .withinDeadline(auth.verifyAccess(typeof token === 'string' ? token : undefined))
       .then(({ user, expiresAt, tokenVersion }) => {
         socket.data.user = user;
         socket.data.joinedRooms = new Set();
@@ -40,7 +41,9 @@ export function socketAuthMiddleware(auth: AuthService, dependencies: Dependency
         next();
       })
       .catch((err: unknown) => {
-        const refusal = dependencies.unavailable(err);
+        // Database down (an error) or hung (the deadline's refusal): not the token's fault.
+        const timedOut = err instanceof AppError && err.code === ErrorCode.UNAVAILABLE;
+        const refusal = timedOut ? err : dependencies.unavailable(err);
         if (!refusal) return next(new Error(SOCKET_UNAUTHORIZED));
         const data: ConnectionRefusedData = {
           code: ErrorCode.UNAVAILABLE,

@@ -186,6 +186,8 @@ export async function runOutageScenario(
     const healthDuring: Health[] = [];
     const detailedDuring: Health[] = [];
     const restDuring: Array<{ status: number; code?: string; retryAfter: string | null }> = [];
+    // A new connection (dave again, on another tab) opened during the outage.
+    const handshaking = sleep(2500).then(() => handshakeOutcome(connect(server.url, dave.accessToken)));
     // A third user joins during the outage: done, or refused as retryable.
     const joining = request(c, 'joinRoom', { roomId: room.id }, ANSWER_WITHIN_MS).then(
       (ack) => (ack.ok ? { ok: true } : { ok: false, code: ack.error.code }),
@@ -217,6 +219,9 @@ export async function runOutageScenario(
       clearInterval(mediaSampler);
     }
     const joinDuring: { ok: boolean; code?: string } = await joining;
+    // A socket handshake during the outage (valid token): connected, or refused as retryable —
+    // never "unauthorized", which would sign the user out.
+    const handshakeDuring = await handshaking;
     const packetsAtUp = totalPackets(peers);
 
     // --- back ---
@@ -234,7 +239,8 @@ export async function runOutageScenario(
       `${dependency} outage: ${sender.acked.length} messages acked, ${refused.length} sends refused ` +
         `(${[...new Set(refused.map((x) => x.code))].join(',')}), slowest answer ${Math.max(...sender.attempts.map((x) => x.ms))} ms, ` +
         `sends back ${backAfterMs} ms after ${dependency}, media packets ${packetsAtDown} -> ${packetsAtUp} during, ` +
-        `REST during: ${[...new Set(restDuring.map((r) => `${r.status} ${r.code ?? ''}`))].join('; ')}, join during: ${JSON.stringify(joinDuring)}`,
+        `REST during: ${[...new Set(restDuring.map((r) => `${r.status} ${r.code ?? ''}`))].join('; ')}, join during: ${JSON.stringify(joinDuring)}, ` +
+        `handshake during: ${JSON.stringify(handshakeDuring)}`,
     );
     expect(refused.length, 'some sends were refused while the dependency was down').toBeGreaterThan(0);
     expect(new Set(refused.map((x) => x.code))).toEqual(new Set([ErrorCode.UNAVAILABLE]));
@@ -280,6 +286,9 @@ export async function runOutageScenario(
     // A join during the outage: done, or refused as retryable; never INTERNAL, never a hang.
     expect(joinDuring.ok || joinDuring.code === ErrorCode.UNAVAILABLE, JSON.stringify(joinDuring)).toBe(true);
 
+    expect(handshakeDuring.connected || handshakeDuring.code === ErrorCode.UNAVAILABLE, JSON.stringify(handshakeDuring)).toBe(true);
+    if (dependency === 'db') expect(handshakeDuring).toMatchObject({ connected: false, retryAfterMs: 500 });
+
     // Presence is right again (a Redis restarted empty has been told who is still here, and
     // dave, gone during the outage, has been removed): a join after it lists exactly who is in.
     // (Dave's grace period runs once his leave could be recorded, i.e. after the outage.)
@@ -311,6 +320,18 @@ export async function runOutageScenario(
   } finally {
     await sender.stop();
     for (const p of peers) await p.close();
+  }
+}
+
+async function handshakeOutcome(
+  connecting: Promise<ClientSocket>,
+): Promise<{ connected: boolean; code?: string; retryAfterMs?: number }> {
+  try {
+    (await connecting).close();
+    return { connected: true };
+  } catch (err) {
+    const refusal = err as Error & { data?: { retryAfterMs?: number } };
+    return { connected: false, code: refusal.message, retryAfterMs: refusal.data?.retryAfterMs };
   }
 }
 
