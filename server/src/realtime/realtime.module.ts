@@ -16,6 +16,7 @@ import { RedisConnectionSlots } from './connection-caps/redis-connection-slots.j
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { ConnectionGateway } from './connection.gateway.js';
 import { DrainState } from './drain-state.js';
+import { PresenceRestorer } from './presence-restorer.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
@@ -36,6 +37,7 @@ import { SocketSessions } from './socket-sessions.js';
     DrainState,
     RoomSessionService,
     PresenceSweeper,
+    PresenceRestorer,
     AckResponder,
     SocketRateLimiter,
     {
