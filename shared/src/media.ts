@@ -153,6 +153,8 @@ export interface MediaJoinData {
    * the client calls restartIce on each and keeps its producers.
    */
   resumedMedia?: ResumedMedia;
+  /** The loudest microphones now (as the `audibleProducers` event; absent from older servers). */
+  audibleProducers?: Omit<AudibleProducersEvent, 'roomId'>;
 }
 
 export interface ResumedMedia {

@@ -200,6 +200,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     const found = room.producer(producerId);
     if (!found?.peer) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
     await room.ensureProducerOn(producerId, room.pipeRouter());
+    room.sentToNode(producerId);
     const relay = (method: 'pipe.producerPaused' | 'pipe.producerClosed', paused?: boolean) => {
       const request =
         method === 'pipe.producerClosed'
