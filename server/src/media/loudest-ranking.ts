@@ -82,7 +82,8 @@ export class LoudestRanking {
     const arrival = new Map([...this.levels.keys()].map((id, i) => [id, i]));
     const score = (id: string): number => {
       const at = previous.get(id);
-      const bonus = at === undefined ? 0 : at < this.k ? 2 * this.marginDb : at === this.k ? this.marginDb : 0;
+      const bonus =
+        at === undefined ? 0 : at < this.k ? 2 * this.marginDb : at === this.k ? this.marginDb : 0;
       return this.levels.get(id)! + bonus;
     };
     const scored = [...this.levels.keys()].map((id) => ({ id, score: score(id) }));
@@ -98,9 +99,7 @@ export class LoudestRanking {
     const top = (list: string[]) => new Set(list.slice(0, this.k));
     const [was, is] = [top(before), top(after)];
     return (
-      after.length !== before.length ||
-      after[this.k] !== before[this.k] ||
-      [...is].some((id) => !was.has(id))
+      after.length !== before.length || after[this.k] !== before[this.k] || [...is].some((id) => !was.has(id))
     );
   }
 }

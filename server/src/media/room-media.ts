@@ -52,7 +52,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#loudest = new LoudestRanking({ k: options.audioLoudestK ?? 3 });
     this.#layers = new LayerDemand((producer, maxSpatialLayer) => {
       const peer = this.#producers.find(producer.id)?.peer;
-      if (peer && !this.#closed) this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
+      if (peer && !this.#closed)
+        this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
     });
     this.#speaker = new RoomSpeaker(
       roomId,
@@ -256,13 +257,21 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#assertUsable();
     const kind = this.#producers.find(producerId)?.producer.kind;
     if (kind === 'audio' && !this.#audibleTo(peer, producerId)) {
-      throw new AppError(ErrorCode.NOT_AUDIBLE, 'Not among your loudest speakers now; wait for audibleProducers');
+      throw new AppError(
+        ErrorCode.NOT_AUDIBLE,
+        'Not among your loudest speakers now; wait for audibleProducers',
+      );
     }
     const wire = (consumer: types.Consumer) => {
       consumer.on('producerclose', () => {
         consumer.close();
         if (!this.#closed)
-          this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId, reason: 'producerClosed' });
+          this.emit('consumerClosed', {
+            peer,
+            consumerId: consumer.id,
+            producerId,
+            reason: 'producerClosed',
+          });
       });
       this.#layers.consumed(consumer);
       consumer.on('layerschange', (layers) =>
@@ -278,7 +287,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     // The ranking may have moved while the consumer was being made.
     if (consumer.kind === 'audio' && !this.#audibleTo(peer, producerId)) {
       consumer.close();
-      throw new AppError(ErrorCode.NOT_AUDIBLE, 'Not among your loudest speakers now; wait for audibleProducers');
+      throw new AppError(
+        ErrorCode.NOT_AUDIBLE,
+        'Not among your loudest speakers now; wait for audibleProducers',
+      );
     }
     return { consumer, producer: producerInfo(producer) };
   }

@@ -77,8 +77,7 @@ export class RoomSpeaker {
       const current = { router: host, observer, levels };
       this.#current = current;
       levels.on('volumes', (volumes) => {
-        if (this.#current === current)
-          this.onVolumes(new Map(volumes.map((v) => [v.producer.id, v.volume])));
+        if (this.#current === current) this.onVolumes(new Map(volumes.map((v) => [v.producer.id, v.volume])));
       });
       levels.on('silence', () => {
         if (this.#current === current) this.onVolumes(new Map());
