@@ -53,8 +53,9 @@ export class LoudestRanking {
   /** Removes a microphone; true when that changed `audible`. */
   remove(producerId: string): boolean {
     if (!this.levels.delete(producerId)) return false;
+    const before = this.audible;
     this.order = this.order.filter((id) => id !== producerId);
-    return this.rerank();
+    return this.rerank(before);
   }
 
   /**
@@ -76,8 +77,7 @@ export class LoudestRanking {
     return this.audible.filter((id) => !own.has(id)).slice(0, this.k);
   }
 
-  private rerank(): boolean {
-    const before = this.audible;
+  private rerank(before = this.audible): boolean {
     const previous = new Map(this.order.map((id, i) => [id, i]));
     const arrival = new Map([...this.levels.keys()].map((id, i) => [id, i]));
     const score = (id: string): number => {
