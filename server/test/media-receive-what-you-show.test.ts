@@ -12,9 +12,15 @@
  *   soon as someone consumes it.
  * No database-specific behaviour: SQLite only.
  */
-import { ROOM_MAX_PARTICIPANTS, type ProducerLayersWantedEvent } from '@minimeet/shared';
+import {
+  ROOM_MAX_PARTICIPANTS,
+  type AdminStatsSnapshot,
+  type AuthResponse,
+  type ProducerLayersWantedEvent,
+} from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
+  createAdmin,
   createTestDatabase,
   startServer,
   waitFor,
@@ -25,6 +31,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeAllSockets,
   createRoom,
+  http,
   okData,
   registerUser,
   request,
@@ -43,6 +50,7 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
   let db: TestDatabase;
   let server: ServerProcess;
   let roomId: number;
+  let admin: AuthResponse;
   const senders: MiniMeetPeer[] = [];
   const receivers: LightReceiver[] = [];
   /** producerLayersWanted each sender received, by its camera producer id. */
@@ -91,6 +99,13 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
         AUTH_RATE_LIMIT: '1000',
       },
     });
+    const adminName = uniqueName('admin');
+    await createAdmin(db.url, adminName, PASSWORD);
+    admin = (
+      await http<AuthResponse>(server.url, 'POST', '/auth/login', {
+        body: { username: adminName, password: PASSWORD },
+      })
+    ).body;
     const owner = await registerUser(server.url, 'owner');
     roomId = (await createRoom(server.url, owner.accessToken, 'large', ROOM_MAX_PARTICIPANTS)).id;
     for (let i = 0; i < SENDERS; i++) {
@@ -137,6 +152,11 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
     // Nobody speaks yet: the ranking keeps the first microphones in the order they came.
     const firstMics = senders.slice(0, K).map(micOf).sort();
     for (const r of receivers) expect(openMics(r)).toEqual(firstMics);
+    // The room spans both workers: the loudness observer hears microphones through router pipes.
+    const snapshot = await http<AdminStatsSnapshot>(server.url, 'GET', '/admin/stats', {
+      token: admin.accessToken,
+    });
+    expect(snapshot.body.rooms.find((r) => r.id === roomId)?.routers?.length).toBe(2);
     const stats = okData(await request(socketOf(receivers[0]!), 'getMediaStats', { roomId }));
     const participants = SENDERS + RECEIVERS;
     // Senders consume nothing; every receiver exactly page + K (the old design: 16 each).
