@@ -16,6 +16,8 @@ import type { ServerDrainingEvent } from './drain.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
+  AudibleProducersEvent,
+  CloseConsumerRequest,
   ConnectWebRtcTransportRequest,
   ConsumeData,
   ConsumeRequest,
@@ -34,6 +36,7 @@ import type {
   ProducerEvent,
   ProducerIdData,
   ProducerIdRequest,
+  ProducerLayersWantedEvent,
   ProducerScoreEvent,
   RestartIceData,
   RestartIceRequest,
@@ -76,6 +79,7 @@ export interface ClientRequests {
   consume: { request: ConsumeRequest; response: ConsumeData };
   pauseConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
   resumeConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
+  closeConsumer: { request: CloseConsumerRequest; response: ConsumerIdData };
   setConsumerLayers: { request: SetConsumerLayersRequest; response: ConsumerIdData };
   getMediaStats: { request: GetMediaStatsRequest; response: MediaStatsData };
   // Moderation (moderation.ts): the room's owner and admins; FORBIDDEN for everyone else
@@ -108,6 +112,10 @@ export interface ServerEvents {
   consumerClosed: ConsumerClosedEvent;
   /** To the whole room. */
   activeSpeaker: ActiveSpeakerEvent;
+  /** To the room's sockets on a node: the loudest microphones, which receivers may consume. */
+  audibleProducers: AudibleProducersEvent;
+  /** To the producer's owner: which simulcast layers of its video anyone consumes. */
+  producerLayersWanted: ProducerLayersWantedEvent;
   /** To the consumer's owner. */
   consumerLayersChanged: ConsumerLayersChangedEvent;
   /** To the producer's owner. */
@@ -170,6 +178,7 @@ export const ClientEvent = {
   consume: 'consume',
   pauseConsumer: 'pauseConsumer',
   resumeConsumer: 'resumeConsumer',
+  closeConsumer: 'closeConsumer',
   setConsumerLayers: 'setConsumerLayers',
   getMediaStats: 'getMediaStats',
   muteParticipant: 'muteParticipant',
@@ -191,6 +200,8 @@ export const ServerEvent = {
   producerResumed: 'producerResumed',
   consumerClosed: 'consumerClosed',
   activeSpeaker: 'activeSpeaker',
+  audibleProducers: 'audibleProducers',
+  producerLayersWanted: 'producerLayersWanted',
   consumerLayersChanged: 'consumerLayersChanged',
   producerScore: 'producerScore',
   consumerScore: 'consumerScore',

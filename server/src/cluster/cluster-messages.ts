@@ -38,6 +38,12 @@ export interface ClusterEvents {
   hello: { text: string };
   /** A stored chat message; every node hands it to its own sockets in the room (see ChatDelivery). */
   chatMessage: { message: ChatMessage };
+  /**
+   * A microphone was produced on the sending node (and is in the producer directory): every node
+   * with the room open pipes it in, so its loudest-speaker ranking hears every microphone of the
+   * room (issue 19: receivers are given the K loudest).
+   */
+  microphone: { roomId: number; producerId: string };
 }
 
 export type ClusterRequestName = keyof ClusterRequests;

@@ -150,6 +150,14 @@ export class MediaSignalingService {
   ): Promise<void> {
     const { room, peer } = this.peers.byConsumer(socket, consumerId);
     await room.whileUsable(() => peer.setConsumerLayers(consumerId, layers));
+    const consumer = peer.consumers.get(consumerId);
+    if (consumer) room.consumerLayersSet(consumer);
+  }
+
+  /** The caller stops receiving a producer (its tile left the page): the consumer is closed. */
+  closeConsumer(socket: AppSocket, consumerId: string): void {
+    const { peer } = this.peers.byConsumer(socket, consumerId);
+    peer.closeConsumer(consumerId);
   }
 
   async stats(socket: AppSocket, roomId: number): Promise<MediaStatsData> {

@@ -73,6 +73,7 @@ const EVENTS_WITHOUT_ROOM: ClientEventName[] = [
   'consume',
   'pauseConsumer',
   'resumeConsumer',
+  'closeConsumer',
   'setConsumerLayers',
   'admin:subscribe',
   'admin:unsubscribe',

@@ -54,6 +54,10 @@ describe('call store with the media session', () => {
   it('shows remote tracks, mutes through pauseProducer, and shows the others muting', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
     await currentMediaSession()!.idle();
+    // Video is received for tiles on screen only (issue 19): Bob's tile reports itself.
+    expect(useCallStore.getState().remote['b-cam']?.track).toBeNull();
+    useCallStore.getState().reportTileViewport('user:2', { visible: true, width: 300, height: 160 });
+    await currentMediaSession()!.idle();
     let s = useCallStore.getState();
     expect(s.remote['b-cam']?.track).toBeTruthy();
     const bob = buildTiles(s).find((t) => t.key === 'user:2')!;
@@ -81,6 +85,8 @@ describe('call store with the media session', () => {
 
   it('pauses the consumer of a tile that scrolls out of view', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
+    await currentMediaSession()!.idle();
+    useCallStore.getState().reportTileViewport('user:2', { visible: true, width: 300, height: 160 });
     await currentMediaSession()!.idle();
     useCallStore.getState().reportTileViewport('user:2', { visible: false, width: 300, height: 160 });
     await currentMediaSession()!.idle();
