@@ -86,11 +86,14 @@ export class MediaSignalingService {
 
   async produce(socket: AppSocket, req: ProduceRequest): Promise<string> {
     const { room, peer } = this.peers.byTransport(socket, req.transportId);
+    // Join muted (issue 19): the first microphone of a socket that joined a join-muted room starts
+    // paused whatever the client asked; its owner may resume it (resumeProducer) like after a mute.
+    const joinedMuted = req.source === 'mic' && (socket.data.joinMutedRooms?.delete(room.roomId) ?? false);
     const producer = await room.produce(peer, req.transportId, {
       kind: req.kind,
       rtpParameters: asMediasoup<types.RtpParameters>(req.rtpParameters),
       source: req.source,
-      paused: req.paused ?? false,
+      paused: (req.paused ?? false) || joinedMuted,
     });
     return producer.id;
   }
