@@ -120,7 +120,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         sink: get(),
       });
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
-      let joinedMuted = false;
+      let joinedMuted: boolean;
       call.own(subscribeCallEvents(roomId, eventHandlers));
       try {
         const data = await joinRequest(roomId, inviteToken);
