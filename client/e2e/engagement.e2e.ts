@@ -69,6 +69,19 @@ describe('client e2e: raise hand, reactions, mute everyone, join muted', () => {
     await screenshot(bobPage.page, 'engagement-reaction');
     await tileOf(bobPage, carol!.user.username).getByTestId('reaction').waitFor({ state: 'detached', timeout: 10_000 });
 
+    // Speaker view: one big tile playing video, the other person in the filmstrip; then back to the grid.
+    await o.getByRole('button', { name: 'Speaker' }).click();
+    const big = o.locator('.speaker__main figure video');
+    await expect.poll(() => big.evaluate((v: HTMLVideoElement) => v.videoWidth), { timeout: 20_000 }).toBeGreaterThan(0);
+    await expect.poll(() => o.locator('.speaker__strip figure').count()).toBe(2);
+    await screenshot(o, 'engagement-speaker-view');
+    await o.getByRole('button', { name: 'Grid' }).click();
+
+    // Phone width keeps the controls reachable.
+    await carolPage.page.setViewportSize({ width: 390, height: 844 });
+    await carolPage.page.getByRole('button', { name: 'Lower hand' }).waitFor();
+    await screenshot(carolPage.page, 'engagement-390');
+
     // Mute everyone: bob and carol are told and show muted to the host; the host's own mic stays on.
     await o.getByRole('button', { name: 'Mute everyone' }).click();
     for (const p of [bobPage, carolPage]) {

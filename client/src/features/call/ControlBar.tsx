@@ -66,7 +66,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
           title={handUp ? 'Lower hand' : 'Raise hand'}
           onClick={() => void (handUp ? useCallStore.getState().lowerHand() : useCallStore.getState().raiseHand())}
         >
-          <span aria-hidden="true">✋</span>
+          <Icon name="hand" />
         </button>
         <button
           type="button"

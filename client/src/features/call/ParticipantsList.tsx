@@ -161,7 +161,7 @@ export function ParticipantsList() {
             <span className="people__state">
               {raised.has(p.userId) && (
                 <span title="Hand raised" role="img" aria-label="Hand raised">
-                  ✋
+                  <Icon name="hand" size={16} />
                 </span>
               )}
               {p.speaking && <span className="visually-hidden">Speaking</span>}

@@ -105,7 +105,8 @@ export const Tile = memo(function Tile({
       )}
       {hand !== undefined && !isScreen && (
         <span className="tile__hand" data-testid="hand-raised" role="img" aria-label={`Hand raised (${hand} in the queue)`} title="Hand raised">
-          ✋<span className="tile__hand-place">{hand}</span>
+          <Icon name="hand" size={16} />
+          <span className="tile__hand-place">{hand}</span>
         </span>
       )}
       {reaction && !isScreen && (
