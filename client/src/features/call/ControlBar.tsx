@@ -57,7 +57,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
         </button>
         <DeviceMenu />
       </div>
-      <div className="controls__group">
+      <div className="controls__group controls__group--engage">
         <button
           type="button"
           className={`ctrl${handUp ? ' ctrl--active' : ''}`}
