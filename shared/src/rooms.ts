@@ -31,8 +31,9 @@ export interface RoomDto {
    */
   locked: boolean;
   /**
-   * New joiners (other than the owner and admins) start with their microphone off: the server
-   * starts their first microphone producer paused; they may unmute themselves.
+   * New joiners (other than the owner and admins) start with their microphone off: when a joiner's
+   * first producer in the room is the microphone the server starts it paused; they may unmute
+   * themselves (resumeProducer).
    */
   joinMuted: boolean;
   /** Users present now (each user once, however many tabs). */
