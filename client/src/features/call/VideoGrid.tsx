@@ -122,10 +122,14 @@ export function VideoGrid() {
     if (page.page !== stagePage) useCallStore.getState().setStagePage(page.page);
   }, [page.page, stagePage]);
 
-  const shown = useMemo(() => new Set([...(spotlight ? [spotlight.key] : []), ...page.items.map((t) => t.key)]), [spotlight, page.items]);
-  const hiddenKeys = useMemo(() => tiles.filter((t) => !shown.has(t.key)).map((t) => t.key), [tiles, shown]);
+  const shown = new Set([...(spotlight ? [spotlight.key] : []), ...page.items.map((t) => t.key)]);
+  // Joined into one string so the effect runs when the hidden set changes, not on every render.
+  const hiddenKeys = tiles
+    .filter((t) => !shown.has(t.key))
+    .map((t) => t.key)
+    .join('\n');
   useEffect(() => {
-    useCallStore.getState().reportHiddenTiles(hiddenKeys);
+    if (hiddenKeys) useCallStore.getState().reportHiddenTiles(hiddenKeys.split('\n'));
   }, [hiddenKeys]);
 
   const handPlace = useMemo(() => new Map(hands.map((h, i) => [h.userId, i + 1])), [hands]);
