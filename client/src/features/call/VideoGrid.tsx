@@ -35,10 +35,10 @@ function useSize(ref: React.RefObject<HTMLElement | null>): { width: number; hei
   return size;
 }
 
-/** Keys typed into a field are the field's, not page moves. */
+/** Keys typed into a field, or pressed in the side panel (its list scrolls by them), are not page moves. */
 function isTyping(target: EventTarget | null): boolean {
-  const el = target as HTMLElement | null;
-  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName));
+  const el = target instanceof HTMLElement ? target : null;
+  return !!el && (el.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(el.tagName) || el.closest('.call__side') !== null);
 }
 
 /** ←/→, PageUp/PageDown, Home/End move pages anywhere on the call page (not while typing). */

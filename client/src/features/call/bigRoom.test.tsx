@@ -14,6 +14,8 @@ import { useAuthStore } from '../auth/authStore';
 import { useCallStore } from './callStore';
 
 const PEOPLE = 200;
+/** Generous waits: the machine is shared and 200 tiles' worth of rendering is slow under load. */
+const SLOW = { timeout: 10_000 };
 const participants: Participant[] = [
   { userId: 1, username: 'alice' },
   ...Array.from({ length: PEOPLE - 1 }, (_, i) => ({ userId: i + 2, username: `user_${String(i + 2).padStart(3, '0')}` })),
@@ -51,7 +53,7 @@ afterAll(() => {
 const stage = () => screen.getByRole('region', { name: 'Video' });
 const tileNames = () => [...stage().querySelectorAll('figure')].map((f) => f.getAttribute('aria-label'));
 
-describe('call page with 200 people', () => {
+describe('call page with 200 people', { timeout: 60_000 }, () => {
   let sockets: ReturnType<typeof installFakeSockets>;
   let joinAnswer: JoinRoomData;
   beforeEach(() => {
@@ -80,9 +82,9 @@ describe('call page with 200 people', () => {
 
   it('pages the grid by screen width with "N more" on the last tile, and moves by arrows and keys', async () => {
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     // Wide screen: 4×4; you first, then everyone in join order.
-    await waitFor(() => expect(tileNames()).toHaveLength(16));
+    await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
     expect(tileNames()[0]).toBe('You (alice)');
     expect(tileNames()[1]).toBe('user_002');
     expect(screen.getByText('Page 1 of 13')).toBeInTheDocument();
@@ -118,35 +120,35 @@ describe('call page with 200 people', () => {
   it('holds 3×3 on a laptop and 2×2 on a phone', async () => {
     stageWidth = 900;
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
-    await waitFor(() => expect(tileNames()).toHaveLength(9));
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
+    await waitFor(() => expect(tileNames()).toHaveLength(9), SLOW);
     expect(within(stage()).getByRole('button', { name: `${PEOPLE - 9} more: next page` })).toBeInTheDocument();
     cleanup();
     stageWidth = 390;
     renderApp('/rooms/5');
-    await waitFor(() => expect(tileNames()).toHaveLength(4));
+    await waitFor(() => expect(tileNames()).toHaveLength(4), SLOW);
     expect(stage()).toHaveClass('grid--stacked');
   });
 
   it('speaker view puts the active speaker large, the others in a paged filmstrip', async () => {
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Speaker' }));
     act(() => useCallStore.getState().setActiveSpeaker(150));
     const main = () => stage().querySelector('.speaker__main figure');
-    await waitFor(() => expect(main()).toHaveAccessibleName('user_150'));
+    await waitFor(() => expect(main()).toHaveAccessibleName('user_150'), SLOW);
     const strip = within(screen.getByRole('group', { name: 'Filmstrip' }));
     expect(strip.getAllByRole('figure')).toHaveLength(7);
     expect(strip.getByRole('button', { name: `${PEOPLE - 1 - 7} more: next page` })).toBeInTheDocument();
     act(() => useCallStore.getState().setActiveSpeaker(3));
-    await waitFor(() => expect(main()).toHaveAccessibleName('user_003'));
+    await waitFor(() => expect(main()).toHaveAccessibleName('user_003'), SLOW);
     // The new speaker's video is received large; the one who stopped is off the page again.
     expect(useCallStore.getState().tileViewports['user:150']).toEqual({ visible: false, width: 0, height: 0 });
   });
 
   it('the participant list renders only the rows in view for 200 people and searches by name', async () => {
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: `Show participants (${PEOPLE})` }));
     const list = screen.getByRole('list', { name: 'Participants' });
     const rows = within(list).getAllByRole('listitem');
@@ -182,7 +184,7 @@ describe('call page with 200 people', () => {
 
   it('raise hand: the queue in order for the host with lower buttons, hands on tiles; reactions show for a few seconds', async () => {
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Raise hand' }));
     expect(sockets.current.sent('raiseHand')).toEqual([{ roomId: 5 }]);
     expect(screen.getByRole('button', { name: 'Lower hand' })).toHaveAttribute('aria-pressed', 'true');
@@ -219,7 +221,7 @@ describe('call page with 200 people', () => {
 
   it('the host mutes everyone and sets join muted; a joiner of a join-muted room starts with the mic off', async () => {
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: `Show participants (${PEOPLE})` }));
     await userEvent.click(screen.getByRole('button', { name: 'Mute everyone' }));
     expect(sockets.current.sent('muteAll')).toEqual([{ roomId: 5 }]);
@@ -228,8 +230,8 @@ describe('call page with 200 people', () => {
 
     joinAnswer = { ...joinData, room: { ...room, joinMuted: true }, joinMuted: true };
     renderApp('/rooms/5');
-    await screen.findByRole('heading', { name: 'All hands' });
-    expect(await screen.findByText(/You joined muted/)).toBeInTheDocument();
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
+    expect(await screen.findByText(/You joined muted/, {}, SLOW)).toBeInTheDocument();
     expect(useCallStore.getState().local.micOn).toBe(false);
     expect(screen.getByRole('button', { name: 'Unmute microphone' })).toBeInTheDocument();
   });
