@@ -56,6 +56,17 @@ import type {
   RemoveParticipantRequest,
   RoomUpdatedEvent,
 } from './moderation.js';
+import type {
+  HandQueueData,
+  HandQueueEvent,
+  LowerHandRequest,
+  MuteAllData,
+  MuteAllRequest,
+  RaiseHandRequest,
+  ReactionEvent,
+  SendReactionData,
+  SendReactionRequest,
+} from './engagement.js';
 import type { JoinRoomData, JoinRoomRequest, LeaveRoomData, LeaveRoomRequest, Participant } from './rooms.js';
 
 /**
@@ -86,6 +97,11 @@ export interface ClientRequests {
   muteParticipant: { request: MuteParticipantRequest; response: MuteParticipantData };
   removeParticipant: { request: RemoveParticipantRequest; response: ParticipantActionData };
   endCall: { request: EndCallRequest; response: EndCallData };
+  // Engagement (engagement.ts): hands and reactions for everyone in the room; muteAll and lowering others' hands moderators only
+  raiseHand: { request: RaiseHandRequest; response: HandQueueData };
+  lowerHand: { request: LowerHandRequest; response: HandQueueData };
+  sendReaction: { request: SendReactionRequest; response: SendReactionData };
+  muteAll: { request: MuteAllRequest; response: MuteAllData };
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
@@ -131,8 +147,13 @@ export interface ServerEvents {
   removedFromRoom: RemovedFromRoomEvent;
   /** To everyone in the room; nobody is in it any more. */
   callEnded: CallEndedEvent;
-  /** To everyone in the room: visibility or lock changed. */
+  /** To everyone in the room: visibility, lock or join-muted changed. */
   roomUpdated: RoomUpdatedEvent;
+  // Engagement (engagement.ts)
+  /** To everyone in the room whenever a hand goes up or down (the whole queue, in order). */
+  handQueue: HandQueueEvent;
+  /** To everyone in the room: someone reacted (show it briefly on their tile). */
+  reaction: ReactionEvent;
   /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
   'admin:stats': AdminStatsSnapshot;
   /**
@@ -184,6 +205,10 @@ export const ClientEvent = {
   muteParticipant: 'muteParticipant',
   removeParticipant: 'removeParticipant',
   endCall: 'endCall',
+  raiseHand: 'raiseHand',
+  lowerHand: 'lowerHand',
+  sendReaction: 'sendReaction',
+  muteAll: 'muteAll',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
   'auth:renew': 'auth:renew',
@@ -210,6 +235,8 @@ export const ServerEvent = {
   removedFromRoom: 'removedFromRoom',
   callEnded: 'callEnded',
   roomUpdated: 'roomUpdated',
+  handQueue: 'handQueue',
+  reaction: 'reaction',
   'admin:stats': 'admin:stats',
   sessionEnded: 'sessionEnded',
   roleChanged: 'roleChanged',

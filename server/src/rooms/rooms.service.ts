@@ -65,6 +65,7 @@ export class RoomsService {
         maxParticipants: body.maxParticipants ?? ROOM_DEFAULT_PARTICIPANTS,
         visibility: body.visibility ?? 'public',
         locked: false,
+        joinMuted: false,
         inviteToken: newInviteToken(),
         createdAt: new Date(),
       }),
@@ -120,14 +121,15 @@ export class RoomsService {
   }
 
   /**
-   * Visibility and/or lock of a room the caller moderates (RoomAccessService.requireModerator).
+   * Visibility, lock and/or join-muted of a room the caller moderates (RoomAccessService.requireModerator).
    * Everyone in the room is told through RoomEvents.
    */
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'inviteToken'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken'>> = {};
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
+    if (body.joinMuted !== undefined && body.joinMuted !== Boolean(room.joinMuted)) changes.joinMuted = body.joinMuted;
     if (changes.visibility === 'private' && !room.inviteToken) changes.inviteToken = newInviteToken();
     if (Object.keys(changes).length) {
       await this.rooms.update({ id: roomId }, changes);
@@ -216,6 +218,7 @@ export class RoomsService {
       maxParticipants: room.maxParticipants,
       visibility: room.visibility,
       locked: Boolean(room.locked),
+      joinMuted: Boolean(room.joinMuted),
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

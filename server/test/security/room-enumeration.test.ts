@@ -61,6 +61,10 @@ const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: numb
   muteParticipant: (roomId, userId) => ({ roomId, userId, source: 'mic' }),
   removeParticipant: (roomId, userId) => ({ roomId, userId }),
   endCall: (roomId) => ({ roomId }),
+  raiseHand: (roomId) => ({ roomId }),
+  lowerHand: (roomId, userId) => ({ roomId, userId }),
+  sendReaction: (roomId) => ({ roomId, emoji: '👍' }),
+  muteAll: (roomId) => ({ roomId }),
 };
 /** The other events name transports, producers or consumers of the caller's own, or no room at all. */
 const EVENTS_WITHOUT_ROOM: ClientEventName[] = [
