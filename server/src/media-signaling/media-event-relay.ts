@@ -1,4 +1,10 @@
-import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import {
+  Inject,
+  Injectable,
+  type BeforeApplicationShutdown,
+  type OnModuleDestroy,
+  type OnModuleInit,
+} from '@nestjs/common';
 import type { RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/shared';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
 import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
@@ -25,7 +31,7 @@ import { asWire, remoteProducer } from './wire-conversion.js';
  * mediaReset goes only to the peers whose worker died.
  */
 @Injectable()
-export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
+export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
   /** Directory write, then announcement, in order per producer. */
   private readonly perProducer = new KeyedSerialQueue<string>();
@@ -47,6 +53,15 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy() {
     this.unsubscribe?.();
+  }
+
+  /**
+   * The rooms closed in onModuleDestroy (and peers that left just before) queued directory
+   * writes and producerClosed announcements; they finish here, while Redis and the Socket.IO
+   * adapter are still open (both close after this hook), rather than run into closed clients.
+   */
+  async beforeApplicationShutdown() {
+    await this.perProducer.idle();
   }
 
   private wireRoom(room: RoomMedia): void {

@@ -1,5 +1,7 @@
 import type { INestApplication } from '@nestjs/common';
 import type { AppConfig } from '../config/env.schema.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
 import { BoundedIoAdapter } from './bounded-io-adapter.js';
 import { RedisIoAdapter } from './redis-io-adapter.js';
 
@@ -12,7 +14,12 @@ export async function configureRealtime(app: INestApplication, config: AppConfig
     app.useWebSocketAdapter(new BoundedIoAdapter(app));
     return;
   }
-  const adapter = new RedisIoAdapter(app, config.redisUrl, config.redisKeyPrefix);
+  const adapter = new RedisIoAdapter(
+    app,
+    config.redisUrl,
+    config.redisKeyPrefix,
+    app.get<Logger>(ROOT_LOGGER).child({ context: 'realtime' }),
+  );
   await adapter.connect();
   app.useWebSocketAdapter(adapter);
 }

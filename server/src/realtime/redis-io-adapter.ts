@@ -3,7 +3,9 @@ import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
 import { redisReconnectDelayMs } from '../common/dependency-errors.js';
 import type { Server, ServerOptions } from 'socket.io';
+import type { Logger } from '../logging/logger.js';
 import { BoundedIoAdapter } from './bounded-io-adapter.js';
+import { reportUnawaitedFailures } from './fire-and-forget-commands.js';
 
 /**
  * Socket.IO across processes: room broadcasts go through Redis pub/sub, so a message sent on
@@ -17,6 +19,7 @@ export class RedisIoAdapter extends BoundedIoAdapter {
     app: INestApplicationContext,
     private readonly redisUrl: string,
     private readonly keyPrefix: string,
+    private readonly log: Logger,
   ) {
     super(app);
   }
@@ -27,6 +30,12 @@ export class RedisIoAdapter extends BoundedIoAdapter {
     // Outages are logged once by DependencyState, not per reconnect attempt.
     this.pub.on('error', () => undefined);
     this.sub.on('error', () => undefined);
+    // A broadcast lost to a Redis outage or to the shutdown (a room event emitted while these
+    // clients quit) is a debug line, not an unhandled rejection that kills the node.
+    const lost = (command: string, err: unknown) =>
+      this.log.debug({ err, command }, 'Socket.IO Redis adapter command failed');
+    reportUnawaitedFailures(this.pub, lost);
+    reportUnawaitedFailures(this.sub, lost);
     await Promise.all([this.pub.connect(), this.sub.connect()]);
   }
 

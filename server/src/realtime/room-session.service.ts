@@ -361,6 +361,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
     this.hub.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
     if (remaining > 0) return;
+    // `closing` / `handOff` are read after the await: a client that disconnected at the end of
+    // a drain (moving to another node) is detached while the app starts closing. Handed off,
+    // its grace record (written by removeSocket) stays for the sweeping node, which removes the
+    // user after the grace period unless they are back; removing it here would show a user
+    // who is on the way to the other node as gone.
+    if (this.closing && this.handOff) return;
     if (removeNow || this.closing) await this.removeUserIfIdle(roomId, userId);
     else this.startGrace(roomId, userId);
   }
@@ -369,6 +375,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.graceTimers.clear(roomId, userId);
     if (!(await this.presence.removeUserIfIdle(roomId, userId))) return;
     const participants = await this.presence.participants(roomId);
+    this.log.info({ roomId, userId, remaining: participants.length }, 'user left room');
     await this.callLog.userLeft(roomId, userId, participants.length === 0);
     this.broadcastParticipants(roomId, participants);
     this.hub.emit('userLeft', { roomId, userId });
