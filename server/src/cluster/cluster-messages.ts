@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@minimeet/shared';
+import type { ChatMessage, ParticipantsDeltaEvent } from '@minimeet/shared';
 import type { PipeEndpoint, PipedProducerParams } from '../media/node-pipes.js';
 
 /**
@@ -38,6 +38,8 @@ export interface ClusterEvents {
   hello: { text: string };
   /** A stored chat message; every node hands it to its own sockets in the room (see ChatDelivery). */
   chatMessage: { message: ChatMessage };
+  /** A batch of a room's joins and leaves; every node hands it to its own sockets (see ParticipantDeltaDelivery). */
+  participantsDelta: ParticipantsDeltaEvent;
 }
 
 export type ClusterRequestName = keyof ClusterRequests;
