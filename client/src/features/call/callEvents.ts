@@ -1,5 +1,5 @@
 /** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
-import type { MutableSource, Participant, RoomDto } from '@minimeet/shared';
+import type { MutableSource, ParticipantsDeltaEvent, RoomDto } from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import {
@@ -11,7 +11,8 @@ import {
 } from './callErrors';
 
 export interface CallEventHandlers {
-  participants(participants: Participant[]): void;
+  /** Who joined and left since the previous delta. */
+  participantsDelta(delta: ParticipantsDeltaEvent): void;
   roomUpdated(room: RoomDto): void;
   /** The server took us out of the room (deleted, removed, call ended). */
   ended(error: CallError): void;
@@ -23,8 +24,8 @@ export interface CallEventHandlers {
 /** Subscribes to the room's events; the returned function unsubscribes them all. */
 export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () => void {
   const unsubscribers = [
-    onServerEvent('participantsUpdate', (p) => {
-      if (p.roomId === roomId) on.participants(p.participants);
+    onServerEvent('participantsDelta', (p) => {
+      if (p.roomId === roomId) on.participantsDelta(p);
     }),
     onServerEvent('roomDeleted', (p) => {
       if (p.roomId === roomId) on.ended(roomDeletedError);
