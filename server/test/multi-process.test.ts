@@ -142,4 +142,37 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
     expect(watcher.ids()).toEqual([b.user.id]);
   });
+
+  it('participant deltas of joins and leaves on both processes reach every socket in one order', async () => {
+    const owner = await registerUser(one.url, 'mp_order');
+    const room = await createRoom(one.url, owner.accessToken, 'order', 40);
+    const watcherUser = await registerUser(two.url, 'mp_order_w');
+    const onOne = await followRoom(await connect(one.url, owner.accessToken), { roomId: room.id });
+    const onTwo = await followRoom(await connect(two.url, watcherUser.accessToken), { roomId: room.id });
+    await waitFor(() => onOne.ids().length === 2 && onTwo.ids().length === 2, 3000, 'the watchers to see each other');
+    await sleep(300);
+    onOne.deltas.length = 0;
+    onTwo.deltas.length = 0;
+
+    // Sixteen users join at once, half on each process; every fourth leaves right away.
+    const users = await Promise.all(Array.from({ length: 16 }, (_, i) => registerUser(i % 2 ? one.url : two.url, 'mp_o')));
+    await Promise.all(
+      users.map(async (u, i) => {
+        const socket = await connect(i % 2 ? one.url : two.url, u.accessToken);
+        okData(await request(socket, 'joinRoom', { roomId: room.id }));
+        if (i % 4 === 0) okData(await request(socket, 'leaveRoom', { roomId: room.id }));
+      }),
+    );
+    const expected = [owner, watcherUser, ...users.filter((_, i) => i % 4 !== 0)]
+      .map((u) => u.user.id)
+      .sort((a, b) => a - b);
+    await waitFor(
+      () => onOne.ids().join() === expected.join() && onTwo.ids().join() === expected.join(),
+      5000,
+      'both watchers to show the room as it is',
+    );
+    await sleep(300);
+    expect(onOne.deltas.length).toBeGreaterThan(0);
+    expect(onTwo.deltas).toEqual(onOne.deltas);
+  });
 });
