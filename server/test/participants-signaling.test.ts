@@ -212,6 +212,28 @@ describe.each(DB_KINDS)('participant signaling and room sizes (%s)', (kind) => {
     console.info(`[${kind}] 20 concurrent joins arrived in ${watched.deltas.length} participantsDelta events`);
   }, 60_000);
 
+  it('a leave and rejoin inside one batch window keeps the user listed; a join and leave inside one removes them', async () => {
+    const room = await createRoom(url, owner.accessToken, 'flip', 10);
+    const watched = await followRoom(await connect(url, owner.accessToken), { roomId: room.id });
+    const [back, brief] = await registerMany(url, 2, 'flip');
+    const backSocket = await connect(url, back!.accessToken);
+    okData(await request(backSocket, 'joinRoom', { roomId: room.id }));
+    await waitFor(() => watched.ids().includes(back!.user.id), 5000, 'the first user listed');
+    const seen = watched.deltas.length;
+    // Within the 300 ms window: one leaves and comes back, another comes and goes.
+    const briefSocket = await connect(url, brief!.accessToken);
+    okData(await request(backSocket, 'leaveRoom', { roomId: room.id }));
+    okData(await request(briefSocket, 'joinRoom', { roomId: room.id }));
+    okData(await request(backSocket, 'joinRoom', { roomId: room.id }));
+    okData(await request(briefSocket, 'leaveRoom', { roomId: room.id }));
+    await waitFor(() => watched.deltas.length > seen, 5000, 'the batch');
+    await sleep(500);
+    // Left-then-joined in one batch must be applied in that order (left first) to keep them.
+    expect(watched.ids()).toEqual([owner.user.id, back!.user.id].sort((a, b) => a - b));
+    const page = okData(await request(backSocket, 'loadParticipants', { roomId: room.id, cursor: 0 }));
+    expect(page.participants.map((p) => p.userId)).toEqual(watched.ids());
+  }, 30_000);
+
   it('loadParticipants: only for a joined socket, bad cursors are refused', async () => {
     const room = await createRoom(url, owner.accessToken, 'paging', 10);
     const outsider = await connect(url, (await registerUser(url, 'outsider')).accessToken);
