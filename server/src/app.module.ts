@@ -11,6 +11,7 @@ import { ConfigModule } from './config/config.module.js';
 import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DrainModule } from './drain/drain.module.js';
+import { DependenciesModule } from './dependencies/dependencies.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
 import { LoggerModule } from './logging/logger.module.js';
@@ -35,6 +36,7 @@ export class AppModule {
         HttpHardeningModule,
         LoggerModule,
         RedisModule,
+        DependenciesModule,
         ClusterModule,
         AuthModule,
         AccountModule,

@@ -256,3 +256,55 @@ export function adminTotals(rooms: AdminRoomStats[]): AdminTotals {
   }
   return t;
 }
+
+/**
+ * GET /api/admin/process (admins only): this server process's resources and the objects each of
+ * its mediasoup workers really holds, read on request. Meant for watching a long run for leaks
+ * (`npm run bench -- --phases soak`): every figure here must stay flat under steady load.
+ */
+export interface AdminProcessReport {
+  /** ISO time the report was taken. */
+  takenAt: string;
+  server: AdminProcessResources;
+  workers: AdminWorkerObjects[];
+}
+
+export interface AdminProcessResources {
+  pid: number;
+  rssBytes: number;
+  heapUsedBytes: number;
+  heapTotalBytes: number;
+  /** Memory of C++ objects bound to JS objects (buffers included). */
+  externalBytes: number;
+  /**
+   * process.getActiveResourcesInfo() counted by type (e.g. TCPSocketWrap, Timeout, FSReqCallback):
+   * what keeps the event loop alive. `Timeout` counts referenced timers only (unref'd ones are
+   * invisible to Node's own count).
+   */
+  activeResources: Record<string, number>;
+  /** Socket.IO connections open on this process. */
+  sockets: number;
+}
+
+/** What one mediasoup worker holds, from worker.dump() and a dump of each of its routers. */
+export interface AdminWorkerObjects {
+  pid: number;
+  alive: boolean;
+  /** Null when the worker did not answer in time (or is dead). */
+  objects: MediasoupObjectCounts | null;
+}
+
+export interface MediasoupObjectCounts {
+  routers: number;
+  webRtcServers: number;
+  /** WebRTC and pipe transports of every router. */
+  transports: number;
+  producers: number;
+  consumers: number;
+  dataProducers: number;
+  dataConsumers: number;
+  rtpObservers: number;
+  /** Handlers registered in the worker's channel (one per live object that takes requests). */
+  channelRequestHandlers: number;
+  channelNotificationHandlers: number;
+}

@@ -37,7 +37,11 @@ export const ErrorCode = {
   INVITE_REQUIRED: 'INVITE_REQUIRED',
   /** A moderator removed the user from this room; they may not rejoin until let back. */
   REMOVED_FROM_ROOM: 'REMOVED_FROM_ROOM',
-  /** A dependency (database, Redis) or this server node is unavailable for now: retry after `details.retryAfterMs`. */
+  /**
+   * A dependency of the server (database, Redis) is down for now, or this server node is draining
+   * before it stops: nothing was done (or, for a chat send, it is safe to resend with the same
+   * clientMessageId). Retry after `details.retryAfterMs`; REST answers 503 with a Retry-After header.
+   */
   UNAVAILABLE: 'UNAVAILABLE',
   INTERNAL: 'INTERNAL',
 } as const;
@@ -70,9 +74,10 @@ export const SOCKET_UNAUTHORIZED = 'unauthorized';
 
 /**
  * `connect_error.data` of a handshake refused by a connection cap (message LIMIT_EXCEEDED: the
- * user or the address already holds its maximum of open sockets) or by the handshake rate limit
- * per address (message RATE_LIMITED), or by a server node that is draining before it stops
- * (message UNAVAILABLE: connect again after `retryAfterMs`, through the load balancer or to
+ * user or the address already holds its maximum of open sockets), by the handshake rate limit
+ * per address (message RATE_LIMITED), because the database could not check the token (message
+ * UNAVAILABLE: the token is not known bad, retry), or by a server node that is draining before it
+ * stops (message UNAVAILABLE: connect again after `retryAfterMs`, through the load balancer or to
  * another node).
  */
 export interface ConnectionRefusedData {
@@ -80,6 +85,8 @@ export interface ConnectionRefusedData {
   message: string;
   /** LIMIT_EXCEEDED: whose cap was reached (the user's sockets, or the client address's). */
   limit?: 'user' | 'ip';
+  /** UNAVAILABLE: true when the node is draining before it stops (else a dependency is down). */
+  draining?: boolean;
   /** When trying again may succeed (RATE_LIMITED: exact; LIMIT_EXCEEDED, UNAVAILABLE: a suggestion). */
   retryAfterMs: number;
 }

@@ -39,6 +39,7 @@ const FRIENDLY: Partial<Record<AppError['code'], string>> = {
   NOT_FOUND: 'Not found.',
   NOT_IN_ROOM: 'You are not in this room any more.',
   INTERNAL: 'Something went wrong on the server. Please try again.',
+  UNAVAILABLE: 'The server is briefly unavailable. Please try again in a moment.',
 };
 
 /** A sentence for any thrown value; never an empty string or "[object Object]". */

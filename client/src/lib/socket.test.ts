@@ -149,6 +149,22 @@ describe('socket service', () => {
     expect(useConnectionStore.getState().error).toMatch(/Too many connection attempts/);
   });
 
+  it('a handshake the server could not check (UNAVAILABLE) is retried, not treated as a logout', () => {
+    vi.useFakeTimers();
+    const handler = vi.fn();
+    setUnauthorizedHandler(handler);
+    connectSocket('tok');
+    const s = sockets.current;
+    s.autoConnect = false;
+    const spy = vi.spyOn(s, 'connect');
+    s.simulateConnectError('UNAVAILABLE', { code: 'UNAVAILABLE', retryAfterMs: 2000 });
+    expect(useConnectionStore.getState().error).toMatch(/trouble/);
+    expect(handler).not.toHaveBeenCalled();
+    vi.advanceTimersByTime(2000);
+    expect(spy).toHaveBeenCalledOnce();
+    setUnauthorizedHandler(() => {});
+  });
+
   it('reconnects by itself after a server-side disconnect', async () => {
     connectSocket('tok');
     await Promise.resolve();
@@ -188,7 +204,7 @@ describe('socket service', () => {
     const s = sockets.current;
     s.autoConnect = false;
     const connect = vi.spyOn(s, 'connect');
-    s.simulateConnectError('UNAVAILABLE', { code: 'UNAVAILABLE', message: 'restarting', retryAfterMs: 1500 });
+    s.simulateConnectError('UNAVAILABLE', { code: 'UNAVAILABLE', message: 'restarting', draining: true, retryAfterMs: 1500 });
     expect(useConnectionStore.getState().error).toBe(SERVER_RESTARTING_MESSAGE);
     vi.advanceTimersByTime(1499);
     expect(connect).not.toHaveBeenCalled();

@@ -111,7 +111,8 @@ export function connectionRefusedMessage(err: {
   data?: Partial<ConnectionRefusedData>;
 }): string | null {
   if (err.message === ErrorCode.RATE_LIMITED) return 'Too many connection attempts. Retrying shortly…';
-  if (err.message === ErrorCode.UNAVAILABLE) return SERVER_RESTARTING_MESSAGE;
+  if (err.message === ErrorCode.UNAVAILABLE)
+    return err.data?.draining ? SERVER_RESTARTING_MESSAGE : 'The server is having trouble. Retrying shortly…';
   if (err.message !== ErrorCode.LIMIT_EXCEEDED) return null;
   return err.data?.limit === 'ip'
     ? 'Too many connections from your network. Retrying shortly…'
@@ -240,13 +241,16 @@ export function connectSocket(token: string, owner?: number): void {
  */
 function moveOnDrain(s: SocketLike, { reconnectInMs }: ServerDrainingEvent): void {
   clearTimeout(drainMove);
-  drainMove = setTimeout(() => {
-    if (socket !== s) return;
-    movingSocket = s;
-    s.disconnect();
-    setStatus({ status: 'reconnecting', error: SERVER_RESTARTING_MESSAGE });
-    s.connect();
-  }, Math.max(0, reconnectInMs));
+  drainMove = setTimeout(
+    () => {
+      if (socket !== s) return;
+      movingSocket = s;
+      s.disconnect();
+      setStatus({ status: 'reconnecting', error: SERVER_RESTARTING_MESSAGE });
+      s.connect();
+    },
+    Math.max(0, reconnectInMs),
+  );
 }
 
 /** A refreshed token for the live socket: `auth:renew` when connected, else the next handshake uses it. */

@@ -1,19 +1,24 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,light-bots]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
  * (default bench-results/bench-<timestamp>/). Run only when named: one room across workers and
  * nodes (cluster), and Chromium on impaired test-host links (network, needs root; also writes
- * DIR/network.html), and light receive-only bots against full receivers (light-bots).
+ * DIR/network.html), a long run under churn watched for leaks (soak, --soak-minutes; also
+ * writes DIR/soak.html), and light receive-only bots against full receivers (light-bots).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { parseArgs, USAGE, UsageRequested } from './options.js';
 import { renderNetworkHtml } from './network/network-html.js';
 import { networkPhase, networkPlan } from './network/network-phase.js';
 import { networkTable } from './network/network-report.js';
 import { pinBenchProcess, type Pinning } from './pinning.js';
+import { soakPhase } from './soak/soak-phase.js';
+import { soakPlan } from './soak/soak-plan.js';
+import { drainedTable, renderSoakHtml, soakTable } from './soak/soak-report.js';
 import { clusterPhase, clusterPlan } from './cluster-phase.js';
 import { clusterNodesTable, clusterSummary, clusterSummaryTable } from './cluster-report.js';
 import { lightBotsPhase, lightBotsPlan, lightBotsTable } from './light-bots-phase.js';
@@ -27,57 +32,27 @@ import {
   ratios,
   ratiosTable,
 } from './report.js';
-import { REPO_ROOT } from '@minimeet/test-harness';
-
-const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network', 'light-bots'] as const;
-type Phase = (typeof PHASES)[number];
-/** Without --phases: the server comparisons (cluster takes minutes more; network needs root and test hosts: ask for them). */
-const DEFAULT_PHASES: Phase[] = ['overhead', 'capacity', 'chat'];
-
-function parseArgs(argv: string[]): { quick: boolean; outDir: string; phases: Phase[] } {
-  let quick = false;
-  let outDir = path.join(
-    REPO_ROOT,
-    'bench-results',
-    `bench-${new Date().toISOString().replace(/[:.]/g, '-')}`,
-  );
-  let phases: Phase[] = [...DEFAULT_PHASES];
-  for (let i = 0; i < argv.length; i++) {
-    const a = argv[i]!;
-    if (a === '--quick') quick = true;
-    else if (a === '--out') {
-      const v = argv[++i];
-      if (!v) throw new Error('--out needs a directory');
-      outDir = path.resolve(v);
-    } else if (a === '--phases') {
-      const v = argv[++i] ?? '';
-      const list = v.split(',').filter(Boolean);
-      const bad = list.filter((p) => !(PHASES as readonly string[]).includes(p));
-      if (!list.length || bad.length)
-        throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
-      phases = list as Phase[];
-    } else if (a === '--help' || a === '-h') {
-      console.log(
-        'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,light-bots]',
-      );
-      process.exit(0);
-    } else throw new Error(`unknown option ${a} (try --help)`);
-  }
-  return { quick, outDir, phases };
-}
 
 async function main(): Promise<void> {
-  const args = parseArgs(process.argv.slice(2));
+  let args;
+  try {
+    args = parseArgs(process.argv.slice(2));
+  } catch (err) {
+    if (!(err instanceof UsageRequested)) throw err;
+    console.log(USAGE);
+    return;
+  }
   const plan = benchPlan(args.quick);
-  // The network phase alone measures browsers on test hosts, not server CPU: nothing to pin.
-  const pinning: Pinning = args.phases.some((p) => p !== 'network')
+  // The network phase measures browsers on test hosts, the soak phase memory and object counts,
+  // not server CPU: nothing to pin for them.
+  const pinning: Pinning = args.phases.some((p) => p !== 'network' && p !== 'soak')
     ? pinBenchProcess()
     : {
         enabled: false,
         serverCpus: null,
         botCpus: null,
         benchAffinity: null,
-        note: 'not pinned (network phase only)',
+        note: `not pinned (${args.phases.join(', ')} only)`,
       };
   const started = new Date();
   const log = (line: string) =>
@@ -96,6 +71,7 @@ async function main(): Promise<void> {
   const lightBots = args.phases.includes('light-bots')
     ? await lightBotsPhase(lightBotsPlan(args.quick), pinning, log)
     : undefined;
+  const soak = args.phases.includes('soak') ? await soakPhase(soakPlan(args.soak), log) : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -118,8 +94,10 @@ async function main(): Promise<void> {
   if (clusterRuns && clusterFigures)
     out.push(clusterNodesTable(clusterRuns), clusterSummaryTable(clusterRuns, clusterFigures));
   if (overhead || chat) out.push(ratiosTable(r, pinning));
-  if (network) out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
+  if (network)
+    out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
   if (lightBots) out.push(lightBotsTable(lightBots));
+  if (soak) out.push(soakTable(soak), drainedTable(soak));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
 
@@ -156,13 +134,22 @@ async function main(): Promise<void> {
       : undefined,
     network,
     lightBots,
+    soak,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);
   writeFileSync(path.join(args.outDir, 'bench.txt'), `${text}\n`);
   if (network && network.skipped === null) {
     const htmlPath = path.join(args.outDir, 'network.html');
-    writeFileSync(htmlPath, renderNetworkHtml(network, { startedAt: started.toISOString(), quick: args.quick }));
+    writeFileSync(
+      htmlPath,
+      renderNetworkHtml(network, { startedAt: started.toISOString(), quick: args.quick }),
+    );
+    log(`wrote ${htmlPath}`);
+  }
+  if (soak) {
+    const htmlPath = path.join(args.outDir, 'soak.html');
+    writeFileSync(htmlPath, renderSoakHtml(soak, [soakTable(soak), drainedTable(soak)].join('\n\n')));
     log(`wrote ${htmlPath}`);
   }
   log(`wrote ${jsonPath}`);

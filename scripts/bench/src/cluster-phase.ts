@@ -5,9 +5,7 @@
  * consumer packets come from GET /api/admin/stats of each node at the steady window's edges, as
  * in the capacity phase; cluster-report.ts turns them into capacity and the piped/local ratio.
  */
-import { spawnSync } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createConnection } from 'node:net';
 import { logIn, type BotLogin, type BotPlan, type BotRole } from '../../bots/src/bot.js';
 import type { GroupResult } from '../../bots/src/bot-group.js';
 import { InProcessGroup } from '../../bots/src/group-handle.js';
@@ -22,6 +20,7 @@ import {
   workersHomingPeers,
 } from './cluster-report.js';
 import { createScratchDatabase, MARIADB_HOST } from './mariadb.js';
+import { BENCH_REDIS, deleteRedisKeys, redisAnswers } from './redis.js';
 import type { Pinning } from './pinning.js';
 import { LoadSampler } from './sampler.js';
 import { startServer, type BenchServer, type StartServerOptions } from './servers.js';
@@ -51,7 +50,7 @@ export const CLUSTER_PORTS = {
   A: { http: 33600, rtc: [45600, 45649], pipe: [45700, 45749] },
   B: { http: 33601, rtc: [45650, 45699], pipe: [45750, 45799] },
 } as const;
-export const CLUSTER_REDIS = { host: '127.0.0.1', port: 6379 } as const;
+export const CLUSTER_REDIS = BENCH_REDIS;
 
 const PASSWORD = 'minimeet-bench-pw';
 /** After the last bot joined, before the window opens (late consumers settle). */
@@ -387,33 +386,4 @@ async function prepareRoom(
 
 function sleep(ms: number): Promise<void> {
   return new Promise((r) => setTimeout(r, ms));
-}
-
-/** PING over a plain socket: the scripts package has no Redis client, and this is all it needs. */
-function redisAnswers(): Promise<boolean> {
-  return new Promise((resolve) => {
-    const socket = createConnection(CLUSTER_REDIS);
-    const done = (ok: boolean) => {
-      socket.destroy();
-      resolve(ok);
-    };
-    socket.setTimeout(2000, () => done(false));
-    socket.once('error', () => done(false));
-    socket.once('connect', () => socket.write('PING\r\n'));
-    socket.once('data', (d) => done(d.toString().startsWith('+PONG')));
-  });
-}
-
-/** Deletes the run's keys with redis-cli; returns a note when some may be left. */
-function deleteRedisKeys(prefix: string): string | null {
-  const cli = ['-h', CLUSTER_REDIS.host, '-p', String(CLUSTER_REDIS.port)];
-  const scan = spawnSync('redis-cli', [...cli, '--scan', '--pattern', `${prefix}*`], { encoding: 'utf8' });
-  if (scan.status !== 0)
-    return `Redis keys under ${prefix}* not deleted (redis-cli: ${scan.error?.message ?? scan.stderr})`;
-  const keys = scan.stdout.split('\n').filter(Boolean);
-  for (let i = 0; i < keys.length; i += 500) {
-    const del = spawnSync('redis-cli', [...cli, 'DEL', ...keys.slice(i, i + 500)], { encoding: 'utf8' });
-    if (del.status !== 0) return `Redis keys under ${prefix}* not all deleted (${del.stderr})`;
-  }
-  return null;
 }

@@ -6,6 +6,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { MediaStatsReader, type RoomSample } from '../media/media-stats-reader.js';
@@ -61,6 +62,7 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(NODE_REGISTRY) private readonly registry: NodeRegistry,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(APP_CONFIG) config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
@@ -184,7 +186,9 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
     try {
       return await withTimeout(this.presence.roomNodes(rooms.map((r) => r.roomId)), DB_TIMEOUT_MS, 'room nodes lookup');
     } catch (err) {
-      this.#log.warn({ err }, 'admin stats room nodes lookup failed');
+      // A Redis outage is logged once by DependencyState, not on every tick.
+      if (!this.dependencies.unavailable(err) && this.dependencies.status('redis') === 'ok')
+        this.#log.warn({ err }, 'admin stats room nodes lookup failed');
       return new Map();
     }
   }
@@ -208,8 +212,10 @@ export class AdminStatsService implements OnApplicationBootstrap, OnModuleDestro
       this.#callSessionIds = callSessionIds;
       for (const [id, user] of users) this.#usernames.set(id, user.username);
     } catch (err) {
-      // Keep the previous names: the media numbers are still worth publishing.
-      this.#log.warn({ err }, 'admin stats name lookup failed');
+      // Keep the previous names: the media numbers are still worth publishing. A database
+      // outage is logged once by DependencyState, not on every tick.
+      if (!this.dependencies.unavailable(err) && this.dependencies.status('db') === 'ok')
+        this.#log.warn({ err }, 'admin stats name lookup failed');
     }
     for (const id of this.#usernames.keys()) if (!userIds.has(id)) this.#usernames.delete(id);
   }

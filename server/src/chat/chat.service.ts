@@ -34,6 +34,8 @@ export interface SendOutcome {
 
 /** A room's chat lock lapses after this if its holder dies mid-send. */
 const CHAT_LOCK_TTL_MS = 5000;
+/** Sends remembered as failed-after-maybe-storing (see `unconfirmed`); the oldest are forgotten. */
+const UNCONFIRMED_MAX = 10_000;
 
 @Injectable()
 export class ChatService {
@@ -42,6 +44,13 @@ export class ChatService {
    * queue orders this node's sends; the room's cluster lock orders them against other nodes'.
    */
   private readonly roomQueue = new KeyedSerialQueue<number>();
+  /**
+   * `senderId:clientMessageId` of sends that failed on the database or Redis (not refused):
+   * the row may be stored (the connection died after the INSERT, or publishing failed after
+   * it) without anyone having seen it. The resend with the same clientMessageId then publishes
+   * the stored message instead of only answering it, so no acked message stays unseen.
+   */
+  private readonly unconfirmed = new Set<string>();
 
   constructor(
     @InjectRepository(Message) private readonly messages: Repository<Message>,
@@ -79,11 +88,24 @@ export class ChatService {
         retryAfterMs: decision.retryAfterMs,
       });
     }
-    return this.roomQueue.run(input.roomId, () =>
-      this.locks.withLock(`chat:${input.roomId}`, CHAT_LOCK_TTL_MS, () =>
-        this.store(sender, input, clientMessageId, publish),
-      ),
-    );
+    try {
+      return await this.roomQueue.run(input.roomId, () =>
+        this.locks.withLock(`chat:${input.roomId}`, CHAT_LOCK_TTL_MS, () =>
+          this.store(sender, input, clientMessageId, publish),
+        ),
+      );
+    } catch (err) {
+      if (!(err instanceof AppError)) this.rememberUnconfirmed(`${sender.id}:${clientMessageId}`);
+      throw err;
+    }
+  }
+
+  private rememberUnconfirmed(key: string): void {
+    this.unconfirmed.add(key);
+    if (this.unconfirmed.size > UNCONFIRMED_MAX) {
+      const oldest = this.unconfirmed.values().next().value;
+      if (oldest !== undefined) this.unconfirmed.delete(oldest);
+    }
   }
 
   /** Inserts and publishes (the caller holds the room's queue and cluster lock). */
@@ -105,9 +127,10 @@ export class ChatService {
       const result = await this.messages.insert(row);
       row.id = (result.identifiers[0] as { id: number }).id;
     } catch (err) {
-      return this.insertFailed(err, sender.id, clientMessageId, input.roomId);
+      return this.insertFailed(err, sender.id, clientMessageId, input.roomId, publish);
     }
     this.metrics.chatMessageStored();
+    this.unconfirmed.delete(`${sender.id}:${clientMessageId}`);
     const message = toChatMessage(row, sender);
     await publish(message);
     return { message, created: true };
@@ -119,10 +142,17 @@ export class ChatService {
     senderId: number,
     clientMessageId: string,
     roomId: number,
+    publish: (message: ChatMessage) => Promise<void> | void,
   ): Promise<SendOutcome> {
     if (isUniqueViolation(err)) {
       const existing = await this.findByClientId(senderId, clientMessageId);
-      if (existing) return { message: this.sameRoom(existing, roomId), created: false };
+      if (existing) {
+        const message = this.sameRoom(existing, roomId);
+        // A resend after a failure that may have stored it unseen: publish it now (in the
+        // room's queue and lock, like a new message). Clients drop a message id they have.
+        if (this.unconfirmed.delete(`${senderId}:${clientMessageId}`)) await publish(message);
+        return { message, created: false };
+      }
     }
     // The room (or the sender) was deleted meanwhile: say which, as a lookup would have.
     if (isForeignKeyViolation(err)) await this.rooms.require(roomId);

@@ -44,9 +44,12 @@ export class RedisClusterLocks implements ClusterLocks {
     const token = randomUUID();
     const deadline = Date.now() + ttlMs;
     let wait = 1;
-    while ((await this.redis.set(lockKey, token, 'PX', ttlMs, 'NX')) !== 'OK') {
+    while ((await this.#trySet(lockKey, token, ttlMs)) !== 'OK') {
       if (Date.now() > deadline) {
-        throw new AppError(ErrorCode.INTERNAL, `Cluster lock ${key} still busy after ${ttlMs} ms`);
+        // Its holder is slow or gone (the lock lapses within ttlMs): worth retrying.
+        throw new AppError(ErrorCode.UNAVAILABLE, `Cluster lock ${key} still busy after ${ttlMs} ms`, {
+          retryAfterMs: ttlMs,
+        });
       }
       await new Promise((resolve) => setTimeout(resolve, wait));
       wait = Math.min(MAX_RETRY_MS, wait * 2);
@@ -55,6 +58,20 @@ export class RedisClusterLocks implements ClusterLocks {
       return await work();
     } finally {
       await this.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
+    }
+  }
+
+  /**
+   * SET NX PX; when it fails (timed out on a Redis that stopped answering) the SET may still
+   * run once Redis resumes, leaving a lock nobody holds for ttlMs: the RELEASE sent right after
+   * it on the same connection runs after it and removes it.
+   */
+  async #trySet(lockKey: string, token: string, ttlMs: number): Promise<string | null> {
+    try {
+      return await this.redis.set(lockKey, token, 'PX', ttlMs, 'NX');
+    } catch (err) {
+      this.redis.eval(RELEASE, 1, lockKey, token).catch(() => undefined);
+      throw err;
     }
   }
 }

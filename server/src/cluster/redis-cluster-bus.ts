@@ -2,6 +2,7 @@ import { ErrorCode, isCompatibleProtocol, PROTOCOL_VERSION, type WireError } fro
 import { randomUUID } from 'node:crypto';
 import type { Redis } from 'ioredis';
 import { AppError } from '../common/app-error.js';
+import { DependencyDownError } from '../common/dependency-errors.js';
 import type { MediaLogger } from '../media/worker-pool.js';
 import type { ClusterBus, EventListener, RequestHandler } from './cluster-bus.js';
 import { BusDispatch, errorFromWire } from './bus-dispatch.js';
@@ -61,7 +62,10 @@ export class RedisClusterBus implements ClusterBus {
     /** This node's protocol version (tests pose as another release). */
     protocolVersion?: string;
   }): Promise<RedisClusterBus> {
-    const sub = options.redis.duplicate();
+    // The subscriber connects lazily on its first SUBSCRIBE, which needs the offline queue the
+    // command connection turns off (ioredis resubscribes it after a reconnect).
+    const sub = options.redis.duplicate({ enableOfflineQueue: true });
+    sub.on('error', () => undefined);
     const bus = new RedisClusterBus(
       options.nodeId,
       options.redis,
@@ -128,6 +132,12 @@ export class RedisClusterBus implements ClusterBus {
     options?: { includeSelf?: boolean },
   ): Promise<void> {
     if (this.#closed) return;
+    // Delivery to this node goes through its own subscription: while that is not back after a
+    // Redis outage, a published event would reach no one here (nor, often, anywhere). Say so
+    // (UNAVAILABLE to the caller) rather than report it sent.
+    const mustReachSelf = options?.includeSelf === true;
+    if (mustReachSelf && this.sub.status !== 'ready')
+      throw new DependencyDownError('redis', `cluster bus subscriber is ${this.sub.status}`);
     // Sent to everyone; the sender drops its own copy unless asked to deliver it.
     const envelope = {
       t: 'evt',
@@ -137,7 +147,9 @@ export class RedisClusterBus implements ClusterBus {
       payload,
       self: options?.includeSelf === true,
     };
-    await this.pub.publish(this.#allChannel(), JSON.stringify(envelope));
+    const receivers = await this.pub.publish(this.#allChannel(), JSON.stringify(envelope));
+    if (mustReachSelf && receivers === 0)
+      throw new DependencyDownError('redis', 'cluster bus event reached no subscriber (not resubscribed yet)');
   }
 
   on<E extends ClusterEventName>(event: E, listener: EventListener<E>): () => void {

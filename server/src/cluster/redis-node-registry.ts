@@ -42,6 +42,17 @@ export class RedisNodeRegistry implements NodeRegistry {
   #polling: Promise<void> = Promise.resolve();
   #stopped = false;
   readonly #pollMs: number;
+  /** Heartbeat / poll failing since the last success: a Redis outage is logged once, not each tick. */
+  readonly #failing = { heartbeat: false, poll: false };
+  /**
+   * No node is judged down before this: set one TTL past a failed poll, because a Redis that
+   * was down (and maybe restarted empty) has lost or let lapse every node's entry until each
+   * node's next heartbeat, which says nothing about the nodes themselves.
+   */
+  #quietUntil = 0;
+  readonly #onRedisReady = () => {
+    this.#heartbeat().catch(() => undefined);
+  };
 
   constructor(
     readonly self: ClusterNodeInfo,
@@ -71,9 +82,14 @@ export class RedisNodeRegistry implements NodeRegistry {
       if (entry && entry.bootId !== this.self.bootId) this.#previousSelf = stripEntry(entry);
     }
     await this.#heartbeat();
+    // Back after a Redis outage: be in the registry again at once, not at the next beat.
+    this.redis.on('ready', this.#onRedisReady);
     this.#heartbeatTimer = setInterval(
       () => {
-        this.#heartbeat().catch((err: unknown) => this.log?.warn({ err }, 'cluster heartbeat failed'));
+        this.#heartbeat().then(
+          () => (this.#failing.heartbeat = false),
+          (err: unknown) => this.#failed('heartbeat', err),
+        );
       },
       Math.floor(this.ttlMs / 3),
     );
@@ -84,7 +100,13 @@ export class RedisNodeRegistry implements NodeRegistry {
   startWatching(): void {
     if (this.#pollTimer || this.#stopped) return;
     const tick = () => {
-      this.#serialPoll().catch((err: unknown) => this.log?.warn({ err }, 'cluster node poll failed'));
+      this.#serialPoll().then(
+        () => (this.#failing.poll = false),
+        (err: unknown) => {
+          this.#quietUntil = Date.now() + this.ttlMs;
+          this.#failed('poll', err);
+        },
+      );
     };
     tick();
     this.#pollTimer = setInterval(tick, this.#pollMs);
@@ -94,6 +116,7 @@ export class RedisNodeRegistry implements NodeRegistry {
   async stop(): Promise<void> {
     if (this.#stopped) return;
     this.#stopped = true;
+    this.redis.off('ready', this.#onRedisReady);
     clearInterval(this.#heartbeatTimer);
     clearInterval(this.#pollTimer);
     this.#events.clear();
@@ -116,6 +139,12 @@ export class RedisNodeRegistry implements NodeRegistry {
   isAlive(nodeId: string): boolean {
     const known = this.#known.get(nodeId);
     return nodeId === this.self.id || (known?.alive === true && known.compatible);
+  }
+
+  #failed(what: 'heartbeat' | 'poll', err: unknown): void {
+    if (this.#failing[what]) return;
+    this.#failing[what] = true;
+    this.log?.warn({ err }, `cluster node ${what} failed (retried every tick, logged again after a success)`);
   }
 
   refresh(): Promise<void> {
@@ -179,6 +208,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       );
       this.#events.emit('nodeDown', this.#previousSelf);
     }
+    const quiet = Date.now() < this.#quietUntil;
     const seen = new Set<string>();
     entries.forEach((e, i) => {
       seen.add(e.id);
@@ -186,6 +216,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       const isAlive = alive[i] === e.bootId;
       const prev = this.#known.get(e.id);
       const compatible = isCompatibleProtocol(info.protocolVersion, this.self.protocolVersion);
+      if (quiet && !isAlive) return; // judged once the quiet period is over
       this.#known.set(e.id, { info, alive: isAlive, compatible });
       const sameBoot = prev?.info.bootId === e.bootId;
       if (prev?.alive && !(sameBoot && isAlive)) this.#down(prev.info);
@@ -197,7 +228,7 @@ export class RedisNodeRegistry implements NodeRegistry {
       }
     });
     for (const [id, k] of [...this.#known]) {
-      if (seen.has(id)) continue;
+      if (seen.has(id) || quiet) continue;
       this.#known.delete(id);
       if (k.alive) this.#down(k.info);
     }

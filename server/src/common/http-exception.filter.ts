@@ -1,5 +1,6 @@
 import { Catch, HttpException, Inject, type ArgumentsHost, type ExceptionFilter } from '@nestjs/common';
 import { ErrorCode, type ApiErrorBody, type WireError } from '@minimeet/shared';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { AppError, errorCodeForStatus, httpStatusFor } from './app-error.js';
@@ -9,15 +10,20 @@ interface JsonResponse {
   headersSent: boolean;
   status(code: number): JsonResponse;
   json(body: unknown): unknown;
+  setHeader(name: string, value: string): unknown;
 }
 
 /**
  * Every REST error leaves as `{ statusCode, error: { code, message, details? } }`, the same
- * error object sockets get in acks. Unknown errors become a 500 without internals.
+ * error object sockets get in acks. A database or Redis outage is a 503 UNAVAILABLE with
+ * Retry-After; other unknown errors become a 500 without internals.
  */
 @Catch()
 export class HttpExceptionFilter implements ExceptionFilter {
-  constructor(@Inject(ROOT_LOGGER) private readonly logger: Logger) {}
+  constructor(
+    @Inject(ROOT_LOGGER) private readonly logger: Logger,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
+  ) {}
 
   catch(exception: unknown, host: ArgumentsHost) {
     if (host.getType() !== 'http') {
@@ -27,9 +33,14 @@ export class HttpExceptionFilter implements ExceptionFilter {
       return;
     }
     const res = host.switchToHttp().getResponse<JsonResponse>();
-    const { status, error } = this.describe(exception);
-    if (status >= 500) this.logger.error({ err: exception }, 'unhandled error in HTTP request');
+    const { status, error } = this.describe(this.dependencies.unavailable(exception) ?? exception);
+    // An outage is logged once by DependencyState, not per request.
+    if (status >= 500 && error.code !== ErrorCode.UNAVAILABLE)
+      this.logger.error({ err: exception }, 'unhandled error in HTTP request');
     if (res.headersSent) return;
+    const retryAfterMs = error.details?.retryAfterMs;
+    if (retryAfterMs !== undefined && status === 503)
+      res.setHeader('Retry-After', String(Math.max(1, Math.ceil(retryAfterMs / 1000))));
     const body: ApiErrorBody = { statusCode: status, error };
     res.status(status).json(body);
   }

@@ -3,6 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { authEnv } from './auth.js';
 import { clusterEnv } from './cluster.js';
 import { dbEnv } from './db.js';
+import { dependenciesEnv } from './dependencies.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
@@ -10,7 +11,18 @@ import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
 import { turnEnv } from './turn.js';
 
-const sections = [httpEnv, dbEnv, authEnv, redisEnv, mediaEnv, turnEnv, clusterEnv, limitsEnv, shutdownEnv];
+const sections = [
+  httpEnv,
+  dbEnv,
+  authEnv,
+  redisEnv,
+  mediaEnv,
+  turnEnv,
+  clusterEnv,
+  limitsEnv,
+  shutdownEnv,
+  dependenciesEnv,
+];
 
 describe('.env.example', () => {
   it('documents every variable the configuration reads', () => {

@@ -2,6 +2,7 @@ import { z } from 'zod';
 import { authEnv, authSection } from './auth.js';
 import { clusterSection } from './cluster.js';
 import { dbEnv, dbSection } from './db.js';
+import { dependenciesSection } from './dependencies.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
 import { mediaSection } from './media.js';
@@ -28,13 +29,15 @@ const appConfigSchema = sectionsOf({
   cluster: clusterSection,
   limits: limitsSection,
   shutdown: shutdownSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown }) => ({
+  dependencies: dependenciesSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies }) => ({
   ...http,
   ...shutdown,
   ...db,
   ...auth,
   ...redis,
   ...limits,
+  ...dependencies,
   media: { ...media, turn },
   cluster,
 }));

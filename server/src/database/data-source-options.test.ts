@@ -16,3 +16,11 @@ describe('MySQL data source options', () => {
     );
   });
 });
+
+describe('MySQL availability options', () => {
+  it('opening a connection is bounded, so an unreachable database answers within seconds', () => {
+    expect(buildDataSourceOptions({ type: 'mysql', url: 'mysql://u:p@db:3306/mm' })).toMatchObject({
+      connectTimeout: 3000,
+    });
+  });
+});

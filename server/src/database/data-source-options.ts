@@ -4,6 +4,9 @@ import type { DataSourceOptions } from 'typeorm';
 import type { DatabaseConfig } from '../config/env.schema.js';
 import { MIGRATIONS } from './migrations/index.js';
 
+/** How long opening a MariaDB/MySQL connection may take. */
+export const MYSQL_CONNECT_TIMEOUT_MS = 3000;
+
 /**
  * TypeORM options for the configured database. The schema is owned by migrations
  * (run at start); `synchronize` stays off so production data is never auto-altered.
@@ -38,7 +41,11 @@ export function buildDataSourceOptions(db: DatabaseConfig): DataSourceOptions {
     ...mysqlSocketPath(db.url),
     charset: 'utf8mb4_unicode_ci',
     timezone: 'Z',
-    connectTimeout: 5000,
+    // While MariaDB is down or hung a new connection fails within this (the request answers
+    // UNAVAILABLE) instead of waiting on the TCP connect. mysql2's pool has no acquire timeout
+    // (TypeORM's acquireTimeout is the mysql package's): a pool connection that dies is removed
+    // from the pool and the next query opens a new one, which is how it recovers on its own.
+    connectTimeout: MYSQL_CONNECT_TIMEOUT_MS,
   };
 }
 

@@ -18,9 +18,10 @@ export class HealthController {
   ) {}
 
   /**
-   * 200 when the database answers and every media worker is alive, 503 otherwise, and 503
-   * `draining` while the node stops (a load balancer then sends nobody new to it). The database
-   * and worker details (pids, CPU) only for an admin token or the metrics token.
+   * 200 when the database (and Redis, when used) answers and every media worker is alive, 503
+   * otherwise, and 503 `draining` while the node stops (a load balancer then sends nobody new to
+   * it). Which dependency is down and the worker details (pids, CPU) only for an admin token or the
+   * metrics token.
    */
   @Get()
   async get(

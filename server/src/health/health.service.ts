@@ -1,39 +1,27 @@
 import { Inject, Injectable } from '@nestjs/common';
 import type { HealthResponse } from '@minimeet/shared';
-import { DataSource } from 'typeorm';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { WorkerPool } from '../media/worker-pool.js';
 
-/** A DB that does not answer `SELECT 1` within this time counts as down. */
-const DB_PING_TIMEOUT_MS = 1500;
+export type HealthReport = Required<Pick<HealthResponse, 'status' | 'db' | 'workers'>> &
+  Pick<HealthResponse, 'redis'>;
 
 @Injectable()
 export class HealthService {
   constructor(
-    @Inject(DataSource) private readonly dataSource: DataSource,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(WorkerPool) private readonly pool: WorkerPool,
   ) {}
 
-  async check(): Promise<Required<HealthResponse>> {
-    const [db, workers] = await Promise.all([this.pingDb(), this.pool.state()]);
-    const status = db === 'ok' && workers.length > 0 && workers.every((w) => w.alive) ? 'ok' : 'degraded';
-    return { status, db, workers };
-  }
-
-  private async pingDb(): Promise<Required<HealthResponse>['db']> {
-    if (!this.dataSource.isInitialized) return 'down';
-    let timer: NodeJS.Timeout | undefined;
-    try {
-      await Promise.race([
-        this.dataSource.query('SELECT 1'),
-        new Promise<never>((_, reject) => {
-          timer = setTimeout(() => reject(new Error('timeout')), DB_PING_TIMEOUT_MS);
-        }),
-      ]);
-      return 'ok';
-    } catch {
-      return 'down';
-    } finally {
-      clearTimeout(timer);
-    }
+  /**
+   * Asks the database (and Redis, when used) now, each bounded by DependencyState's probe
+   * timeout: a failed answer starts an outage there (logged once), a good one ends it.
+   */
+  async check(): Promise<HealthReport> {
+    const [deps, workers] = await Promise.all([this.dependencies.check(), this.pool.state()]);
+    const db = deps.db ?? 'down';
+    const dependenciesOk = Object.values(deps).every((s) => s === 'ok');
+    const status = dependenciesOk && workers.length > 0 && workers.every((w) => w.alive) ? 'ok' : 'degraded';
+    return deps.redis ? { status, db, redis: deps.redis, workers } : { status, db, workers };
   }
 }

@@ -51,7 +51,8 @@ const RESPAWN_MAX_DELAY_MS = 30_000;
 export class PoolWorker {
   /** Routers and consumers currently on this worker. */
   #load = 0;
-  #routers = 0;
+  /** The live routers on this worker (for dumps: mediasoup keeps its own list private). */
+  readonly #routerObjects = new Set<types.Router>();
   /** Routers requested through the pool and not yet created. */
   pending = 0;
 
@@ -63,10 +64,10 @@ export class PoolWorker {
   ) {
     worker.observer.on('newrouter', (router) => {
       this.#load++;
-      this.#routers++;
+      this.#routerObjects.add(router);
       router.observer.once('close', () => {
         this.#load--;
-        this.#routers--;
+        this.#routerObjects.delete(router);
       });
       router.observer.on('newtransport', (transport) => {
         transport.observer.on('newconsumer', (consumer) => {
@@ -87,7 +88,12 @@ export class PoolWorker {
 
   /** Routers currently on this worker (counted locally: no worker request). */
   get routers(): number {
-    return this.#routers;
+    return this.#routerObjects.size;
+  }
+
+  /** The live routers on this worker. */
+  get routerObjects(): readonly types.Router[] {
+    return [...this.#routerObjects];
   }
 
   get load(): number {

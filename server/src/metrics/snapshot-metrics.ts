@@ -1,6 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { Counter, Gauge, type Registry } from 'prom-client';
 import { AdminStatsService } from '../admin/admin-stats.service.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { METRICS_REGISTRY } from './metrics-registry.js';
 
@@ -17,9 +18,21 @@ export class SnapshotMetrics {
     @Inject(METRICS_REGISTRY) registry: Registry,
     @Inject(AdminStatsService) private readonly stats: AdminStatsService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(DependencyState) dependencies: DependencyState,
   ) {
     const latest = () => this.stats.latest();
     const registers = [registry];
+
+    new Gauge({
+      name: 'minimeet_dependency_up',
+      help: 'Whether this process currently reaches the dependency (1) or counts it down (0): db, redis',
+      labelNames: ['dependency'],
+      registers,
+      collect() {
+        for (const d of dependencies.configured)
+          this.set({ dependency: d }, dependencies.status(d) === 'ok' ? 1 : 0);
+      },
+    });
 
     new Gauge({
       name: 'minimeet_socket_connections',

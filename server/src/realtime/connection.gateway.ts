@@ -12,6 +12,7 @@ import { SocketConnectionLimits } from './connection-caps/socket-connection-limi
 import { DrainState, refuseHandshakesWhileDraining } from './drain-state.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { socketAuthMiddleware } from './socket-auth.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
 import { SocketSessions } from './socket-sessions.js';
@@ -36,6 +37,7 @@ export class ConnectionGateway
     @Inject(SocketSessions) private readonly socketSessions: SocketSessions,
     @Inject(SocketConnectionLimits) private readonly connectionLimits: SocketConnectionLimits,
     @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket' });
@@ -47,7 +49,7 @@ export class ConnectionGateway
     server.use(refuseHandshakesWhileDraining(this.drain));
     // Cheapest refusal first: a handshake flood is throttled before any token is verified.
     server.use(this.connectionLimits.throttleHandshakes());
-    server.use(socketAuthMiddleware(this.auth));
+    server.use(socketAuthMiddleware(this.auth, this.dependencies));
     server.use(this.connectionLimits.capSockets());
     this.rateLimiter.install(server);
   }

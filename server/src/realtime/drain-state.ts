@@ -45,6 +45,7 @@ export function refuseHandshakesWhileDraining(drain: DrainState) {
     const data: ConnectionRefusedData = {
       code: ErrorCode.UNAVAILABLE,
       message,
+      draining: true,
       retryAfterMs: DRAINING_RETRY_AFTER_MS,
     };
     next(Object.assign(new Error(code), { data }));

@@ -17,6 +17,7 @@ import { SocketConnectionLimits } from './connection-caps/socket-connection-limi
 import { ConnectionGateway } from './connection.gateway.js';
 import { DrainState } from './drain-state.js';
 import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
+import { PresenceRestorer } from './presence-restorer.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
@@ -38,6 +39,7 @@ import { SocketSessions } from './socket-sessions.js';
     RoomSessionService,
     ParticipantDeltaDelivery,
     PresenceSweeper,
+    PresenceRestorer,
     AckResponder,
     SocketRateLimiter,
     {

@@ -1,6 +1,7 @@
 import type { INestApplicationContext } from '@nestjs/common';
 import { createAdapter } from '@socket.io/redis-adapter';
 import { Redis } from 'ioredis';
+import { redisReconnectDelayMs } from '../common/dependency-errors.js';
 import type { Server, ServerOptions } from 'socket.io';
 import { BoundedIoAdapter } from './bounded-io-adapter.js';
 
@@ -21,8 +22,11 @@ export class RedisIoAdapter extends BoundedIoAdapter {
   }
 
   async connect(): Promise<void> {
-    this.pub = new Redis(this.redisUrl, { lazyConnect: true });
+    this.pub = new Redis(this.redisUrl, { lazyConnect: true, retryStrategy: redisReconnectDelayMs });
     this.sub = this.pub.duplicate();
+    // Outages are logged once by DependencyState, not per reconnect attempt.
+    this.pub.on('error', () => undefined);
+    this.sub.on('error', () => undefined);
     await Promise.all([this.pub.connect(), this.sub.connect()]);
   }
 

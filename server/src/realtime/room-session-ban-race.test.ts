@@ -12,6 +12,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { createRootLogger } from '../logging/logger.js';
 import { MemoryPresenceStore } from '../presence/memory-presence-store.js';
 import type { RoomAccessService } from '../rooms/room-access.service.js';
+import type { DependencyState } from '../dependencies/dependency-state.js';
 import type { SocketPrivileges } from './socket-privileges.js';
 import type { RoomBansService } from '../rooms/room-bans.service.js';
 import type { RoomEvents } from '../rooms/room-events.js';
@@ -96,6 +97,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     } as unknown as SocketPrivileges,
     new DrainState(),
     { publish: () => undefined } as unknown as ParticipantDeltaDelivery,
+    { unavailable: () => null, retryAfterMs: 1000 } as unknown as DependencyState,
   );
   const socket = {
     id: 'socket-1',

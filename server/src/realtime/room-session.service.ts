@@ -11,6 +11,7 @@ import { AppError } from '../common/app-error.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
@@ -23,6 +24,7 @@ import { CallBookkeeping } from './call-bookkeeping.js';
 import { DrainState } from './drain-state.js';
 import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
 import { ParticipantDeltaBatcher } from './participant-deltas.js';
+import { OutageRetries } from './outage-retries.js';
 import { PresenceGraceTimers } from './presence-grace-timers.js';
 import { RoomJoinLimiter } from './room-join-limiter.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -57,6 +59,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   private handOff = false;
   private readonly joinLimiter: RoomJoinLimiter;
   private readonly deltas: ParticipantDeltaBatcher;
+  private readonly retries: OutageRetries;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -71,6 +74,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(DrainState) private readonly drain: DrainState,
     @Inject(ParticipantDeltaDelivery) deltaDelivery: ParticipantDeltaDelivery,
+    @Inject(DependencyState) dependencies: DependencyState,
   ) {
     this.log = logger.child({ context: 'room-session' });
     this.hub = new RoomLifecycleHub(this.log);
@@ -80,6 +84,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.deltas = new ParticipantDeltaBatcher(config.participantsSignaling.deltaFlushMs, (delta) =>
       deltaDelivery.publish(delta),
     );
+    this.retries = new OutageRetries(dependencies, this.log);
   }
 
   // ---- extension points ----
@@ -130,6 +135,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   async onModuleDestroy() {
     this.closing = true;
+    this.retries.clear();
     this.unsubscribeRoomDeleted?.();
     for (const unsubscribe of this.unsubscribeModeration) unsubscribe();
     // Let in-flight joins/leaves finish first; from now on detaches remove users at once.
@@ -297,13 +303,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   /** A socket went away: each of its rooms keeps the user for the grace period. */
   socketDisconnected(socket: AppSocket): void {
     // (While closing, sockets already drained have no rooms left; any other is removed at once.)
+    // Retried while Redis is down, or the socket would stay present (and its media open) for good.
     for (const roomId of [...(socket.data.joinedRooms ?? [])]) {
-      const graceMs = this.config.presenceGraceMs;
-      this.queue
-        .run(roomId, () => this.detachSocket(socket, roomId, 'disconnect', graceMs === 0))
-        .catch((err: unknown) =>
-          this.log.error({ err, roomId, socketId: socket.id }, 'disconnect cleanup failed'),
-        );
+      const removeNow = this.config.presenceGraceMs === 0;
+      const detach = () => this.queue.run(roomId, () => this.detachSocket(socket, roomId, 'disconnect', removeNow));
+      this.retries.run(detach, 'disconnect cleanup failed', { roomId, socketId: socket.id });
     }
   }
 
@@ -409,9 +413,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   private startGrace(roomId: number, userId: number): void {
     this.graceTimers.start(roomId, userId, this.config.presenceGraceMs, () => {
-      this.queue
-        .run(roomId, () => this.removeUserIfIdle(roomId, userId))
-        .catch((err: unknown) => this.log.error({ err, roomId, userId }, 'grace expiry failed'));
+      const expire = () => this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId));
+      this.retries.run(expire, 'grace expiry failed', { roomId, userId });
     });
   }
 

@@ -1,21 +1,26 @@
 import {
+  ErrorCode,
   isCompatibleProtocol,
   PROTOCOL_VERSION,
   SOCKET_PROTOCOL_MISMATCH,
   SOCKET_UNAUTHORIZED,
+  type ConnectionRefusedData,
   type ProtocolMismatchData,
 } from '@minimeet/shared';
 import type { ExtendedError } from 'socket.io';
 import type { AuthService } from '../auth/auth.service.js';
+import { AppError } from '../common/app-error.js';
+import type { DependencyState } from '../dependencies/dependency-state.js';
 import type { AppSocket } from './socket-types.js';
 
 /**
  * Socket.IO middleware: the handshake must carry `auth: { token, protocolVersion }` with a
  * protocol version compatible with this server's, else the client gets connect_error
  * "PROTOCOL_MISMATCH" (both versions in its data), and a valid access token, else connect_error
- * "unauthorized". No handler ever sees a refused socket.
+ * "unauthorized" — unless the database could not be asked: then "UNAVAILABLE" (retry; the token
+ * is not known to be bad). No handler ever sees a refused socket.
  */
-export function socketAuthMiddleware(auth: AuthService) {
+export function socketAuthMiddleware(auth: AuthService, dependencies: DependencyState) {
   return (socket: AppSocket, next: (err?: ExtendedError) => void) => {
     const raw: unknown = socket.handshake.auth;
     const given = typeof raw === 'object' && raw !== null ? (raw as Record<string, unknown>) : {};
@@ -25,8 +30,8 @@ export function socketAuthMiddleware(auth: AuthService) {
       return;
     }
     const token = given.token;
-    auth
-      .verifyAccess(typeof token === 'string' ? token : undefined)
+    dependencies
+      .withinDeadline(auth.verifyAccess(typeof token === 'string' ? token : undefined))
       .then(({ user, expiresAt, tokenVersion }) => {
         socket.data.user = user;
         socket.data.joinedRooms = new Set();
@@ -35,7 +40,18 @@ export function socketAuthMiddleware(auth: AuthService) {
         socket.data.tokenVersion = tokenVersion;
         next();
       })
-      .catch(() => next(new Error(SOCKET_UNAUTHORIZED)));
+      .catch((err: unknown) => {
+        // Database down (an error) or hung (the deadline's refusal): not the token's fault.
+        const timedOut = err instanceof AppError && err.code === ErrorCode.UNAVAILABLE;
+        const refusal = timedOut ? err : dependencies.unavailable(err);
+        if (!refusal) return next(new Error(SOCKET_UNAUTHORIZED));
+        const data: ConnectionRefusedData = {
+          code: ErrorCode.UNAVAILABLE,
+          message: refusal.message,
+          retryAfterMs: dependencies.retryAfterMs,
+        };
+        next(Object.assign(new Error(ErrorCode.UNAVAILABLE), { data }));
+      });
   };
 }
 

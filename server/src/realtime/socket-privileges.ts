@@ -1,5 +1,6 @@
 import { Inject, Injectable, type OnApplicationBootstrap, type OnModuleDestroy } from '@nestjs/common';
 import type { Role, UserDto } from '@minimeet/shared';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { UsersService } from '../users/users.service.js';
@@ -34,12 +35,13 @@ export class SocketPrivileges implements OnApplicationBootstrap, OnModuleDestroy
   private readonly listeners = new Set<RoleChangeListener>();
   private timer: NodeJS.Timeout | undefined;
   private syncing = false;
-  /** The last pass failed (logged once per outage, not every pass). */
-  private failing = false;
+  /** Passes failing since the last success: 'logged' once its warn line is out, 'outage' when DependencyState logs it. */
+  private failing: false | 'logged' | 'outage' = false;
 
   constructor(
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket-privileges' });
@@ -96,15 +98,19 @@ export class SocketPrivileges implements OnApplicationBootstrap, OnModuleDestroy
     this.syncing = true;
     try {
       const admins = await this.users.adminIds();
-      if (this.failing) this.log.info('role sync works again');
+      if (this.failing === 'logged') this.log.info('role sync works again');
       this.failing = false;
       await Promise.all(
         sockets.map((socket) => this.apply(socket, admins.has(socket.data.user.id) ? 'admin' : 'user')),
       );
     } catch (err) {
-      // The database is unreachable: roles stay as they were until a pass succeeds.
-      if (!this.failing) this.log.warn({ err }, 'role sync failed; retried every pass');
-      this.failing = true;
+      // The database is unreachable: roles stay as they were until a pass succeeds. An outage
+      // is logged (once) by DependencyState; anything else here.
+      if (this.dependencies.unavailable(err)) this.failing ||= 'outage';
+      else if (this.failing !== 'logged') {
+        this.log.warn({ err }, 'role sync failed; retried every pass');
+        this.failing = 'logged';
+      }
     } finally {
       this.syncing = false;
     }

@@ -1,6 +1,7 @@
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { SessionEndReason } from '@minimeet/shared';
 import { AuthService } from '../auth/auth.service.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -23,6 +24,7 @@ export class SocketSessions implements OnModuleDestroy {
   constructor(
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'socket-sessions' });
@@ -32,6 +34,8 @@ export class SocketSessions implements OnModuleDestroy {
   async track(socket: AppSocket): Promise<void> {
     const { user, tokenVersion } = socket.data;
     await socket.join(userChannel(user.id));
+    // Gone while joining: untrack already ran, a timer now would hold the socket until expiry.
+    if (!socket.connected) return;
     this.scheduleExpiry(socket);
     // A revocation published between the handshake's check and the join above missed this
     // socket; one more look at the version closes that gap.
@@ -39,7 +43,8 @@ export class SocketSessions implements OnModuleDestroy {
       if (!(await this.auth.isCurrentVersion(user.id, tokenVersion))) this.end(socket, 'revoked');
     } catch (err) {
       // The database is unreachable: the socket keeps its session, bounded by the token's expiry.
-      this.log.error({ err, socketId: socket.id, userId: user.id }, 'token version re-check failed');
+      if (!this.dependencies.unavailable(err))
+        this.log.error({ err, socketId: socket.id, userId: user.id }, 'token version re-check failed');
     }
   }
 

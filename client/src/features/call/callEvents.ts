@@ -47,7 +47,9 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
     }),
     onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
     onServerEvent('messageError', (p) => {
-      if (p.clientMessageId) useChatStore.getState().markFailed(p.clientMessageId, p.error.message);
+      // UNAVAILABLE: the store keeps the message pending and resends it (see chatStore deliver).
+      if (p.clientMessageId && p.error.code !== 'UNAVAILABLE')
+        useChatStore.getState().markFailed(p.clientMessageId, p.error.message);
     }),
     onSocketConnect(({ reconnect }) => {
       if (reconnect) on.socketReconnected();

@@ -28,7 +28,11 @@ function Message({ item, prev, selfId }: { item: ChatItem; prev: ChatItem | unde
         </div>
       )}
       <div className="msg__body">{item.content}</div>
-      {item.status === 'pending' && <div className="msg__status">Sending…</div>}
+      {item.status === 'pending' && (
+        <div className="msg__status" aria-live="polite">
+          {item.waitingForServer ? 'Waiting for server… (will resend)' : 'Sending…'}
+        </div>
+      )}
       {item.status === 'failed' && (
         <div className="msg__status msg__status--failed" role="alert">
           Not sent: {item.error ?? 'unknown error'}{' '}

@@ -2,7 +2,20 @@ import type { ChatMessage } from '@minimeet/shared';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
-import { useChatStore } from './chatStore';
+import { resendDelayMs, useChatStore } from './chatStore';
+
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+async function until(check: () => boolean, timeoutMs = 2000): Promise<void> {
+  const start = Date.now();
+  while (!check()) {
+    if (Date.now() - start > timeoutMs) throw new Error('timed out');
+    await sleep(5);
+  }
+}
+const unavailable = (retryAfterMs: number) => ({
+  ok: false as const,
+  error: { code: 'UNAVAILABLE' as const, message: 'database down', details: { retryAfterMs } },
+});
 
 const ME = 1;
 const msg = (id: number, senderId = 2, content = `m${id}`): ChatMessage => ({
@@ -125,5 +138,42 @@ describe('chat store', () => {
     answer!();
     await p;
     expect(useChatStore.getState().items).toEqual([]);
+  });
+
+  it('keeps a message the server could not take (UNAVAILABLE) pending and resends it with the same clientMessageId', async () => {
+    sockets.current.handle('loadMessageHistory', () => ok({ messages: [], hasMore: false }));
+    let calls = 0;
+    sockets.current.handle('sendMessage', (p) =>
+      ++calls <= 2 ? unavailable(20) : ok({ message: { ...msg(12, ME, p.content), clientMessageId: p.clientMessageId } }),
+    );
+    await useChatStore.getState().open(5, ME);
+    await useChatStore.getState().send('during the outage');
+    expect(useChatStore.getState().items).toEqual([
+      expect.objectContaining({ status: 'pending', waitingForServer: true, content: 'during the outage' }),
+    ]);
+    await until(() => useChatStore.getState().items[0]?.status === 'sent');
+    expect(useChatStore.getState().items).toEqual([expect.objectContaining({ id: 12, status: 'sent' })]);
+    expect(useChatStore.getState().items[0]!.waitingForServer).toBeUndefined();
+    const ids = sockets.current.sent('sendMessage').map((p) => (p as { clientMessageId: string }).clientMessageId);
+    expect(ids).toHaveLength(3);
+    expect(new Set(ids).size).toBe(1);
+  });
+
+  it('stops resending when the room is left', async () => {
+    sockets.current.handle('loadMessageHistory', () => ok({ messages: [], hasMore: false }));
+    sockets.current.handle('sendMessage', () => unavailable(30));
+    await useChatStore.getState().open(5, ME);
+    await useChatStore.getState().send('never mind');
+    expect(sockets.current.sent('sendMessage')).toHaveLength(1);
+    useChatStore.getState().close();
+    await sleep(120);
+    expect(sockets.current.sent('sendMessage')).toHaveLength(1);
+  });
+
+  it('backs off from the server hint, doubling, bounded', () => {
+    expect(resendDelayMs(2000, 0)).toBe(2000);
+    expect(resendDelayMs(2000, 1)).toBe(4000);
+    expect(resendDelayMs(2000, 10)).toBe(30_000);
+    expect(resendDelayMs(undefined, 0)).toBe(2000);
   });
 });

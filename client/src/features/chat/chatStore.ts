@@ -1,6 +1,6 @@
 import type { ChatMessage } from '@minimeet/shared';
 import { create } from 'zustand';
-import { describeError } from '../../lib/errors';
+import { AppError, describeError } from '../../lib/errors';
 import { HISTORY_DEFAULT_LIMIT, MESSAGE_MAX_LENGTH } from '../../lib/limits';
 import { request } from '../../lib/socket';
 import { uuid } from '../../lib/uuid';
@@ -11,6 +11,18 @@ export type ChatItemStatus = 'sent' | 'pending' | 'failed';
 export interface ChatItem extends ChatMessage {
   status: ChatItemStatus;
   error?: string;
+  /** Pending because the server is temporarily unavailable: it is resent on its own. */
+  waitingForServer?: boolean;
+}
+
+/** Resends of a message the server could not take (UNAVAILABLE) wait its retryAfterMs, doubling up to this. */
+const RESEND_MAX_DELAY_MS = 30_000;
+const RESEND_DEFAULT_DELAY_MS = 2_000;
+
+/** The wait before resend number `attempt` (0-based): the server's hint, doubled per attempt, bounded. */
+export function resendDelayMs(retryAfterMs: number | undefined, attempt: number): number {
+  const base = retryAfterMs && retryAfterMs > 0 ? retryAfterMs : RESEND_DEFAULT_DELAY_MS;
+  return Math.min(RESEND_MAX_DELAY_MS, base * 2 ** Math.min(attempt, 5));
 }
 
 export interface ChatState {
@@ -75,9 +87,26 @@ const asSent = (m: ChatMessage): ChatItem => ({ ...m, status: 'sent' });
 export const useChatStore = create<ChatState>()((set, get) => {
   /** Only apply a result if the panel still shows the room it was requested for. */
   const still = (roomId: number) => get().roomId === roomId;
+  /** Scheduled resends by clientMessageId; all cancelled when the panel leaves the room. */
+  const resends = new Map<string, ReturnType<typeof setTimeout>>();
 
-  async function deliver(item: ChatItem): Promise<void> {
+  function cancelResends(): void {
+    for (const timer of resends.values()) clearTimeout(timer);
+    resends.clear();
+  }
+
+  function setWaiting(clientMessageId: string, waitingForServer: boolean): void {
+    set({
+      items: get().items.map((i) =>
+        i.clientMessageId === clientMessageId && i.status === 'pending' ? { ...i, waitingForServer } : i,
+      ),
+    });
+  }
+
+  async function deliver(item: ChatItem, attempt = 0): Promise<void> {
     const roomId = item.roomId;
+    clearTimeout(resends.get(item.clientMessageId));
+    resends.delete(item.clientMessageId);
     try {
       const { message } = await request('sendMessage', {
         roomId,
@@ -86,7 +115,20 @@ export const useChatStore = create<ChatState>()((set, get) => {
       });
       if (still(roomId)) set({ items: normalize([...get().items, asSent(message)]) });
     } catch (err) {
-      if (still(roomId)) get().markFailed(item.clientMessageId, describeError(err));
+      if (!still(roomId)) return;
+      if (err instanceof AppError && err.code === 'UNAVAILABLE') {
+        // Not refused, only not now: keep it pending and resend the same clientMessageId (the
+        // server stores it once) after the wait the server asked for, backing off.
+        setWaiting(item.clientMessageId, true);
+        const timer = setTimeout(() => {
+          resends.delete(item.clientMessageId);
+          const current = get().items.find((i) => i.clientMessageId === item.clientMessageId && i.status === 'pending');
+          if (current && still(roomId)) void deliver(current, attempt + 1);
+        }, resendDelayMs(err.retryAfterMs, attempt));
+        resends.set(item.clientMessageId, timer);
+        return;
+      }
+      get().markFailed(item.clientMessageId, describeError(err));
     }
   }
 
@@ -95,6 +137,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
     following: false,
 
     async open(roomId, selfId) {
+      cancelResends();
       set({ ...initial, roomId, selfId, historyStatus: 'loading' });
       try {
         const page = await request('loadMessageHistory', { roomId, limit: HISTORY_DEFAULT_LIMIT });
@@ -111,6 +154,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
     },
 
     close() {
+      cancelResends();
       set({ ...initial });
     },
 
@@ -193,7 +237,9 @@ export const useChatStore = create<ChatState>()((set, get) => {
     markFailed(clientMessageId, error) {
       set({
         items: get().items.map((i) =>
-          i.clientMessageId === clientMessageId && i.status === 'pending' ? { ...i, status: 'failed', error } : i,
+          i.clientMessageId === clientMessageId && i.status === 'pending'
+            ? { ...i, status: 'failed', error, waitingForServer: undefined }
+            : i,
         ),
       });
     },

@@ -1,0 +1,80 @@
+/** Command-line options of `npm run bench` (see cli.ts). */
+import path from 'node:path';
+import { REPO_ROOT } from '@minimeet/test-harness';
+
+export const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network', 'soak', 'light-bots'] as const;
+export type Phase = (typeof PHASES)[number];
+/**
+ * Without --phases: the server comparisons (cluster takes minutes more; network needs root and
+ * test hosts; soak runs for half an hour: ask for them).
+ */
+export const DEFAULT_PHASES: Phase[] = ['overhead', 'capacity', 'chat'];
+
+export interface SoakOptions {
+  /** How long the soak load runs (default 30). */
+  minutes: number;
+  /** Seconds between samples (default 10; 5 for runs under 10 minutes). */
+  sampleSec: number;
+}
+
+export interface BenchArgs {
+  quick: boolean;
+  outDir: string;
+  phases: Phase[];
+  soak: SoakOptions;
+}
+
+export const USAGE =
+  'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots]\n' +
+  '                        [--soak-minutes N (default 30)] [--soak-sample-sec S (default 10, 5 under 10 min)]';
+
+/** A positive number (fractions allowed) within [min, max]. */
+function numberOption(name: string, raw: string | undefined, min: number, max: number): number {
+  const v = Number(raw);
+  if (raw === undefined || raw.trim() === '' || !Number.isFinite(v) || v < min || v > max)
+    throw new Error(`${name} takes a number from ${min} to ${max} (got "${raw ?? ''}")`);
+  return v;
+}
+
+export function parseArgs(argv: string[], now = new Date()): BenchArgs {
+  let quick = false;
+  let outDir = path.join(REPO_ROOT, 'bench-results', `bench-${now.toISOString().replace(/[:.]/g, '-')}`);
+  let phases: Phase[] = [...DEFAULT_PHASES];
+  let minutes: number | undefined;
+  let sampleSec: number | undefined;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--quick') quick = true;
+    else if (a === '--out') {
+      const v = argv[++i];
+      if (!v) throw new Error('--out needs a directory');
+      outDir = path.resolve(v);
+    } else if (a === '--phases') {
+      const v = argv[++i] ?? '';
+      const list = v.split(',').filter(Boolean);
+      const bad = list.filter((p) => !(PHASES as readonly string[]).includes(p));
+      if (!list.length || bad.length)
+        throw new Error(`--phases takes a list of ${PHASES.join(', ')} (got "${v}")`);
+      phases = list as Phase[];
+    } else if (a === '--soak-minutes') minutes = numberOption(a, argv[++i], 0.5, 24 * 60);
+    else if (a === '--soak-sample-sec') sampleSec = numberOption(a, argv[++i], 1, 600);
+    else if (a === '--help' || a === '-h') throw new UsageRequested();
+    else throw new Error(`unknown option ${a} (try --help)`);
+  }
+  if ((minutes !== undefined || sampleSec !== undefined) && !phases.includes('soak'))
+    throw new Error('--soak-minutes and --soak-sample-sec apply to the soak phase: add --phases soak');
+  const soakMinutes = minutes ?? 30;
+  const soak = { minutes: soakMinutes, sampleSec: sampleSec ?? (soakMinutes < 10 ? 5 : 10) };
+  if (soak.sampleSec * 10 > soak.minutes * 60)
+    throw new Error(
+      `--soak-sample-sec ${soak.sampleSec} leaves fewer than 10 samples in ${soak.minutes} min: sample more often or run longer`,
+    );
+  return { quick, outDir, phases, soak };
+}
+
+/** Thrown by parseArgs for --help: the caller prints USAGE and exits 0. */
+export class UsageRequested extends Error {
+  constructor() {
+    super(USAGE);
+  }
+}

@@ -1,0 +1,72 @@
+import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { DependencyState } from '../dependencies/dependency-state.js';
+import { ROOT_LOGGER } from '../logging/logger.module.js';
+import type { Logger } from '../logging/logger.js';
+import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import type { Participant } from '@minimeet/shared';
+import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
+import { RealtimeServer } from './realtime-server.js';
+
+/**
+ * After a Redis outage, puts this process's sockets back into shared presence: a Redis that
+ * restarted empty has forgotten who is in which room while their sockets stayed connected here
+ * (and a Redis that only stalled already has them: adding is idempotent). Rooms that got a
+ * user back hear them as joined again (a participantsDelta upsert: clients that kept them listed
+ * change nothing, any that missed them list them).
+ */
+@Injectable()
+export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
+  readonly #log: Logger;
+  #unsubscribe: (() => void) | undefined;
+
+  constructor(
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(ParticipantDeltaDelivery) private readonly deltas: ParticipantDeltaDelivery,
+    @Inject(ROOT_LOGGER) logger: Logger,
+  ) {
+    this.#log = logger.child({ context: 'presence-restorer' });
+  }
+
+  onModuleInit() {
+    this.#unsubscribe = this.dependencies.onBack((dependency) => {
+      if (dependency === 'redis') void this.restore();
+    });
+  }
+
+  onModuleDestroy() {
+    this.#unsubscribe?.();
+  }
+
+  /** Re-adds every local socket to the rooms it has joined. Never rejects. */
+  async restore(): Promise<void> {
+    if (!this.realtime.ready) return;
+    const readded = new Map<number, Participant[]>();
+    let sockets = 0;
+    try {
+      for (const socket of this.realtime.io.sockets.sockets.values()) {
+        const user = socket.data.user;
+        if (!user || socket.disconnected) continue;
+        for (const roomId of socket.data.joinedRooms) {
+          sockets++;
+          // Already admitted once: the room's cap does not apply to putting it back.
+          const outcome = await this.presence.addSocket(
+            roomId,
+            { userId: user.id, username: user.username },
+            socket.id,
+            Number.MAX_SAFE_INTEGER,
+          );
+          if (outcome.admitted && outcome.userAdded)
+            readded.set(roomId, [...(readded.get(roomId) ?? []), { userId: user.id, username: user.username }]);
+        }
+      }
+      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [] });
+      if (readded.size)
+        this.#log.info({ sockets, rooms: [...readded.keys()] }, 'presence put back in Redis after its outage');
+    } catch (err) {
+      // Redis went away again: the next recovery tries again.
+      this.#log.warn({ err }, 'putting presence back after a Redis outage failed');
+    }
+  }
+}
