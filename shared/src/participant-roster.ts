@@ -11,9 +11,13 @@ import type { Participant, ParticipantsDeltaEvent } from './rooms.js';
  * bring them back.
  */
 export class ParticipantRoster {
-  private readonly byId = new Map<number, Participant>();
+  private byId = new Map<number, Participant>();
   private readonly leftWhilePaging = new Set<number>();
   private nextCursor: number | null;
+  /** The snapshot being loaded again after resync(); the list shown stays byId until it is complete. */
+  private rebuilding: Map<number, Participant> | null = null;
+  /** Bumped by resync(): a page asked for before it belongs to the old snapshot (drop it). */
+  generation = 0;
 
   constructor(firstPage: Participant[], cursor: number | null) {
     for (const p of firstPage) this.byId.set(p.userId, p);
@@ -34,18 +38,35 @@ export class ParticipantRoster {
   }
 
   addPage(page: Participant[], nextCursor: number | null): void {
-    for (const p of page) if (!this.leftWhilePaging.has(p.userId)) this.byId.set(p.userId, p);
+    const target = this.rebuilding ?? this.byId;
+    for (const p of page) if (!this.leftWhilePaging.has(p.userId)) target.set(p.userId, p);
     this.nextCursor = nextCursor;
-    if (nextCursor === null) this.leftWhilePaging.clear();
+    if (nextCursor !== null) return;
+    this.leftWhilePaging.clear();
+    if (this.rebuilding) this.byId = this.rebuilding;
+    this.rebuilding = null;
+  }
+
+  /**
+   * participantsResync: load the snapshot again from cursor 0. Until its last page the current
+   * list stays shown (deltas still apply to it), then the reloaded one replaces it.
+   */
+  resync(): void {
+    this.generation += 1;
+    this.rebuilding = new Map();
+    this.leftWhilePaging.clear();
+    this.nextCursor = 0;
   }
 
   applyDelta(delta: Pick<ParticipantsDeltaEvent, 'joined' | 'left'>): void {
     for (const userId of delta.left) {
       this.byId.delete(userId);
+      this.rebuilding?.delete(userId);
       if (this.nextCursor !== null) this.leftWhilePaging.add(userId);
     }
     for (const p of delta.joined) {
       this.byId.set(p.userId, p);
+      this.rebuilding?.set(p.userId, p);
       this.leftWhilePaging.delete(p.userId);
     }
   }

@@ -11,7 +11,8 @@
  */
 // 1.1: serverDraining (a node that stops tells its sockets to reconnect), UNAVAILABLE refusals.
 // 2.0: participantsUpdate (the whole list to everyone) replaced by a paged snapshot in the join
-// answer + loadParticipants, then participantsDelta batches; producer events only to sockets
+// answer + loadParticipants, then participantsDelta batches (participantsResync after presence
+// was lost); producer events only to sockets
 // joined with media.
 export const PROTOCOL_VERSION = '2.0';
 

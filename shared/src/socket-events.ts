@@ -102,6 +102,12 @@ export interface ClientRequests {
 export interface ServerEvents {
   /** To the whole room: who joined and left since the previous delta (batched; see ParticipantsDeltaEvent). */
   participantsDelta: ParticipantsDeltaEvent;
+  /**
+   * To a room's sockets when who is present may have changed without deltas (the shared presence
+   * store lost its state: Redis restarted empty). Load the snapshot again (loadParticipants from
+   * cursor 0) and keep applying deltas meanwhile (ParticipantRoster.resync).
+   */
+  participantsResync: { roomId: number };
   /** Sent to the whole room (the sender's sockets included) once the message is stored. */
   newMessage: { message: ChatMessage };
   /** Sent to the sending socket only when a sendMessage is refused. */
@@ -193,6 +199,7 @@ export const ClientEvent = {
 
 export const ServerEvent = {
   participantsDelta: 'participantsDelta',
+  participantsResync: 'participantsResync',
   newMessage: 'newMessage',
   messageError: 'messageError',
   roomDeleted: 'roomDeleted',

@@ -12,7 +12,9 @@ import { RealtimeServer } from './realtime-server.js';
  * restarted empty has forgotten who is in which room while their sockets stayed connected here
  * (and a Redis that only stalled already has them: adding is idempotent). Rooms that got a
  * user back hear them as joined again (a participantsDelta upsert: clients that kept them listed
- * change nothing, any that missed them list them).
+ * change nothing, any that missed them list them). Users who went while Redis was away may have
+ * left no trace to announce, so this process's sockets of every room it holds are then told
+ * participantsResync (reload the snapshot).
  */
 @Injectable()
 export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
@@ -43,6 +45,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
   async restore(): Promise<void> {
     if (!this.realtime.ready) return;
     const readded = new Map<number, Participant[]>();
+    const localRooms = new Set<number>();
     let sockets = 0;
     try {
       for (const socket of this.realtime.io.sockets.sockets.values()) {
@@ -50,6 +53,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
         if (!user || socket.disconnected) continue;
         for (const roomId of socket.data.joinedRooms) {
           sockets++;
+          localRooms.add(roomId);
           // Already admitted once: the room's cap does not apply to putting it back.
           const outcome = await this.presence.addSocket(
             roomId,
@@ -62,6 +66,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
         }
       }
       for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [] });
+      for (const roomId of localRooms) this.realtime.emitToLocalRoom(roomId, 'participantsResync', { roomId });
       if (readded.size)
         this.#log.info({ sockets, rooms: [...readded.keys()] }, 'presence put back in Redis after its outage');
     } catch (err) {

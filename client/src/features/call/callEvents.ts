@@ -13,6 +13,8 @@ import {
 export interface CallEventHandlers {
   /** Who joined and left since the previous delta. */
   participantsDelta(delta: ParticipantsDeltaEvent): void;
+  /** Who is present must be loaded again (the server's presence lost state). */
+  participantsResync(): void;
   roomUpdated(room: RoomDto): void;
   /** The server took us out of the room (deleted, removed, call ended). */
   ended(error: CallError): void;
@@ -26,6 +28,9 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
   const unsubscribers = [
     onServerEvent('participantsDelta', (p) => {
       if (p.roomId === roomId) on.participantsDelta(p);
+    }),
+    onServerEvent('participantsResync', (p) => {
+      if (p.roomId === roomId) on.participantsResync();
     }),
     onServerEvent('roomDeleted', (p) => {
       if (p.roomId === roomId) on.ended(roomDeletedError);

@@ -74,6 +74,19 @@ describe('call store', () => {
     expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 2, 4, 5, 6]);
   });
 
+  it('participantsResync reloads the snapshot: someone gone without a delta disappears, deltas meanwhile still count', async () => {
+    await useCallStore.getState().join(5, me, { capture: false });
+    sockets.current.handle('loadParticipants', ({ cursor }) => {
+      // A delta between the resync and its page: user 4 joins.
+      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4' }], left: [] });
+      return ok({ roomId: 5, participants: joinData([1, 3]).participants.filter((p) => p.userId > cursor), nextCursor: null });
+    });
+    sockets.current.serverEmit('participantsResync', { roomId: 5 });
+    await flush();
+    await flush();
+    expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 3, 4]);
+  });
+
   it('routes chat events to the chat store', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
     await flush();

@@ -90,6 +90,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
    */
   let roster: ParticipantRoster | null = null;
   let early: ParticipantsDeltaEvent[] = [];
+  /** The roster whose pages are being loaded (one loop per roster). */
+  let paging: ParticipantRoster | null = null;
 
   function showRoster(r: ParticipantRoster): void {
     if (roster === r) get().setParticipants(r.list());
@@ -106,14 +108,21 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
   }
 
   async function loadRest(roomId: number, call: CallSession, r: ParticipantRoster): Promise<void> {
+    if (paging === r) return;
+    paging = r;
     try {
       while (r.cursor !== null && roster === r && !call.disposed) {
+        const generation = r.generation;
         const page = await request('loadParticipants', { roomId, cursor: r.cursor });
+        // Asked before a resync: it belongs to the old snapshot.
+        if (r.generation !== generation) continue;
         r.addPage(page.participants, page.nextCursor);
         showRoster(r);
       }
     } catch {
       // The socket dropped or we left: a rejoin starts a new snapshot.
+    } finally {
+      if (paging === r) paging = null;
     }
   }
 
@@ -125,6 +134,12 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       }
       roster.applyDelta(delta);
       showRoster(roster);
+    },
+    participantsResync() {
+      const { roomId, session: call } = get();
+      if (!roster || roomId === null || !call) return;
+      roster.resync();
+      void loadRest(roomId, call, roster);
     },
     roomUpdated: (room) => set({ room: { ...room, participantCount: get().participants.length } }),
     ended(error) {
