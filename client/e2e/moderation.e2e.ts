@@ -65,7 +65,8 @@ describe('client e2e: private rooms and moderation', () => {
     const carolPage = await openUserPage(browser, stack, carol!, { path });
     pages.push(carolPage);
     const c = carolPage.page;
-    await c.getByText('This room is private: ask for an invite link.').waitFor();
+    // A private room answers like a missing one (no enumeration): the page says both.
+    await c.getByText(/is private: open it with its invite link/).waitFor();
     await screenshot(c, 'moderation-private-refused');
     await c.goto(link);
     await c.getByRole('heading', { name: 'E2E moderation' }).waitFor();

@@ -12,6 +12,7 @@ import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DrainModule } from './drain/drain.module.js';
 import { DependenciesModule } from './dependencies/dependencies.module.js';
+import { EngagementModule } from './engagement/engagement.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
 import { LoggerModule } from './logging/logger.module.js';
@@ -47,6 +48,7 @@ export class AppModule {
         MediaSignalingModule,
         DrainModule,
         ModerationModule,
+        EngagementModule,
         AdminModule,
         MetricsModule,
       ],

@@ -23,6 +23,8 @@ export const ErrorCode = {
   CONSUMER_NOT_FOUND: 'CONSUMER_NOT_FOUND',
   /** SFU: router.canConsume refused (capabilities), or consuming one's own producer. */
   CANNOT_CONSUME: 'CANNOT_CONSUME',
+  /** SFU: an audio producer outside the receiver's K loudest (see `audibleProducers`); consume it once listed. */
+  NOT_AUDIBLE: 'NOT_AUDIBLE',
   /** SFU: the room's media is being recreated (worker died); retry after mediaReset. */
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   /** A per-user / per-socket / per-peer cap is reached (sockets in a room, rooms per socket, …). */

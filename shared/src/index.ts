@@ -11,3 +11,4 @@ export * from './admin.js';
 export * from './moderation.js';
 export * from './protocol.js';
 export * from './drain.js';
+export * from './engagement.js';

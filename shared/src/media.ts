@@ -153,6 +153,8 @@ export interface MediaJoinData {
    * the client calls restartIce on each and keeps its producers.
    */
   resumedMedia?: ResumedMedia;
+  /** The loudest microphones now (as the `audibleProducers` event; absent from older servers). */
+  audibleProducers?: Omit<AudibleProducersEvent, 'roomId'>;
 }
 
 export interface ResumedMedia {
@@ -304,6 +306,13 @@ export interface ConsumerIdData {
   consumerId: string;
 }
 
+/** Socket `closeConsumer` (own consumers only): stop receiving a producer that is not shown any more. */
+export class CloseConsumerRequest {
+  @IsString()
+  @Length(1, ID_MAX)
+  consumerId!: string;
+}
+
 /** Socket `setConsumerLayers` (simulcast/SVC consumers: pick a layer by tile size). */
 export class SetConsumerLayersRequest {
   @IsString()
@@ -389,10 +398,46 @@ export interface ProducerEvent {
   producerId: string;
 }
 
+/**
+ * Why the server closed a consumer: its producer (or the producer's transport) went away, or
+ * (`inaudible`) an audio producer left the receiver's K loudest — the producer still exists and
+ * may be consumed again once `audibleProducers` lists it.
+ */
+export type ConsumerClosedReason = 'producerClosed' | 'inaudible';
+
 export interface ConsumerClosedEvent {
   roomId: number;
   consumerId: string;
   producerId: string;
+  /** Absent from older servers: treat as `producerClosed`. */
+  reason?: ConsumerClosedReason;
+}
+
+/**
+ * To the room's sockets on a node whenever its ranking of the loudest microphones changes: audio
+ * producer ids, loudest first, up to K + 1 long (K = the server's AUDIO_LOUDEST_K). A receiver
+ * hears the first K of them that are not its own; `consume` of any other audio producer is
+ * refused `NOT_AUDIBLE`, and its audio consumers of producers that drop out are closed
+ * (`consumerClosed` with reason `inaudible`). The list is filled up with quiet microphones while
+ * fewer than K + 1 are speaking, so a small room hears everyone.
+ */
+export interface AudibleProducersEvent {
+  roomId: number;
+  producerIds: string[];
+  /** K: how many of `producerIds` (minus the receiver's own) a receiver may consume. */
+  limit: number;
+}
+
+/**
+ * To a producer's owner: the highest simulcast spatial layer anyone consumes of this video
+ * producer (null: nobody consumes it — stop sending it; a number: send layers 0..n). The sender
+ * disables the encodings above it, so layers nobody watches are not uploaded. Sent when the
+ * demand changes (a rise at once, a fall after a short delay so brief gaps do not flap).
+ */
+export interface ProducerLayersWantedEvent {
+  roomId: number;
+  producerId: string;
+  maxSpatialLayer: number | null;
 }
 
 export interface ActiveSpeakerEvent {

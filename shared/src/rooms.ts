@@ -1,4 +1,5 @@
 import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from 'class-validator';
+import type { RaisedHand } from './engagement.js';
 import type { MediaJoinData } from './media.js';
 import { Trim } from './transforms.js';
 
@@ -37,6 +38,12 @@ export interface RoomDto {
    * who could join: a RoomDto reaches nobody who may not see the room.
    */
   locked: boolean;
+  /**
+   * New joiners (other than the owner and admins) start with their microphone off: when a joiner's
+   * first producer in the room is the microphone the server starts it paused; they may unmute
+   * themselves (resumeProducer).
+   */
+  joinMuted: boolean;
   /** Users present now (each user once, however many tabs). */
   participantCount: number;
   createdAt: string;
@@ -94,6 +101,10 @@ export class UpdateRoomRequest {
   @IsOptional()
   @IsBoolean()
   locked?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  joinMuted?: boolean;
 }
 
 /** GET /api/rooms/:id/invite and POST /api/rooms/:id/invite/rotate (owner or admin). */
@@ -148,6 +159,10 @@ export interface JoinRoomData extends Partial<MediaJoinData> {
   room: RoomDto;
   participants: Participant[];
   participantsCursor: number | null;
+  /** The raised hands, in order (engagement.ts; then kept current by `handQueue`). */
+  hands?: RaisedHand[];
+  /** True when this socket joins muted (room.joinMuted, caller not a moderator): start with the mic off. */
+  joinMuted?: boolean;
 }
 
 /** Socket `loadParticipants`: the next page of the snapshot a join started (joined sockets only). */

@@ -16,6 +16,8 @@ import type { ServerDrainingEvent } from './drain.js';
 import type { Ack, WireError } from './errors.js';
 import type {
   ActiveSpeakerEvent,
+  AudibleProducersEvent,
+  CloseConsumerRequest,
   ConnectWebRtcTransportRequest,
   ConsumeData,
   ConsumeRequest,
@@ -34,6 +36,7 @@ import type {
   ProducerEvent,
   ProducerIdData,
   ProducerIdRequest,
+  ProducerLayersWantedEvent,
   ProducerScoreEvent,
   RestartIceData,
   RestartIceRequest,
@@ -53,6 +56,17 @@ import type {
   RemoveParticipantRequest,
   RoomUpdatedEvent,
 } from './moderation.js';
+import type {
+  HandQueueData,
+  HandQueueEvent,
+  LowerHandRequest,
+  MuteAllData,
+  MuteAllRequest,
+  RaiseHandRequest,
+  ReactionEvent,
+  SendReactionData,
+  SendReactionRequest,
+} from './engagement.js';
 import type {
   JoinRoomData,
   JoinRoomRequest,
@@ -85,12 +99,18 @@ export interface ClientRequests {
   consume: { request: ConsumeRequest; response: ConsumeData };
   pauseConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
   resumeConsumer: { request: ConsumerIdRequest; response: ConsumerIdData };
+  closeConsumer: { request: CloseConsumerRequest; response: ConsumerIdData };
   setConsumerLayers: { request: SetConsumerLayersRequest; response: ConsumerIdData };
   getMediaStats: { request: GetMediaStatsRequest; response: MediaStatsData };
   // Moderation (moderation.ts): the room's owner and admins; FORBIDDEN for everyone else
   muteParticipant: { request: MuteParticipantRequest; response: MuteParticipantData };
   removeParticipant: { request: RemoveParticipantRequest; response: ParticipantActionData };
   endCall: { request: EndCallRequest; response: EndCallData };
+  // Engagement (engagement.ts): hands and reactions for everyone in the room; muteAll and lowering others' hands moderators only
+  raiseHand: { request: RaiseHandRequest; response: HandQueueData };
+  lowerHand: { request: LowerHandRequest; response: HandQueueData };
+  sendReaction: { request: SendReactionRequest; response: SendReactionData };
+  muteAll: { request: MuteAllRequest; response: MuteAllData };
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
@@ -124,6 +144,10 @@ export interface ServerEvents {
   consumerClosed: ConsumerClosedEvent;
   /** To the whole room. */
   activeSpeaker: ActiveSpeakerEvent;
+  /** To the room's sockets on a node: the loudest microphones, which receivers may consume. */
+  audibleProducers: AudibleProducersEvent;
+  /** To the producer's owner: which simulcast layers of its video anyone consumes. */
+  producerLayersWanted: ProducerLayersWantedEvent;
   /** To the consumer's owner. */
   consumerLayersChanged: ConsumerLayersChangedEvent;
   /** To the producer's owner. */
@@ -139,8 +163,13 @@ export interface ServerEvents {
   removedFromRoom: RemovedFromRoomEvent;
   /** To everyone in the room; nobody is in it any more. */
   callEnded: CallEndedEvent;
-  /** To everyone in the room: visibility or lock changed. */
+  /** To everyone in the room: visibility, lock or join-muted changed. */
   roomUpdated: RoomUpdatedEvent;
+  // Engagement (engagement.ts)
+  /** To everyone in the room whenever a hand goes up or down (the whole queue, in order). */
+  handQueue: HandQueueEvent;
+  /** To everyone in the room: someone reacted (show it briefly on their tile). */
+  reaction: ReactionEvent;
   /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
   'admin:stats': AdminStatsSnapshot;
   /**
@@ -187,11 +216,16 @@ export const ClientEvent = {
   consume: 'consume',
   pauseConsumer: 'pauseConsumer',
   resumeConsumer: 'resumeConsumer',
+  closeConsumer: 'closeConsumer',
   setConsumerLayers: 'setConsumerLayers',
   getMediaStats: 'getMediaStats',
   muteParticipant: 'muteParticipant',
   removeParticipant: 'removeParticipant',
   endCall: 'endCall',
+  raiseHand: 'raiseHand',
+  lowerHand: 'lowerHand',
+  sendReaction: 'sendReaction',
+  muteAll: 'muteAll',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
   'auth:renew': 'auth:renew',
@@ -209,6 +243,8 @@ export const ServerEvent = {
   producerResumed: 'producerResumed',
   consumerClosed: 'consumerClosed',
   activeSpeaker: 'activeSpeaker',
+  audibleProducers: 'audibleProducers',
+  producerLayersWanted: 'producerLayersWanted',
   consumerLayersChanged: 'consumerLayersChanged',
   producerScore: 'producerScore',
   consumerScore: 'consumerScore',
@@ -217,6 +253,8 @@ export const ServerEvent = {
   removedFromRoom: 'removedFromRoom',
   callEnded: 'callEnded',
   roomUpdated: 'roomUpdated',
+  handQueue: 'handQueue',
+  reaction: 'reaction',
   'admin:stats': 'admin:stats',
   sessionEnded: 'sessionEnded',
   roleChanged: 'roleChanged',

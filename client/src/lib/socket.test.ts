@@ -21,6 +21,7 @@ const room = {
   maxParticipants: 8,
   visibility: 'public' as const,
   locked: false,
+  joinMuted: false,
   participantCount: 1,
   createdAt: '2026-01-01T00:00:00Z',
 };

@@ -85,6 +85,19 @@ export class LocalProducers {
     }
   }
 
+  /**
+   * The server says which simulcast layers of our video producer anyone consumes
+   * (`producerLayersWanted`): encodings above `maxSpatialLayer` are disabled, all of them when
+   * nobody consumes it (null), so unwatched layers are not uploaded.
+   */
+  async layersWanted(producerId: string, maxSpatialLayer: number | null): Promise<void> {
+    for (const [source, producer] of this.producers) {
+      if (producer.id !== producerId || producer.closed || producer.kind !== 'video') continue;
+      await producer.setMaxSpatialLayer(maxSpatialLayer ?? -1);
+      this.ctx.sink.layersWanted?.(source, maxSpatialLayer);
+    }
+  }
+
   /** After a reconnect: closes the producers the server did not keep (reconcile makes them again). */
   keepOnly(producerIds: string[]): void {
     for (const [source, producer] of [...this.producers]) {

@@ -37,6 +37,8 @@ export interface MediaSessionOptions {
   reception?: ReceptionPolicy;
   /** Encodings / codec options per local source (default: the browser's simulcast camera). */
   produceOptions?: (source: MediaSourceName) => SourceProduceOptions;
+  /** How long a video consumer whose tile is no longer shown stays (paused) before it is closed. */
+  closeUnshownAfterMs?: number;
   /** Extra RTCPeerConnection settings for both transports (werift: `{ iceUseTcp: true }`). */
   transportSettings?: Record<string, unknown>;
   /**
@@ -79,7 +81,11 @@ export class MediaSession {
       enqueue: (what, op) => this.enqueue(what, op),
     };
     this.local = new LocalProducers(ctx, opts.produceOptions ?? browserProduceOptions);
-    this.remote = new RemoteConsumers(ctx, opts.reception ?? viewportReception(opts.devicePixelRatio));
+    this.remote = new RemoteConsumers(
+      ctx,
+      opts.reception ?? viewportReception(opts.devicePixelRatio),
+      opts.closeUnshownAfterMs,
+    );
   }
 
   get device(): Device | null {
@@ -123,7 +129,21 @@ export class MediaSession {
       s.on('producerPaused', (p) => this.remote.setPaused(p.producerId, true)),
       s.on('producerResumed', (p) => this.remote.setPaused(p.producerId, false)),
       s.on('producerClosed', (p) => this.remote.drop(p.producerId)),
-      s.on('consumerClosed', (p) => this.remote.drop(p.producerId)),
+      // `inaudible`: the microphone left our loudest; it still exists and may come back.
+      s.on('consumerClosed', (p) =>
+        p.reason === 'inaudible' ? this.remote.consumerGone(p.producerId) : this.remote.drop(p.producerId),
+      ),
+      s.on('audibleProducers', (p) => {
+        if (!inRoom(p.roomId)) return;
+        this.enqueue('audible', async () => {
+          this.setAudible(p);
+          await this.remote.applyAllReception();
+        });
+      }),
+      s.on('producerLayersWanted', (p) => {
+        if (inRoom(p.roomId))
+          this.enqueue('layers wanted', () => this.local.layersWanted(p.producerId, p.maxSpatialLayer));
+      }),
       s.on('producerScore', (p) => {
         if (inRoom(p.roomId)) this.local.scored(p.producerId, p.score);
       }),
@@ -146,6 +166,14 @@ export class MediaSession {
   /** Before joinRoom again: what is known now may be stale unless the new answer lists it. */
   markResync(): void {
     this.remote.markResync();
+  }
+
+  private setAudible(audible: { producerIds: string[]; limit: number }): void {
+    this.remote.setAudible(
+      audible.producerIds,
+      audible.limit,
+      () => new Set([...this.local.all.values()].map((p) => p.id)),
+    );
   }
 
   /** The wanted state of one local source; null track + not paused = no producer (screen off). */
@@ -183,6 +211,7 @@ export class MediaSession {
       // Whatever the server did not keep is made again on the kept transports.
       this.local.keepOnly(resumed.producerIds);
       this.remote.keepOnly(resumed.consumerIds);
+      if (join.audibleProducers) this.setAudible(join.audibleProducers);
       await this.local.reconcileAll();
       await this.remote.sync(join.producers, this.opts.selfId, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
@@ -227,6 +256,7 @@ export class MediaSession {
     this.setStatus('connecting');
     const epoch = ++this.epoch;
     if (join) this.routerRtpCapabilities = join.routerRtpCapabilities as RtpCapabilities;
+    if (join?.audibleProducers) this.setAudible(join.audibleProducers);
     if (!this.routerRtpCapabilities) throw new Error('no router RTP capabilities');
     const device = this.opts.createDevice();
     await device.load({ routerRtpCapabilities: this.routerRtpCapabilities });

@@ -21,8 +21,18 @@ export interface Reception {
   spatialLayer: number | null;
 }
 
+/**
+ * The microphones the server lets this receiver hear now (its K loudest, `audibleProducers`);
+ * null while the server has not said (an older server: every microphone).
+ */
+export type AudibleSet = ReadonlySet<string> | null;
+
 export interface ReceptionPolicy {
-  receptionOf(producer: ProducerInfo, viewports: TileViewports): Reception;
+  /**
+   * `viewports`: the tiles the UI shows, by tile key (tileKeyFor), as last reported by
+   * setViewports; a tile without an entry is not shown (not on the current page).
+   */
+  receptionOf(producer: ProducerInfo, viewports: TileViewports, audible: AudibleSet): Reception;
 }
 
 /** Simulcast spatial layers the browser publishes: 320×180, 640×360, 1280×720. */
@@ -55,14 +65,28 @@ export function tileKeyFor(info: Pick<ProducerInfo, 'userId' | 'source'>): strin
   return info.source === 'screen' ? `screen:${info.userId}` : `user:${info.userId}`;
 }
 
-/** The browser's policy: audio always; video paused when its tile is unseen, camera layer by tile size. */
+/** Audio: the microphones the server lets us hear (all of them while it has not said). */
+export function audioReception(producer: ProducerInfo, audible: AudibleSet): Reception {
+  const hear = audible === null || audible.has(producer.producerId);
+  return { consume: hear, paused: !hear, spatialLayer: null };
+}
+
+/**
+ * The browser's policy (issue 19: receive what you show): the K loudest microphones; video only
+ * for tiles the UI reports (its current page, the speaker tile), paused while such a tile is not
+ * visible, the camera's layer by tile size. A tile with no report is not shown: its video is not
+ * consumed (and an existing consumer is paused, then closed by the session after a delay).
+ */
 export function viewportReception(devicePixelRatio: () => number = () => 1): ReceptionPolicy {
   return {
-    receptionOf(producer, viewports) {
-      if (producer.kind !== 'video') return { consume: true, paused: false, spatialLayer: null };
-      const want = desiredVideoReception(viewports[tileKeyFor(producer)], devicePixelRatio());
+    receptionOf(producer, viewports, audible) {
+      if (producer.kind !== 'video') return audioReception(producer, audible);
+      const vp = viewports[tileKeyFor(producer)];
+      if (!vp) return { consume: false, paused: true, spatialLayer: null };
+      const want = desiredVideoReception(vp, devicePixelRatio());
       return {
-        consume: true,
+        // A hidden tile (scrolled away, tab in the background) is not consumed anew either.
+        consume: !want.paused,
         paused: want.paused,
         spatialLayer: producer.source === 'camera' ? want.spatialLayer : null,
       };
@@ -70,9 +94,12 @@ export function viewportReception(devicePixelRatio: () => number = () => 1): Rec
   };
 }
 
-/** Bots and the Node peer: every stream, resumed, at whatever layer the server sends. */
+/** Bots and the Node peer: every video, resumed, at whatever layer the server sends; the loudest microphones. */
 export const receiveEverything: ReceptionPolicy = {
-  receptionOf: () => ({ consume: true, paused: false, spatialLayer: null }),
+  receptionOf: (producer, _viewports, audible) =>
+    producer.kind === 'audio'
+      ? audioReception(producer, audible)
+      : { consume: true, paused: false, spatialLayer: null },
 };
 
 /** A send-only participant. */

@@ -5,7 +5,7 @@
 import type { RtpCapabilities as WireRtpCapabilities } from '@minimeet/shared';
 import type { Consumer, Transport } from 'mediasoup-client/types';
 import { describeError, type MediaContext } from './media-context.js';
-import type { ReceptionPolicy, TileViewport } from './reception.js';
+import type { AudibleSet, ReceptionPolicy, TileViewport } from './reception.js';
 import { errorCodeOf } from './signaling.js';
 import type { SinkTrack } from './sink.js';
 import type { ProducerInfo } from './types.js';
@@ -19,6 +19,8 @@ export interface ConsumerEntry {
 }
 
 const CONSUME_ATTEMPTS = 4;
+/** A video consumer whose tile is not shown is paused at once and closed after this long. */
+export const CLOSE_UNSHOWN_AFTER_MS = 8_000;
 
 export class RemoteConsumers {
   /** Consumers by producer id. */
@@ -26,11 +28,16 @@ export class RemoteConsumers {
   /** Remote producers of the room, by id. */
   private readonly remote = new Map<string, ProducerInfo>();
   private viewports: Record<string, TileViewport> = {};
+  /** The server's loudest microphones and K (null: it has not said), and our own microphones' ids. */
+  private loudest: { producerIds: string[]; limit: number; own: () => ReadonlySet<string> } | null = null;
+  /** Video consumers not shown any more, closed when their timer fires (unless shown again). */
+  private readonly closing = new Map<string, ReturnType<typeof setTimeout>>();
   private staleCandidates = new Set<string>();
 
   constructor(
     private readonly ctx: MediaContext,
     private readonly reception: ReceptionPolicy,
+    private readonly closeUnshownAfterMs = CLOSE_UNSHOWN_AFTER_MS,
   ) {}
 
   get all(): ReadonlyMap<string, ConsumerEntry> {
@@ -57,6 +64,32 @@ export class RemoteConsumers {
 
   clear(): void {
     this.remote.clear();
+    this.cancelClosing();
+  }
+
+  /**
+   * The server's loudest microphones (`audibleProducers`): we may hear the first `limit` that are
+   * not ours (`own`). Call applyAllReception() after.
+   */
+  setAudible(producerIds: string[], limit: number, own: () => ReadonlySet<string>): void {
+    this.loudest = { producerIds, limit, own };
+  }
+
+  /** The microphones we may hear now: the first K of the server's loudest that are not ours. */
+  private get audible(): AudibleSet {
+    if (!this.loudest) return null;
+    const own = this.loudest.own();
+    return new Set(this.loudest.producerIds.filter((id) => !own.has(id)).slice(0, this.loudest.limit));
+  }
+
+  /**
+   * The server closed our consumer of a producer that still exists (`inaudible`: no longer among
+   * our loudest): the producer stays known, its track empty, consumed again when wanted.
+   */
+  consumerGone(producerId: string): void {
+    const info = this.remote.get(producerId);
+    this.closeConsumer(producerId);
+    if (info && !this.ctx.closed()) this.ctx.sink.upsertRemoteTrack({ ...sinkBase(info), track: null });
   }
 
   /** A remote producer exists: known at once (so a quick producerClosed wins), consumed in turn. */
@@ -98,7 +131,14 @@ export class RemoteConsumers {
     try {
       await this.consume(producerId);
     } catch (err) {
-      if (this.ctx.closed() || !this.remote.has(producerId) || errorCodeOf(err) === 'PRODUCER_NOT_FOUND')
+      const code = errorCodeOf(err);
+      // NOT_AUDIBLE: the ranking moved meanwhile; the next audibleProducers says when to try again.
+      if (
+        this.ctx.closed() ||
+        !this.remote.has(producerId) ||
+        code === 'PRODUCER_NOT_FOUND' ||
+        code === 'NOT_AUDIBLE'
+      )
         return;
       this.ctx.warn(`[media] consume ${producerId} failed (attempt ${attempt}): ${describeError(err)}`);
       if (attempt >= CONSUME_ATTEMPTS) return;
@@ -133,6 +173,7 @@ export class RemoteConsumers {
 
   /** With the transports: every consumer goes, the producers stay known (their tracks empty). */
   closeAllConsumers(): void {
+    this.cancelClosing();
     for (const id of [...this.consumers.keys()]) {
       this.closeConsumer(id);
       const info = this.remote.get(id);
@@ -152,19 +193,73 @@ export class RemoteConsumers {
     this.viewports = viewports;
   }
 
+  /**
+   * Brings every known producer in line with the policy: consumes the newly wanted ones, pauses or
+   * re-layers the others; an unwanted microphone's consumer closes at once, an unshown video's
+   * after closeUnshownAfterMs (a quick page flip back finds it still there).
+   */
   async applyAllReception(): Promise<void> {
-    for (const entry of [...this.consumers.values()]) {
+    for (const info of [...this.remote.values()]) {
+      const want = this.reception.receptionOf(info, this.viewports, this.audible);
+      const entry = this.consumers.get(info.producerId);
+      if (!entry) {
+        if (want.consume) await this.consumeOrRetry(info.producerId);
+        continue;
+      }
       if (entry.consumer.closed) continue;
+      if (!want.consume && info.kind === 'audio') {
+        await this.stopConsuming(info.producerId);
+        continue;
+      }
+      if (want.consume) this.cancelClosing(info.producerId);
+      else this.closeLater(info.producerId);
       await this.applyReception(entry).catch((err: unknown) =>
         this.ctx.warn(`[media] reception change failed: ${describeError(err)}`),
       );
     }
   }
 
+  private closeLater(producerId: string): void {
+    if (this.closing.has(producerId)) return;
+    const epoch = this.ctx.epoch();
+    const timer = setTimeout(() => {
+      this.closing.delete(producerId);
+      if (epoch !== this.ctx.epoch() || this.ctx.closed()) return;
+      void this.ctx.enqueue('close unshown consumer', async () => {
+        const info = this.remote.get(producerId);
+        if (info && !this.reception.receptionOf(info, this.viewports, this.audible).consume)
+          await this.stopConsuming(producerId);
+      });
+    }, this.closeUnshownAfterMs);
+    this.closing.set(producerId, timer);
+  }
+
+  private cancelClosing(producerId?: string): void {
+    for (const [id, timer] of [...this.closing]) {
+      if (producerId !== undefined && id !== producerId) continue;
+      clearTimeout(timer);
+      this.closing.delete(id);
+    }
+  }
+
+  /** Closes our consumer of a producer we no longer want (here and on the server). */
+  private async stopConsuming(producerId: string): Promise<void> {
+    const entry = this.consumers.get(producerId);
+    if (!entry) return;
+    this.consumerGone(producerId);
+    await this.ctx.signaling
+      .request('closeConsumer', { consumerId: entry.consumer.id })
+      .catch((err: unknown) => {
+        // Already gone server-side (closed there first, e.g. inaudible): nothing to undo.
+        if (errorCodeOf(err) !== 'CONSUMER_NOT_FOUND')
+          this.ctx.warn(`[media] closeConsumer failed: ${describeError(err)}`);
+      });
+  }
+
   private async consume(producerId: string): Promise<void> {
     const info = this.remote.get(producerId);
     if (!info || this.consumers.has(producerId)) return;
-    if (!this.reception.receptionOf(info, this.viewports).consume) return;
+    if (!this.reception.receptionOf(info, this.viewports, this.audible).consume) return;
     const transport = this.ctx.transport('recv');
     const device = this.ctx.device();
     if (!transport || !device) return;
@@ -196,6 +291,7 @@ export class RemoteConsumers {
   }
 
   private closeConsumer(producerId: string): void {
+    this.cancelClosing(producerId);
     const entry = this.consumers.get(producerId);
     if (!entry) return;
     this.consumers.delete(producerId);
@@ -208,7 +304,7 @@ export class RemoteConsumers {
   private async applyReception(entry: ConsumerEntry): Promise<void> {
     const { consumer, info } = entry;
     const signaling = this.ctx.signaling;
-    const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports);
+    const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports, this.audible);
     if (spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
       entry.spatialLayer = spatialLayer;
       await signaling.request('setConsumerLayers', { consumerId: consumer.id, spatialLayer });

@@ -15,6 +15,7 @@ export type MediaRequestName =
   | 'consume'
   | 'pauseConsumer'
   | 'resumeConsumer'
+  | 'closeConsumer'
   | 'setConsumerLayers';
 
 export type MediaEventName =
@@ -26,7 +27,9 @@ export type MediaEventName =
   | 'activeSpeaker'
   | 'producerScore'
   | 'consumerScore'
-  | 'mediaReset';
+  | 'mediaReset'
+  | 'audibleProducers'
+  | 'producerLayersWanted';
 
 export interface MediaSignaling {
   /** Resolves with the answer's data; rejects when refused (an error with the wire `code`) or unanswered. */

@@ -36,6 +36,8 @@ export interface MediaSink {
   /** A consumer now exists / was closed (the Node peer counts RTP on its track). */
   consumerCreated?(consumer: Consumer, info: ProducerInfo): void;
   consumerClosed?(consumer: Consumer, info: ProducerInfo): void;
+  /** The server said which layers of a local video anyone consumes (null: nobody; sending stopped). */
+  layersWanted?(source: MediaSourceName, maxSpatialLayer: number | null): void;
   /** An ICE restart of one transport went through. */
   iceRestarted?(direction: TransportDirection): void;
 }

@@ -9,7 +9,10 @@ export type {
 } from '@minimeet/shared';
 
 /** What joinRoom (or mediaReset) gives the media session. */
-export type JoinMedia = Pick<MediaJoinData, 'routerRtpCapabilities' | 'producers' | 'resumedMedia'>;
+export type JoinMedia = Pick<
+  MediaJoinData,
+  'routerRtpCapabilities' | 'producers' | 'resumedMedia' | 'audibleProducers'
+>;
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
 
@@ -23,5 +26,6 @@ export function joinMediaOf(data: Partial<JoinMedia>): JoinMedia | null {
     routerRtpCapabilities: data.routerRtpCapabilities,
     producers: data.producers ?? [],
     ...(data.resumedMedia ? { resumedMedia: data.resumedMedia } : {}),
+    ...(data.audibleProducers ? { audibleProducers: data.audibleProducers } : {}),
   };
 }

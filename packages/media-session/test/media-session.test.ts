@@ -1,6 +1,7 @@
 import { beforeEach, describe, expect, it } from 'vitest';
 import { MediaSession } from '../src/media-session.js';
 import { CAMERA_ENCODINGS } from '../src/produce-options.js';
+import { receiveEverything } from '../src/reception.js';
 import { fakeDeviceFactory, FakeTrack, type FakeTransport } from '../src/testing/mediasoup-fakes.js';
 import { caps, fakeSignaling, prod, recordingSink } from './session-fakes.js';
 
@@ -15,11 +16,23 @@ describe('MediaSession', () => {
     sig = fakeSignaling();
     sink = recordingSink();
     dev = fakeDeviceFactory();
-    session = new MediaSession({ roomId: 5, selfId: 1, signaling: sig.signaling, sink, createDevice: dev.create });
+    // Everything received: these tests are about the session's mechanics; the browser's
+    // receive-what-you-show policy has its own tests (reception.test.ts).
+    session = new MediaSession({
+      roomId: 5,
+      selfId: 1,
+      signaling: sig.signaling,
+      sink,
+      createDevice: dev.create,
+      reception: receiveEverything,
+    });
   });
 
   it('loads the device, makes a send and a recv transport and consumes existing producers', async () => {
-    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2mic', 2, 'mic'), prod('p2cam-off', 2, 'camera', true), prod('p1cam', 1, 'camera')] });
+    await session.start({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2mic', 2, 'mic'), prod('p2cam-off', 2, 'camera', true), prod('p1cam', 1, 'camera')],
+    });
     expect(dev.last().load).toHaveBeenCalledWith({ routerRtpCapabilities: caps });
     expect(sig.named('createWebRtcTransport')).toEqual([
       { roomId: 5, direction: 'send' },
@@ -31,7 +44,7 @@ describe('MediaSession', () => {
     expect(sink.remote.p2mic).toMatchObject({ userId: 2, source: 'mic', kind: 'audio', paused: false });
     expect(sink.remote.p2mic!.track).not.toBeNull();
     expect(sink.remote['p2cam-off']).toMatchObject({ paused: true });
-    // Consumers start paused server-side: resumed (no viewport yet = visible).
+    // Consumers start paused server-side: resumed.
     expect(sig.named('resumeConsumer')).toHaveLength(2);
   });
 
@@ -110,20 +123,6 @@ describe('MediaSession', () => {
     expect(transports()[1]!.consumers.every((c) => c.closed)).toBe(true);
   });
 
-  it('pauses consumers of hidden tiles and picks simulcast layers by tile width', async () => {
-    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p2mic', 2, 'mic'), prod('p2scr', 2, 'screen')] });
-    const consumerOf = (pid: string) => transports()[1]!.consumers.find((c) => c.producerId === pid)!;
-    await session.setViewports({ 'user:2': { visible: true, width: 300, height: 170 }, 'screen:2': { visible: false, width: 600, height: 340 } });
-    expect(sig.named('setConsumerLayers')).toEqual([{ consumerId: consumerOf('p2cam').id, spatialLayer: 0 }]);
-    expect(sig.named('pauseConsumer')).toEqual([{ consumerId: consumerOf('p2scr').id }]);
-    await session.setViewports({ 'user:2': { visible: true, width: 1100, height: 620 }, 'screen:2': { visible: true, width: 600, height: 340 } });
-    expect(sig.named('setConsumerLayers').at(-1)).toEqual({ consumerId: consumerOf('p2cam').id, spatialLayer: 2 });
-    await session.setViewports({ 'user:2': { visible: false, width: 1100, height: 620 }, 'screen:2': { visible: true, width: 600, height: 340 } });
-    expect(sig.named('pauseConsumer').at(-1)).toEqual({ consumerId: consumerOf('p2cam').id });
-    // Audio is never paused for layout reasons.
-    expect(sig.named('pauseConsumer').map((p) => p.consumerId)).not.toContain(consumerOf('p2mic').id);
-  });
-
   it('on reconnect with kept media restarts ICE on both transports and keeps its producers', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
     await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);
@@ -131,10 +130,16 @@ describe('MediaSession', () => {
     await session.reconnect({
       routerRtpCapabilities: caps,
       producers: [prod('p2cam', 2, 'camera'), prod('p3mic', 3, 'mic')],
-      resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: ['own-mic-2'], consumerIds: [recv!.consumers[0]!.id] },
+      resumedMedia: {
+        transportIds: [send!.id, recv!.id],
+        producerIds: ['own-mic-2'],
+        consumerIds: [recv!.consumers[0]!.id],
+      },
     });
     expect(sig.named('restartIce')).toEqual([{ transportId: send!.id }, { transportId: recv!.id }]);
-    expect(send!.restartIce).toHaveBeenCalledWith({ iceParameters: { usernameFragment: 'u', password: 'p' } });
+    expect(send!.restartIce).toHaveBeenCalledWith({
+      iceParameters: { usernameFragment: 'u', password: 'p' },
+    });
     expect(sig.named('createWebRtcTransport')).toHaveLength(2);
     expect(sig.named('produce')).toHaveLength(1);
     expect(sig.named('consume').map((p) => p.producerId)).toEqual(['p2cam', 'p3mic']);
@@ -154,7 +159,11 @@ describe('MediaSession', () => {
     const [send, recv] = transports();
     sig.fail.add('restartIce');
     session.markResync();
-    await session.reconnect({ routerRtpCapabilities: caps, producers: [], resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [] } });
+    await session.reconnect({
+      routerRtpCapabilities: caps,
+      producers: [],
+      resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [] },
+    });
     expect(sig.named('createWebRtcTransport')).toHaveLength(6);
     expect(sig.named('produce')).toHaveLength(3);
     expect(sink.remote).toEqual({});
@@ -171,10 +180,21 @@ describe('MediaSession', () => {
 
     const consumerId = recv!.consumers[0]!.id;
     sig.emit('consumerScore', { roomId: 5, consumerId, score: { score: 3, producerScore: 9 } });
-    sig.emit('consumerScore', { roomId: 5, consumerId: 'someone-else', score: { score: 1, producerScore: 1 } });
+    sig.emit('consumerScore', {
+      roomId: 5,
+      consumerId: 'someone-else',
+      score: { score: 1, producerScore: 1 },
+    });
     expect(sink.downlink).toEqual({ p2cam: { score: 3, producerScore: 9 } });
     // Simulcast: the best layer's score.
-    sig.emit('producerScore', { roomId: 5, producerId: 'own-mic-2', score: [{ ssrc: 1, score: 2 }, { ssrc: 2, score: 7 }] });
+    sig.emit('producerScore', {
+      roomId: 5,
+      producerId: 'own-mic-2',
+      score: [
+        { ssrc: 1, score: 2 },
+        { ssrc: 2, score: 7 },
+      ],
+    });
     expect(sink.uplink).toEqual({ mic: 7 });
 
     // Paused streams stop counting: a muted mic or a paused remote camera has no meaningful score.
@@ -204,7 +224,12 @@ describe('MediaSession', () => {
     await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
     await session.setSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack);
     const caps2 = { codecs: [], headerExtensions: [] };
-    sig.emit('mediaReset', { roomId: 5, reason: 'workerDied', routerRtpCapabilities: caps2, producers: [prod('q2cam', 2, 'camera')] });
+    sig.emit('mediaReset', {
+      roomId: 5,
+      reason: 'workerDied',
+      routerRtpCapabilities: caps2,
+      producers: [prod('q2cam', 2, 'camera')],
+    });
     await session.idle();
     expect(dev.devices).toHaveLength(2);
     expect(dev.last().load).toHaveBeenCalledWith({ routerRtpCapabilities: caps2 });
@@ -213,11 +238,19 @@ describe('MediaSession', () => {
   });
 
   it('mediaReset of this peer only: what the room still sends is consumed again, and a producer announced before the reset is handled survives it', async () => {
-    await session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3mic', 3, 'mic')] });
+    await session.start({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera'), prod('p3mic', 3, 'mic')],
+    });
     await session.setSource('camera', new FakeTrack('video') as unknown as MediaStreamTrack);
     // Our worker died (user 3's media lived there too); user 2 kept its media. The reset lists p2cam;
     // user 3 has rebuilt already and its new mic is announced before our queue handles the reset.
-    sig.emit('mediaReset', { roomId: 5, reason: 'workerDied', routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera')] });
+    sig.emit('mediaReset', {
+      roomId: 5,
+      reason: 'workerDied',
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera')],
+    });
     sig.emit('newProducer', { ...prod('p3mic-new', 3, 'mic'), roomId: 5 });
     await session.idle();
     expect(Object.keys(sink.remote).sort()).toEqual(['p2cam', 'p3mic-new']);
@@ -226,13 +259,19 @@ describe('MediaSession', () => {
     const recv = transports().filter((t) => t.direction === 'recv' && !t.closed);
     expect(recv).toHaveLength(1);
     // Both consumed on the new recv transport.
-    const consumedOnNew = sig.named('consume').filter((c) => c.transportId === recv[0]!.id).map((c) => c.producerId);
+    const consumedOnNew = sig
+      .named('consume')
+      .filter((c) => c.transportId === recv[0]!.id)
+      .map((c) => c.producerId);
     expect(consumedOnNew.sort()).toEqual(['p2cam', 'p3mic-new']);
   });
 
   it('retries a consume that failed (e.g. an ack timeout) and still consumes the other producers', async () => {
     sig.fail.add('consume');
-    const started = session.start({ routerRtpCapabilities: caps, producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')] });
+    const started = session.start({
+      routerRtpCapabilities: caps,
+      producers: [prod('p2cam', 2, 'camera'), prod('p3cam', 3, 'camera')],
+    });
     await started;
     expect(sig.named('consume')).toHaveLength(2);
     sig.fail.delete('consume');

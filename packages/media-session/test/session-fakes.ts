@@ -92,7 +92,9 @@ export function recordingSink() {
     transportStates: string[];
     uplink: typeof uplink;
     downlink: typeof downlink;
+    layers: Array<[string, number | null]>;
   } = {
+    layers: [],
     remote,
     transportStates,
     uplink,
@@ -113,6 +115,9 @@ export function recordingSink() {
     setTransportState: (direction, state) => void transportStates.push(`${direction}:${state}`),
     setUplinkScore: (source, score) => void (uplink[source] = score),
     setDownlinkScore: (key, score) => void (downlink[key] = score),
+    layersWanted(source, maxSpatialLayer) {
+      this.layers.push([source, maxSpatialLayer]);
+    },
   };
   return sink;
 }

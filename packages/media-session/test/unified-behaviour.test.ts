@@ -22,6 +22,7 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
       sink,
       createDevice: dev.create,
       warn: () => {},
+      reception: receiveEverything,
       ...extra,
     });
 

@@ -9,7 +9,10 @@ import { execFileSync } from 'node:child_process';
 import { mkdirSync, readFileSync } from 'node:fs';
 import path from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { OpusPacketizer, Vp8Packetizer, type RtpPacket } from 'werift';
+import { OpusPacketizer, serializeAudioLevelIndication, Vp8Packetizer, type RtpPacket } from 'werift';
+
+/** RFC 6464 client-to-mixer audio level, which the SFU's audio level observer reads. */
+export const AUDIO_LEVEL_URI = 'urn:ietf:params:rtp-hdrext:ssrc-audio-level';
 
 export const MEDIA_DIR = path.resolve(path.dirname(fileURLToPath(import.meta.url)), '../media');
 export const VIDEO_CLIP = 'vp8-320x240-15fps.ivf';
@@ -111,6 +114,14 @@ export class ClipPlayer {
   audio: RtpSink | undefined;
   sentPackets = 0;
   keyframeRequests = 0;
+  /**
+   * The level (dBov, -127 silent..0 loudest) each audio packet announces in its RFC 6464 header
+   * extension, once `audioLevelExtensionId` is negotiated: tests make a peer speak up or fall
+   * silent for the SFU's loudest-speaker ranking without decoding anything.
+   */
+  audioLevelDbov = -127;
+  /** The negotiated id of the audio level extension (undefined: none sent). */
+  audioLevelExtensionId: number | undefined;
 
   constructor(private readonly clips: Clips) {
     // VP8 frame tag bit 0 (P) is 0 on keyframes (RFC 6386 9.1).
@@ -149,6 +160,12 @@ export class ClipPlayer {
     this.timers.push(
       setInterval(() => {
         const pkt = this.opusPacketizer.packetize(opus[ai++ % opus.length]!, ats)[0]!;
+        if (this.audioLevelExtensionId !== undefined) {
+          const level = Math.min(127, Math.max(0, Math.round(-this.audioLevelDbov)));
+          pkt.header.extensions = [
+            { id: this.audioLevelExtensionId, payload: Buffer.from(serializeAudioLevelIndication(level)) },
+          ];
+        }
         if (this.audio) {
           this.audio.writeRtp(pkt);
           this.sentPackets++;

@@ -1,7 +1,7 @@
 /** The peer's local sources: werift tracks the clip player writes into, one per source. */
 import type { MediaSource } from '@minimeet/shared';
 import { MediaStreamTrack as WeriftTrack } from 'werift';
-import type { ClipPlayer } from './clip-media.js';
+import { AUDIO_LEVEL_URI, type ClipPlayer } from './clip-media.js';
 import type { SessionProducer } from './received-streams.js';
 
 interface RtpSenderLike {
@@ -34,6 +34,11 @@ export class ClipTracks {
 
   /** mediasoup sends PLI when a consumer starts or resumes: the camera answers with a keyframe. */
   producerCreated(source: MediaSource, producer: SessionProducer): void {
+    if (source === 'mic') {
+      const ext = producer.rtpParameters.headerExtensions?.find((h) => h.uri === AUDIO_LEVEL_URI);
+      this.player.audioLevelExtensionId = ext?.id;
+      return;
+    }
     if (source !== 'camera') return;
     (producer.rtpSender as unknown as RtpSenderLike).onPictureLossIndication.subscribe(() =>
       this.player.requestKeyframe(),

@@ -24,7 +24,9 @@ export function forceReconnect(socket: SignalingSocket): void {
  * UNAVAILABLE; socket.io does not retry a refusal of its middleware by itself); undefined when
  * the error is not such a refusal.
  */
-export function unavailableRetryMs(err: Error & { data?: Partial<ConnectionRefusedData> }): number | undefined {
+export function unavailableRetryMs(
+  err: Error & { data?: Partial<ConnectionRefusedData> },
+): number | undefined {
   if (err.message !== ErrorCode.UNAVAILABLE) return undefined;
   const ms = err.data?.retryAfterMs;
   return typeof ms === 'number' && ms >= 0 ? Math.min(ms, 30_000) : 1000;

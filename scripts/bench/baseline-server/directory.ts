@@ -126,6 +126,7 @@ export class Directory {
       // The baseline has no private rooms or moderation.
       visibility: 'public',
       locked: false,
+      joinMuted: false,
       participantCount: room.present.size,
       createdAt: room.createdAt,
     };

@@ -38,7 +38,11 @@ export function assembleReport(run: RunRecord): BotReport {
   const byUserId = new Map(bots.filter((b) => b.userId !== null).map((b) => [b.userId!, b]));
   const streams: StreamResult[] = run.results
     .flatMap((r) => r.streams)
-    .map((s) => ({ ...s, sender: byUserId.get(s.senderUserId)?.username ?? null, lossPercent: round2(s.lossPercent) }));
+    .map((s) => ({
+      ...s,
+      sender: byUserId.get(s.senderUserId)?.username ?? null,
+      lossPercent: round2(s.lossPercent),
+    }));
   // Only streams between bots of the same room count; anyone else in the room is ignored.
   const botStreams = streams.filter((s) => {
     const sender = byUserId.get(s.senderUserId);
@@ -52,10 +56,26 @@ export function assembleReport(run: RunRecord): BotReport {
     let received = 0;
     // Light receivers receive from every peer; they send nothing.
     const senders = members.filter((b) => !b.light);
-    for (const receiver of members)
-      for (const sender of senders) {
-        if (sender === receiver) continue;
+    for (const receiver of members) {
+      // Audio: the server gives each receiver the K loudest microphones, whichever they are.
+      const others = senders.filter((s) => s !== receiver);
+      const audioExpected = Math.min(others.length, o.audioLoudestK);
+      const audioFrom = new Set(
+        botStreams
+          .filter((s) => s.receiver === receiver.username && s.kind === 'audio' && s.packets > 0)
+          .map((s) => s.senderUserId),
+      );
+      const audioGot = Math.min(
+        audioExpected,
+        others.filter((s) => s.userId !== null && audioFrom.has(s.userId)).length,
+      );
+      expected += audioExpected;
+      received += audioGot;
+      for (let i = audioGot; i < audioExpected; i++)
+        missing.push({ receiver: receiver.username, sender: '(one of the loudest)', room, kind: 'audio' });
+      for (const sender of others) {
         for (const kind of kinds) {
+          if (kind === 'audio') continue;
           expected++;
           const got = botStreams.some(
             (s) =>
@@ -69,6 +89,7 @@ export function assembleReport(run: RunRecord): BotReport {
           else missing.push({ receiver: receiver.username, sender: sender.username, room, kind });
         }
       }
+    }
     const inRoom = botStreams.filter((s) => s.room === room);
     const exp = inRoom.reduce((a, s) => a + s.expectedPackets, 0);
     const lost = inRoom.reduce((a, s) => a + s.lostPackets, 0);
@@ -95,7 +116,8 @@ export function assembleReport(run: RunRecord): BotReport {
   const firstRtpMs = botStreams.flatMap((s) => (s.firstRtpMs !== null ? [s.firstRtpMs] : []));
   const steadyFromSec = (run.steadyFrom - run.startedAt) / 1000;
   const steadyToSec = (run.steadyTo - run.startedAt) / 1000;
-  const steady = <T extends { t: number }>(xs: T[]) => xs.filter((x) => x.t >= steadyFromSec && x.t <= steadyToSec);
+  const steady = <T extends { t: number }>(xs: T[]) =>
+    xs.filter((x) => x.t >= steadyFromSec && x.t <= steadyToSec);
 
   const steadyServer = steady(run.serverSamples);
   const workerMean: Record<string, number> = {};
@@ -108,7 +130,9 @@ export function assembleReport(run: RunRecord): BotReport {
     workerMean[pid] = round1(mean(values)!);
     workerMax[pid] = round1(Math.max(...values));
   }
-  const serverCpu = mean(steadyServer.flatMap((x) => (x.serverCpuPercent !== null ? [x.serverCpuPercent] : [])));
+  const serverCpu = mean(
+    steadyServer.flatMap((x) => (x.serverCpuPercent !== null ? [x.serverCpuPercent] : [])),
+  );
   const rss = steadyServer.flatMap((x) => (x.serverRssBytes !== null ? [x.serverRssBytes] : []));
   const steadyTimeline = steady(run.timeline);
   const expectedStreams = rooms.reduce((a, r) => a + r.expectedStreams, 0);
@@ -154,7 +178,9 @@ export function assembleReport(run: RunRecord): BotReport {
       },
       botProcesses: {
         count: run.processes,
-        loopDelayP99MsMax: run.results.length ? round1(Math.max(...run.results.map((r) => r.loopDelayP99MsMax))) : null,
+        loopDelayP99MsMax: run.results.length
+          ? round1(Math.max(...run.results.map((r) => r.loopDelayP99MsMax)))
+          : null,
       },
     },
     bots,

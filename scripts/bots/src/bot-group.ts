@@ -75,7 +75,12 @@ export class BotGroup {
       if (!left) resolve();
       for (const bot of this.bots) {
         const started = new Promise<void>((done) => {
-          this.timers.push(setTimeout(() => void bot.start(this.abort.signal).then(done), Math.max(0, bot.plan.startAt - Date.now())));
+          this.timers.push(
+            setTimeout(
+              () => void bot.start(this.abort.signal).then(done),
+              Math.max(0, bot.plan.startAt - Date.now()),
+            ),
+          );
         });
         this.starts.push(started);
         void started.then(() => {
@@ -137,12 +142,16 @@ export class BotGroup {
     if (this.chatOn) await new Promise((r) => setTimeout(r, CHAT_DRAIN_MS));
     const members = new Map<number, number[]>();
     for (const bot of this.bots)
-      if (bot.joined && !bot.plan.light) members.set(bot.plan.room, [...(members.get(bot.plan.room) ?? []), bot.plan.index]);
+      if (bot.joined && !bot.plan.light)
+        members.set(bot.plan.room, [...(members.get(bot.plan.room) ?? []), bot.plan.index]);
     const result: GroupResult = {
       bots: this.bots.map((b) => b.result()),
       streams: this.bots.flatMap((b) => b.streamResults()),
       chat: this.ledger.totals(members),
-      loopDelayP99MsMax: Math.max(this.loopDelayMax, this.loopDelay.count ? this.loopDelay.percentile(99) / 1e6 : 0),
+      loopDelayP99MsMax: Math.max(
+        this.loopDelayMax,
+        this.loopDelay.count ? this.loopDelay.percentile(99) / 1e6 : 0,
+      ),
     };
     this.loopDelay.disable();
     await Promise.all(this.bots.map((b) => b.close()));

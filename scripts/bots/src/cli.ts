@@ -21,6 +21,8 @@ usage: npm run bots -- [options]
                        RTP headers counted without decrypting, no RTCP sent (loss is raw, nothing repaired);
                        they receive every peer's streams and send nothing. Peers + light receivers must fit
                        the server's ROOM_MAX_PARTICIPANTS_LIMIT (GET /api/rooms/limits; default 200)
+  --audio-k K          the server's AUDIO_LOUDEST_K (default 3): each receiver gets K microphones (the
+                       loudest; bots are silent, so the first K), that many audio streams are expected
   --duration S         seconds of steady load after the last bot joined (default ${DEFAULTS.durationSec});
                        the ramp comes before, ~2 s of chat drain and shutdown after
   --audio-only         send Opus only (no VP8 video)
@@ -73,6 +75,7 @@ async function main(): Promise<number> {
         rooms: { type: 'string' },
         peers: { type: 'string' },
         'light-receivers': { type: 'string' },
+        'audio-k': { type: 'string' },
         duration: { type: 'string' },
         'audio-only': { type: 'boolean' },
         simulcast: { type: 'boolean' },
@@ -124,6 +127,7 @@ async function main(): Promise<number> {
       rooms: int('rooms', values.rooms) ?? DEFAULTS.rooms,
       peers: int('peers', values.peers) ?? DEFAULTS.peers,
       lightReceivers: int('light-receivers', values['light-receivers']),
+      audioLoudestK: int('audio-k', values['audio-k']),
       durationSec: int('duration', values.duration) ?? DEFAULTS.durationSec,
       audioOnly: values['audio-only'],
       simulcast: values.simulcast,

@@ -11,6 +11,11 @@ export interface BotRunOptions {
    * send nothing; `peers` stay the (full werift) senders.
    */
   lightReceivers?: number;
+  /**
+   * The server's AUDIO_LOUDEST_K (default 3): each receiver gets the K loudest microphones, so
+   * that many audio streams (of any senders) are expected per receiver, not one per sender.
+   */
+  audioLoudestK?: number;
   /** Seconds of steady load after the last bot has joined (the ramp comes before). */
   durationSec: number;
   audioOnly?: boolean;
@@ -74,6 +79,7 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
     rooms: o.rooms ?? DEFAULTS.rooms,
     peers: o.peers ?? DEFAULTS.peers,
     lightReceivers: o.lightReceivers ?? 0,
+    audioLoudestK: o.audioLoudestK ?? 3,
     durationSec: o.durationSec ?? DEFAULTS.durationSec,
     audioOnly: o.audioOnly ?? false,
     simulcast: o.simulcast ?? false,
@@ -109,6 +115,7 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
   int('peers', r.peers, 2, ROOM_MAX_PARTICIPANTS_CEILING);
   // Light receivers share the room with the peers.
   int('light-receivers', r.lightReceivers, 0, ROOM_MAX_PARTICIPANTS_CEILING - r.peers);
+  int('audio-k', r.audioLoudestK, 1, 16);
   positive('duration', r.durationSec, 1, 24 * 3600);
   positive('ramp', r.rampPerSec, 0.1, 1000);
   positive('chat', r.chatPerSec, 0, 100);

@@ -28,7 +28,9 @@ export function renderHtml(report: BotReport): string {
   const band = { from: report.steadyFromSec, to: report.steadyToSec, label: 'steady phase' };
   const tl = report.timeline;
 
-  const bitrate: Series[] = [{ name: 'received by bots (kbit/s)', points: tl.map((x) => [x.t, x.bitrateKbps]) }];
+  const bitrate: Series[] = [
+    { name: 'received by bots (kbit/s)', points: tl.map((x) => [x.t, x.bitrateKbps]) },
+  ];
   const sfuIn = report.server.samples.filter((x) => x.bitrateInKbps !== null);
   if (sfuIn.length) {
     bitrate.push({ name: 'SFU in', points: sfuIn.map((x) => [x.t, x.bitrateInKbps!]) });
@@ -48,7 +50,13 @@ export function renderHtml(report: BotReport): string {
   if (serverCpu.length) cpu.push({ name: 'server process', points: serverCpu });
 
   const charts = [
-    lineChart({ title: 'Bitrate over time', xLabel: 'seconds since start', yLabel: 'kbit/s', series: bitrate, band }),
+    lineChart({
+      title: 'Bitrate over time',
+      xLabel: 'seconds since start',
+      yLabel: 'kbit/s',
+      series: bitrate,
+      band,
+    }),
     lineChart({
       title: 'Server CPU over time (% of one core)',
       xLabel: 'seconds since start',
@@ -100,7 +108,8 @@ export function renderHtml(report: BotReport): string {
         `<tr><td>worker ${pid}</td><td>${num(s.server.workerCpuPercentMean[pid])}</td><td>${num(s.server.workerCpuPercentMax[pid])}</td></tr>`,
     )
     .join('');
-  const list = (items: string[]) => (items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="meta">none</p>');
+  const list = (items: string[]) =>
+    items.length ? `<ul>${items.map((i) => `<li>${esc(i)}</li>`).join('')}</ul>` : '<p class="meta">none</p>';
 
   return `<!doctype html>
 <html lang="en"><head><meta charset="utf-8"><title>MiniMeet bot run ${esc(report.startedAt)}</title><style>${CSS}</style></head>

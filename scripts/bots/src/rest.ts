@@ -77,7 +77,10 @@ export async function loginOrRegister(
       for (const [k, v] of res.headers) if (/^retry-after/i.test(k)) retryAfter = Number(v);
       const wait = Number.isFinite(retryAfter) && retryAfter > 0 ? retryAfter * 1000 : 5000;
       if (throttledMs + wait > MAX_THROTTLE_WAIT_MS || signal?.aborted)
-        throw new RestError(`auth ${path}: still rate limited (429) after ${Math.round(throttledMs / 1000)} s`, 429);
+        throw new RestError(
+          `auth ${path}: still rate limited (429) after ${Math.round(throttledMs / 1000)} s`,
+          429,
+        );
       throttledMs += wait;
       await sleep(wait, signal);
     }
@@ -94,7 +97,8 @@ export async function loginOrRegister(
         409,
       );
   }
-  if (!res.ok) throw new RestError(`auth ${registered ? 'register' : 'login'}: ${await errorText(res)}`, res.status);
+  if (!res.ok)
+    throw new RestError(`auth ${registered ? 'register' : 'login'}: ${await errorText(res)}`, res.status);
   let rateLimit: number | null = null;
   for (const [k, v] of res.headers) if (/^x-ratelimit-limit/i.test(k) && Number(v) > 0) rateLimit = Number(v);
   return { auth: (await res.json()) as AuthResponse, ms: Math.round(ms), throttledMs, registered, rateLimit };

@@ -78,7 +78,11 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
 
   // Per room: the peers (senders) first, then the light receivers, so these find media flowing.
   const seats = rooms.flatMap((r) => [
-    ...Array.from({ length: o.peers }, (_, p) => ({ ...r, light: false, username: botUsername(o.namePrefix, r.room, p + 1) })),
+    ...Array.from({ length: o.peers }, (_, p) => ({
+      ...r,
+      light: false,
+      username: botUsername(o.namePrefix, r.room, p + 1),
+    })),
     ...Array.from({ length: o.lightReceivers }, (_, l) => ({
       ...r,
       light: true,
@@ -119,7 +123,11 @@ export async function runBots(options: BotRunOptions): Promise<BotReport> {
   }
 
   const kinds = o.audioOnly ? 1 : 2;
-  const expectedStreams = o.rooms * o.peers * (o.peers - 1 + o.lightReceivers) * kinds;
+  // Video from every other peer; audio from the K loudest microphones (issue 19) only.
+  const audioFrom = (others: number) => Math.min(others, o.audioLoudestK);
+  const perRoom = o.peers * (o.peers - 1) * (kinds - 1) + o.lightReceivers * o.peers * (kinds - 1);
+  const audioPerRoom = o.peers * audioFrom(o.peers - 1) + o.lightReceivers * audioFrom(o.peers);
+  const expectedStreams = o.rooms * (perRoom + audioPerRoom);
   const progress = o.progress ? new ProgressLine(plans.length, expectedStreams) : undefined;
   const timeline: TimelineSample[] = [];
   let phase = 'ramp';

@@ -34,7 +34,8 @@ export async function screenshotReport(htmlPath: string, pngPath: string): Promi
   }
 }
 
-const isMain = process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
+const isMain =
+  process.argv[1] && path.resolve(process.argv[1]) === path.resolve(new URL(import.meta.url).pathname);
 if (isMain) {
   const base = process.env.INIT_CWD ?? process.cwd();
   const arg = process.argv[2];
@@ -44,7 +45,9 @@ if (isMain) {
   }
   let html = path.resolve(base, arg);
   if (existsSync(html) && statSync(html).isDirectory()) html = path.join(html, 'report.html');
-  const png = process.argv[3] ? path.resolve(base, process.argv[3]) : path.join(path.dirname(html), 'report.png');
+  const png = process.argv[3]
+    ? path.resolve(base, process.argv[3])
+    : path.join(path.dirname(html), 'report.png');
   try {
     const { charts } = await screenshotReport(html, png);
     console.log(`${png} (${charts} plots)`);

@@ -70,7 +70,9 @@ export class ServerSampler {
   async init(): Promise<void> {
     if (this.admin) {
       try {
-        this.token = (await loginOrRegister(this.url, this.admin.username, this.admin.password)).auth.accessToken;
+        this.token = (
+          await loginOrRegister(this.url, this.admin.username, this.admin.password)
+        ).auth.accessToken;
         const res = await this.get('/api/admin/stats');
         if (res.ok) {
           await res.body?.cancel();
@@ -84,14 +86,17 @@ export class ServerSampler {
             : `GET /api/admin/stats: ${res.status} (is ${this.admin.username} an admin? npm run admin -- promote ${this.admin.username}), using /api/health`,
         );
       } catch (err) {
-        this.notes.push(`admin login failed (${err instanceof Error ? err.message : String(err)}), using /api/health`);
+        this.notes.push(
+          `admin login failed (${err instanceof Error ? err.message : String(err)}), using /api/health`,
+        );
       }
     }
     const res = await this.get('/api/health').catch(() => undefined);
     if (res && res.status !== 404) {
       await res.body?.cancel();
       this.mode = 'health';
-      if (!this.admin) this.notes.push('no admin credentials: /api/health shows no worker figures to anonymous callers');
+      if (!this.admin)
+        this.notes.push('no admin credentials: /api/health shows no worker figures to anonymous callers');
       if (!isLoopback(this.url)) this.notes.push('server is not local: no server process CPU/RSS');
       return;
     }
@@ -158,7 +163,11 @@ export class ServerSampler {
       return prev && now > prev.at ? (100 * (cpuMs - prev.cpuMs)) / (now - prev.at) : null;
     };
     // Without an admin token the server answers { status } only: no worker figures then.
-    const workers = (health.workers ?? []).map((w) => ({ pid: w.pid, cpuPercent: rate(w.pid, w.cpuMs), rssBytes: null }));
+    const workers = (health.workers ?? []).map((w) => ({
+      pid: w.pid,
+      cpuPercent: rate(w.pid, w.cpuMs),
+      rssBytes: null,
+    }));
     let serverCpuPercent: number | null = null;
     let serverRssBytes: number | null = null;
     if (isLoopback(this.url) && this.serverPid === undefined) {

@@ -27,7 +27,8 @@ function ticks(max: number, count = 5): number[] {
   return out;
 }
 
-const fmt = (v: number) => (Math.abs(v) >= 1000 ? `${Number((v / 1000).toPrecision(3))}k` : `${Number(v.toPrecision(3))}`);
+const fmt = (v: number) =>
+  Math.abs(v) >= 1000 ? `${Number((v / 1000).toPrecision(3))}k` : `${Number(v.toPrecision(3))}`;
 
 function frame(title: string, xLabel: string, yLabel: string, body: string, legend: string): string {
   return (
@@ -85,7 +86,9 @@ export function lineChart(opts: {
   }
   body += yAxis(yt, y);
   body += xt
-    .map((v) => `<text x="${x(v)}" y="${H - M.bottom + 15}" text-anchor="middle" fill="#555">${fmt(v)}</text>`)
+    .map(
+      (v) => `<text x="${x(v)}" y="${H - M.bottom + 15}" text-anchor="middle" fill="#555">${fmt(v)}</text>`,
+    )
     .join('');
   body += `<line x1="${M.left}" x2="${W - M.right}" y1="${y(0)}" y2="${y(0)}" stroke="#9ca3af"/>`;
   opts.series.forEach((s, i) => {

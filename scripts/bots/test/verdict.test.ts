@@ -27,7 +27,12 @@ const bot = (index: number, userId: number, over: Partial<BotResult> = {}): BotR
   ...over,
 });
 
-const stream = (receiver: BotResult, sender: BotResult, kind: 'audio' | 'video', over: Partial<StreamResult> = {}): StreamResult => ({
+const stream = (
+  receiver: BotResult,
+  sender: BotResult,
+  kind: 'audio' | 'video',
+  over: Partial<StreamResult> = {},
+): StreamResult => ({
   receiver: receiver.username,
   receiverUserId: receiver.userId,
   room: 1,
@@ -73,6 +78,35 @@ const b = bot(1, 102);
 const all = [stream(a, b, 'audio'), stream(a, b, 'video'), stream(b, a, 'audio'), stream(b, a, 'video')];
 
 describe('bot run verdict', () => {
+  it('expects the K loudest microphones per receiver, not every one (issue 19)', () => {
+    const five = [0, 1, 2, 3, 4].map((i) => bot(i, 201 + i));
+    const withMics = (micsPerReceiver: number) =>
+      five.flatMap((r) => {
+        const others = five.filter((s) => s !== r);
+        return [
+          ...others.map((s) => stream(r, s, 'video')),
+          ...others.slice(0, micsPerReceiver).map((s) => stream(r, s, 'audio')),
+        ];
+      });
+    const rec = (streams: StreamResult[]) => ({
+      ...record({ bots: five, streams, chat, loopDelayP99MsMax: 1 }),
+      options: resolveOptions({
+        url: 'http://127.0.0.1:1',
+        rooms: 1,
+        peers: 5,
+        durationSec: 10,
+        audioLoudestK: 3,
+      }),
+    });
+    const ok = assembleReport(rec(withMics(3)));
+    expect(ok.summary).toMatchObject({ expectedStreams: 5 * (4 + 3), receivedStreams: 5 * (4 + 3) });
+    expect(verdict(ok).ok).toBe(true);
+    const short = assembleReport(rec(withMics(2)));
+    expect(short.summary.receivedStreams).toBe(5 * (4 + 2));
+    expect(short.missingStreams).toHaveLength(5);
+    expect(verdict(short).ok).toBe(false);
+  });
+
   it('passes when every bot joined, every stream arrived and chat was exact', () => {
     const report = assembleReport(record({ bots: [a, b], streams: all, chat, loopDelayP99MsMax: 12 }));
     expect(report.summary).toMatchObject({ expectedStreams: 4, receivedStreams: 4, lossPercent: 0 });
@@ -82,20 +116,26 @@ describe('bot run verdict', () => {
 
   it('fails naming the stream that never arrived', () => {
     // b's video reached a's consumer but not one packet came through.
-    const streams = all.map((s) => (s.receiver === a.username && s.kind === 'video' ? { ...s, packets: 0 } : s));
+    const streams = all.map((s) =>
+      s.receiver === a.username && s.kind === 'video' ? { ...s, packets: 0 } : s,
+    );
     const report = assembleReport(record({ bots: [a, b], streams, chat, loopDelayP99MsMax: 12 }));
     expect(report.summary.receivedStreams).toBe(3);
-    expect(report.missingStreams).toEqual([{ receiver: a.username, sender: b.username, room: 1, kind: 'video' }]);
+    expect(report.missingStreams).toEqual([
+      { receiver: a.username, sender: b.username, room: 1, kind: 'video' },
+    ]);
     const v = verdict(report);
     expect(v.ok).toBe(false);
     expect(v.failures.join()).toContain(`${a.username} ← ${b.username} video`);
   });
 
   it('fails when a bot did not join (and its streams are missing)', () => {
-    const failed = bot(1, 102, { joined: false, failure: 'joinRoom: ROOM_FULL room is full', joinAckMs: null });
-    const report = assembleReport(
-      record({ bots: [a, failed], streams: [], chat, loopDelayP99MsMax: 1 }),
-    );
+    const failed = bot(1, 102, {
+      joined: false,
+      failure: 'joinRoom: ROOM_FULL room is full',
+      joinAckMs: null,
+    });
+    const report = assembleReport(record({ bots: [a, failed], streams: [], chat, loopDelayP99MsMax: 1 }));
     expect(report.summary.botsFailed).toBe(1);
     expect(report.summary.receivedStreams).toBe(0);
     const v = verdict(report);
@@ -104,9 +144,13 @@ describe('bot run verdict', () => {
   });
 
   it('fails when chat lost or duplicated a message', () => {
-    const lost = assembleReport(record({ bots: [a, b], streams: all, chat: { ...chat, lost: 1 }, loopDelayP99MsMax: 1 }));
+    const lost = assembleReport(
+      record({ bots: [a, b], streams: all, chat: { ...chat, lost: 1 }, loopDelayP99MsMax: 1 }),
+    );
     expect(verdict(lost).failures).toEqual(['chat lost 1 deliveries']);
-    const dup = assembleReport(record({ bots: [a, b], streams: all, chat: { ...chat, duplicated: 2 }, loopDelayP99MsMax: 1 }));
+    const dup = assembleReport(
+      record({ bots: [a, b], streams: all, chat: { ...chat, duplicated: 2 }, loopDelayP99MsMax: 1 }),
+    );
     expect(verdict(dup).failures).toEqual(['chat duplicated 2 deliveries']);
   });
 
@@ -126,7 +170,9 @@ describe('bot run verdict', () => {
     );
     // 2 peers × 1 other peer × 2 kinds + 1 light receiver × 2 peers × 2 kinds; nothing from the light bot.
     expect(report.summary.expectedStreams).toBe(8);
-    expect(report.missingStreams).toEqual([{ receiver: 'bot_r1_l1', sender: b.username, room: 1, kind: 'video' }]);
+    expect(report.missingStreams).toEqual([
+      { receiver: 'bot_r1_l1', sender: b.username, room: 1, kind: 'video' },
+    ]);
     expect(verdict(report).ok).toBe(false);
   });
 });

@@ -46,13 +46,15 @@ export class RedisChatRateLimiter implements ChatRateLimiter {
     private readonly prefix: string,
     private readonly limit: number,
     private readonly windowMs: number,
+    /** Key namespace, so other per-user limits (reactions) can reuse this policy. */
+    private readonly keyspace = 'chat-rate',
   ) {}
 
   async consume(userId: number): Promise<RateDecision> {
     const [count, ttl] = (await this.redis.eval(
       CONSUME,
       1,
-      `${this.prefix}:chat-rate:${userId}`,
+      `${this.prefix}:${this.keyspace}:${userId}`,
       String(this.windowMs),
     )) as [number, number];
     if (count <= this.limit) return { allowed: true };

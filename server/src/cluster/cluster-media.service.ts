@@ -24,6 +24,10 @@ const SWEEP_CLAIM_MS = 60_000;
  * pipes when a room closes or a node dies. mediasoup work is NodePipes'; this is the glue with
  * the bus, the node registry and the producer directory.
  */
+/** How long a new microphone's node waits for its directory entry before telling the others. */
+const MICROPHONE_LISTED_TRIES = 20;
+const MICROPHONE_LISTED_WAIT_MS = 50;
+
 @Injectable()
 export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private readonly pipes: NodePipes;
@@ -101,6 +105,10 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         return Promise.resolve({});
       }),
       this.rooms.onRoomCreated((room) => this.wireRoom(room)),
+      this.bus.on('microphone', ({ roomId, producerId }) => {
+        const room = this.rooms.get(roomId);
+        if (room && !room.closed) this.hearMicrophone(room, producerId);
+      }),
       this.nodes.onNodeDown((node) => void this.onNodeDown(node)),
     );
   }
@@ -200,6 +208,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     const found = room.producer(producerId);
     if (!found?.peer) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
     await room.ensureProducerOn(producerId, room.pipeRouter());
+    room.sentToNode(producerId);
     const relay = (method: 'pipe.producerPaused' | 'pipe.producerClosed', paused?: boolean) => {
       const request =
         method === 'pipe.producerClosed'
@@ -265,6 +274,44 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     };
     room.on('reset', () => this.onPartialReset(room));
     room.once('closed', gone);
+    room.on('newProducer', (p) => {
+      if (p.kind === 'audio') void this.announceMicrophone(roomId, p.producerId);
+    });
+    void this.hearRemoteMicrophones(room);
+  }
+
+  /**
+   * Pipes in a microphone of another node so this node's loudest ranking hears it (its receivers
+   * may only consume the K loudest, so a microphone nobody here consumes yet must still be heard).
+   */
+  private hearMicrophone(room: RoomMedia, producerId: string): void {
+    this.bringProducer(room, producerId).catch((err: unknown) =>
+      this.log.debug({ err, roomId: room.roomId, producerId }, 'microphone not piped in for the ranking'),
+    );
+  }
+
+  /** A new room here: pipe in the microphones the room already has on other nodes. */
+  private async hearRemoteMicrophones(room: RoomMedia): Promise<void> {
+    try {
+      const entries = await liveEntries(this.nodes, await this.directory.list(room.roomId));
+      for (const e of entries)
+        if (e.kind === 'audio' && e.nodeId !== this.nodes.self.id) this.hearMicrophone(room, e.producerId);
+    } catch (err) {
+      this.log.warn({ err, roomId: room.roomId }, 'remote microphones not listed for the ranking');
+    }
+  }
+
+  /** Tells the other nodes about a local microphone once the directory lists it (they read it there). */
+  private async announceMicrophone(roomId: number, producerId: string): Promise<void> {
+    try {
+      for (let i = 0; i < MICROPHONE_LISTED_TRIES; i++) {
+        if (await this.directory.find(roomId, producerId)) break;
+        await new Promise((r) => setTimeout(r, MICROPHONE_LISTED_WAIT_MS));
+      }
+      await this.bus.broadcast('microphone', { roomId, producerId });
+    } catch (err) {
+      this.log.warn({ err, roomId, producerId }, 'microphone not announced to the other nodes');
+    }
   }
 
   /**

@@ -40,6 +40,12 @@ export interface ClusterEvents {
   chatMessage: { message: ChatMessage };
   /** A batch of a room's joins and leaves; every node hands it to its own sockets (see ParticipantDeltaDelivery). */
   participantsDelta: ParticipantsDeltaEvent;
+  /**
+   * A microphone was produced on the sending node (and is in the producer directory): every node
+   * with the room open pipes it in, so its loudest-speaker ranking hears every microphone of the
+   * room (issue 19: receivers are given the K loudest).
+   */
+  microphone: { roomId: number; producerId: string };
 }
 
 export type ClusterRequestName = keyof ClusterRequests;

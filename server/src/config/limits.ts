@@ -7,6 +7,8 @@ export const limitsEnv = z.object({
   AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
   CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
   CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
+  REACTION_RATE_LIMIT: intInRange('REACTION_RATE_LIMIT', 5, 1, 1000),
+  REACTION_RATE_WINDOW_MS: intInRange('REACTION_RATE_WINDOW_MS', 5000, 100, 3_600_000),
   REST_RATE_LIMIT: positiveInt('REST_RATE_LIMIT', 600),
   SOCKET_EVENTS_PER_SECOND: intInRange('SOCKET_EVENTS_PER_SECOND', 50, 1, 10_000),
   SOCKET_EVENT_BURST: intInRange('SOCKET_EVENT_BURST', 200, 1, 100_000),
@@ -35,6 +37,9 @@ export const limitsSection = limitsEnv.transform((e) => ({
     /** Messages per window per user on sendMessage. */
     chatMessages: e.CHAT_RATE_LIMIT,
     chatWindowMs: e.CHAT_RATE_WINDOW_MS,
+    /** Emoji reactions per window per user (across nodes with Redis). */
+    reactions: e.REACTION_RATE_LIMIT,
+    reactionWindowMs: e.REACTION_RATE_WINDOW_MS,
     /** REST requests per minute per client IP (all of /api except health). */
     restPerMinute: e.REST_RATE_LIMIT,
     /** Socket events per second per socket (token-bucket refill) and the bucket size. */

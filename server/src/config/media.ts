@@ -18,6 +18,7 @@ export const mediaEnv = z.object({
     'MEDIA_MIN_OUTGOING_BITRATE must be 0 (off) or between 30000 and 10000000',
   ),
   MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
+  AUDIO_LOUDEST_K: intInRange('AUDIO_LOUDEST_K', 3, 1, 16),
 });
 
 export const mediaSection = mediaEnv.transform((e, ctx) => {
@@ -51,5 +52,7 @@ export const mediaSection = mediaEnv.transform((e, ctx) => {
      * (a new router of the room there, joined to the others by pipeToRouter).
      */
     routerSpillLoad: e.MEDIA_ROUTER_SPILL_LOAD,
+    /** Microphones each receiver consumes: the K loudest (issue 19), not every one. */
+    audioLoudestK: e.AUDIO_LOUDEST_K,
   };
 });

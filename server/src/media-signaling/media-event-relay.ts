@@ -119,8 +119,15 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy {
       listed.clear();
     };
     room.once('closed', unlistAll);
-    room.on('consumerClosed', ({ peer, consumerId, producerId }) =>
-      toPeer(peer, 'consumerClosed', { roomId, consumerId, producerId }),
+    room.on('consumerClosed', ({ peer, consumerId, producerId, reason }) =>
+      toPeer(peer, 'consumerClosed', { roomId, consumerId, producerId, reason }),
+    );
+    // Each node ranks the microphones its observer hears (piped-in ones included) for its sockets.
+    room.on('audible', ({ producerIds, limit }) =>
+      this.realtime.emitToLocalRoom(roomId, 'audibleProducers', { roomId, producerIds, limit }),
+    );
+    room.on('producerLayersWanted', ({ peer, producerId, maxSpatialLayer }) =>
+      toPeer(peer, 'producerLayersWanted', { roomId, producerId, maxSpatialLayer }),
     );
     room.on('consumerLayersChanged', ({ peer, consumerId, layers }) =>
       toPeer(peer, 'consumerLayersChanged', {

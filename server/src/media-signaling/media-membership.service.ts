@@ -95,6 +95,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     const data: MediaJoinData = {
       routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
       producers: await consumableProducers(this.directory, this.nodes, room, new Set(peer.producers.keys())),
+      audibleProducers: room.audible(),
     };
     if (resumed) {
       data.resumedMedia = {

@@ -5,6 +5,7 @@ import {
   ConnectWebRtcTransportRequest,
   ConsumeRequest,
   ConsumerIdRequest,
+  CloseConsumerRequest,
   CreateWebRtcTransportRequest,
   GetMediaStatsRequest,
   ProduceRequest,
@@ -127,6 +128,15 @@ export class MediaSignalingGateway {
     return this.run(s, ClientEvent.consume, raw, async () => {
       const req = await parsePayload(ConsumeRequest, raw);
       return this.media.consume(s, req);
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.closeConsumer)
+  closeConsumer(@ConnectedSocket() s: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ConsumerIdData>> {
+    return this.run(s, ClientEvent.closeConsumer, raw, async () => {
+      const { consumerId } = await parsePayload(CloseConsumerRequest, raw);
+      this.media.closeConsumer(s, consumerId);
+      return { consumerId };
     });
   }
 

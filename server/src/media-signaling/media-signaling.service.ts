@@ -86,11 +86,16 @@ export class MediaSignalingService {
 
   async produce(socket: AppSocket, req: ProduceRequest): Promise<string> {
     const { room, peer } = this.peers.byTransport(socket, req.transportId);
+    // Join muted (issue 19): a socket that joined a join-muted room and produces its microphone
+    // first starts it paused whatever the client asked; its owner may resume it (resumeProducer)
+    // like after a mute. The mark goes with the socket's first producer of any source, so a mic
+    // turned on later (none at join) is the user's own unmute, as the client shows it.
+    const joinedMuted = (socket.data.joinMutedRooms?.delete(room.roomId) ?? false) && req.source === 'mic';
     const producer = await room.produce(peer, req.transportId, {
       kind: req.kind,
       rtpParameters: asMediasoup<types.RtpParameters>(req.rtpParameters),
       source: req.source,
-      paused: req.paused ?? false,
+      paused: (req.paused ?? false) || joinedMuted,
     });
     return producer.id;
   }
@@ -150,6 +155,14 @@ export class MediaSignalingService {
   ): Promise<void> {
     const { room, peer } = this.peers.byConsumer(socket, consumerId);
     await room.whileUsable(() => peer.setConsumerLayers(consumerId, layers));
+    const consumer = peer.consumers.get(consumerId);
+    if (consumer) room.consumerLayersSet(consumer);
+  }
+
+  /** The caller stops receiving a producer (its tile left the page): the consumer is closed. */
+  closeConsumer(socket: AppSocket, consumerId: string): void {
+    const { peer } = this.peers.byConsumer(socket, consumerId);
+    peer.closeConsumer(consumerId);
   }
 
   async stats(socket: AppSocket, roomId: number): Promise<MediaStatsData> {

@@ -64,6 +64,7 @@ export class RoomMediaRegistry implements OnModuleDestroy {
           maxIncomingBitrate: this.config.media.maxIncomingBitrate,
           routerSpillLoad: this.config.media.routerSpillLoad,
           minOutgoingBitrate: this.config.media.minOutgoingBitrate,
+          audioLoudestK: this.config.media.audioLoudestK,
         },
         this.log,
       )

@@ -278,6 +278,10 @@ export class PeerMedia extends EventEmitter<PeerMediaEvents> {
     this.#producer(producerId).producer.close();
   }
 
+  closeConsumer(consumerId: string): void {
+    this.#consumer(consumerId).close();
+  }
+
   async setConsumerPaused(consumerId: string, paused: boolean): Promise<void> {
     const consumer = this.#consumer(consumerId);
     if (paused) await consumer.pause();

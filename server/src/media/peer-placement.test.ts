@@ -3,7 +3,11 @@ import { choosePlacement, type PlacementRouter } from './peer-placement.js';
 import type { PoolWorker } from './worker-pool.js';
 
 const worker = (pid: number, load: number, alive = true) => ({ pid, load, alive }) as unknown as PoolWorker;
-const router = (w: PoolWorker, homedPeers = 0, usable = true): PlacementRouter => ({ worker: w, homedPeers, usable });
+const router = (w: PoolWorker, homedPeers = 0, usable = true): PlacementRouter => ({
+  worker: w,
+  homedPeers,
+  usable,
+});
 
 describe('choosePlacement', () => {
   const w1 = worker(1, 10);

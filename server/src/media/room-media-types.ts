@@ -8,11 +8,17 @@ export interface RoomMediaEvents {
   producerPaused: [{ producerId: string; peerId: string }];
   producerResumed: [{ producerId: string; peerId: string }];
   /** A consumer closed because its producer (or the producer's transport) went away. */
-  consumerClosed: [{ peer: PeerMedia; consumerId: string; producerId: string }];
+  consumerClosed: [
+    { peer: PeerMedia; consumerId: string; producerId: string; reason: 'producerClosed' | 'inaudible' },
+  ];
   consumerLayersChanged: [{ peer: PeerMedia; consumerId: string; layers: types.ConsumerLayers | undefined }];
   producerScore: [{ peer: PeerMedia; producerId: string; score: types.ProducerScore[] }];
   consumerScore: [{ peer: PeerMedia; consumerId: string; score: types.ConsumerScore }];
   activeSpeaker: [{ userId: number | null }];
+  /** The loudest microphones changed (LoudestRanking.audible: K + 1 ids, loudest first). */
+  audible: [{ producerIds: string[]; limit: number }];
+  /** The highest simulcast layer anyone consumes of `peer`'s video producer changed (null: none). */
+  producerLayersWanted: [{ peer: PeerMedia; producerId: string; maxSpatialLayer: number | null }];
   /**
    * A worker died with routers of this room: `peers` (those homed on them) lost every media
    * object and must start over; the other peers keep theirs (their consumers of the lost peers'
@@ -36,4 +42,6 @@ export interface RoomMediaOptions {
    * layer, nothing is sent to measure, and the estimate stays down after the link widens.
    */
   minOutgoingBitrate?: number;
+  /** K: each receiver consumes the K loudest microphones only (default 3). */
+  audioLoudestK?: number;
 }

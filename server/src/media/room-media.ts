@@ -9,6 +9,8 @@ import type { RoomMediaEvents, RoomMediaOptions } from './room-media-types.js';
 import { RoomRouter } from './room-router.js';
 import { RoomRouters, type RoomRouterInfo, type RoomRoutersHooks } from './room-routers.js';
 import { RoomSpeaker } from './room-speaker.js';
+import { LayerDemand } from './layer-demand.js';
+import { LoudestRanking } from './loudest-ranking.js';
 import type { MediaLogger, WorkerPool } from './worker-pool.js';
 
 export type { ProducerInfo, RoomProducer } from './producer-registry.js';
@@ -30,6 +32,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   readonly #producers = new ProducerRegistry();
   readonly #pipes = new RouterPipes();
   readonly #speaker: RoomSpeaker;
+  /** The microphones ranked by loudness: each receiver consumes the K loudest not its own. */
+  readonly #loudest: LoudestRanking;
+  /** Which simulcast layers of each local video producer anyone consumes. */
+  readonly #layers: LayerDemand;
   /** Every router is made with MEDIA_CODECS, so they all have these capabilities. */
   readonly rtpCapabilities: types.RtpCapabilities;
   #closed = false;
@@ -43,6 +49,12 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   ) {
     super();
     this.rtpCapabilities = first.router.rtpCapabilities;
+    this.#loudest = new LoudestRanking({ k: options.audioLoudestK ?? 3 });
+    this.#layers = new LayerDemand((producer, maxSpatialLayer) => {
+      const peer = this.#producers.find(producer.id)?.peer;
+      if (peer && !this.#closed)
+        this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
+    });
     this.#speaker = new RoomSpeaker(
       roomId,
       this.#pipes,
@@ -50,6 +62,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       () => this.#routers.usable()[0],
       (userId) => this.emit('activeSpeaker', { userId }),
       log,
+      (volumes) => {
+        if (this.#loudest.tick(volumes)) this.#audibleChanged();
+      },
+      Math.max(16, 2 * (this.#loudest.k + 1)),
     );
     const hooks: RoomRoutersHooks = {
       added: () => void this.#speaker.remake('could not make the active speaker observer'),
@@ -150,6 +166,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     if (!home) throw new Error('addExternalProducer: the producer must live on a usable router of this room');
     this.#producers.addExternal({ ...info, producer, router: home, peer: undefined }, this.roomId);
     this.#speaker.hear(producer, home);
+    this.#rankMicrophone(producer);
     return () => producer.close();
   }
 
@@ -203,6 +220,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       });
       producer.on('score', (score) => this.emit('producerScore', { peer, producerId: producer.id, score }));
       this.#speaker.hear(producer, entry.router);
+      this.#rankMicrophone(producer);
+      this.#layers.track(producer);
       this.emit('newProducer', producerInfo(entry));
     });
   }
@@ -236,11 +255,25 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     rtpCapabilities: types.RtpCapabilities,
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
     this.#assertUsable();
+    const kind = this.#producers.find(producerId)?.producer.kind;
+    if (kind === 'audio' && !this.#audibleTo(peer, producerId)) {
+      throw new AppError(
+        ErrorCode.NOT_AUDIBLE,
+        'Not among your loudest speakers now; wait for audibleProducers',
+      );
+    }
     const wire = (consumer: types.Consumer) => {
       consumer.on('producerclose', () => {
         consumer.close();
-        if (!this.#closed) this.emit('consumerClosed', { peer, consumerId: consumer.id, producerId });
+        if (!this.#closed)
+          this.emit('consumerClosed', {
+            peer,
+            consumerId: consumer.id,
+            producerId,
+            reason: 'producerClosed',
+          });
       });
+      this.#layers.consumed(consumer);
       consumer.on('layerschange', (layers) =>
         this.emit('consumerLayersChanged', { peer, consumerId: consumer.id, layers }),
       );
@@ -251,7 +284,61 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       pipes: this.#pipes,
       adopted: wire,
     });
+    // The ranking may have moved while the consumer was being made.
+    if (consumer.kind === 'audio' && !this.#audibleTo(peer, producerId)) {
+      consumer.close();
+      throw new AppError(
+        ErrorCode.NOT_AUDIBLE,
+        'Not among your loudest speakers now; wait for audibleProducers',
+      );
+    }
     return { consumer, producer: producerInfo(producer) };
+  }
+
+  /** The loudest microphones now (K + 1, loudest first) and K; see AudibleProducersEvent. */
+  audible(): { producerIds: string[]; limit: number } {
+    return { producerIds: this.#loudest.audible, limit: this.#loudest.k };
+  }
+
+  /** A consumer's preferred layers were set: the sender's wanted layers may change. */
+  consumerLayersSet(consumer: types.Consumer): void {
+    this.#layers.preferredLayersChanged(consumer);
+  }
+
+  /** A local producer is sent to another node: keep all its layers (viewers there are not counted here). */
+  sentToNode(producerId: string): void {
+    this.#layers.pin(producerId);
+  }
+
+  #audibleTo(peer: PeerMedia, producerId: string): boolean {
+    return this.#loudest.audibleFor(new Set(peer.producers.keys())).includes(producerId);
+  }
+
+  #rankMicrophone(producer: types.Producer): void {
+    if (producer.kind !== 'audio') return;
+    if (this.#loudest.add(producer.id)) this.#audibleChanged();
+    producer.observer.once('close', () => {
+      if (!this.#closed && this.#loudest.remove(producer.id)) this.#audibleChanged();
+    });
+  }
+
+  /** Tells the room, then closes each peer's audio consumers of microphones it may no longer hear. */
+  #audibleChanged(): void {
+    if (this.#closed) return;
+    this.emit('audible', this.audible());
+    for (const peer of [...this.peers.values()]) {
+      const hear = new Set(this.#loudest.audibleFor(new Set(peer.producers.keys())));
+      for (const consumer of [...peer.consumers.values()]) {
+        if (consumer.kind !== 'audio' || hear.has(consumer.producerId) || consumer.closed) continue;
+        consumer.close();
+        this.emit('consumerClosed', {
+          peer,
+          consumerId: consumer.id,
+          producerId: consumer.producerId,
+          reason: 'inaudible',
+        });
+      }
+    }
   }
 
   /** Runs one of a peer's own operations (e.g. peer.restartIce) while the room's media is usable. */
@@ -275,6 +362,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#closed = true;
     for (const peer of [...this.peers.values()]) peer.close();
     this.#speaker.close();
+    this.#layers.close();
     this.#pipes.close();
     this.#routers.close();
     this.#producers.clear();

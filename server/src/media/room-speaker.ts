@@ -4,14 +4,22 @@ import type { RoomRouter } from './room-router.js';
 import type { RouterPipes } from './router-pipes.js';
 import type { MediaLogger } from './worker-pool.js';
 
+/** How often the loudness observer reports, in ms (the loudest ranking's tick). */
+const AUDIO_LEVEL_INTERVAL_MS = 300;
+/** Below this (dBov) a microphone counts as silent for the loudest ranking. */
+const AUDIO_LEVEL_THRESHOLD_DB = -70;
+
 /**
- * The room's one ActiveSpeakerObserver. It lives on one of the room's routers; audio producers
+ * The room's one ActiveSpeakerObserver, and beside it on the same router one AudioLevelObserver
+ * whose ticks feed the loudest ranking (`onVolumes`). It lives on one of the room's routers; audio producers
  * living on other routers are piped to it (the same pipes consumers use), so it hears everyone.
  * When its router is lost it is made again on another router and re-hears every audio producer
  * of the room.
  */
 export class RoomSpeaker {
-  #current: { router: RoomRouter; observer: types.ActiveSpeakerObserver } | undefined;
+  #current:
+    | { router: RoomRouter; observer: types.ActiveSpeakerObserver; levels: types.AudioLevelObserver }
+    | undefined;
   #making: Promise<void> | undefined;
   #closed = false;
 
@@ -24,6 +32,10 @@ export class RoomSpeaker {
     /** Called with the user whose producer the observer names dominant (null if unknown). */
     private readonly onDominant: (userId: number | null) => void,
     private readonly log: MediaLogger | undefined,
+    /** Each loudness tick: volume (dBov) by producer id of the microphones above the threshold. */
+    private readonly onVolumes: (volumes: Map<string, number>) => void = () => undefined,
+    /** How many loudest microphones the level observer reports per tick. */
+    private readonly maxLevelEntries = 16,
   ) {}
 
   /** The router the observer is on (undefined while there is none). */
@@ -47,11 +59,29 @@ export class RoomSpeaker {
     if (!host) return Promise.resolve();
     const making = (async () => {
       const observer = await host.router.createActiveSpeakerObserver({ interval: 300 });
+      const levels = await host.router
+        .createAudioLevelObserver({
+          maxEntries: this.maxLevelEntries,
+          threshold: AUDIO_LEVEL_THRESHOLD_DB,
+          interval: AUDIO_LEVEL_INTERVAL_MS,
+        })
+        .catch((err: unknown) => {
+          observer.close();
+          throw err;
+        });
       if (this.#closed || !host.usable) {
         observer.close();
+        levels.close();
         return;
       }
-      this.#current = { router: host, observer };
+      const current = { router: host, observer, levels };
+      this.#current = current;
+      levels.on('volumes', (volumes) => {
+        if (this.#current === current) this.onVolumes(new Map(volumes.map((v) => [v.producer.id, v.volume])));
+      });
+      levels.on('silence', () => {
+        if (this.#current === current) this.onVolumes(new Map());
+      });
       observer.on('dominantspeaker', ({ producer }) => {
         if (this.#current?.observer === observer) this.onDominant(this.#userIdOf(producer));
       });
@@ -70,8 +100,10 @@ export class RoomSpeaker {
     this.pipes
       .pipe({ producer, router: from }, current.router.router)
       .then(async (heard) => {
-        if (this.#current === current && !heard.closed)
+        if (this.#current === current && !heard.closed) {
           await current.observer.addProducer({ producerId: heard.id });
+          await current.levels.addProducer({ producerId: heard.id });
+        }
       })
       .catch((err: unknown) => {
         // Closed meanwhile, or a router went: nothing to hear.

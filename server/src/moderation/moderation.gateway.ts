@@ -3,10 +3,12 @@ import { ConnectedSocket, MessageBody, SubscribeMessage, WebSocketGateway } from
 import {
   ClientEvent,
   EndCallRequest,
+  MuteAllRequest,
   MuteParticipantRequest,
   RemoveParticipantRequest,
   type Ack,
   type EndCallData,
+  type MuteAllData,
   type MuteParticipantData,
   type ParticipantActionData,
 } from '@minimeet/shared';
@@ -20,7 +22,7 @@ import type { AppSocket } from '../realtime/socket-types.js';
 import { ModerationService } from './moderation.service.js';
 
 /**
- * muteParticipant / removeParticipant / endCall: validate, delegate, answer with an Ack. The
+ * muteParticipant / muteAll / removeParticipant / endCall: validate, delegate, answer with an Ack. The
  * moderator's role is re-read for each (a demoted admin's open socket has no powers left).
  */
 @WebSocketGateway()
@@ -45,6 +47,15 @@ export class ModerationGateway {
       const req = await parsePayload(MuteParticipantRequest, raw);
       await this.moderation.mute(await this.privileges.current(socket), req);
       return { roomId: req.roomId, userId: req.userId, source: req.source };
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.muteAll)
+  muteAll(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<MuteAllData>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.muteAll, raw), async () => {
+      const req = await parsePayload(MuteAllRequest, raw);
+      await this.moderation.muteAll(await this.privileges.current(socket), req);
+      return { roomId: req.roomId };
     });
   }
 

@@ -2,6 +2,7 @@ import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@ne
 import {
   ErrorCode,
   type EndCallRequest,
+  type MuteAllRequest,
   type MuteParticipantRequest,
   type RemoveParticipantRequest,
   type UserDto,
@@ -13,7 +14,7 @@ import { MediaSignalingService } from '../media-signaling/media-signaling.servic
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { RoomSessionService } from '../realtime/room-session.service.js';
-import type { ModeratorMute } from '../realtime/socket-types.js';
+import type { ModeratorMute, ModeratorMuteAll } from '../realtime/socket-types.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 
 /**
@@ -24,7 +25,7 @@ import { RoomAccessService } from '../rooms/room-access.service.js';
 @Injectable()
 export class ModerationService implements OnModuleInit, OnModuleDestroy {
   private readonly log: Logger;
-  private unsubscribe: (() => void) | undefined;
+  private readonly unsubscribers: (() => void)[] = [];
 
   constructor(
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
@@ -38,15 +39,18 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
   }
 
   onModuleInit() {
-    this.unsubscribe = this.realtime.onEveryProcess('moderatorMute', (mute) =>
-      this.muteLocal(mute).catch((err: unknown) =>
-        this.log.error({ err, roomId: mute.roomId, userId: mute.userId }, 'moderator mute failed'),
+    this.unsubscribers.push(
+      this.realtime.onEveryProcess('moderatorMute', (mute) =>
+        this.muteLocal(mute).catch((err: unknown) =>
+          this.log.error({ err, roomId: mute.roomId, userId: mute.userId }, 'moderator mute failed'),
+        ),
       ),
+      this.realtime.onEveryProcess('moderatorMuteAll', (all) => this.muteAllLocal(all)),
     );
   }
 
   onModuleDestroy() {
-    this.unsubscribe?.();
+    for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
   }
 
   /** NOT_IN_ROOM unless the target is present in the room now. */
@@ -65,6 +69,24 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
     });
   }
 
+  /**
+   * Mutes every present participant's microphone but the caller's: one message to every process,
+   * each pausing the microphones it holds (a room may span nodes). Returns how many were asked.
+   */
+  async muteAll(by: UserDto, req: MuteAllRequest): Promise<number> {
+    await this.access.requireModerator(req.roomId, by);
+    const userIds = (await this.presence.participants(req.roomId)).map((p) => p.userId).filter((id) => id !== by.id);
+    if (!userIds.length) return 0;
+    await this.realtime.everyProcess('moderatorMuteAll', {
+      roomId: req.roomId,
+      userIds,
+      byUserId: by.id,
+      byUsername: by.username,
+    });
+    this.log.info({ roomId: req.roomId, byUserId: by.id, users: userIds.length }, 'everyone muted');
+    return userIds.length;
+  }
+
   /** The owner cannot be removed, nor can moderators remove themselves. */
   async remove(by: UserDto, req: RemoveParticipantRequest): Promise<void> {
     const room = await this.access.requireModerator(req.roomId, by);
@@ -76,6 +98,15 @@ export class ModerationService implements OnModuleInit, OnModuleDestroy {
   async endCall(by: UserDto, req: EndCallRequest): Promise<void> {
     await this.access.requireModerator(req.roomId, by);
     await this.sessions.endCall(req.roomId, by);
+  }
+
+  /** This process's part of mute-all: each listed user's microphone held here, one at a time. */
+  private async muteAllLocal(all: ModeratorMuteAll): Promise<void> {
+    for (const userId of all.userIds) {
+      await this.muteLocal({ roomId: all.roomId, userId, source: 'mic', byUserId: all.byUserId, byUsername: all.byUsername }).catch(
+        (err: unknown) => this.log.error({ err, roomId: all.roomId, userId }, 'mute-all of a participant failed'),
+      );
+    }
   }
 
   /** This process's part: pause the producers held here and tell the user's sockets here. */

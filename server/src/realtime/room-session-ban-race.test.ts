@@ -38,6 +38,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     ownerId: owner.id,
     visibility: 'public',
     locked: false,
+    joinMuted: false,
     maxParticipants: 8,
   } as Room;
   const rooms = {

@@ -14,6 +14,8 @@ export interface SocketData {
   adminOnlyRooms: Set<number>;
   /** Sent admin:subscribe (and not admin:unsubscribe): a demotion pauses the feed, a promotion resumes it. */
   wantsAdminStats?: boolean;
+  /** Rooms this socket joined muted (room.joinMuted): its first microphone producer there starts paused. */
+  joinMutedRooms?: Set<number>;
 }
 
 /** Moderation that every server process applies to its own sockets (see RealtimeServer.everyProcess). */
@@ -22,6 +24,14 @@ export interface RoomEviction {
   /** null: everyone in the room (call ended). */
   userId: number | null;
   kind: 'removed' | 'callEnded';
+  byUserId: number;
+  byUsername: string;
+}
+
+/** Mute everyone: each process pauses the microphones of the listed users it holds. */
+export interface ModeratorMuteAll {
+  roomId: number;
+  userIds: number[];
   byUserId: number;
   byUsername: string;
 }
@@ -40,6 +50,7 @@ export interface InterServerEvents {
   /** A room was deleted: every process drops its sockets, grace timers and media of it. */
   roomDeletion: (payload: { roomId: number }) => void;
   moderatorMute: (payload: ModeratorMute) => void;
+  moderatorMuteAll: (payload: ModeratorMuteAll) => void;
 }
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

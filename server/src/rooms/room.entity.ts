@@ -41,6 +41,10 @@ export class Room {
   @Column({ type: 'boolean', default: false })
   locked: boolean;
 
+  /** New joiners other than moderators start with their microphone producer paused (issue 19). */
+  @Column({ type: 'boolean', default: false })
+  joinMuted: boolean;
+
   /** Current invite token of a private room; null until first issued. Never sent in RoomDto. */
   @Column({ type: 'varchar', length: 64, nullable: true })
   inviteToken: string | null;

@@ -86,6 +86,7 @@ export class RoomsService {
         maxParticipants: body.maxParticipants ?? this.limits().defaultParticipants,
         visibility: body.visibility ?? 'public',
         locked: false,
+        joinMuted: false,
         inviteToken: newInviteToken(),
         createdAt: new Date(),
       }),
@@ -141,17 +142,18 @@ export class RoomsService {
   }
 
   /**
-   * Visibility, lock and/or size of a room the caller moderates (RoomAccessService.requireModerator).
+   * Visibility, lock, size and/or join-muted of a room the caller moderates (RoomAccessService.requireModerator).
    * Everyone in the room is told through RoomEvents.
    */
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
     this.assertSizeAllowed(body.maxParticipants);
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'inviteToken' | 'maxParticipants'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken' | 'maxParticipants'>> = {};
     if (body.maxParticipants !== undefined && body.maxParticipants !== room.maxParticipants)
       changes.maxParticipants = body.maxParticipants;
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
+    if (body.joinMuted !== undefined && body.joinMuted !== Boolean(room.joinMuted)) changes.joinMuted = body.joinMuted;
     if (changes.visibility === 'private' && !room.inviteToken) changes.inviteToken = newInviteToken();
     if (Object.keys(changes).length) {
       await this.rooms.update({ id: roomId }, changes);
@@ -240,6 +242,7 @@ export class RoomsService {
       maxParticipants: room.maxParticipants,
       visibility: room.visibility,
       locked: Boolean(room.locked),
+      joinMuted: Boolean(room.joinMuted),
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

@@ -131,7 +131,8 @@ async function drainNode(
   await sleep(2000);
   await expectAllRising(5000);
   const { code, signal, ms } = await exit;
-  expect({ code, signal }).toEqual({ code: 0, signal: null });
+  // On failure the node's last lines say why it did not stop cleanly.
+  expect({ code, signal }, leaving.server.output().slice(-4000)).toEqual({ code: 0, signal: null });
   // The movers were gone long before the grace ran out; nothing waited for it.
   expect(ms).toBeLessThan(GRACE_MS);
   expect(leaving.server.output()).toContain('drained: every socket has gone');

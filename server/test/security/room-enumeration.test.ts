@@ -62,6 +62,10 @@ const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: numb
   muteParticipant: (roomId, userId) => ({ roomId, userId, source: 'mic' }),
   removeParticipant: (roomId, userId) => ({ roomId, userId }),
   endCall: (roomId) => ({ roomId }),
+  raiseHand: (roomId) => ({ roomId }),
+  lowerHand: (roomId, userId) => ({ roomId, userId }),
+  sendReaction: (roomId) => ({ roomId, emoji: '👍' }),
+  muteAll: (roomId) => ({ roomId }),
 };
 /** The other events name transports, producers or consumers of the caller's own, or no room at all. */
 const EVENTS_WITHOUT_ROOM: ClientEventName[] = [
@@ -74,6 +78,7 @@ const EVENTS_WITHOUT_ROOM: ClientEventName[] = [
   'consume',
   'pauseConsumer',
   'resumeConsumer',
+  'closeConsumer',
   'setConsumerLayers',
   'admin:subscribe',
   'admin:unsubscribe',

@@ -65,6 +65,7 @@ export function CallPage() {
   const count = useCallStore((s) => s.participants.length);
   const mediaError = useCallStore((s) => s.local.error);
   const sidePanel = useCallStore((s) => s.sidePanel);
+  const stageView = useCallStore((s) => s.stageView);
   const { quality } = useConnectionQuality();
 
   const userId = user?.id;
@@ -102,6 +103,19 @@ export function CallPage() {
           </span>
         )}
         <span className="call__spacer" />
+        <span className="stage__views" role="group" aria-label="Layout">
+          {(['grid', 'speaker'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              className={`btn btn--small${stageView === v ? '' : ' btn--ghost'}`}
+              aria-pressed={stageView === v}
+              onClick={() => useCallStore.getState().setStageView(v)}
+            >
+              {v === 'grid' ? 'Grid' : 'Speaker'}
+            </button>
+          ))}
+        </span>
         <ConnectionIndicator media={quality} />
       </header>
       <ReconnectBanner />

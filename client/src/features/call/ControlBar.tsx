@@ -1,3 +1,5 @@
+import { useState } from 'react';
+import { REACTION_EMOJIS } from '@minimeet/shared';
 import { useChatStore } from '../chat/chatStore';
 import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
@@ -9,6 +11,8 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
   const sidePanel = useCallStore((s) => s.sidePanel);
   const count = useCallStore((s) => s.participants.length);
   const unread = useChatStore((s) => s.unread);
+  const handUp = useCallStore((s) => s.self !== null && s.hands.some((h) => h.userId === s.self?.id));
+  const [reacting, setReacting] = useState(false);
   const { toggleMic, toggleCamera, toggleScreenShare, setSidePanel } = useCallStore.getState();
   const canShare = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
@@ -52,6 +56,44 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
           <Icon name={local.sharing ? 'screenOff' : 'screen'} />
         </button>
         <DeviceMenu />
+      </div>
+      <div className="controls__group controls__group--engage">
+        <button
+          type="button"
+          className={`ctrl${handUp ? ' ctrl--active' : ''}`}
+          aria-label={handUp ? 'Lower hand' : 'Raise hand'}
+          aria-pressed={handUp}
+          title={handUp ? 'Lower hand' : 'Raise hand'}
+          onClick={() => void (handUp ? useCallStore.getState().lowerHand() : useCallStore.getState().raiseHand())}
+        >
+          <Icon name="hand" />
+        </button>
+        <button
+          type="button"
+          className={`ctrl${reacting ? ' ctrl--active' : ''}`}
+          aria-label="Reactions"
+          aria-expanded={reacting}
+          aria-controls="reaction-picker"
+          title="Reactions"
+          onClick={() => setReacting(!reacting)}
+        >
+          <span aria-hidden="true">😊</span>
+        </button>
+        {reacting && (
+          <span className="reactions" id="reaction-picker" role="group" aria-label="Send a reaction">
+            {REACTION_EMOJIS.map((emoji) => (
+              <button
+                key={emoji}
+                type="button"
+                className="btn btn--ghost"
+                aria-label={`React ${emoji}`}
+                onClick={() => void useCallStore.getState().sendReaction(emoji)}
+              >
+                {emoji}
+              </button>
+            ))}
+          </span>
+        )}
       </div>
       <div className="controls__group">
         <button

@@ -6,8 +6,8 @@ import { inviteLink, moderationApi } from './moderationApi';
 import { RoomSizeSetting } from './RoomSizeSetting';
 
 /**
- * The owner's and admins' room controls: invite link (copy, rotate), private and lock toggles,
- * end the call for everyone. Rendered only for them (see useIsModerator).
+ * The owner's and admins' room controls: invite link (copy, rotate), private, lock and join-muted
+ * toggles, mute everyone, end the call for everyone. Rendered only for them (see useIsModerator).
  */
 export function HostControls() {
   const room = useCallStore((s) => s.room);
@@ -45,7 +45,7 @@ export function HostControls() {
   }
 
   // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
-  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean }) => {
+  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean; joinMuted?: boolean }) => {
     const before = room;
     useCallStore.setState({ room: { ...room, ...body } });
     return run(async () => {
@@ -90,6 +90,15 @@ export function HostControls() {
         <span>Lock room (nobody new can join)</span>
       </label>
       <RoomSizeSetting key={room.maxParticipants} room={room} />
+      <label className="host-controls__toggle">
+        <input type="checkbox" checked={room.joinMuted} disabled={busy} onChange={(e) => void update({ joinMuted: e.target.checked })} />
+        <span>Join muted (new people start with their microphone off)</span>
+      </label>
+      <div className="host-controls__row">
+        <button type="button" className="btn btn--small" onClick={() => void run(() => moderationApi.muteAll(room.id))} disabled={busy}>
+          Mute everyone
+        </button>
+      </div>
       <div className="host-controls__invite">
         <label htmlFor="invite-link">Invite link</label>
         <input id="invite-link" readOnly value={link ?? ''} placeholder="Loading…" onFocus={(e) => e.target.select()} />

@@ -5,6 +5,7 @@ import { describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
+import { VirtualList } from '../../ui/VirtualList';
 import { useCallStore } from './callStore';
 import { buildTiles, type TileModel } from './tiles';
 import { HostControls } from './HostControls';
@@ -63,13 +64,63 @@ function ModeratorActions({ person, onError }: { person: TileModel; onError: (me
   );
 }
 
+/** Height of one participant row (px); the list renders only the rows in view. */
+export const PARTICIPANT_ROW_PX = 44;
+
+/** People whose name contains the search (case- and accent-insensitive); all for an empty search. */
+export function matchesSearch(username: string, search: string): boolean {
+  const fold = (s: string) => s.normalize('NFKD').replace(/\p{M}/gu, '').toLowerCase();
+  const q = fold(search.trim());
+  return q === '' || fold(username).includes(q);
+}
+
+/** The raised hands in order; moderators lower anyone's, everyone their own. */
+function HandQueue({ moderator }: { moderator: boolean }) {
+  const hands = useCallStore((s) => s.hands);
+  const selfId = useCallStore((s) => s.self?.id);
+  if (hands.length === 0) return null;
+  return (
+    <section aria-labelledby="hands-title">
+      <h3 id="hands-title" className="panel__subtitle">
+        Raised hands ({hands.length})
+      </h3>
+      <ol className="hands" aria-label="Raised hands">
+        {hands.map((h, i) => (
+          <li key={h.userId} className="hands__item" data-user={h.username}>
+            <span aria-hidden="true">{i + 1}.</span>
+            <span className="hands__name">
+              {h.username}
+              {h.userId === selfId && <span className="people__you"> (you)</span>}
+            </span>
+            {(moderator || h.userId === selfId) && (
+              <button
+                type="button"
+                className="btn btn--ghost btn--small"
+                aria-label={h.userId === selfId ? 'Lower your hand' : `Lower ${h.username}'s hand`}
+                onClick={() => void useCallStore.getState().lowerHand(h.userId === selfId ? undefined : h.userId)}
+              >
+                Lower
+              </button>
+            )}
+          </li>
+        ))}
+      </ol>
+    </section>
+  );
+}
+
 export function ParticipantsList() {
   const parts = useCallStore(
     useShallow((s) => ({ self: s.self, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
   );
+  const hands = useCallStore((s) => s.hands);
+  const ownerId = useCallStore((s) => s.room?.ownerId);
   const moderator = useIsModerator();
   const [error, setError] = useState<string | null>(null);
+  const [search, setSearch] = useState('');
   const people = useMemo(() => buildTiles(parts).filter((t) => t.source === 'camera'), [parts]);
+  const shown = useMemo(() => people.filter((p) => matchesSearch(p.username, search)), [people, search]);
+  const raised = useMemo(() => new Set(hands.map((h) => h.userId)), [hands]);
   return (
     <section className="panel" aria-labelledby="people-title">
       <h2 id="people-title" className="panel__title">
@@ -77,15 +128,43 @@ export function ParticipantsList() {
       </h2>
       {moderator && <HostControls />}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
-      <ul className="people" aria-label="Participants">
-        {people.map((p) => (
-          <li key={p.key} className={`people__item${p.speaking ? ' people__item--speaking' : ''}`} data-user={p.username}>
+      <HandQueue moderator={moderator} />
+      <input
+        type="search"
+        className="people__search"
+        placeholder="Search people"
+        aria-label="Search participants"
+        value={search}
+        onChange={(e) => setSearch(e.target.value)}
+      />
+      {shown.length === 0 && search && <p className="panel__empty">Nobody called “{search.trim()}”.</p>}
+      <VirtualList
+        items={shown}
+        rowHeight={PARTICIPANT_ROW_PX}
+        label="Participants"
+        className="people"
+        itemKey={(p) => p.key}
+        rowProps={(p) => ({
+          className: `people__item${p.speaking ? ' people__item--speaking' : ''}`,
+          'data-user': p.username,
+          'data-hand': raised.has(p.userId) ? 'true' : undefined,
+          'data-speaking': p.speaking ? 'true' : undefined,
+        })}
+        renderRow={(p) => (
+          <>
             <Avatar name={p.username} size={28} />
             <span className="people__name">
               {p.username}
               {p.isLocal && <span className="people__you"> (you)</span>}
             </span>
+            {p.userId === ownerId && <span className="people__mark">Host</span>}
             <span className="people__state">
+              {raised.has(p.userId) && (
+                <span title="Hand raised" role="img" aria-label="Hand raised">
+                  <Icon name="hand" size={16} />
+                </span>
+              )}
+              {p.speaking && <span className="visually-hidden">Speaking</span>}
               {p.micOff && (
                 <span title="Microphone off">
                   <Icon name="micOff" size={16} />
@@ -100,9 +179,9 @@ export function ParticipantsList() {
               )}
             </span>
             {moderator && !p.isLocal && <ModeratorActions person={p} onError={setError} />}
-          </li>
-        ))}
-      </ul>
+          </>
+        )}
+      />
     </section>
   );
 }

@@ -3,6 +3,7 @@ import { Avatar } from '../../ui/Avatar';
 import { Icon } from '../../ui/Icon';
 import { useMediaTrack } from './useMediaTrack';
 import { useCallStore } from './callStore';
+import type { ShownReaction } from './engagementSlice';
 import type { TileModel } from './tiles';
 import { useTileViewport } from './useTileViewport';
 
@@ -28,15 +29,37 @@ function Video({
   );
 }
 
+/** What a tile shows besides its media: its place in the hand queue, a reaction, "N more". */
+export interface TileExtras {
+  /** 1-based place in the raised-hand queue; undefined: hand down. */
+  hand?: number;
+  reaction?: ShownReaction;
+  /** People after this page: the tile carries "N more", a button to the next page. */
+  more?: number;
+  onMore?: () => void;
+  /** The speaker view's big tile / a filmstrip tile (styling only). */
+  variant?: 'grid' | 'spotlight' | 'strip';
+}
+
 /**
  * One grid tile. Remote camera tiles are `figure[data-user][aria-label=username]` (the test and
  * accessibility contract); screen shares carry data-source="screen"; your own tile data-local.
  */
-export const Tile = memo(function Tile({ tile, weak = false }: { tile: TileModel; weak?: boolean }) {
+export const Tile = memo(function Tile({
+  tile,
+  weak = false,
+  hand,
+  reaction,
+  more = 0,
+  onMore,
+  variant = 'grid',
+}: { tile: TileModel; weak?: boolean } & TileExtras) {
   const ref = useRef<HTMLElement>(null);
+  // A tile that unmounts (paged away, spotlight changed) is not seen: reported hidden, so its video
+  // pauses instead of falling back to "no viewport known" (which receives).
   const onViewport = useCallback(
     (vp: Parameters<ReturnType<typeof useCallStore.getState>['reportTileViewport']>[1]) =>
-      useCallStore.getState().reportTileViewport(tile.key, vp),
+      vp ? useCallStore.getState().reportTileViewport(tile.key, vp) : useCallStore.getState().reportHiddenTiles([tile.key]),
     [tile.key],
   );
   useTileViewport(ref, onViewport);
@@ -54,6 +77,7 @@ export const Tile = memo(function Tile({ tile, weak = false }: { tile: TileModel
     tile.speaking && 'tile--speaking',
     isScreen && 'tile--screen',
     tile.isLocal && 'tile--local',
+    variant !== 'grid' && `tile--${variant}`,
   ]
     .filter(Boolean)
     .join(' ');
@@ -70,6 +94,7 @@ export const Tile = memo(function Tile({ tile, weak = false }: { tile: TileModel
       data-camera={tile.cameraOff ? 'off' : 'on'}
       data-speaking={tile.speaking ? 'true' : undefined}
       data-weak={weak ? 'true' : undefined}
+      data-hand={hand !== undefined ? String(hand) : undefined}
     >
       {tile.videoTrack ? (
         <Video track={tile.videoTrack} mirrored={tile.isLocal && !isScreen} contain={isScreen} />
@@ -77,6 +102,22 @@ export const Tile = memo(function Tile({ tile, weak = false }: { tile: TileModel
         <div className="tile__placeholder">
           <Avatar name={tile.username} size={64} />
         </div>
+      )}
+      {hand !== undefined && !isScreen && (
+        <span className="tile__hand" data-testid="hand-raised" role="img" aria-label={`Hand raised (${hand} in the queue)`} title="Hand raised">
+          <Icon name="hand" size={16} />
+          <span className="tile__hand-place">{hand}</span>
+        </span>
+      )}
+      {reaction && !isScreen && (
+        <span key={reaction.seq} className="tile__reaction" data-testid="reaction" role="img" aria-label={`Reaction ${reaction.emoji}`}>
+          {reaction.emoji}
+        </span>
+      )}
+      {more > 0 && (
+        <button type="button" className="tile__more" onClick={onMore} aria-label={`${more} more: next page`}>
+          +{more} more
+        </button>
       )}
       <figcaption className="tile__caption">
         <span className="tile__name">

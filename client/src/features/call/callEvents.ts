@@ -1,5 +1,5 @@
 /** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
-import type { MutableSource, ParticipantsDeltaEvent, RoomDto } from '@minimeet/shared';
+import type { MutableSource, ParticipantsDeltaEvent, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import {
@@ -19,6 +19,8 @@ export interface CallEventHandlers {
   /** The server took us out of the room (deleted, removed, call ended). */
   ended(error: CallError): void;
   moderatorMuted(source: MutableSource, byUsername: string): void;
+  handQueue(hands: RaisedHand[]): void;
+  reaction(userId: number, emoji: ReactionEmoji): void;
   /** The socket is back after a drop. */
   socketReconnected(): void;
 }
@@ -49,6 +51,12 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
     }),
     onServerEvent('moderatorMuted', (p) => {
       if (p.roomId === roomId) on.moderatorMuted(p.source, p.byUsername);
+    }),
+    onServerEvent('handQueue', (p) => {
+      if (p.roomId === roomId) on.handQueue(p.hands);
+    }),
+    onServerEvent('reaction', (p) => {
+      if (p.roomId === roomId) on.reaction(p.userId, p.emoji);
     }),
     onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
     onServerEvent('messageError', (p) => {

@@ -9,7 +9,7 @@ import { socketSignaling } from './mediaSessionApi';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (): JoinRoomData => ({
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
   participants: [
     { userId: 1, username: 'alice' },
     { userId: 2, username: 'bob' },
@@ -55,6 +55,10 @@ describe('call store with the media session', () => {
   it('shows remote tracks, mutes through pauseProducer, and shows the others muting', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
     await currentMediaSession()!.idle();
+    // Video is received for tiles on screen only (issue 19): Bob's tile reports itself.
+    expect(useCallStore.getState().remote['b-cam']?.track).toBeNull();
+    useCallStore.getState().reportTileViewport('user:2', { visible: true, width: 300, height: 160 });
+    await currentMediaSession()!.idle();
     let s = useCallStore.getState();
     expect(s.remote['b-cam']?.track).toBeTruthy();
     const bob = buildTiles(s).find((t) => t.key === 'user:2')!;
@@ -82,6 +86,8 @@ describe('call store with the media session', () => {
 
   it('pauses the consumer of a tile that scrolls out of view', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
+    await currentMediaSession()!.idle();
+    useCallStore.getState().reportTileViewport('user:2', { visible: true, width: 300, height: 160 });
     await currentMediaSession()!.idle();
     useCallStore.getState().reportTileViewport('user:2', { visible: false, width: 300, height: 160 });
     await currentMediaSession()!.idle();

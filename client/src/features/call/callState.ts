@@ -1,10 +1,11 @@
-/** The call store's shape: three slices, each in its own file, sharing one zustand store. */
+/** The call store's shape: four slices, each in its own file, sharing one zustand store. */
 import type { StateCreator } from 'zustand';
+import type { EngagementSlice } from './engagementSlice';
 import type { CallLifecycle } from './lifecycleSlice';
 import type { LocalMediaSlice } from './localMediaSlice';
 import type { RemoteMediaSlice } from './remoteMediaSlice';
 
-export type CallState = CallLifecycle & LocalMediaSlice & RemoteMediaSlice;
+export type CallState = CallLifecycle & LocalMediaSlice & RemoteMediaSlice & EngagementSlice;
 
 /** One slice of the call store; it may read and write the whole state. */
 export type CallSlice<T> = StateCreator<CallState, [], [], T>;

@@ -1,9 +1,10 @@
 /**
- * The call store: the UI's one view of a call. Three slices share it: lifecycle and participants,
- * local media, remote media (see README.md).
+ * The call store: the UI's one view of a call. Four slices share it: lifecycle and participants,
+ * local media, remote media, large-meeting engagement (see README.md).
  */
 import { create } from 'zustand';
 import type { CallState } from './callState';
+import { createEngagementSlice } from './engagementSlice';
 import { createLifecycleSlice } from './lifecycleSlice';
 import { createLocalMediaSlice } from './localMediaSlice';
 import type { MediaDeps, MediaSession } from './mediaSessionApi';
@@ -15,6 +16,7 @@ export const useCallStore = create<CallState>()((...store) => ({
   ...createLifecycleSlice(...store),
   ...createLocalMediaSlice(...store),
   ...createRemoteMediaSlice(...store),
+  ...createEngagementSlice(...store),
 }));
 
 /** Tests: replace the SFU signaling / Device factory for calls joined from now on (null = the real ones). */

@@ -16,6 +16,7 @@ import { joinError, type CallError } from './callErrors';
 import { subscribeCallEvents, type CallEventHandlers } from './callEvents';
 import { CallSession } from './callSession';
 import type { CallSlice } from './callState';
+import { initialEngagement } from './engagementSlice';
 import { initialLocal } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
@@ -72,7 +73,7 @@ const lifecycleAtStart = {
 
 /** What every new call starts from (the side panel and test deps outlive calls). */
 function freshCall() {
-  return { ...lifecycleAtStart, ...initialRemoteMedia, local: { ...initialLocal } };
+  return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, local: { ...initialLocal } };
 }
 
 export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
@@ -156,6 +157,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
             : `The host (${byUsername}) turned off your camera.`,
       });
     },
+    handQueue: (hands) => get().setHands(hands),
+    reaction: (userId, emoji) => get().showReaction(userId, emoji),
     socketReconnected() {
       if (get().status === 'joined') void get().rejoin();
     },
@@ -182,12 +185,14 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       roster = null;
       early = [];
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
+      let joinedMuted: boolean;
       call.own(subscribeCallEvents(roomId, eventHandlers));
       try {
         const data = await joinRequest(roomId, inviteToken);
         if (call.disposed) return;
+        joinedMuted = data.joinMuted === true;
         const r = startRoster(roomId, call, data);
-        set({ room: data.room, participants: r.list(), status: 'joined', error: null });
+        set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
         call.startMedia(data);
       } catch (err) {
         if (call.disposed) return;
@@ -196,7 +201,9 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         return;
       }
       void useChatStore.getState().open(roomId, self.id);
-      if (opts.capture !== false) await get().captureForCall();
+      // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
+      if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
+      if (opts.capture !== false) await get().captureForCall({ micOff: joinedMuted });
     },
 
     async leave() {
@@ -223,7 +230,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         const data = await joinRequest(roomId, inviteToken);
         if (call.disposed) return;
         const r = startRoster(roomId, call, data);
-        set({ room: data.room, participants: r.list(), rejoining: false, error: null });
+        set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {

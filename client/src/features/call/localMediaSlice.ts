@@ -41,8 +41,11 @@ export interface LocalMediaSlice {
   setLocalSource(source: MediaSource, track: MediaStreamTrack | null, on: boolean): void;
   /** Off: the mic keeps its (disabled) track; camera and screen release theirs. */
   switchOff(source: MediaSource): void;
-  /** Mic and camera at the start of a call, with one permission prompt. */
-  captureForCall(): Promise<void>;
+  /**
+   * Mic and camera at the start of a call, with one permission prompt. `micOff`: the mic track is
+   * captured but starts muted (a join-muted room).
+   */
+  captureForCall(opts?: { micOff?: boolean }): Promise<void>;
   /** Stops every local track and forgets them (devices chosen too). */
   releaseLocal(): void;
   toggleMic(): Promise<void>;
@@ -129,7 +132,7 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
       get().setLocalSource(source, source === 'mic' ? get().local.micTrack : null, false);
     },
 
-    async captureForCall() {
+    async captureForCall(opts = {}) {
       const call = get().session;
       patchLocal({ busy: true });
       const captured = await captureMicAndCamera();
@@ -139,7 +142,7 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
         return;
       }
       patchLocal({ busy: false, error: captured.error?.message ?? null });
-      if (captured.mic) get().setLocalSource('mic', captured.mic, true);
+      if (captured.mic) get().setLocalSource('mic', captured.mic, !opts.micOff);
       if (captured.camera) get().setLocalSource('camera', captured.camera, true);
     },
 

@@ -17,6 +17,7 @@ const room: RoomDto = {
   maxParticipants: 8,
   visibility: 'public',
   locked: false,
+  joinMuted: false,
   participantCount: 2,
   createdAt: '2026-01-01T00:00:00Z',
 };

@@ -6,6 +6,7 @@ import { request } from '../../lib/socket';
 export const moderationApi = {
   mute: (roomId: number, userId: number, source: MutableSource) =>
     request('muteParticipant', { roomId, userId, source }),
+  muteAll: (roomId: number) => request('muteAll', { roomId }),
   remove: (roomId: number, userId: number) => request('removeParticipant', { roomId, userId }),
   endCall: (roomId: number) => request('endCall', { roomId }),
   updateRoom: (roomId: number, body: UpdateRoomRequest) => api<RoomDto>(`/rooms/${roomId}`, { method: 'PATCH', body }),

@@ -40,7 +40,14 @@ type BrowserMediaSink = Required<
 export interface RemoteMediaSlice extends RemoteMediaState, BrowserMediaSink {
   /** A tile's size and visibility (null when it unmounts). */
   reportTileViewport(tileKey: string, viewport: TileViewport | null): void;
+  /**
+   * Tiles not shown at all (other pages of the grid, the filmstrip's other pages): reported
+   * unseen in one change, so their video is paused like a tile scrolled out of view.
+   */
+  reportHiddenTiles(tileKeys: readonly string[]): void;
 }
+
+const HIDDEN: TileViewport = { visible: false, width: 0, height: 0 };
 
 export const initialRemoteMedia: RemoteMediaState = {
   remote: {},
@@ -111,6 +118,16 @@ export const createRemoteMediaSlice: CallSlice<RemoteMediaSlice> = (set, get) =>
       producerScore: markScore(prev?.producerScore, score.producerScore, now),
     };
     set({ network: { ...network, downlink: { ...others, [key]: entry } } });
+  },
+
+  reportHiddenTiles(tileKeys) {
+    const current = get().tileViewports;
+    const changed = tileKeys.filter((k) => current[k]?.visible !== false);
+    if (!changed.length) return;
+    const next = { ...current };
+    for (const k of changed) next[k] = HIDDEN;
+    set({ tileViewports: next });
+    get().session?.setViewports(next);
   },
 
   reportTileViewport(tileKey, viewport) {

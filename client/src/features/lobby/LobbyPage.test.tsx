@@ -13,6 +13,7 @@ const room = (id: number, name: string, count: number, max = 8) => ({
   maxParticipants: max,
   visibility: 'public' as const,
   locked: false,
+  joinMuted: false,
   participantCount: count,
   createdAt: `2026-01-0${id}T00:00:00Z`,
 });

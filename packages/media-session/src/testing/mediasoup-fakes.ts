@@ -34,6 +34,10 @@ export class FakeProducer {
   replaceTrack = vi.fn(async ({ track }: { track: FakeTrack | null }) => {
     this.track = track;
   });
+  get kind(): 'audio' | 'video' {
+    return this.track?.kind ?? (this.appData.source === 'mic' ? 'audio' : 'video');
+  }
+  setMaxSpatialLayer = vi.fn(async (_spatialLayer: number) => {});
   close() {
     this.closed = true;
   }

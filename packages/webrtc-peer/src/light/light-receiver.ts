@@ -52,6 +52,11 @@ export interface LightReceiverOptions {
   password?: string;
   /** Consent freshness interval (default 5 s, RFC 7675). */
   consentIntervalMs?: number;
+  /**
+   * Which video producers this receiver shows (e.g. a page of 4 tiles): only those are consumed.
+   * Default: every one. Microphones follow the server's K loudest (`audibleProducers`).
+   */
+  showsVideo?: (producer: RemoteProducer) => boolean;
   log?: (message: string) => void;
 }
 
@@ -85,6 +90,10 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
   /** Producers of the room we know of, with when we learned of them. */
   private readonly known = new Map<string, { producer: RemoteProducer; announcedAt: number }>();
   private capabilities: RtpCapabilities | undefined;
+  /** The microphones the server lets us hear (its K loudest); null until it says. */
+  private audible: Set<string> | null = null;
+  /** Producers with a consume request in flight (asked once at a time). */
+  private readonly consuming = new Set<string>();
   private udp: UdpSocket | undefined;
   private ice: IceLiteClient | undefined;
   private dtls: DtlsClientLink | undefined;
@@ -142,6 +151,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     if (!media) throw new Error('joinRoom answer has no routerRtpCapabilities (media disabled?)');
     this.capabilities = receiveOnlyCapabilities(media.routerRtpCapabilities);
     for (const p of media.producers) this.announce(p, this.timings.joinAckAt);
+    if (media.audibleProducers) this.setAudible(media.audibleProducers);
 
     const transport = await signaling.request('createWebRtcTransport', {
       roomId: this.options.roomId,
@@ -243,6 +253,12 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       this.closeStream(producerId);
     });
     signaling.on('consumerClosed', ({ producerId }) => this.closeStream(producerId));
+    signaling.on('audibleProducers', (p) => {
+      if (!inRoom(p.roomId)) return;
+      this.setAudible(p);
+      // Newly audible microphones are consumed; the server closes the others' consumers itself.
+      if (this.transportReady) for (const id of this.audible!) void this.consume(id);
+    });
     signaling.on('producerPaused', ({ producerId }) => this.setPaused(producerId, true));
     signaling.on('producerResumed', ({ producerId }) => this.setPaused(producerId, false));
     signaling.on('mediaReset', ({ roomId }) => {
@@ -255,9 +271,21 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     if (!this.known.has(p.producerId)) this.known.set(p.producerId, { producer: p, announcedAt: at });
   }
 
+  private setAudible({ producerIds, limit }: { producerIds: string[]; limit: number }): void {
+    this.audible = new Set(producerIds.slice(0, limit));
+  }
+
+  /** Whether this receiver wants a producer now: shown video, audible microphones. */
+  private wants(producer: RemoteProducer): boolean {
+    if (producer.kind === 'video') return this.options.showsVideo?.(producer) ?? true;
+    return this.audible === null || this.audible.has(producer.producerId);
+  }
+
   private async consume(producerId: string): Promise<void> {
     const entry = this.known.get(producerId);
-    if (!entry || this.open.has(producerId) || this.closed) return;
+    if (!entry || this.open.has(producerId) || this.consuming.has(producerId)) return;
+    if (this.closed || !this.wants(entry.producer)) return;
+    this.consuming.add(producerId);
     try {
       const data = await this.signaling!.request('consume', {
         transportId: this.transportId!,
@@ -287,11 +315,15 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
       this.emit('stream', stream);
       await this.signaling!.request('resumeConsumer', { consumerId: data.consumerId });
     } catch (err) {
+      // The ranking moved while asking: the next audibleProducers says what to hear.
+      if ((err as { code?: unknown }).code === 'NOT_AUDIBLE') return;
       if (!this.closed)
         this.emit(
           'error',
           new Error(`consume ${producerId}: ${err instanceof Error ? err.message : String(err)}`),
         );
+    } finally {
+      this.consuming.delete(producerId);
     }
   }
 

@@ -3,6 +3,7 @@ import { AuthRoomsChat1750000000000 } from './1750000000000-auth-rooms-chat.js';
 import { TokenVersions1760000000000 } from './1760000000000-token-versions.js';
 import { PrivateRoomsModeration1760000001000 } from './1760000001000-private-rooms-moderation.js';
 import { OneOpenCallPerRoom1760000002000 } from './1760000002000-one-open-call-per-room.js';
+import { RoomJoinMuted1770000000000 } from './1770000000000-room-join-muted.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -12,4 +13,5 @@ export const MIGRATIONS: MigrationClass[] = [
   TokenVersions1760000000000,
   PrivateRoomsModeration1760000001000,
   OneOpenCallPerRoom1760000002000,
+  RoomJoinMuted1770000000000,
 ];
