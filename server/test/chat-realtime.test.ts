@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import {
   connect,
   createRoom,
+  followRoom,
   http,
   okData,
   record,
@@ -30,23 +31,26 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     return { ...auth, socket };
   }
 
-  it('two users join: both get participantsUpdate; A sends, B gets newMessage; history pages with before', async () => {
+  it('two users join: both see both (snapshot, then participantsDelta); A sends, B gets newMessage; history pages with before', async () => {
     const a = await userWithSocket('alice');
     const b = await userWithSocket('bob');
     const room = await createRoom(url, a.accessToken, 'two users');
-    const aUpdates = record(a.socket, 'participantsUpdate');
-    const bUpdates = record(b.socket, 'participantsUpdate');
     const bMessages = record(b.socket, 'newMessage');
 
-    const joinA = okData(await request(a.socket, 'joinRoom', { roomId: room.id }));
-    expect(joinA.participants).toEqual([{ userId: a.user.id, username: a.user.username }]);
-    expect(joinA.room).toMatchObject({ id: room.id, participantCount: 1 });
-    const joinB = okData(await request(b.socket, 'joinRoom', { roomId: room.id }));
-    expect(joinB.participants.map((p) => p.userId).sort()).toEqual([a.user.id, b.user.id].sort());
+    const followA = await followRoom(a.socket, { roomId: room.id });
+    expect(followA.data.participants).toEqual([{ userId: a.user.id, username: a.user.username }]);
+    expect(followA.data).toMatchObject({ room: { id: room.id, participantCount: 1 }, participantsCursor: null });
+    const followB = await followRoom(b.socket, { roomId: room.id });
+    const both = [a.user.id, b.user.id].sort((x, y) => x - y);
+    expect(followB.data.participants.map((p) => p.userId)).toEqual(both);
 
-    const both = (list: typeof aUpdates) =>
-      list.some((u) => u.roomId === room.id && u.participants.length === 2);
-    await waitFor(() => both(aUpdates) && both(bUpdates), 3000, 'participantsUpdate with both users');
+    await waitFor(
+      () => followA.deltas.some((d) => d.joined.some((p) => p.userId === b.user.id)),
+      3000,
+      'participantsDelta with bob joining',
+    );
+    expect(followA.ids()).toEqual(both);
+    expect(followB.ids()).toEqual(both);
 
     const sent: ChatMessage[] = [];
     for (let i = 0; i < 7; i++) {
@@ -167,16 +171,19 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     const a = await registerUser(url, 'tabs');
     const b = await userWithSocket('watcher');
     const room = await createRoom(url, a.accessToken, 'tabs');
-    okData(await request(b.socket, 'joinRoom', { roomId: room.id }));
-    const bUpdates = record(b.socket, 'participantsUpdate');
+    const watcher = await followRoom(b.socket, { roomId: room.id });
+    // Its own join's delta first, so what follows is only about the tabs.
+    await waitFor(() => watcher.deltas.length === 1, 3000, "the watcher's own join");
+    watcher.deltas.length = 0;
+    const bUpdates = watcher.deltas;
     const tab1 = await connect(url, a.accessToken);
     const tab2 = await connect(url, a.accessToken);
     okData(await request(tab1, 'joinRoom', { roomId: room.id }));
     const second = okData(await request(tab2, 'joinRoom', { roomId: room.id }));
     expect(second.participants).toHaveLength(2);
     await waitFor(() => bUpdates.length >= 1);
-    await sleep(150);
-    expect(bUpdates).toHaveLength(1); // the second tab changed nothing for the others
+    await sleep(250);
+    expect(bUpdates).toEqual([{ roomId: room.id, joined: [{ userId: a.user.id, username: a.user.username }], left: [] }]); // the second tab changed nothing for the others
 
     // A message from one tab reaches the sender's other tab too.
     const tab2Messages = record(tab2, 'newMessage');
@@ -190,7 +197,7 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     await waitFor(() => tab2Messages.length === 1);
 
     okData(await request(tab1, 'leaveRoom', { roomId: room.id }));
-    await sleep(150);
+    await sleep(250);
     expect(bUpdates).toHaveLength(1);
     const rooms = await http<{ id: number; participantCount: number }[]>(url, 'GET', '/rooms', {
       token: a.accessToken,
@@ -199,17 +206,20 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
 
     okData(await request(tab2, 'leaveRoom', { roomId: room.id }));
     await waitFor(() => bUpdates.length === 2);
-    expect(bUpdates[1]!.participants.map((p) => p.userId)).toEqual([b.user.id]);
+    expect(bUpdates[1]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(watcher.ids()).toEqual([b.user.id]);
   });
 
   it('a disconnect counts as leaving only after the grace period; a quick reconnect does not flap', async () => {
     const a = await registerUser(url, 'flaky');
     const b = await userWithSocket('steady');
     const room = await createRoom(url, a.accessToken, 'grace');
-    okData(await request(b.socket, 'joinRoom', { roomId: room.id }));
+    const watcher = await followRoom(b.socket, { roomId: room.id });
     let aSocket = await connect(url, a.accessToken);
     okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
-    const bUpdates = record(b.socket, 'participantsUpdate');
+    await waitFor(() => watcher.ids().includes(a.user.id), 3000, 'flaky joined');
+    const seen = watcher.deltas.length;
+    const bUpdates = () => watcher.deltas.slice(seen);
 
     aSocket.close();
     await sleep(80);
@@ -217,11 +227,12 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     const rejoin = okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
     expect(rejoin.participants).toHaveLength(2);
     await sleep(500); // past the 300 ms grace
-    expect(bUpdates).toHaveLength(0);
+    expect(bUpdates()).toHaveLength(0);
 
     aSocket.close();
-    await waitFor(() => bUpdates.length === 1, 3000, 'participantsUpdate after grace');
-    expect(bUpdates[0]!.participants.map((p) => p.userId)).toEqual([b.user.id]);
+    await waitFor(() => bUpdates().length === 1, 3000, 'participantsDelta after grace');
+    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(watcher.ids()).toEqual([b.user.id]);
   });
 
   it('a full room refuses with ROOM_FULL', async () => {

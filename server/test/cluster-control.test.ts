@@ -7,6 +7,7 @@ import {
   closeAllSockets,
   connect,
   createRoom,
+  followRoom,
   http,
   okData,
   record,
@@ -204,20 +205,19 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
     const [onAUser, onBUser1, onBUser2] = await users(3, 'kill_');
     const room = await createRoom(a.url, onAUser!.accessToken, 'node death', 10);
     const sa = await connect(a.url, onAUser!.accessToken);
-    okData(await request(sa, 'joinRoom', { roomId: room.id }));
-    const updates = record(sa, 'participantsUpdate');
+    const followed = await followRoom(sa, { roomId: room.id });
     for (const u of [onBUser1!, onBUser2!]) {
       const s = await connect(b.url, u.accessToken);
       okData(await request(s, 'joinRoom', { roomId: room.id }));
     }
-    await waitFor(() => updates.at(-1)?.participants.length === 3, 5000, 'A to see both B users');
+    await waitFor(() => followed.ids().length === 3, 5000, 'A to see both B users');
     const bootKeys = await redis.keys(`${prefix}:presence:node:ctrl-b:*`);
     expect(bootKeys).toHaveLength(1);
 
     process.kill(b.pid, 'SIGKILL');
     await b.exited;
     await waitFor(
-      () => updates.at(-1)?.participants.map((p) => p.userId).join() === String(onAUser!.user.id),
+      () => followed.ids().join() === String(onAUser!.user.id),
       NODE_TTL_MS + GRACE_MS + 10_000,
       'A to see B’s users gone',
     );
@@ -231,7 +231,7 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
     const back = await connect(b.url, onBUser1!.accessToken);
     const joined = okData(await request(back, 'joinRoom', { roomId: room.id }));
     expect(joined.participants.map((p) => p.userId).sort()).toEqual([onAUser!.user.id, onBUser1!.user.id].sort());
-    await waitFor(() => updates.at(-1)?.participants.length === 2, 5000, 'A to see the B user back');
+    await waitFor(() => followed.ids().length === 2, 5000, 'A to see the B user back');
     expect(await openCalls(room.id)).toBe(1);
   }, 60_000);
 
@@ -239,16 +239,15 @@ describe('cluster control plane: two nodes on MariaDB and Redis', () => {
     const [onAUser, onBUser] = await users(2, 'restart_');
     const room = await createRoom(a.url, onAUser!.accessToken, 'restart', 10);
     const sa = await connect(a.url, onAUser!.accessToken);
-    okData(await request(sa, 'joinRoom', { roomId: room.id }));
-    const updates = record(sa, 'participantsUpdate');
+    const followed = await followRoom(sa, { roomId: room.id });
     const sb = await connect(b.url, onBUser!.accessToken);
     okData(await request(sb, 'joinRoom', { roomId: room.id }));
-    await waitFor(() => updates.at(-1)?.participants.length === 2, 5000, 'A to see the B user');
+    await waitFor(() => followed.ids().length === 2, 5000, 'A to see the B user');
 
     process.kill(b.pid, 'SIGKILL');
     await b.exited;
     b = await startServer({ env: env('ctrl-b', db) }); // at once: B's alive key has not lapsed yet
-    await waitFor(() => updates.at(-1)?.participants.length === 1, NODE_TTL_MS + GRACE_MS + 10_000, 'B user gone');
+    await waitFor(() => followed.ids().length === 1, NODE_TTL_MS + GRACE_MS + 10_000, 'B user gone');
     expect(await redis.keys(`${prefix}:presence:node:ctrl-b:*`)).toEqual([]);
   }, 60_000);
 });

@@ -13,7 +13,6 @@
  * No database-specific behaviour: SQLite only.
  */
 import {
-  ROOM_MAX_PARTICIPANTS,
   type AdminStatsSnapshot,
   type AuthResponse,
   type ProducerLayersWantedEvent,
@@ -107,7 +106,7 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
       })
     ).body;
     const owner = await registerUser(server.url, 'owner');
-    roomId = (await createRoom(server.url, owner.accessToken, 'large', ROOM_MAX_PARTICIPANTS)).id;
+    roomId = (await createRoom(server.url, owner.accessToken, 'large', SENDERS + RECEIVERS + 4)).id;
     for (let i = 0; i < SENDERS; i++) {
       const peer = new MiniMeetPeer({
         url: server.url,

@@ -6,6 +6,7 @@ import {
   closeAllSockets,
   connect,
   createRoom,
+  followRoom,
   http,
   okData,
   record,
@@ -70,14 +71,13 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     const aSocket = await connect(one.url, a.accessToken);
     const bSocket = await connect(two.url, b.accessToken);
     const room = await createRoom(one.url, a.accessToken, 'across processes', 2);
-    const aUpdates = record(aSocket, 'participantsUpdate');
     const aMessages = record(aSocket, 'newMessage');
     const bMessages = record(bSocket, 'newMessage');
 
-    okData(await request(aSocket, 'joinRoom', { roomId: room.id }));
+    const followA = await followRoom(aSocket, { roomId: room.id });
     const joinB = okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
     expect(joinB.participants.map((p) => p.userId).sort()).toEqual([a.user.id, b.user.id].sort());
-    await waitFor(() => aUpdates.some((u) => u.participants.length === 2), 3000, 'A to see B join');
+    await waitFor(() => followA.ids().length === 2, 3000, 'A to see B join');
     // The leftover check in afterAll looks at the keys really written: they are under this prefix.
     const written = new Redis(REDIS_URL);
     try {
@@ -114,7 +114,8 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     expect(bMessages.map((m) => m.message.id)).toEqual([sent.message.id, reply.message.id]);
 
     okData(await request(bSocket, 'leaveRoom', { roomId: room.id }));
-    await waitFor(() => aUpdates.at(-1)?.participants.length === 1, 3000, 'A to see B leave');
+    await waitFor(() => followA.ids().length === 1, 3000, 'A to see B leave');
+    expect(followA.deltas.at(-1)).toEqual({ roomId: room.id, joined: [], left: [b.user.id] });
     await sleep(50);
   });
 
@@ -123,19 +124,55 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     const b = await registerUser(one.url, 'mp_stay');
     const bSocket = await connect(one.url, b.accessToken);
     const room = await createRoom(one.url, a.accessToken, 'move');
-    okData(await request(bSocket, 'joinRoom', { roomId: room.id }));
+    const watcher = await followRoom(bSocket, { roomId: room.id });
     const onOne = await connect(one.url, a.accessToken);
     okData(await request(onOne, 'joinRoom', { roomId: room.id }));
-    const bUpdates = record(bSocket, 'participantsUpdate');
+    await waitFor(() => watcher.ids().includes(a.user.id), 3000, 'A to join');
+    const seen = watcher.deltas.length;
+    const bUpdates = () => watcher.deltas.slice(seen);
 
     onOne.close();
     const onTwo = await connect(two.url, a.accessToken);
     okData(await request(onTwo, 'joinRoom', { roomId: room.id }));
     await sleep(600); // process one's grace timer (300 ms) has fired and found A present
-    expect(bUpdates).toHaveLength(0);
+    expect(bUpdates()).toHaveLength(0);
 
     onTwo.close();
-    await waitFor(() => bUpdates.length === 1, 3000, 'A to leave after grace');
-    expect(bUpdates[0]!.participants.map((p) => p.userId)).toEqual([b.user.id]);
+    await waitFor(() => bUpdates().length === 1, 3000, 'A to leave after grace');
+    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(watcher.ids()).toEqual([b.user.id]);
+  });
+
+  it('participant deltas of joins and leaves on both processes reach every socket in one order', async () => {
+    const owner = await registerUser(one.url, 'mp_order');
+    const room = await createRoom(one.url, owner.accessToken, 'order', 40);
+    const watcherUser = await registerUser(two.url, 'mp_order_w');
+    const onOne = await followRoom(await connect(one.url, owner.accessToken), { roomId: room.id });
+    const onTwo = await followRoom(await connect(two.url, watcherUser.accessToken), { roomId: room.id });
+    await waitFor(() => onOne.ids().length === 2 && onTwo.ids().length === 2, 3000, 'the watchers to see each other');
+    await sleep(300);
+    onOne.deltas.length = 0;
+    onTwo.deltas.length = 0;
+
+    // Sixteen users join at once, half on each process; every fourth leaves right away.
+    const users = await Promise.all(Array.from({ length: 16 }, (_, i) => registerUser(i % 2 ? one.url : two.url, 'mp_o')));
+    await Promise.all(
+      users.map(async (u, i) => {
+        const socket = await connect(i % 2 ? one.url : two.url, u.accessToken);
+        okData(await request(socket, 'joinRoom', { roomId: room.id }));
+        if (i % 4 === 0) okData(await request(socket, 'leaveRoom', { roomId: room.id }));
+      }),
+    );
+    const expected = [owner, watcherUser, ...users.filter((_, i) => i % 4 !== 0)]
+      .map((u) => u.user.id)
+      .sort((a, b) => a - b);
+    await waitFor(
+      () => onOne.ids().join() === expected.join() && onTwo.ids().join() === expected.join(),
+      5000,
+      'both watchers to show the room as it is',
+    );
+    await sleep(300);
+    expect(onOne.deltas.length).toBeGreaterThan(0);
+    expect(onTwo.deltas).toEqual(onOne.deltas);
   });
 });

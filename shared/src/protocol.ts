@@ -10,7 +10,10 @@
  * work with a node of an incompatible version.
  */
 // 1.1: serverDraining (a node that stops tells its sockets to reconnect), UNAVAILABLE refusals.
-export const PROTOCOL_VERSION = '1.1';
+// 2.0: participantsUpdate (the whole list to everyone) replaced by a paged snapshot in the join
+// answer + loadParticipants, then participantsDelta batches (participantsResync after presence
+// was lost); producer events only to sockets joined with media.
+export const PROTOCOL_VERSION = '2.0';
 
 /** The `connect_error` message when the client's protocol version does not match the server's. */
 export const SOCKET_PROTOCOL_MISMATCH = 'PROTOCOL_MISMATCH';

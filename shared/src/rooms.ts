@@ -5,8 +5,16 @@ import { Trim } from './transforms.js';
 
 export const ROOM_NAME_MAX = 64;
 export const ROOM_MIN_PARTICIPANTS = 2;
-export const ROOM_MAX_PARTICIPANTS = 16;
+/**
+ * The most a room's maxParticipants can ever be on the wire. A server allows up to its own
+ * ROOM_MAX_PARTICIPANTS_LIMIT (default 200, at most this), shown by GET /api/rooms/limits;
+ * beyond it a create or update is refused VALIDATION.
+ */
+export const ROOM_MAX_PARTICIPANTS_CEILING = 10_000;
+/** maxParticipants of a room created without one. */
 export const ROOM_DEFAULT_PARTICIPANTS = 8;
+/** Most participants in one page of loadParticipants (a server's page size is at most this). */
+export const PARTICIPANTS_PAGE_MAX = 500;
 
 /**
  * Public rooms are listed for everyone and open to any signed-in user; private rooms are listed
@@ -56,7 +64,7 @@ export class CreateRoomRequest {
   @IsOptional()
   @IsInt()
   @Min(ROOM_MIN_PARTICIPANTS)
-  @Max(ROOM_MAX_PARTICIPANTS)
+  @Max(ROOM_MAX_PARTICIPANTS_CEILING)
   maxParticipants?: number;
 
   /** Default 'public'. */
@@ -65,8 +73,27 @@ export class CreateRoomRequest {
   visibility?: RoomVisibility;
 }
 
+/** GET /api/rooms/limits: what this server accepts as a room's maxParticipants. */
+export interface RoomLimitsDto {
+  minParticipants: number;
+  /** This server's ROOM_MAX_PARTICIPANTS_LIMIT. */
+  maxParticipants: number;
+  /** What a room created without maxParticipants gets. */
+  defaultParticipants: number;
+}
+
 /** PATCH /api/rooms/:id (owner or admin): change what is given. Everyone in the room gets roomUpdated. */
 export class UpdateRoomRequest {
+  /**
+   * Up to the server's limit. Lowering it below the users present removes nobody: it only
+   * turns new joiners away (ROOM_FULL) until the room is under it again.
+   */
+  @IsOptional()
+  @IsInt()
+  @Min(ROOM_MIN_PARTICIPANTS)
+  @Max(ROOM_MAX_PARTICIPANTS_CEILING)
+  maxParticipants?: number;
+
   @IsOptional()
   @IsIn(ROOM_VISIBILITIES)
   visibility?: RoomVisibility;
@@ -122,14 +149,53 @@ export class LeaveRoomRequest {
 /**
  * Result of `joinRoom`. Other features (SFU signaling) add their own fields here; the server
  * merges them in through join contributors, so this stays one object.
+ *
+ * Who is present comes once, paged: `participants` is the first page of the snapshot (ordered
+ * by userId) and `participantsCursor` asks `loadParticipants` for the next one (null: that was
+ * all). From the join on, the socket gets `participantsDelta` events, never the whole list
+ * again. A client applies each delta as it comes, pages or not (see ParticipantsDeltaEvent).
  */
 export interface JoinRoomData extends Partial<MediaJoinData> {
   room: RoomDto;
   participants: Participant[];
+  participantsCursor: number | null;
   /** The raised hands, in order (engagement.ts; then kept current by `handQueue`). */
   hands?: RaisedHand[];
   /** True when this socket joins muted (room.joinMuted, caller not a moderator): start with the mic off. */
   joinMuted?: boolean;
+}
+
+/** Socket `loadParticipants`: the next page of the snapshot a join started (joined sockets only). */
+export class LoadParticipantsRequest {
+  @IsInt()
+  @Min(1)
+  roomId!: number;
+
+  /** `participantsCursor` of the join answer or `nextCursor` of the previous page. */
+  @IsInt()
+  @Min(0)
+  cursor!: number;
+}
+
+/** Answer of `loadParticipants`: users present now with userId > cursor, ordered by userId. */
+export interface ParticipantsPage {
+  roomId: number;
+  participants: Participant[];
+  /** null: no page after this one. */
+  nextCursor: number | null;
+}
+
+/**
+ * To every socket in the room: who came and who went since the previous delta (a burst of joins
+ * is batched into one event). Apply `left` first, then `joined` (a user who left and came back
+ * within one batch is in both); `joined` entries are upserts. A page of the snapshot that arrives
+ * after a delta must not bring back a user that delta removed (the page may have been read
+ * before the leave): keep the ids seen leaving until the snapshot is complete.
+ */
+export interface ParticipantsDeltaEvent {
+  roomId: number;
+  joined: Participant[];
+  left: number[];
 }
 
 export interface LeaveRoomData {

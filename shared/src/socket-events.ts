@@ -67,7 +67,15 @@ import type {
   SendReactionData,
   SendReactionRequest,
 } from './engagement.js';
-import type { JoinRoomData, JoinRoomRequest, LeaveRoomData, LeaveRoomRequest, Participant } from './rooms.js';
+import type {
+  JoinRoomData,
+  JoinRoomRequest,
+  LeaveRoomData,
+  LeaveRoomRequest,
+  LoadParticipantsRequest,
+  ParticipantsDeltaEvent,
+  ParticipantsPage,
+} from './rooms.js';
 
 /**
  * The one definition of the Socket.IO contract (default namespace). Every client→server event
@@ -77,6 +85,7 @@ import type { JoinRoomData, JoinRoomRequest, LeaveRoomData, LeaveRoomRequest, Pa
 export interface ClientRequests {
   joinRoom: { request: JoinRoomRequest; response: JoinRoomData };
   leaveRoom: { request: LeaveRoomRequest; response: LeaveRoomData };
+  loadParticipants: { request: LoadParticipantsRequest; response: ParticipantsPage };
   sendMessage: { request: SendMessageRequest; response: SendMessageData };
   loadMessageHistory: { request: LoadMessageHistoryRequest; response: MessagePage };
   // SFU signaling (media.ts)
@@ -111,15 +120,22 @@ export interface ClientRequests {
 
 /** Server→client events and their payloads. */
 export interface ServerEvents {
-  /** Sent to the whole room whenever the set of present users changes. */
-  participantsUpdate: { roomId: number; participants: Participant[] };
+  /** To the whole room: who joined and left since the previous delta (batched; see ParticipantsDeltaEvent). */
+  participantsDelta: ParticipantsDeltaEvent;
+  /**
+   * To a room's sockets when who is present may have changed without deltas (the shared presence
+   * store lost its state: Redis restarted empty). Load the snapshot again (loadParticipants from
+   * cursor 0) and keep applying deltas meanwhile (ParticipantRoster.resync).
+   */
+  participantsResync: { roomId: number };
   /** Sent to the whole room (the sender's sockets included) once the message is stored. */
   newMessage: { message: ChatMessage };
   /** Sent to the sending socket only when a sendMessage is refused. */
   messageError: { clientMessageId: string | null; error: WireError };
   /** The room was deleted; the socket is no longer in it. */
   roomDeleted: { roomId: number };
-  // SFU (media.ts): sent to the other peers of the room unless noted
+  // SFU (media.ts): sent to the other sockets of the room that joined with media (not those
+  // refused media, MAX_SOCKETS_PER_USER_ROOM) unless noted
   newProducer: NewProducerEvent;
   producerClosed: ProducerEvent;
   producerPaused: ProducerEvent;
@@ -187,6 +203,7 @@ export type ServerToClientEvents = {
 export const ClientEvent = {
   joinRoom: 'joinRoom',
   leaveRoom: 'leaveRoom',
+  loadParticipants: 'loadParticipants',
   sendMessage: 'sendMessage',
   loadMessageHistory: 'loadMessageHistory',
   createWebRtcTransport: 'createWebRtcTransport',
@@ -215,7 +232,8 @@ export const ClientEvent = {
 } as const satisfies { [E in ClientEventName]: E };
 
 export const ServerEvent = {
-  participantsUpdate: 'participantsUpdate',
+  participantsDelta: 'participantsDelta',
+  participantsResync: 'participantsResync',
   newMessage: 'newMessage',
   messageError: 'messageError',
   roomDeleted: 'roomDeleted',

@@ -63,7 +63,7 @@ describe('socket service', () => {
   it('emitWithAck resolves with the typed ack; request unwraps it', async () => {
     connectSocket('tok');
     sockets.current.handle('joinRoom', ({ roomId }) =>
-      ok({ room: { ...room, id: roomId }, participants: [] }),
+      ok({ room: { ...room, id: roomId }, participants: [], participantsCursor: null }),
     );
     const ack = await emitWithAck('joinRoom', { roomId: 7 });
     expect(ack.ok && ack.data.room.id).toBe(7);

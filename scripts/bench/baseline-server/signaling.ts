@@ -255,9 +255,8 @@ export class Signaling implements MediaEventSink {
         this.#leave(s, roomId);
         throw new BaselineError(ErrorCode.NOT_IN_ROOM, 'Disconnected while joining');
       }
-      this.io
-        .to(channel(roomId))
-        .emit('participantsUpdate', { roomId, participants: this.directory.participants(roomId) });
+      // Unbatched, one delta per join: this server is the media baseline, not a signaling one.
+      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [{ userId: user.id, username: user.username }], left: [] });
     }
     const { room } = await this.#media.addPeer(roomId, s.id, user.id);
     if (!s.data.joinedRooms.has(roomId)) {
@@ -267,7 +266,9 @@ export class Signaling implements MediaEventSink {
     }
     return {
       room: this.directory.room(roomId),
+      // The whole list in one page (no loadParticipants here).
       participants: this.directory.participants(roomId),
+      participantsCursor: null,
       routerRtpCapabilities: room.router.rtpCapabilities as JoinRoomData['routerRtpCapabilities'],
       producers: this.#media.producersOf(room, s.id),
     };
@@ -278,9 +279,7 @@ export class Signaling implements MediaEventSink {
     void s.leave(channel(roomId));
     this.#media.removePeer(roomId, s.id);
     if (this.directory.removeSocket(roomId, s.data.user.id, s.id)) {
-      this.io
-        .to(channel(roomId))
-        .emit('participantsUpdate', { roomId, participants: this.directory.participants(roomId) });
+      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [], left: [s.data.user.id] });
     }
   }
 }

@@ -15,11 +15,12 @@ usage: npm run bots -- [options]
 
   --url URL            server base URL (default ${DEFAULTS.url})
   --rooms R            number of rooms (default ${DEFAULTS.rooms}); named <prefix>-room-<n>, reused if they exist
-  --peers P            bots per room, 2-16 (default ${DEFAULTS.peers}); users <prefix>_r<room>_p<peer>,
+  --peers P            bots per room, at least 2 (default ${DEFAULTS.peers}); users <prefix>_r<room>_p<peer>,
                        registered on first use and reused afterwards
   --light-receivers L  light receive-only bots per room (default 0), users <prefix>_r<room>_l<n>: ICE + DTLS,
                        RTP headers counted without decrypting, no RTCP sent (loss is raw, nothing repaired);
-                       they receive every peer's streams and send nothing. Peers + light receivers <= 16
+                       they receive every peer's streams and send nothing. Peers + light receivers must fit
+                       the server's ROOM_MAX_PARTICIPANTS_LIMIT (GET /api/rooms/limits; default 200)
   --audio-k K          the server's AUDIO_LOUDEST_K (default 3): each receiver gets K microphones (the
                        loudest; bots are silent, so the first K), that many audio streams are expected
   --duration S         seconds of steady load after the last bot joined (default ${DEFAULTS.durationSec});

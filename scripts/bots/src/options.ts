@@ -1,5 +1,5 @@
 /** What a bot run is asked to do, its defaults, and their validation (shared by the CLI and the library). */
-import { ROOM_MAX_PARTICIPANTS, USERNAME_MAX } from '@minimeet/shared';
+import { ROOM_MAX_PARTICIPANTS_CEILING, USERNAME_MAX } from '@minimeet/shared';
 
 export interface BotRunOptions {
   url: string;
@@ -110,10 +110,11 @@ export function resolveOptions(o: BotRunOptions): ResolvedOptions {
     throw new BotOptionsError(`url must be an http(s) URL such as ${DEFAULTS.url} (got "${r.url}")`);
   }
   int('rooms', r.rooms, 1, 500);
-  // A room holds at most ROOM_MAX_PARTICIPANTS; one bot alone receives nothing to measure.
-  int('peers', r.peers, 2, ROOM_MAX_PARTICIPANTS);
-  // Light receivers share the room with the peers, within the same cap.
-  int('light-receivers', r.lightReceivers, 0, ROOM_MAX_PARTICIPANTS - r.peers);
+  // One bot alone receives nothing to measure. Whether the room holds them all is the room's
+  // own maxParticipants (up to the server's ROOM_MAX_PARTICIPANTS_LIMIT): ensureRooms checks it.
+  int('peers', r.peers, 2, ROOM_MAX_PARTICIPANTS_CEILING);
+  // Light receivers share the room with the peers.
+  int('light-receivers', r.lightReceivers, 0, ROOM_MAX_PARTICIPANTS_CEILING - r.peers);
   int('audio-k', r.audioLoudestK, 1, 16);
   positive('duration', r.durationSec, 1, 24 * 3600);
   positive('ramp', r.rampPerSec, 0.1, 1000);

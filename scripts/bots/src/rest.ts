@@ -5,9 +5,9 @@
  */
 import {
   ROOM_DEFAULT_PARTICIPANTS,
-  ROOM_MAX_PARTICIPANTS,
   type AuthResponse,
   type RoomDto,
+  type RoomLimitsDto,
 } from '@minimeet/shared';
 
 export class RestError extends Error {
@@ -111,9 +111,14 @@ export async function ensureRooms(
   names: string[],
   peers: number,
 ): Promise<RoomDto[]> {
-  // Room for the bots plus a few people watching; never above the server's maximum.
-  const maxParticipants = Math.min(ROOM_MAX_PARTICIPANTS, Math.max(peers, ROOM_DEFAULT_PARTICIPANTS));
   const headers = { authorization: `Bearer ${token}`, 'content-type': 'application/json' };
+  // Room for the bots plus a few people watching; never above the server's limit.
+  const limitsRes = await fetch(`${url}/api/rooms/limits`, { headers, signal: AbortSignal.timeout(15_000) });
+  if (!limitsRes.ok) throw new RestError(`GET /api/rooms/limits: ${await errorText(limitsRes)}`, limitsRes.status);
+  const limit = ((await limitsRes.json()) as RoomLimitsDto).maxParticipants;
+  if (peers > limit)
+    throw new RestError(`${peers} bots do not fit in one room: the server allows ${limit} (ROOM_MAX_PARTICIPANTS_LIMIT)`, 400);
+  const maxParticipants = Math.min(limit, Math.max(peers, ROOM_DEFAULT_PARTICIPANTS));
   const listRes = await fetch(`${url}/api/rooms`, { headers, signal: AbortSignal.timeout(15_000) });
   if (!listRes.ok) throw new RestError(`GET /api/rooms: ${await errorText(listRes)}`, listRes.status);
   const byName = new Map(((await listRes.json()) as RoomDto[]).map((r) => [r.name, r]));

@@ -340,7 +340,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       .then((entries) => {
         for (const e of entries) {
           if (!fromNodes.includes(e.nodeId)) continue;
-          this.realtime.emitToLocalRoom(roomId, 'newProducer', { roomId, ...remoteProducer(e) });
+          this.realtime.emitToMedia(roomId, 'newProducer', { roomId, ...remoteProducer(e) }, true);
         }
       })
       .catch((err: unknown) => this.log.warn({ err, roomId }, 're-announcing piped producers failed'));
@@ -362,7 +362,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       if (!won) return;
       const removed = await this.directory.removeBoot(node.id, node.bootId);
       for (const { roomId, producerId } of removed) {
-        this.realtime.emitToRoom(roomId, 'producerClosed', { roomId, producerId });
+        this.realtime.emitToMedia(roomId, 'producerClosed', { roomId, producerId });
       }
       if (removed.length) {
         this.log.info(

@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@minimeet/shared';
+import type { ChatMessage, ParticipantsDeltaEvent } from '@minimeet/shared';
 import type { PipeEndpoint, PipedProducerParams } from '../media/node-pipes.js';
 
 /**
@@ -38,6 +38,8 @@ export interface ClusterEvents {
   hello: { text: string };
   /** A stored chat message; every node hands it to its own sockets in the room (see ChatDelivery). */
   chatMessage: { message: ChatMessage };
+  /** A batch of a room's joins and leaves; every node hands it to its own sockets (see ParticipantDeltaDelivery). */
+  participantsDelta: ParticipantsDeltaEvent;
   /**
    * A microphone was produced on the sending node (and is in the producer directory): every node
    * with the room open pipes it in, so its loudest-speaker ranking hears every microphone of the

@@ -17,6 +17,8 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       routerSpillLoad: 400,
     });
     expect(config.trustProxy).toBe(0);
+    expect(config.roomCaps.maxParticipantsLimit).toBe(200);
+    expect(config.participantsSignaling).toEqual({ pageSize: 100, deltaFlushMs: 100 });
   });
 
   it('accept valid values', () => {
@@ -28,7 +30,12 @@ describe('caps, rate limits and TRUST_PROXY', () => {
       MAX_SOCKETS_PER_USER_ROOM: '1',
       MEDIA_ROUTER_SPILL_LOAD: '1',
       TRUST_PROXY: '2',
+      ROOM_MAX_PARTICIPANTS_LIMIT: '1000',
+      PARTICIPANTS_PAGE_SIZE: '25',
+      PARTICIPANTS_DELTA_FLUSH_MS: '0',
     });
+    expect(config.roomCaps.maxParticipantsLimit).toBe(1000);
+    expect(config.participantsSignaling).toEqual({ pageSize: 25, deltaFlushMs: 0 });
     expect(config.rateLimits).toMatchObject({
       restPerMinute: 100,
       socketEventsPerSecond: 5,
@@ -56,6 +63,10 @@ describe('caps, rate limits and TRUST_PROXY', () => {
     [{ SOCKET_USER_EVENTS_PER_SECOND: '1.5' }, /^SOCKET_USER_EVENTS_PER_SECOND: .*integer/],
     [{ TRUST_PROXY: 'true' }, /^TRUST_PROXY: .*number/],
     [{ TRUST_PROXY: '-1' }, /^TRUST_PROXY: .*between 0 and 10/],
+    [{ ROOM_MAX_PARTICIPANTS_LIMIT: '1' }, /^ROOM_MAX_PARTICIPANTS_LIMIT: .*between 2 and 10000/],
+    [{ ROOM_MAX_PARTICIPANTS_LIMIT: '20000' }, /^ROOM_MAX_PARTICIPANTS_LIMIT: .*between 2 and 10000/],
+    [{ PARTICIPANTS_PAGE_SIZE: '501' }, /^PARTICIPANTS_PAGE_SIZE: .*between 1 and 500/],
+    [{ PARTICIPANTS_DELTA_FLUSH_MS: 'soon' }, /^PARTICIPANTS_DELTA_FLUSH_MS: .*number/],
   ])('refuse %j with one line naming the variable', (env, message) => {
     expect(() => loadConfig(env)).toThrow(ConfigError);
     expect(() => loadConfig(env)).toThrow(message);

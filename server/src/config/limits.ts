@@ -1,3 +1,4 @@
+import { PARTICIPANTS_PAGE_MAX, ROOM_MAX_PARTICIPANTS_CEILING, ROOM_MIN_PARTICIPANTS } from '@minimeet/shared';
 import { z } from 'zod';
 import { intInRange, positiveInt } from './env-fields.js';
 
@@ -19,6 +20,14 @@ export const limitsEnv = z.object({
   MAX_ROOMS_PER_SOCKET: positiveInt('MAX_ROOMS_PER_SOCKET', 4),
   ROOM_JOINS_PER_MINUTE: intInRange('ROOM_JOINS_PER_MINUTE', 20, 1, 10_000),
   CALL_REJOIN_WINDOW_MS: intInRange('CALL_REJOIN_WINDOW_MS', 60_000, 0, 3_600_000),
+  ROOM_MAX_PARTICIPANTS_LIMIT: intInRange(
+    'ROOM_MAX_PARTICIPANTS_LIMIT',
+    200,
+    ROOM_MIN_PARTICIPANTS,
+    ROOM_MAX_PARTICIPANTS_CEILING,
+  ),
+  PARTICIPANTS_PAGE_SIZE: intInRange('PARTICIPANTS_PAGE_SIZE', 100, 1, PARTICIPANTS_PAGE_MAX),
+  PARTICIPANTS_DELTA_FLUSH_MS: intInRange('PARTICIPANTS_DELTA_FLUSH_MS', 100, 0, 5_000),
 });
 
 export const limitsSection = limitsEnv.transform((e) => ({
@@ -56,5 +65,13 @@ export const limitsSection = limitsEnv.transform((e) => ({
     joinsPerMinute: e.ROOM_JOINS_PER_MINUTE,
     /** A user back in a call within this many ms of leaving continues their participant record. */
     callRejoinWindowMs: e.CALL_REJOIN_WINDOW_MS,
+    /** Highest maxParticipants a room may be given (create or PATCH). */
+    maxParticipantsLimit: e.ROOM_MAX_PARTICIPANTS_LIMIT,
+  },
+  participantsSignaling: {
+    /** Participants per page of the join snapshot / loadParticipants. */
+    pageSize: e.PARTICIPANTS_PAGE_SIZE,
+    /** Joins and leaves of a room within this window go out as one participantsDelta (0: each at once). */
+    deltaFlushMs: e.PARTICIPANTS_DELTA_FLUSH_MS,
   },
 }));

@@ -14,7 +14,7 @@ import type { Logger } from '../logging/logger.js';
 import type { PeerMedia } from '../media/peer-media.js';
 import type { RoomMedia } from '../media/room-media.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
-import { roomChannel } from '../realtime/socket-types.js';
+import { mediaChannel } from '../realtime/socket-types.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
 import { consumableProducers } from './consumable-producers.js';
 import { asWire, remoteProducer } from './wire-conversion.js';
@@ -23,8 +23,9 @@ import { asWire, remoteProducer } from './wire-conversion.js';
  * Relays each room's media events (RoomMedia) to the sockets that can act on them, and keeps the
  * cluster's producer directory in step with this node's producers.
  *
- * Where events go: producer events (new/closed/paused/resumed) to the whole room through the
- * Socket.IO adapter, i.e. every node's sockets, since any node can consume any producer (pipes);
+ * Where events go: producer events (new/closed/paused/resumed) to the room's sockets joined with
+ * media (mediaChannel: not those refused media, which could not consume) through the Socket.IO
+ * adapter, i.e. every node's sockets, since any node can consume any producer (pipes);
  * each one is written to the directory first, so a join answer never misses a producer that was
  * announced before it. Consumer/score events to the one socket concerned. activeSpeaker comes
  * from each node's own observer (which also sees piped-in audio) to its local sockets, and
@@ -68,7 +69,7 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApp
     const roomId = room.roomId;
     const toOthers = <E extends ServerEventName>(peerId: string, event: E, payload: ServerEvents[E]) => {
       const peer = room.peers.get(peerId);
-      let target = this.realtime.io.to(roomChannel(roomId));
+      let target = this.realtime.io.to(mediaChannel(roomId));
       if (peer?.attachedTo) target = target.except(peer.attachedTo);
       (target.emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
     };
@@ -127,7 +128,7 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApp
         afterWrite(
           producerId,
           () => this.directory.remove(roomId, producerId),
-          () => this.realtime.emitToRoom(roomId, 'producerClosed', { roomId, producerId }),
+          () => this.realtime.emitToMedia(roomId, 'producerClosed', { roomId, producerId }),
         );
       }
       listed.clear();

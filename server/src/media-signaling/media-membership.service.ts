@@ -10,7 +10,9 @@ import type { Logger } from '../logging/logger.js';
 import { PeerMedia } from '../media/peer-media.js';
 import { DrainState } from '../realtime/drain-state.js';
 import type { JoinContext } from '../realtime/room-lifecycle.js';
+import { RealtimeServer } from '../realtime/realtime-server.js';
 import { RoomSessionService } from '../realtime/room-session.service.js';
+import { mediaChannel } from '../realtime/socket-types.js';
 import { PeerDirectory } from './peer-directory.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
 import { consumableProducers } from './consumable-producers.js';
@@ -38,6 +40,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
     @Inject(APP_CONFIG) private readonly config: AppConfig,
     @Inject(ROOT_LOGGER) logger: Logger,
     @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
   ) {
     this.log = logger.child({ context: 'media-signaling' });
   }
@@ -86,6 +89,9 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
       }
       this.peers.index(socketId, roomId, peer);
     }
+    // Producer events from now on; the answer below lists those from before (a producer in
+    // both is the client's to dedupe, as with any announcement racing a join answer).
+    await ctx.socket.join(mediaChannel(roomId));
     const data: MediaJoinData = {
       routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
       producers: await consumableProducers(this.directory, this.nodes, room, new Set(peer.producers.keys())),
@@ -104,6 +110,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
 
   private onSocketLeft(roomId: number, socketId: string, disconnected: boolean): void {
     const peer = this.peers.unindex(socketId, roomId);
+    void this.realtime.io.sockets.sockets.get(socketId)?.leave(mediaChannel(roomId));
     if (!peer) return;
     const graceMs = this.config.presenceGraceMs;
     // A draining node takes no rejoin: the client comes back on another node, where its

@@ -3,13 +3,18 @@ import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import type { Participant } from '@minimeet/shared';
+import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
 import { RealtimeServer } from './realtime-server.js';
 
 /**
  * After a Redis outage, puts this process's sockets back into shared presence: a Redis that
  * restarted empty has forgotten who is in which room while their sockets stayed connected here
  * (and a Redis that only stalled already has them: adding is idempotent). Rooms that got a
- * user back hear the participant list again.
+ * user back hear them as joined again (a participantsDelta upsert: clients that kept them listed
+ * change nothing, any that missed them list them). Users who went while Redis was away may have
+ * left no trace to announce, so this process's sockets of every room it holds are then told
+ * participantsResync (reload the snapshot).
  */
 @Injectable()
 export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
@@ -20,6 +25,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
     @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(ParticipantDeltaDelivery) private readonly deltas: ParticipantDeltaDelivery,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.#log = logger.child({ context: 'presence-restorer' });
@@ -38,7 +44,8 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
   /** Re-adds every local socket to the rooms it has joined. Never rejects. */
   async restore(): Promise<void> {
     if (!this.realtime.ready) return;
-    const readded = new Set<number>();
+    const readded = new Map<number, Participant[]>();
+    const localRooms = new Set<number>();
     let sockets = 0;
     try {
       for (const socket of this.realtime.io.sockets.sockets.values()) {
@@ -46,6 +53,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
         if (!user || socket.disconnected) continue;
         for (const roomId of socket.data.joinedRooms) {
           sockets++;
+          localRooms.add(roomId);
           // Already admitted once: the room's cap does not apply to putting it back.
           const outcome = await this.presence.addSocket(
             roomId,
@@ -53,15 +61,14 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
             socket.id,
             Number.MAX_SAFE_INTEGER,
           );
-          if (outcome.admitted && outcome.userAdded) readded.add(roomId);
+          if (outcome.admitted && outcome.userAdded)
+            readded.set(roomId, [...(readded.get(roomId) ?? []), { userId: user.id, username: user.username }]);
         }
       }
-      for (const roomId of readded) {
-        const participants = await this.presence.participants(roomId);
-        this.realtime.emitToRoom(roomId, 'participantsUpdate', { roomId, participants });
-      }
+      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [] });
+      for (const roomId of localRooms) this.realtime.emitToLocalRoom(roomId, 'participantsResync', { roomId });
       if (readded.size)
-        this.#log.info({ sockets, rooms: [...readded] }, 'presence put back in Redis after its outage');
+        this.#log.info({ sockets, rooms: [...readded.keys()] }, 'presence put back in Redis after its outage');
     } catch (err) {
       // Redis went away again: the next recovery tries again.
       this.#log.warn({ err }, 'putting presence back after a Redis outage failed');

@@ -14,7 +14,7 @@ const SWEEP_CLAIM_TTL_MS = 10 * 60_000;
  * Presence of a dead node boot (killed, partitioned, or this node's own previous run): exactly
  * one live node (the winner of the registry claim) removes that boot's sockets at once and,
  * after PRESENCE_GRACE_MS, the users left with no socket, with the same effects as a local
- * disconnect's grace expiry (participantsUpdate, call rows, userLeft). A user who reconnects
+ * disconnect's grace expiry (participantsDelta, call rows, userLeft). A user who reconnects
  * anywhere within the grace period stays.
  */
 @Injectable()

@@ -3,7 +3,7 @@ import type { ServerEvents, ServerEventName } from '@minimeet/shared';
 import { EventEmitter } from 'node:events';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
-import { roomChannel, type AppServer, type AppSocket, type InterServerEvents } from './socket-types.js';
+import { mediaChannel, roomChannel, type AppServer, type AppSocket, type InterServerEvents } from './socket-types.js';
 
 type ProcessEventName = keyof InterServerEvents;
 type ProcessEventPayload<E extends ProcessEventName> = Parameters<InterServerEvents[E]>[0];
@@ -45,6 +45,15 @@ export class RealtimeServer {
   /** Emits to this process's sockets in the room only (other processes emit to theirs). */
   emitToLocalRoom<E extends ServerEventName>(roomId: number, event: E, payload: ServerEvents[E]): void {
     (this.io.local.to(roomChannel(roomId)).emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
+  }
+
+  /**
+   * Emits to the room's sockets joined with media (producer events: only they can consume), on
+   * every process or, with `localOnly`, on this one.
+   */
+  emitToMedia<E extends ServerEventName>(roomId: number, event: E, payload: ServerEvents[E], localOnly = false): void {
+    const target = localOnly ? this.io.local.to(mediaChannel(roomId)) : this.io.to(mediaChannel(roomId));
+    (target.emit as (ev: E, p: ServerEvents[E]) => boolean)(event, payload);
   }
 
   /** This process's sockets that are in the room (optionally only one user's). */

@@ -16,6 +16,7 @@ import { RedisConnectionSlots } from './connection-caps/redis-connection-slots.j
 import { SocketConnectionLimits } from './connection-caps/socket-connection-limits.js';
 import { ConnectionGateway } from './connection.gateway.js';
 import { DrainState } from './drain-state.js';
+import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
 import { PresenceRestorer } from './presence-restorer.js';
 import { PresenceSweeper } from './presence-sweeper.js';
 import { RealtimeServer } from './realtime-server.js';
@@ -27,7 +28,7 @@ import { SocketPrivileges } from './socket-privileges.js';
 import { SocketSessions } from './socket-sessions.js';
 
 /**
- * Socket.IO transport: connection auth, room joins/leaves, presence broadcasts. Feature
+ * Socket.IO transport: connection auth, room joins/leaves, participant snapshots and deltas. Feature
  * gateways (chat, media signaling) import this module for RealtimeServer and RoomSessionService.
  */
 @Module({
@@ -36,6 +37,7 @@ import { SocketSessions } from './socket-sessions.js';
     RealtimeServer,
     DrainState,
     RoomSessionService,
+    ParticipantDeltaDelivery,
     PresenceSweeper,
     PresenceRestorer,
     AckResponder,

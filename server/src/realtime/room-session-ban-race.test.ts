@@ -19,6 +19,7 @@ import type { RoomEvents } from '../rooms/room-events.js';
 import type { Room } from '../rooms/room.entity.js';
 import type { RoomsService } from '../rooms/rooms.service.js';
 import type { RealtimeServer } from './realtime-server.js';
+import type { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
 import { DrainState } from './drain-state.js';
 import { RoomSessionService } from './room-session.service.js';
 import type { AppSocket } from './socket-types.js';
@@ -70,6 +71,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     presenceGraceMs: 0,
     redisUrl: undefined,
     roomCaps: { maxPerSocket: 4, joinsPerMinute: 100, callRejoinWindowMs: 0, createPerHour: 20 },
+    participantsSignaling: { pageSize: 100, deltaFlushMs: 0 },
   } as unknown as AppConfig;
   const calls = {
     userJoined: async () => undefined,
@@ -95,6 +97,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
       current: async (socket: { data: { user: UserDto } }) => socket.data.user,
     } as unknown as SocketPrivileges,
     new DrainState(),
+    { publish: () => undefined } as unknown as ParticipantDeltaDelivery,
     { unavailable: () => null, retryAfterMs: 1000 } as unknown as DependencyState,
   );
   const socket = {

@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ErrorCode, type JoinRoomData, type Participant, type UserDto } from '@minimeet/shared';
+import { ErrorCode, type JoinRoomData, type ParticipantsPage, type UserDto } from '@minimeet/shared';
 import { CallSessionsService } from '../calls/call-sessions.service.js';
 import { AppError } from '../common/app-error.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
@@ -22,6 +22,8 @@ import { isModerator, RoomsService } from '../rooms/rooms.service.js';
 import type { Room } from '../rooms/room.entity.js';
 import { CallBookkeeping } from './call-bookkeeping.js';
 import { DrainState } from './drain-state.js';
+import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
+import { ParticipantDeltaBatcher } from './participant-deltas.js';
 import { OutageRetries } from './outage-retries.js';
 import { PresenceGraceTimers } from './presence-grace-timers.js';
 import { RoomJoinLimiter } from './room-join-limiter.js';
@@ -38,8 +40,9 @@ import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.j
 
 /**
  * Joins and leaves of sockets to rooms: presence, persistent membership, call-session rows and
- * participantsUpdate broadcasts. Every change to one room runs in that room's serial queue so
- * presence, CallSession rows and broadcasts happen in one order.
+ * participant signaling (a paged snapshot in the join answer, then batched participantsDelta
+ * events). Every change to one room runs in that room's serial queue so presence, CallSession
+ * rows and deltas happen in one order.
  */
 @Injectable()
 export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap, OnModuleDestroy {
@@ -55,6 +58,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   /** See handOffPresenceAtShutdown. */
   private handOff = false;
   private readonly joinLimiter: RoomJoinLimiter;
+  private readonly deltas: ParticipantDeltaBatcher;
   private readonly retries: OutageRetries;
 
   constructor(
@@ -69,6 +73,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
     @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
     @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(ParticipantDeltaDelivery) deltaDelivery: ParticipantDeltaDelivery,
     @Inject(DependencyState) dependencies: DependencyState,
   ) {
     this.log = logger.child({ context: 'room-session' });
@@ -76,6 +81,9 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.callLog = new CallBookkeeping(calls, config.roomCaps.callRejoinWindowMs, this.log);
     this.joinLimiter = new RoomJoinLimiter(config.roomCaps.joinsPerMinute);
     this.roomSlots = new SocketRoomSlots(config.roomCaps.maxPerSocket);
+    this.deltas = new ParticipantDeltaBatcher(config.participantsSignaling.deltaFlushMs, (delta) =>
+      deltaDelivery.publish(delta),
+    );
     this.retries = new OutageRetries(dependencies, this.log);
   }
 
@@ -157,6 +165,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       }
       await Promise.all(work);
     }
+    // The leaves above still reach the other nodes' sockets.
+    this.deltas.flushAll();
     this.hub.clear();
   }
 
@@ -217,13 +227,17 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
           'socket joined room',
         );
         if (outcome.userAdded) {
-          const participants = await this.presence.participants(roomId);
-          await this.callLog.userJoined(roomId, user.id, participants.length);
-          this.broadcastParticipants(roomId, participants);
+          const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
+          await this.callLog.userJoined(roomId, user.id, count);
+          this.deltas.joined(roomId, { userId: user.id, username: user.username });
         }
       }
-      const participants = await this.presence.participants(roomId);
-      let data: JoinRoomData = { room: this.rooms.toDto(room, participants.length), participants };
+      const first = await this.participantsPage(roomId, 0);
+      let data: JoinRoomData = {
+        room: this.rooms.toDto(room, first.total),
+        participants: first.participants,
+        participantsCursor: first.nextCursor,
+      };
       try {
         for (const contribute of this.hub.contributors)
           data = { ...data, ...(await contribute({ socket, user, room: data.room })) };
@@ -245,6 +259,29 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     if (isModerator(room, user) || !(await this.bans.isBanned(room.id, user.id))) return;
     await this.rooms.removeMember(room.id, user.id);
     throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
+  }
+
+  /**
+   * One page of who is present, for a socket already in the room (loadParticipants): users with
+   * userId > cursor, ordered by userId. Deltas sent meanwhile are the client's to merge.
+   */
+  async loadParticipants(socket: AppSocket, roomId: number, cursor: number): Promise<ParticipantsPage> {
+    if (!socket.data.joinedRooms.has(roomId))
+      throw new AppError(ErrorCode.NOT_IN_ROOM, `Not in room ${roomId}`);
+    const page = await this.participantsPage(roomId, cursor);
+    return { roomId, participants: page.participants, nextCursor: page.nextCursor };
+  }
+
+  private async participantsPage(roomId: number, cursor: number) {
+    const all = (await this.presence.participants(roomId)).sort((a, b) => a.userId - b.userId);
+    const after = all.filter((p) => p.userId > cursor);
+    const participants = after.slice(0, this.config.participantsSignaling.pageSize);
+    const more = after.length > participants.length;
+    return {
+      total: all.length,
+      participants,
+      nextCursor: more ? participants[participants.length - 1]!.userId : null,
+    };
   }
 
   leave(socket: AppSocket, roomId: number): Promise<void> {
@@ -374,10 +411,10 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   private async removeUserIfIdle(roomId: number, userId: number): Promise<void> {
     this.graceTimers.clear(roomId, userId);
     if (!(await this.presence.removeUserIfIdle(roomId, userId))) return;
-    const participants = await this.presence.participants(roomId);
-    this.log.info({ roomId, userId, remaining: participants.length }, 'user left room');
-    await this.callLog.userLeft(roomId, userId, participants.length === 0);
-    this.broadcastParticipants(roomId, participants);
+    const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
+    this.log.info({ roomId, userId, remaining: count }, 'user left room');
+    await this.callLog.userLeft(roomId, userId, count === 0);
+    this.deltas.left(roomId, userId);
     this.hub.emit('userLeft', { roomId, userId });
   }
 
@@ -419,12 +456,9 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         });
       }
       this.graceTimers.clearRoom(roomId);
+      this.deltas.discard(roomId);
       this.hub.emit('roomClosed', { roomId });
       this.log.info({ roomId, sockets: sockets.length }, 'deleted room closed on this node');
     });
-  }
-
-  private broadcastParticipants(roomId: number, participants: Participant[]): void {
-    this.realtime.emitToRoom(roomId, 'participantsUpdate', { roomId, participants });
   }
 }

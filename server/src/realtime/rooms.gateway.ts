@@ -4,9 +4,11 @@ import {
   ClientEvent,
   JoinRoomRequest,
   LeaveRoomRequest,
+  LoadParticipantsRequest,
   type Ack,
   type JoinRoomData,
   type LeaveRoomData,
+  type ParticipantsPage,
 } from '@minimeet/shared';
 import { parsePayload } from '../common/validation.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
@@ -16,7 +18,7 @@ import { AckResponder } from './ack-responder.js';
 import { RoomSessionService } from './room-session.service.js';
 import type { AppSocket } from './socket-types.js';
 
-/** joinRoom / leaveRoom: validate, delegate to RoomSessionService, answer with an Ack. */
+/** joinRoom / leaveRoom / loadParticipants: validate, delegate to RoomSessionService, answer with an Ack. */
 @WebSocketGateway()
 export class RoomsGateway {
   private readonly log: Logger;
@@ -43,6 +45,14 @@ export class RoomsGateway {
       const { roomId } = await parsePayload(LeaveRoomRequest, raw);
       await this.sessions.leave(socket, roomId);
       return { roomId };
+    });
+  }
+
+  @SubscribeMessage(ClientEvent.loadParticipants)
+  loadParticipants(@ConnectedSocket() socket: AppSocket, @MessageBody() raw: unknown): Promise<Ack<ParticipantsPage>> {
+    return this.acks.respond(this.log, ackContext(socket, ClientEvent.loadParticipants, raw), async () => {
+      const { roomId, cursor } = await parsePayload(LoadParticipantsRequest, raw);
+      return this.sessions.loadParticipants(socket, roomId, cursor);
     });
   }
 }

@@ -65,3 +65,11 @@ export function roomChannel(roomId: number): string {
 export function userChannel(userId: number): string {
   return `user:${userId}`;
 }
+
+/**
+ * The Socket.IO room of a MiniMeet room's sockets that joined with media (not those refused it,
+ * MAX_SOCKETS_PER_USER_ROOM): producer announcements go only there, to sockets that may consume.
+ */
+export function mediaChannel(roomId: number): string {
+  return `room-media:${roomId}`;
+}

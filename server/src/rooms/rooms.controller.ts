@@ -7,6 +7,7 @@ import {
   type RoomBanDto,
   type RoomDto,
   type RoomInviteDto,
+  type RoomLimitsDto,
   type UserDto,
 } from '@minimeet/shared';
 import { CurrentUser } from '../auth/current-user.js';
@@ -46,6 +47,12 @@ export class RoomsController {
     return this.rooms.create(user, body);
   }
 
+  @Get('limits')
+  @ApiOperation({ summary: "What this server accepts as a room's maxParticipants (ROOM_MAX_PARTICIPANTS_LIMIT)" })
+  limits(): RoomLimitsDto {
+    return this.rooms.limits();
+  }
+
   @Get(':id')
   @ApiResponse({ status: 404, description: HIDDEN })
   async get(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
@@ -53,7 +60,9 @@ export class RoomsController {
   }
 
   @Patch(':id')
-  @ApiOperation({ summary: 'Change visibility and/or lock (owner or admin); the room gets roomUpdated' })
+  @ApiOperation({
+    summary: 'Change visibility, lock and/or maxParticipants (owner or admin); the room gets roomUpdated',
+  })
   @ApiResponse({ status: 403, description: 'Neither owner nor admin' })
   @ApiResponse({ status: 404, description: HIDDEN })
   async update(

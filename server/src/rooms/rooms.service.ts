@@ -3,7 +3,9 @@ import { InjectRepository } from '@nestjs/typeorm';
 import {
   ErrorCode,
   ROOM_DEFAULT_PARTICIPANTS,
+  ROOM_MIN_PARTICIPANTS,
   type CreateRoomRequest,
+  type RoomLimitsDto,
   type RoomDto,
   type RoomInviteDto,
   type UpdateRoomRequest,
@@ -55,14 +57,33 @@ export class RoomsService {
     return rooms.map((r) => this.toDto(r, counts.get(r.id) ?? 0));
   }
 
+  /** What this server accepts as a room's maxParticipants. */
+  limits(): RoomLimitsDto {
+    const maxParticipants = this.config.roomCaps.maxParticipantsLimit;
+    return {
+      minParticipants: ROOM_MIN_PARTICIPANTS,
+      maxParticipants,
+      defaultParticipants: Math.min(ROOM_DEFAULT_PARTICIPANTS, maxParticipants),
+    };
+  }
+
+  /** VALIDATION when `max` is above this server's ROOM_MAX_PARTICIPANTS_LIMIT (the DTO checked the rest). */
+  private assertSizeAllowed(max: number | undefined): void {
+    const limit = this.config.roomCaps.maxParticipantsLimit;
+    if (max === undefined || max <= limit) return;
+    const message = `maxParticipants must not be greater than ${limit}`;
+    throw new AppError(ErrorCode.VALIDATION, message, { fields: { maxParticipants: [message] } });
+  }
+
   /** RATE_LIMITED past ROOM_CREATE_PER_HOUR rooms in the last hour (deleted ones count too). */
   async create(owner: UserDto, body: CreateRoomRequest): Promise<RoomDto> {
+    this.assertSizeAllowed(body.maxParticipants);
     await this.assertCreateAllowed(owner.id);
     const room = await this.rooms.save(
       this.rooms.create({
         name: body.name,
         ownerId: owner.id,
-        maxParticipants: body.maxParticipants ?? ROOM_DEFAULT_PARTICIPANTS,
+        maxParticipants: body.maxParticipants ?? this.limits().defaultParticipants,
         visibility: body.visibility ?? 'public',
         locked: false,
         joinMuted: false,
@@ -121,12 +142,15 @@ export class RoomsService {
   }
 
   /**
-   * Visibility, lock and/or join-muted of a room the caller moderates (RoomAccessService.requireModerator).
+   * Visibility, lock, size and/or join-muted of a room the caller moderates (RoomAccessService.requireModerator).
    * Everyone in the room is told through RoomEvents.
    */
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
+    this.assertSizeAllowed(body.maxParticipants);
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken' | 'maxParticipants'>> = {};
+    if (body.maxParticipants !== undefined && body.maxParticipants !== room.maxParticipants)
+      changes.maxParticipants = body.maxParticipants;
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
     if (body.joinMuted !== undefined && body.joinMuted !== Boolean(room.joinMuted)) changes.joinMuted = body.joinMuted;

@@ -5,14 +5,13 @@
  * within PRESENCE_GRACE_MS, is never shown as gone; a user who never comes back is removed by A's
  * sweep of the stopped node after PRESENCE_GRACE_MS, so nothing stays present for good.
  */
-import type { Participant } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   closeAllSockets,
   connect,
   createRoom,
   okData,
-  record,
+  followRoom,
   registerUser,
   request,
   waitFor,
@@ -49,7 +48,7 @@ afterAll(async () => {
   await cluster?.stop();
 }, 60_000);
 
-const names = (list: Participant[]) => list.map((p) => p.username).sort();
+const usernames = new Map<number, string>();
 
 describe('a drained node hands its presence to the other node', () => {
   it('a user still on it at exit who comes back elsewhere never leaves; one who does not is removed after the grace', async () => {
@@ -57,16 +56,17 @@ describe('a drained node hands its presence to the other node', () => {
     const owner = await registerUser(nodeA.url, 'hoowner');
     const roomId = (await createRoom(nodeA.url, owner.accessToken, 'handoff')).id;
     const observer = await connect(nodeA.url, owner.accessToken);
-    const updates = record(observer, 'participantsUpdate');
-    okData(await request(observer, 'joinRoom', { roomId }));
+    const followed = await followRoom(observer, { roomId });
+    const names = () => followed.ids().map((id) => usernames.get(id) ?? `#${id}`).sort();
 
     const late = await registerUser(nodeB.url, 'holate');
     const gone = await registerUser(nodeB.url, 'hogone');
     // Clients that ignore serverDraining: still on B when its grace period ends.
     for (const user of [late, gone]) okData(await request(await connect(nodeB.url, user.accessToken), 'joinRoom', { roomId }));
+    for (const u of [owner, late, gone]) usernames.set(u.user.id, u.user.username);
     const everyone = [owner, late, gone].map((u) => u.user.username).sort();
-    await waitFor(() => names(updates.at(-1)?.participants ?? []).join() === everyone.join(), 10_000, 'all three present');
-    const seenBefore = updates.length;
+    await waitFor(() => names().join() === everyone.join(), 10_000, 'all three present');
+    const seenBefore = followed.deltas.length;
 
     const exit = await nodeB.terminate(GRACE_MS + 15_000);
     expect(exit).toMatchObject({ code: 0, signal: null });
@@ -76,16 +76,16 @@ describe('a drained node hands its presence to the other node', () => {
     // `late` comes back on A, within the presence grace period of its socket on B.
     const back = await connect(nodeA.url, late.accessToken);
     const rejoined = okData(await request(back, 'joinRoom', { roomId }));
-    expect(names(rejoined.participants)).toEqual(everyone);
+    expect(rejoined.participants.map((p) => p.username).sort()).toEqual(everyone);
 
     // `gone` is removed once A has swept the stopped node and the grace period has run out.
     await waitFor(
-      () => !names(updates.at(-1)!.participants).includes(gone.user.username),
+      () => !names().includes(gone.user.username),
       NODE_TTL_MS + PRESENCE_GRACE_MS + 10_000,
       'the user who never came back to be removed',
     );
-    const after = updates.slice(seenBefore);
-    for (const u of after) expect(names(u.participants), 'late shown as gone').toContain(late.user.username);
-    expect(names(after.at(-1)!.participants)).toEqual([owner, late].map((u) => u.user.username).sort());
+    const after = followed.deltas.slice(seenBefore);
+    for (const d of after) expect(d.left, 'late shown as gone').not.toContain(late.user.id);
+    expect(names()).toEqual([owner, late].map((u) => u.user.username).sort());
   }, 90_000);
 });

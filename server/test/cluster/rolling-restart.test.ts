@@ -17,7 +17,7 @@ import {
   createRoom,
   http,
   okData,
-  record,
+  followRoom,
   registerUser,
   request,
   type ClientSocket,
@@ -83,14 +83,13 @@ async function expectAllRising(ms: number): Promise<void> {
   });
 }
 
-/** A plain socket in the room on `node`, recording participantsUpdate (what every client shows). */
+/** A plain socket in the room on `node`, following its participant list (what every client shows). */
 async function observe(node: ClusterNode) {
   const user = await registerUser(node.url, 'rrobs');
   const socket: ClientSocket = await connect(node.url, user.accessToken);
-  const updates = record(socket, 'participantsUpdate');
-  const joined = okData(await request(socket, 'joinRoom', { roomId }));
-  expect(missingPeers(joined.participants), 'peers present when the observer joins').toEqual([]);
-  return { socket, updates };
+  const followed = await followRoom(socket, { roomId });
+  expect(missingPeers(followed.data.participants), 'peers present when the observer joins').toEqual([]);
+  return { socket, updates: followed.deltas, followed };
 }
 
 /** The peers' users missing from a participant list. */
@@ -140,7 +139,9 @@ async function drainNode(
   // Past the presence grace period too: the sweep of the stopped node removed nobody.
   await sleep(PRESENCE_GRACE_MS + NODE_TTL_MS);
   const updates = observer.updates.slice(seenBefore);
-  for (const u of updates) expect(missingPeers(u.participants), 'a peer shown as gone').toEqual([]);
+  const peerIds = new Set(peers.map((p) => p.user.id));
+  for (const u of updates) expect(u.left.filter((id) => peerIds.has(id)), 'a peer shown as gone').toEqual([]);
+  expect(missingPeers(observer.followed.ids().map((userId) => ({ userId, username: '' }))), 'peers in the list').toEqual([]);
   // And the room's presence (what a joiner is told) still holds every peer.
   const now = okData(await request(observer.socket, 'joinRoom', { roomId }));
   expect(missingPeers(now.participants), 'peers present after the drain').toEqual([]);

@@ -1,7 +1,11 @@
 import {
+  ParticipantRoster,
   PROTOCOL_VERSION,
   socketHandshakeAuth,
   type Ack,
+  type JoinRoomData,
+  type JoinRoomRequest,
+  type ParticipantsDeltaEvent,
   type AuthResponse,
   type ClientEventName,
   type ClientToServerEvents,
@@ -151,3 +155,44 @@ export async function waitFor(check: () => boolean, timeoutMs = 5000, what = 'co
 }
 
 export const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+/** What followRoom gives: the join answer, the deltas since, and the list a client would show. */
+export interface FollowedRoom {
+  data: JoinRoomData;
+  /** Every participantsDelta of the room this socket got, from before the join answer on. */
+  deltas: ParticipantsDeltaEvent[];
+  /** Present user ids, sorted, as the client's roster has them now. */
+  ids(): number[];
+  /** Pages of the snapshot loaded with loadParticipants (the join answer's first page not counted). */
+  pagesLoaded: number;
+}
+
+/**
+ * Joins a room the way a client does: the join answer's first page, the rest of the snapshot
+ * through loadParticipants, and participantsDelta events applied throughout (ParticipantRoster).
+ */
+export async function followRoom(socket: ClientSocket, join: JoinRoomRequest): Promise<FollowedRoom> {
+  const deltas: ParticipantsDeltaEvent[] = [];
+  let roster: ParticipantRoster | null = null;
+  socket.on('participantsDelta', (d) => {
+    if (d.roomId !== join.roomId) return;
+    deltas.push(d);
+    roster?.applyDelta(d);
+  });
+  const data = okData(await request(socket, 'joinRoom', join));
+  const r = new ParticipantRoster(data.participants, data.participantsCursor);
+  for (const d of deltas) r.applyDelta(d);
+  roster = r;
+  const followed: FollowedRoom = {
+    data,
+    deltas,
+    ids: () => r.list().map((p) => p.userId).sort((a, b) => a - b),
+    pagesLoaded: 0,
+  };
+  while (r.cursor !== null) {
+    const page = okData(await request(socket, 'loadParticipants', { roomId: join.roomId, cursor: r.cursor }));
+    r.addPage(page.participants, page.nextCursor);
+    followed.pagesLoaded += 1;
+  }
+  return followed;
+}

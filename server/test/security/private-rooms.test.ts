@@ -194,14 +194,14 @@ describe.each(DB_KINDS)('private rooms and moderation (%s)', (kind) => {
     refusedWith(await request(ownerSocket, 'removeParticipant', { roomId: room.id, userId: owner.user.id }), ErrorCode.FORBIDDEN);
 
     const removed = [record(bobSocket, 'removedFromRoom'), record(bobTab2, 'removedFromRoom')];
-    const ownerUpdates = record(ownerSocket, 'participantsUpdate');
+    const ownerUpdates = record(ownerSocket, 'participantsDelta');
     okData(await request(ownerSocket, 'removeParticipant', { roomId: room.id, userId: bob.user.id }));
     await waitFor(() => removed.every((r) => r.length === 1), 5000, 'removedFromRoom on both tabs');
     expect(removed[0]![0]).toMatchObject({ roomId: room.id, byUserId: owner.user.id, byUsername: owner.user.username });
     await waitFor(
-      () => ownerUpdates.some((u) => !u.participants.some((p) => p.userId === bob.user.id)),
+      () => ownerUpdates.some((u) => u.roomId === room.id && u.left.includes(bob.user.id)),
       5000,
-      'participantsUpdate without bob',
+      'participantsDelta: bob left',
     );
 
     // Out: the sockets are no longer in the room, rejoin is refused even with the invite.

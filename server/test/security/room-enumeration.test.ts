@@ -54,6 +54,7 @@ const REST_ROUTES: Record<string, RestCase> = {
 const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: number) => unknown>> = {
   joinRoom: (roomId) => ({ roomId }),
   leaveRoom: (roomId) => ({ roomId }),
+  loadParticipants: (roomId) => ({ roomId, cursor: 0 }),
   sendMessage: (roomId) => ({ roomId, content: 'hello', clientMessageId: randomUUID() }),
   loadMessageHistory: (roomId) => ({ roomId }),
   createWebRtcTransport: (roomId) => ({ roomId, direction: 'send' }),

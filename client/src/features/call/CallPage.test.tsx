@@ -15,6 +15,7 @@ const joinData: JoinRoomData = {
     { userId: 2, username: 'bob' },
     { userId: 3, username: 'carol' },
   ],
+  participantsCursor: null,
 };
 const message = (id: number, from = { id: 2, username: 'bob' }, content = `hello ${id}`): ChatMessage => ({
   id,
@@ -157,7 +158,7 @@ describe('call page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Show participants (3)' }));
     const list = screen.getByRole('list', { name: 'Participants' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(3);
-    act(() => sockets.current.serverEmit('participantsUpdate', { roomId: 5, participants: joinData.participants.slice(0, 2) }));
+    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: [3] }));
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
     expect(screen.getByRole('region', { name: 'Video' }).querySelectorAll('figure[data-user]')).toHaveLength(1);
   });

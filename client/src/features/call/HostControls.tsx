@@ -3,6 +3,7 @@ import { describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { useCallStore } from './callStore';
 import { inviteLink, moderationApi } from './moderationApi';
+import { RoomSizeSetting } from './RoomSizeSetting';
 
 /**
  * The owner's and admins' room controls: invite link (copy, rotate), private, lock and join-muted
@@ -88,6 +89,7 @@ export function HostControls() {
         <input type="checkbox" checked={room.locked} disabled={busy} onChange={(e) => void update({ locked: e.target.checked })} />
         <span>Lock room (nobody new can join)</span>
       </label>
+      <RoomSizeSetting key={room.maxParticipants} room={room} />
       <label className="host-controls__toggle">
         <input type="checkbox" checked={room.joinMuted} disabled={busy} onChange={(e) => void update({ joinMuted: e.target.checked })} />
         <span>Join muted (new people start with their microphone off)</span>

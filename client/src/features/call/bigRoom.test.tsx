@@ -34,6 +34,7 @@ const room = {
 const joinData: JoinRoomData = {
   room,
   participants,
+  participantsCursor: null,
   hands: [{ userId: 7, username: 'user_007', raisedAt: '2026-01-01T00:00:01Z' }],
 };
 

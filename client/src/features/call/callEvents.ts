@@ -1,5 +1,5 @@
 /** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
-import type { MutableSource, Participant, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
+import type { MutableSource, ParticipantsDeltaEvent, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import {
@@ -11,7 +11,10 @@ import {
 } from './callErrors';
 
 export interface CallEventHandlers {
-  participants(participants: Participant[]): void;
+  /** Who joined and left since the previous delta. */
+  participantsDelta(delta: ParticipantsDeltaEvent): void;
+  /** Who is present must be loaded again (the server's presence lost state). */
+  participantsResync(): void;
   roomUpdated(room: RoomDto): void;
   /** The server took us out of the room (deleted, removed, call ended). */
   ended(error: CallError): void;
@@ -25,8 +28,11 @@ export interface CallEventHandlers {
 /** Subscribes to the room's events; the returned function unsubscribes them all. */
 export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () => void {
   const unsubscribers = [
-    onServerEvent('participantsUpdate', (p) => {
-      if (p.roomId === roomId) on.participants(p.participants);
+    onServerEvent('participantsDelta', (p) => {
+      if (p.roomId === roomId) on.participantsDelta(p);
+    }),
+    onServerEvent('participantsResync', (p) => {
+      if (p.roomId === roomId) on.participantsResync();
     }),
     onServerEvent('roomDeleted', (p) => {
       if (p.roomId === roomId) on.ended(roomDeletedError);

@@ -14,6 +14,7 @@ const joinData = (): JoinRoomData => ({
     { userId: 1, username: 'alice' },
     { userId: 2, username: 'bob' },
   ],
+  participantsCursor: null,
   routerRtpCapabilities: { codecs: [] },
   producers: [
     { producerId: 'b-mic', userId: 2, kind: 'audio', source: 'mic', paused: false },
@@ -125,7 +126,7 @@ describe('call store with the media session', () => {
     await useCallStore.getState().leave();
     expect(media.status).toBe('closed');
     expect(currentMediaSession()).toBeNull();
-    sockets.current.serverEmit('participantsUpdate', { roomId: 5, participants: joinData().participants });
+    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 3, username: 'carol' }], left: [] });
     sockets.current.serverEmit('newProducer', { roomId: 5, producerId: 'b-screen', userId: 2, kind: 'video', source: 'screen', paused: false });
     expect(useCallStore.getState()).toMatchObject({ status: 'left', participants: [], remote: {} });
   });

@@ -10,6 +10,7 @@ const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (ids: number[]): JoinRoomData => ({
   room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, participantCount: ids.length, createdAt: '2026-01-01T00:00:00Z' },
   participants: ids.map((id) => ({ userId: id, username: id === 1 ? 'alice' : `user${id}` })),
+  participantsCursor: null,
 });
 const flush = () => new Promise((r) => setTimeout(r, 0));
 
@@ -44,14 +45,46 @@ describe('call store', () => {
     expect(useCallStore.getState()).toMatchObject({ status: 'error', error: { code: 'ROOM_FULL', message: expect.stringMatching(/full/) } });
   });
 
-  it('follows participantsUpdate and roomDeleted for its room only', async () => {
+  it('follows participantsDelta and roomDeleted for its room only', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
-    sockets.current.serverEmit('participantsUpdate', { roomId: 6, participants: [] });
+    sockets.current.serverEmit('participantsDelta', { roomId: 6, joined: [], left: [1, 2, 3] });
     expect(useCallStore.getState().participants).toHaveLength(3);
-    sockets.current.serverEmit('participantsUpdate', { roomId: 5, participants: joinData([1, 3]).participants });
-    expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 3]);
+    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4' }], left: [2] });
+    expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 3, 4]);
     sockets.current.serverEmit('roomDeleted', { roomId: 5 });
     expect(useCallStore.getState()).toMatchObject({ status: 'ended', error: { code: 'ROOM_DELETED' } });
+  });
+
+  it('loads a paged snapshot and merges deltas that came meanwhile: a page does not bring back who left', async () => {
+    const page1 = joinData([1, 2]).participants;
+    sockets.current.handle('joinRoom', () => ok({ ...joinData([1, 2]), participants: page1, participantsCursor: 2 }));
+    const pages: number[] = [];
+    sockets.current.handle('loadParticipants', ({ cursor }) => {
+      pages.push(cursor);
+      // Read before user 3 left, answered after its delta arrived.
+      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 5, username: 'user5' }], left: [3] });
+      return cursor === 2
+        ? ok({ roomId: 5, participants: joinData([3, 4]).participants, nextCursor: 4 })
+        : ok({ roomId: 5, participants: joinData([6]).participants, nextCursor: null });
+    });
+    await useCallStore.getState().join(5, me, { capture: false });
+    await flush();
+    await flush();
+    expect(pages).toEqual([2, 4]);
+    expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 2, 4, 5, 6]);
+  });
+
+  it('participantsResync reloads the snapshot: someone gone without a delta disappears, deltas meanwhile still count', async () => {
+    await useCallStore.getState().join(5, me, { capture: false });
+    sockets.current.handle('loadParticipants', ({ cursor }) => {
+      // A delta between the resync and its page: user 4 joins.
+      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4' }], left: [] });
+      return ok({ roomId: 5, participants: joinData([1, 3]).participants.filter((p) => p.userId > cursor), nextCursor: null });
+    });
+    sockets.current.serverEmit('participantsResync', { roomId: 5 });
+    await flush();
+    await flush();
+    expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 3, 4]);
   });
 
   it('routes chat events to the chat store', async () => {

@@ -2,7 +2,14 @@
  * The call's lifecycle and presence: join, leave, rejoin after a socket reconnect, the room and
  * its participants, and what the server says about them (deleted, removed, ended, moderator mute).
  */
-import type { Participant, RoomDto, UserDto } from '@minimeet/shared';
+import {
+  ParticipantRoster,
+  type JoinRoomData,
+  type Participant,
+  type ParticipantsDeltaEvent,
+  type RoomDto,
+  type UserDto,
+} from '@minimeet/shared';
 import { request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import { joinError, type CallError } from './callErrors';
@@ -77,8 +84,64 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     useChatStore.getState().close();
   }
 
+  /**
+   * Who is present, as the server sends it: the join answer's snapshot (paged), then deltas.
+   * Deltas that come before the join answer wait in `early` (the answer's snapshot may or may
+   * not include them; applying them after it is right either way).
+   */
+  let roster: ParticipantRoster | null = null;
+  let early: ParticipantsDeltaEvent[] = [];
+  /** The roster whose pages are being loaded (one loop per roster). */
+  let paging: ParticipantRoster | null = null;
+
+  function showRoster(r: ParticipantRoster): void {
+    if (roster === r) get().setParticipants(r.list());
+  }
+
+  /** Starts the roster of a join answer and loads the snapshot's other pages. */
+  function startRoster(roomId: number, call: CallSession, data: JoinRoomData): ParticipantRoster {
+    const r = new ParticipantRoster(data.participants, data.participantsCursor);
+    for (const delta of early) r.applyDelta(delta);
+    early = [];
+    roster = r;
+    void loadRest(roomId, call, r);
+    return r;
+  }
+
+  async function loadRest(roomId: number, call: CallSession, r: ParticipantRoster): Promise<void> {
+    if (paging === r) return;
+    paging = r;
+    try {
+      while (r.cursor !== null && roster === r && !call.disposed) {
+        const generation = r.generation;
+        const page = await request('loadParticipants', { roomId, cursor: r.cursor });
+        // Asked before a resync: it belongs to the old snapshot.
+        if (r.generation !== generation) continue;
+        r.addPage(page.participants, page.nextCursor);
+        showRoster(r);
+      }
+    } catch {
+      // The socket dropped or we left: a rejoin starts a new snapshot.
+    } finally {
+      if (paging === r) paging = null;
+    }
+  }
+
   const eventHandlers: CallEventHandlers = {
-    participants: (participants) => get().setParticipants(participants),
+    participantsDelta(delta) {
+      if (!roster) {
+        early.push(delta);
+        return;
+      }
+      roster.applyDelta(delta);
+      showRoster(roster);
+    },
+    participantsResync() {
+      const { roomId, session: call } = get();
+      if (!roster || roomId === null || !call) return;
+      roster.resync();
+      void loadRest(roomId, call, roster);
+    },
     roomUpdated: (room) => set({ room: { ...room, participantCount: get().participants.length } }),
     ended(error) {
       stopCall();
@@ -119,6 +182,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         media: get().mediaDeps ?? browserMediaDeps(),
         sink: get(),
       });
+      roster = null;
+      early = [];
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
       let joinedMuted: boolean;
       call.own(subscribeCallEvents(roomId, eventHandlers));
@@ -126,7 +191,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         const data = await joinRequest(roomId, inviteToken);
         if (call.disposed) return;
         joinedMuted = data.joinMuted === true;
-        set({ room: data.room, participants: data.participants, hands: data.hands ?? [], status: 'joined', error: null });
+        const r = startRoster(roomId, call, data);
+        set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
         call.startMedia(data);
       } catch (err) {
         if (call.disposed) return;
@@ -157,11 +223,14 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       const { roomId, inviteToken, session: call } = get();
       if (roomId === null || !call) return;
       set({ rejoining: true });
+      roster = null;
+      early = [];
       call.markResync();
       try {
         const data = await joinRequest(roomId, inviteToken);
         if (call.disposed) return;
-        set({ room: data.room, participants: data.participants, hands: data.hands ?? get().hands, rejoining: false, error: null });
+        const r = startRoster(roomId, call, data);
+        set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {

@@ -27,6 +27,7 @@ const joinData: JoinRoomData = {
     { userId: 1, username: 'alice' },
     { userId: 2, username: 'bob' },
   ],
+  participantsCursor: null,
 };
 const bob = { id: 2, username: 'bob', role: 'user' as const };
 

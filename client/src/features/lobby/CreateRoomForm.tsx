@@ -1,10 +1,11 @@
-import { ROOM_DEFAULT_PARTICIPANTS, ROOM_MAX_PARTICIPANTS, ROOM_MIN_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
+import { ROOM_DEFAULT_PARTICIPANTS, ROOM_MIN_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { AppError, describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
 import { useLobbyStore } from './lobbyStore';
+import { useRoomLimits } from './useRoomLimits';
 
 export function CreateRoomForm() {
   const navigate = useNavigate();
@@ -14,6 +15,7 @@ export function CreateRoomForm() {
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(null);
+  const limits = useRoomLimits();
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -52,11 +54,12 @@ export function CreateRoomForm() {
           name="maxParticipants"
           type="number"
           inputMode="numeric"
-          min={ROOM_MIN_PARTICIPANTS}
-          max={ROOM_MAX_PARTICIPANTS}
+          min={limits?.minParticipants ?? ROOM_MIN_PARTICIPANTS}
+          max={limits?.maxParticipants}
           value={max}
           onChange={(e) => setMax(e.target.value)}
           errors={fieldErrors.maxParticipants}
+          hint={limits ? `Up to ${limits.maxParticipants}` : undefined}
           className="field--narrow"
         />
       </div>

@@ -57,6 +57,32 @@ describe('lobby', () => {
     expect(await screen.findByText('name must be shorter than or equal to 64 characters')).toBeInTheDocument();
   });
 
+  it("offers room sizes up to the server's limit and shows its refusal next to the field", async () => {
+    signIn();
+    const fetchSpy = mockFetch([
+      { path: '/rooms', body: [] },
+      { path: '/rooms/limits', body: { minParticipants: 2, maxParticipants: 150, defaultParticipants: 8 } },
+      {
+        method: 'POST',
+        path: '/rooms',
+        status: 400,
+        body: { statusCode: 400, error: { code: 'VALIDATION', message: 'too big', details: { fields: { maxParticipants: ['maxParticipants must not be greater than 150'] } } } },
+      },
+    ]);
+    renderApp('/');
+    expect(await screen.findByText('Up to 150')).toBeInTheDocument();
+    const size = screen.getByLabelText('Max people');
+    expect(size).toHaveAttribute('max', '150');
+    expect(size).toHaveValue(8);
+    await userEvent.type(screen.getByLabelText('Room name'), 'All hands');
+    await userEvent.clear(size);
+    await userEvent.type(size, '151');
+    await userEvent.click(screen.getByRole('button', { name: 'Create and join' }));
+    expect(await screen.findByText('maxParticipants must not be greater than 150')).toBeInTheDocument();
+    const post = fetchSpy.mock.calls.find(([, init]) => init?.method === 'POST');
+    expect(JSON.parse(String(post?.[1]?.body))).toMatchObject({ name: 'All hands', maxParticipants: 151 });
+  });
+
   it('searches chat and shows snippets as text (no HTML injection)', async () => {
     signIn();
     const fetchSpy = mockFetch([

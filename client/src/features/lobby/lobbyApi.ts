@@ -1,8 +1,9 @@
-import type { CreateRoomRequest, RoomDto, SearchResponse } from '@minimeet/shared';
+import type { CreateRoomRequest, RoomDto, RoomLimitsDto, SearchResponse } from '@minimeet/shared';
 import { api } from '../../lib/http';
 
 export const lobbyApi = {
   listRooms: (signal?: AbortSignal) => api<RoomDto[]>('/rooms', { signal }),
+  roomLimits: () => api<RoomLimitsDto>('/rooms/limits'),
   getRoom: (id: number) => api<RoomDto>(`/rooms/${id}`),
   createRoom: (body: CreateRoomRequest) => api<RoomDto>('/rooms', { method: 'POST', body }),
   deleteRoom: (id: number) => api<void>(`/rooms/${id}`, { method: 'DELETE' }),

@@ -9,7 +9,7 @@ export interface LobbyState {
   error: string | null;
   loadRooms(): Promise<void>;
   createRoom(name: string, maxParticipants?: number, visibility?: RoomVisibility): Promise<RoomDto>;
-  /** A live presence count from the socket (participantsUpdate). */
+  /** A live presence count (e.g. the call's participant list). */
   setParticipantCount(roomId: number, count: number): void;
   removeRoom(roomId: number): void;
 

@@ -1,0 +1,78 @@
+import type { Participant, ParticipantsDeltaEvent } from './rooms.js';
+
+/**
+ * A client's view of who is present in one room, built the way the protocol sends it: the join
+ * answer's first page, further pages (loadParticipants) and participantsDelta events, in any
+ * interleaving. One implementation for every client (browser, Node peer, bots, tests), so they
+ * all end with the server's list.
+ *
+ * A page may have been read before a leave whose delta arrived first: until the snapshot is
+ * complete the ids seen leaving (and not seen joining since) are kept, and a page does not
+ * bring them back.
+ */
+export class ParticipantRoster {
+  private byId = new Map<number, Participant>();
+  private readonly leftWhilePaging = new Set<number>();
+  private nextCursor: number | null;
+  /** The snapshot being loaded again after resync(); the list shown stays byId until it is complete. */
+  private rebuilding: Map<number, Participant> | null = null;
+  /** Bumped by resync(): a page asked for before it belongs to the old snapshot (drop it). */
+  generation = 0;
+
+  constructor(firstPage: Participant[], cursor: number | null) {
+    for (const p of firstPage) this.byId.set(p.userId, p);
+    this.nextCursor = cursor;
+  }
+
+  /** Where loadParticipants continues; null once the snapshot is complete. */
+  get cursor(): number | null {
+    return this.nextCursor;
+  }
+
+  get size(): number {
+    return this.byId.size;
+  }
+
+  has(userId: number): boolean {
+    return this.byId.has(userId);
+  }
+
+  addPage(page: Participant[], nextCursor: number | null): void {
+    const target = this.rebuilding ?? this.byId;
+    for (const p of page) if (!this.leftWhilePaging.has(p.userId)) target.set(p.userId, p);
+    this.nextCursor = nextCursor;
+    if (nextCursor !== null) return;
+    this.leftWhilePaging.clear();
+    if (this.rebuilding) this.byId = this.rebuilding;
+    this.rebuilding = null;
+  }
+
+  /**
+   * participantsResync: load the snapshot again from cursor 0. Until its last page the current
+   * list stays shown (deltas still apply to it), then the reloaded one replaces it.
+   */
+  resync(): void {
+    this.generation += 1;
+    this.rebuilding = new Map();
+    this.leftWhilePaging.clear();
+    this.nextCursor = 0;
+  }
+
+  applyDelta(delta: Pick<ParticipantsDeltaEvent, 'joined' | 'left'>): void {
+    for (const userId of delta.left) {
+      this.byId.delete(userId);
+      this.rebuilding?.delete(userId);
+      if (this.nextCursor !== null) this.leftWhilePaging.add(userId);
+    }
+    for (const p of delta.joined) {
+      this.byId.set(p.userId, p);
+      this.rebuilding?.set(p.userId, p);
+      this.leftWhilePaging.delete(p.userId);
+    }
+  }
+
+  /** Present users ordered by username (then id), as lists show them. */
+  list(): Participant[] {
+    return [...this.byId.values()].sort((a, b) => a.username.localeCompare(b.username) || a.userId - b.userId);
+  }
+}
