@@ -3,7 +3,11 @@ import {
   ErrorCode,
   LoginRequest,
   RegisterRequest,
+  ROOM_DEFAULT_PARTICIPANTS,
+  ROOM_MAX_PARTICIPANTS_CEILING,
+  ROOM_MIN_PARTICIPANTS,
   type ApiErrorBody,
+  type RoomLimitsDto,
   type HealthResponse,
   type UserDto,
 } from '@minimeet/shared';
@@ -29,6 +33,16 @@ export function httpHandler(directory: Directory, media: BaselineMedia, stats: A
     'GET /api/rooms': async (req) => {
       requireUser(directory, req);
       return [200, directory.listRooms()];
+    },
+    'GET /api/rooms/limits': async (req) => {
+      requireUser(directory, req);
+      // No configured cap here: whatever the wire contract accepts.
+      const limits: RoomLimitsDto = {
+        minParticipants: ROOM_MIN_PARTICIPANTS,
+        maxParticipants: ROOM_MAX_PARTICIPANTS_CEILING,
+        defaultParticipants: ROOM_DEFAULT_PARTICIPANTS,
+      };
+      return [200, limits];
     },
     'POST /api/rooms': async (req) => {
       const user = requireUser(directory, req);
