@@ -194,7 +194,7 @@ describe.each(DB_KINDS)('hostile input (%s)', (kind) => {
       ['POST', '/rooms', { token, body: { name: 'n'.repeat(65) } }, 400],
       ['POST', '/rooms', { token, body: { name: 7 } }, 400],
       ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: 1 } }, 400],
-      ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: 17 } }, 400],
+      ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: 201 } }, 400], // one above ROOM_MAX_PARTICIPANTS_LIMIT (default 200)
       ['POST', '/rooms', { token, body: { name: 'ok', maxParticipants: '8' } }, 400],
       ['POST', '/rooms', { token, body: { name: 'ok', ownerId: 1 } }, 400],
       ['POST', '/rooms', { body: { name: 'no token' } }, 401],
