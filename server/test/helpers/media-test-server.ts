@@ -1,0 +1,49 @@
+import type { AuthResponse } from '@minimeet/shared';
+import {
+  createAdmin,
+  createTestDatabase,
+  startServer,
+  type ServerProcess,
+  type TestDatabase,
+} from '@minimeet/test-harness';
+import { closeAllSockets, http, uniqueName, type HttpResult } from './chat-client.js';
+
+/**
+ * Setup shared by the media tests that need one server and read admin endpoints: a SQLite database
+ * (these tests have no database-specific behaviour), the built server on it, an admin, and
+ * their teardown.
+ */
+
+/** A fresh SQLite database and the built server on it, with `env` added. */
+export async function startSqliteServer(
+  env: Record<string, string>,
+): Promise<{ db: TestDatabase; server: ServerProcess }> {
+  const db = await createTestDatabase('sqlite');
+  const server = await startServer({ env: { DATABASE_URL: db.url, ...env } });
+  return { db, server };
+}
+
+/** Creates an admin through the admin CLI and logs it in; the login response as the server sent it. */
+export async function loginNewAdmin(
+  serverUrl: string,
+  dbUrl: string,
+  password: string,
+): Promise<HttpResult<AuthResponse>> {
+  const adminName = uniqueName('admin');
+  await createAdmin(dbUrl, adminName, password);
+  return http<AuthResponse>(serverUrl, 'POST', '/auth/login', {
+    body: { username: adminName, password },
+  });
+}
+
+/** Closes the peers and bots (in order), every test socket, the server and its database. */
+export async function closeMediaTest(
+  peers: ReadonlyArray<{ close(): Promise<unknown> }>,
+  server: ServerProcess | undefined,
+  db: TestDatabase | undefined,
+): Promise<void> {
+  for (const p of peers) await p.close();
+  closeAllSockets();
+  await server?.stop();
+  await db?.drop();
+}
