@@ -206,3 +206,17 @@ export function useBrowserStack(opts: Parameters<typeof startStack>[0] = {}): Br
     pages,
   };
 }
+
+/** Whether `username`'s camera tile on `page` shows video whose time advances over a second. */
+export async function cameraAdvancing(page: Page, username: string): Promise<boolean> {
+  const sel = `figure[data-user="${username}"][data-source="camera"] video`;
+  const state = () =>
+    page.evaluate((s) => {
+      const v = document.querySelector<HTMLVideoElement>(s);
+      return { width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
+    }, sel);
+  const before = await state();
+  await page.waitForTimeout(1000);
+  const after = await state();
+  return after.width > 0 && after.time > before.time;
+}

@@ -1,6 +1,6 @@
-import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import {
+  cameraAdvancing,
   createRoom,
   openUserPage,
   registerUser,
@@ -30,20 +30,6 @@ function keepWebSockets(): void {
 function dropWebSockets(): void {
   const sockets = (window as unknown as { e2eWebSockets: WebSocket[] }).e2eWebSockets;
   sockets.filter((ws) => ws.readyState === WebSocket.OPEN).forEach((ws) => ws.close());
-}
-
-/** Whether `username`'s camera tile on `page` shows video whose time advances over a second. */
-async function cameraAdvancing(page: Page, username: string): Promise<boolean> {
-  const sel = `figure[data-user="${username}"][data-source="camera"] video`;
-  const state = () =>
-    page.evaluate((s) => {
-      const v = document.querySelector<HTMLVideoElement>(s);
-      return { width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
-    }, sel);
-  const before = await state();
-  await page.waitForTimeout(1000);
-  const after = await state();
-  return after.width > 0 && after.time > before.time;
 }
 
 describe('client e2e: socket reconnect during a call', () => {
