@@ -8,7 +8,8 @@ import { ErrorCode, type AdminProcessReport, type ApiErrorBody, type AuthRespons
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, http, registerUser, uniqueName } from './helpers/chat-client.js';
-import { createAdmin, startServer, waitFor, type MinimeetServer } from '@minimeet/test-harness';
+import { loginNewAdmin } from './helpers/media-test-server.js';
+import { startServer, waitFor, type MinimeetServer } from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
 
@@ -30,11 +31,7 @@ describe('GET /api/admin/process', () => {
     server = await startServer({
       env: { MEDIASOUP_WORKERS: '1', AUTH_RATE_LIMIT: '1000', PRESENCE_GRACE_MS: '500' },
     });
-    const adminName = uniqueName('admin');
-    await createAdmin(server.databaseUrl, adminName, PASSWORD);
-    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
+    const login = await loginNewAdmin(server.url, server.databaseUrl, PASSWORD);
     expect(login.status).toBe(200);
     admin = login.body;
     user = await registerUser(server.url, 'plain');

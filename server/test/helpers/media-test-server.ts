@@ -9,9 +9,9 @@ import {
 import { closeAllSockets, http, uniqueName, type HttpResult } from './chat-client.js';
 
 /**
- * Setup shared by the media tests that need one server and read admin endpoints: a SQLite database
- * (these tests have no database-specific behaviour), the built server on it, an admin, and
- * their teardown.
+ * Setup shared by the media and admin endpoint tests: the built server on a fresh SQLite database
+ * (for tests with no database-specific behaviour), a logged-in admin, and the teardown of peers,
+ * sockets, server and database.
  */
 
 /** A fresh SQLite database and the built server on it, with `env` added. */
