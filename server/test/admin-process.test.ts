@@ -4,11 +4,11 @@
  * transports, producers and consumers in the worker's own dump, and everything they held is gone
  * from the worker once they leave. (No database behaviour involved: SQLite only.)
  */
-import { ErrorCode, type AdminProcessReport, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
+import type { AdminProcessReport, AuthResponse } from '@minimeet/shared';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, http, registerUser, uniqueName } from './helpers/chat-client.js';
-import { loginNewAdmin } from './helpers/media-test-server.js';
+import { expectAdminOnlyGet, loginNewAdmin } from './helpers/media-test-server.js';
 import { startServer, waitFor, type MinimeetServer } from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
@@ -43,12 +43,7 @@ describe('GET /api/admin/process', () => {
   });
 
   it('401 without a token, 403 for a user; for an admin: memory, resources by type, sockets, an idle worker', async () => {
-    const anonymous = await http<ApiErrorBody>(server.url, 'GET', '/admin/process');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe(ErrorCode.UNAUTHORIZED);
-    const plain = await http<ApiErrorBody>(server.url, 'GET', '/admin/process', { token: user.accessToken });
-    expect(plain.status).toBe(403);
-    expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
+    await expectAdminOnlyGet(server.url, '/admin/process', user.accessToken);
 
     const r = await report();
     expect(Date.parse(r.takenAt)).toBeGreaterThan(Date.now() - 30_000);

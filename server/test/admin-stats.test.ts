@@ -7,7 +7,6 @@ import {
   ErrorCode,
   type AdminRoomStats,
   type AdminStatsSnapshot,
-  type ApiErrorBody,
   type AuthResponse,
   type CallSessionsResponse,
 } from '@minimeet/shared';
@@ -23,7 +22,7 @@ import {
   sleep,
   uniqueName,
 } from './helpers/chat-client.js';
-import { closeMediaTest, loginNewAdmin } from './helpers/media-test-server.js';
+import { closeMediaTest, expectAdminOnlyGet, loginNewAdmin } from './helpers/media-test-server.js';
 import {
   createTestDatabase,
   DB_KINDS,
@@ -79,12 +78,7 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
   afterAll(() => closeMediaTest(peers, server, db));
 
   it('GET /api/admin/stats: 401 without a token, 403 for a user, the latest snapshot for an admin', async () => {
-    const anonymous = await http<ApiErrorBody>(server.url, 'GET', '/admin/stats');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe(ErrorCode.UNAUTHORIZED);
-    const plain = await http<ApiErrorBody>(server.url, 'GET', '/admin/stats', { token: user.accessToken });
-    expect(plain.status).toBe(403);
-    expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
+    await expectAdminOnlyGet(server.url, '/admin/stats', user.accessToken);
 
     const s = await stats();
     expect(Date.parse(s.takenAt)).toBeGreaterThan(Date.now() - 30_000);

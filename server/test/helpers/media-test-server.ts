@@ -1,4 +1,4 @@
-import type { AuthResponse } from '@minimeet/shared';
+import { ErrorCode, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
 import {
   createAdmin,
   createTestDatabase,
@@ -6,6 +6,7 @@ import {
   type ServerProcess,
   type TestDatabase,
 } from '@minimeet/test-harness';
+import { expect } from 'vitest';
 import { closeAllSockets, http, uniqueName, type HttpResult } from './chat-client.js';
 
 /**
@@ -46,4 +47,14 @@ export async function closeMediaTest(
   closeAllSockets();
   await server?.stop();
   await db?.drop();
+}
+
+/** An admin-only GET: 401 UNAUTHORIZED without a token, 403 FORBIDDEN with a plain user's. */
+export async function expectAdminOnlyGet(baseUrl: string, path: string, userToken: string): Promise<void> {
+  const anonymous = await http<ApiErrorBody>(baseUrl, 'GET', path);
+  expect(anonymous.status).toBe(401);
+  expect(anonymous.body.error.code).toBe(ErrorCode.UNAUTHORIZED);
+  const plain = await http<ApiErrorBody>(baseUrl, 'GET', path, { token: userToken });
+  expect(plain.status).toBe(403);
+  expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
 }
