@@ -1,27 +1,15 @@
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { Browser } from 'playwright-core';
-import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
+import { describe, expect, it } from 'vitest';
+import { createRoom, openUserPage, registerUser, screenshot, useBrowserStack } from './harness';
 
 /** Phase 1: sign-in, lobby, call shell and chat across real browsers (no media assertions yet). */
 describe('client e2e: lobby, call shell and chat', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.context.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const e2e = useBrowserStack();
+  const { pages } = e2e;
 
   it('registers through the UI and shows field errors from the server', async () => {
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 } });
+    const context = await e2e.browser.newContext({ viewport: { width: 1280, height: 800 } });
     const page = await context.newPage();
-    await page.goto(`${stack.baseUrl}/register`);
+    await page.goto(`${e2e.stack.baseUrl}/register`);
     await page.getByLabel('Username').fill('x!');
     await page.getByLabel('Password').fill('short');
     await page.getByRole('button', { name: 'Create account' }).click();
@@ -37,10 +25,10 @@ describe('client e2e: lobby, call shell and chat', () => {
   });
 
   it('two users join a room, chat, and see each other', async () => {
-    const [a, b] = await Promise.all([registerUser(stack), registerUser(stack)]);
-    const room = await createRoom(stack, a!.accessToken, 'E2E stand-up');
-    const pa = await openUserPage(browser, stack, a!, { path: `/rooms/${room.id}` });
-    const pb = await openUserPage(browser, stack, b!, { path: `/rooms/${room.id}`, viewport: { width: 390, height: 844 } });
+    const [a, b] = await Promise.all([registerUser(e2e.stack), registerUser(e2e.stack)]);
+    const room = await createRoom(e2e.stack, a!.accessToken, 'E2E stand-up');
+    const pa = await openUserPage(e2e.browser, e2e.stack, a!, { path: `/rooms/${room.id}` });
+    const pb = await openUserPage(e2e.browser, e2e.stack, b!, { path: `/rooms/${room.id}`, viewport: { width: 390, height: 844 } });
     pages.push(pa, pb);
 
     await pa.page.locator(`figure[data-user="${b!.user.username}"]`).waitFor();
@@ -60,7 +48,7 @@ describe('client e2e: lobby, call shell and chat', () => {
     await screenshot(pa.page, 'call-1280');
 
     // Lobby shows the live count.
-    const lobby = await openUserPage(browser, stack, a!, { path: '/' });
+    const lobby = await openUserPage(e2e.browser, e2e.stack, a!, { path: '/' });
     pages.push(lobby);
     await lobby.page.getByRole('link', { name: 'Join E2E stand-up' }).waitFor();
     await expect.poll(() => lobby.page.getByTestId('participant-count').first().textContent(), { timeout: 15_000 }).toContain('2 / 8');

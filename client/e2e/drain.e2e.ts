@@ -3,10 +3,11 @@ import { randomBytes } from 'node:crypto';
 import type { ParticipantsDeltaEvent } from '@minimeet/shared';
 import { createTestDatabase, startServer, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
   buildClient,
+  cameraAdvancing,
   CLIENT_DIST,
   createRoom,
   E2E_PASSWORD,
@@ -82,20 +83,6 @@ async function startBalancer(backends: ServerProcess[]): Promise<Balancer> {
         server.close(() => resolve());
       }),
   };
-}
-
-/** Whether `username`'s camera tile on `page` shows video whose time advances over a second. */
-async function cameraAdvancing(page: Page, username: string): Promise<boolean> {
-  const sel = `figure[data-user="${username}"][data-source="camera"] video`;
-  const state = () =>
-    page.evaluate((s) => {
-      const v = document.querySelector<HTMLVideoElement>(s);
-      return { width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
-    }, sel);
-  const before = await state();
-  await page.waitForTimeout(1000);
-  const after = await state();
-  return after.width > 0 && after.time > before.time;
 }
 
 /** Packets Bob received from `userId` over a second, summed over his open streams of that user. */

@@ -1,7 +1,6 @@
 import type { RoomDto } from '@minimeet/shared';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
+import { describe, expect, it } from 'vitest';
+import { createRoom, openUserPage, registerUser, screenshot, useBrowserStack, type UserPage } from './harness';
 
 /**
  * Issue 19 item 4 in real browsers: two participants raise their hands (the host sees the queue
@@ -12,27 +11,16 @@ import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, star
 const CAMERA_TILES = 'figure[data-user][data-source="camera"]';
 
 describe('client e2e: raise hand, reactions, mute everyone, join muted', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.context.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const e2e = useBrowserStack();
+  const { pages } = e2e;
 
   it('hands queue in order for the host, reactions on tiles, mute everyone, join muted', async () => {
-    const [owner, bob, carol, dave] = await Promise.all([0, 1, 2, 3].map(() => registerUser(stack)));
-    const room = await createRoom(stack, owner!.accessToken, 'E2E all hands', 8);
+    const [owner, bob, carol, dave] = await Promise.all([0, 1, 2, 3].map(() => registerUser(e2e.stack)));
+    const room = await createRoom(e2e.stack, owner!.accessToken, 'E2E all hands', 8);
     const path = `/rooms/${room.id}`;
-    const ownerPage = await openUserPage(browser, stack, owner!, { path });
-    const bobPage = await openUserPage(browser, stack, bob!, { path });
-    const carolPage = await openUserPage(browser, stack, carol!, { path });
+    const ownerPage = await openUserPage(e2e.browser, e2e.stack, owner!, { path });
+    const bobPage = await openUserPage(e2e.browser, e2e.stack, bob!, { path });
+    const carolPage = await openUserPage(e2e.browser, e2e.stack, carol!, { path });
     pages.push(ownerPage, bobPage, carolPage);
     const o = ownerPage.page;
     const tileOf = (p: UserPage, name: string) => p.page.locator(`${CAMERA_TILES}[data-user="${name}"]`);
@@ -96,13 +84,13 @@ describe('client e2e: raise hand, reactions, mute everyone, join muted', () => {
     await o.getByRole('checkbox', { name: /Join muted/ }).check();
     await expect
       .poll(async () => {
-        const res = await fetch(`${stack.apiUrl}/api/rooms/${room.id}`, { headers: { authorization: `Bearer ${owner!.accessToken}` } });
+        const res = await fetch(`${e2e.stack.apiUrl}/api/rooms/${room.id}`, { headers: { authorization: `Bearer ${owner!.accessToken}` } });
         return ((await res.json()) as RoomDto).joinMuted;
       })
       .toBe(true);
     await bobPage.context.close();
     pages.splice(pages.indexOf(bobPage), 1);
-    const davePage = await openUserPage(browser, stack, dave!, { path });
+    const davePage = await openUserPage(e2e.browser, e2e.stack, dave!, { path });
     pages.push(davePage);
     await davePage.page.getByText(/You joined muted/).waitFor({ timeout: 20_000 });
     await davePage.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();

@@ -14,6 +14,7 @@ import { fileURLToPath } from 'node:url';
 import type { AuthResponse, RoomDto } from '@minimeet/shared';
 import { createAdmin as createAdminAccount, freePort, startServer } from '@minimeet/test-harness';
 import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll } from 'vitest';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
@@ -166,4 +167,56 @@ export async function screenshot(page: Page, name: string): Promise<string> {
   const file = path.join(ARTIFACTS_DIR, `${name}.png`);
   await page.screenshot({ path: file });
   return file;
+}
+
+/** The stack and browser a describe block shares, and the pages its tests open (closed after it). */
+export interface BrowserStack {
+  readonly stack: Stack;
+  readonly browser: Browser;
+  /** Pages the tests opened; their contexts are closed in afterAll. */
+  readonly pages: UserPage[];
+}
+
+/**
+ * Registers the describe block's beforeAll (start the stack, launch Chromium) and afterAll (close
+ * the pages' contexts, the browser, the stack). Read `stack` / `browser` inside tests only.
+ */
+export function useBrowserStack(opts: Parameters<typeof startStack>[0] = {}): BrowserStack {
+  let stack: Stack | undefined;
+  let browser: Browser | undefined;
+  const pages: UserPage[] = [];
+  beforeAll(async () => {
+    stack = await startStack(opts);
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    for (const p of pages) await p.context.close().catch(() => {});
+    await browser?.close();
+    await stack?.stop();
+  });
+  return {
+    get stack() {
+      if (!stack) throw new Error('the stack is not started (read it inside a test)');
+      return stack;
+    },
+    get browser() {
+      if (!browser) throw new Error('the browser is not launched (read it inside a test)');
+      return browser;
+    },
+    pages,
+  };
+}
+
+/** Whether `username`'s camera tile on `page` shows video whose time advances over a second. */
+export async function cameraAdvancing(page: Page, username: string): Promise<boolean> {
+  const sel = `figure[data-user="${username}"][data-source="camera"] video`;
+  const state = () =>
+    page.evaluate((s) => {
+      const v = document.querySelector<HTMLVideoElement>(s);
+      return { width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
+    }, sel);
+  const before = await state();
+  await page.waitForTimeout(1000);
+  const after = await state();
+  return after.width > 0 && after.time > before.time;
 }

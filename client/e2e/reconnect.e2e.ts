@@ -1,12 +1,10 @@
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
+  cameraAdvancing,
   createRoom,
-  launchBrowser,
   openUserPage,
   registerUser,
-  startStack,
-  type Stack,
+  useBrowserStack,
   type UserPage,
 } from './harness';
 
@@ -34,40 +32,15 @@ function dropWebSockets(): void {
   sockets.filter((ws) => ws.readyState === WebSocket.OPEN).forEach((ws) => ws.close());
 }
 
-/** Whether `username`'s camera tile on `page` shows video whose time advances over a second. */
-async function cameraAdvancing(page: Page, username: string): Promise<boolean> {
-  const sel = `figure[data-user="${username}"][data-source="camera"] video`;
-  const state = () =>
-    page.evaluate((s) => {
-      const v = document.querySelector<HTMLVideoElement>(s);
-      return { width: v?.videoWidth ?? 0, time: v?.currentTime ?? 0 };
-    }, sel);
-  const before = await state();
-  await page.waitForTimeout(1000);
-  const after = await state();
-  return after.width > 0 && after.time > before.time;
-}
-
 describe('client e2e: socket reconnect during a call', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack();
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.context.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const e2e = useBrowserStack();
+  const { pages } = e2e;
 
   it('a dropped socket rejoins the call: a screen share started meanwhile shows up, cameras keep playing, a mute still reaches the other', async () => {
-    const [alice, bob] = await Promise.all([registerUser(stack), registerUser(stack)]);
-    const room = await createRoom(stack, alice!.accessToken, 'E2E reconnect');
-    const a = await openUserPage(browser, stack, alice!, { path: `/rooms/${room.id}` });
-    const b = await openUserPage(browser, stack, bob!, { path: '/' });
+    const [alice, bob] = await Promise.all([registerUser(e2e.stack), registerUser(e2e.stack)]);
+    const room = await createRoom(e2e.stack, alice!.accessToken, 'E2E reconnect');
+    const a = await openUserPage(e2e.browser, e2e.stack, alice!, { path: `/rooms/${room.id}` });
+    const b = await openUserPage(e2e.browser, e2e.stack, bob!, { path: '/' });
     pages.push(a, b);
     await b.context.addInitScript(keepWebSockets);
     let bobJoins = 0;
@@ -76,7 +49,7 @@ describe('client e2e: socket reconnect during a call', () => {
         if (typeof f.payload === 'string' && f.payload.includes('["joinRoom"')) bobJoins++;
       }),
     );
-    await b.page.goto(`${stack.baseUrl}/rooms/${room.id}`);
+    await b.page.goto(`${e2e.stack.baseUrl}/rooms/${room.id}`);
     const aliceName = alice!.user.username;
     const bobName = bob!.user.username;
 
@@ -111,7 +84,7 @@ describe('client e2e: socket reconnect during a call', () => {
     await b.page.getByRole('button', { name: 'Mute microphone' }).click();
     await bobOnAlice.getByTestId('mic-off').waitFor({ timeout: 15_000 });
 
-    // The browser itself logs the reconnect attempts made while offline; nothing else may be logged.
+    // The e2e.browser itself logs the reconnect attempts made while offline; nothing else may be logged.
     const unexpected = (p: UserPage) => p.errors.filter((e) => !e.includes('net::ERR_INTERNET_DISCONNECTED'));
     for (const p of pages) expect(unexpected(p), `console errors on ${p.user.user.username}`).toEqual([]);
   }, 120_000);

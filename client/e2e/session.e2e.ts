@@ -1,15 +1,11 @@
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { AuthResponse } from '@minimeet/shared';
 import {
   createRoom,
   E2E_PASSWORD,
-  launchBrowser,
   openUserPage,
   registerUser,
-  startStack,
-  type Stack,
-  type UserPage,
+  useBrowserStack,
 } from './harness';
 
 /**
@@ -22,31 +18,20 @@ import {
 const TTL_SECONDS = 6;
 
 describe('client e2e: session lifetime', () => {
-  let stack: Stack;
-  let browser: Browser;
-  const pages: UserPage[] = [];
-
-  beforeAll(async () => {
-    stack = await startStack({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS), LOG_LEVEL: 'info' } });
-    browser = await launchBrowser();
-  });
-  afterAll(async () => {
-    for (const p of pages) await p.context.close().catch(() => {});
-    await browser?.close();
-    await stack?.stop();
-  });
+  const e2e = useBrowserStack({ env: { ACCESS_TOKEN_TTL_SECONDS: String(TTL_SECONDS), LOG_LEVEL: 'info' } });
+  const { pages } = e2e;
 
   const socketLogs = (message: string) =>
-    stack
+    e2e.stack
       .serverOutput()
       .split('\n')
       .filter((l) => l.includes(`"msg":"${message}"`));
 
   it('a call survives several access token lifetimes on one socket; revocation signs the user out with a notice', async () => {
-    const [a, b] = await Promise.all([registerUser(stack), registerUser(stack)]);
-    const room = await createRoom(stack, a!.accessToken, 'E2E long call');
-    const pa = await openUserPage(browser, stack, a!, { path: `/rooms/${room.id}` });
-    const pb = await openUserPage(browser, stack, b!, { path: `/rooms/${room.id}` });
+    const [a, b] = await Promise.all([registerUser(e2e.stack), registerUser(e2e.stack)]);
+    const room = await createRoom(e2e.stack, a!.accessToken, 'E2E long call');
+    const pa = await openUserPage(e2e.browser, e2e.stack, a!, { path: `/rooms/${room.id}` });
+    const pb = await openUserPage(e2e.browser, e2e.stack, b!, { path: `/rooms/${room.id}` });
     pages.push(pa, pb);
     await pa.page.locator(`figure[data-user="${b!.user.username}"]`).waitFor();
     await pb.page.locator(`figure[data-user="${a!.user.username}"]`).waitFor();
@@ -70,12 +55,12 @@ describe('client e2e: session lifetime', () => {
     expect(socketLogs('socket connected').length).toBe(connectedBefore);
 
     // B signs out everywhere from elsewhere: B's page is told and shows why.
-    const elsewhere = await fetch(`${stack.apiUrl}/api/auth/login`, {
+    const elsewhere = await fetch(`${e2e.stack.apiUrl}/api/auth/login`, {
       method: 'POST',
       headers: { 'content-type': 'application/json' },
       body: JSON.stringify({ username: b!.user.username, password: E2E_PASSWORD }),
     }).then((r) => r.json() as Promise<AuthResponse>);
-    const out = await fetch(`${stack.apiUrl}/api/auth/logout-all`, {
+    const out = await fetch(`${e2e.stack.apiUrl}/api/auth/logout-all`, {
       method: 'POST',
       headers: { authorization: `Bearer ${elsewhere.accessToken}` },
     });

@@ -4,11 +4,12 @@
  * transports, producers and consumers in the worker's own dump, and everything they held is gone
  * from the worker once they leave. (No database behaviour involved: SQLite only.)
  */
-import { ErrorCode, type AdminProcessReport, type ApiErrorBody, type AuthResponse } from '@minimeet/shared';
+import type { AdminProcessReport, AuthResponse } from '@minimeet/shared';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createRoom, http, registerUser, uniqueName } from './helpers/chat-client.js';
-import { createAdmin, startServer, waitFor, type MinimeetServer } from '@minimeet/test-harness';
+import { expectAdminOnlyGet, loginNewAdmin } from './helpers/media-test-server.js';
+import { startServer, waitFor, type MinimeetServer } from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
 
@@ -30,11 +31,7 @@ describe('GET /api/admin/process', () => {
     server = await startServer({
       env: { MEDIASOUP_WORKERS: '1', AUTH_RATE_LIMIT: '1000', PRESENCE_GRACE_MS: '500' },
     });
-    const adminName = uniqueName('admin');
-    await createAdmin(server.databaseUrl, adminName, PASSWORD);
-    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
+    const login = await loginNewAdmin(server.url, server.databaseUrl, PASSWORD);
     expect(login.status).toBe(200);
     admin = login.body;
     user = await registerUser(server.url, 'plain');
@@ -46,12 +43,7 @@ describe('GET /api/admin/process', () => {
   });
 
   it('401 without a token, 403 for a user; for an admin: memory, resources by type, sockets, an idle worker', async () => {
-    const anonymous = await http<ApiErrorBody>(server.url, 'GET', '/admin/process');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe(ErrorCode.UNAUTHORIZED);
-    const plain = await http<ApiErrorBody>(server.url, 'GET', '/admin/process', { token: user.accessToken });
-    expect(plain.status).toBe(403);
-    expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
+    await expectAdminOnlyGet(server.url, '/admin/process', user.accessToken);
 
     const r = await report();
     expect(Date.parse(r.takenAt)).toBeGreaterThan(Date.now() - 30_000);

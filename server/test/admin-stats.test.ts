@@ -7,14 +7,12 @@ import {
   ErrorCode,
   type AdminRoomStats,
   type AdminStatsSnapshot,
-  type ApiErrorBody,
   type AuthResponse,
   type CallSessionsResponse,
 } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   http,
@@ -24,8 +22,8 @@ import {
   sleep,
   uniqueName,
 } from './helpers/chat-client.js';
+import { closeMediaTest, expectAdminOnlyGet, loginNewAdmin } from './helpers/media-test-server.js';
 import {
-  createAdmin,
   createTestDatabase,
   DB_KINDS,
   startServer,
@@ -60,7 +58,6 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
 
   beforeAll(async () => {
     db = await createTestDatabase(kind);
-    const adminName = uniqueName('admin');
     server = await startServer({
       env: {
         DATABASE_URL: db.url,
@@ -71,30 +68,17 @@ describe.each(DB_KINDS)('admin stats (%s)', (kind) => {
         PRESENCE_GRACE_MS: '1000',
       },
     });
-    await createAdmin(db.url, adminName, PASSWORD);
-    const reg = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
+    const reg = await loginNewAdmin(server.url, db.url, PASSWORD);
     expect(reg.status).toBe(200);
     admin = reg.body;
     expect(admin.user.role).toBe('admin');
     user = await registerUser(server.url, 'plain');
   });
 
-  afterAll(async () => {
-    for (const p of peers) await p.close();
-    closeAllSockets();
-    await server?.stop();
-    await db?.drop();
-  });
+  afterAll(() => closeMediaTest(peers, server, db));
 
   it('GET /api/admin/stats: 401 without a token, 403 for a user, the latest snapshot for an admin', async () => {
-    const anonymous = await http<ApiErrorBody>(server.url, 'GET', '/admin/stats');
-    expect(anonymous.status).toBe(401);
-    expect(anonymous.body.error.code).toBe(ErrorCode.UNAUTHORIZED);
-    const plain = await http<ApiErrorBody>(server.url, 'GET', '/admin/stats', { token: user.accessToken });
-    expect(plain.status).toBe(403);
-    expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
+    await expectAdminOnlyGet(server.url, '/admin/stats', user.accessToken);
 
     const s = await stats();
     expect(Date.parse(s.takenAt)).toBeGreaterThan(Date.now() - 30_000);

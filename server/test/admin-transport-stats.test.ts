@@ -7,22 +7,9 @@
 import type { AdminRoomStats, AdminStatsSnapshot, AuthResponse, ConsumerScoreEvent } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
-import {
-  closeAllSockets,
-  createRoom,
-  http,
-  record,
-  registerUser,
-  uniqueName,
-} from './helpers/chat-client.js';
-import {
-  createAdmin,
-  createTestDatabase,
-  startServer,
-  waitFor,
-  type ServerProcess,
-  type TestDatabase,
-} from '@minimeet/test-harness';
+import { createRoom, http, record, registerUser, uniqueName } from './helpers/chat-client.js';
+import { closeMediaTest, loginNewAdmin, startSqliteServer } from './helpers/media-test-server.js';
+import { waitFor, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 
 const PASSWORD = 'correct horse battery';
 
@@ -34,30 +21,19 @@ describe('admin transport stats and consumer scores', () => {
   const peers: MiniMeetPeer[] = [];
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await startServer({
-      env: {
-        DATABASE_URL: db.url,
-        ADMIN_STATS_INTERVAL_MS: '500',
-        MEDIASOUP_WORKERS: '1',
-        AUTH_RATE_LIMIT: '1000',
-      },
-    });
-    const adminName = uniqueName('admin');
-    await createAdmin(db.url, adminName, PASSWORD);
-    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
+    ({ db, server } = await startSqliteServer({
+      ADMIN_STATS_INTERVAL_MS: '500',
+      MEDIASOUP_WORKERS: '1',
+      AUTH_RATE_LIMIT: '1000',
+    }));
+    const login = await loginNewAdmin(server.url, db.url, PASSWORD);
     expect(login.status).toBe(200);
     admin = login.body;
     owner = await registerUser(server.url, 'owner');
   });
 
   afterAll(async () => {
-    for (const p of peers) await p.close();
-    closeAllSockets();
-    await server?.stop();
-    await db?.drop();
+    await closeMediaTest(peers, server, db);
   });
 
   it("each peer's send and recv transport: connected ICE and DTLS, a UDP tuple, traffic both ways", async () => {

@@ -13,16 +13,10 @@ import {
   type AuthResponse,
 } from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
-import {
-  createAdmin,
-  createTestDatabase,
-  startServer,
-  waitFor,
-  type ServerProcess,
-  type TestDatabase,
-} from '@minimeet/test-harness';
+import { waitFor, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { closeAllSockets, createRoom, http, registerUser, sleep, uniqueName } from './helpers/chat-client.js';
+import { createRoom, http, registerUser, sleep, uniqueName } from './helpers/chat-client.js';
+import { closeMediaTest, loginNewAdmin, startSqliteServer } from './helpers/media-test-server.js';
 
 const PASSWORD = 'correct horse battery';
 const SENDERS = 2;
@@ -50,21 +44,12 @@ describe('light receive-only receivers', () => {
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await startServer({
-      env: {
-        DATABASE_URL: db.url,
-        ADMIN_STATS_INTERVAL_MS: '500',
-        MEDIASOUP_WORKERS: '1',
-        AUTH_RATE_LIMIT: '1000',
-      },
-    });
-    const adminName = uniqueName('admin');
-    await createAdmin(db.url, adminName, PASSWORD);
-    const login = await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-      body: { username: adminName, password: PASSWORD },
-    });
-    admin = login.body;
+    ({ db, server } = await startSqliteServer({
+      ADMIN_STATS_INTERVAL_MS: '500',
+      MEDIASOUP_WORKERS: '1',
+      AUTH_RATE_LIMIT: '1000',
+    }));
+    admin = (await loginNewAdmin(server.url, db.url, PASSWORD)).body;
     const owner = await registerUser(server.url, 'owner');
     roomId = (await createRoom(server.url, owner.accessToken, 'light bots', SENDERS + LIGHT_RECEIVERS)).id;
     for (let i = 0; i < SENDERS; i++) {
@@ -94,13 +79,7 @@ describe('light receive-only receivers', () => {
     );
   }, 120_000);
 
-  afterAll(async () => {
-    for (const r of receivers) await r.close();
-    for (const p of senders) await p.close();
-    closeAllSockets();
-    await server?.stop();
-    await db?.drop();
-  });
+  afterAll(() => closeMediaTest([...receivers, ...senders], server, db));
 
   it('every light receiver counts rising packets from all four producers, with no loss on loopback', async () => {
     const producerIds = senders.flatMap((s) => [...s.producers.values()].map((p) => p.id)).sort();

@@ -18,17 +18,9 @@ import {
   type ProducerLayersWantedEvent,
 } from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
-import {
-  createAdmin,
-  createTestDatabase,
-  startServer,
-  waitFor,
-  type ServerProcess,
-  type TestDatabase,
-} from '@minimeet/test-harness';
+import { waitFor, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   createRoom,
   http,
   okData,
@@ -37,6 +29,7 @@ import {
   uniqueName,
   type ClientSocket,
 } from './helpers/chat-client.js';
+import { closeMediaTest, loginNewAdmin, startSqliteServer } from './helpers/media-test-server.js';
 
 const PASSWORD = 'correct horse battery';
 const SENDERS = 8;
@@ -87,24 +80,14 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
   };
 
   beforeAll(async () => {
-    db = await createTestDatabase('sqlite');
-    server = await startServer({
-      env: {
-        DATABASE_URL: db.url,
-        MEDIASOUP_WORKERS: '2',
-        // Every new peer spills onto the less loaded worker: the room spans two routers.
-        MEDIA_ROUTER_SPILL_LOAD: '1',
-        AUDIO_LOUDEST_K: String(K),
-        AUTH_RATE_LIMIT: '1000',
-      },
-    });
-    const adminName = uniqueName('admin');
-    await createAdmin(db.url, adminName, PASSWORD);
-    admin = (
-      await http<AuthResponse>(server.url, 'POST', '/auth/login', {
-        body: { username: adminName, password: PASSWORD },
-      })
-    ).body;
+    ({ db, server } = await startSqliteServer({
+      MEDIASOUP_WORKERS: '2',
+      // Every new peer spills onto the less loaded worker: the room spans two routers.
+      MEDIA_ROUTER_SPILL_LOAD: '1',
+      AUDIO_LOUDEST_K: String(K),
+      AUTH_RATE_LIMIT: '1000',
+    }));
+    admin = (await loginNewAdmin(server.url, db.url, PASSWORD)).body;
     const owner = await registerUser(server.url, 'owner');
     roomId = (await createRoom(server.url, owner.accessToken, 'large', SENDERS + RECEIVERS + 4)).id;
     for (let i = 0; i < SENDERS; i++) {
@@ -131,13 +114,7 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
     }
   }, 180_000);
 
-  afterAll(async () => {
-    for (const r of receivers) await r.close();
-    for (const p of senders) await p.close();
-    closeAllSockets();
-    await server?.stop();
-    await db?.drop();
-  });
+  afterAll(() => closeMediaTest([...receivers, ...senders], server, db));
 
   it('each receiver consumes its page of video and K microphones; the server stays within the bound', async () => {
     const firstPage = [...onFirstPage].sort((a, b) => a - b);

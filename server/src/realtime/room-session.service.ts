@@ -18,14 +18,16 @@ import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.j
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomBansService } from '../rooms/room-bans.service.js';
 import { RoomEvents } from '../rooms/room-events.js';
-import { isModerator, RoomsService } from '../rooms/rooms.service.js';
-import type { Room } from '../rooms/room.entity.js';
+import { RoomsService } from '../rooms/rooms.service.js';
 import { CallBookkeeping } from './call-bookkeeping.js';
 import { DrainState } from './drain-state.js';
+import { JoinAdmission } from './join-admission.js';
 import { ParticipantDeltaDelivery } from './participant-delta-delivery.js';
 import { ParticipantDeltaBatcher } from './participant-deltas.js';
 import { OutageRetries } from './outage-retries.js';
+import { participantsPage } from './participants-page.js';
 import { PresenceGraceTimers } from './presence-grace-timers.js';
+import { RoomDepartures } from './room-departures.js';
 import { RoomJoinLimiter } from './room-join-limiter.js';
 import { RealtimeServer } from './realtime-server.js';
 import { SocketPrivileges } from './socket-privileges.js';
@@ -34,7 +36,6 @@ import {
   RoomLifecycleHub,
   type JoinContributor,
   type RoomLifecycleEvents,
-  type SocketLeftReason,
 } from './room-lifecycle.js';
 import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
 
@@ -54,12 +55,10 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   private unsubscribeRoomDeleted: (() => void) | undefined;
   private readonly unsubscribeModeration: Array<() => void> = [];
   private readonly roomSlots: SocketRoomSlots;
-  private closing = false;
-  /** See handOffPresenceAtShutdown. */
-  private handOff = false;
-  private readonly joinLimiter: RoomJoinLimiter;
   private readonly deltas: ParticipantDeltaBatcher;
   private readonly retries: OutageRetries;
+  private readonly admission: JoinAdmission;
+  private readonly departures: RoomDepartures;
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -72,19 +71,38 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomBansService) private readonly bans: RoomBansService,
     @Inject(SocketPrivileges) private readonly privileges: SocketPrivileges,
-    @Inject(DrainState) private readonly drain: DrainState,
+    @Inject(DrainState) drain: DrainState,
     @Inject(ParticipantDeltaDelivery) deltaDelivery: ParticipantDeltaDelivery,
     @Inject(DependencyState) dependencies: DependencyState,
   ) {
     this.log = logger.child({ context: 'room-session' });
     this.hub = new RoomLifecycleHub(this.log);
     this.callLog = new CallBookkeeping(calls, config.roomCaps.callRejoinWindowMs, this.log);
-    this.joinLimiter = new RoomJoinLimiter(config.roomCaps.joinsPerMinute);
     this.roomSlots = new SocketRoomSlots(config.roomCaps.maxPerSocket);
     this.deltas = new ParticipantDeltaBatcher(config.participantsSignaling.deltaFlushMs, (delta) =>
       deltaDelivery.publish(delta),
     );
     this.retries = new OutageRetries(dependencies, this.log);
+    this.admission = new JoinAdmission({
+      presence,
+      rooms,
+      access,
+      bans,
+      drain,
+      joinLimiter: new RoomJoinLimiter(config.roomCaps.joinsPerMinute),
+      graceTimers: this.graceTimers,
+    });
+    this.departures = new RoomDepartures({
+      queue: this.queue,
+      presence,
+      graceTimers: this.graceTimers,
+      callLog: this.callLog,
+      deltas: this.deltas,
+      hub: this.hub,
+      retries: this.retries,
+      log: this.log,
+      presenceGraceMs: config.presenceGraceMs,
+    });
   }
 
   // ---- extension points ----
@@ -134,22 +152,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   async onModuleDestroy() {
-    this.closing = true;
     this.retries.clear();
     this.unsubscribeRoomDeleted?.();
     for (const unsubscribe of this.unsubscribeModeration) unsubscribe();
-    // Let in-flight joins/leaves finish first; from now on detaches remove users at once.
-    await this.queue.idle();
-    // Users in their grace period would otherwise stay present in shared presence (and in
-    // an open call) for good: this process's timers die with it, so settle them now (unless
-    // handed off: the sweeping node ends those grace periods).
-    const cutShort = this.graceTimers.drain();
-    if (!this.handOff)
-      await Promise.all(
-        cutShort.map(([roomId, userId]) =>
-          this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId)).catch(() => undefined),
-        ),
-      );
+    // Lets in-flight joins/leaves finish first; from now on detaches remove users at once.
+    await this.departures.settleGraceAtShutdown();
     // Leave every room this process's sockets are in, so shared presence and call rows do
     // not keep users who were only here. The sockets are closed after this hook.
     if (this.realtime.ready) {
@@ -170,14 +177,9 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     this.hub.clear();
   }
 
-  /**
-   * Stopping after a drain while other nodes run: what this node's sockets and grace periods
-   * leave in shared presence stays there for the node that sweeps this boot (PresenceSweeper),
-   * which removes those users after PRESENCE_GRACE_MS unless they are back by then, on any node.
-   * Settling them here would show users who are moving to another node as leaving.
-   */
+  /** Stopping after a drain while other nodes run: see RoomDepartures.handOffAtShutdown. */
   handOffPresenceAtShutdown(): void {
-    this.handOff = true;
+    this.departures.handOffAtShutdown();
   }
 
   // ---- operations ----
@@ -190,29 +192,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       // Before anything that could tell a private room from a missing one (join rate, ban, lock).
       const room = await this.access.requireVisible(roomId, user, inviteToken);
       if (!socket.data.joinedRooms.has(roomId)) {
-        if (this.drain.draining) throw this.drain.refusal('join the room');
-        this.joinLimiter.take(roomId, user.id);
-        const grant = await this.access.assertMayJoin(room, user, inviteToken);
-        const outcome = await this.presence.addSocket(
-          roomId,
-          { userId: user.id, username: user.username },
-          socket.id,
-          room.maxParticipants,
-        );
-        if (!outcome.admitted)
-          throw new AppError(
-            ErrorCode.ROOM_FULL,
-            `Room ${roomId} is full (${room.maxParticipants} participants)`,
-          );
-        this.graceTimers.clear(roomId, user.id);
-        try {
-          if (grant === 'member') await this.rooms.addMember(roomId, user.id);
-          await this.assertNotBannedSince(room, user);
-        } catch (err) {
-          await this.presence.removeSocket(roomId, user.id, socket.id);
-          await this.presence.removeUserIfIdle(roomId, user.id);
-          throw err;
-        }
+        const { grant, outcome } = await this.admission.admit(socket, room, user, inviteToken);
         await socket.join(roomChannel(roomId));
         socket.data.joinedRooms.add(roomId);
         if (grant === 'adminOnly') socket.data.adminOnlyRooms.add(roomId);
@@ -251,17 +231,6 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
   }
 
   /**
-   * A ban recorded after the access check (on any process) must not leave the user a member:
-   * removeUser writes the ban before ending membership, so a ban this re-check misses is
-   * followed by a removeMember that undoes this join's addMember.
-   */
-  private async assertNotBannedSince(room: Room, user: UserDto): Promise<void> {
-    if (isModerator(room, user) || !(await this.bans.isBanned(room.id, user.id))) return;
-    await this.rooms.removeMember(room.id, user.id);
-    throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
-  }
-
-  /**
    * One page of who is present, for a socket already in the room (loadParticipants): users with
    * userId > cursor, ordered by userId. Deltas sent meanwhile are the client's to merge.
    */
@@ -272,16 +241,8 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
     return { roomId, participants: page.participants, nextCursor: page.nextCursor };
   }
 
-  private async participantsPage(roomId: number, cursor: number) {
-    const all = (await this.presence.participants(roomId)).sort((a, b) => a.userId - b.userId);
-    const after = all.filter((p) => p.userId > cursor);
-    const participants = after.slice(0, this.config.participantsSignaling.pageSize);
-    const more = after.length > participants.length;
-    return {
-      total: all.length,
-      participants,
-      nextCursor: more ? participants[participants.length - 1]!.userId : null,
-    };
+  private participantsPage(roomId: number, cursor: number) {
+    return participantsPage(this.presence, roomId, cursor, this.config.participantsSignaling.pageSize);
   }
 
   leave(socket: AppSocket, roomId: number): Promise<void> {
@@ -378,51 +339,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   // ---- internals (run inside the room's queue) ----
 
-  /** Takes one socket out of a room; removes the user now or after the grace period. */
-  private async detachSocket(
-    socket: AppSocket,
-    roomId: number,
-    reason: SocketLeftReason,
-    removeNow: boolean,
-  ): Promise<void> {
-    const userId = socket.data.user.id;
-    socket.data.joinedRooms.delete(roomId);
-    socket.data.adminOnlyRooms?.delete(roomId);
-    if (this.closing && this.handOff) {
-      // Its presence entry stays for the sweeping node (handOffPresenceAtShutdown).
-      this.hub.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
-      return;
-    }
-    if (reason !== 'disconnect') await socket.leave(roomChannel(roomId));
-    const remaining = await this.presence.removeSocket(roomId, userId, socket.id);
-    this.log.info({ roomId, userId, socketId: socket.id, reason, remaining }, 'socket left room');
-    this.hub.emit('socketLeft', { roomId, userId, socketId: socket.id, reason });
-    if (remaining > 0) return;
-    // `closing` / `handOff` are read after the await: a client that disconnected at the end of
-    // a drain (moving to another node) is detached while the app starts closing. Handed off,
-    // its grace record (written by removeSocket) stays for the sweeping node, which removes the
-    // user after the grace period unless they are back; removing it here would show a user
-    // who is on the way to the other node as gone.
-    if (this.closing && this.handOff) return;
-    if (removeNow || this.closing) await this.removeUserIfIdle(roomId, userId);
-    else this.startGrace(roomId, userId);
+  private detachSocket(...args: Parameters<RoomDepartures['detachSocket']>): Promise<void> {
+    return this.departures.detachSocket(...args);
   }
 
-  private async removeUserIfIdle(roomId: number, userId: number): Promise<void> {
-    this.graceTimers.clear(roomId, userId);
-    if (!(await this.presence.removeUserIfIdle(roomId, userId))) return;
-    const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
-    this.log.info({ roomId, userId, remaining: count }, 'user left room');
-    await this.callLog.userLeft(roomId, userId, count === 0);
-    this.deltas.left(roomId, userId);
-    this.hub.emit('userLeft', { roomId, userId });
-  }
-
-  private startGrace(roomId: number, userId: number): void {
-    this.graceTimers.start(roomId, userId, this.config.presenceGraceMs, () => {
-      const expire = () => this.queue.run(roomId, () => this.removeUserIfIdle(roomId, userId));
-      this.retries.run(expire, 'grace expiry failed', { roomId, userId });
-    });
+  private removeUserIfIdle(roomId: number, userId: number): Promise<void> {
+    return this.departures.removeUserIfIdle(roomId, userId);
   }
 
   /**

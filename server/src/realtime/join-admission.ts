@@ -1,0 +1,77 @@
+import { ErrorCode, type UserDto } from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
+import type { AddSocketOutcome, PresenceStore } from '../presence/presence-store.js';
+import type { JoinGrant, RoomAccessService } from '../rooms/room-access.service.js';
+import type { RoomBansService } from '../rooms/room-bans.service.js';
+import { isModerator, type RoomsService } from '../rooms/rooms.service.js';
+import type { Room } from '../rooms/room.entity.js';
+import type { DrainState } from './drain-state.js';
+import type { PresenceGraceTimers } from './presence-grace-timers.js';
+import type { RoomJoinLimiter } from './room-join-limiter.js';
+import type { AppSocket } from './socket-types.js';
+
+export interface JoinAdmissionDeps {
+  presence: PresenceStore;
+  rooms: RoomsService;
+  access: RoomAccessService;
+  bans: RoomBansService;
+  drain: DrainState;
+  joinLimiter: RoomJoinLimiter;
+  graceTimers: PresenceGraceTimers;
+}
+
+export interface Admission {
+  grant: JoinGrant;
+  /** `userAdded`: the user was not present before. */
+  outcome: Extract<AddSocketOutcome, { admitted: true }>;
+}
+
+/**
+ * Whether a socket not yet in a visible room is let in, and recording it when it is: drain, join
+ * rate, access (ban, lock, invite), capacity in shared presence, then membership with a ban
+ * re-check. A refusal after the socket was added to presence takes it out again. Runs inside the
+ * room's serial queue.
+ */
+export class JoinAdmission {
+  constructor(private readonly d: JoinAdmissionDeps) {}
+
+  async admit(socket: AppSocket, room: Room, user: UserDto, inviteToken?: string): Promise<Admission> {
+    const { presence, rooms, access, drain, joinLimiter, graceTimers } = this.d;
+    if (drain.draining) throw drain.refusal('join the room');
+    joinLimiter.take(room.id, user.id);
+    const grant = await access.assertMayJoin(room, user, inviteToken);
+    const outcome = await presence.addSocket(
+      room.id,
+      { userId: user.id, username: user.username },
+      socket.id,
+      room.maxParticipants,
+    );
+    if (!outcome.admitted)
+      throw new AppError(
+        ErrorCode.ROOM_FULL,
+        `Room ${room.id} is full (${room.maxParticipants} participants)`,
+      );
+    graceTimers.clear(room.id, user.id);
+    try {
+      if (grant === 'member') await rooms.addMember(room.id, user.id);
+      await this.assertNotBannedSince(room, user);
+    } catch (err) {
+      await presence.removeSocket(room.id, user.id, socket.id);
+      await presence.removeUserIfIdle(room.id, user.id);
+      throw err;
+    }
+    return { grant, outcome };
+  }
+
+  /**
+   * A ban recorded after the access check (on any process) must not leave the user a member:
+   * removeUser writes the ban before ending membership, so a ban this re-check misses is
+   * followed by a removeMember that undoes this join's addMember.
+   */
+  private async assertNotBannedSince(room: Room, user: UserDto): Promise<void> {
+    const { rooms, bans } = this.d;
+    if (isModerator(room, user) || !(await bans.isBanned(room.id, user.id))) return;
+    await rooms.removeMember(room.id, user.id);
+    throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
+  }
+}
