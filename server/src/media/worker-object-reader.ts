@@ -1,24 +1,7 @@
 import type { types } from 'mediasoup';
+import type { AdminWorkerObjects } from '@minimeet/shared';
 import { mapConcurrent, withTimeout } from '../common/concurrency.js';
 import type { PoolWorker } from './worker-pool.js';
-
-/** What one worker holds, counted by the worker itself (null when it did not answer in time). */
-export interface WorkerObjectsSample {
-  pid: number;
-  alive: boolean;
-  objects: {
-    routers: number;
-    webRtcServers: number;
-    transports: number;
-    producers: number;
-    consumers: number;
-    dataProducers: number;
-    dataConsumers: number;
-    rtpObservers: number;
-    channelRequestHandlers: number;
-    channelNotificationHandlers: number;
-  } | null;
-}
 
 /**
  * Counts the objects each mediasoup worker really holds, from worker.dump() and a dump of each
@@ -29,8 +12,8 @@ export interface WorkerObjectsSample {
 export async function readWorkerObjects(
   workers: readonly PoolWorker[],
   opts: { callTimeoutMs: number; concurrency: number },
-): Promise<WorkerObjectsSample[]> {
-  return mapConcurrent(workers, opts.concurrency, async (w): Promise<WorkerObjectsSample> => {
+): Promise<AdminWorkerObjects[]> {
+  return mapConcurrent(workers, opts.concurrency, async (w): Promise<AdminWorkerObjects> => {
     const base = { pid: w.pid, alive: w.alive };
     if (!w.alive) return { ...base, objects: null };
     try {
