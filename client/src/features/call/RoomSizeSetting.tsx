@@ -1,9 +1,7 @@
 import type { RoomDto } from '@minimeet/shared';
 import { useState, type FormEvent } from 'react';
 import { AppError, describeError } from '../../lib/errors';
-import { ROOM_MIN_PARTICIPANTS } from '../../lib/limits';
-import { Field } from '../../ui/Field';
-import { useRoomLimits } from '../lobby/useRoomLimits';
+import { RoomSizeField } from '../lobby/RoomSizeField';
 import { useCallStore } from './callStore';
 import { moderationApi } from './moderationApi';
 
@@ -12,7 +10,6 @@ import { moderationApi } from './moderationApi';
  * people present removes nobody; it only turns new joiners away until the room is under it.
  */
 export function RoomSizeSetting({ room }: { room: RoomDto }) {
-  const limits = useRoomLimits();
   const [value, setValue] = useState(String(room.maxParticipants));
   const [errors, setErrors] = useState<string[] | undefined>(undefined);
   const [busy, setBusy] = useState(false);
@@ -33,19 +30,7 @@ export function RoomSizeSetting({ room }: { room: RoomDto }) {
 
   return (
     <form className="host-controls__row" onSubmit={onSubmit} noValidate aria-label="Room size">
-      <Field
-        label="Max people"
-        name="maxParticipants"
-        type="number"
-        inputMode="numeric"
-        min={limits?.minParticipants ?? ROOM_MIN_PARTICIPANTS}
-        max={limits?.maxParticipants}
-        value={value}
-        onChange={(e) => setValue(e.target.value)}
-        errors={errors}
-        hint={limits ? `Up to ${limits.maxParticipants}` : undefined}
-        className="field--narrow"
-      />
+      <RoomSizeField value={value} onChange={setValue} errors={errors} />
       <button
         type="submit"
         className="btn btn--small"

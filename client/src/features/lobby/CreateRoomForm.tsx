@@ -1,11 +1,11 @@
-import { ROOM_DEFAULT_PARTICIPANTS, ROOM_MIN_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
+import { ROOM_DEFAULT_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
 import { AppError, describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
 import { useLobbyStore } from './lobbyStore';
-import { useRoomLimits } from './useRoomLimits';
+import { RoomSizeField } from './RoomSizeField';
 
 export function CreateRoomForm() {
   const navigate = useNavigate();
@@ -15,7 +15,6 @@ export function CreateRoomForm() {
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(null);
-  const limits = useRoomLimits();
 
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
@@ -49,19 +48,7 @@ export function CreateRoomForm() {
           placeholder="Daily stand-up"
           required
         />
-        <Field
-          label="Max people"
-          name="maxParticipants"
-          type="number"
-          inputMode="numeric"
-          min={limits?.minParticipants ?? ROOM_MIN_PARTICIPANTS}
-          max={limits?.maxParticipants}
-          value={max}
-          onChange={(e) => setMax(e.target.value)}
-          errors={fieldErrors.maxParticipants}
-          hint={limits ? `Up to ${limits.maxParticipants}` : undefined}
-          className="field--narrow"
-        />
+        <RoomSizeField value={max} onChange={setMax} errors={fieldErrors.maxParticipants} />
       </div>
       <label className="create-room__private">
         <input type="checkbox" name="private" checked={isPrivate} onChange={(e) => setIsPrivate(e.target.checked)} />
