@@ -111,6 +111,17 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
 
   /** Logs in, joins, connects the recv transport (ICE + DTLS) and consumes every producer. */
   async start(): Promise<void> {
+    try {
+      await this.startSteps();
+    } catch (err) {
+      // A step cut short by close() fails with whatever broke (a disconnected socket, a closed
+      // UDP port); the caller asked to close, so say that instead.
+      if (this.closed) throw new Error('light receiver closed while starting');
+      throw err;
+    }
+  }
+
+  private async startSteps(): Promise<void> {
     const { url, token, username, password } = this.options;
     let accessToken = token;
     if (!accessToken) {
