@@ -26,7 +26,7 @@ import {
   type ServerDrainingEvent,
 } from '@minimeet/shared';
 import { io } from 'socket.io-client';
-import { authenticate } from './auth.js';
+import { resolveAccessToken } from './auth.js';
 import { ClipPlayer, loadClips } from './clip-media.js';
 import { ClipTracks } from './clip-tracks.js';
 import { selectedIcePaths, type IcePath } from './ice-path.js';
@@ -102,14 +102,9 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
 
   /** Logs in, connects, joins the room, sends media and consumes everyone else's. */
   async start(): Promise<void> {
-    const { url, token, username, password } = this.options;
-    let accessToken = token;
-    if (!accessToken) {
-      if (!username || !password) throw new Error('token or username + password required');
-      const auth = await authenticate(url, username, password);
-      accessToken = auth.accessToken;
-      this.user = auth.user;
-    }
+    const { url } = this.options;
+    const { accessToken, user } = await resolveAccessToken(this.options);
+    if (user) this.user = user;
     installWeriftGlobals();
     this.socket = io(url, {
       auth: socketHandshakeAuth(accessToken),

@@ -32,7 +32,7 @@ import {
   type RtpCapabilities,
 } from '@minimeet/shared';
 import { io } from 'socket.io-client';
-import { authenticate } from '../auth.js';
+import { resolveAccessToken } from '../auth.js';
 import type { ReceivedStream } from '../received-streams.js';
 import { RtpSequenceTracker } from '../rtp-sequence.js';
 import { DtlsClientLink, fingerprintsOf, lightCertificate } from './dtls-client-link.js';
@@ -116,20 +116,15 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     } catch (err) {
       // A step cut short by close() fails with whatever broke (a disconnected socket, a closed
       // UDP port); the caller asked to close, so say that instead.
-      if (this.closed) throw new Error('light receiver closed while starting');
+      if (this.closed) throw new Error('light receiver closed while starting', { cause: err });
       throw err;
     }
   }
 
   private async startSteps(): Promise<void> {
-    const { url, token, username, password } = this.options;
-    let accessToken = token;
-    if (!accessToken) {
-      if (!username || !password) throw new Error('token or username + password required');
-      const auth = await authenticate(url, username, password);
-      accessToken = auth.accessToken;
-      this.user = auth.user;
-    }
+    const { url } = this.options;
+    const { accessToken, user } = await resolveAccessToken(this.options);
+    if (user) this.user = user;
     this.stillOpen();
     const socket = (this.socket = io(url, {
       auth: socketHandshakeAuth(accessToken),
