@@ -3,6 +3,7 @@ import {
   PROTOCOL_VERSION,
   socketHandshakeAuth,
   type Ack,
+  type ErrorCode,
   type JoinRoomData,
   type JoinRoomRequest,
   type ParticipantsDeltaEvent,
@@ -16,6 +17,7 @@ import {
   type ServerToClientEvents,
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
+import { expect } from 'vitest';
 
 /** Helpers for talking to a running server the way a real client does (fetch + socket.io-client). */
 
@@ -136,6 +138,11 @@ export function rawRequest(
 export function okData<T>(ack: Ack<T>): T {
   if (!ack.ok) throw new Error(`ack error ${ack.error.code}: ${ack.error.message}`);
   return ack.data;
+}
+
+/** Asserts the ack was refused with `code` (shows 'ok' when it was not refused at all). */
+export function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
+  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
 }
 
 /** Records every payload of one server event, from now on. */

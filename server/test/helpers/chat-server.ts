@@ -1,4 +1,6 @@
+import type { AuthResponse } from '@minimeet/shared';
 import {
+  createAdmin,
   createTestDatabase,
   startServer,
   type DbKind,
@@ -6,7 +8,7 @@ import {
   type TestDatabase,
 } from '@minimeet/test-harness';
 import { afterAll, afterEach, beforeAll } from 'vitest';
-import { closeAllSockets } from './chat-client.js';
+import { closeAllSockets, http } from './chat-client.js';
 
 /** JWT secret the chat tests' servers use (the tests forge expired tokens with it). */
 export const TEST_JWT_SECRET = 'chat-tests-secret-0123456789abcdef';
@@ -72,4 +74,16 @@ export function useChatTarget(kind: DbKind, started: (target: ChatTarget) => voi
     await target?.stop();
   });
   afterEach(() => closeAllSockets());
+}
+
+/** Creates an admin in the target's database (admin CLI) and signs it in. */
+export async function signInAdmin(target: ChatTarget, username: string): Promise<AuthResponse> {
+  await createAdmin(target.db.url, username, 'admin password');
+  const res = await http<AuthResponse>(target.url, 'POST', '/auth/login', {
+    body: { username, password: 'admin password' },
+  });
+  if (res.status !== 200 || res.body.user.role !== 'admin') {
+    throw new Error(`admin sign-in failed: ${res.status} ${JSON.stringify(res.body)}`);
+  }
+  return res.body;
 }

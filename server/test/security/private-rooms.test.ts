@@ -5,7 +5,6 @@
  */
 import {
   ErrorCode,
-  type Ack,
   type ApiErrorBody,
   type AuthResponse,
   type CallSessionsResponse,
@@ -25,20 +24,17 @@ import {
   http,
   okData,
   record,
+  refusedWith,
   registerUser,
   request,
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
-import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
+import { DB_KINDS } from '@minimeet/test-harness';
+import { signInAdmin, startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 
 const CREATE_PER_HOUR = 4;
 const ROOMS_PER_SOCKET = 3;
-
-function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
-  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
-}
 
 describe.each(DB_KINDS)('private rooms and moderation (%s)', (kind) => {
   let target: ChatTarget;
@@ -53,12 +49,7 @@ describe.each(DB_KINDS)('private rooms and moderation (%s)', (kind) => {
       PRESENCE_GRACE_MS: '3000',
     });
     url = target.url;
-    await createAdmin(target.db.url, 'chat_admin', 'admin password');
-    const res = await http<AuthResponse>(url, 'POST', '/auth/login', {
-      body: { username: 'chat_admin', password: 'admin password' },
-    });
-    expect(res.body.user.role).toBe('admin');
-    admin = res.body;
+    admin = await signInAdmin(target, 'chat_admin');
   }, 60_000);
 
   afterAll(async () => {

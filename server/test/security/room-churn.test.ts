@@ -17,25 +17,22 @@ import {
 } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin, DB_KINDS } from '@minimeet/test-harness';
+import { DB_KINDS } from '@minimeet/test-harness';
 import {
   closeAllSockets,
   connect,
   createRoom,
   http,
   okData,
+  refusedWith,
   registerUser,
   request,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
+import { signInAdmin, startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 
 const JOINS_PER_MINUTE = 30;
 const BAN_RACE_ROUNDS = 15;
-
-function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
-  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
-}
 
 describe.each(DB_KINDS)('room churn, lock privacy and the ban race (%s)', (kind) => {
   let target: ChatTarget;
@@ -48,12 +45,7 @@ describe.each(DB_KINDS)('room churn, lock privacy and the ban race (%s)', (kind)
       CALL_REJOIN_WINDOW_MS: '60000',
     });
     url = target.url;
-    await createAdmin(target.db.url, 'churn_admin', 'admin password');
-    const res = await http<AuthResponse>(url, 'POST', '/auth/login', {
-      body: { username: 'churn_admin', password: 'admin password' },
-    });
-    expect(res.body.user.role).toBe('admin');
-    admin = res.body;
+    admin = await signInAdmin(target, 'churn_admin');
   }, 60_000);
 
   afterAll(async () => {
