@@ -1,31 +1,23 @@
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MediaSession } from '../src/media-session.js';
+import type { MediaSession } from '../src/media-session.js';
 import { CAMERA_ENCODINGS } from '../src/produce-options.js';
-import { receiveEverything } from '../src/reception.js';
-import { fakeDeviceFactory, FakeTrack, type FakeTransport } from '../src/testing/mediasoup-fakes.js';
-import { caps, fakeSignaling, prod, recordingSink } from './session-fakes.js';
+import { FakeTrack } from '../src/testing/mediasoup-fakes.js';
+import { caps, prod, sessionFakes } from './session-fakes.js';
 
 describe('MediaSession', () => {
-  let sig: ReturnType<typeof fakeSignaling>;
-  let sink: ReturnType<typeof recordingSink>;
-  let dev: ReturnType<typeof fakeDeviceFactory>;
+  let fakes: ReturnType<typeof sessionFakes>;
+  let sig: ReturnType<typeof sessionFakes>['sig'];
+  let sink: ReturnType<typeof sessionFakes>['sink'];
+  let dev: ReturnType<typeof sessionFakes>['dev'];
   let session: MediaSession;
-  const transports = () => dev.last().transports as FakeTransport[];
+  const transports = () => fakes.transports();
 
   beforeEach(() => {
-    sig = fakeSignaling();
-    sink = recordingSink();
-    dev = fakeDeviceFactory();
+    fakes = sessionFakes();
+    ({ sig, sink, dev } = fakes);
     // Everything received: these tests are about the session's mechanics; the browser's
     // receive-what-you-show policy has its own tests (reception.test.ts).
-    session = new MediaSession({
-      roomId: 5,
-      selfId: 1,
-      signaling: sig.signaling,
-      sink,
-      createDevice: dev.create,
-      reception: receiveEverything,
-    });
+    session = fakes.newSession();
   });
 
   it('loads the device, makes a send and a recv transport and consumes existing producers', async () => {

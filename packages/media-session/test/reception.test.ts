@@ -5,25 +5,20 @@
  * simulcast layers nobody consumes.
  */
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { MediaSession } from '../src/media-session.js';
-import { receiveEverything, spatialLayerFor, viewportReception } from '../src/reception.js';
-import {
-  fakeDeviceFactory,
-  FakeTrack,
-  type FakeProducer,
-  type FakeTransport,
-} from '../src/testing/mediasoup-fakes.js';
-import { caps, fakeSignaling, prod, recordingSink } from './session-fakes.js';
+import type { MediaSession } from '../src/media-session.js';
+import { spatialLayerFor, viewportReception } from '../src/reception.js';
+import { FakeTrack, type FakeProducer } from '../src/testing/mediasoup-fakes.js';
+import { caps, prod, sessionFakes } from './session-fakes.js';
 
 const CLOSE_AFTER_MS = 5_000;
 const shown = (width: number) => ({ visible: true, width, height: Math.round((width * 9) / 16) });
 
 describe('receive what you show', () => {
-  let sig: ReturnType<typeof fakeSignaling>;
-  let sink: ReturnType<typeof recordingSink>;
-  let dev: ReturnType<typeof fakeDeviceFactory>;
+  let fakes: ReturnType<typeof sessionFakes>;
+  let sig: ReturnType<typeof sessionFakes>['sig'];
+  let sink: ReturnType<typeof sessionFakes>['sink'];
   let session: MediaSession;
-  const transports = () => dev.last().transports as FakeTransport[];
+  const transports = () => fakes.transports();
   const consumed = () =>
     transports()[1]!
       .consumers.filter((c) => !c.closed)
@@ -39,19 +34,9 @@ describe('receive what you show', () => {
 
   beforeEach(() => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
-    sig = fakeSignaling();
-    sink = recordingSink();
-    dev = fakeDeviceFactory();
-    session = new MediaSession({
-      roomId: 5,
-      selfId: 1,
-      signaling: sig.signaling,
-      sink,
-      createDevice: dev.create,
-      reception: viewportReception(),
-      closeUnshownAfterMs: CLOSE_AFTER_MS,
-      warn: () => {},
-    });
+    fakes = sessionFakes();
+    ({ sig, sink } = fakes);
+    session = fakes.newSession({ reception: viewportReception(), closeUnshownAfterMs: CLOSE_AFTER_MS, warn: () => {} });
   });
   afterEach(() => {
     session.close();
@@ -173,14 +158,7 @@ describe('receive what you show', () => {
 
   it('bots (receiveEverything) take every video but still only the loudest microphones', async () => {
     session.close();
-    session = new MediaSession({
-      roomId: 5,
-      selfId: 1,
-      signaling: sig.signaling,
-      sink,
-      createDevice: dev.create,
-      reception: receiveEverything,
-    });
+    session = fakes.newSession();
     await session.start({
       routerRtpCapabilities: caps,
       producers: room,

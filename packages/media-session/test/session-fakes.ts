@@ -1,7 +1,10 @@
 /** A fake signaling that answers like the server, and a sink that records what the session reports. */
 import type { RemoteProducer } from '@minimeet/shared';
 import { vi } from 'vitest';
+import { MediaSession, type MediaSessionOptions } from '../src/media-session.js';
+import { receiveEverything } from '../src/reception.js';
 import type { MediaEventName, MediaSignaling } from '../src/signaling.js';
+import { fakeDeviceFactory, type FakeTransport } from '../src/testing/mediasoup-fakes.js';
 import type { MediaSink, SinkTrack } from '../src/sink.js';
 
 export const caps = { codecs: [] };
@@ -120,4 +123,25 @@ export function recordingSink() {
     },
   };
   return sink;
+}
+
+/**
+ * Fresh fakes (signaling, sink, device) and a maker of sessions on them: room 5, self 1,
+ * everything received unless `extra` says otherwise.
+ */
+export function sessionFakes() {
+  const sig = fakeSignaling();
+  const sink = recordingSink();
+  const dev = fakeDeviceFactory();
+  const newSession = (extra: Partial<MediaSessionOptions> = {}) =>
+    new MediaSession({
+      roomId: 5,
+      selfId: 1,
+      signaling: sig.signaling,
+      sink,
+      createDevice: dev.create,
+      reception: receiveEverything,
+      ...extra,
+    });
+  return { sig, sink, dev, newSession, transports: () => dev.last().transports as FakeTransport[] };
 }

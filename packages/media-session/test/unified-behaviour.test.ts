@@ -3,33 +3,22 @@
  * session: consume retries, pruning on reconnect, the werift ICE-restart option, the policies.
  */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { MediaSession, type MediaSessionOptions } from '../src/media-session.js';
+import type { MediaSessionOptions } from '../src/media-session.js';
 import { receiveEverything, receiveNothing } from '../src/reception.js';
 import { singleLayerProduceOptions } from '../src/produce-options.js';
-import { fakeDeviceFactory, FakeTrack, type FakeTransport } from '../src/testing/mediasoup-fakes.js';
-import { caps, fakeSignaling, prod, recordingSink } from './session-fakes.js';
+import { FakeTrack } from '../src/testing/mediasoup-fakes.js';
+import { caps, prod, sessionFakes } from './session-fakes.js';
 
 describe('MediaSession, one behaviour for browser and Node peer', () => {
-  let sig: ReturnType<typeof fakeSignaling>;
-  let sink: ReturnType<typeof recordingSink>;
-  let dev: ReturnType<typeof fakeDeviceFactory>;
-  const transports = () => dev.last().transports as FakeTransport[];
-  const session = (extra: Partial<MediaSessionOptions> = {}) =>
-    new MediaSession({
-      roomId: 5,
-      selfId: 1,
-      signaling: sig.signaling,
-      sink,
-      createDevice: dev.create,
-      warn: () => {},
-      reception: receiveEverything,
-      ...extra,
-    });
+  let fakes: ReturnType<typeof sessionFakes>;
+  let sig: ReturnType<typeof sessionFakes>['sig'];
+  let sink: ReturnType<typeof sessionFakes>['sink'];
+  const transports = () => fakes.transports();
+  const session = (extra: Partial<MediaSessionOptions> = {}) => fakes.newSession({ warn: () => {}, ...extra });
 
   beforeEach(() => {
-    sig = fakeSignaling();
-    sink = recordingSink();
-    dev = fakeDeviceFactory();
+    fakes = sessionFakes();
+    ({ sig, sink } = fakes);
   });
 
   it('retries a consume that failed for lack of an answer, not one refused with PRODUCER_NOT_FOUND', async () => {
