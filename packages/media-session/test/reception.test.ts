@@ -36,7 +36,11 @@ describe('receive what you show', () => {
     vi.useFakeTimers({ toFake: ['setTimeout', 'clearTimeout'] });
     fakes = sessionFakes();
     ({ sig, sink } = fakes);
-    session = fakes.newSession({ reception: viewportReception(), closeUnshownAfterMs: CLOSE_AFTER_MS, warn: () => {} });
+    session = fakes.newSession({
+      reception: viewportReception(),
+      closeUnshownAfterMs: CLOSE_AFTER_MS,
+      warn: () => {},
+    });
   });
   afterEach(() => {
     session.close();

@@ -14,7 +14,8 @@ describe('MediaSession, one behaviour for browser and Node peer', () => {
   let sig: ReturnType<typeof sessionFakes>['sig'];
   let sink: ReturnType<typeof sessionFakes>['sink'];
   const transports = () => fakes.transports();
-  const session = (extra: Partial<MediaSessionOptions> = {}) => fakes.newSession({ warn: () => {}, ...extra });
+  const session = (extra: Partial<MediaSessionOptions> = {}) =>
+    fakes.newSession({ warn: () => {}, ...extra });
 
   beforeEach(() => {
     fakes = sessionFakes();
