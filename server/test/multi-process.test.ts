@@ -1,9 +1,8 @@
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import { Redis } from 'ioredis';
 import type { RoomDto } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   followRoom,
@@ -15,14 +14,8 @@ import {
   sleep,
   waitFor,
 } from './helpers/chat-client.js';
-import { chatEnv } from './helpers/chat-server.js';
-import {
-  createTestDatabase,
-  DB_KINDS,
-  startServer,
-  type ServerProcess,
-  type TestDatabase,
-} from '@minimeet/test-harness';
+import { useTwoProcesses } from './helpers/two-processes.js';
+import { DB_KINDS, type ServerProcess } from '@minimeet/test-harness';
 
 const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 
@@ -31,39 +24,21 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
  * rate limit are shared, so users on different processes see each other.
  */
 describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
-  let db: TestDatabase;
   let one: ServerProcess;
   let two: ServerProcess;
-  const prefix = `mmtest-${randomBytes(4).toString('hex')}`;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    // A fresh key prefix: parallel runs and earlier runs cannot see this run's presence.
-    const env = chatEnv({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-    });
-    one = await startServer({ env });
-    two = await startServer({ env }); // migrations already applied by the first
-  });
-  afterAll(async () => {
-    closeAllSockets();
-    await Promise.all([one?.stop(), two?.stop()]);
-    await db?.drop();
+  let prefix: string;
+  useTwoProcesses(kind, (p) => ({ one, two, prefix } = p), {
     // Graceful stops leave no presence behind (the first test checks that the servers really
     // write under this prefix); rate-limit counters expire on their own.
-    const redis = new Redis(REDIS_URL);
-    try {
-      const leftovers = await redis.keys(`${prefix}:presence:*`);
-      expect(leftovers).toEqual([]);
-      const all = await redis.keys(`${prefix}:*`);
-      if (all.length) await redis.del(...all);
-    } finally {
-      redis.disconnect();
-    }
+    async afterStop() {
+      const redis = new Redis(REDIS_URL);
+      try {
+        expect(await redis.keys(`${prefix}:presence:*`)).toEqual([]);
+      } finally {
+        redis.disconnect();
+      }
+    },
   });
-  afterEach(() => closeAllSockets());
 
   it('users on different processes see each other join, chat and leave', async () => {
     const a = await registerUser(one.url, 'mp_a');
@@ -149,13 +124,19 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
     const watcherUser = await registerUser(two.url, 'mp_order_w');
     const onOne = await followRoom(await connect(one.url, owner.accessToken), { roomId: room.id });
     const onTwo = await followRoom(await connect(two.url, watcherUser.accessToken), { roomId: room.id });
-    await waitFor(() => onOne.ids().length === 2 && onTwo.ids().length === 2, 3000, 'the watchers to see each other');
+    await waitFor(
+      () => onOne.ids().length === 2 && onTwo.ids().length === 2,
+      3000,
+      'the watchers to see each other',
+    );
     await sleep(300);
     onOne.deltas.length = 0;
     onTwo.deltas.length = 0;
 
     // Sixteen users join at once, half on each process; every fourth leaves right away.
-    const users = await Promise.all(Array.from({ length: 16 }, (_, i) => registerUser(i % 2 ? one.url : two.url, 'mp_o')));
+    const users = await Promise.all(
+      Array.from({ length: 16 }, (_, i) => registerUser(i % 2 ? one.url : two.url, 'mp_o')),
+    );
     await Promise.all(
       users.map(async (u, i) => {
         const socket = await connect(i % 2 ? one.url : two.url, u.accessToken);

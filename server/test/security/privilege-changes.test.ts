@@ -5,7 +5,7 @@
  * can neither rejoin nor read it (that join recorded no membership); a promoted user's open
  * socket may subscribe to the stats without reconnecting. SQLite and MariaDB, two processes.
  */
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   type Ack,
@@ -14,10 +14,8 @@ import {
   type RoomDto,
   type RoomInviteDto,
 } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../helpers/redis-keys.js';
+import { describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   http,
   okData,
@@ -28,18 +26,15 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { chatEnv } from '../helpers/chat-server.js';
+import { useTwoProcesses } from '../helpers/two-processes.js';
 import {
   createAdmin,
-  createTestDatabase,
   DB_KINDS,
   runAdminCli,
-  startServer,
   type ServerProcess,
   type TestDatabase,
 } from '@minimeet/test-harness';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const STATS_INTERVAL_MS = 300;
 /** Role sync runs every 2 s on each node; this leaves room for a loaded machine. */
 const SOON_MS = 10_000;
@@ -52,26 +47,9 @@ describe.each(DB_KINDS)('privilege changes reach open sockets (%s)', (kind) => {
   let db: TestDatabase;
   let one: ServerProcess;
   let two: ServerProcess;
-  const prefix = `mmtest-${randomBytes(4).toString('hex')}`;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const env = chatEnv({
-      DATABASE_URL: db.url,
-      REDIS_URL,
-      REDIS_KEY_PREFIX: prefix,
-      ADMIN_STATS_INTERVAL_MS: String(STATS_INTERVAL_MS),
-    });
-    one = await startServer({ env });
-    two = await startServer({ env });
-  }, 60_000);
-  afterAll(async () => {
-    closeAllSockets();
-    await Promise.all([one?.stop(), two?.stop()]);
-    await db?.drop();
-    await deleteRedisKeys(prefix, REDIS_URL);
+  useTwoProcesses(kind, (p) => ({ db, one, two } = p), {
+    env: { ADMIN_STATS_INTERVAL_MS: String(STATS_INTERVAL_MS) },
   });
-  afterEach(() => closeAllSockets());
 
   async function signIn(username: string, password: string): Promise<AuthResponse> {
     const res = await http<AuthResponse>(one.url, 'POST', '/auth/login', { body: { username, password } });

@@ -1,6 +1,6 @@
 // Password change, logout-all and account removal revoke every token of the user and close
 // every socket of the user within seconds, on this process and on another one sharing Redis.
-import { randomBytes, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import {
   ErrorCode,
   type ApiErrorBody,
@@ -8,10 +8,8 @@ import {
   type ChatMessage,
   type MessagePage,
 } from '@minimeet/shared';
-import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { deleteRedisKeys } from '../helpers/redis-keys.js';
+import { describe, expect, it } from 'vitest';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   http,
@@ -22,39 +20,17 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { chatEnv } from '../helpers/chat-server.js';
-import {
-  createTestDatabase,
-  DB_KINDS,
-  startServer,
-  type ServerProcess,
-  type TestDatabase,
-} from '@minimeet/test-harness';
+import { useTwoProcesses } from '../helpers/two-processes.js';
+import { DB_KINDS, type ServerProcess } from '@minimeet/test-harness';
 import { endedBecause, watchSessionEnd } from '../helpers/session-end.js';
 
-const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const PASSWORD = 'correct horse battery';
 const SOON_MS = 5000;
 
 describe.each(DB_KINDS)('revocation across two server processes (%s)', (kind) => {
-  let db: TestDatabase;
   let one: ServerProcess;
   let two: ServerProcess;
-  const prefix = `mmtest-${randomBytes(4).toString('hex')}`;
-
-  beforeAll(async () => {
-    db = await createTestDatabase(kind);
-    const env = chatEnv({ DATABASE_URL: db.url, REDIS_URL, REDIS_KEY_PREFIX: prefix });
-    one = await startServer({ env });
-    two = await startServer({ env });
-  });
-  afterAll(async () => {
-    closeAllSockets();
-    await Promise.all([one?.stop(), two?.stop()]);
-    await db?.drop();
-    await deleteRedisKeys(prefix, REDIS_URL);
-  });
-  afterEach(() => closeAllSockets());
+  useTwoProcesses(kind, (p) => ({ one, two } = p));
 
   /** A user with one socket on each process, plus a bystander socket that must stay. */
   async function userOnBothProcesses(name: string) {
