@@ -1,10 +1,40 @@
-import { IsInt, IsOptional, IsString, IsUUID, Length, Max, Min } from 'class-validator';
+import {
+  ArrayMaxSize,
+  IsArray,
+  IsInt,
+  IsOptional,
+  IsString,
+  IsUUID,
+  Length,
+  Max,
+  MaxLength,
+  Min,
+  registerDecorator,
+} from 'class-validator';
 import { QueryInt, Trim } from './transforms.js';
 
 export const MESSAGE_MAX_LENGTH = 2000;
 export const HISTORY_DEFAULT_LIMIT = 50;
 export const HISTORY_MAX_LIMIT = 100;
 export const SEARCH_QUERY_MAX = 200;
+/** Attachments one message may carry. */
+export const MESSAGE_MAX_ATTACHMENTS = 10;
+
+/**
+ * A file sent with a chat message (POST /api/rooms/:id/attachments, then `sendMessage`
+ * `attachmentIds`). Bytes at GET /api/attachments/:id, thumbnail at …/thumbnail when hasThumbnail.
+ */
+export interface AttachmentDto {
+  id: string;
+  /** The uploaded file's name (display only; never used to decide the type). */
+  name: string;
+  size: number;
+  /** Decided by the server from the file's bytes. */
+  mimeType: string;
+  /** `image`: a raster image (png, jpeg, gif, webp) shown inline; `file`: a download card. */
+  kind: 'image' | 'file';
+  hasThumbnail: boolean;
+}
 
 export interface ChatMessage {
   id: number;
@@ -14,6 +44,8 @@ export interface ChatMessage {
   content: string;
   createdAt: string;
   clientMessageId: string;
+  /** Files sent with the message (empty for text only). */
+  attachments: AttachmentDto[];
 }
 
 /** GET /api/rooms/:id/messages and socket `loadMessageHistory`. */
@@ -35,19 +67,45 @@ export interface SearchResponse {
   results: SearchResult[];
 }
 
+/** Message text is required unless the message carries attachments. */
+function TextOrAttachments(): PropertyDecorator {
+  return (target, propertyName) =>
+    registerDecorator({
+      name: 'textOrAttachments',
+      target: target.constructor,
+      propertyName: String(propertyName),
+      validator: {
+        validate(value: unknown, args): boolean {
+          const ids = (args?.object as { attachmentIds?: unknown } | undefined)?.attachmentIds;
+          return typeof value === 'string' && (value.length > 0 || (Array.isArray(ids) && ids.length > 0));
+        },
+        defaultMessage: () => 'content must not be empty unless the message carries attachments',
+      },
+    });
+}
+
 /** Socket `sendMessage`. */
 export class SendMessageRequest {
   @IsInt()
   @Min(1)
   roomId!: number;
 
+  /** May be empty when the message carries attachments. */
   @Trim()
   @IsString()
-  @Length(1, MESSAGE_MAX_LENGTH)
+  @MaxLength(MESSAGE_MAX_LENGTH)
+  @TextOrAttachments()
   content!: string;
 
   @IsUUID('all')
   clientMessageId!: string;
+
+  /** The sender's own uploads to this room not yet sent with a message. */
+  @IsOptional()
+  @IsArray()
+  @ArrayMaxSize(MESSAGE_MAX_ATTACHMENTS)
+  @IsUUID('all', { each: true })
+  attachmentIds?: string[];
 }
 
 export interface SendMessageData {

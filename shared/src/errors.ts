@@ -45,6 +45,10 @@ export const ErrorCode = {
    * clientMessageId). Retry after `details.retryAfterMs`; REST answers 503 with a Retry-After header.
    */
   UNAVAILABLE: 'UNAVAILABLE',
+  /** An upload is larger than the server accepts (ATTACHMENT_MAX_BYTES); REST answers 413. */
+  TOO_LARGE: 'TOO_LARGE',
+  /** The upload would take the user past their storage quota (ATTACHMENT_QUOTA_BYTES); REST answers 413. */
+  QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

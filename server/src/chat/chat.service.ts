@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import {
   ErrorCode,
   HISTORY_DEFAULT_LIMIT,
+  type AttachmentDto,
   type ChatMessage,
   type MessagePage,
   type SearchResult,
@@ -224,7 +225,11 @@ export class ChatService {
   }
 }
 
-export function toChatMessage(m: Message, sender: { id: number; username: string }): ChatMessage {
+export function toChatMessage(
+  m: Message,
+  sender: { id: number; username: string },
+  attachments: AttachmentDto[] = [],
+): ChatMessage {
   return {
     id: m.id,
     roomId: m.roomId,
@@ -232,5 +237,6 @@ export function toChatMessage(m: Message, sender: { id: number; username: string
     content: m.content,
     createdAt: m.createdAt.toISOString(),
     clientMessageId: m.clientMessageId,
+    attachments,
   };
 }

@@ -42,6 +42,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.INVITE_REQUIRED]: 403,
   [ErrorCode.REMOVED_FROM_ROOM]: 403,
   [ErrorCode.UNAVAILABLE]: 503,
+  [ErrorCode.TOO_LARGE]: 413,
+  [ErrorCode.QUOTA_EXCEEDED]: 413,
   [ErrorCode.INTERNAL]: 500,
 };
 

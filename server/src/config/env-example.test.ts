@@ -9,6 +9,7 @@ import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
 import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
+import { storageEnv } from './storage.js';
 import { turnEnv } from './turn.js';
 
 const sections = [
@@ -22,6 +23,7 @@ const sections = [
   limitsEnv,
   shutdownEnv,
   dependenciesEnv,
+  storageEnv,
 ];
 
 describe('.env.example', () => {

@@ -1,3 +1,4 @@
+import path from 'node:path';
 import { z } from 'zod';
 import { authEnv, authSection } from './auth.js';
 import { clusterSection } from './cluster.js';
@@ -9,11 +10,13 @@ import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
 import { redisSection } from './redis.js';
 import { shutdownSection } from './shutdown.js';
+import { storageSection } from './storage.js';
 import { turnSection } from './turn.js';
 
 export { ConfigError } from './parse-env.js';
 export type { DatabaseConfig } from './db.js';
 export type { TurnConfig } from './turn.js';
+export type { StorageTarget } from './storage.js';
 
 /**
  * The application configuration: every section reads the environment (each declares its own
@@ -30,7 +33,8 @@ const appConfigSchema = sectionsOf({
   limits: limitsSection,
   shutdown: shutdownSection,
   dependencies: dependenciesSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies }) => ({
+  storage: storageSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -40,6 +44,9 @@ const appConfigSchema = sectionsOf({
   ...dependencies,
   media: { ...media, turn },
   cluster,
+  storage: storage.target ?? { type: 'file' as const, dir: path.join(db.dataDir, 'storage') },
+  attachments: storage.attachments,
+  ffmpegPath: storage.ffmpegPath,
 }));
 
 /** Validated, typed application configuration (from environment variables). */
