@@ -144,6 +144,8 @@ export class Signaling implements MediaEventSink {
         content: input.content,
         createdAt: new Date().toISOString(),
         clientMessageId: input.clientMessageId,
+        // The baseline stores no files.
+        attachments: [],
       };
       this.io.to(channel(input.roomId)).emit('newMessage', { message });
       return { message };

@@ -1,5 +1,6 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { AttachmentsModule } from '../attachments/attachments.module.js';
 import { AuthModule } from '../auth/auth.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
@@ -18,7 +19,7 @@ import { Message } from './message.entity.js';
 import { MessagesController } from './messages.controller.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([Message]), AuthModule, RealtimeModule],
+  imports: [TypeOrmModule.forFeature([Message]), AuthModule, RealtimeModule, AttachmentsModule],
   controllers: [MessagesController],
   providers: [
     ChatService,

@@ -14,6 +14,7 @@ import { AppError } from '../common/app-error.js';
 import { isForeignKeyViolation, isUniqueViolation } from '../common/db-errors.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
 import { CLUSTER_LOCKS, type ClusterLocks } from '../cluster/cluster-lock.js';
+import { MessageAttachments } from '../attachments/message-attachments.js';
 import { AppMetrics } from '../metrics/app-metrics.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
 import { RoomsService } from '../rooms/rooms.service.js';
@@ -25,6 +26,8 @@ export interface SendInput {
   roomId: number;
   content: string;
   clientMessageId: string;
+  /** The sender's unsent uploads to this room, sent with the message. */
+  attachmentIds?: string[];
 }
 
 export interface SendOutcome {
@@ -61,6 +64,7 @@ export class ChatService {
     @Inject(CHAT_RATE_LIMITER) private readonly limiter: ChatRateLimiter,
     @Inject(AppMetrics) private readonly metrics: AppMetrics,
     @Inject(CLUSTER_LOCKS) private readonly locks: ClusterLocks,
+    @Inject(MessageAttachments) private readonly attachments: MessageAttachments,
   ) {}
 
   /**
@@ -84,7 +88,7 @@ export class ChatService {
     const decision = await this.limiter.consume(sender.id);
     if (!decision.allowed) {
       const existing = await this.findByClientId(sender.id, clientMessageId);
-      if (existing) return { message: this.sameRoom(existing, input.roomId), created: false };
+      if (existing) return { message: await this.sameRoom(existing, input.roomId), created: false };
       throw new AppError(ErrorCode.RATE_LIMITED, 'Sending too fast, slow down', {
         retryAfterMs: decision.retryAfterMs,
       });
@@ -116,6 +120,13 @@ export class ChatService {
     clientMessageId: string,
     publish: (message: ChatMessage) => Promise<void> | void,
   ): Promise<SendOutcome> {
+    const attachmentIds = input.attachmentIds ?? [];
+    if (attachmentIds.length) {
+      // A retry's attachments are already the stored message's: answer it before checking them.
+      const existing = await this.findByClientId(sender.id, clientMessageId);
+      if (existing) return this.retried(existing, sender.id, clientMessageId, input.roomId, publish);
+      await this.attachments.assertClaimable(sender.id, input.roomId, attachmentIds);
+    }
     const row = this.messages.create({
       roomId: input.roomId,
       senderId: sender.id,
@@ -132,7 +143,8 @@ export class ChatService {
     }
     this.metrics.chatMessageStored();
     this.unconfirmed.delete(`${sender.id}:${clientMessageId}`);
-    const message = toChatMessage(row, sender);
+    const attached = await this.attachments.attach(row.id, sender.id, attachmentIds);
+    const message = toChatMessage(row, sender, attached);
     await publish(message);
     return { message, created: true };
   }
@@ -147,17 +159,26 @@ export class ChatService {
   ): Promise<SendOutcome> {
     if (isUniqueViolation(err)) {
       const existing = await this.findByClientId(senderId, clientMessageId);
-      if (existing) {
-        const message = this.sameRoom(existing, roomId);
-        // A resend after a failure that may have stored it unseen: publish it now (in the
-        // room's queue and lock, like a new message). Clients drop a message id they have.
-        if (this.unconfirmed.delete(`${senderId}:${clientMessageId}`)) await publish(message);
-        return { message, created: false };
-      }
+      if (existing) return this.retried(existing, senderId, clientMessageId, roomId, publish);
     }
     // The room (or the sender) was deleted meanwhile: say which, as a lookup would have.
     if (isForeignKeyViolation(err)) await this.rooms.require(roomId);
     throw err;
+  }
+
+  /** The stored message a retry names. */
+  private async retried(
+    existing: Message,
+    senderId: number,
+    clientMessageId: string,
+    roomId: number,
+    publish: (message: ChatMessage) => Promise<void> | void,
+  ): Promise<SendOutcome> {
+    const message = await this.sameRoom(existing, roomId);
+    // A resend after a failure that may have stored it unseen: publish it now (in the
+    // room's queue and lock, like a new message). Clients drop a message id they have.
+    if (this.unconfirmed.delete(`${senderId}:${clientMessageId}`)) await publish(message);
+    return { message, created: false };
   }
 
   /**
@@ -181,7 +202,8 @@ export class ChatService {
     });
     const hasMore = rows.length > limit;
     const page = rows.slice(0, limit).reverse();
-    return { messages: page.map((m) => toChatMessage(m, m.sender)), hasMore };
+    const attached = await this.attachments.forMessages(page.map((m) => m.id));
+    return { messages: page.map((m) => toChatMessage(m, m.sender, attached.get(m.id))), hasMore };
   }
 
   /**
@@ -201,17 +223,21 @@ export class ChatService {
     if (!ids.length) return [];
     const rows = await this.messages.find({ where: { id: In(ids) }, relations: { sender: true } });
     const byId = new Map(rows.map((m) => [m.id, m]));
+    const attached = await this.attachments.forMessages(rows.map((m) => m.id));
     return ids
       .map((id) => byId.get(id))
       .filter((m): m is Message => m !== undefined)
-      .map((m) => ({ message: toChatMessage(m, m.sender), snippet: buildSnippet(m.content, terms) }));
+      .map((m) => ({
+        message: toChatMessage(m, m.sender, attached.get(m.id)),
+        snippet: buildSnippet(m.content, terms),
+      }));
   }
 
   private findByClientId(senderId: number, clientMessageId: string): Promise<Message | null> {
     return this.messages.findOne({ where: { senderId, clientMessageId }, relations: { sender: true } });
   }
 
-  private sameRoom(existing: Message, roomId: number): ChatMessage {
+  private async sameRoom(existing: Message, roomId: number): Promise<ChatMessage> {
     if (existing.roomId !== roomId) {
       throw new AppError(
         ErrorCode.CONFLICT,
@@ -221,7 +247,8 @@ export class ChatService {
         },
       );
     }
-    return toChatMessage(existing, existing.sender);
+    const attached = await this.attachments.forMessages([existing.id]);
+    return toChatMessage(existing, existing.sender, attached.get(existing.id));
   }
 }
 

@@ -24,6 +24,7 @@ const message = (id: number, from = { id: 2, username: 'bob' }, content = `hello
   content,
   createdAt: new Date(2026, 0, 1, 12, id).toISOString(),
   clientMessageId: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+  attachments: [],
 });
 
 describe('call page', () => {

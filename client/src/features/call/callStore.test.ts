@@ -90,7 +90,7 @@ describe('call store', () => {
   it('routes chat events to the chat store', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
     await flush();
-    const message = { id: 1, roomId: 5, sender: { id: 2, username: 'user2' }, content: 'hi', createdAt: '2026-01-01T00:00:00Z', clientMessageId: 'c1' };
+    const message = { id: 1, roomId: 5, sender: { id: 2, username: 'user2' }, content: 'hi', createdAt: '2026-01-01T00:00:00Z', clientMessageId: 'c1', attachments: [] };
     sockets.current.serverEmit('newMessage', { message });
     expect(useChatStore.getState().items).toEqual([expect.objectContaining({ id: 1, content: 'hi' })]);
   });

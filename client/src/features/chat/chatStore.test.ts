@@ -25,6 +25,7 @@ const msg = (id: number, senderId = 2, content = `m${id}`): ChatMessage => ({
   content,
   createdAt: new Date(2026, 0, 1, 12, 0, id).toISOString(),
   clientMessageId: `00000000-0000-4000-8000-${String(id).padStart(12, '0')}`,
+  attachments: [],
 });
 const range = (from: number, to: number) => Array.from({ length: to - from + 1 }, (_, i) => msg(from + i));
 
@@ -86,7 +87,7 @@ describe('chat store', () => {
     sockets.current.handle('loadMessageHistory', () => ok({ messages: [], hasMore: false }));
     let stored: ChatMessage | null = null;
     sockets.current.handle('sendMessage', (p) => {
-      stored = { id: 10, roomId: p.roomId, sender: { id: ME, username: 'me' }, content: p.content, createdAt: new Date().toISOString(), clientMessageId: p.clientMessageId };
+      stored = { id: 10, roomId: p.roomId, sender: { id: ME, username: 'me' }, content: p.content, createdAt: new Date().toISOString(), clientMessageId: p.clientMessageId, attachments: [] };
       // The broadcast arrives before the ack: still one item.
       sockets.current.serverEmit('newMessage', { message: stored });
       return ok({ message: stored });

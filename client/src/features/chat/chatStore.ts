@@ -1,4 +1,4 @@
-import type { ChatMessage } from '@minimeet/shared';
+import type { AttachmentDto, ChatMessage } from '@minimeet/shared';
 import { create } from 'zustand';
 import { AppError, describeError } from '../../lib/errors';
 import { HISTORY_DEFAULT_LIMIT, MESSAGE_MAX_LENGTH } from '../../lib/limits';
@@ -44,7 +44,8 @@ export interface ChatState {
   /** After a reconnect: fetch the newest page and merge what was missed. */
   resync(): Promise<void>;
   receive(message: ChatMessage): void;
-  send(content: string): Promise<void>;
+  /** Text and/or uploaded attachments (ids from POST /api/rooms/:id/attachments). */
+  send(content: string, attachments?: AttachmentDto[]): Promise<void>;
   retry(clientMessageId: string): Promise<void>;
   markFailed(clientMessageId: string, error: string): void;
   setFollowing(following: boolean): void;
@@ -112,6 +113,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
         roomId,
         content: item.content,
         clientMessageId: item.clientMessageId,
+        ...(item.attachments.length ? { attachmentIds: item.attachments.map((a) => a.id) } : {}),
       });
       if (still(roomId)) set({ items: normalize([...get().items, asSent(message)]) });
     } catch (err) {
@@ -208,10 +210,10 @@ export const useChatStore = create<ChatState>()((set, get) => {
       set({ items: normalize([...items, asSent(message)]), unread: mine || following ? unread : unread + 1 });
     },
 
-    async send(content) {
+    async send(content, attachments = []) {
       const { roomId, selfId } = get();
       const text = content.trim();
-      if (roomId === null || selfId === null || !text) return;
+      if (roomId === null || selfId === null || (!text && !attachments.length)) return;
       if (text.length > MESSAGE_MAX_LENGTH) throw new Error(`Messages are limited to ${MESSAGE_MAX_LENGTH} characters.`);
       const item: ChatItem = {
         id: 0,
@@ -220,6 +222,7 @@ export const useChatStore = create<ChatState>()((set, get) => {
         content: text,
         createdAt: new Date().toISOString(),
         clientMessageId: uuid(),
+        attachments,
         status: 'pending',
       };
       set({ items: normalize([...get().items, item]), unread: 0 });
