@@ -47,6 +47,7 @@ const REST_ROUTES: Record<string, RestCase> = {
   'GET /api/rooms/{id}/bans': { method: 'GET', path: (id) => `/rooms/${id}/bans` },
   'DELETE /api/rooms/{id}/bans/{userId}': { method: 'DELETE', path: (id) => `/rooms/${id}/bans/1` },
   'GET /api/rooms/{id}/messages': { method: 'GET', path: (id) => `/rooms/${id}/messages` },
+  'POST /api/rooms/{id}/attachments': { method: 'POST', path: (id) => `/rooms/${id}/attachments`, body: {} },
   'GET /api/messages/search': { method: 'GET', path: (id) => `/messages/search?q=secret&roomId=${id}` },
 };
 
