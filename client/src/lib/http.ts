@@ -20,6 +20,11 @@ export function configureHttp(opts: {
   onUnauthorized = opts.onUnauthorized;
 }
 
+/** The current bearer token, for requests `api` cannot make (XHR uploads with progress, blob downloads). */
+export function currentToken(): string | null {
+  return tokenSource();
+}
+
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;

@@ -19,7 +19,7 @@ export async function uploadFile(
   file: { name: string; bytes: Buffer | string; type?: string },
 ): Promise<UploadResult> {
   const form = new FormData();
-  form.append('file', new Blob([file.bytes], { type: file.type ?? 'application/octet-stream' }), file.name);
+  form.append('file', new Blob([typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
   const res = await fetch(`${baseUrl}/api/rooms/${roomId}/attachments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },

@@ -1,9 +1,12 @@
-import { useEffect, useLayoutEffect, useRef, useState, type FormEvent, type UIEvent } from 'react';
+import { useEffect, useLayoutEffect, useRef, useState, type DragEvent, type FormEvent, type UIEvent } from 'react';
 import { formatTime } from '../../lib/format';
 import { MESSAGE_MAX_LENGTH } from '../../lib/limits';
 import { Alert } from '../../ui/Alert';
 import { Icon } from '../../ui/Icon';
 import { Spinner } from '../../ui/Spinner';
+import { AttachmentView } from './attachments/AttachmentView';
+import { PendingUploads } from './attachments/PendingUploads';
+import { usePendingUploads } from './attachments/usePendingUploads';
 import { useChatStore, type ChatItem } from './chatStore';
 
 const NEAR_BOTTOM_PX = 48;
@@ -27,7 +30,14 @@ function Message({ item, prev, selfId }: { item: ChatItem; prev: ChatItem | unde
           <time dateTime={item.createdAt}>{formatTime(item.createdAt)}</time>
         </div>
       )}
-      <div className="msg__body">{item.content}</div>
+      {item.content && <div className="msg__body">{item.content}</div>}
+      {item.attachments.length > 0 && (
+        <div className="msg__attachments">
+          {item.attachments.map((a) => (
+            <AttachmentView key={a.id} attachment={a} />
+          ))}
+        </div>
+      )}
       {item.status === 'pending' && (
         <div className="msg__status" aria-live="polite">
           {item.waitingForServer ? 'Waiting for server… (will resend)' : 'Sending…'}
@@ -46,7 +56,10 @@ function Message({ item, prev, selfId }: { item: ChatItem; prev: ChatItem | unde
 }
 
 export function ChatPanel({ onClose }: { onClose?: () => void }) {
-  const { items, hasMore, loadingOlder, historyStatus, historyError, unread, selfId } = useChatStore();
+  const { items, hasMore, loadingOlder, historyStatus, historyError, unread, selfId, roomId } = useChatStore();
+  const files = usePendingUploads(roomId);
+  const fileInput = useRef<HTMLInputElement>(null);
+  const [dragging, setDragging] = useState(false);
   const listRef = useRef<HTMLDivElement>(null);
   const anchor = useRef<{ height: number; top: number } | null>(null);
   const edges = useRef<{ first?: string; last?: string }>({});
@@ -110,19 +123,41 @@ export function ChatPanel({ onClose }: { onClose?: () => void }) {
   async function onSubmit(e: FormEvent) {
     e.preventDefault();
     const text = draft.trim();
-    if (!text) return;
+    const attachments = files.ready;
+    if ((!text && !attachments.length) || files.busy) return;
     setSendError(null);
     setDraft('');
+    files.clear();
     try {
-      await useChatStore.getState().send(text);
+      await useChatStore.getState().send(text, attachments);
     } catch (err) {
       setDraft(text);
       setSendError(err instanceof Error ? err.message : 'Could not send the message.');
     }
   }
 
+  function onDrop(e: DragEvent) {
+    e.preventDefault();
+    setDragging(false);
+    if (e.dataTransfer.files.length) files.add(Array.from(e.dataTransfer.files));
+  }
+
+  const canSend = (draft.trim().length > 0 || files.ready.length > 0) && !files.busy;
+
   return (
-    <section className="panel chat" aria-labelledby="chat-title">
+    <section
+      className={`panel chat${dragging ? ' chat--dragging' : ''}`}
+      aria-labelledby="chat-title"
+      onDragOver={(e) => {
+        if (!e.dataTransfer.types.includes('Files')) return;
+        e.preventDefault();
+        setDragging(true);
+      }}
+      onDragLeave={(e) => {
+        if (!e.currentTarget.contains(e.relatedTarget as Node | null)) setDragging(false);
+      }}
+      onDrop={onDrop}
+    >
       <div className="panel__head">
         <h2 id="chat-title" className="panel__title">
           Chat
@@ -168,6 +203,21 @@ export function ChatPanel({ onClose }: { onClose?: () => void }) {
       )}
       <form className="chat__form" onSubmit={onSubmit}>
         {sendError && <Alert onDismiss={() => setSendError(null)}>{sendError}</Alert>}
+        <PendingUploads uploads={files.uploads} onRemove={files.remove} />
+        <input
+          ref={fileInput}
+          type="file"
+          multiple
+          hidden
+          aria-label="Attach files"
+          onChange={(e) => {
+            if (e.target.files) files.add(Array.from(e.target.files));
+            e.target.value = '';
+          }}
+        />
+        <button type="button" className="btn btn--ghost" onClick={() => fileInput.current?.click()} aria-label="Attach a file" title="Attach a file (or drop files on the chat)">
+          <Icon name="clip" size={18} />
+        </button>
         <input
           type="text"
           aria-label="Message"
@@ -177,7 +227,7 @@ export function ChatPanel({ onClose }: { onClose?: () => void }) {
           onChange={(e) => setDraft(e.target.value)}
           autoComplete="off"
         />
-        <button type="submit" className="btn btn--primary" disabled={!draft.trim()}>
+        <button type="submit" className="btn btn--primary" disabled={!canSend}>
           Send
         </button>
       </form>
