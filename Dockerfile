@@ -13,13 +13,14 @@ COPY . .
 RUN npm ci --foreground-scripts && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# Runtime libraries the worker binary links against.
+# Runtime libraries the worker binary links against; ffmpeg for chat image thumbnails.
 RUN apt-get update -q \
- && apt-get install -y -q --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 \
+ && apt-get install -y -q --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app
 ENV NODE_ENV=production PORT=3000 DATABASE_URL=sqlite:/data/minimeet.sqlite
+# Attachments default to /data/storage (next to the database) unless STORAGE_URL says otherwise.
 VOLUME /data
 EXPOSE 3000 40000-40099/udp 40000-40099/tcp
 CMD ["node", "server/dist/main.js"]

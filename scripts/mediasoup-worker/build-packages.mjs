@@ -20,6 +20,14 @@ const COMMANDS = {
   ninja: 'ninja-build',
   flatc: 'flatbuffers-compiler',
 };
+/**
+ * command → Debian package the server uses at run time but can do without (ffmpeg: chat image
+ * thumbnails, later recordings). Installed along with the build packages when apt can; only
+ * reported otherwise, never a reason to fail the install.
+ */
+const OPTIONAL_COMMANDS = {
+  ffmpeg: 'ffmpeg',
+};
 const MIN_MESON = [1, 1];
 const BACKPORTS_LIST = '/etc/apt/sources.list.d/minimeet-bookworm-backports.list';
 
@@ -52,6 +60,12 @@ function missingPackages() {
   return [...missing];
 }
 
+function missingOptional() {
+  return Object.entries(OPTIONAL_COMMANDS)
+    .filter(([cmd]) => !ok('sh', ['-c', `command -v ${cmd}`]))
+    .map(([, pkg]) => pkg);
+}
+
 function codename() {
   try {
     return /VERSION_CODENAME=(\w+)/.exec(readFileSync('/etc/os-release', 'utf8'))?.[1];
@@ -75,11 +89,22 @@ function apt(log, args) {
 export function ensureBuildPackages(log) {
   const missing = missingPackages();
   const needMeson = !mesonVersionOk();
-  if (missing.length === 0 && !needMeson) return;
+  const optional = missingOptional();
+  const canApt = process.getuid?.() === 0 && ok('sh', ['-c', 'command -v apt-get']);
+  if (optional.length && !canApt) {
+    log(`optional packages missing: ${optional.join(' ')} (apt-get install ${optional.join(' ')}; the server runs without them)`);
+  }
+  if (missing.length === 0 && !needMeson) {
+    if (optional.length && canApt) {
+      log(`installing optional packages: ${optional.join(' ')}`);
+      apt(log, ['update', '-q']);
+      apt(log, ['install', '-y', '-q', '--no-install-recommends', ...optional]);
+    }
+    return;
+  }
 
   const wanted = [...missing, ...(needMeson ? ['meson (>= 1.1)'] : [])].join(' ');
-  const isRoot = process.getuid?.() === 0;
-  if (!isRoot || !ok('sh', ['-c', 'command -v apt-get'])) {
+  if (!canApt) {
     throw new InstallError(
       `missing build packages: ${wanted}. Install them (Debian: apt-get install ${missing.join(' ')}` +
         `${needMeson ? ' plus meson >= 1.1 from bookworm-backports' : ''}) and run npm install again.`,
@@ -87,7 +112,8 @@ export function ensureBuildPackages(log) {
   }
   log(`installing build packages: ${wanted}`);
   apt(log, ['update', '-q']);
-  if (missing.length) apt(log, ['install', '-y', '-q', '--no-install-recommends', ...missing]);
+  const installNow = [...missing, ...optional];
+  if (installNow.length) apt(log, ['install', '-y', '-q', '--no-install-recommends', ...installNow]);
   if (needMeson) {
     apt(log, ['install', '-y', '-q', '--no-install-recommends', 'meson']);
     if (!mesonVersionOk() && codename() === 'bookworm') {
