@@ -25,6 +25,17 @@ export function currentToken(): string | null {
   return tokenSource();
 }
 
+/**
+ * After a 401 to a request `api` could not make: whether a fresh token is there to retry with
+ * (renewed meanwhile by another request, or now). False: the session is over.
+ */
+export async function renewAfterUnauthorized(tokenUsed: string | null): Promise<boolean> {
+  if (tokenUsed && tokenSource() !== tokenUsed) return true;
+  if (refreshToken && (await refreshToken())) return true;
+  onUnauthorized();
+  return false;
+}
+
 export interface RequestOptions {
   method?: 'GET' | 'POST' | 'PUT' | 'PATCH' | 'DELETE';
   body?: unknown;

@@ -105,6 +105,29 @@ describe('chat store', () => {
     expect(sent.clientMessageId).toMatch(/^[0-9a-f-]{36}$/);
   });
 
+  it('sends uploaded attachments by id, with or without text; a retry resends the same ids', async () => {
+    sockets.current.handle('loadMessageHistory', () => ok({ messages: [], hasMore: false }));
+    const photo = { id: '00000000-0000-4000-8000-0000000000a1', name: 'p.png', size: 9, mimeType: 'image/png', kind: 'image' as const, hasThumbnail: true };
+    let refuse = true;
+    sockets.current.handle('sendMessage', (p) => {
+      if (refuse) return { ok: false, error: { code: 'INTERNAL', message: 'boom' } };
+      const attachments = (p.attachmentIds ?? []).map((id) => ({ ...photo, id }));
+      return ok({ message: { id: 11, roomId: p.roomId, sender: { id: ME, username: 'me' }, content: p.content, createdAt: new Date().toISOString(), clientMessageId: p.clientMessageId, attachments } });
+    });
+    await useChatStore.getState().open(5, ME);
+    await useChatStore.getState().send('   ', [photo]);
+    expect(useChatStore.getState().items[0]).toMatchObject({ status: 'failed', content: '', attachments: [photo] });
+    refuse = false;
+    await useChatStore.getState().retry(useChatStore.getState().items[0]!.clientMessageId);
+    expect(useChatStore.getState().items).toEqual([expect.objectContaining({ id: 11, status: 'sent', attachments: [photo] })]);
+    const sent = sockets.current.sent('sendMessage') as Array<{ attachmentIds?: string[]; clientMessageId: string }>;
+    expect(sent.map((p) => p.attachmentIds)).toEqual([[photo.id], [photo.id]]);
+    expect(sent[1]!.clientMessageId).toBe(sent[0]!.clientMessageId);
+    // Nothing to send: no text and no files.
+    await useChatStore.getState().send('  ');
+    expect(sockets.current.sent('sendMessage')).toHaveLength(2);
+  });
+
   it('marks a refused message failed and retries it with the same clientMessageId', async () => {
     sockets.current.handle('loadMessageHistory', () => ok({ messages: [], hasMore: false }));
     sockets.current.handle('sendMessage', () => ({ ok: false, error: { code: 'RATE_LIMITED', message: 'slow down', details: { retryAfterMs: 2000 } } }));
