@@ -58,7 +58,13 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
       s3 = await startLocalS3();
       Object.assign(env, S3RVER_CREDENTIALS, { STORAGE_URL: s3.storageUrl });
       Object.assign(process.env, S3RVER_CREDENTIALS);
-      storage = new S3Storage({ bucket: s3.bucket, prefix: '', endpoint: s3.endpoint, region: 'us-east-1', forcePathStyle: true });
+      storage = new S3Storage({
+        bucket: s3.bucket,
+        prefix: '',
+        endpoint: s3.endpoint,
+        region: 'us-east-1',
+        forcePathStyle: true,
+      });
     }
     target = await startChatTarget(kind, env);
     url = target.url;
@@ -90,7 +96,11 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
   it('an image is uploaded, sent and seen by the other member with its thumbnail; history and search carry it', async () => {
     const { owner, member, room, ownerSocket, memberSocket } = await roomWithMember();
     const received = record(memberSocket, 'newMessage');
-    const up = await uploadFile(url, owner.accessToken, room.id, { name: 'photo.png', bytes: PNG_BYTES, type: 'image/png' });
+    const up = await uploadFile(url, owner.accessToken, room.id, {
+      name: 'photo.png',
+      bytes: PNG_BYTES,
+      type: 'image/png',
+    });
     expect(up.status).toBe(201);
     expect(up.body).toMatchObject({
       name: 'photo.png',
@@ -120,7 +130,9 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     expect(file.status).toBe(200);
     expect(file.bytes.equals(PNG_BYTES)).toBe(true);
     expect(file.headers.get('content-type')).toBe('image/png');
-    expect(file.headers.get('content-disposition')).toBe(`inline; filename="photo.png"; filename*=UTF-8''photo.png`);
+    expect(file.headers.get('content-disposition')).toBe(
+      `inline; filename="photo.png"; filename*=UTF-8''photo.png`,
+    );
     expect(file.headers.get('x-content-type-options')).toBe('nosniff');
     expect(file.headers.get('content-security-policy')).toBe(SANDBOX);
 
@@ -129,7 +141,9 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     expect(thumb.headers.get('content-type')).toBe('image/jpeg');
     expect([...thumb.bytes.subarray(0, 3)]).toEqual([0xff, 0xd8, 0xff]);
 
-    const history = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages`, { token: member.accessToken });
+    const history = await http<MessagePage>(url, 'GET', `/rooms/${room.id}/messages`, {
+      token: member.accessToken,
+    });
     expect(history.body.messages.at(-1)?.attachments).toEqual([up.body]);
     const found = await http<SearchResponse>(url, 'GET', `/messages/search?q=quokkas&roomId=${room.id}`, {
       token: member.accessToken,
@@ -146,7 +160,11 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     });
     expect(okData(bare).message).toMatchObject({ content: '', attachments: [second.body] });
     refusedWith(
-      await request(ownerSocket, 'sendMessage', { roomId: room.id, content: '', clientMessageId: randomUUID() }),
+      await request(ownerSocket, 'sendMessage', {
+        roomId: room.id,
+        content: '',
+        clientMessageId: randomUUID(),
+      }),
       ErrorCode.VALIDATION,
     );
   });
@@ -157,7 +175,12 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     const mine = await uploadFile(url, owner.accessToken, room.id, { name: 'a.txt', bytes: 'hello' });
     const theirs = await uploadFile(url, member.accessToken, room.id, { name: 'b.txt', bytes: 'hi' });
     const elsewhere = await uploadFile(url, owner.accessToken, other.id, { name: 'c.txt', bytes: 'yo' });
-    for (const ids of [[theirs.body.id], [elsewhere.body.id], [randomUUID()], [mine.body.id, theirs.body.id]]) {
+    for (const ids of [
+      [theirs.body.id],
+      [elsewhere.body.id],
+      [randomUUID()],
+      [mine.body.id, theirs.body.id],
+    ]) {
       const ack = await request(ownerSocket, 'sendMessage', {
         roomId: room.id,
         content: 'x',
@@ -183,22 +206,38 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
   it('a stranger and a removed member get the answer a missing attachment gets; the removal takes effect at once', async () => {
     const { owner, member, room, ownerSocket } = await roomWithMember();
     const stranger = await registerUser(url, 'stranger');
-    const up = await uploadFile(url, owner.accessToken, room.id, { name: 'plan.pdf', bytes: '%PDF-1.4\n%secret' });
+    const up = await uploadFile(url, owner.accessToken, room.id, {
+      name: 'plan.pdf',
+      bytes: '%PDF-1.4\n%secret',
+    });
     expect(up.body.mimeType).toBe('application/pdf');
-    okData(await request(ownerSocket, 'sendMessage', { roomId: room.id, content: 'plan', clientMessageId: randomUUID(), attachmentIds: [up.body.id] }));
+    okData(
+      await request(ownerSocket, 'sendMessage', {
+        roomId: room.id,
+        content: 'plan',
+        clientMessageId: randomUUID(),
+        attachmentIds: [up.body.id],
+      }),
+    );
     expect((await download(url, member.accessToken, up.body.id)).status).toBe(200);
 
     const missing = await download(url, member.accessToken, randomUUID());
     expect(missing.status).toBe(404);
     const missingBody = JSON.parse(missing.bytes.toString()) as unknown;
-    expect(missingBody).toEqual({ statusCode: 404, error: { code: ErrorCode.NOT_FOUND, message: 'Attachment not found' } });
+    expect(missingBody).toEqual({
+      statusCode: 404,
+      error: { code: ErrorCode.NOT_FOUND, message: 'Attachment not found' },
+    });
     for (const variant of [false, true]) {
       const refused = await download(url, stranger.accessToken, up.body.id, variant);
       expect(refused.status).toBe(404);
       expect(JSON.parse(refused.bytes.toString())).toEqual(missingBody);
     }
     // A stranger cannot upload to the room either.
-    const strangerUpload = await uploadFile(url, stranger.accessToken, room.id, { name: 'x.txt', bytes: 'x' });
+    const strangerUpload = await uploadFile(url, stranger.accessToken, room.id, {
+      name: 'x.txt',
+      bytes: 'x',
+    });
     expect(strangerUpload.status).toBe(403);
     expect(strangerUpload.body.error?.code).toBe(ErrorCode.NOT_IN_ROOM);
 
@@ -222,14 +261,22 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     });
     for (const up of [html, svg]) {
       expect(up.status).toBe(201);
-      expect(up.body).toMatchObject({ mimeType: 'text/plain; charset=utf-8', kind: 'file', hasThumbnail: false });
+      expect(up.body).toMatchObject({
+        mimeType: 'text/plain; charset=utf-8',
+        kind: 'file',
+        hasThumbnail: false,
+      });
       const got = await download(url, owner.accessToken, up.body.id);
       expect(got.headers.get('content-type')).toBe('text/plain; charset=utf-8');
       expect(got.headers.get('content-disposition')).toMatch(/^attachment; /);
       expect(got.headers.get('content-security-policy')).toBe(SANDBOX);
       expect(got.headers.get('x-content-type-options')).toBe('nosniff');
     }
-    const renamed = await uploadFile(url, owner.accessToken, room.id, { name: 'notes.txt', bytes: PNG_BYTES, type: 'text/plain' });
+    const renamed = await uploadFile(url, owner.accessToken, room.id, {
+      name: 'notes.txt',
+      bytes: PNG_BYTES,
+      type: 'text/plain',
+    });
     expect(renamed.body).toMatchObject({ name: 'notes.txt', mimeType: 'image/png', kind: 'image' });
     const binary = await uploadFile(url, owner.accessToken, room.id, {
       name: 'tool.exe',
@@ -237,14 +284,19 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     });
     expect(binary.body).toMatchObject({ mimeType: 'application/octet-stream', kind: 'file' });
     const named = await download(url, owner.accessToken, binary.body.id);
-    expect(named.headers.get('content-disposition')).toBe(`attachment; filename="tool.exe"; filename*=UTF-8''tool.exe`);
+    expect(named.headers.get('content-disposition')).toBe(
+      `attachment; filename="tool.exe"; filename*=UTF-8''tool.exe`,
+    );
   });
 
   it('past ATTACHMENT_MAX_BYTES: 413 TOO_LARGE, nothing stored; past the quota: 413 QUOTA_EXCEEDED; past the rate: 429', async () => {
     const { owner, room } = await roomWithMember();
     // Declared too large (refused before reading) and found too large while streaming.
     for (const size of [MAX_BYTES * 2, MAX_BYTES + 1]) {
-      const res = await uploadFile(url, owner.accessToken, room.id, { name: 'big.bin', bytes: Buffer.alloc(size, 1) });
+      const res = await uploadFile(url, owner.accessToken, room.id, {
+        name: 'big.bin',
+        bytes: Buffer.alloc(size, 1),
+      });
       expect(res.status).toBe(413);
       expect(res.body.error?.code).toBe(ErrorCode.TOO_LARGE);
     }
@@ -274,7 +326,14 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
   it('deleting the room deletes its attachments: rows (404) and stored bytes', async () => {
     const { owner, member, room, ownerSocket } = await roomWithMember();
     const up = await uploadFile(url, owner.accessToken, room.id, { name: 'photo.png', bytes: PNG_BYTES });
-    okData(await request(ownerSocket, 'sendMessage', { roomId: room.id, content: 'bye', clientMessageId: randomUUID(), attachmentIds: [up.body.id] }));
+    okData(
+      await request(ownerSocket, 'sendMessage', {
+        roomId: room.id,
+        content: 'bye',
+        clientMessageId: randomUUID(),
+        attachmentIds: [up.body.id],
+      }),
+    );
     const key = `attachments/room-${room.id}/${up.body.id}`;
     expect(await storage.stat(key)).toMatchObject({ size: PNG_BYTES.length });
     expect(await storage.stat(`${key}.thumb.jpg`)).not.toBeNull();
@@ -282,7 +341,8 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     expect((await download(url, member.accessToken, up.body.id)).status).toBe(404);
     expect((await download(url, owner.accessToken, up.body.id)).status).toBe(404);
     // The bytes go right after the rows, in the background of the delete.
-    const stillStored = async () => (await storage.stat(key)) !== null || (await storage.stat(`${key}.thumb.jpg`)) !== null;
+    const stillStored = async () =>
+      (await storage.stat(key)) !== null || (await storage.stat(`${key}.thumb.jpg`)) !== null;
     for (let i = 0; i < 50 && (await stillStored()); i++) await sleep(100);
     expect(await stillStored()).toBe(false);
   });

@@ -93,10 +93,14 @@ describe.each(Object.keys(BACKENDS))('object storage contract (%s)', (name) => {
   afterAll(() => backend?.stop());
 
   it('a put round-trips as a stream: same bytes, size and type; stat agrees', async () => {
-    const info = await storage.put('a/room-1/small', Readable.from([Buffer.from('hello '), Buffer.from('world')]), {
-      maxBytes: 100,
-      contentType: 'text/plain',
-    });
+    const info = await storage.put(
+      'a/room-1/small',
+      Readable.from([Buffer.from('hello '), Buffer.from('world')]),
+      {
+        maxBytes: 100,
+        contentType: 'text/plain',
+      },
+    );
     expect(info).toEqual({ size: 11, contentType: 'text/plain' });
     const got = await storage.get('a/room-1/small');
     expect(got).toMatchObject({ size: 11, contentType: 'text/plain' });
@@ -142,7 +146,9 @@ describe.each(Object.keys(BACKENDS))('object storage contract (%s)', (name) => {
       'source failed',
     );
     expect(await storage.stat('a/kept')).toMatchObject({ size: 3 });
-    await expect(storage.put('a/broken', patternStream(MB, 100_000), { maxBytes: 10 * MB })).rejects.toThrow();
+    await expect(
+      storage.put('a/broken', patternStream(MB, 100_000), { maxBytes: 10 * MB }),
+    ).rejects.toThrow();
     expect(await storage.stat('a/broken')).toBeNull();
     expect(await backend.leftovers()).toEqual([]);
   });
@@ -160,6 +166,8 @@ describe.each(Object.keys(BACKENDS))('object storage contract (%s)', (name) => {
 
   it('refuses keys that could escape their prefix', async () => {
     for (const key of ['../x', 'a/../../x', '/abs', 'a//b'])
-      await expect(storage.put(key, Readable.from([Buffer.from('x')]), { maxBytes: 10 })).rejects.toThrow('unsafe');
+      await expect(storage.put(key, Readable.from([Buffer.from('x')]), { maxBytes: 10 })).rejects.toThrow(
+        'unsafe',
+      );
   });
 });

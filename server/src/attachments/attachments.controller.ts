@@ -1,5 +1,24 @@
-import { Controller, Get, HttpCode, Inject, Param, ParseUUIDPipe, Post, Req, Res, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiBody, ApiConsumes, ApiOperation, ApiProduces, ApiResponse, ApiTags } from '@nestjs/swagger';
+import {
+  Controller,
+  Get,
+  HttpCode,
+  Inject,
+  Param,
+  ParseUUIDPipe,
+  Post,
+  Req,
+  Res,
+  UseGuards,
+} from '@nestjs/common';
+import {
+  ApiBearerAuth,
+  ApiBody,
+  ApiConsumes,
+  ApiOperation,
+  ApiProduces,
+  ApiResponse,
+  ApiTags,
+} from '@nestjs/swagger';
 import type { AttachmentDto, UserDto } from '@minimeet/shared';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
@@ -31,13 +50,28 @@ export class AttachmentsController {
       'Upload one file to the room (multipart/form-data, one file field); send it with sendMessage attachmentIds',
   })
   @ApiConsumes('multipart/form-data')
-  @ApiBody({ schema: { type: 'object', properties: { file: { type: 'string', format: 'binary' } }, required: ['file'] } })
-  @ApiResponse({ status: 201, description: 'The stored attachment (AttachmentDto; type decided from the bytes)' })
+  @ApiBody({
+    schema: {
+      type: 'object',
+      properties: { file: { type: 'string', format: 'binary' } },
+      required: ['file'],
+    },
+  })
+  @ApiResponse({
+    status: 201,
+    description: 'The stored attachment (AttachmentDto; type decided from the bytes)',
+  })
   @ApiResponse({ status: 400, description: 'VALIDATION: not multipart, or no file' })
   @ApiResponse({ status: 403, description: 'NOT_IN_ROOM: the caller never joined the room' })
   @ApiResponse({ status: 404, description: HIDDEN })
-  @ApiResponse({ status: 413, description: 'TOO_LARGE (ATTACHMENT_MAX_BYTES) or QUOTA_EXCEEDED (ATTACHMENT_QUOTA_BYTES)' })
-  @ApiResponse({ status: 429, description: 'RATE_LIMITED: ATTACHMENT_UPLOADS_PER_MINUTE (details.retryAfterMs)' })
+  @ApiResponse({
+    status: 413,
+    description: 'TOO_LARGE (ATTACHMENT_MAX_BYTES) or QUOTA_EXCEEDED (ATTACHMENT_QUOTA_BYTES)',
+  })
+  @ApiResponse({
+    status: 429,
+    description: 'RATE_LIMITED: ATTACHMENT_UPLOADS_PER_MINUTE (details.retryAfterMs)',
+  })
   upload(
     @CurrentUser() user: UserDto,
     @Param('id', ParseIdPipe) roomId: number,
@@ -49,7 +83,10 @@ export class AttachmentsController {
   @Get('attachments/:attachmentId')
   @ApiOperation({ summary: "An attachment's bytes, for current members of its room" })
   @ApiProduces('application/octet-stream')
-  @ApiResponse({ status: 200, description: 'The file (Content-Disposition attachment, inline only for raster images)' })
+  @ApiResponse({
+    status: 200,
+    description: 'The file (Content-Disposition attachment, inline only for raster images)',
+  })
   @ApiResponse({ status: 404, description: NOT_FOUND })
   @HttpCode(200)
   async download(
@@ -61,7 +98,9 @@ export class AttachmentsController {
   }
 
   @Get('attachments/:attachmentId/thumbnail')
-  @ApiOperation({ summary: "An image attachment's JPEG thumbnail (when hasThumbnail), for current members of its room" })
+  @ApiOperation({
+    summary: "An image attachment's JPEG thumbnail (when hasThumbnail), for current members of its room",
+  })
   @ApiProduces('image/jpeg')
   @ApiResponse({ status: 404, description: NOT_FOUND })
   @HttpCode(200)
@@ -74,7 +113,11 @@ export class AttachmentsController {
   }
 }
 
-async function send(res: ServerResponse, { attachment, object }: AttachmentDownload, variant: 'file' | 'thumbnail') {
+async function send(
+  res: ServerResponse,
+  { attachment, object }: AttachmentDownload,
+  variant: 'file' | 'thumbnail',
+) {
   const inline = variant === 'thumbnail' || isRasterImage(attachment.mimeType);
   const name = variant === 'thumbnail' ? `${attachment.name}.thumb.jpg` : attachment.name;
   res.statusCode = 200;
@@ -95,6 +138,9 @@ async function send(res: ServerResponse, { attachment, object }: AttachmentDownl
 /** RFC 6266: an ASCII fallback name plus the exact one, percent-encoded (RFC 5987). */
 function contentDisposition(type: 'inline' | 'attachment', name: string): string {
   const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(/['()*]/g, (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`);
+  const encoded = encodeURIComponent(name).replace(
+    /['()*]/g,
+    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
+  );
   return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

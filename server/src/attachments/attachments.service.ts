@@ -9,7 +9,12 @@ import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { RoomAccessService } from '../rooms/room-access.service.js';
-import { OBJECT_STORAGE, StorageLimitError, type ObjectStorage, type StoredObject } from '../storage/object-storage.js';
+import {
+  OBJECT_STORAGE,
+  StorageLimitError,
+  type ObjectStorage,
+  type StoredObject,
+} from '../storage/object-storage.js';
 import { Attachment, attachmentKey } from './attachment.entity.js';
 import { receiveOneFile } from './multipart-file.js';
 import { isRasterImage, peekHead, sniffType } from './sniff-type.js';
@@ -86,7 +91,10 @@ export class AttachmentsService {
       await this.storage.delete(key).catch(() => undefined);
       throw err;
     }
-    if (isRasterImage(row.mimeType) && (await this.thumbnails.make(key, attachmentKey(roomId, id, 'thumbnail')))) {
+    if (
+      isRasterImage(row.mimeType) &&
+      (await this.thumbnails.make(key, attachmentKey(roomId, id, 'thumbnail')))
+    ) {
       row.hasThumbnail = true;
       await this.attachments.update({ id }, { hasThumbnail: true });
     }
@@ -166,5 +174,8 @@ function tooLarge(maxBytes: number): AppError {
 }
 
 function quotaExceeded(quotaBytes: number): AppError {
-  return new AppError(ErrorCode.QUOTA_EXCEEDED, `Your stored attachments are limited to ${quotaBytes} bytes in all`);
+  return new AppError(
+    ErrorCode.QUOTA_EXCEEDED,
+    `Your stored attachments are limited to ${quotaBytes} bytes in all`,
+  );
 }

@@ -31,7 +31,10 @@ export class MessageAttachments {
   async attach(messageId: number, senderId: number, ids: readonly string[]): Promise<AttachmentDto[]> {
     const unique = [...new Set(ids.map((id) => id.toLowerCase()))];
     if (!unique.length) return [];
-    await this.attachments.update({ id: In(unique), uploaderId: senderId, messageId: IsNull() }, { messageId });
+    await this.attachments.update(
+      { id: In(unique), uploaderId: senderId, messageId: IsNull() },
+      { messageId },
+    );
     return (await this.forMessages([messageId])).get(messageId) ?? [];
   }
 

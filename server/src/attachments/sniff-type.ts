@@ -26,11 +26,13 @@ export function sniffType(head: Buffer): string {
   if (startsWith(head, 'GIF87a') || startsWith(head, 'GIF89a')) return 'image/gif';
   if (startsWith(head, 'RIFF') && startsWith(head, 'WEBP', 8)) return 'image/webp';
   if (startsWith(head, '%PDF-')) return 'application/pdf';
-  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06])) return 'application/zip';
+  if (startsWith(head, [0x50, 0x4b, 0x03, 0x04]) || startsWith(head, [0x50, 0x4b, 0x05, 0x06]))
+    return 'application/zip';
   if (startsWith(head, 'OggS')) return 'audio/ogg';
   if (startsWith(head, [0x1a, 0x45, 0xdf, 0xa3])) return 'video/webm';
   if (startsWith(head, 'ftyp', 4)) return startsWith(head, 'M4A', 8) ? 'audio/mp4' : 'video/mp4';
-  if (startsWith(head, 'ID3') || (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0)) return 'audio/mpeg';
+  if (startsWith(head, 'ID3') || (head.length >= 2 && head[0] === 0xff && (head[1]! & 0xe0) === 0xe0))
+    return 'audio/mpeg';
   if (head.length > 0 && isText(head)) return 'text/plain; charset=utf-8';
   return 'application/octet-stream';
 }

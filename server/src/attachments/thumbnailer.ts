@@ -41,7 +41,10 @@ export class Thumbnailer {
       this.config.ffmpegPath,
       [
         ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', 'pipe:0', '-frames:v', '1'],
-        ...['-vf', `scale='min(${THUMB_SIZE},iw)':'min(${THUMB_SIZE},ih)':force_original_aspect_ratio=decrease`],
+        ...[
+          '-vf',
+          `scale='min(${THUMB_SIZE},iw)':'min(${THUMB_SIZE},ih)':force_original_aspect_ratio=decrease`,
+        ],
         ...['-f', 'image2pipe', '-c:v', 'mjpeg', '-q:v', '5', 'pipe:1'],
       ],
       { stdio: ['pipe', 'pipe', 'pipe'], timeout: THUMB_TIMEOUT_MS },
@@ -57,7 +60,10 @@ export class Thumbnailer {
     // ffmpeg may stop reading early (it has its frame): a broken stdin pipe is not a failure.
     ffmpeg.stdin.on('error', () => undefined);
     const feed = pipeline(source.body, ffmpeg.stdin).catch(() => undefined);
-    const store = this.storage.put(thumbKey, ffmpeg.stdout, { maxBytes: THUMB_MAX_BYTES, contentType: 'image/jpeg' });
+    const store = this.storage.put(thumbKey, ffmpeg.stdout, {
+      maxBytes: THUMB_MAX_BYTES,
+      contentType: 'image/jpeg',
+    });
     try {
       const [code] = await Promise.all([exited, store, feed]);
       if (code === 0) return true;

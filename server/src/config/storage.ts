@@ -46,7 +46,10 @@ function parseS3Url(raw: string, ctx: z.RefinementCtx): StorageTarget {
   try {
     url = new URL(raw);
   } catch {
-    return refuse(ctx, 'STORAGE_URL: not a valid s3 URL (expected s3://bucket/optional/prefix?endpoint=…&region=…)');
+    return refuse(
+      ctx,
+      'STORAGE_URL: not a valid s3 URL (expected s3://bucket/optional/prefix?endpoint=…&region=…)',
+    );
   }
   if (!url.hostname) return refuse(ctx, 'STORAGE_URL: s3 URL needs a bucket, e.g. s3://minimeet-files');
   const endpoint = url.searchParams.get('endpoint') ?? undefined;

@@ -91,13 +91,16 @@ export class FileStorage implements ObjectStorage {
 
   private pathOf(key: string): string {
     assertSafeKey(key);
-    if (key.split('/')[0] === TMP_DIR || key.endsWith(META_SUFFIX)) throw new Error(`reserved storage key: ${key}`);
+    if (key.split('/')[0] === TMP_DIR || key.endsWith(META_SUFFIX))
+      throw new Error(`reserved storage key: ${key}`);
     return path.join(this.root, key);
   }
 
   private async contentTypeOf(file: string): Promise<string> {
     try {
-      const meta = JSON.parse(await fs.readFile(`${file}${META_SUFFIX}`, 'utf8')) as { contentType?: unknown };
+      const meta = JSON.parse(await fs.readFile(`${file}${META_SUFFIX}`, 'utf8')) as {
+        contentType?: unknown;
+      };
       return typeof meta.contentType === 'string' ? meta.contentType : 'application/octet-stream';
     } catch {
       return 'application/octet-stream';

@@ -62,7 +62,11 @@ export class ByteLimit extends Transform {
 
 /** Keys are server-made; this refuses anything that could escape a prefix or a directory. */
 export function assertSafeKey(key: string): void {
-  if (!key || key.startsWith('/') || key.split('/').some((part) => part === '' || part === '.' || part === '..')) {
+  if (
+    !key ||
+    key.startsWith('/') ||
+    key.split('/').some((part) => part === '' || part === '.' || part === '..')
+  ) {
     throw new Error(`unsafe storage key: ${key}`);
   }
 }

@@ -71,7 +71,9 @@ export class S3Storage implements ObjectStorage {
 
   async get(key: string): Promise<StoredObject | null> {
     try {
-      const res = await this.client.send(new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+      const res = await this.client.send(
+        new GetObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }),
+      );
       if (!(res.Body instanceof Readable)) throw new Error('S3 GetObject returned no stream body');
       return {
         body: res.Body,
@@ -86,7 +88,9 @@ export class S3Storage implements ObjectStorage {
 
   async stat(key: string): Promise<ObjectInfo | null> {
     try {
-      const res = await this.client.send(new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }));
+      const res = await this.client.send(
+        new HeadObjectCommand({ Bucket: this.options.bucket, Key: this.keyOf(key) }),
+      );
       return { size: res.ContentLength ?? 0, contentType: res.ContentType ?? 'application/octet-stream' };
     } catch (err) {
       if (isNotFound(err)) return null;

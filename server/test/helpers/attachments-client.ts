@@ -19,7 +19,13 @@ export async function uploadFile(
   file: { name: string; bytes: Buffer | string; type?: string },
 ): Promise<UploadResult> {
   const form = new FormData();
-  form.append('file', new Blob([typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes)], { type: file.type ?? 'application/octet-stream' }), file.name);
+  form.append(
+    'file',
+    new Blob([typeof file.bytes === 'string' ? file.bytes : new Uint8Array(file.bytes)], {
+      type: file.type ?? 'application/octet-stream',
+    }),
+    file.name,
+  );
   const res = await fetch(`${baseUrl}/api/rooms/${roomId}/attachments`, {
     method: 'POST',
     headers: { authorization: `Bearer ${token}` },
@@ -35,7 +41,12 @@ export interface Download {
 }
 
 /** GET /api/attachments/:id (or its thumbnail) with the user's token. */
-export async function download(baseUrl: string, token: string, id: string, thumbnail = false): Promise<Download> {
+export async function download(
+  baseUrl: string,
+  token: string,
+  id: string,
+  thumbnail = false,
+): Promise<Download> {
   const res = await fetch(`${baseUrl}/api/attachments/${id}${thumbnail ? '/thumbnail' : ''}`, {
     headers: { authorization: `Bearer ${token}` },
   });
