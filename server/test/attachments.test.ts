@@ -347,3 +347,42 @@ describe.each(SETUPS)('attachments ($kind, storage on $storage)', ({ kind, stora
     expect(await stillStored()).toBe(false);
   });
 });
+
+describe('attachments without ffmpeg (sqlite)', () => {
+  let target: ChatTarget;
+  beforeAll(async () => {
+    target = await startChatTarget('sqlite', { FFMPEG_PATH: '/nonexistent/ffmpeg', LOG_LEVEL: 'warn' });
+  }, 60_000);
+  afterAll(async () => {
+    closeAllSockets();
+    await target?.stop();
+  });
+
+  it('images upload, send and download without a thumbnail; the missing ffmpeg is logged once', async () => {
+    const owner = await registerUser(target.url, 'owner');
+    const room = await createRoom(target.url, owner.accessToken, 'no ffmpeg');
+    const socket = await connect(target.url, owner.accessToken);
+    await followRoom(socket, { roomId: room.id });
+    const ids: string[] = [];
+    for (const name of ['a.png', 'b.png']) {
+      const up = await uploadFile(target.url, owner.accessToken, room.id, { name, bytes: PNG_BYTES });
+      expect(up.status).toBe(201);
+      expect(up.body).toMatchObject({ kind: 'image', hasThumbnail: false });
+      ids.push(up.body.id);
+    }
+    const sent = okData(
+      await request(socket, 'sendMessage', {
+        roomId: room.id,
+        content: '',
+        clientMessageId: randomUUID(),
+        attachmentIds: ids,
+      }),
+    ).message;
+    expect(sent.attachments.map((a) => a.hasThumbnail)).toEqual([false, false]);
+    expect((await download(target.url, owner.accessToken, ids[0]!, true)).status).toBe(404);
+    const file = await download(target.url, owner.accessToken, ids[0]!);
+    expect(file.bytes.equals(PNG_BYTES)).toBe(true);
+    const missing = target.server.logLines().filter((l) => String(l.msg).startsWith('ffmpeg not found'));
+    expect(missing).toHaveLength(1);
+  });
+});
