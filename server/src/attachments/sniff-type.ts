@@ -39,17 +39,23 @@ export function sniffType(head: Buffer): string {
 
 /** UTF-8 without NULs or (beyond tab, newlines, form feed, escape) control characters. */
 function isText(head: Buffer): boolean {
-  // The head may end inside a multi-byte character: allow up to 3 bytes cut off.
-  for (let cut = 0; cut <= 3 && cut < head.length; cut++) {
-    try {
-      const text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, head.length - cut));
-      // eslint-disable-next-line no-control-regex -- control characters are what this looks for
-      return !/[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text);
-    } catch {
-      // try one byte shorter
-    }
+  let text: string;
+  try {
+    text = new TextDecoder('utf-8', { fatal: true }).decode(head.subarray(0, completeLength(head)));
+  } catch {
+    return false;
   }
-  return false;
+  // eslint-disable-next-line no-control-regex -- control characters are what this looks for
+  return !/[\u0000-\u0008\u000b\u000e-\u001a\u001c-\u001f\u007f]/.test(text);
+}
+
+/** The head without a multi-byte character the head's end cut in two (only that may be missing). */
+function completeLength(head: Buffer): number {
+  let start = head.length - 1;
+  while (start > 0 && head.length - start < 4 && (head[start]! & 0xc0) === 0x80) start--;
+  const lead = head[start] ?? 0;
+  const needs = lead >= 0xf0 ? 4 : lead >= 0xe0 ? 3 : lead >= 0xc0 ? 2 : 1;
+  return head.length - start < needs ? start : head.length;
 }
 
 /**
