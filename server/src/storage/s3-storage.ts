@@ -27,6 +27,8 @@ export interface S3StorageOptions {
   forcePathStyle: boolean;
 }
 
+/** S3's smallest multipart part: what a put holds in memory per part in flight. */
+const PART_BYTES = 5 * 1024 * 1024;
 /** DeleteObjects takes at most this many keys. */
 const DELETE_BATCH = 1000;
 
@@ -57,6 +59,9 @@ export class S3Storage implements ObjectStorage {
       client: this.client,
       params: { Bucket: this.options.bucket, Key: this.keyOf(key), Body: limit, ContentType: contentType },
       leavePartsOnError: false,
+      // At most two 5 MB parts in memory per upload (the SDK's default is four).
+      queueSize: 2,
+      partSize: PART_BYTES,
     });
     try {
       await upload.done();
