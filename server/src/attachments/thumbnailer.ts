@@ -11,6 +11,8 @@ import { OBJECT_STORAGE, type ObjectStorage } from '../storage/object-storage.js
 const THUMB_SIZE = 320;
 /** A thumbnail larger than this is not one: refused. */
 const THUMB_MAX_BYTES = 2 * 1024 * 1024;
+/** Larger pictures (about 8000 × 5000) get no thumbnail: decoding them would take too much memory. */
+const MAX_SOURCE_PIXELS = 40_000_000;
 /** ffmpeg gets this long per image. */
 const THUMB_TIMEOUT_MS = 15_000;
 
@@ -40,7 +42,9 @@ export class Thumbnailer {
     const ffmpeg = spawn(
       this.config.ffmpegPath,
       [
-        ...['-hide_banner', '-loglevel', 'error', '-nostdin', '-i', 'pipe:0', '-frames:v', '1'],
+        ...['-hide_banner', '-loglevel', 'error', '-nostdin'],
+        // A small file may declare a huge picture (a decompression bomb): no thumbnail then.
+        ...['-max_pixels', String(MAX_SOURCE_PIXELS), '-i', 'pipe:0', '-frames:v', '1'],
         ...[
           '-vf',
           `scale='min(${THUMB_SIZE},iw)':'min(${THUMB_SIZE},ih)':force_original_aspect_ratio=decrease`,
