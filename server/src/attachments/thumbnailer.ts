@@ -13,6 +13,8 @@ const THUMB_SIZE = 320;
 const THUMB_MAX_BYTES = 2 * 1024 * 1024;
 /** Larger pictures (about 8000 × 5000) get no thumbnail: decoding them would take too much memory. */
 const MAX_SOURCE_PIXELS = 40_000_000;
+/** ffmpeg processes at once on this node; more uploads wait their turn. */
+const MAX_CONCURRENT = 2;
 /** ffmpeg gets this long per image. */
 const THUMB_TIMEOUT_MS = 15_000;
 
@@ -25,6 +27,8 @@ const THUMB_TIMEOUT_MS = 15_000;
 export class Thumbnailer {
   private readonly log: Logger;
   private missing = false;
+  private running = 0;
+  private readonly waiting: Array<() => void> = [];
 
   constructor(
     @Inject(OBJECT_STORAGE) private readonly storage: ObjectStorage,
@@ -36,6 +40,20 @@ export class Thumbnailer {
 
   /** Writes the thumbnail of the image at `sourceKey` to `thumbKey`; false when none could be made. */
   async make(sourceKey: string, thumbKey: string): Promise<boolean> {
+    if (this.missing) return false;
+    // A finished run hands its slot straight to the next waiter (no newcomer slips in between).
+    if (this.running >= MAX_CONCURRENT) await new Promise<void>((resolve) => this.waiting.push(resolve));
+    else this.running += 1;
+    try {
+      return await this.run(sourceKey, thumbKey);
+    } finally {
+      const next = this.waiting.shift();
+      if (next) next();
+      else this.running -= 1;
+    }
+  }
+
+  private async run(sourceKey: string, thumbKey: string): Promise<boolean> {
     if (this.missing) return false;
     const source = await this.storage.get(sourceKey);
     if (!source) return false;
