@@ -47,6 +47,11 @@ export interface MediaSessionOptions {
    * path needs no restart after a signaling-only drop.
    */
   sendIceRestartOnlyWhenBroken?: boolean;
+  /**
+   * Whether we may publish at the start (default true). A webinar attendee (`JoinRoomData.role`)
+   * starts with false: no send transport is made until `setCanSend(true)` (brought on stage).
+   */
+  canSend?: boolean;
   /** Where failures of queued operations are reported (default console.warn). */
   warn?: (message: string) => void;
 }
@@ -65,10 +70,12 @@ export class MediaSession {
   /** Bumped when transports are replaced; late results of older ones are dropped. */
   private epoch = 0;
   private iceRestartTried = { send: false, recv: false };
+  private sending: boolean;
   status: MediaStatus = 'idle';
 
   constructor(private readonly opts: MediaSessionOptions) {
     this.warn = opts.warn ?? ((message) => console.warn(message));
+    this.sending = opts.canSend ?? true;
     this.queue = new SerialQueue((what, err) => this.warn(`[media] ${what} failed: ${describeError(err)}`));
     const ctx: MediaContext = {
       signaling: opts.signaling,
@@ -76,6 +83,7 @@ export class MediaSession {
       warn: this.warn,
       device: () => this.currentDevice,
       transport: (direction) => (direction === 'send' ? this.send : this.recv),
+      canSend: () => this.sending,
       epoch: () => this.epoch,
       closed: () => this.closed,
       enqueue: (what, op) => this.enqueue(what, op),
@@ -182,6 +190,30 @@ export class MediaSession {
     return this.enqueue(`source ${source}`, () => this.local.reconcile(source));
   }
 
+  /** Whether we may publish now. */
+  get canSend(): boolean {
+    return this.sending;
+  }
+
+  /**
+   * Brought on stage (true): a send transport is made if there is none and the wanted sources are
+   * produced. Sent back (false): the local producers close (the server closed its side already);
+   * the send transport stays for a later return to the stage. The wanted local state stays as it
+   * is: the app decides what to do with its tracks.
+   */
+  setCanSend(on: boolean): Promise<void> {
+    this.sending = on;
+    return this.enqueue(on ? 'on stage' : 'off stage', async () => {
+      if (!this.sending) {
+        this.local.closeAll();
+        return;
+      }
+      const device = this.currentDevice;
+      if (device && !this.send) this.send = await this.createTransport(device, 'send', this.epoch);
+      await this.local.reconcileAll();
+    });
+  }
+
   /** Tile sizes/visibility from the grid: pause unseen video consumers, pick simulcast layers. */
   setViewports(viewports: Record<string, TileViewport>): Promise<void> {
     this.remote.setViewports(viewports);
@@ -198,10 +230,12 @@ export class MediaSession {
       const recv = this.recv;
       const resumed = join?.resumedMedia;
       const kept = (t: Transport | null) => !!t && !!resumed?.transportIds.includes(t.id);
-      if (!join || !resumed || !send || !recv || !kept(send) || !kept(recv)) return this.rebuild(join);
+      // Someone who may not send has no send transport to keep.
+      const sendKept = send ? kept(send) : !this.sending;
+      if (!join || !resumed || !recv || !sendKept || !kept(recv)) return this.rebuild(join);
       this.setStatus('reconnecting');
       try {
-        if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected')
+        if (send && (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected'))
           await this.restartIce(send);
         await this.restartIce(recv);
       } catch (err) {
@@ -262,7 +296,7 @@ export class MediaSession {
     await device.load({ routerRtpCapabilities: this.routerRtpCapabilities });
     if (epoch !== this.epoch || this.closed) return;
     this.currentDevice = device;
-    this.send = await this.createTransport(device, 'send', epoch);
+    if (this.sending) this.send = await this.createTransport(device, 'send', epoch);
     this.recv = await this.createTransport(device, 'recv', epoch);
     if (epoch !== this.epoch || this.closed) return;
     await this.local.reconcileAll();
