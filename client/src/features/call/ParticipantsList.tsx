@@ -80,9 +80,10 @@ function StageAction({ userId, username, onStage, onError }: { userId: number; u
     }
   };
   const label = onStage ? 'Back to audience' : 'Bring on stage';
+  // Short on the stage rows, which also carry the mute and remove buttons.
   return (
-    <button type="button" className="btn btn--ghost btn--small" aria-label={`${label}: ${username}`} title={label} disabled={busy} onClick={() => void move()}>
-      {label}
+    <button type="button" className="btn btn--ghost btn--small people__stage" aria-label={`${label}: ${username}`} title={label} disabled={busy} onClick={() => void move()}>
+      {onStage ? 'To audience' : label}
     </button>
   );
 }
