@@ -47,11 +47,6 @@ export interface MediaSessionOptions {
    * path needs no restart after a signaling-only drop.
    */
   sendIceRestartOnlyWhenBroken?: boolean;
-  /**
-   * Whether we may publish at the start (default true). A webinar attendee (`JoinRoomData.role`)
-   * starts with false: no send transport is made until `setCanSend(true)` (brought on stage).
-   */
-  canSend?: boolean;
   /** Where failures of queued operations are reported (default console.warn). */
   warn?: (message: string) => void;
 }
@@ -70,12 +65,12 @@ export class MediaSession {
   /** Bumped when transports are replaced; late results of older ones are dropped. */
   private epoch = 0;
   private iceRestartTried = { send: false, recv: false };
-  private sending: boolean;
+  /** False for a webinar attendee (setCanSend): no send transport, no producers. */
+  private sending = true;
   status: MediaStatus = 'idle';
 
   constructor(private readonly opts: MediaSessionOptions) {
     this.warn = opts.warn ?? ((message) => console.warn(message));
-    this.sending = opts.canSend ?? true;
     this.queue = new SerialQueue((what, err) => this.warn(`[media] ${what} failed: ${describeError(err)}`));
     const ctx: MediaContext = {
       signaling: opts.signaling,
@@ -196,18 +191,13 @@ export class MediaSession {
   }
 
   /**
-   * Brought on stage (true): a send transport is made if there is none and the wanted sources are
-   * produced. Sent back (false): the local producers close (the server closed its side already);
-   * the send transport stays for a later return to the stage. The wanted local state stays as it
-   * is: the app decides what to do with its tracks.
+   * On stage (true): a send transport is made if none, the wanted sources produced. Sent back
+   * (false): local producers close (the server closed its side); the send transport stays.
    */
   setCanSend(on: boolean): Promise<void> {
     this.sending = on;
     return this.enqueue(on ? 'on stage' : 'off stage', async () => {
-      if (!this.sending) {
-        this.local.closeAll();
-        return;
-      }
+      if (!this.sending) return this.local.closeAll();
       const device = this.currentDevice;
       if (device && !this.send) this.send = await this.createTransport(device, 'send', this.epoch);
       await this.local.reconcileAll();
