@@ -23,6 +23,7 @@ import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
+import { WebinarModule } from './webinar/webinar.module.js';
 
 @Module({})
 export class AppModule {
@@ -49,6 +50,7 @@ export class AppModule {
         DrainModule,
         ModerationModule,
         EngagementModule,
+        WebinarModule,
         AdminModule,
         MetricsModule,
       ],

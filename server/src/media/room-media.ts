@@ -248,6 +248,19 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return paused;
   }
 
+  /** A webinar speaker sent back to the audience: its producers here close (others get producerClosed). */
+  closeUserProducers(userId: number): string[] {
+    const closed: string[] = [];
+    for (const peer of [...this.peers.values()]) {
+      if (peer.userId !== userId) continue;
+      for (const id of [...peer.producers.keys()]) {
+        peer.closeProducer(id);
+        closed.push(id);
+      }
+    }
+    return closed;
+  }
+
   async consume(
     peer: PeerMedia,
     transportId: string,

@@ -17,8 +17,8 @@ const PEOPLE = 200;
 /** Generous waits: the machine is shared and 200 tiles' worth of rendering is slow under load. */
 const SLOW = { timeout: 10_000 };
 const participants: Participant[] = [
-  { userId: 1, username: 'alice' },
-  ...Array.from({ length: PEOPLE - 1 }, (_, i) => ({ userId: i + 2, username: `user_${String(i + 2).padStart(3, '0')}` })),
+  { userId: 1, username: 'alice', role: 'speaker' },
+  ...Array.from({ length: PEOPLE - 1 }, (_, i) => ({ userId: i + 2, username: `user_${String(i + 2).padStart(3, '0')}`, role: 'speaker' as const })),
 ];
 const room = {
   id: 5,
@@ -28,6 +28,7 @@ const room = {
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
+  kind: 'meeting' as const,
   participantCount: PEOPLE,
   createdAt: '2026-01-01T00:00:00Z',
 };
