@@ -9,7 +9,7 @@ export interface PipedVideoOptions {
   /** CLUSTER_PIPE_IDLE_CLOSE_MS: how long an unconsumed piped-in video producer stays piped. */
   idleCloseMs: number;
   log: Logger;
-  /** Closes the room's pipe pair with `nodeId` when nothing is piped either way any more. */
+  /** Closes the room's pipe pair with `nodeId` when nothing is piped either way (after an unpipe). */
   closeIfIdle: (roomId: number, nodeId: string) => void;
 }
 
@@ -40,9 +40,9 @@ export class PipedVideo {
         return Promise.resolve({});
       }),
       bus.handle('pipe.unconsume', ({ roomId, producerId }, from) => {
-        // Its pipe consumer's close takes the node's demand away (see `sending`).
+        // Its pipe consumer's close takes the node's demand away (see `sending`). Whether the pair
+        // is now idle the asking node decides: it knows what it is pulling meanwhile.
         pipes.stopSending(roomId, from, producerId);
-        this.o.closeIfIdle(roomId, from);
         return Promise.resolve({});
       }),
     ];
@@ -116,6 +116,7 @@ export class PipedVideo {
       )
       .finally(() => {
         if (this.#unpiping.get(k) === done) this.#unpiping.delete(k);
+        if (this.o.pipes.has(roomId, origin)) this.o.closeIfIdle(roomId, origin);
       });
     this.#unpiping.set(k, done);
   }
