@@ -10,7 +10,8 @@
  *   CLUSTER_PIPE_IDLE_CLOSE_MS the camera's pipe is closed on both nodes; the microphone stays
  *   piped (B's loudest ranking hears it); the next viewer pipes the camera in again;
  * - VIDEO_CONSUMERS_PER_PEER_MAX: a viewer at the cap is refused TOO_MANY_CONSUMERS, even for a
- *   producer of another node (which is then unpiped again), and may consume once it closed one.
+ *   producer of another node (which is then unpiped again), and may consume once it closed one;
+ * - node B dies while its viewer watches: its demand goes with it, the sender is told no layer.
  */
 import type { AdminProcessReport, AuthResponse, ProducerLayersWantedEvent } from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
@@ -119,6 +120,7 @@ beforeAll(async () => {
     subnets: { min: 181, max: 200 },
     env: {
       MEDIASOUP_WORKERS: '1',
+      CLUSTER_NODE_TTL_MS: '3000',
       CLUSTER_PIPE_IDLE_CLOSE_MS: String(IDLE_CLOSE_MS),
       VIDEO_CONSUMERS_PER_PEER_MAX: '1',
       AUTH_RATE_LIMIT: '1000',
@@ -142,7 +144,7 @@ beforeAll(async () => {
 }, 180_000);
 
 afterAll(async () => {
-  for (const p of [...viewers, ...senders]) await p.close().catch(() => undefined);
+  for (const p of [...senders, ...viewers]) await p.close().catch(() => undefined);
   closeAllSockets();
   await cluster?.stop();
 }, 60_000);
@@ -205,5 +207,18 @@ describe('across nodes: only consumed video is piped, and its demand reaches the
     // Past the cap now: what refuses it is the empty capabilities this test sent.
     expect(again.ok ? 'consumed' : again.error.code).toBe('CANNOT_CONSUME');
     expect(errors).toEqual([]);
+  }, 90_000);
+
+  it('node B dies while its viewer watches: the sender on A is told no layer is wanted', async () => {
+    const sender = senders[0]!;
+    const camera = cameraOf(sender);
+    await waitFor(() => (told.at(-1) === null ? true : undefined), 15_000);
+    const watcher = await startViewer(nodeB, (userId) => userId === sender.user!.id);
+    await waitFor(() => (cameraPackets(watcher, camera) > 10 ? true : undefined), 15_000);
+    expect(told.at(-1)).toBe(0);
+    await nodeB.kill();
+    // A sees B dead (CLUSTER_NODE_TTL_MS), closes its pipes to B: B's demand goes with them.
+    await waitFor(() => (told.at(-1) === null ? true : undefined), 20_000);
+    await until(nodeA, { producers: 4, consumers: 0 }, 'no pipe consumer left on A');
   }, 90_000);
 });
