@@ -26,7 +26,6 @@ const SWEEP_CLAIM_MS = 60_000;
  * pipes when a room closes or a node dies. mediasoup work is NodePipes'; this is the glue with
  * the bus, the node registry and the producer directory.
  */
-
 @Injectable()
 export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private readonly pipes: NodePipes;
