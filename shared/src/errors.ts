@@ -30,6 +30,10 @@ export const ErrorCode = {
    * refused until a host brings it on stage (setStage), and again once sent back.
    */
   NOT_ON_STAGE: 'NOT_ON_STAGE',
+   * SFU: the caller already holds VIDEO_CONSUMERS_PER_PEER_MAX open video consumers; close those
+   * it no longer shows (off its page) before consuming more.
+   */
+  TOO_MANY_CONSUMERS: 'TOO_MANY_CONSUMERS',
   /** SFU: the room's media is being recreated (worker died); retry after mediaReset. */
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   /** A per-user / per-socket / per-peer cap is reached (sockets in a room, rooms per socket, …). */

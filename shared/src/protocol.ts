@@ -15,7 +15,9 @@
 // was lost); producer events only to sockets joined with media.
 // 2.1: webinars: RoomDto.kind, Participant.role, participantsDelta `changed`, setStage,
 // NOT_ON_STAGE (a 2.0 client ignores them and is refused publishing as an attendee).
-export const PROTOCOL_VERSION = '2.1';
+// 2.2: TOO_MANY_CONSUMERS (VIDEO_CONSUMERS_PER_PEER_MAX); nodes: pipe.layersWanted and
+// pipe.unconsume (an older node ignores them: its piped video stays piped at every layer).
+export const PROTOCOL_VERSION = '2.2';
 
 /** The `connect_error` message when the client's protocol version does not match the server's. */
 export const SOCKET_PROTOCOL_MISMATCH = 'PROTOCOL_MISMATCH';

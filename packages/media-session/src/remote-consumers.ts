@@ -132,6 +132,12 @@ export class RemoteConsumers {
       await this.consume(producerId);
     } catch (err) {
       const code = errorCodeOf(err);
+      // The server's cap on open video consumers: those off the page (paused, waiting for their
+      // close timer) go now, then this one is asked again.
+      if (code === 'TOO_MANY_CONSUMERS' && this.closing.size > 0 && attempt < CONSUME_ATTEMPTS) {
+        await this.closeUnshownNow();
+        return this.consumeOrRetry(producerId, attempt + 1);
+      }
       // NOT_AUDIBLE: the ranking moved meanwhile; the next audibleProducers says when to try again.
       if (
         this.ctx.closed() ||
@@ -232,6 +238,16 @@ export class RemoteConsumers {
       });
     }, this.closeUnshownAfterMs);
     this.closing.set(producerId, timer);
+  }
+
+  /** Closes at once the consumers waiting for their close timer that are still not shown. */
+  private async closeUnshownNow(): Promise<void> {
+    for (const producerId of [...this.closing.keys()]) {
+      this.cancelClosing(producerId);
+      const info = this.remote.get(producerId);
+      if (info && !this.reception.receptionOf(info, this.viewports, this.audible).consume)
+        await this.stopConsuming(producerId);
+    }
   }
 
   private cancelClosing(producerId?: string): void {

@@ -115,6 +115,11 @@ export class ClipPlayer {
   sentPackets = 0;
   keyframeRequests = 0;
   /**
+   * False while the SFU says nobody consumes the camera (`producerLayersWanted` null): no video is
+   * sent, as a browser whose simulcast encodings are all disabled (werift ignores `active`).
+   */
+  videoWanted = true;
+  /**
    * The level (dBov, -127 silent..0 loudest) each audio packet announces in its RFC 6464 header
    * extension, once `audioLevelExtensionId` is negotiated: tests make a peer speak up or fall
    * silent for the SFU's loudest-speaker ranking without decoding anything.
@@ -146,7 +151,7 @@ export class ClipPlayer {
       setInterval(() => {
         const frame = frames[this.videoIndex++ % frames.length]!;
         const sink = this.video;
-        if (sink) {
+        if (sink && this.videoWanted) {
           for (const pkt of this.vp8.packetize(frame, vts)) {
             sink.writeRtp(pkt);
             this.sentPackets++;

@@ -75,6 +75,10 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       closed: (stream) => this.emit('streamClosed', stream),
       status: (status, error) => this.log(`media ${status}${error ? `: ${error}` : ''}`),
       producerCreated: (source, producer) => this.clips.producerCreated(source, producer),
+      // werift ignores disabled encodings: the player stops the camera itself, as a browser would.
+      layersWanted: (source, maxSpatialLayer) => {
+        if (source === 'camera') this.player.videoWanted = maxSpatialLayer !== null;
+      },
       iceRestarted: () => this.iceRestarts++,
     });
     // Avoid unhandled 'error' events crashing the process: report through the log.

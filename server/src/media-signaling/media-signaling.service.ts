@@ -195,13 +195,22 @@ export class MediaSignalingService {
   async stats(socket: AppSocket, roomId: number): Promise<MediaStatsData> {
     const { room, peer } = this.peers.peerIn(socket, roomId);
     const producers: ProducerStats[] = await Promise.all(
-      [...peer.producers.values()].map(async ({ producer, source }) => ({
-        producerId: producer.id,
-        kind: producer.kind,
-        source,
-        paused: producer.paused,
-        ...sumStats(await producer.getStats().catch(() => [])),
-      })),
+      [...peer.producers.values()].map(async ({ producer, source }) => {
+        const stats = await producer.getStats().catch(() => []);
+        return {
+          producerId: producer.id,
+          kind: producer.kind,
+          source,
+          paused: producer.paused,
+          ...sumStats(stats),
+          layers: stats.map((s) => ({
+            rid: s.rid ?? null,
+            ssrc: s.ssrc,
+            packetCount: s.packetCount,
+            bitrate: s.bitrate,
+          })),
+        };
+      }),
     );
     const consumers: ConsumerStats[] = await Promise.all(
       [...peer.consumers.values()].map(async (c) => ({

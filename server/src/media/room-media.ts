@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode } from '@minimeet/shared';
 import type { types } from 'mediasoup';
 import { AppError } from '../common/app-error.js';
+import { assertVideoConsumerRoom } from './consumer-cap.js';
 import type { Direction, PeerMedia, ProduceInput, Source } from './peer-media.js';
 import { RouterPipes } from './router-pipes.js';
 import { ProducerRegistry, producerInfo, type ProducerInfo, type RoomProducer } from './producer-registry.js';
@@ -50,11 +51,19 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     super();
     this.rtpCapabilities = first.router.rtpCapabilities;
     this.#loudest = new LoudestRanking({ k: options.audioLoudestK ?? 3 });
-    this.#layers = new LayerDemand((producer, maxSpatialLayer) => {
-      const peer = this.#producers.find(producer.id)?.peer;
-      if (peer && !this.#closed)
-        this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
-    });
+    this.#layers = new LayerDemand(
+      (producer, maxSpatialLayer) => {
+        if (this.#closed) return;
+        const peer = this.#producers.find(producer.id)?.peer;
+        if (peer) this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
+        else this.emit('pipedLayersWanted', { producerId: producer.id, maxSpatialLayer });
+      },
+      undefined,
+      (producer) => {
+        if (!this.#closed && !this.#producers.find(producer.id)?.peer)
+          this.emit('pipedProducerUnused', { producerId: producer.id });
+      },
+    );
     this.#speaker = new RoomSpeaker(
       roomId,
       this.#pipes,
@@ -167,6 +176,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#producers.addExternal({ ...info, producer, router: home, peer: undefined }, this.roomId);
     this.#speaker.hear(producer, home);
     this.#rankMicrophone(producer);
+    this.#layers.track(producer);
     return () => producer.close();
   }
 
@@ -269,6 +279,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
     this.#assertUsable();
     const kind = this.#producers.find(producerId)?.producer.kind;
+    if (kind === 'video') assertVideoConsumerRoom(peer, this.options.videoConsumersPerPeerMax);
     if (kind === 'audio' && !this.#audibleTo(peer, producerId)) {
       throw new AppError(
         ErrorCode.NOT_AUDIBLE,
@@ -297,6 +308,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       pipes: this.#pipes,
       adopted: wire,
     });
+    // Consumes made at once all passed the check above: the last ones over the cap are undone.
+    if (consumer.kind === 'video')
+      assertVideoConsumerRoom(peer, this.options.videoConsumersPerPeerMax, consumer);
     // The ranking may have moved while the consumer was being made.
     if (consumer.kind === 'audio' && !this.#audibleTo(peer, producerId)) {
       consumer.close();
@@ -318,9 +332,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#layers.preferredLayersChanged(consumer);
   }
 
-  /** A local producer is sent to another node: keep all its layers (viewers there are not counted here). */
-  sentToNode(producerId: string): void {
-    this.#layers.pin(producerId);
+  /** Layer demand of the room's video producers, local and piped in (cluster/ feeds other nodes' in). */
+  get layerDemand(): LayerDemand {
+    return this.#layers;
   }
 
   #audibleTo(peer: PeerMedia, producerId: string): boolean {
