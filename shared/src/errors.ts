@@ -30,6 +30,7 @@ export const ErrorCode = {
    * refused until a host brings it on stage (setStage), and again once sent back.
    */
   NOT_ON_STAGE: 'NOT_ON_STAGE',
+  /**
    * SFU: the caller already holds VIDEO_CONSUMERS_PER_PEER_MAX open video consumers; close those
    * it no longer shows (off its page) before consuming more.
    */
