@@ -1,0 +1,169 @@
+import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
+import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
+import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
+import type { Page } from 'playwright-core';
+import { afterAll, describe, expect, it } from 'vitest';
+import { createAdmin, createRoom, openUserPage, registerUser, screenshot, uniqueUsername, useBrowserStack, type UserPage } from './harness';
+
+/**
+ * Issue 19 "Tests", second line: a room of 30 in real browsers. 9 werift senders (camera + mic),
+ * 18 light receivers (ICE/DTLS, headers only) and 3 Chromium pages (cameras off: the machine's two
+ * cores are shared, and the senders are what the pages must show). Senders and receivers join
+ * interleaved (S L L …), so every grid page holds some video whatever its size.
+ * - a wide page shows its page of tiles playing, and the server (admin stats) holds video
+ *   consumers for exactly the cameras that page shows; → moves to the next page, whose cameras
+ *   then play and whose consumers replace the old ones (paused at once, closed after a delay);
+ * - in speaker view, the sender that starts speaking (RFC 6464 level from the werift clip) takes
+ *   the big tile, playing; the page still consumes only what it shows;
+ * - a phone-width page pages by 4 with its controls on screen.
+ */
+const SENDERS = 9;
+const RECEIVERS = 18;
+const PAGES = 3;
+const ROOM_SIZE = SENDERS + RECEIVERS + PAGES;
+const LOUD_DBOV = -20;
+/** The media session closes an unshown consumer 8 s after its tile went (CLOSE_UNSHOWN_AFTER_MS), plus stats ticks. */
+const CONSUMERS_SETTLE_MS = 25_000;
+
+/** The usernames of the camera tiles `page` shows now (its grid page, or spotlight + filmstrip). */
+function shownUsers(page: Page): Promise<string[]> {
+  return page.evaluate(() =>
+    [...document.querySelectorAll<HTMLElement>('section[aria-label="Video"] figure[data-source="camera"]:not([data-local])')].map((f) => f.dataset.user ?? ''),
+  );
+}
+
+describe('client e2e: a room of 30 (paged grid, receive what you show, speaker view, phone width)', () => {
+  const e2e = useBrowserStack({ env: { ADMIN_STATS_INTERVAL_MS: '500', AUDIO_LOUDEST_K: '3' } });
+  const { pages } = e2e;
+  const peers: Array<{ close(): Promise<unknown> }> = [];
+  const peerErrors: string[] = [];
+  afterAll(async () => {
+    for (const p of peers) await p.close().catch(() => {});
+  });
+
+  it('each page plays its page of tiles, consumes only what it shows, pages on, and spotlights the speaker', async () => {
+    const { stack, browser } = e2e;
+    const admin = await createAdmin(stack);
+    // Registered in join order: the tiles follow user ids (the participant snapshot's order).
+    const browserUsers: AuthResponse[] = [];
+    for (let i = 0; i < PAGES; i++) browserUsers.push(await registerUser(stack, uniqueUsername(`page${i}`)));
+    const botUsers: Array<{ user: AuthResponse; sends: boolean }> = [];
+    for (let i = 0; i < SENDERS + RECEIVERS; i++) {
+      const sends = i % 3 === 0;
+      botUsers.push({ user: await registerUser(stack, uniqueUsername(sends ? 'cam' : 'viewer')), sends });
+    }
+    const senderNames = new Set(botUsers.filter((b) => b.sends).map((b) => b.user.user.username));
+    const room = await createRoom(stack, browserUsers[0]!.accessToken, 'E2E room of 30', ROOM_SIZE);
+    const path = `/rooms/${room.id}`;
+
+    const wide = await openUserPage(browser, stack, browserUsers[0]!, { path });
+    const speaker = await openUserPage(browser, stack, browserUsers[1]!, { path });
+    const phone = await openUserPage(browser, stack, browserUsers[2]!, { path, viewport: { width: 390, height: 844 } });
+    pages.push(wide, speaker, phone);
+    for (const p of pages) {
+      await p.page.getByRole('button', { name: 'Turn camera off' }).click({ timeout: 30_000 });
+      await p.page.getByRole('button', { name: 'Turn camera on' }).waitFor();
+    }
+
+    const senders: MiniMeetPeer[] = [];
+    for (const b of botUsers) {
+      const opts = { url: stack.apiUrl, roomId: room.id, token: b.user.accessToken };
+      if (b.sends) {
+        const peer = new MiniMeetPeer({ ...opts, consume: false });
+        peer.on('error', (err) => peerErrors.push(`${b.user.user.username}: ${err.message}`));
+        peers.push(peer);
+        senders.push(peer);
+        await peer.start();
+      } else {
+        const r = new LightReceiver({ ...opts, showsVideo: () => false });
+        r.on('error', (err) => peerErrors.push(`${b.user.user.username}: ${err.message}`));
+        peers.push(r);
+        await r.start();
+      }
+    }
+    for (const p of pages) await expect.poll(() => p.page.locator('section[aria-label="Video"]').getAttribute('data-count'), { timeout: 30_000 }).toBe(String(ROOM_SIZE));
+
+    /** Camera producer id → its sender's username, from the server's own view. */
+    const stats = async () => {
+      const res = await fetch(`${stack.apiUrl}/api/admin/stats`, { headers: { authorization: `Bearer ${admin.accessToken}` } });
+      const snapshot = (await res.json()) as AdminStatsSnapshot;
+      const r = snapshot.rooms.find((x) => x.id === room.id);
+      if (!r) throw new Error('room not in the admin stats');
+      return r;
+    };
+    /** Whose cameras `user`'s peer consumes on the server: resumed ones, and all (paused ones included). */
+    const videoConsumed = async (user: AuthResponse) => {
+      const r = await stats();
+      const owner = new Map(r.peers.flatMap((p) => p.producers.map((pr) => [pr.id, p.username] as const)));
+      const mine = r.peers.find((p) => p.userId === user.user.id)?.consumers.filter((c) => c.kind === 'video') ?? [];
+      const names = (cs: typeof mine) => cs.map((c) => owner.get(c.producerId) ?? c.producerId).sort();
+      return { resumed: names(mine.filter((c) => !c.paused)), all: names(mine) };
+    };
+    /** The page shows cameras playing for the senders on it; the server holds video consumers for exactly those. */
+    const expectShowsAndConsumesItsPage = async (p: UserPage, what: string) => {
+      const shownSenders = (await shownUsers(p.page)).filter((u) => senderNames.has(u)).sort();
+      expect(shownSenders.length, `${what}: senders shown`).toBeGreaterThan(0);
+      for (const u of shownSenders) await waitForCameraPlaying(p.page, u, what, 30_000);
+      await expect.poll(() => videoConsumed(p.user), { timeout: CONSUMERS_SETTLE_MS }).toEqual({ resumed: shownSenders, all: shownSenders });
+      return shownSenders;
+    };
+
+    // The wide page: its first page plays, and it consumes exactly those cameras.
+    const w = wide.page;
+    const pageSize = Number(await w.locator('section[aria-label="Video"]').getAttribute('data-page-size'));
+    expect(pageSize).toBeGreaterThanOrEqual(9);
+    await expect.poll(() => w.locator('section[aria-label="Video"] figure').count()).toBe(pageSize);
+    const firstPage = await expectShowsAndConsumesItsPage(wide, 'wide page 1');
+    await w.getByText(`Page 1 of ${Math.ceil(ROOM_SIZE / pageSize)}`).waitFor();
+    await screenshot(w, 'large-room-grid-page1');
+
+    // → moves to page 2: other people, their cameras play, the consumers follow.
+    await w.keyboard.press('ArrowRight');
+    await w.getByText(`Page 2 of ${Math.ceil(ROOM_SIZE / pageSize)}`).waitFor();
+    const secondPage = await expectShowsAndConsumesItsPage(wide, 'wide page 2');
+    expect(secondPage.filter((u) => firstPage.includes(u))).toEqual([]);
+    await screenshot(w, 'large-room-grid-page2');
+
+    // Speaker view: the pages' own microphones off (Chromium's fake beep would compete), the last
+    // sender speaks up and takes the big tile, playing.
+    for (const p of pages) {
+      await p.page.getByRole('button', { name: 'Mute microphone' }).click();
+      await p.page.getByRole('button', { name: 'Unmute microphone' }).waitFor();
+    }
+    const s = speaker.page;
+    await s.getByRole('button', { name: 'Speaker' }).click();
+    const loud = senders.at(-1)!;
+    const loudName = loud.user!.username;
+    loud.player.audioLevelDbov = LOUD_DBOV;
+    const big = s.locator('.speaker__main figure');
+    await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(loudName);
+    await waitForCameraPlaying(s, loudName, 'speaker view big tile', 30_000);
+    await screenshot(s, 'large-room-speaker');
+    const spotlit = await expectShowsAndConsumesItsPage(speaker, 'speaker view');
+    expect(spotlit).toContain(loudName);
+    // The speaker goes quiet, another speaks: the big tile follows.
+    loud.player.audioLevelDbov = -127;
+    const next = senders[1]!;
+    next.player.audioLevelDbov = LOUD_DBOV;
+    await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(next.user!.username);
+    await waitForCameraPlaying(s, next.user!.username, 'speaker view, next speaker', 30_000);
+    next.player.audioLevelDbov = -127;
+
+    // Phone width: 4 tiles a page, controls on screen, the next page reachable and playing.
+    const ph = phone.page;
+    await expect.poll(() => ph.locator('section[aria-label="Video"]').getAttribute('data-page-size')).toBe('4');
+    await expect.poll(() => ph.locator('section[aria-label="Video"] figure').count()).toBe(4);
+    for (const name of ['Unmute microphone', 'Turn camera on', 'Leave call', 'Next page']) {
+      const box = await ph.getByRole('button', { name, exact: true }).boundingBox();
+      expect(box, `${name} is laid out`).not.toBeNull();
+      expect(box!.x >= 0 && box!.x + box!.width <= 390 && box!.y >= 0 && box!.y + box!.height <= 844, `${name} on screen: ${JSON.stringify(box)}`).toBe(true);
+    }
+    await ph.getByRole('button', { name: 'Next page' }).click();
+    await ph.getByText(`Page 2 of ${Math.ceil(ROOM_SIZE / 4)}`).waitFor();
+    await expectShowsAndConsumesItsPage(phone, 'phone page 2');
+    await screenshot(ph, 'large-room-390');
+
+    expect(peerErrors).toEqual([]);
+    for (const p of pages) expect(p.errors, `console errors on ${p.user.user.username}`).toEqual([]);
+  }, 420_000);
+});
