@@ -1,5 +1,6 @@
 import type { AdminStatsSnapshot, AuthResponse } from '@minimeet/shared';
 import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
+import { requestOverSocket } from '@minimeet/media-session';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -15,7 +16,8 @@ import { createAdmin, createRoom, openUserPage, registerUser, screenshot, unique
  *   then play and whose consumers replace the old ones (paused at once, closed after a delay);
  * - in speaker view, the sender that starts speaking (RFC 6464 level from the werift clip) takes
  *   the big tile, playing; the page still consumes only what it shows;
- * - a phone-width page pages by 4 with its controls on screen.
+ * - a phone-width page pages by 4 with its controls on screen;
+ * - 27 raised hands: the host's queue in order, the participant list still on screen.
  */
 const SENDERS = 9;
 const RECEIVERS = 18;
@@ -35,7 +37,7 @@ function shownUsers(page: Page): Promise<string[]> {
 describe('client e2e: a room of 30 (paged grid, receive what you show, speaker view, phone width)', () => {
   const e2e = useBrowserStack({ env: { ADMIN_STATS_INTERVAL_MS: '500', AUDIO_LOUDEST_K: '3' } });
   const { pages } = e2e;
-  const peers: Array<{ close(): Promise<unknown> }> = [];
+  const peers: Array<MiniMeetPeer | LightReceiver> = [];
   const peerErrors: string[] = [];
   afterAll(async () => {
     for (const p of peers) await p.close().catch(() => {});
@@ -162,6 +164,22 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     await ph.getByText(`Page 2 of ${Math.ceil(ROOM_SIZE / 4)}`).waitFor();
     await expectShowsAndConsumesItsPage(phone, 'phone page 2');
     await screenshot(ph, 'large-room-390');
+
+    // 27 hands go up (every bot, in join order): the host's queue keeps that order, stays a
+    // bounded list, and the search and participant list below it stay on screen.
+    for (const b of peers) await requestOverSocket(b.socket!, 'raiseHand', { roomId: room.id }, 10_000);
+    await w.getByRole('button', { name: `Show participants (${ROOM_SIZE})` }).click();
+    const queue = w.getByRole('list', { name: 'Raised hands' });
+    await expect
+      .poll(() => queue.locator('li').evaluateAll((lis) => lis.map((li) => li.getAttribute('data-user'))), { timeout: 15_000 })
+      .toEqual(botUsers.map((b) => b.user.user.username));
+    const search = await w.getByRole('searchbox', { name: 'Search participants' }).boundingBox();
+    expect(search && search.y + search.height <= 800, `search below the queue is on screen: ${JSON.stringify(search)}`).toBe(true);
+    await w.getByRole('list', { name: 'Participants' }).getByText(browserUsers[1]!.user.username).waitFor();
+    const firstShown = (await shownUsers(w)).find((u) => botUsers.some((b) => b.user.user.username === u))!;
+    const place = botUsers.findIndex((b) => b.user.user.username === firstShown) + 1;
+    expect(await w.locator(`figure[data-user="${firstShown}"]`).getAttribute('data-hand')).toBe(String(place));
+    await screenshot(w, 'large-room-hands');
 
     expect(peerErrors).toEqual([]);
     for (const p of pages) expect(p.errors, `console errors on ${p.user.user.username}`).toEqual([]);
