@@ -62,6 +62,10 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     const speaker = await openUserPage(browser, stack, browserUsers[1]!, { path });
     const phone = await openUserPage(browser, stack, browserUsers[2]!, { path, viewport: { width: 390, height: 844 } });
     pages.push(wide, speaker, phone);
+    // At phone width the chat panel covers the stage: closed, as a phone user would.
+    const hideChat = phone.page.getByRole('button', { name: 'Hide chat' });
+    await phone.page.getByRole('toolbar', { name: 'Call controls' }).waitFor({ timeout: 30_000 });
+    if (await hideChat.isVisible()) await hideChat.click();
     for (const p of pages) {
       await p.page.getByRole('button', { name: 'Turn camera off' }).click({ timeout: 30_000 });
       await p.page.getByRole('button', { name: 'Turn camera on' }).waitFor();
@@ -155,7 +159,7 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     const ph = phone.page;
     await expect.poll(() => ph.locator('section[aria-label="Video"]').getAttribute('data-page-size')).toBe('4');
     await expect.poll(() => ph.locator('section[aria-label="Video"] figure').count()).toBe(4);
-    for (const name of ['Unmute microphone', 'Turn camera on', 'Leave call', 'Next page']) {
+    for (const name of ['Unmute microphone', 'Turn camera on', 'Raise hand', 'Leave call']) {
       const box = await ph.getByRole('button', { name, exact: true }).boundingBox();
       expect(box, `${name} is laid out`).not.toBeNull();
       expect(box!.x >= 0 && box!.x + box!.width <= 390 && box!.y >= 0 && box!.y + box!.height <= 844, `${name} on screen: ${JSON.stringify(box)}`).toBe(true);

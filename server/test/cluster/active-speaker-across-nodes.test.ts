@@ -62,7 +62,7 @@ describe('activeSpeaker reaches every socket of the room on every node', () => {
 
     // Before anyone speaks, on both nodes: a socket that joins and makes no transport, and a
     // second socket of the same user, refused media (no producers listed to it, no media channel).
-    const early = [];
+    const early: Array<Awaited<ReturnType<typeof join>>> = [];
     for (const node of [nodeA, nodeB]) {
       const user = await registerUser(node.url, 'slisten');
       const plain = await join(node, user.accessToken);

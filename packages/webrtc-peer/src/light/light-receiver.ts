@@ -116,7 +116,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     } catch (err) {
       // A step cut short by close() fails with whatever broke (a disconnected socket, a closed
       // UDP port); the caller asked to close, so say that instead.
-      if (this.closed) throw new Error('light receiver closed while starting');
+      if (this.closed) throw new Error('light receiver closed while starting', { cause: err });
       throw err;
     }
   }
@@ -245,7 +245,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
 
   /** Stops start() when close() was called meanwhile (a bot run stopping during the ramp). */
   private stillOpen(): void {
-    if (this.closed) throw new Error('light receiver closed while starting');
+    if (this.closed) throw new Error('light receiver closed while starting', { cause: err });
   }
 
   private request<E extends ClientEventName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
