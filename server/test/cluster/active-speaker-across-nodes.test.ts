@@ -60,57 +60,59 @@ describe('activeSpeaker reaches every socket of the room on every node', () => {
     const knownSpeaker = (s: { speakers: Array<{ userId: number | null }>; data: JoinRoomData }) =>
       s.speakers.length ? s.speakers.at(-1)!.userId : (s.data.activeSpeakerUserId ?? null);
 
-    // Before anyone speaks, on both nodes: a socket that joins and makes no transport, and a
-    // second socket of the same user, refused media (no producers listed to it, no media channel).
-    const early: Array<Awaited<ReturnType<typeof join>>> = [];
-    for (const node of [nodeA, nodeB]) {
-      const user = await registerUser(node.url, 'slisten');
-      const plain = await join(node, user.accessToken);
-      const refused = await join(node, user.accessToken);
-      const transport = await request(refused.socket, 'createWebRtcTransport', { roomId: room.id, direction: 'recv' });
-      expect(transport.ok ? 'created' : transport.error.code).toBe('LIMIT_EXCEEDED');
-      early.push(plain, refused);
-    }
-
-    // A peer with media on node B speaks up.
-    const talker = new MiniMeetPeer({
-      url: nodeB.url,
-      roomId: room.id,
-      username: uniqueName('stalk'),
-      password: 'correct horse battery',
-      consume: false,
-      reconnection: false,
-    });
-    // A listener with media on node A, so node A's room has media of its own too.
-    const listener = new MiniMeetPeer({
-      url: nodeA.url,
-      roomId: room.id,
-      username: uniqueName('slist'),
-      password: 'correct horse battery',
-      audio: false,
-      video: false,
-      reconnection: false,
-    });
+    const peer = (node: ClusterNode, prefix: string, sends: boolean) =>
+      new MiniMeetPeer({
+        url: node.url,
+        roomId: room.id,
+        username: uniqueName(prefix),
+        password: 'correct horse battery',
+        ...(sends ? { consume: false } : { audio: false, video: false }),
+        reconnection: false,
+      });
+    // A talker with media on each node; a listener with media on node A.
+    const talkerA = peer(nodeA, 'stalka', true);
+    const talkerB = peer(nodeB, 'stalkb', true);
+    const listener = peer(nodeA, 'slist', false);
     try {
-      await talker.start();
-      await listener.start();
+      for (const p of [talkerA, talkerB, listener]) await p.start();
       const withMedia = record(listener.socket as unknown as ClientSocket, 'activeSpeaker');
-      talker.player.audioLevelDbov = LOUD_DBOV;
-      const talkerId = talker.user!.id;
-      await waitFor(
-        () => early.every((s) => knownSpeaker(s) === talkerId) && withMedia.at(-1)?.userId === talkerId,
-        20_000,
-        'activeSpeaker on every early socket of both nodes',
-      );
+
+      // On both nodes: a socket that joins and makes no transport, and a second socket of the
+      // same user, refused media (not in the room's media channel).
+      const sockets: Array<Awaited<ReturnType<typeof join>>> = [];
+      for (const node of [nodeA, nodeB]) {
+        const user = await registerUser(node.url, 'slisten');
+        const plain = await join(node, user.accessToken);
+        const refused = await join(node, user.accessToken);
+        const transport = await request(refused.socket, 'createWebRtcTransport', { roomId: room.id, direction: 'recv' });
+        expect(transport.ok ? 'created' : transport.error.code).toBe('LIMIT_EXCEEDED');
+        sockets.push(plain, refused);
+      }
+      const everyoneKnows = async (userId: number, what: string) =>
+        waitFor(
+          () => sockets.every((s) => knownSpeaker(s) === userId) && withMedia.at(-1)?.userId === userId,
+          20_000,
+          what,
+        ).catch((err: unknown) => {
+          throw new Error(
+            `${String(err)}: speaker ${userId}; sockets know ${JSON.stringify(sockets.map(knownSpeaker))}; with media ${JSON.stringify(withMedia)}`,
+          );
+        });
+
+      // The talker on B speaks up: every socket of both nodes is told; then the one on A.
+      talkerB.player.audioLevelDbov = LOUD_DBOV;
+      await everyoneKnows(talkerB.user!.id, 'speaker on node B known everywhere');
+      talkerB.player.audioLevelDbov = -127;
+      talkerA.player.audioLevelDbov = LOUD_DBOV;
+      await everyoneKnows(talkerA.user!.id, 'speaker on node A known everywhere');
 
       // Joined after the speaker was named, on either node: told at once by the join answer.
       for (const node of [nodeA, nodeB]) {
         const late = await join(node, (await registerUser(node.url, 'slate')).accessToken);
-        expect(late.data.activeSpeakerUserId, `late joiner on ${node.id}`).toBe(talkerId);
+        expect(late.data.activeSpeakerUserId, `late joiner on ${node.id}`).toBe(talkerA.user!.id);
       }
     } finally {
-      await listener.close();
-      await talker.close();
+      for (const p of [listener, talkerA, talkerB]) await p.close();
     }
   }, 120_000);
 });

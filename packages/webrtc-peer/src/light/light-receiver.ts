@@ -245,7 +245,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
 
   /** Stops start() when close() was called meanwhile (a bot run stopping during the ramp). */
   private stillOpen(): void {
-    if (this.closed) throw new Error('light receiver closed while starting', { cause: err });
+    if (this.closed) throw new Error('light receiver closed while starting');
   }
 
   private request<E extends ClientEventName>(event: E, payload: RequestOf<E>): Promise<ResponseOf<E>> {
