@@ -140,6 +140,8 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     await s.getByRole('button', { name: 'Speaker' }).click();
     const loud = senders.at(-1)!;
     const loudName = loud.user!.username;
+    // Speech, not a steady tone (which the router's speaker observer takes for the noise floor).
+    for (const sender of senders) sender.player.speechLike = true;
     loud.player.audioLevelDbov = LOUD_DBOV;
     const big = s.locator('.speaker__main figure');
     await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(loudName);

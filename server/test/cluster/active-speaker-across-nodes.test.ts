@@ -75,6 +75,8 @@ describe('activeSpeaker reaches every socket of the room on every node', () => {
     const listener = peer(nodeA, 'slist', false);
     try {
       for (const p of [talkerA, talkerB, listener]) await p.start();
+      // Speech, not a steady tone (which the observer takes for the noise floor).
+      for (const t of [talkerA, talkerB]) t.player.speechLike = true;
       const withMedia = record(listener.socket as unknown as ClientSocket, 'activeSpeaker');
 
       // On both nodes: a socket that joins and makes no transport, and a second socket of the
