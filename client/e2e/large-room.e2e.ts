@@ -71,14 +71,14 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
       await p.page.getByRole('button', { name: 'Turn camera on' }).waitFor();
     }
 
-    const senders: MiniMeetPeer[] = [];
+    const senders: Array<{ peer: MiniMeetPeer; name: string }> = [];
     for (const b of botUsers) {
       const opts = { url: stack.apiUrl, roomId: room.id, token: b.user.accessToken };
       if (b.sends) {
         const peer = new MiniMeetPeer({ ...opts, consume: false });
         peer.on('error', (err) => peerErrors.push(`${b.user.user.username}: ${err.message}`));
         peers.push(peer);
-        senders.push(peer);
+        senders.push({ peer, name: b.user.user.username });
         await peer.start();
       } else {
         const r = new LightReceiver({ ...opts, showsVideo: () => false });
@@ -97,20 +97,38 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
       if (!r) throw new Error('room not in the admin stats');
       return r;
     };
-    /** Whose cameras `user`'s peer consumes on the server: resumed ones, and all (paused ones included). */
+    /**
+     * What `user`'s peer holds on the server: video consumers (resumed ones, and all, paused
+     * included) by whose camera they carry; and who has a camera producer at all (paused ones
+     * included: the pages' cameras are off).
+     */
     const videoConsumed = async (user: AuthResponse) => {
       const r = await stats();
       const owner = new Map(r.peers.flatMap((p) => p.producers.map((pr) => [pr.id, p.username] as const)));
       const mine = r.peers.find((p) => p.userId === user.user.id)?.consumers.filter((c) => c.kind === 'video') ?? [];
       const names = (cs: typeof mine) => cs.map((c) => owner.get(c.producerId) ?? c.producerId).sort();
-      return { resumed: names(mine.filter((c) => !c.paused)), all: names(mine) };
+      const cameras = new Set(r.peers.filter((p) => p.producers.some((pr) => pr.source === 'camera')).map((p) => p.username));
+      return { resumed: names(mine.filter((c) => !c.paused)), all: names(mine), cameras };
     };
-    /** The page shows cameras playing for the senders on it; the server holds video consumers for exactly those. */
+    /**
+     * The page shows cameras playing for the senders on it, and the server holds video consumers
+     * for exactly the cameras of the tiles it shows (a shown page's camera that is off included).
+     */
     const expectShowsAndConsumesItsPage = async (p: UserPage, what: string) => {
-      const shownSenders = (await shownUsers(p.page)).filter((u) => senderNames.has(u)).sort();
-      expect(shownSenders.length, `${what}: senders shown`).toBeGreaterThan(0);
+      const shown = await shownUsers(p.page);
+      const shownSenders = shown.filter((u) => senderNames.has(u)).sort();
+      expect(shownSenders.length, `${what}: senders among ${shown.join()}`).toBeGreaterThan(0);
       for (const u of shownSenders) await waitForCameraPlaying(p.page, u, what, 30_000);
-      await expect.poll(() => videoConsumed(p.user), { timeout: CONSUMERS_SETTLE_MS }).toEqual({ resumed: shownSenders, all: shownSenders });
+      await expect
+        .poll(
+          async () => {
+            const c = await videoConsumed(p.user);
+            const expected = shown.filter((u) => c.cameras.has(u)).sort();
+            return { resumed: c.resumed, all: c.all, expected };
+          },
+          { timeout: CONSUMERS_SETTLE_MS, message: `${what}: video consumers of the shown cameras only` },
+        )
+        .toSatisfy(({ resumed, all, expected }) => expected.length > 0 && resumed.join() === expected.join() && all.join() === expected.join());
       return shownSenders;
     };
 
@@ -138,10 +156,10 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     }
     const s = speaker.page;
     await s.getByRole('button', { name: 'Speaker' }).click();
-    const loud = senders.at(-1)!;
-    const loudName = loud.user!.username;
+    const loud = senders.at(-1)!.peer;
+    const loudName = senders.at(-1)!.name;
     // Speech, not a steady tone (which the router's speaker observer takes for the noise floor).
-    for (const sender of senders) sender.player.speechLike = true;
+    for (const sender of senders) sender.peer.player.speechLike = true;
     loud.player.audioLevelDbov = LOUD_DBOV;
     const big = s.locator('.speaker__main figure');
     await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(loudName);
@@ -152,10 +170,10 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     // The speaker goes quiet, another speaks: the big tile follows.
     loud.player.audioLevelDbov = -127;
     const next = senders[1]!;
-    next.player.audioLevelDbov = LOUD_DBOV;
-    await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(next.user!.username);
-    await waitForCameraPlaying(s, next.user!.username, 'speaker view, next speaker', 30_000);
-    next.player.audioLevelDbov = -127;
+    next.peer.player.audioLevelDbov = LOUD_DBOV;
+    await expect.poll(() => big.getAttribute('data-user'), { timeout: 30_000 }).toBe(next.name);
+    await waitForCameraPlaying(s, next.name, 'speaker view, next speaker', 30_000);
+    next.peer.player.audioLevelDbov = -127;
 
     // Phone width: 4 tiles a page, controls on screen, the next page reachable and playing.
     const ph = phone.page;
@@ -166,7 +184,7 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
       expect(box, `${name} is laid out`).not.toBeNull();
       expect(box!.x >= 0 && box!.x + box!.width <= 390 && box!.y >= 0 && box!.y + box!.height <= 844, `${name} on screen: ${JSON.stringify(box)}`).toBe(true);
     }
-    await ph.getByRole('button', { name: 'Next page' }).click();
+    await ph.getByRole('button', { name: 'Next page', exact: true }).click();
     await ph.getByText(`Page 2 of ${Math.ceil(ROOM_SIZE / 4)}`).waitFor();
     await expectShowsAndConsumesItsPage(phone, 'phone page 2');
     await screenshot(ph, 'large-room-390');
