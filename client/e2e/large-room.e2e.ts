@@ -52,7 +52,9 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
   const { pages } = e2e;
   const peers: Array<MiniMeetPeer | LightReceiver> = [];
   const peerErrors: string[] = [];
+  const pageLogs: string[] = [];
   afterAll(async () => {
+    if (pageLogs.length) console.log(`[large-room] page logs:\n${pageLogs.join('\n')}`);
     for (const p of peers) await p.close().catch(() => {});
   });
 
@@ -76,6 +78,11 @@ describe('client e2e: a room of 30 (paged grid, receive what you show, speaker v
     const speaker = await openUserPage(browser, stack, browserUsers[1]!, { path });
     const phone = await openUserPage(browser, stack, browserUsers[2]!, { path, viewport: { width: 390, height: 844 } });
     pages.push(wide, speaker, phone);
+    for (const p of pages) {
+      p.page.on('console', (m) => {
+        if (m.type() === 'warning' || m.type() === 'error') pageLogs.push(`[${p.user.user.username}] ${m.type()}: ${m.text()}`);
+      });
+    }
     // At phone width the chat panel covers the stage: closed, as a phone user would.
     const hideChat = phone.page.getByRole('button', { name: 'Hide chat' });
     await phone.page.getByRole('toolbar', { name: 'Call controls' }).waitFor({ timeout: 30_000 });
