@@ -84,7 +84,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   it('pages the grid by screen width with "N more" on the last tile, and moves by arrows and keys', async () => {
     renderApp('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
-    // Wide screen: 4×4; you first, then everyone in join order.
+    // Wide screen: 4×4; you first, then everyone by name.
     await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
     expect(tileNames()[0]).toBe('You (alice)');
     expect(tileNames()[1]).toBe('user_002');

@@ -15,7 +15,7 @@ export interface TileModel {
   speaking: boolean;
 }
 
-/** Tiles in display order: screen shares first, then yourself, then everyone else in the order they joined. */
+/** Tiles in display order: screen shares first, then yourself, then everyone else in the roster's order (by username). */
 export function buildTiles(
   s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'>,
 ): TileModel[] {
