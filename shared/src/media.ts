@@ -155,6 +155,12 @@ export interface MediaJoinData {
   resumedMedia?: ResumedMedia;
   /** The loudest microphones now (as the `audibleProducers` event; absent from older servers). */
   audibleProducers?: Omit<AudibleProducersEvent, 'roomId'>;
+  /**
+   * The dominant speaker now (as the `activeSpeaker` event, which only reports changes, so a
+   * socket joining after the speaker was named would not know); null when none. Absent from
+   * older servers.
+   */
+  activeSpeakerUserId?: number | null;
 }
 
 export interface ResumedMedia {

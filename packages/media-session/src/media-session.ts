@@ -179,6 +179,11 @@ export class MediaSession {
     );
   }
 
+  /** The join answer's speaker: `activeSpeaker` only reports changes, so a new socket starts from it. */
+  private setSpeakerFrom(join: JoinMedia): void {
+    if (join.activeSpeakerUserId !== undefined) this.opts.sink.setActiveSpeaker?.(join.activeSpeakerUserId);
+  }
+
   /** The wanted state of one local source; null track + not paused = no producer (screen off). */
   setSource(source: MediaSourceName, track: MediaStreamTrack | null, paused = false): Promise<void> {
     this.local.want(source, track, paused);
@@ -236,6 +241,7 @@ export class MediaSession {
       this.local.keepOnly(resumed.producerIds);
       this.remote.keepOnly(resumed.consumerIds);
       if (join.audibleProducers) this.setAudible(join.audibleProducers);
+      this.setSpeakerFrom(join);
       await this.local.reconcileAll();
       await this.remote.sync(join.producers, this.opts.selfId, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
@@ -281,6 +287,7 @@ export class MediaSession {
     const epoch = ++this.epoch;
     if (join) this.routerRtpCapabilities = join.routerRtpCapabilities as RtpCapabilities;
     if (join?.audibleProducers) this.setAudible(join.audibleProducers);
+    if (join) this.setSpeakerFrom(join);
     if (!this.routerRtpCapabilities) throw new Error('no router RTP capabilities');
     const device = this.opts.createDevice();
     await device.load({ routerRtpCapabilities: this.routerRtpCapabilities });

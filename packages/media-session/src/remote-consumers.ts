@@ -16,6 +16,8 @@ export interface ConsumerEntry {
   /** Whether the server-side consumer is paused by us (it starts paused). */
   serverPaused: boolean;
   spatialLayer: number | null;
+  /** Simulcast/SVC: it has layers to pick (a single-encoding sender's consumer has none). */
+  layered: boolean;
 }
 
 const CONSUME_ATTEMPTS = 4;
@@ -296,7 +298,13 @@ export class RemoteConsumers {
       consumer.close();
       return;
     }
-    const entry: ConsumerEntry = { consumer, info, serverPaused: true, spatialLayer: null };
+    const entry: ConsumerEntry = {
+      consumer,
+      info,
+      serverPaused: true,
+      spatialLayer: null,
+      layered: data.type !== 'simple',
+    };
     this.consumers.set(producerId, entry);
     if (typeof data.producerPaused === 'boolean')
       this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
@@ -321,7 +329,9 @@ export class RemoteConsumers {
     const { consumer, info } = entry;
     const signaling = this.ctx.signaling;
     const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports, this.audible);
-    if (spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
+    // A simple consumer (e.g. of a Node peer's single encoding) has no layers: the server
+    // refuses setConsumerLayers, which would leave the consumer paused.
+    if (entry.layered && spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
       entry.spatialLayer = spatialLayer;
       await signaling.request('setConsumerLayers', { consumerId: consumer.id, spatialLayer });
     }

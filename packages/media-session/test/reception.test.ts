@@ -134,6 +134,15 @@ describe('receive what you show', () => {
     expect(consumed().filter((id) => id.startsWith('cam'))).toEqual(['cam4', 'cam5']);
   });
 
+  it('a single-encoding camera (a Node peer) shown is resumed without layers (the server has none to set)', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('cam9-single', 9, 'camera')] });
+    await session.setViewports({ 'user:9': { visible: false, width: 300, height: 169 } });
+    await session.setViewports({ 'user:9': shown(1100) });
+    expect(consumed()).toEqual(['cam9-single']);
+    expect(sig.named('setConsumerLayers')).toEqual([]);
+    expect(sig.named('resumeConsumer')).toEqual([{ consumerId: consumerOf('cam9-single').id }]);
+  });
+
   it('a reported but hidden tile (scrolled away) is paused, not consumed anew', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: room });
     await session.setViewports({ 'user:2': { visible: false, width: 300, height: 170 } });

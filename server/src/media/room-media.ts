@@ -40,6 +40,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Every router is made with MEDIA_CODECS, so they all have these capabilities. */
   readonly rtpCapabilities: types.RtpCapabilities;
   #closed = false;
+  /** The observer's last dominant speaker (it reports changes only; joiners are told this). */
+  #dominant: number | null = null;
 
   private constructor(
     readonly roomId: number,
@@ -69,7 +71,10 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       this.#pipes,
       this.#producers,
       () => this.#routers.usable()[0],
-      (userId) => this.emit('activeSpeaker', { userId }),
+      (userId) => {
+        this.#dominant = userId;
+        this.emit('activeSpeaker', { userId });
+      },
       log,
       (volumes) => {
         if (this.#loudest.tick(volumes)) this.#audibleChanged();
@@ -320,6 +325,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       );
     }
     return { consumer, producer: producerInfo(producer) };
+  }
+
+  /** The dominant speaker now: null when none, or when their microphone is no longer in the room. */
+  get activeSpeaker(): number | null {
+    const userId = this.#dominant;
+    if (userId === null) return null;
+    for (const p of this.#producers.values()) if (p.userId === userId && p.producer.kind === 'audio') return userId;
+    return null;
   }
 
   /** The loudest microphones now (K + 1, loudest first) and K; see AudibleProducersEvent. */

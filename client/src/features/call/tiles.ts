@@ -16,8 +16,8 @@ export interface TileModel {
 }
 
 /**
- * Tiles in display order: screen shares first, then yourself, then everyone else in the order they
- * joined. Only the stage: webinar attendees (yourself included) are no tiles.
+ * Tiles in display order: screen shares first, then yourself, then everyone else in the roster's
+ * order (by username). Only the stage: webinar attendees (yourself included) are no tiles.
  */
 export function buildTiles(
   s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'> & Partial<Pick<CallState, 'role'>>,
