@@ -257,7 +257,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
     await userEvent.keyboard('{End}');
     expect(screen.getByText('Page 13 of 13')).toBeInTheDocument();
     const leaving = participants.slice(100).map((p) => p.userId);
-    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: leaving }));
+    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: leaving, changed: [] }));
     await waitFor(() => expect(screen.getByText('Page 7 of 7')).toBeInTheDocument(), SLOW);
     expect(tileNames()).toEqual(participants.slice(96, 100).map((p) => p.username));
     await userEvent.keyboard('{ArrowLeft}');
