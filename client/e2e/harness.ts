@@ -148,8 +148,14 @@ export async function createAdmin(stack: Stack, username = uniqueUsername('admin
   return api<AuthResponse>(stack.apiUrl, 'POST', '/auth/login', { username, password: E2E_PASSWORD });
 }
 
-export function createRoom(stack: Stack, token: string, name: string, maxParticipants?: number): Promise<RoomDto> {
-  return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', maxParticipants ? { name, maxParticipants } : { name }, token);
+export function createRoom(
+  stack: Stack,
+  token: string,
+  name: string,
+  maxParticipants?: number,
+  extra: { kind?: RoomDto['kind'] } = {},
+): Promise<RoomDto> {
+  return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', { name, ...(maxParticipants ? { maxParticipants } : {}), ...extra }, token);
 }
 
 /** A page of the stack's app signed in as `user`, in its own browser context. */

@@ -25,6 +25,7 @@ import { RealtimeModule } from './realtime/realtime.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { StorageModule } from './storage/storage.module.js';
+import { WebinarModule } from './webinar/webinar.module.js';
 
 @Module({})
 export class AppModule {
@@ -53,6 +54,7 @@ export class AppModule {
         DrainModule,
         ModerationModule,
         EngagementModule,
+        WebinarModule,
         AdminModule,
         MetricsModule,
       ],

@@ -38,7 +38,7 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     const bMessages = record(b.socket, 'newMessage');
 
     const followA = await followRoom(a.socket, { roomId: room.id });
-    expect(followA.data.participants).toEqual([{ userId: a.user.id, username: a.user.username }]);
+    expect(followA.data.participants).toEqual([{ userId: a.user.id, username: a.user.username, role: 'host' }]);
     expect(followA.data).toMatchObject({ room: { id: room.id, participantCount: 1 }, participantsCursor: null });
     const followB = await followRoom(b.socket, { roomId: room.id });
     const both = [a.user.id, b.user.id].sort((x, y) => x - y);
@@ -183,7 +183,7 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
     expect(second.participants).toHaveLength(2);
     await waitFor(() => bUpdates.length >= 1);
     await sleep(250);
-    expect(bUpdates).toEqual([{ roomId: room.id, joined: [{ userId: a.user.id, username: a.user.username }], left: [] }]); // the second tab changed nothing for the others
+    expect(bUpdates).toEqual([{ roomId: room.id, joined: [{ userId: a.user.id, username: a.user.username, role: 'host' }], left: [], changed: [] }]); // the second tab changed nothing for the others
 
     // A message from one tab reaches the sender's other tab too.
     const tab2Messages = record(tab2, 'newMessage');
@@ -206,7 +206,7 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
 
     okData(await request(tab2, 'leaveRoom', { roomId: room.id }));
     await waitFor(() => bUpdates.length === 2);
-    expect(bUpdates[1]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(bUpdates[1]).toEqual({ roomId: room.id, joined: [], left: [a.user.id], changed: [] });
     expect(watcher.ids()).toEqual([b.user.id]);
   });
 
@@ -231,7 +231,7 @@ describe.each(DB_KINDS)('rooms and chat over Socket.IO (%s)', (kind) => {
 
     aSocket.close();
     await waitFor(() => bUpdates().length === 1, 3000, 'participantsDelta after grace');
-    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id], changed: [] });
     expect(watcher.ids()).toEqual([b.user.id]);
   });
 

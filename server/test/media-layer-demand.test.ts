@@ -3,7 +3,8 @@
  * producer (the browser's camera) and simulcast consumers on plain transports. The demand the
  * sender is told follows the consumers: none at all → null, a resumed consumer → its preferred
  * layer (the top by default) at once, a lower preference → lowered after the drop delay, the
- * highest of several consumers wins, and a producer sent to another node keeps every layer.
+ * highest of several consumers wins. A producer sent to another node counts that node's demand:
+ * every layer until it reports, then its report, none once it is no longer sent there.
  */
 import { createWorker, types } from 'mediasoup';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -78,10 +79,52 @@ describe('LayerDemand on a simulcast producer', () => {
     b.close();
     await waitFor(last(null), 2000);
 
-    // Sent to another node: every layer stays wanted.
-    demand.pin(producer.id);
+    // Sent to another node: every layer until that node reports its own viewers' demand.
+    demand.sentTo(producer.id, 'nodeb');
     await waitFor(last(2), 500);
     expect(demand.wanted(producer.id)).toBe(2);
+    demand.nodeWants(producer.id, 'nodeb', 0);
+    await waitFor(last(0), 2000);
+    // A local viewer at layer 1 and the other node at 0: the higher wins, across nodes too.
+    const c = await viewer(producer);
+    demand.consumed(c);
+    await c.setPreferredLayers({ spatialLayer: 1 });
+    await c.resume();
+    await waitFor(last(1), 500);
+    c.close();
+    await waitFor(last(0), 2000);
+    // The other node's viewers leave (it reports null), then the pipe goes: nothing is wanted.
+    demand.nodeWants(producer.id, 'nodeb', null);
+    await waitFor(last(null), 2000);
+    demand.nodeWants(producer.id, 'nodeb', 2);
+    await waitFor(last(2), 500);
+    demand.notSentTo(producer.id, 'nodeb');
+    await waitFor(last(null), 2000);
+    expect(demand.consumerCount(producer.id)).toBe(0);
+    demand.close();
+    producer.close();
+  });
+
+  it('says when the last consumer of a producer closes (a piped-in one is then unpiped after a linger)', async () => {
+    const producer = await simulcastCamera();
+    const unused: string[] = [];
+    const demand = new LayerDemand(
+      () => undefined,
+      DROP_MS,
+      (p) => unused.push(p.id),
+    );
+    demand.track(producer);
+    const a = await viewer(producer);
+    const b = await viewer(producer);
+    demand.consumed(a);
+    demand.consumed(b);
+    expect(demand.consumerCount(producer.id)).toBe(2);
+    a.close();
+    expect(unused).toEqual([]);
+    expect(demand.consumerCount(producer.id)).toBe(1);
+    b.close();
+    expect(unused).toEqual([producer.id]);
+    expect(demand.consumerCount(producer.id)).toBe(0);
     demand.close();
     producer.close();
   });

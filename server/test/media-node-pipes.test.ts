@@ -85,6 +85,7 @@ describe('NodePipes', () => {
         onPause: () => events.push('pause'),
         onResume: () => events.push('resume'),
         onClose: () => events.push('close'),
+        onUnpiped: () => events.push('unpiped'),
       },
     );
     const piped = await b.receiveProducer(ROOM, 'a', params);
@@ -109,8 +110,8 @@ describe('NodePipes', () => {
     await producer.pause();
     await producer.resume();
     producer.close();
-    await waitFor(() => (events.length === 3 ? true : undefined), 5000);
-    expect(events).toEqual(['pause', 'resume', 'close']);
+    await waitFor(() => (events.length === 4 ? true : undefined), 5000);
+    expect(events).toEqual(['pause', 'resume', 'close', 'unpiped']);
     // The origin's pipe consumer went with its producer; the receiver closes its copy on the relay.
     b.receivedProducer(ROOM, 'a', params.producerId)?.close();
     expect(a.idle(ROOM, 'b')).toBe(true);
@@ -130,7 +131,12 @@ describe('NodePipes', () => {
       ROOM,
       'b',
       { producerId: producer.id, appData: {} },
-      { onPause: () => undefined, onResume: () => undefined, onClose: () => undefined },
+      {
+        onPause: () => undefined,
+        onResume: () => undefined,
+        onClose: () => undefined,
+        onUnpiped: () => undefined,
+      },
     );
     const piped = await b.receiveProducer(ROOM, 'a', params);
     expect(b.nodesOf(ROOM)).toEqual(['a']);

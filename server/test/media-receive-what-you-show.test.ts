@@ -9,14 +9,12 @@
  * - a sender that starts speaking becomes one of everyone's K, and the next one replaces it;
  *   consuming a microphone outside the K is refused NOT_AUDIBLE;
  * - video nobody shows is told `producerLayersWanted null` (stop sending), and a layer again as
- *   soon as someone consumes it.
+ *   soon as someone consumes it; the sender follows (the werift peer stops its camera as a browser
+ *   disables its encodings), so its layer stops arriving at the SFU (the producer's own per-layer
+ *   stats in getMediaStats) and arrives again for the viewer.
  * No database-specific behaviour: SQLite only.
  */
-import {
-  type AdminStatsSnapshot,
-  type AuthResponse,
-  type ProducerLayersWantedEvent,
-} from '@minimeet/shared';
+import { type AdminStatsSnapshot, type AuthResponse, type ProducerLayersWantedEvent } from '@minimeet/shared';
 import { LightReceiver, MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { waitFor, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -67,6 +65,17 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
       .sort();
 
   const socketOf = (r: LightReceiver) => r.socket as ClientSocket;
+  /** Whether a sender's camera layers are arriving at the SFU: its packet count grows within a second. */
+  const cameraArriving = async (s: MiniMeetPeer) => {
+    const packets = async () => {
+      const stats = await s.request('getMediaStats', { roomId });
+      const layers = stats.producers.find((p) => p.source === 'camera')?.layers ?? [];
+      return layers.reduce((n, l) => n + l.packetCount, 0);
+    };
+    const before = await packets();
+    await new Promise((r) => setTimeout(r, 1000));
+    return (await packets()) > before;
+  };
   const lightReceiver = (showsVideo: (userId: number) => boolean) => {
     const r = new LightReceiver({
       url: server.url,
@@ -192,6 +201,9 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
     await waitFor(() => (wanted.get(camera)!.at(-1) === null ? true : undefined), 15_000);
     // A shown camera was never told to stop.
     expect(wanted.get(seen)!.includes(null) && wanted.get(seen)!.at(-1) === null).toBe(false);
+    // The sender follows: nothing of the unwatched camera arrives at the SFU; the shown one does.
+    await waitFor(async () => ((await cameraArriving(unseen)) ? undefined : true), 15_000);
+    expect(await cameraArriving(senders[0]!)).toBe(true);
 
     const viewer = lightReceiver((userId) => userId === unseen.user!.id);
     receivers.push(viewer);
@@ -203,6 +215,7 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
         (viewer.openStreams().find((s) => s.producerId === camera)?.packets ?? 0) > 10 ? true : undefined,
       10_000,
     );
+    expect(await cameraArriving(unseen)).toBe(true);
 
     // The viewer leaves: after the drop delay the sender is told again to stop.
     receivers.pop();

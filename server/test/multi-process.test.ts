@@ -90,7 +90,7 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
 
     okData(await request(bSocket, 'leaveRoom', { roomId: room.id }));
     await waitFor(() => followA.ids().length === 1, 3000, 'A to see B leave');
-    expect(followA.deltas.at(-1)).toEqual({ roomId: room.id, joined: [], left: [b.user.id] });
+    expect(followA.deltas.at(-1)).toEqual({ roomId: room.id, joined: [], left: [b.user.id], changed: [] });
     await sleep(50);
   });
 
@@ -114,7 +114,7 @@ describe.each(DB_KINDS)('two server processes sharing Redis (%s)', (kind) => {
 
     onTwo.close();
     await waitFor(() => bUpdates().length === 1, 3000, 'A to leave after grace');
-    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id] });
+    expect(bUpdates()[0]).toEqual({ roomId: room.id, joined: [], left: [a.user.id], changed: [] });
     expect(watcher.ids()).toEqual([b.user.id]);
   });
 

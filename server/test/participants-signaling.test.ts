@@ -246,7 +246,7 @@ describe.each(DB_KINDS)('participant signaling and room sizes (%s)', (kind) => {
     const bad = await request(socket, 'loadParticipants', { roomId: room.id, cursor: -1 });
     expect(bad).toMatchObject({ ok: false, error: { code: ErrorCode.VALIDATION } });
     const page = okData(await request(socket, 'loadParticipants', { roomId: room.id, cursor: 0 }));
-    expect(page).toEqual({ roomId: room.id, participants: [{ userId: owner.user.id, username: owner.user.username }], nextCursor: null });
+    expect(page).toEqual({ roomId: room.id, participants: [{ userId: owner.user.id, username: owner.user.username, role: 'host' }], nextCursor: null });
   });
 
   it('newProducer / producerClosed reach only sockets joined with media, not a tab refused media', async () => {

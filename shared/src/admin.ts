@@ -1,4 +1,4 @@
-import type { MediaSource } from './media.js';
+import type { MediaSource, ProducerLayerStats } from './media.js';
 
 /**
  * GET /api/admin/stats and the `admin:stats` Socket.IO event: one snapshot of the SFU, taken by
@@ -190,6 +190,11 @@ export interface AdminProducerStats {
   /** Cumulative packets and bytes received. */
   packets: number;
   bytes: number;
+  /**
+   * Each encoding (simulcast layer) received so far, with mediasoup's own bitrate: a layer nobody
+   * consumes stops arriving once its sender follows `producerLayersWanted`.
+   */
+  layers?: ProducerLayerStats[];
 }
 
 export interface AdminConsumerStats {

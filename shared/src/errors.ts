@@ -25,6 +25,16 @@ export const ErrorCode = {
   CANNOT_CONSUME: 'CANNOT_CONSUME',
   /** SFU: an audio producer outside the receiver's K loudest (see `audibleProducers`); consume it once listed. */
   NOT_AUDIBLE: 'NOT_AUDIBLE',
+  /**
+   * SFU: a webinar attendee may only receive: its createWebRtcTransport (send) and produce are
+   * refused until a host brings it on stage (setStage), and again once sent back.
+   */
+  NOT_ON_STAGE: 'NOT_ON_STAGE',
+  /**
+   * SFU: the caller already holds VIDEO_CONSUMERS_PER_PEER_MAX open video consumers; close those
+   * it no longer shows (off its page) before consuming more.
+   */
+  TOO_MANY_CONSUMERS: 'TOO_MANY_CONSUMERS',
   /** SFU: the room's media is being recreated (worker died); retry after mediaReset. */
   MEDIA_UNAVAILABLE: 'MEDIA_UNAVAILABLE',
   /** A per-user / per-socket / per-peer cap is reached (sockets in a room, rooms per socket, …). */

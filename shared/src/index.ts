@@ -12,3 +12,4 @@ export * from './moderation.js';
 export * from './protocol.js';
 export * from './drain.js';
 export * from './engagement.js';
+export * from './webinar.js';

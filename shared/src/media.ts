@@ -155,6 +155,12 @@ export interface MediaJoinData {
   resumedMedia?: ResumedMedia;
   /** The loudest microphones now (as the `audibleProducers` event; absent from older servers). */
   audibleProducers?: Omit<AudibleProducersEvent, 'roomId'>;
+  /**
+   * The dominant speaker now (as the `activeSpeaker` event, which only reports changes, so a
+   * socket joining after the speaker was named would not know); null when none. Absent from
+   * older servers.
+   */
+  activeSpeakerUserId?: number | null;
 }
 
 export interface ResumedMedia {
@@ -370,6 +376,20 @@ export interface ProducerStats extends MediaStreamStats {
   kind: MediaKind;
   source: MediaSource;
   paused: boolean;
+  /**
+   * What arrives of each encoding (simulcast layer) at the SFU: a layer nobody watches stops
+   * arriving once the sender follows `producerLayersWanted`. Only the encodings received so far.
+   */
+  layers?: ProducerLayerStats[];
+}
+
+export interface ProducerLayerStats {
+  /** The encoding's RID (null when it is told apart by SSRC only). */
+  rid: string | null;
+  ssrc: number;
+  packetCount: number;
+  /** Bits per second arriving now, as mediasoup measures it. */
+  bitrate: number;
 }
 
 /** What exists in the room's router right now (from router.dump()). */

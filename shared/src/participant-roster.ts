@@ -13,6 +13,8 @@ import type { Participant, ParticipantsDeltaEvent } from './rooms.js';
 export class ParticipantRoster {
   private byId = new Map<number, Participant>();
   private readonly leftWhilePaging = new Set<number>();
+  /** Role changes seen while paging: a page read before one must not undo it. */
+  private readonly changedWhilePaging = new Map<number, Participant>();
   private nextCursor: number | null;
   /** The snapshot being loaded again after resync(); the list shown stays byId until it is complete. */
   private rebuilding: Map<number, Participant> | null = null;
@@ -39,10 +41,12 @@ export class ParticipantRoster {
 
   addPage(page: Participant[], nextCursor: number | null): void {
     const target = this.rebuilding ?? this.byId;
-    for (const p of page) if (!this.leftWhilePaging.has(p.userId)) target.set(p.userId, p);
+    for (const p of page)
+      if (!this.leftWhilePaging.has(p.userId)) target.set(p.userId, this.changedWhilePaging.get(p.userId) ?? p);
     this.nextCursor = nextCursor;
     if (nextCursor !== null) return;
     this.leftWhilePaging.clear();
+    this.changedWhilePaging.clear();
     if (this.rebuilding) this.byId = this.rebuilding;
     this.rebuilding = null;
   }
@@ -55,20 +59,37 @@ export class ParticipantRoster {
     this.generation += 1;
     this.rebuilding = new Map();
     this.leftWhilePaging.clear();
+    this.changedWhilePaging.clear();
     this.nextCursor = 0;
   }
 
-  applyDelta(delta: Pick<ParticipantsDeltaEvent, 'joined' | 'left'>): void {
+  applyDelta(delta: Pick<ParticipantsDeltaEvent, 'joined' | 'left'> & Partial<Pick<ParticipantsDeltaEvent, 'changed'>>): void {
     for (const userId of delta.left) {
       this.byId.delete(userId);
       this.rebuilding?.delete(userId);
+      this.changedWhilePaging.delete(userId);
       if (this.nextCursor !== null) this.leftWhilePaging.add(userId);
     }
     for (const p of delta.joined) {
       this.byId.set(p.userId, p);
       this.rebuilding?.set(p.userId, p);
       this.leftWhilePaging.delete(p.userId);
+      this.changedWhilePaging.delete(p.userId);
     }
+    for (const p of delta.changed ?? []) {
+      // While paging, a change may be of a user a page still to come holds (that page may predate
+      // it: remember it); once the snapshot is complete, a change of someone absent is stale.
+      const paging = this.nextCursor !== null;
+      if (paging && this.leftWhilePaging.has(p.userId)) continue;
+      if (paging) this.changedWhilePaging.set(p.userId, p);
+      if (paging || this.byId.has(p.userId)) this.byId.set(p.userId, p);
+      if (this.rebuilding?.has(p.userId)) this.rebuilding.set(p.userId, p);
+    }
+  }
+
+  /** One present user, or undefined. */
+  get(userId: number): Participant | undefined {
+    return this.byId.get(userId);
   }
 
   /** Present users ordered by username (then id), as lists show them. */

@@ -13,7 +13,11 @@
 // 2.0: participantsUpdate (the whole list to everyone) replaced by a paged snapshot in the join
 // answer + loadParticipants, then participantsDelta batches (participantsResync after presence
 // was lost); producer events only to sockets joined with media.
-export const PROTOCOL_VERSION = '2.0';
+// 2.1: webinars: RoomDto.kind, Participant.role, participantsDelta `changed`, setStage,
+// NOT_ON_STAGE (a 2.0 client ignores them and is refused publishing as an attendee).
+// 2.2: TOO_MANY_CONSUMERS (VIDEO_CONSUMERS_PER_PEER_MAX); nodes: pipe.layersWanted and
+// pipe.unconsume (an older node ignores them: its piped video stays piped at every layer).
+export const PROTOCOL_VERSION = '2.2';
 
 /** The `connect_error` message when the client's protocol version does not match the server's. */
 export const SOCKET_PROTOCOL_MISMATCH = 'PROTOCOL_MISMATCH';

@@ -27,6 +27,22 @@ export const ROOM_VISIBILITIES: readonly RoomVisibility[] = ['public', 'private'
 /** Longest invite token accepted on the wire (the server issues 43-character tokens). */
 export const INVITE_TOKEN_MAX = 128;
 
+/**
+ * A meeting lets everyone publish. In a webinar only hosts (the room's owner and admins) and the
+ * speakers a host brought on stage publish; everyone else joins as an attendee who only receives.
+ * In a webinar `maxParticipants` bounds the stage (hosts + speakers); attendees are admitted up
+ * to the server's WEBINAR_MAX_ATTENDEES.
+ */
+export type RoomKind = 'meeting' | 'webinar';
+export const ROOM_KINDS: readonly RoomKind[] = ['meeting', 'webinar'];
+
+/**
+ * What a participant may do in the call: hosts moderate and publish, speakers publish, attendees
+ * only receive (createWebRtcTransport send and produce answer NOT_ON_STAGE). In a meeting every
+ * non-host is a speaker.
+ */
+export type ParticipantRole = 'host' | 'speaker' | 'attendee';
+
 export interface RoomDto {
   id: number;
   name: string;
@@ -44,6 +60,8 @@ export interface RoomDto {
    * themselves (resumeProducer).
    */
   joinMuted: boolean;
+  /** 'meeting' unless created (or changed while nobody is in the call) as a webinar. */
+  kind: RoomKind;
   /** Users present now (each user once, however many tabs). */
   participantCount: number;
   createdAt: string;
@@ -52,6 +70,8 @@ export interface RoomDto {
 export interface Participant {
   userId: number;
   username: string;
+  /** Changes (setStage) reach the room as participantsDelta `changed`. */
+  role: ParticipantRole;
 }
 
 /** POST /api/rooms */
@@ -71,6 +91,11 @@ export class CreateRoomRequest {
   @IsOptional()
   @IsIn(ROOM_VISIBILITIES)
   visibility?: RoomVisibility;
+
+  /** Default 'meeting'. */
+  @IsOptional()
+  @IsIn(ROOM_KINDS)
+  kind?: RoomKind;
 }
 
 /** GET /api/rooms/limits: what this server accepts as a room's maxParticipants. */
@@ -105,6 +130,11 @@ export class UpdateRoomRequest {
   @IsOptional()
   @IsBoolean()
   joinMuted?: boolean;
+
+  /** Only while nobody is in the call (else CONFLICT): roles are given at join. */
+  @IsOptional()
+  @IsIn(ROOM_KINDS)
+  kind?: RoomKind;
 }
 
 /** GET /api/rooms/:id/invite and POST /api/rooms/:id/invite/rotate (owner or admin). */
@@ -163,6 +193,8 @@ export interface JoinRoomData extends Partial<MediaJoinData> {
   hands?: RaisedHand[];
   /** True when this socket joins muted (room.joinMuted, caller not a moderator): start with the mic off. */
   joinMuted?: boolean;
+  /** The caller's role in the call ('attendee': receive only until brought on stage). Always sent since 2.1. */
+  role?: ParticipantRole;
 }
 
 /** Socket `loadParticipants`: the next page of the snapshot a join started (joined sockets only). */
@@ -188,7 +220,8 @@ export interface ParticipantsPage {
 /**
  * To every socket in the room: who came and who went since the previous delta (a burst of joins
  * is batched into one event). Apply `left` first, then `joined` (a user who left and came back
- * within one batch is in both); `joined` entries are upserts. A page of the snapshot that arrives
+ * within one batch is in both), then `changed`; `joined` entries are upserts, `changed` entries
+ * replace present users (a role change: a webinar attendee brought on stage or sent back). A page of the snapshot that arrives
  * after a delta must not bring back a user that delta removed (the page may have been read
  * before the leave): keep the ids seen leaving until the snapshot is complete.
  */
@@ -196,6 +229,8 @@ export interface ParticipantsDeltaEvent {
   roomId: number;
   joined: Participant[];
   left: number[];
+  /** Present users whose role changed (never one also in `joined` of the same batch). */
+  changed: Participant[];
 }
 
 export interface LeaveRoomData {

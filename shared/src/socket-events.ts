@@ -76,6 +76,7 @@ import type {
   ParticipantsDeltaEvent,
   ParticipantsPage,
 } from './rooms.js';
+import type { SetStageData, SetStageRequest } from './webinar.js';
 
 /**
  * The one definition of the Socket.IO contract (default namespace). Every client→server event
@@ -111,6 +112,8 @@ export interface ClientRequests {
   lowerHand: { request: LowerHandRequest; response: HandQueueData };
   sendReaction: { request: SendReactionRequest; response: SendReactionData };
   muteAll: { request: MuteAllRequest; response: MuteAllData };
+  // Webinar (webinar.ts): hosts bring attendees on stage and back
+  setStage: { request: SetStageRequest; response: SetStageData };
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
@@ -120,7 +123,7 @@ export interface ClientRequests {
 
 /** Server→client events and their payloads. */
 export interface ServerEvents {
-  /** To the whole room: who joined and left since the previous delta (batched; see ParticipantsDeltaEvent). */
+  /** To the whole room: who joined, left or changed role since the previous delta (batched; see ParticipantsDeltaEvent). */
   participantsDelta: ParticipantsDeltaEvent;
   /**
    * To a room's sockets when who is present may have changed without deltas (the shared presence
@@ -226,6 +229,7 @@ export const ClientEvent = {
   lowerHand: 'lowerHand',
   sendReaction: 'sendReaction',
   muteAll: 'muteAll',
+  setStage: 'setStage',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
   'auth:renew': 'auth:renew',

@@ -38,7 +38,7 @@ export class LocalProducers {
   async reconcile(source: MediaSourceName): Promise<void> {
     const transport = this.ctx.transport('send');
     const device = this.ctx.device();
-    if (!transport || !device) return;
+    if (!transport || !device || !this.ctx.canSend()) return;
     const want = this.wanted.get(source);
     const producer = this.producers.get(source);
     const { signaling, sink } = this.ctx;

@@ -9,6 +9,8 @@ export interface MediaContext {
   readonly warn: (message: string) => void;
   device(): Device | null;
   transport(direction: 'send' | 'recv'): Transport | null;
+  /** False while the server lets us only receive (a webinar attendee): no producers then. */
+  canSend(): boolean;
   /** Bumped when transports are replaced: results of work started under an older one are dropped. */
   epoch(): number;
   closed(): boolean;

@@ -65,6 +65,8 @@ export class MediaSession {
   /** Bumped when transports are replaced; late results of older ones are dropped. */
   private epoch = 0;
   private iceRestartTried = { send: false, recv: false };
+  /** False for a webinar attendee (setCanSend): no send transport, no producers. */
+  private sending = true;
   status: MediaStatus = 'idle';
 
   constructor(private readonly opts: MediaSessionOptions) {
@@ -76,6 +78,7 @@ export class MediaSession {
       warn: this.warn,
       device: () => this.currentDevice,
       transport: (direction) => (direction === 'send' ? this.send : this.recv),
+      canSend: () => this.sending,
       epoch: () => this.epoch,
       closed: () => this.closed,
       enqueue: (what, op) => this.enqueue(what, op),
@@ -176,10 +179,34 @@ export class MediaSession {
     );
   }
 
+  /** The join answer's speaker: `activeSpeaker` only reports changes, so a new socket starts from it. */
+  private setSpeakerFrom(join: JoinMedia): void {
+    if (join.activeSpeakerUserId !== undefined) this.opts.sink.setActiveSpeaker?.(join.activeSpeakerUserId);
+  }
+
   /** The wanted state of one local source; null track + not paused = no producer (screen off). */
   setSource(source: MediaSourceName, track: MediaStreamTrack | null, paused = false): Promise<void> {
     this.local.want(source, track, paused);
     return this.enqueue(`source ${source}`, () => this.local.reconcile(source));
+  }
+
+  /** Whether we may publish now. */
+  get canSend(): boolean {
+    return this.sending;
+  }
+
+  /**
+   * On stage (true): a send transport is made if none, the wanted sources produced. Sent back
+   * (false): local producers close (the server closed its side); the send transport stays.
+   */
+  setCanSend(on: boolean): Promise<void> {
+    this.sending = on;
+    return this.enqueue(on ? 'on stage' : 'off stage', async () => {
+      if (!this.sending) return this.local.closeAll();
+      const device = this.currentDevice;
+      if (device && !this.send) this.send = await this.createTransport(device, 'send', this.epoch);
+      await this.local.reconcileAll();
+    });
   }
 
   /** Tile sizes/visibility from the grid: pause unseen video consumers, pick simulcast layers. */
@@ -198,10 +225,12 @@ export class MediaSession {
       const recv = this.recv;
       const resumed = join?.resumedMedia;
       const kept = (t: Transport | null) => !!t && !!resumed?.transportIds.includes(t.id);
-      if (!join || !resumed || !send || !recv || !kept(send) || !kept(recv)) return this.rebuild(join);
+      // Someone who may not send has no send transport to keep.
+      const sendKept = send ? kept(send) : !this.sending;
+      if (!join || !resumed || !recv || !sendKept || !kept(recv)) return this.rebuild(join);
       this.setStatus('reconnecting');
       try {
-        if (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected')
+        if (send && (!this.opts.sendIceRestartOnlyWhenBroken || send.connectionState !== 'connected'))
           await this.restartIce(send);
         await this.restartIce(recv);
       } catch (err) {
@@ -212,6 +241,7 @@ export class MediaSession {
       this.local.keepOnly(resumed.producerIds);
       this.remote.keepOnly(resumed.consumerIds);
       if (join.audibleProducers) this.setAudible(join.audibleProducers);
+      this.setSpeakerFrom(join);
       await this.local.reconcileAll();
       await this.remote.sync(join.producers, this.opts.selfId, true);
       this.setStatus(this.connectedNow() ? 'connected' : 'connecting');
@@ -257,12 +287,13 @@ export class MediaSession {
     const epoch = ++this.epoch;
     if (join) this.routerRtpCapabilities = join.routerRtpCapabilities as RtpCapabilities;
     if (join?.audibleProducers) this.setAudible(join.audibleProducers);
+    if (join) this.setSpeakerFrom(join);
     if (!this.routerRtpCapabilities) throw new Error('no router RTP capabilities');
     const device = this.opts.createDevice();
     await device.load({ routerRtpCapabilities: this.routerRtpCapabilities });
     if (epoch !== this.epoch || this.closed) return;
     this.currentDevice = device;
-    this.send = await this.createTransport(device, 'send', epoch);
+    if (this.sending) this.send = await this.createTransport(device, 'send', epoch);
     this.recv = await this.createTransport(device, 'recv', epoch);
     if (epoch !== this.epoch || this.closed) return;
     await this.local.reconcileAll();

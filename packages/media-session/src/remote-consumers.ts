@@ -16,6 +16,8 @@ export interface ConsumerEntry {
   /** Whether the server-side consumer is paused by us (it starts paused). */
   serverPaused: boolean;
   spatialLayer: number | null;
+  /** Simulcast/SVC: it has layers to pick (a single-encoding sender's consumer has none). */
+  layered: boolean;
 }
 
 const CONSUME_ATTEMPTS = 4;
@@ -132,6 +134,12 @@ export class RemoteConsumers {
       await this.consume(producerId);
     } catch (err) {
       const code = errorCodeOf(err);
+      // The server's cap on open video consumers: those off the page (paused, waiting for their
+      // close timer) go now, then this one is asked again.
+      if (code === 'TOO_MANY_CONSUMERS' && this.closing.size > 0 && attempt < CONSUME_ATTEMPTS) {
+        await this.closeUnshownNow();
+        return this.consumeOrRetry(producerId, attempt + 1);
+      }
       // NOT_AUDIBLE: the ranking moved meanwhile; the next audibleProducers says when to try again.
       if (
         this.ctx.closed() ||
@@ -234,6 +242,16 @@ export class RemoteConsumers {
     this.closing.set(producerId, timer);
   }
 
+  /** Closes at once the consumers waiting for their close timer that are still not shown. */
+  private async closeUnshownNow(): Promise<void> {
+    for (const producerId of [...this.closing.keys()]) {
+      this.cancelClosing(producerId);
+      const info = this.remote.get(producerId);
+      if (info && !this.reception.receptionOf(info, this.viewports, this.audible).consume)
+        await this.stopConsuming(producerId);
+    }
+  }
+
   private cancelClosing(producerId?: string): void {
     for (const [id, timer] of [...this.closing]) {
       if (producerId !== undefined && id !== producerId) continue;
@@ -280,7 +298,13 @@ export class RemoteConsumers {
       consumer.close();
       return;
     }
-    const entry: ConsumerEntry = { consumer, info, serverPaused: true, spatialLayer: null };
+    const entry: ConsumerEntry = {
+      consumer,
+      info,
+      serverPaused: true,
+      spatialLayer: null,
+      layered: data.type !== 'simple',
+    };
     this.consumers.set(producerId, entry);
     if (typeof data.producerPaused === 'boolean')
       this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
@@ -305,7 +329,9 @@ export class RemoteConsumers {
     const { consumer, info } = entry;
     const signaling = this.ctx.signaling;
     const { paused, spatialLayer } = this.reception.receptionOf(info, this.viewports, this.audible);
-    if (spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
+    // A simple consumer (e.g. of a Node peer's single encoding) has no layers: the server
+    // refuses setConsumerLayers, which would leave the consumer paused.
+    if (entry.layered && spatialLayer !== null && !paused && entry.spatialLayer !== spatialLayer) {
       entry.spatialLayer = spatialLayer;
       await signaling.request('setConsumerLayers', { consumerId: consumer.id, spatialLayer });
     }

@@ -11,7 +11,7 @@ export type {
 /** What joinRoom (or mediaReset) gives the media session. */
 export type JoinMedia = Pick<
   MediaJoinData,
-  'routerRtpCapabilities' | 'producers' | 'resumedMedia' | 'audibleProducers'
+  'routerRtpCapabilities' | 'producers' | 'resumedMedia' | 'audibleProducers' | 'activeSpeakerUserId'
 >;
 
 export type MediaStatus = 'idle' | 'connecting' | 'connected' | 'reconnecting' | 'failed' | 'closed';
@@ -27,5 +27,6 @@ export function joinMediaOf(data: Partial<JoinMedia>): JoinMedia | null {
     producers: data.producers ?? [],
     ...(data.resumedMedia ? { resumedMedia: data.resumedMedia } : {}),
     ...(data.audibleProducers ? { audibleProducers: data.audibleProducers } : {}),
+    ...(data.activeSpeakerUserId !== undefined ? { activeSpeakerUserId: data.activeSpeakerUserId } : {}),
   };
 }

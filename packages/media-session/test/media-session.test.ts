@@ -106,6 +106,19 @@ describe('MediaSession', () => {
     expect(sink.speaker).toBe(3);
   });
 
+  it('starts from the join answer\'s active speaker (the event only reports changes), and after a reconnect', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [], activeSpeakerUserId: 4 });
+    expect(sink.speaker).toBe(4);
+    const [send, recv] = transports();
+    await session.reconnect({
+      routerRtpCapabilities: caps,
+      producers: [],
+      resumedMedia: { transportIds: [send!.id, recv!.id], producerIds: [], consumerIds: [] },
+      activeSpeakerUserId: null,
+    });
+    expect(sink.speaker).toBeNull();
+  });
+
   it('drops a consume whose producer closed while it was in flight', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [] });
     sig.emit('newProducer', { ...prod('p4cam', 4, 'camera'), roomId: 5 });

@@ -105,6 +105,44 @@ describe('receive what you show', () => {
     expect(sig.named('consume').filter((p) => p.producerId === 'cam2')).toHaveLength(2);
   });
 
+  it('a consume refused TOO_MANY_CONSUMERS closes the off-page consumers at once and is asked again', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: room });
+    await session.setViewports({ 'user:2': shown(300), 'user:3': shown(300) });
+    const cam2 = consumerOf('cam2');
+    const cam3 = consumerOf('cam3');
+    // The server's cap (VIDEO_CONSUMERS_PER_PEER_MAX) is reached: the next video consume is refused once.
+    const request = vi.mocked(sig.signaling.request);
+    const real = request.getMockImplementation()!;
+    let refused = 0;
+    request.mockImplementation((event, payload) =>
+      event === 'consume' && refused++ === 0
+        ? Promise.reject(
+            Object.assign(new Error('consume: TOO_MANY_CONSUMERS'), { code: 'TOO_MANY_CONSUMERS' }),
+          )
+        : real(event, payload),
+    );
+    await session.setViewports({ 'user:4': shown(300), 'user:5': shown(300) });
+    await session.idle();
+    expect(refused).toBeGreaterThan(1);
+    // Page 1's consumers were closed before their delay, and page 2 is consumed.
+    expect(
+      sig
+        .named('closeConsumer')
+        .map((p) => p.consumerId)
+        .sort(),
+    ).toEqual([cam2.id, cam3.id].sort());
+    expect(consumed().filter((id) => id.startsWith('cam'))).toEqual(['cam4', 'cam5']);
+  });
+
+  it('a single-encoding camera (a Node peer) shown is resumed without layers (the server has none to set)', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [prod('cam9-single', 9, 'camera')] });
+    await session.setViewports({ 'user:9': { visible: false, width: 300, height: 169 } });
+    await session.setViewports({ 'user:9': shown(1100) });
+    expect(consumed()).toEqual(['cam9-single']);
+    expect(sig.named('setConsumerLayers')).toEqual([]);
+    expect(sig.named('resumeConsumer')).toEqual([{ consumerId: consumerOf('cam9-single').id }]);
+  });
+
   it('a reported but hidden tile (scrolled away) is paused, not consumed anew', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: room });
     await session.setViewports({ 'user:2': { visible: false, width: 300, height: 170 } });

@@ -55,7 +55,9 @@ export function fakeSignaling() {
             kind: id.includes('mic') ? 'audio' : 'video',
             source: 'camera',
             rtpParameters: {},
-            type: 'simple',
+            // Cameras and screens simulcast, as a browser sends them; a single encoding ('single'
+            // in the id, e.g. a Node peer's camera) and microphones are simple consumers.
+            type: id.includes('mic') || id.includes('single') ? 'simple' : 'simulcast',
             producerPaused: pausedProducers.has(id),
           };
         }

@@ -104,6 +104,9 @@ export function loadClips(dir = MEDIA_DIR): Clips {
  * 20 ms Opus packet every 20 ms (48 kHz). werift's RTCRtpSender rewrites SSRC / payload type.
  * Sinks can be swapped (after a media reset) without restarting the clock.
  */
+/** How far under the syllables a speech-like level falls between them. */
+const SPEECH_PAUSE_DB = 40;
+
 export class ClipPlayer {
   private timers: NodeJS.Timeout[] = [];
   private readonly vp8 = new Vp8Packetizer({ maxPayloadSize: 1100 });
@@ -115,11 +118,22 @@ export class ClipPlayer {
   sentPackets = 0;
   keyframeRequests = 0;
   /**
+   * False while the SFU says nobody consumes the camera (`producerLayersWanted` null): no video is
+   * sent, as a browser whose simulcast encodings are all disabled (werift ignores `active`).
+   */
+  videoWanted = true;
+  /**
    * The level (dBov, -127 silent..0 loudest) each audio packet announces in its RFC 6464 header
    * extension, once `audioLevelExtensionId` is negotiated: tests make a peer speak up or fall
    * silent for the SFU's loudest-speaker ranking without decoding anything.
    */
   audioLevelDbov = -127;
+  /**
+   * Announce the level like speech: 200 ms syllables at `audioLevelDbov`, 200 ms pauses 40 dB
+   * under. The router's ActiveSpeakerObserver takes a steady level for the noise floor (it never
+   * names a steady tone dominant); the loudest ranking (AudioLevelObserver) hears either.
+   */
+  speechLike = false;
   /** The negotiated id of the audio level extension (undefined: none sent). */
   audioLevelExtensionId: number | undefined;
 
@@ -146,7 +160,7 @@ export class ClipPlayer {
       setInterval(() => {
         const frame = frames[this.videoIndex++ % frames.length]!;
         const sink = this.video;
-        if (sink) {
+        if (sink && this.videoWanted) {
           for (const pkt of this.vp8.packetize(frame, vts)) {
             sink.writeRtp(pkt);
             this.sentPackets++;
@@ -161,7 +175,9 @@ export class ClipPlayer {
       setInterval(() => {
         const pkt = this.opusPacketizer.packetize(opus[ai++ % opus.length]!, ats)[0]!;
         if (this.audioLevelExtensionId !== undefined) {
-          const level = Math.min(127, Math.max(0, Math.round(-this.audioLevelDbov)));
+          const pause = this.speechLike && Math.floor(ai / 10) % 2 === 1;
+          const dbov = pause ? this.audioLevelDbov - SPEECH_PAUSE_DB : this.audioLevelDbov;
+          const level = Math.min(127, Math.max(0, Math.round(-dbov)));
           pkt.header.extensions = [
             { id: this.audioLevelExtensionId, payload: Buffer.from(serializeAudioLevelIndication(level)) },
           ];

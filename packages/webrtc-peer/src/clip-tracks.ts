@@ -40,6 +40,8 @@ export class ClipTracks {
       return;
     }
     if (source !== 'camera') return;
+    // A new producer starts with every layer wanted, as the server assumes (LayerDemand).
+    this.player.videoWanted = true;
     (producer.rtpSender as unknown as RtpSenderLike).onPictureLossIndication.subscribe(() =>
       this.player.requestKeyframe(),
     );

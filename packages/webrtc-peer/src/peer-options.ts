@@ -1,4 +1,5 @@
 /** What a MiniMeetPeer is told at construction, and the events it reports. */
+import type { ParticipantRole } from '@minimeet/shared';
 import type { ReceivedStream } from './received-streams.js';
 
 export interface PeerOptions {
@@ -34,5 +35,7 @@ export interface PeerEvents {
   producerPaused: [{ producerId: string }];
   producerResumed: [{ producerId: string }];
   producerClosed: [{ producerId: string }];
+  /** Our role in a webinar changed (participantsDelta `changed`): 'attendee' may not publish. */
+  roleChanged: [{ role: ParticipantRole }];
   error: [Error];
 }

@@ -21,6 +21,7 @@ import {
   type AuthResponse,
   type ClientEventName,
   type MediaSource,
+  type ParticipantRole,
   type RequestOf,
   type ResponseOf,
   type ServerDrainingEvent,
@@ -53,6 +54,8 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
   iceRestarts = 0;
   /** serverDraining events received (the node it was on stopped; it moved). */
   drains = 0;
+  /** Our role in the call ('attendee' in a webinar: receive only until a host brings us on stage). */
+  role: ParticipantRole = 'speaker';
   /** The server URL the socket is on now (another node's after a move). */
   currentUrl: string;
   private session: MediaSession | undefined;
@@ -72,6 +75,10 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       closed: (stream) => this.emit('streamClosed', stream),
       status: (status, error) => this.log(`media ${status}${error ? `: ${error}` : ''}`),
       producerCreated: (source, producer) => this.clips.producerCreated(source, producer),
+      // werift ignores disabled encodings: the player stops the camera itself, as a browser would.
+      layersWanted: (source, maxSpatialLayer) => {
+        if (source === 'camera') this.player.videoWanted = maxSpatialLayer !== null;
+      },
       iceRestarted: () => this.iceRestarts++,
     });
     // Avoid unhandled 'error' events crashing the process: report through the log.
@@ -136,10 +143,14 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     this.timings.joinAckAt = Date.now();
     for (const p of data.producers ?? []) this.received.announced(p.producerId, this.timings.joinAckAt);
     this.joined = true;
+    this.role = data.role ?? 'speaker';
+    // An attendee's sources wait, wanted, until it is brought on stage.
+    if (this.role === 'attendee') void session.setCanSend(false);
     if (this.options.audio ?? true) void session.setSource('mic', this.clips.add('mic'));
     if (this.options.video ?? true) void session.setSource('camera', this.clips.add('camera'));
     await session.start(joinedMedia(data));
-    if (!session.sendTransport || !session.recvTransport) throw new Error('media setup failed (see the log)');
+    if ((session.canSend && !session.sendTransport) || !session.recvTransport)
+      throw new Error('media setup failed (see the log)');
     this.player.start();
     this.timings.mediaReadyAt = Date.now();
     this.emit('mediaReady');
@@ -231,6 +242,14 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
       // The rebuilt media sends every configured source again, closed or paused before or not.
       for (const [source, track] of this.clips.all()) void this.session?.setSource(source, track);
       this.emit('mediaReset', { reason });
+    });
+    s.on('participantsDelta', ({ roomId, changed }) => {
+      const mine = inRoom(roomId) ? changed?.find((p) => p.userId === this.user?.id) : undefined;
+      if (!mine || mine.role === this.role) return;
+      this.role = mine.role;
+      // On stage: the wanted sources are produced. Sent back: the server closed our producers.
+      void this.session?.setCanSend(mine.role !== 'attendee');
+      this.emit('roleChanged', { role: mine.role });
     });
     s.on('serverDraining', (event) => this.moveOnDrain(event));
     s.on('connect_error', (err) => {

@@ -33,6 +33,8 @@ export interface StreamEvents {
   closed(stream: ReceivedStream): void;
   status(status: MediaStatus, error: string | null): void;
   producerCreated(source: MediaSource, producer: SessionProducer): void;
+  /** The server said which layers of a local video anyone consumes (null: nobody). */
+  layersWanted(source: MediaSource, maxSpatialLayer: number | null): void;
   iceRestarted(): void;
 }
 
@@ -86,6 +88,10 @@ export class ReceivedStreams implements MediaSink {
 
   setMediaStatus(status: MediaStatus, error?: string | null): void {
     this.events.status(status, error ?? null);
+  }
+
+  layersWanted(source: MediaSource, maxSpatialLayer: number | null): void {
+    this.events.layersWanted(source, maxSpatialLayer);
   }
 
   producerCreated(source: MediaSource, producer: SessionProducer): void {

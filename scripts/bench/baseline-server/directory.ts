@@ -104,6 +104,7 @@ export class Directory {
     return [...room.present.keys()].map((userId) => ({
       userId,
       username: this.#users.get(userId)?.username ?? '?',
+      role: 'speaker' as const,
     }));
   }
 
@@ -127,6 +128,7 @@ export class Directory {
       visibility: 'public',
       locked: false,
       joinMuted: false,
+      kind: 'meeting',
       participantCount: room.present.size,
       createdAt: room.createdAt,
     };

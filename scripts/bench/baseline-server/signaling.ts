@@ -258,7 +258,7 @@ export class Signaling implements MediaEventSink {
         throw new BaselineError(ErrorCode.NOT_IN_ROOM, 'Disconnected while joining');
       }
       // Unbatched, one delta per join: this server is the media baseline, not a signaling one.
-      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [{ userId: user.id, username: user.username }], left: [] });
+      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [{ userId: user.id, username: user.username, role: 'speaker' }], left: [], changed: [] });
     }
     const { room } = await this.#media.addPeer(roomId, s.id, user.id);
     if (!s.data.joinedRooms.has(roomId)) {
@@ -281,7 +281,7 @@ export class Signaling implements MediaEventSink {
     void s.leave(channel(roomId));
     this.#media.removePeer(roomId, s.id);
     if (this.directory.removeSocket(roomId, s.data.user.id, s.id)) {
-      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [], left: [s.data.user.id] });
+      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [], left: [s.data.user.id], changed: [] });
     }
   }
 }

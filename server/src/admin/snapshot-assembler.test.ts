@@ -11,6 +11,7 @@ function producer(bytes: number | null, readAt: number, mediasoupBitrate = 123_0
     paused: false,
     score: 10,
     traffic: bytes === null ? null : { packets: bytes / 1000, bytes, mediasoupBitrate, readAt },
+    layers: null,
   };
 }
 

@@ -137,6 +137,7 @@ export class SnapshotAssembler {
           paused: pr.paused,
           packets: t.packets,
           bytes: t.bytes,
+          ...(pr.layers ? { layers: pr.layers } : {}),
         };
       });
       const consumers = p.consumers.map((c): AdminConsumerStats => {

@@ -12,6 +12,8 @@ import { remoteProducer } from '../media-signaling/wire-conversion.js';
 import { RealtimeServer } from '../realtime/realtime-server.js';
 import { CLUSTER_BUS, type ClusterBus } from './cluster-bus.js';
 import { NODE_REGISTRY, type ClusterNodeInfo, type NodeRegistry } from './node-registry.js';
+import { announceMicrophone } from './microphone-announcement.js';
+import { PipedVideo } from './piped-video.js';
 import { liveEntries, PRODUCER_DIRECTORY, type ProducerDirectory } from './producer-directory.js';
 
 /** How long a dead boot's directory sweep is claimed (one node does it). */
@@ -24,13 +26,11 @@ const SWEEP_CLAIM_MS = 60_000;
  * pipes when a room closes or a node dies. mediasoup work is NodePipes'; this is the glue with
  * the bus, the node registry and the producer directory.
  */
-/** How long a new microphone's node waits for its directory entry before telling the others. */
-const MICROPHONE_LISTED_TRIES = 20;
-const MICROPHONE_LISTED_WAIT_MS = 50;
-
 @Injectable()
 export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
   private readonly pipes: NodePipes;
+  /** Video piped in only while consumed here; layer demand reported to the producer's node. */
+  private readonly piped: PipedVideo;
   /** Pair being set up: `${roomId}|${nodeId}` → promise (both ends ask at most once at a time). */
   private readonly pairing = new Map<string, Promise<void>>();
   /** Remote producer being brought in: `${roomId}|${producerId}` → promise. */
@@ -53,13 +53,20 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'cluster-media', nodeId: nodes.self.id });
-    const { listenIp, minPort, maxPort } = config.cluster.pipe;
+    const { listenIp, minPort, maxPort, idleCloseMs } = config.cluster.pipe;
     this.pipes = new NodePipes({
       listenIp,
       announcedAddress: nodes.self.pipeAddress,
       minPort,
       maxPort,
       log: this.log,
+    });
+    this.piped = new PipedVideo({
+      pipes: this.pipes,
+      bus,
+      idleCloseMs,
+      log: this.log,
+      closeIfIdle: (roomId, nodeId) => this.closeIfIdle(roomId, nodeId),
     });
   }
 
@@ -104,6 +111,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         if (reannounce) this.reannounce(roomId, [from]);
         return Promise.resolve({});
       }),
+      ...this.piped.handle(this.rooms),
       this.rooms.onRoomCreated((room) => this.wireRoom(room)),
       this.bus.on('microphone', ({ roomId, producerId }) => {
         const room = this.rooms.get(roomId);
@@ -115,6 +123,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy() {
     for (const u of this.unsubscribe) u();
+    this.piped.close();
     this.pipes.closeAll();
   }
 
@@ -130,7 +139,11 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     if (!(await liveEntries(this.nodes, [entry])).length) {
       throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'That producer’s server node is gone');
     }
-    if (this.pipes.receivedProducer(room.roomId, entry.nodeId, producerId)) return;
+    await this.piped.settled(room.roomId, producerId);
+    const received = this.pipes.receivedProducer(room.roomId, entry.nodeId, producerId);
+    // A consume follows: the linger starts over (unpiped if that consume never comes).
+    if (received?.kind === 'video') this.piped.linger(room, producerId);
+    if (received) return;
     const k = `${room.roomId}|${producerId}`;
     let pending = this.pulling.get(k);
     if (!pending) {
@@ -146,6 +159,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
           producer,
           this.pipes.routerOf(room.roomId, entry.nodeId) ?? room.pipeRouter(),
         );
+        if (producer.kind === 'video') this.piped.linger(room, producerId);
         this.log.info({ roomId: room.roomId, producerId, from: entry.nodeId }, 'producer piped in');
       })().finally(() => this.pulling.delete(k));
       this.pulling.set(k, pending);
@@ -208,7 +222,7 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
     const found = room.producer(producerId);
     if (!found?.peer) throw new AppError(ErrorCode.PRODUCER_NOT_FOUND, 'No such producer on this node');
     await room.ensureProducerOn(producerId, room.pipeRouter());
-    room.sentToNode(producerId);
+    const demand = this.piped.sending(room, producerId, to);
     const relay = (method: 'pipe.producerPaused' | 'pipe.producerClosed', paused?: boolean) => {
       const request =
         method === 'pipe.producerClosed'
@@ -230,9 +244,11 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
           onPause: () => relay('pipe.producerPaused', true),
           onResume: () => relay('pipe.producerPaused', false),
           onClose: () => relay('pipe.producerClosed'),
+          onUnpiped: demand.onUnpiped,
         },
       );
     } catch (err) {
+      if (!this.pipes.sending(roomId, to, producerId)) demand.onUnpiped();
       if (err instanceof PipeMissingError) throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, err.message);
       throw err;
     }
@@ -272,10 +288,12 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
       this.pipes.closeRoom(roomId);
       for (const nodeId of nodes) this.tellPipeClosed(roomId, nodeId, false);
     };
+    this.piped.wire(room);
     room.on('reset', () => this.onPartialReset(room));
     room.once('closed', gone);
     room.on('newProducer', (p) => {
-      if (p.kind === 'audio') void this.announceMicrophone(roomId, p.producerId);
+      if (p.kind === 'audio')
+        void announceMicrophone(this.directory, this.bus, this.log, roomId, p.producerId);
     });
     void this.hearRemoteMicrophones(room);
   }
@@ -298,19 +316,6 @@ export class ClusterMediaService implements OnModuleInit, OnModuleDestroy {
         if (e.kind === 'audio' && e.nodeId !== this.nodes.self.id) this.hearMicrophone(room, e.producerId);
     } catch (err) {
       this.log.warn({ err, roomId: room.roomId }, 'remote microphones not listed for the ranking');
-    }
-  }
-
-  /** Tells the other nodes about a local microphone once the directory lists it (they read it there). */
-  private async announceMicrophone(roomId: number, producerId: string): Promise<void> {
-    try {
-      for (let i = 0; i < MICROPHONE_LISTED_TRIES; i++) {
-        if (await this.directory.find(roomId, producerId)) break;
-        await new Promise((r) => setTimeout(r, MICROPHONE_LISTED_WAIT_MS));
-      }
-      await this.bus.broadcast('microphone', { roomId, producerId });
-    } catch (err) {
-      this.log.warn({ err, roomId, producerId }, 'microphone not announced to the other nodes');
     }
   }
 

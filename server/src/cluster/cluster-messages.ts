@@ -28,6 +28,16 @@ export interface ClusterRequests {
     response: Record<string, never>;
   };
   'pipe.producerClosed': { request: { roomId: number; producerId: string }; response: Record<string, never> };
+  /**
+   * From a node a video producer is piped to, to the producer's node: the highest spatial layer
+   * its consumers want (null: none), combined there with the local demand (issue 19).
+   */
+  'pipe.layersWanted': {
+    request: { roomId: number; producerId: string; maxSpatialLayer: number | null };
+    response: Record<string, never>;
+  };
+  /** From a node a video producer is piped to: nobody there consumes it any more, stop sending it. */
+  'pipe.unconsume': { request: { roomId: number; producerId: string }; response: Record<string, never> };
   /** The sender closed its end of the room's pipe (room gone or nothing piped). */
   /** `reannounce`: the pipe died with a worker, not the room: the receiver's peers consume again. */
   'pipe.close': { request: { roomId: number; reannounce?: boolean }; response: Record<string, never> };

@@ -36,6 +36,8 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.CONSUMER_NOT_FOUND]: 404,
   [ErrorCode.CANNOT_CONSUME]: 409,
   [ErrorCode.NOT_AUDIBLE]: 409,
+  [ErrorCode.NOT_ON_STAGE]: 403,
+  [ErrorCode.TOO_MANY_CONSUMERS]: 409,
   [ErrorCode.MEDIA_UNAVAILABLE]: 503,
   [ErrorCode.LIMIT_EXCEEDED]: 409,
   [ErrorCode.ROOM_LOCKED]: 403,

@@ -17,6 +17,7 @@ export const clusterEnv = z.object({
   CLUSTER_PIPE_ANNOUNCED_ADDRESS: z.string().optional(),
   CLUSTER_PIPE_MIN_PORT: port('CLUSTER_PIPE_MIN_PORT', 40100),
   CLUSTER_PIPE_MAX_PORT: port('CLUSTER_PIPE_MAX_PORT', 40999),
+  CLUSTER_PIPE_IDLE_CLOSE_MS: intInRange('CLUSTER_PIPE_IDLE_CLOSE_MS', 5000, 100, 600_000),
   CLUSTER_PUBLIC_URL: z
     .url({ protocol: /^https?$/, message: 'CLUSTER_PUBLIC_URL must be an http(s) URL' })
     .optional(),
@@ -70,6 +71,11 @@ export const clusterSection = clusterEnv.extend(borrowed).transform((e, ctx) => 
       announcedAddress: e.CLUSTER_PIPE_ANNOUNCED_ADDRESS ?? e.MEDIASOUP_ANNOUNCED_ADDRESS,
       minPort: e.CLUSTER_PIPE_MIN_PORT,
       maxPort: e.CLUSTER_PIPE_MAX_PORT,
+      /**
+       * A video producer piped in from another node that nobody here consumes any more is unpiped
+       * after this long (paging back and forth does not re-pipe it each time).
+       */
+      idleCloseMs: e.CLUSTER_PIPE_IDLE_CLOSE_MS,
     },
   };
 });

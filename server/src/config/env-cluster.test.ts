@@ -14,6 +14,7 @@ describe('cluster configuration', () => {
       announcedAddress: 'media.example.com',
       minPort: 40100,
       maxPort: 40999,
+      idleCloseMs: 5000,
     });
   });
 

@@ -18,6 +18,7 @@ describe('caps, rate limits and TRUST_PROXY', () => {
     });
     expect(config.trustProxy).toBe(0);
     expect(config.roomCaps.maxParticipantsLimit).toBe(200);
+    expect(config.roomCaps.webinarMaxAttendees).toBe(1000);
     expect(config.participantsSignaling).toEqual({ pageSize: 100, deltaFlushMs: 100 });
   });
 
@@ -65,6 +66,7 @@ describe('caps, rate limits and TRUST_PROXY', () => {
     [{ TRUST_PROXY: '-1' }, /^TRUST_PROXY: .*between 0 and 10/],
     [{ ROOM_MAX_PARTICIPANTS_LIMIT: '1' }, /^ROOM_MAX_PARTICIPANTS_LIMIT: .*between 2 and 10000/],
     [{ ROOM_MAX_PARTICIPANTS_LIMIT: '20000' }, /^ROOM_MAX_PARTICIPANTS_LIMIT: .*between 2 and 10000/],
+    [{ WEBINAR_MAX_ATTENDEES: '-1' }, /^WEBINAR_MAX_ATTENDEES: .*between 0 and 100000/],
     [{ PARTICIPANTS_PAGE_SIZE: '501' }, /^PARTICIPANTS_PAGE_SIZE: .*between 1 and 500/],
     [{ PARTICIPANTS_DELTA_FLUSH_MS: 'soon' }, /^PARTICIPANTS_DELTA_FLUSH_MS: .*number/],
   ])('refuse %j with one line naming the variable', (env, message) => {

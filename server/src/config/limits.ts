@@ -26,6 +26,7 @@ export const limitsEnv = z.object({
     ROOM_MIN_PARTICIPANTS,
     ROOM_MAX_PARTICIPANTS_CEILING,
   ),
+  WEBINAR_MAX_ATTENDEES: intInRange('WEBINAR_MAX_ATTENDEES', 1000, 0, 100_000),
   PARTICIPANTS_PAGE_SIZE: intInRange('PARTICIPANTS_PAGE_SIZE', 100, 1, PARTICIPANTS_PAGE_MAX),
   PARTICIPANTS_DELTA_FLUSH_MS: intInRange('PARTICIPANTS_DELTA_FLUSH_MS', 100, 0, 5_000),
 });
@@ -67,6 +68,8 @@ export const limitsSection = limitsEnv.transform((e) => ({
     callRejoinWindowMs: e.CALL_REJOIN_WINDOW_MS,
     /** Highest maxParticipants a room may be given (create or PATCH). */
     maxParticipantsLimit: e.ROOM_MAX_PARTICIPANTS_LIMIT,
+    /** Attendees (receive-only users) a webinar admits beside its stage (maxParticipants). */
+    webinarMaxAttendees: e.WEBINAR_MAX_ATTENDEES,
   },
   participantsSignaling: {
     /** Participants per page of the join snapshot / loadParticipants. */

@@ -19,6 +19,9 @@ export const mediaEnv = z.object({
   ),
   MAX_SOCKETS_PER_USER_ROOM: intInRange('MAX_SOCKETS_PER_USER_ROOM', 3, 1, 100),
   AUDIO_LOUDEST_K: intInRange('AUDIO_LOUDEST_K', 3, 1, 16),
+  // 2 × (the widest grid page, 16, + the speaker tile) + a few screen shares: a page flip opens
+  // the next page before the last one's consumers close.
+  VIDEO_CONSUMERS_PER_PEER_MAX: intInRange('VIDEO_CONSUMERS_PER_PEER_MAX', 40, 1, 1000),
 });
 
 export const mediaSection = mediaEnv.transform((e, ctx) => {
@@ -54,5 +57,7 @@ export const mediaSection = mediaEnv.transform((e, ctx) => {
     routerSpillLoad: e.MEDIA_ROUTER_SPILL_LOAD,
     /** Microphones each receiver consumes: the K loudest (issue 19), not every one. */
     audioLoudestK: e.AUDIO_LOUDEST_K,
+    /** Open video consumers one peer may hold: consume answers TOO_MANY_CONSUMERS beyond. */
+    videoConsumersPerPeerMax: e.VIDEO_CONSUMERS_PER_PEER_MAX,
   };
 });

@@ -82,6 +82,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
         return {
           routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
           producers: await consumableProducers(this.directory, this.nodes, room),
+          activeSpeakerUserId: room.activeSpeaker,
         };
       } else {
         peer = new PeerMedia(randomUUID(), ctx.user.id, socketId);
@@ -96,6 +97,7 @@ export class MediaMembershipService implements OnModuleInit, OnModuleDestroy {
       routerRtpCapabilities: asWire<RtpCapabilities>(room.rtpCapabilities),
       producers: await consumableProducers(this.directory, this.nodes, room, new Set(peer.producers.keys())),
       audibleProducers: room.audible(),
+      activeSpeakerUserId: room.activeSpeaker,
     };
     if (resumed) {
       data.resumedMedia = {

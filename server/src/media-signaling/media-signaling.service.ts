@@ -1,5 +1,7 @@
 import { Inject, Injectable } from '@nestjs/common';
-import type {
+import {
+  ErrorCode,
+  type ParticipantRole,
   AdminRoomHost,
   ConsumeData,
   ConsumeRequest,
@@ -12,6 +14,7 @@ import type {
   TransportDirection,
   WebRtcTransportInfo,
 } from '@minimeet/shared';
+import { AppError } from '../common/app-error.js';
 import type { types } from 'mediasoup';
 import { ClusterMediaService } from '../cluster/cluster-media.service.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -19,6 +22,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { iceServersFor } from '../media/ice-servers.js';
 import type { Source } from '../media/peer-media.js';
 import type { RoomMedia } from '../media/room-media.js';
+import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
 import type { AppSocket } from '../realtime/socket-types.js';
 import { PeerDirectory } from './peer-directory.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
@@ -35,7 +39,18 @@ export class MediaSignalingService {
     @Inject(PeerDirectory) private readonly peers: PeerDirectory,
     @Inject(ClusterMediaService) private readonly cluster: ClusterMediaService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
   ) {}
+
+  /**
+   * Webinar attendees only receive: NOT_ON_STAGE until a host brings them on stage. Read from the
+   * shared presence, so a setStage on any node counts at once.
+   */
+  private async assertOnStage(roomId: number, userId: number): Promise<void> {
+    const role: ParticipantRole | null = await this.presence.roleOf(roomId, userId);
+    if (role === 'attendee')
+      throw new AppError(ErrorCode.NOT_ON_STAGE, 'Attendees cannot publish until a host brings them on stage');
+  }
 
   /** The rooms that currently hold media, for read-only observers (admin stats). */
   activeRooms(): readonly RoomMedia[] {
@@ -56,6 +71,7 @@ export class MediaSignalingService {
     direction: TransportDirection,
   ): Promise<WebRtcTransportInfo> {
     const { room, peer } = this.peers.peerIn(socket, roomId);
+    if (direction === 'send') await this.assertOnStage(roomId, peer.userId);
     const t = await room.createTransport(peer, direction, socket.id);
     return {
       id: t.id,
@@ -86,6 +102,7 @@ export class MediaSignalingService {
 
   async produce(socket: AppSocket, req: ProduceRequest): Promise<string> {
     const { room, peer } = this.peers.byTransport(socket, req.transportId);
+    await this.assertOnStage(room.roomId, peer.userId);
     // Join muted (issue 19): a socket that joined a join-muted room and produces its microphone
     // first starts it paused whatever the client asked; its owner may resume it (resumeProducer)
     // like after a mute. The mark goes with the socket's first producer of any source, so a mic
@@ -97,6 +114,11 @@ export class MediaSignalingService {
       source: req.source,
       paused: (req.paused ?? false) || joinedMuted,
     });
+    // Sent back to the audience while this produce was under way: its closing missed this one.
+    if ((await this.presence.roleOf(room.roomId, peer.userId)) === 'attendee') {
+      producer.close();
+      throw new AppError(ErrorCode.NOT_ON_STAGE, 'Sent back to the audience; attendees cannot publish');
+    }
     return producer.id;
   }
 
@@ -114,6 +136,11 @@ export class MediaSignalingService {
     if (!room) return [];
     await room.ready();
     return room.pauseUserSource(userId, source);
+  }
+
+  /** This process's producers of a user sent back to the audience (see StageService). */
+  closeUserProducers(roomId: number, userId: number): string[] {
+    return this.rooms.get(roomId)?.closeUserProducers(userId) ?? [];
   }
 
   closeProducer(socket: AppSocket, producerId: string): void {
@@ -168,13 +195,22 @@ export class MediaSignalingService {
   async stats(socket: AppSocket, roomId: number): Promise<MediaStatsData> {
     const { room, peer } = this.peers.peerIn(socket, roomId);
     const producers: ProducerStats[] = await Promise.all(
-      [...peer.producers.values()].map(async ({ producer, source }) => ({
-        producerId: producer.id,
-        kind: producer.kind,
-        source,
-        paused: producer.paused,
-        ...sumStats(await producer.getStats().catch(() => [])),
-      })),
+      [...peer.producers.values()].map(async ({ producer, source }) => {
+        const stats = await producer.getStats().catch(() => []);
+        return {
+          producerId: producer.id,
+          kind: producer.kind,
+          source,
+          paused: producer.paused,
+          ...sumStats(stats),
+          layers: stats.map((s) => ({
+            rid: s.rid ?? null,
+            ssrc: s.ssrc,
+            packetCount: s.packetCount,
+            bitrate: s.bitrate,
+          })),
+        };
+      }),
     );
     const consumers: ConsumerStats[] = await Promise.all(
       [...peer.consumers.values()].map(async (c) => ({

@@ -65,6 +65,7 @@ export class RoomMediaRegistry implements OnModuleDestroy {
           routerSpillLoad: this.config.media.routerSpillLoad,
           minOutgoingBitrate: this.config.media.minOutgoingBitrate,
           audioLoudestK: this.config.media.audioLoudestK,
+          videoConsumersPerPeerMax: this.config.media.videoConsumersPerPeerMax,
         },
         this.log,
       )

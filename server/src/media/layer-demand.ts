@@ -10,8 +10,12 @@ export const LAYER_DROP_DELAY_MS = 2_000;
  * A consumer wants nothing while it is paused by its receiver, else its preferred spatial layer
  * (the top one when it has none, or the producer has one encoding). A producer's demand is the
  * highest of its consumers' (null: nobody's). `onChange` is called with each change: a rise at
- * once (a viewer is waiting for it), a fall after LAYER_DROP_DELAY_MS if it still holds. A
- * producer sent to another node is `pin`ned at its top layer: the demand there is not known here.
+ * once (a viewer is waiting for it), a fall after LAYER_DROP_DELAY_MS if it still holds.
+ *
+ * Across nodes: a producer sent to another node counts that node's demand too (`sentTo`: the top
+ * layer until it reports, `nodeWants`: its report, `notSentTo`: gone). On the receiving node the
+ * piped-in producer is tracked like a local one: its `onChange` is that node's report, and
+ * `onUnused` (its last consumer closed) lets it unpipe the producer after a linger.
  */
 export class LayerDemand {
   readonly #producers = new Map<
@@ -19,7 +23,8 @@ export class LayerDemand {
     {
       producer: types.Producer;
       consumers: Set<types.Consumer>;
-      pinned: boolean;
+      /** Demand of other nodes it is sent to: nodeId → their highest wanted layer. */
+      remote: Map<string, number | null>;
       /** What the sender was last told; it starts sending every layer. */
       told: number | null;
       timer: NodeJS.Timeout | undefined;
@@ -29,15 +34,16 @@ export class LayerDemand {
   constructor(
     private readonly onChange: (producer: types.Producer, maxSpatialLayer: number | null) => void,
     private readonly dropDelayMs = LAYER_DROP_DELAY_MS,
+    private readonly onUnused: (producer: types.Producer) => void = () => undefined,
   ) {}
 
-  /** A local video producer: its demand is tracked from now on (none yet: a fall is scheduled). */
+  /** A video producer of the room (local or piped in): its demand is tracked from now on (none yet: a fall is scheduled). */
   track(producer: types.Producer): void {
     if (producer.kind !== 'video' || this.#producers.has(producer.id)) return;
     this.#producers.set(producer.id, {
       producer,
       consumers: new Set(),
-      pinned: false,
+      remote: new Map(),
       told: topLayer(producer),
       timer: undefined,
     });
@@ -56,6 +62,7 @@ export class LayerDemand {
     consumer.observer.once('close', () => {
       entry.consumers.delete(consumer);
       update();
+      if (entry.consumers.size === 0 && !entry.producer.closed) this.onUnused(entry.producer);
     });
     update();
   }
@@ -65,12 +72,34 @@ export class LayerDemand {
     this.#update(consumer.producerId);
   }
 
-  /** Every layer stays wanted (sent to another node, whose viewers are not counted here). */
-  pin(producerId: string): void {
+  /** Sent to another node: every layer is wanted there until it reports (`nodeWants`). */
+  sentTo(producerId: string, nodeId: string): void {
     const entry = this.#producers.get(producerId);
-    if (!entry || entry.pinned) return;
-    entry.pinned = true;
+    if (!entry || entry.remote.has(nodeId)) return;
+    entry.remote.set(nodeId, topLayer(entry.producer));
     this.#update(producerId);
+  }
+
+  /** The highest layer the consumers on `nodeId` want (null: none), as that node reports it. */
+  nodeWants(producerId: string, nodeId: string, maxSpatialLayer: number | null): void {
+    const entry = this.#producers.get(producerId);
+    if (!entry) return;
+    entry.remote.set(nodeId, maxSpatialLayer);
+    this.#update(producerId);
+  }
+
+  /** No longer sent to `nodeId` (unpiped, pipe closed, node dead): its demand goes. */
+  notSentTo(producerId: string, nodeId: string): void {
+    const entry = this.#producers.get(producerId);
+    if (!entry?.remote.delete(nodeId)) return;
+    this.#update(producerId);
+  }
+
+  /** Open consumers of the producer on this node (0 for one not tracked). */
+  consumerCount(producerId: string): number {
+    let n = 0;
+    for (const c of this.#producers.get(producerId)?.consumers ?? []) if (!c.closed) n++;
+    return n;
   }
 
   /** The demand now (null: nobody consumes it); undefined for a producer not tracked. */
@@ -78,14 +107,11 @@ export class LayerDemand {
     const entry = this.#producers.get(producerId);
     if (!entry) return undefined;
     const top = topLayer(entry.producer);
-    if (entry.pinned) return top;
-    let max: number | null = null;
-    for (const c of entry.consumers) {
-      if (c.closed || c.paused) continue;
-      const layer = Math.min(c.preferredLayers?.spatialLayer ?? top, top);
-      max = max === null ? layer : Math.max(max, layer);
-    }
-    return max;
+    const layers: number[] = [];
+    for (const c of entry.consumers)
+      if (!c.closed && !c.paused) layers.push(c.preferredLayers?.spatialLayer ?? top);
+    for (const layer of entry.remote.values()) if (layer !== null) layers.push(layer);
+    return layers.length ? Math.min(Math.max(...layers), top) : null;
   }
 
   close(): void {

@@ -1,3 +1,4 @@
+import type { ProducerLayerStats } from '@minimeet/shared';
 import type { types } from 'mediasoup';
 import { mapConcurrent, withTimeout } from '../common/concurrency.js';
 import type { Direction, PeerTransport, Source } from './peer-media.js';
@@ -35,6 +36,8 @@ export interface ProducerSample {
   score: number;
   /** Null when getStats failed or timed out this time. */
   traffic: TrafficSample | null;
+  /** Each received encoding (simulcast layer) on its own; null when getStats failed. */
+  layers: ProducerLayerStats[] | null;
 }
 
 export interface ConsumerSample {
@@ -187,6 +190,13 @@ export class MediaStatsReader {
       score: producer.score.reduce((max, s) => Math.max(max, s.score), 0),
       // One entry per received encoding (three for simulcast).
       traffic: stats ? this.#sum(stats) : null,
+      layers:
+        stats?.map((s) => ({
+          rid: s.rid ?? null,
+          ssrc: s.ssrc,
+          packetCount: s.packetCount,
+          bitrate: s.bitrate,
+        })) ?? null,
     };
   }
 

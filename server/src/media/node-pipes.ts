@@ -30,6 +30,8 @@ export interface PipedProducerEvents {
   onPause(): void;
   onResume(): void;
   onClose(): void;
+  /** The pipe consumer closed (unpiped, pipe closed, producer closed): that node receives it no more. */
+  onUnpiped(): void;
 }
 
 export interface NodePipesOptions {
@@ -129,6 +131,7 @@ export class NodePipes implements ProducerPipe<NodeOrigin> {
       c.on('producerpause', () => events.onPause());
       c.on('producerresume', () => events.onResume());
       c.on('producerclose', () => events.onClose());
+      c.observer.once('close', () => events.onUnpiped());
       return c;
     });
     return {
@@ -138,6 +141,18 @@ export class NodePipes implements ProducerPipe<NodeOrigin> {
       paused: consumer.producerPaused,
       appData: producer.appData,
     };
+  }
+
+  /** Whether a local producer is being sent toward `nodeId` for the room. */
+  sending(roomId: number, nodeId: string, producerId: string): boolean {
+    return this.#live(roomId, nodeId)?.out.live(producerId) !== undefined;
+  }
+
+  /** The node a producer piped in for the room comes from. */
+  originOf(roomId: number, producerId: string): string | undefined {
+    for (const nodeId of this.nodesOf(roomId))
+      if (this.receivedProducer(roomId, nodeId, producerId)) return nodeId;
+    return undefined;
   }
 
   /** Stops sending a producer toward `nodeId` (that node no longer wants it). */

@@ -19,6 +19,10 @@ export interface RoomMediaEvents {
   audible: [{ producerIds: string[]; limit: number }];
   /** The highest simulcast layer anyone consumes of `peer`'s video producer changed (null: none). */
   producerLayersWanted: [{ peer: PeerMedia; producerId: string; maxSpatialLayer: number | null }];
+  /** The highest layer this node's consumers want of a video producer piped in from another node. */
+  pipedLayersWanted: [{ producerId: string; maxSpatialLayer: number | null }];
+  /** The last consumer on this node of a video producer piped in from another node closed. */
+  pipedProducerUnused: [{ producerId: string }];
   /**
    * A worker died with routers of this room: `peers` (those homed on them) lost every media
    * object and must start over; the other peers keep theirs (their consumers of the lost peers'
@@ -44,4 +48,6 @@ export interface RoomMediaOptions {
   minOutgoingBitrate?: number;
   /** K: each receiver consumes the K loudest microphones only (default 3). */
   audioLoudestK?: number;
+  /** Open video consumers one peer may hold (consume answers TOO_MANY_CONSUMERS beyond); unset: no cap. */
+  videoConsumersPerPeerMax?: number;
 }

@@ -2,6 +2,7 @@ import { EventEmitter } from 'node:events';
 import { ErrorCode } from '@minimeet/shared';
 import type { types } from 'mediasoup';
 import { AppError } from '../common/app-error.js';
+import { assertVideoConsumerRoom } from './consumer-cap.js';
 import type { Direction, PeerMedia, ProduceInput, Source } from './peer-media.js';
 import { RouterPipes } from './router-pipes.js';
 import { ProducerRegistry, producerInfo, type ProducerInfo, type RoomProducer } from './producer-registry.js';
@@ -39,6 +40,8 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   /** Every router is made with MEDIA_CODECS, so they all have these capabilities. */
   readonly rtpCapabilities: types.RtpCapabilities;
   #closed = false;
+  /** The observer's last dominant speaker (it reports changes only; joiners are told this). */
+  #dominant: number | null = null;
 
   private constructor(
     readonly roomId: number,
@@ -50,17 +53,28 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     super();
     this.rtpCapabilities = first.router.rtpCapabilities;
     this.#loudest = new LoudestRanking({ k: options.audioLoudestK ?? 3 });
-    this.#layers = new LayerDemand((producer, maxSpatialLayer) => {
-      const peer = this.#producers.find(producer.id)?.peer;
-      if (peer && !this.#closed)
-        this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
-    });
+    this.#layers = new LayerDemand(
+      (producer, maxSpatialLayer) => {
+        if (this.#closed) return;
+        const peer = this.#producers.find(producer.id)?.peer;
+        if (peer) this.emit('producerLayersWanted', { peer, producerId: producer.id, maxSpatialLayer });
+        else this.emit('pipedLayersWanted', { producerId: producer.id, maxSpatialLayer });
+      },
+      undefined,
+      (producer) => {
+        if (!this.#closed && !this.#producers.find(producer.id)?.peer)
+          this.emit('pipedProducerUnused', { producerId: producer.id });
+      },
+    );
     this.#speaker = new RoomSpeaker(
       roomId,
       this.#pipes,
       this.#producers,
       () => this.#routers.usable()[0],
-      (userId) => this.emit('activeSpeaker', { userId }),
+      (userId) => {
+        this.#dominant = userId;
+        this.emit('activeSpeaker', { userId });
+      },
       log,
       (volumes) => {
         if (this.#loudest.tick(volumes)) this.#audibleChanged();
@@ -167,6 +181,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#producers.addExternal({ ...info, producer, router: home, peer: undefined }, this.roomId);
     this.#speaker.hear(producer, home);
     this.#rankMicrophone(producer);
+    this.#layers.track(producer);
     return () => producer.close();
   }
 
@@ -248,6 +263,19 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     return paused;
   }
 
+  /** A webinar speaker sent back to the audience: its producers here close (others get producerClosed). */
+  closeUserProducers(userId: number): string[] {
+    const closed: string[] = [];
+    for (const peer of [...this.peers.values()]) {
+      if (peer.userId !== userId) continue;
+      for (const id of [...peer.producers.keys()]) {
+        peer.closeProducer(id);
+        closed.push(id);
+      }
+    }
+    return closed;
+  }
+
   async consume(
     peer: PeerMedia,
     transportId: string,
@@ -256,6 +284,7 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
   ): Promise<{ consumer: types.Consumer; producer: ProducerInfo }> {
     this.#assertUsable();
     const kind = this.#producers.find(producerId)?.producer.kind;
+    if (kind === 'video') assertVideoConsumerRoom(peer, this.options.videoConsumersPerPeerMax);
     if (kind === 'audio' && !this.#audibleTo(peer, producerId)) {
       throw new AppError(
         ErrorCode.NOT_AUDIBLE,
@@ -284,6 +313,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       pipes: this.#pipes,
       adopted: wire,
     });
+    // Consumes made at once all passed the check above: the last ones over the cap are undone.
+    if (consumer.kind === 'video')
+      assertVideoConsumerRoom(peer, this.options.videoConsumersPerPeerMax, consumer);
     // The ranking may have moved while the consumer was being made.
     if (consumer.kind === 'audio' && !this.#audibleTo(peer, producerId)) {
       consumer.close();
@@ -293,6 +325,14 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
       );
     }
     return { consumer, producer: producerInfo(producer) };
+  }
+
+  /** The dominant speaker now: null when none, or when their microphone is no longer in the room. */
+  get activeSpeaker(): number | null {
+    const userId = this.#dominant;
+    if (userId === null) return null;
+    for (const p of this.#producers.values()) if (p.userId === userId && p.producer.kind === 'audio') return userId;
+    return null;
   }
 
   /** The loudest microphones now (K + 1, loudest first) and K; see AudibleProducersEvent. */
@@ -305,9 +345,9 @@ export class RoomMedia extends EventEmitter<RoomMediaEvents> {
     this.#layers.preferredLayersChanged(consumer);
   }
 
-  /** A local producer is sent to another node: keep all its layers (viewers there are not counted here). */
-  sentToNode(producerId: string): void {
-    this.#layers.pin(producerId);
+  /** Layer demand of the room's video producers, local and piped in (cluster/ feeds other nodes' in). */
+  get layerDemand(): LayerDemand {
+    return this.#layers;
   }
 
   #audibleTo(peer: PeerMedia, producerId: string): boolean {

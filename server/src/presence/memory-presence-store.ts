@@ -1,8 +1,17 @@
-import type { Participant } from '@minimeet/shared';
-import { sortParticipants, type AddSocketOutcome, type IdleUser, type PresenceStore } from './presence-store.js';
+import type { Participant, ParticipantRole } from '@minimeet/shared';
+import {
+  onStage,
+  sortParticipants,
+  type AddSocketOutcome,
+  type IdleUser,
+  type PresenceStore,
+  type RoomCapacity,
+  type SetRoleOutcome,
+} from './presence-store.js';
 
 interface PresentUser {
   username: string;
+  role: ParticipantRole;
   sockets: Set<string>;
 }
 
@@ -17,7 +26,7 @@ export class MemoryPresenceStore implements PresenceStore {
     roomId: number,
     user: Participant,
     socketId: string,
-    maxParticipants: number,
+    capacity: RoomCapacity,
   ): Promise<AddSocketOutcome> {
     let users = this.rooms.get(roomId);
     const existing = users?.get(user.userId);
@@ -25,10 +34,32 @@ export class MemoryPresenceStore implements PresenceStore {
       existing.sockets.add(socketId);
       return { admitted: true, userAdded: false };
     }
-    if ((users?.size ?? 0) >= maxParticipants) return { admitted: false };
+    const stage = onStage(user.role);
+    const cap = stage ? capacity.stage : capacity.audience;
+    if (this.countOnStage(users, stage) >= cap) return { admitted: false };
     if (!users) this.rooms.set(roomId, (users = new Map()));
-    users.set(user.userId, { username: user.username, sockets: new Set([socketId]) });
+    users.set(user.userId, { username: user.username, role: user.role, sockets: new Set([socketId]) });
     return { admitted: true, userAdded: true };
+  }
+
+  async setRole(roomId: number, userId: number, role: ParticipantRole, stageCap: number): Promise<SetRoleOutcome> {
+    const users = this.rooms.get(roomId);
+    const present = users?.get(userId);
+    if (!present) return { ok: false, reason: 'absent' };
+    if (onStage(role) && !onStage(present.role) && this.countOnStage(users, true) >= stageCap)
+      return { ok: false, reason: 'stageFull' };
+    present.role = role;
+    return { ok: true, participant: { userId, username: present.username, role } };
+  }
+
+  async roleOf(roomId: number, userId: number): Promise<ParticipantRole | null> {
+    return this.rooms.get(roomId)?.get(userId)?.role ?? null;
+  }
+
+  private countOnStage(users: Map<number, PresentUser> | undefined, stage: boolean): number {
+    let n = 0;
+    for (const u of users?.values() ?? []) if (onStage(u.role) === stage) n += 1;
+    return n;
   }
 
   async removeSocket(roomId: number, userId: number, socketId: string): Promise<number> {
@@ -50,7 +81,7 @@ export class MemoryPresenceStore implements PresenceStore {
   async participants(roomId: number): Promise<Participant[]> {
     const users = this.rooms.get(roomId);
     if (!users) return [];
-    return sortParticipants([...users].map(([userId, u]) => ({ userId, username: u.username })));
+    return sortParticipants([...users].map(([userId, u]) => ({ userId, username: u.username, role: u.role })));
   }
 
   async counts(roomIds: number[]): Promise<Map<number, number>> {

@@ -1,4 +1,4 @@
-import type { Participant } from '@minimeet/shared';
+import type { Participant, ParticipantRole } from '@minimeet/shared';
 
 /** Injection token for the PresenceStore chosen by config (memory, or Redis when REDIS_URL is set). */
 export const PRESENCE_STORE = Symbol('PRESENCE_STORE');
@@ -7,6 +7,23 @@ export type AddSocketOutcome =
   | { admitted: false }
   /** `userAdded`: the user was not present before (first tab, or back after the grace period). */
   | { admitted: true; userAdded: boolean };
+
+/**
+ * How many users a room admits: `stage` hosts + speakers, and besides them `audience` attendees
+ * (0 in a meeting, whose non-hosts are all speakers).
+ */
+export interface RoomCapacity {
+  stage: number;
+  audience: number;
+}
+
+/** Outcome of setRole: the participant as it is now, or why nothing changed. */
+export type SetRoleOutcome = { ok: true; participant: Participant } | { ok: false; reason: 'absent' | 'stageFull' };
+
+/** Attendees count against the audience, everyone else against the stage. */
+export function onStage(role: ParticipantRole): boolean {
+  return role !== 'attendee';
+}
 
 /** The node boot that holds a socket (or counts a user's grace period). */
 export interface PresenceOwner {
@@ -26,13 +43,24 @@ export interface IdleUser {
  * not yet removed). Each method is atomic on its own so processes can race safely.
  */
 export interface PresenceStore {
-  /** Adds a socket; refuses when the room has `maxParticipants` other users already. */
+  /**
+   * Adds a socket. A user not present yet comes with `user.role` and is refused when the part of
+   * `capacity` that role counts against (stage or audience) is full; a present user keeps the
+   * role it has.
+   */
   addSocket(
     roomId: number,
     user: Participant,
     socketId: string,
-    maxParticipants: number,
+    capacity: RoomCapacity,
   ): Promise<AddSocketOutcome>;
+  /**
+   * Gives a present user another role (webinar stage). Moving onto the stage is refused when it
+   * holds `stageCap` users already.
+   */
+  setRole(roomId: number, userId: number, role: ParticipantRole, stageCap: number): Promise<SetRoleOutcome>;
+  /** The role of a present user, or null when they are not present. */
+  roleOf(roomId: number, userId: number): Promise<ParticipantRole | null>;
   /** Removes one socket; returns how many sockets the user still has in the room. */
   removeSocket(roomId: number, userId: number, socketId: string): Promise<number>;
   /** Removes the user if they have no socket left in the room; true when removed. */

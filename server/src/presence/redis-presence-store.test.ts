@@ -7,8 +7,8 @@ const REDIS_URL = process.env.TEST_REDIS_URL ?? 'redis://127.0.0.1:6379';
 const prefix = `mmtest-presence-${randomBytes(4).toString('hex')}`;
 const redis = new Redis(REDIS_URL);
 
-const alice = { userId: 1, username: 'alice' };
-const bob = { userId: 2, username: 'bob' };
+const alice = { userId: 1, username: 'alice', role: 'speaker' as const };
+const bob = { userId: 2, username: 'bob', role: 'speaker' as const };
 const nodeA = { nodeId: 'node-a', bootId: 'boot-a1' };
 const nodeB = { nodeId: 'node-b', bootId: 'boot-b1' };
 
@@ -22,15 +22,18 @@ afterAll(async () => {
   redis.disconnect();
 });
 
+/** A meeting's capacity: n on stage, no audience. */
+const cap = (n: number) => ({ stage: n, audience: 0 });
+
 describe('RedisPresenceStore owned by node boots', () => {
   const a = new RedisPresenceStore(redis, prefix, nodeA);
   const b = new RedisPresenceStore(redis, prefix, nodeB);
 
   it('a sweep of a dead boot removes its sockets, reports its idle users, and keeps the others', async () => {
-    await a.addSocket(10, alice, 'sa1', 5);
-    await b.addSocket(10, bob, 'sb1', 5);
-    await a.addSocket(11, bob, 'sa2', 5); // bob is on both nodes in room 11
-    await b.addSocket(11, bob, 'sb2', 5);
+    await a.addSocket(10, alice, 'sa1', cap(5));
+    await b.addSocket(10, bob, 'sb1', cap(5));
+    await a.addSocket(11, bob, 'sa2', cap(5)); // bob is on both nodes in room 11
+    await b.addSocket(11, bob, 'sb2', cap(5));
     expect(await a.roomNodes([10, 11, 12])).toEqual(
       new Map([
         [10, ['node-a', 'node-b']],
@@ -61,7 +64,7 @@ describe('RedisPresenceStore owned by node boots', () => {
   });
 
   it('a user in their grace period on a dead node is reported idle by the sweep', async () => {
-    await a.addSocket(20, alice, 'sa1', 5);
+    await a.addSocket(20, alice, 'sa1', cap(5));
     expect(await a.removeSocket(20, alice.userId, 'sa1')).toBe(0);
     expect(await a.participants(20)).toEqual([alice]); // within grace
     expect(await b.sweepOwner(nodeA)).toEqual([{ roomId: 20, userId: 1 }]);
@@ -70,9 +73,9 @@ describe('RedisPresenceStore owned by node boots', () => {
   });
 
   it('coming back on another node within the grace period ends the first node’s grace record', async () => {
-    await a.addSocket(30, alice, 'sa1', 5);
+    await a.addSocket(30, alice, 'sa1', cap(5));
     await a.removeSocket(30, alice.userId, 'sa1');
-    await b.addSocket(30, alice, 'sb1', 5);
+    await b.addSocket(30, alice, 'sb1', cap(5));
     expect(await b.sweepOwner(nodeA)).toEqual([]); // nothing of node A's left: alice is on B
     expect(await a.participants(30)).toEqual([alice]);
     await b.removeSocket(30, alice.userId, 'sb1');
@@ -81,15 +84,33 @@ describe('RedisPresenceStore owned by node boots', () => {
   });
 
   it('clearing a room also forgets its owner records on every node', async () => {
-    await a.addSocket(40, alice, 'sa1', 5);
-    await b.addSocket(40, bob, 'sb1', 5);
-    await a.addSocket(41, alice, 'sa2', 5);
+    await a.addSocket(40, alice, 'sa1', cap(5));
+    await b.addSocket(40, bob, 'sb1', cap(5));
+    await a.addSocket(41, alice, 'sa2', cap(5));
     expect(await a.clearRoom(40)).toEqual([alice, bob]);
     const left = await keys();
     expect(left.some((k) => k.includes(':node:node-b:'))).toBe(false);
     expect(left.every((k) => k.includes(':41:') || k.endsWith(':node:node-a:boot-a1'))).toBe(true);
     expect(await b.sweepOwner(nodeA)).toEqual([{ roomId: 41, userId: 1 }]);
     await a.removeUserIfIdle(41, alice.userId);
+    expect(await keys()).toEqual([]);
+  });
+
+  it('keeps roles: capacity per stage and audience, setRole within the stage cap, all gone with the user', async () => {
+    const webinar = { stage: 1, audience: 1 };
+    expect(await a.addSocket(50, { ...alice, role: 'host' }, 'sa1', webinar)).toEqual({ admitted: true, userAdded: true });
+    expect(await b.addSocket(50, { ...bob, role: 'attendee' }, 'sb1', webinar)).toEqual({ admitted: true, userAdded: true });
+    expect(await b.addSocket(50, { userId: 3, username: 'carol', role: 'attendee' }, 'sb2', webinar)).toEqual({ admitted: false });
+    expect(await a.setRole(50, bob.userId, 'speaker', 1)).toEqual({ ok: false, reason: 'stageFull' });
+    expect(await a.setRole(50, 3, 'speaker', 2)).toEqual({ ok: false, reason: 'absent' });
+    expect(await a.setRole(50, bob.userId, 'speaker', 2)).toEqual({ ok: true, participant: { ...bob, role: 'speaker' } });
+    expect(await b.roleOf(50, bob.userId)).toBe('speaker');
+    expect(await a.participants(50)).toEqual([{ ...alice, role: 'host' }, { ...bob, role: 'speaker' }]);
+    await a.removeSocket(50, alice.userId, 'sa1');
+    await b.removeSocket(50, bob.userId, 'sb1');
+    await a.removeUserIfIdle(50, alice.userId);
+    await a.removeUserIfIdle(50, bob.userId);
+    expect(await a.roleOf(50, bob.userId)).toBeNull();
     expect(await keys()).toEqual([]);
   });
 });

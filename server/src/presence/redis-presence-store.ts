@@ -1,4 +1,4 @@
-import type { Participant } from '@minimeet/shared';
+import type { Participant, ParticipantRole } from '@minimeet/shared';
 import type { Redis } from 'ioredis';
 import {
   sortParticipants,
@@ -6,10 +6,14 @@ import {
   type IdleUser,
   type PresenceOwner,
   type PresenceStore,
+  type RoomCapacity,
+  type SetRoleOutcome,
 } from './presence-store.js';
 
 // Keys per room:
 //   <prefix>:presence:<roomId>:users            hash userId → username
+//   <prefix>:presence:<roomId>:roles            hash userId → role (none: 'speaker', as before webinars)
+//   <prefix>:presence:<roomId>:audience         set of the attendees' userIds (the stage is users − audience)
 //   <prefix>:presence:<roomId>:sockets:<userId> set of socket ids
 //   <prefix>:presence:<roomId>:owners           hash "<userId>:<socketId>" → "<nodeId>:<bootId>"
 //                                               ("<userId>:" = that node is counting the user's grace)
@@ -29,12 +33,18 @@ if graceOwner then
 end`;
 
 const ADD_SOCKET = `
-local users, sockets, owners, nodeSet = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
-local user, username, socket, max, room, owner, nodePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6], ARGV[7]
+local users, sockets, owners, nodeSet, roles, audience = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5], KEYS[6]
+local user, username, socket, room, owner, nodePrefix = ARGV[1], ARGV[2], ARGV[3], ARGV[4], ARGV[5], ARGV[6]
+local role, stageMax, audienceMax = ARGV[7], tonumber(ARGV[8]), tonumber(ARGV[9])
 local present = redis.call('HEXISTS', users, user)
 if present == 0 then
-  if redis.call('HLEN', users) >= tonumber(max) then return -1 end
+  local attendees = redis.call('SCARD', audience)
+  if role == 'attendee' then
+    if attendees >= audienceMax then return -1 end
+  elseif redis.call('HLEN', users) - attendees >= stageMax then return -1 end
   redis.call('HSET', users, user, username)
+  redis.call('HSET', roles, user, role)
+  if role == 'attendee' then redis.call('SADD', audience, user) end
 end
 redis.call('SADD', sockets, socket)
 redis.call('HSET', owners, user .. ':' .. socket, owner)
@@ -63,21 +73,37 @@ end
 return left`;
 
 const REMOVE_IF_IDLE = `
-local users, sockets, owners = KEYS[1], KEYS[2], KEYS[3]
+local users, sockets, owners, roles, audience = KEYS[1], KEYS[2], KEYS[3], KEYS[4], KEYS[5]
 local user, room, nodePrefix = ARGV[1], ARGV[2], ARGV[3]
 if redis.call('SCARD', sockets) > 0 then return 0 end
 ${DROP_GRACE}
+redis.call('HDEL', roles, user)
+redis.call('SREM', audience, user)
 return redis.call('HDEL', users, user)`;
 
+// Returns {0} when the user is absent, {-1} when the stage is full, else {1, username}.
+const SET_ROLE = `
+local users, roles, audience = KEYS[1], KEYS[2], KEYS[3]
+local user, role, stageMax = ARGV[1], ARGV[2], tonumber(ARGV[3])
+local username = redis.call('HGET', users, user)
+if not username then return {0} end
+local current = redis.call('HGET', roles, user) or 'speaker'
+if role ~= 'attendee' and current == 'attendee' then
+  if redis.call('HLEN', users) - redis.call('SCARD', audience) >= stageMax then return {-1} end
+end
+redis.call('HSET', roles, user, role)
+if role == 'attendee' then redis.call('SADD', audience, user) else redis.call('SREM', audience, user) end
+return {1, username}`;
+
 const CLEAR_ROOM = `
-local users, owners = KEYS[1], KEYS[2]
+local users, owners, roles, audience = KEYS[1], KEYS[2], KEYS[3], KEYS[4]
 local socketsPrefix, room, nodePrefix = ARGV[1], ARGV[2], ARGV[3]
 local held = redis.call('HGETALL', owners)
 for i = 1, #held, 2 do redis.call('SREM', nodePrefix .. held[i + 1], room .. ':' .. held[i]) end
 redis.call('DEL', owners)
 local all = redis.call('HGETALL', users)
 for i = 1, #all, 2 do redis.call('DEL', socketsPrefix .. all[i]) end
-redis.call('DEL', users)
+redis.call('DEL', users, roles, audience)
 return all`;
 
 // Removes every socket and grace record of one node boot; returns "<roomId>:<userId>" of the
@@ -122,6 +148,12 @@ export class RedisPresenceStore implements PresenceStore {
   private usersKey(roomId: number) {
     return `${this.roomPrefix(roomId)}users`;
   }
+  private rolesKey(roomId: number) {
+    return `${this.roomPrefix(roomId)}roles`;
+  }
+  private audienceKey(roomId: number) {
+    return `${this.roomPrefix(roomId)}audience`;
+  }
   private ownersKey(roomId: number) {
     return `${this.roomPrefix(roomId)}owners`;
   }
@@ -142,22 +174,26 @@ export class RedisPresenceStore implements PresenceStore {
     roomId: number,
     user: Participant,
     socketId: string,
-    maxParticipants: number,
+    capacity: RoomCapacity,
   ): Promise<AddSocketOutcome> {
     const result = await this.redis.eval(
       ADD_SOCKET,
-      4,
+      6,
       this.usersKey(roomId),
       this.socketsKey(roomId, user.userId),
       this.ownersKey(roomId),
       this.nodeKey(this.owner),
+      this.rolesKey(roomId),
+      this.audienceKey(roomId),
       String(user.userId),
       user.username,
       socketId,
-      String(maxParticipants),
       String(roomId),
       this.owner,
       this.nodePrefix,
+      user.role,
+      String(capacity.stage),
+      String(capacity.audience),
     );
     if (result === -1) return { admitted: false };
     return { admitted: true, userAdded: result === 1 };
@@ -183,10 +219,12 @@ export class RedisPresenceStore implements PresenceStore {
   async removeUserIfIdle(roomId: number, userId: number): Promise<boolean> {
     const removed = await this.redis.eval(
       REMOVE_IF_IDLE,
-      3,
+      5,
       this.usersKey(roomId),
       this.socketsKey(roomId, userId),
       this.ownersKey(roomId),
+      this.rolesKey(roomId),
+      this.audienceKey(roomId),
       String(userId),
       String(roomId),
       this.nodePrefix,
@@ -194,8 +232,39 @@ export class RedisPresenceStore implements PresenceStore {
     return Number(removed) === 1;
   }
 
+  async setRole(roomId: number, userId: number, role: ParticipantRole, stageCap: number): Promise<SetRoleOutcome> {
+    const [status, username] = (await this.redis.eval(
+      SET_ROLE,
+      3,
+      this.usersKey(roomId),
+      this.rolesKey(roomId),
+      this.audienceKey(roomId),
+      String(userId),
+      role,
+      String(stageCap),
+    )) as [number, string?];
+    if (status === 0) return { ok: false, reason: 'absent' };
+    if (status === -1) return { ok: false, reason: 'stageFull' };
+    return { ok: true, participant: { userId, username: username ?? '', role } };
+  }
+
+  async roleOf(roomId: number, userId: number): Promise<ParticipantRole | null> {
+    const [present, role] = await Promise.all([
+      this.redis.hexists(this.usersKey(roomId), String(userId)),
+      this.redis.hget(this.rolesKey(roomId), String(userId)),
+    ]);
+    if (!present) return null;
+    return asRole(role);
+  }
+
   async participants(roomId: number): Promise<Participant[]> {
-    return toParticipants(await this.redis.hgetall(this.usersKey(roomId)));
+    const [users, roles] = await this.redis
+      .multi()
+      .hgetall(this.usersKey(roomId))
+      .hgetall(this.rolesKey(roomId))
+      .exec()
+      .then((r) => (r ?? []).map(([, v]) => (v ?? {}) as Record<string, string>));
+    return toParticipants(users ?? {}, roles ?? {});
   }
 
   async counts(roomIds: number[]): Promise<Map<number, number>> {
@@ -209,9 +278,11 @@ export class RedisPresenceStore implements PresenceStore {
   async clearRoom(roomId: number): Promise<Participant[]> {
     const flat = (await this.redis.eval(
       CLEAR_ROOM,
-      2,
+      4,
       this.usersKey(roomId),
       this.ownersKey(roomId),
+      this.rolesKey(roomId),
+      this.audienceKey(roomId),
       this.socketsPrefix(roomId),
       String(roomId),
       this.nodePrefix,
@@ -255,8 +326,12 @@ function ownerOf(owner: PresenceOwner): string {
   return `${owner.nodeId}:${owner.bootId}`;
 }
 
-function toParticipants(hash: Record<string, string>): Participant[] {
+function asRole(value: string | null | undefined): ParticipantRole {
+  return value === 'host' || value === 'attendee' ? value : 'speaker';
+}
+
+function toParticipants(hash: Record<string, string>, roles: Record<string, string> = {}): Participant[] {
   return sortParticipants(
-    Object.entries(hash).map(([userId, username]) => ({ userId: Number(userId), username })),
+    Object.entries(hash).map(([userId, username]) => ({ userId: Number(userId), username, role: asRole(roles[userId]) })),
   );
 }

@@ -1,4 +1,4 @@
-import { ErrorCode, type UserDto } from '@minimeet/shared';
+import { ErrorCode, type ParticipantRole, type UserDto } from '@minimeet/shared';
 import { AppError } from '../common/app-error.js';
 import type { AddSocketOutcome, PresenceStore } from '../presence/presence-store.js';
 import type { JoinGrant, RoomAccessService } from '../rooms/room-access.service.js';
@@ -18,12 +18,16 @@ export interface JoinAdmissionDeps {
   drain: DrainState;
   joinLimiter: RoomJoinLimiter;
   graceTimers: PresenceGraceTimers;
+  /** Attendees a webinar admits beside its stage (WEBINAR_MAX_ATTENDEES). */
+  webinarMaxAttendees: number;
 }
 
 export interface Admission {
   grant: JoinGrant;
   /** `userAdded`: the user was not present before. */
   outcome: Extract<AddSocketOutcome, { admitted: true }>;
+  /** The user's role in the call (a user already present keeps theirs). */
+  role: ParticipantRole;
 }
 
 /**
@@ -40,18 +44,23 @@ export class JoinAdmission {
     if (drain.draining) throw drain.refusal('join the room');
     joinLimiter.take(room.id, user.id);
     const grant = await access.assertMayJoin(room, user, inviteToken);
+    const role = joinRole(room, user);
+    const webinar = room.kind === 'webinar';
     const outcome = await presence.addSocket(
       room.id,
-      { userId: user.id, username: user.username },
+      { userId: user.id, username: user.username, role },
       socket.id,
-      room.maxParticipants,
+      { stage: room.maxParticipants, audience: webinar ? this.d.webinarMaxAttendees : 0 },
     );
     if (!outcome.admitted)
       throw new AppError(
         ErrorCode.ROOM_FULL,
-        `Room ${room.id} is full (${room.maxParticipants} participants)`,
+        webinar && role === 'attendee'
+          ? `Webinar ${room.id} is full (${this.d.webinarMaxAttendees} attendees)`
+          : `Room ${room.id} is full (${room.maxParticipants} participants)`,
       );
     graceTimers.clear(room.id, user.id);
+    const current = outcome.userAdded ? role : ((await presence.roleOf(room.id, user.id)) ?? role);
     try {
       if (grant === 'member') await rooms.addMember(room.id, user.id);
       await this.assertNotBannedSince(room, user);
@@ -60,7 +69,7 @@ export class JoinAdmission {
       await presence.removeUserIfIdle(room.id, user.id);
       throw err;
     }
-    return { grant, outcome };
+    return { grant, outcome, role: current };
   }
 
   /**
@@ -74,4 +83,13 @@ export class JoinAdmission {
     await rooms.removeMember(room.id, user.id);
     throw new AppError(ErrorCode.REMOVED_FROM_ROOM, 'You were removed from this room');
   }
+}
+
+/**
+ * The role a user not yet present joins with: the room's moderators host; in a webinar everyone
+ * else attends (receive only) until a host brings them on stage, in a meeting everyone speaks.
+ */
+export function joinRole(room: Room, user: UserDto): ParticipantRole {
+  if (isModerator(room, user)) return 'host';
+  return room.kind === 'webinar' ? 'attendee' : 'speaker';
 }

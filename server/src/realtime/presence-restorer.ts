@@ -55,17 +55,14 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
           sockets++;
           localRooms.add(roomId);
           // Already admitted once: the room's cap does not apply to putting it back.
-          const outcome = await this.presence.addSocket(
-            roomId,
-            { userId: user.id, username: user.username },
-            socket.id,
-            Number.MAX_SAFE_INTEGER,
-          );
+          const participant = { userId: user.id, username: user.username, role: socket.data.roomRoles?.get(roomId) ?? 'speaker' } as const;
+          const unbounded = { stage: Number.MAX_SAFE_INTEGER, audience: Number.MAX_SAFE_INTEGER };
+          const outcome = await this.presence.addSocket(roomId, participant, socket.id, unbounded);
           if (outcome.admitted && outcome.userAdded)
-            readded.set(roomId, [...(readded.get(roomId) ?? []), { userId: user.id, username: user.username }]);
+            readded.set(roomId, [...(readded.get(roomId) ?? []), participant]);
         }
       }
-      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [] });
+      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [], changed: [] });
       for (const roomId of localRooms) this.realtime.emitToLocalRoom(roomId, 'participantsResync', { roomId });
       if (readded.size)
         this.#log.info({ sockets, rooms: [...readded.keys()] }, 'presence put back in Redis after its outage');

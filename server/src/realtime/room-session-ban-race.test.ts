@@ -39,6 +39,7 @@ function setup(beforeAccessPasses: () => Promise<void>) {
     visibility: 'public',
     locked: false,
     joinMuted: false,
+    kind: 'meeting',
     maxParticipants: 8,
   } as Room;
   const rooms = {

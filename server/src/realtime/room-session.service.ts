@@ -5,7 +5,7 @@ import {
   type OnModuleDestroy,
   type OnModuleInit,
 } from '@nestjs/common';
-import { ErrorCode, type JoinRoomData, type ParticipantsPage, type UserDto } from '@minimeet/shared';
+import { ErrorCode, type JoinRoomData, type Participant, type ParticipantsPage, type UserDto } from '@minimeet/shared';
 import { CallSessionsService } from '../calls/call-sessions.service.js';
 import { AppError } from '../common/app-error.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
@@ -91,6 +91,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       drain,
       joinLimiter: new RoomJoinLimiter(config.roomCaps.joinsPerMinute),
       graceTimers: this.graceTimers,
+      webinarMaxAttendees: config.roomCaps.webinarMaxAttendees,
     });
     this.departures = new RoomDepartures({
       queue: this.queue,
@@ -192,7 +193,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       // Before anything that could tell a private room from a missing one (join rate, ban, lock).
       const room = await this.access.requireVisible(roomId, user, inviteToken);
       if (!socket.data.joinedRooms.has(roomId)) {
-        const { grant, outcome } = await this.admission.admit(socket, room, user, inviteToken);
+        const { grant, outcome, role } = await this.admission.admit(socket, room, user, inviteToken);
         await socket.join(roomChannel(roomId));
         socket.data.joinedRooms.add(roomId);
         if (grant === 'adminOnly') socket.data.adminOnlyRooms.add(roomId);
@@ -206,10 +207,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
           { roomId, userId: user.id, socketId: socket.id, newUser: outcome.userAdded },
           'socket joined room',
         );
+        (socket.data.roomRoles ??= new Map()).set(roomId, role);
         if (outcome.userAdded) {
           const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
           await this.callLog.userJoined(roomId, user.id, count);
-          this.deltas.joined(roomId, { userId: user.id, username: user.username });
+          this.deltas.joined(roomId, { userId: user.id, username: user.username, role });
         }
       }
       const first = await this.participantsPage(roomId, 0);
@@ -217,6 +219,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         room: this.rooms.toDto(room, first.total),
         participants: first.participants,
         participantsCursor: first.nextCursor,
+        role: (await this.presence.roleOf(roomId, user.id)) ?? 'speaker',
       };
       try {
         for (const contribute of this.hub.contributors)
@@ -243,6 +246,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   private participantsPage(roomId: number, cursor: number) {
     return participantsPage(this.presence, roomId, cursor, this.config.participantsSignaling.pageSize);
+  }
+
+  /** A present user's role changed (webinar stage): everyone gets it in the next participantsDelta. */
+  participantChanged(roomId: number, participant: Participant): void {
+    this.deltas.changed(roomId, participant);
   }
 
   leave(socket: AppSocket, roomId: number): Promise<void> {

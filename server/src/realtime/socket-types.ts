@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, MutableSource, ServerToClientEvents, UserDto } from '@minimeet/shared';
+import type { ClientToServerEvents, MutableSource, ParticipantRole, ServerToClientEvents, UserDto } from '@minimeet/shared';
 import type { Server, Socket } from 'socket.io';
 
 /** Per-socket state, set by the handshake auth middleware. */
@@ -16,6 +16,11 @@ export interface SocketData {
   wantsAdminStats?: boolean;
   /** Rooms this socket joined muted (room.joinMuted): its first microphone producer there starts paused. */
   joinMutedRooms?: Set<number>;
+  /**
+   * The user's role in each joined room as this process last knew it (join, setStage): only to put
+   * presence back after Redis lost it; checks read the shared presence.
+   */
+  roomRoles?: Map<number, ParticipantRole>;
 }
 
 /** Moderation that every server process applies to its own sockets (see RealtimeServer.everyProcess). */
@@ -51,6 +56,14 @@ export interface InterServerEvents {
   roomDeletion: (payload: { roomId: number }) => void;
   moderatorMute: (payload: ModeratorMute) => void;
   moderatorMuteAll: (payload: ModeratorMuteAll) => void;
+  /** A webinar participant's role changed: each process updates its sockets and closes a demoted user's producers. */
+  stageChange: (payload: StageChange) => void;
+}
+
+export interface StageChange {
+  roomId: number;
+  userId: number;
+  role: ParticipantRole;
 }
 
 export type AppServer = Server<ClientToServerEvents, ServerToClientEvents, InterServerEvents, SocketData>;

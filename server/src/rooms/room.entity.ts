@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import type { RoomVisibility } from '@minimeet/shared';
+import type { RoomKind, RoomVisibility } from '@minimeet/shared';
 import { User } from '../users/user.entity.js';
 
 @Entity({ name: 'rooms' })
@@ -44,6 +44,10 @@ export class Room {
   /** New joiners other than moderators start with their microphone producer paused (issue 19). */
   @Column({ type: 'boolean', default: false })
   joinMuted: boolean;
+
+  /** A webinar's non-hosts join as attendees (receive only) until brought on stage. */
+  @Column({ type: 'varchar', length: 16, default: 'meeting' })
+  kind: RoomKind;
 
   /** Current invite token of a private room; null until first issued. Never sent in RoomDto. */
   @Column({ type: 'varchar', length: 64, nullable: true })

@@ -61,9 +61,10 @@ export class RoomsController {
 
   @Patch(':id')
   @ApiOperation({
-    summary: 'Change visibility, lock and/or maxParticipants (owner or admin); the room gets roomUpdated',
+    summary: 'Change visibility, lock, join-muted, maxParticipants and/or kind (owner or admin); the room gets roomUpdated',
   })
   @ApiResponse({ status: 403, description: 'Neither owner nor admin' })
+  @ApiResponse({ status: 409, description: 'kind changed while someone is in the call' })
   @ApiResponse({ status: 404, description: HIDDEN })
   async update(
     @CurrentUser() user: UserDto,

@@ -87,6 +87,7 @@ export class RoomsService {
         visibility: body.visibility ?? 'public',
         locked: false,
         joinMuted: false,
+        kind: body.kind ?? 'meeting',
         inviteToken: newInviteToken(),
         createdAt: new Date(),
       }),
@@ -148,7 +149,11 @@ export class RoomsService {
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
     this.assertSizeAllowed(body.maxParticipants);
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken' | 'maxParticipants'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken' | 'maxParticipants' | 'kind'>> = {};
+    if (body.kind !== undefined && body.kind !== room.kind) {
+      await this.assertCallEmpty(room);
+      changes.kind = body.kind;
+    }
     if (body.maxParticipants !== undefined && body.maxParticipants !== room.maxParticipants)
       changes.maxParticipants = body.maxParticipants;
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
@@ -162,6 +167,13 @@ export class RoomsService {
     const dto = await this.describe(room);
     if (Object.keys(changes).length) this.events.emitRoomUpdated({ room: dto });
     return dto;
+  }
+
+  /** Roles are given at join: the kind may change only while nobody is in the call. */
+  private async assertCallEmpty(room: Room): Promise<void> {
+    const present = (await this.presence.counts([room.id])).get(room.id) ?? 0;
+    if (present > 0)
+      throw new AppError(ErrorCode.CONFLICT, 'A meeting or webinar can be switched only while nobody is in the call');
   }
 
   /** The current invite token of a moderated room (issued now if the room has none yet). */
@@ -243,6 +255,7 @@ export class RoomsService {
       visibility: room.visibility,
       locked: Boolean(room.locked),
       joinMuted: Boolean(room.joinMuted),
+      kind: room.kind ?? 'meeting',
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

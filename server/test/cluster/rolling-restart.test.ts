@@ -141,7 +141,7 @@ async function drainNode(
   const updates = observer.updates.slice(seenBefore);
   const peerIds = new Set(peers.map((p) => p.user.id));
   for (const u of updates) expect(u.left.filter((id) => peerIds.has(id)), 'a peer shown as gone').toEqual([]);
-  expect(missingPeers(observer.followed.ids().map((userId) => ({ userId, username: '' }))), 'peers in the list').toEqual([]);
+  expect(missingPeers(observer.followed.ids().map((userId) => ({ userId, username: '', role: 'speaker' as const }))), 'peers in the list').toEqual([]);
   // And the room's presence (what a joiner is told) still holds every peer.
   const now = okData(await request(observer.socket, 'joinRoom', { roomId }));
   expect(missingPeers(now.participants), 'peers present after the drain').toEqual([]);

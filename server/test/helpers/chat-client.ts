@@ -66,10 +66,16 @@ export async function registerUser(baseUrl: string, prefix = 'user'): Promise<Au
   return res.body;
 }
 
-export async function createRoom(baseUrl: string, token: string, name = 'room', maxParticipants?: number) {
+export async function createRoom(
+  baseUrl: string,
+  token: string,
+  name = 'room',
+  maxParticipants?: number,
+  extra: { kind?: 'meeting' | 'webinar' } = {},
+) {
   const res = await http<{ id: number }>(baseUrl, 'POST', '/rooms', {
     token,
-    body: { name, maxParticipants },
+    body: { name, maxParticipants, ...extra },
   });
   if (res.status !== 201) throw new Error(`create room failed: ${res.status} ${JSON.stringify(res.body)}`);
   return res.body;

@@ -67,6 +67,7 @@ const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: numb
   lowerHand: (roomId, userId) => ({ roomId, userId }),
   sendReaction: (roomId) => ({ roomId, emoji: '👍' }),
   muteAll: (roomId) => ({ roomId }),
+  setStage: (roomId, userId) => ({ roomId, userId, onStage: true }),
 };
 /** The other events name transports, producers or consumers of the caller's own, or no room at all. */
 const EVENTS_WITHOUT_ROOM: ClientEventName[] = [

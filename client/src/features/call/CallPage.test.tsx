@@ -9,11 +9,11 @@ import { useAuthStore } from '../auth/authStore';
 import { useCallStore } from './callStore';
 
 const joinData: JoinRoomData = {
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, participantCount: 3, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, kind: 'meeting', participantCount: 3, createdAt: '2026-01-01T00:00:00Z' },
   participants: [
-    { userId: 1, username: 'alice' },
-    { userId: 2, username: 'bob' },
-    { userId: 3, username: 'carol' },
+    { userId: 1, username: 'alice', role: 'speaker' },
+    { userId: 2, username: 'bob', role: 'speaker' },
+    { userId: 3, username: 'carol', role: 'speaker' },
   ],
   participantsCursor: null,
 };
@@ -159,7 +159,7 @@ describe('call page', () => {
     await userEvent.click(screen.getByRole('button', { name: 'Show participants (3)' }));
     const list = screen.getByRole('list', { name: 'Participants' });
     expect(within(list).getAllByRole('listitem')).toHaveLength(3);
-    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: [3] }));
+    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: [3], changed: [] }));
     expect(within(list).getAllByRole('listitem')).toHaveLength(2);
     expect(screen.getByRole('region', { name: 'Video' }).querySelectorAll('figure[data-user]')).toHaveLength(1);
   });

@@ -63,6 +63,8 @@ export function CallPage() {
   const error = useCallStore((s) => s.error);
   const room = useCallStore((s) => s.room);
   const count = useCallStore((s) => s.participants.length);
+  // In a webinar maxParticipants bounds the stage: count who is on it, and the audience apart.
+  const audience = useCallStore((s) => s.participants.filter((p) => p.role === 'attendee').length);
   const mediaError = useCallStore((s) => s.local.error);
   const sidePanel = useCallStore((s) => s.sidePanel);
   const stageView = useCallStore((s) => s.stageView);
@@ -97,9 +99,14 @@ export function CallPage() {
           <span className="brand__logo" aria-hidden="true" />
         </Link>
         <h1 className="call__title">{room?.name ?? 'Joining…'}</h1>
-        {room && (
+        {room && room.kind !== 'webinar' && (
           <span className="call__count" aria-label={`${count} of ${room.maxParticipants} people`}>
             {count}/{room.maxParticipants}
+          </span>
+        )}
+        {room?.kind === 'webinar' && (
+          <span className="call__count" aria-label={`Webinar: ${count - audience} of ${room.maxParticipants} on stage, ${audience} in the audience`}>
+            Webinar · {count - audience}/{room.maxParticipants} on stage · {audience} watching
           </span>
         )}
         <span className="call__spacer" />

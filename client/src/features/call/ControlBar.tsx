@@ -13,6 +13,8 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
   const unread = useChatStore((s) => s.unread);
   const handUp = useCallStore((s) => s.self !== null && s.hands.some((h) => h.userId === s.self?.id));
   const [reacting, setReacting] = useState(false);
+  // A webinar attendee only watches: no mic or camera until a host brings them on stage.
+  const attendee = useCallStore((s) => s.role === 'attendee');
   const { toggleMic, toggleCamera, toggleScreenShare, setSidePanel } = useCallStore.getState();
   const canShare = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
@@ -24,6 +26,12 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
 
   return (
     <div className="controls" role="toolbar" aria-label="Call controls">
+      {attendee ? (
+        <div className="controls__group">
+          <span className="controls__audience">You are in the audience</span>
+          <DeviceMenu />
+        </div>
+      ) : (
       <div className="controls__group">
         <button
           type="button"
@@ -57,6 +65,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
         </button>
         <DeviceMenu />
       </div>
+      )}
       <div className="controls__group controls__group--engage">
         <button
           type="button"

@@ -1,4 +1,4 @@
-import type { MutableSource } from '@minimeet/shared';
+import type { MutableSource, Participant } from '@minimeet/shared';
 import { useMemo, useState } from 'react';
 import { useShallow } from 'zustand/react/shallow';
 import { describeError } from '../../lib/errors';
@@ -64,6 +64,68 @@ function ModeratorActions({ person, onError }: { person: TileModel; onError: (me
   );
 }
 
+/** A host's "Bring on stage" / "Back to audience" for one webinar participant. */
+function StageAction({ userId, username, onStage, onError }: { userId: number; username: string; onStage: boolean; onError: (message: string) => void }) {
+  const roomId = useCallStore((s) => s.roomId);
+  const [busy, setBusy] = useState(false);
+  if (roomId === null) return null;
+  const move = async () => {
+    setBusy(true);
+    try {
+      await moderationApi.setStage(roomId, userId, !onStage);
+    } catch (err) {
+      onError(describeError(err));
+    } finally {
+      setBusy(false);
+    }
+  };
+  const label = onStage ? 'Back to audience' : 'Bring on stage';
+  // Short on the stage rows, which also carry the mute and remove buttons.
+  return (
+    <button type="button" className="btn btn--ghost btn--small people__stage" aria-label={`${label}: ${username}`} title={label} disabled={busy} onClick={() => void move()}>
+      {onStage ? 'To audience' : label}
+    </button>
+  );
+}
+
+/** A webinar's audience: everyone who only watches, with "Bring on stage" for hosts. */
+function Attendees({ attendees, search, moderator, raised, onError }: { attendees: Participant[]; search: string; moderator: boolean; raised: Set<number>; onError: (message: string) => void }) {
+  const selfId = useCallStore((s) => s.self?.id);
+  const shown = useMemo(() => attendees.filter((p) => matchesSearch(p.username, search)), [attendees, search]);
+  return (
+    <section aria-labelledby="attendees-title">
+      <h3 id="attendees-title" className="panel__subtitle">
+        Attendees ({attendees.length})
+      </h3>
+      <VirtualList
+        items={shown}
+        rowHeight={PARTICIPANT_ROW_PX}
+        label="Attendees"
+        className="people"
+        itemKey={(p) => String(p.userId)}
+        rowProps={(p) => ({ className: 'people__item', 'data-user': p.username, 'data-hand': raised.has(p.userId) ? 'true' : undefined })}
+        renderRow={(p) => (
+          <>
+            <Avatar name={p.username} size={28} />
+            <span className="people__name">
+              {p.username}
+              {p.userId === selfId && <span className="people__you"> (you)</span>}
+            </span>
+            <span className="people__state">
+              {raised.has(p.userId) && (
+                <span title="Hand raised" role="img" aria-label="Hand raised">
+                  <Icon name="hand" size={16} />
+                </span>
+              )}
+            </span>
+            {moderator && <StageAction userId={p.userId} username={p.username} onStage={false} onError={onError} />}
+          </>
+        )}
+      />
+    </section>
+  );
+}
+
 /** Height of one participant row (px); the list renders only the rows in view. */
 export const PARTICIPANT_ROW_PX = 44;
 
@@ -111,7 +173,7 @@ function HandQueue({ moderator }: { moderator: boolean }) {
 
 export function ParticipantsList() {
   const parts = useCallStore(
-    useShallow((s) => ({ self: s.self, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
+    useShallow((s) => ({ self: s.self, role: s.role, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
   );
   const hands = useCallStore((s) => s.hands);
   const ownerId = useCallStore((s) => s.room?.ownerId);
@@ -121,10 +183,13 @@ export function ParticipantsList() {
   const people = useMemo(() => buildTiles(parts).filter((t) => t.source === 'camera'), [parts]);
   const shown = useMemo(() => people.filter((p) => matchesSearch(p.username, search)), [people, search]);
   const raised = useMemo(() => new Set(hands.map((h) => h.userId)), [hands]);
+  const webinar = useCallStore((s) => s.room?.kind === 'webinar');
+  const attendees = useMemo(() => parts.participants.filter((p) => p.role === 'attendee'), [parts.participants]);
+  const speakers = useMemo(() => new Set(parts.participants.filter((p) => p.role === 'speaker').map((p) => p.userId)), [parts.participants]);
   return (
     <section className="panel" aria-labelledby="people-title">
       <h2 id="people-title" className="panel__title">
-        Participants ({people.length})
+        {webinar ? `On stage (${people.length})` : `Participants (${people.length})`}
       </h2>
       {moderator && <HostControls />}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
@@ -178,10 +243,14 @@ export function ParticipantsList() {
                 </span>
               )}
             </span>
+            {moderator && webinar && speakers.has(p.userId) && (
+              <StageAction userId={p.userId} username={p.username} onStage onError={setError} />
+            )}
             {moderator && !p.isLocal && <ModeratorActions person={p} onError={setError} />}
           </>
         )}
       />
+      {webinar && <Attendees attendees={attendees} search={search} moderator={moderator} raised={raised} onError={setError} />}
     </section>
   );
 }

@@ -102,7 +102,7 @@ export function VideoGrid() {
   const ref = useRef<HTMLElement>(null);
   const { width, height } = useSize(ref);
   const parts = useCallStore(
-    useShallow((s) => ({ self: s.self, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
+    useShallow((s) => ({ self: s.self, role: s.role, participants: s.participants, remote: s.remote, local: s.local, activeSpeakerId: s.activeSpeakerId })),
   );
   const { view, stagePage, hands, reactions } = useCallStore(
     useShallow((s) => ({ view: s.stageView, stagePage: s.stagePage, hands: s.hands, reactions: s.reactions })),

@@ -17,8 +17,8 @@ const PEOPLE = 200;
 /** Generous waits: the machine is shared and 200 tiles' worth of rendering is slow under load. */
 const SLOW = { timeout: 10_000 };
 const participants: Participant[] = [
-  { userId: 1, username: 'alice' },
-  ...Array.from({ length: PEOPLE - 1 }, (_, i) => ({ userId: i + 2, username: `user_${String(i + 2).padStart(3, '0')}` })),
+  { userId: 1, username: 'alice', role: 'speaker' },
+  ...Array.from({ length: PEOPLE - 1 }, (_, i) => ({ userId: i + 2, username: `user_${String(i + 2).padStart(3, '0')}`, role: 'speaker' as const })),
 ];
 const room = {
   id: 5,
@@ -28,6 +28,7 @@ const room = {
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
+  kind: 'meeting' as const,
   participantCount: PEOPLE,
   createdAt: '2026-01-01T00:00:00Z',
 };
@@ -84,7 +85,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   it('pages the grid by screen width with "N more" on the last tile, and moves by arrows and keys', async () => {
     renderApp('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
-    // Wide screen: 4×4; you first, then everyone in join order.
+    // Wide screen: 4×4; you first, then everyone by name.
     await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
     expect(tileNames()[0]).toBe('You (alice)');
     expect(tileNames()[1]).toBe('user_002');
@@ -218,6 +219,49 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
     await userEvent.click(screen.getByRole('button', { name: 'Reactions' }));
     await userEvent.click(screen.getByRole('button', { name: 'React 👍' }));
     expect(sockets.current.sent('sendReaction')).toEqual([{ roomId: 5, emoji: '👍' }]);
+  });
+
+  it('199 hands: the host sees the whole queue in order and each tile its place; a reaction off the page shows when paged to', async () => {
+    renderApp('/rooms/5');
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
+    await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
+    // Everyone but the host, the last joiner first.
+    const hands = participants
+      .slice(1)
+      .reverse()
+      .map((p, i) => ({ userId: p.userId, username: p.username, raisedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, i)).toISOString() }));
+    act(() => sockets.current.serverEmit('handQueue', { roomId: 5, hands }));
+    await userEvent.click(screen.getByRole('button', { name: `Show participants (${PEOPLE})` }));
+    expect(screen.getByRole('heading', { name: `Raised hands (${PEOPLE - 1})` })).toBeInTheDocument();
+    const queue = screen.getByRole('list', { name: 'Raised hands' });
+    expect(within(queue).getAllByRole('listitem').map((li) => li.getAttribute('data-user'))).toEqual(hands.map((h) => h.username));
+    // The host may lower any of them; the search below the queue is still there.
+    expect(within(queue).getAllByRole('button', { name: /^Lower user_\d+'s hand$/ })).toHaveLength(PEOPLE - 1);
+    expect(screen.getByRole('searchbox', { name: 'Search participants' })).toBeInTheDocument();
+    expect(within(stage()).getByRole('figure', { name: 'user_002' })).toHaveAttribute('data-hand', String(PEOPLE - 1));
+    expect(within(stage()).getByRole('figure', { name: 'user_016' })).toHaveAttribute('data-hand', String(PEOPLE - 15));
+
+    // user_150 (page 10) reacts: nothing on this page; paged there, the reaction is on the tile.
+    act(() => sockets.current.serverEmit('reaction', { roomId: 5, userId: 150, emoji: '👏' }));
+    expect(within(stage()).queryByTestId('reaction')).toBeNull();
+    act(() => useCallStore.getState().setStagePage(9));
+    const tile = await within(stage()).findByRole('figure', { name: 'user_150' }, SLOW);
+    expect(within(tile).getByTestId('reaction')).toHaveTextContent('👏');
+    expect(tile).toHaveAttribute('data-hand', String(PEOPLE - 149));
+  });
+
+  it('100 leave at once: the pages shrink and the last page shown stays in range', async () => {
+    renderApp('/rooms/5');
+    await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
+    await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
+    await userEvent.keyboard('{End}');
+    expect(screen.getByText('Page 13 of 13')).toBeInTheDocument();
+    const leaving = participants.slice(100).map((p) => p.userId);
+    act(() => sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [], left: leaving, changed: [] }));
+    await waitFor(() => expect(screen.getByText('Page 7 of 7')).toBeInTheDocument(), SLOW);
+    expect(tileNames()).toEqual(participants.slice(96, 100).map((p) => p.username));
+    await userEvent.keyboard('{ArrowLeft}');
+    expect(screen.getByText('Page 6 of 7')).toBeInTheDocument();
   });
 
   it('the host mutes everyone and sets join muted; a joiner of a join-muted room starts with the mic off', async () => {

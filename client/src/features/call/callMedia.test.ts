@@ -9,10 +9,10 @@ import { socketSignaling } from './mediaSessionApi';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (): JoinRoomData => ({
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, kind: 'meeting', participantCount: 2, createdAt: '2026-01-01T00:00:00Z' },
   participants: [
-    { userId: 1, username: 'alice' },
-    { userId: 2, username: 'bob' },
+    { userId: 1, username: 'alice', role: 'speaker' },
+    { userId: 2, username: 'bob', role: 'speaker' },
   ],
   participantsCursor: null,
   routerRtpCapabilities: { codecs: [] },
@@ -126,7 +126,7 @@ describe('call store with the media session', () => {
     await useCallStore.getState().leave();
     expect(media.status).toBe('closed');
     expect(currentMediaSession()).toBeNull();
-    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 3, username: 'carol' }], left: [] });
+    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 3, username: 'carol', role: 'speaker' }], left: [], changed: [] });
     sockets.current.serverEmit('newProducer', { roomId: 5, producerId: 'b-screen', userId: 2, kind: 'video', source: 'screen', paused: false });
     expect(useCallStore.getState()).toMatchObject({ status: 'left', participants: [], remote: {} });
   });

@@ -8,8 +8,8 @@ import { buildTiles } from './tiles';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (ids: number[]): JoinRoomData => ({
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, participantCount: ids.length, createdAt: '2026-01-01T00:00:00Z' },
-  participants: ids.map((id) => ({ userId: id, username: id === 1 ? 'alice' : `user${id}` })),
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, kind: 'meeting', participantCount: ids.length, createdAt: '2026-01-01T00:00:00Z' },
+  participants: ids.map((id) => ({ userId: id, username: id === 1 ? 'alice' : `user${id}`, role: 'speaker' as const })),
   participantsCursor: null,
 });
 const flush = () => new Promise((r) => setTimeout(r, 0));
@@ -47,9 +47,9 @@ describe('call store', () => {
 
   it('follows participantsDelta and roomDeleted for its room only', async () => {
     await useCallStore.getState().join(5, me, { capture: false });
-    sockets.current.serverEmit('participantsDelta', { roomId: 6, joined: [], left: [1, 2, 3] });
+    sockets.current.serverEmit('participantsDelta', { roomId: 6, joined: [], left: [1, 2, 3], changed: [] });
     expect(useCallStore.getState().participants).toHaveLength(3);
-    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4' }], left: [2] });
+    sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4', role: 'speaker' }], left: [2], changed: [] });
     expect(useCallStore.getState().participants.map((p) => p.userId)).toEqual([1, 3, 4]);
     sockets.current.serverEmit('roomDeleted', { roomId: 5 });
     expect(useCallStore.getState()).toMatchObject({ status: 'ended', error: { code: 'ROOM_DELETED' } });
@@ -62,7 +62,7 @@ describe('call store', () => {
     sockets.current.handle('loadParticipants', ({ cursor }) => {
       pages.push(cursor);
       // Read before user 3 left, answered after its delta arrived.
-      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 5, username: 'user5' }], left: [3] });
+      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 5, username: 'user5', role: 'speaker' }], left: [3], changed: [] });
       return cursor === 2
         ? ok({ roomId: 5, participants: joinData([3, 4]).participants, nextCursor: 4 })
         : ok({ roomId: 5, participants: joinData([6]).participants, nextCursor: null });
@@ -78,7 +78,7 @@ describe('call store', () => {
     await useCallStore.getState().join(5, me, { capture: false });
     sockets.current.handle('loadParticipants', ({ cursor }) => {
       // A delta between the resync and its page: user 4 joins.
-      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4' }], left: [] });
+      sockets.current.serverEmit('participantsDelta', { roomId: 5, joined: [{ userId: 4, username: 'user4', role: 'speaker' }], left: [], changed: [] });
       return ok({ roomId: 5, participants: joinData([1, 3]).participants.filter((p) => p.userId > cursor), nextCursor: null });
     });
     sockets.current.serverEmit('participantsResync', { roomId: 5 });

@@ -6,6 +6,7 @@ import {
   ParticipantRoster,
   type JoinRoomData,
   type Participant,
+  type ParticipantRole,
   type ParticipantsDeltaEvent,
   type RoomDto,
   type UserDto,
@@ -40,6 +41,8 @@ export interface CallLifecycle {
   /** Set while re-joining after a socket reconnect. */
   rejoining: boolean;
   participants: Participant[];
+  /** Your role in the call: a webinar 'attendee' only watches until a host brings you on stage. */
+  role: ParticipantRole;
   /** Invite token this call was joined with (private rooms); reused on rejoin. */
   inviteToken: string | null;
   /** Something a moderator did to you ("The host muted your microphone"), until dismissed. */
@@ -66,6 +69,7 @@ const lifecycleAtStart = {
   error: null,
   rejoining: false,
   participants: [],
+  role: 'speaker' as ParticipantRole,
   inviteToken: null,
   notice: null,
   session: null,
@@ -96,6 +100,24 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
 
   function showRoster(r: ParticipantRoster): void {
     if (roster === r) get().setParticipants(r.list());
+  }
+
+  /**
+   * Your role as the server says it (join answer, then `changed` deltas). On stage: the session
+   * may publish and you are asked to turn mic and camera on. Back in the audience: the server has
+   * closed your producers; your tracks stop here.
+   */
+  function applyRole(role: ParticipantRole, announce: boolean): void {
+    const before = get().role;
+    set({ role });
+    get().session?.setCanSend(role !== 'attendee');
+    if (!announce || before === role) return;
+    if (role === 'attendee') {
+      for (const source of ['mic', 'camera', 'screen'] as const) get().setLocalSource(source, null, false);
+      set({ notice: 'A host moved you back to the audience.' });
+    } else if (before === 'attendee') {
+      set({ notice: 'A host brought you on stage: turn on your microphone and camera when you are ready.' });
+    }
   }
 
   /** Starts the roster of a join answer and loads the snapshot's other pages. */
@@ -135,6 +157,9 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       }
       roster.applyDelta(delta);
       showRoster(roster);
+      const selfId = get().self?.id;
+      const mine = delta.changed?.find((p) => p.userId === selfId);
+      if (mine) applyRole(mine.role, true);
     },
     participantsResync() {
       const { roomId, session: call } = get();
@@ -186,13 +211,17 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       early = [];
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
       let joinedMuted: boolean;
+      let attendee: boolean;
       call.own(subscribeCallEvents(roomId, eventHandlers));
       try {
         const data = await joinRequest(roomId, inviteToken);
         if (call.disposed) return;
         joinedMuted = data.joinMuted === true;
+        attendee = data.role === 'attendee';
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
+        // Before the media starts: an attendee's session makes no send transport.
+        applyRole(data.role ?? 'speaker', false);
         call.startMedia(data);
       } catch (err) {
         if (call.disposed) return;
@@ -203,7 +232,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       void useChatStore.getState().open(roomId, self.id);
       // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
       if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
-      if (opts.capture !== false) await get().captureForCall({ micOff: joinedMuted });
+      // An attendee captures nothing until brought on stage.
+      if (opts.capture !== false && !attendee) await get().captureForCall({ micOff: joinedMuted });
     },
 
     async leave() {
@@ -231,6 +261,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         if (call.disposed) return;
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
+        applyRole(data.role ?? 'speaker', true);
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {

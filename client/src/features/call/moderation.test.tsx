@@ -18,14 +18,15 @@ const room: RoomDto = {
   visibility: 'public',
   locked: false,
   joinMuted: false,
+  kind: 'meeting',
   participantCount: 2,
   createdAt: '2026-01-01T00:00:00Z',
 };
 const joinData: JoinRoomData = {
   room,
   participants: [
-    { userId: 1, username: 'alice' },
-    { userId: 2, username: 'bob' },
+    { userId: 1, username: 'alice', role: 'speaker' },
+    { userId: 2, username: 'bob', role: 'speaker' },
   ],
   participantsCursor: null,
 };

@@ -9,6 +9,7 @@ export const moderationApi = {
   muteAll: (roomId: number) => request('muteAll', { roomId }),
   remove: (roomId: number, userId: number) => request('removeParticipant', { roomId, userId }),
   endCall: (roomId: number) => request('endCall', { roomId }),
+  setStage: (roomId: number, userId: number, onStage: boolean) => request('setStage', { roomId, userId, onStage }),
   updateRoom: (roomId: number, body: UpdateRoomRequest) => api<RoomDto>(`/rooms/${roomId}`, { method: 'PATCH', body }),
   invite: (roomId: number) => api<RoomInviteDto>(`/rooms/${roomId}/invite`),
   rotateInvite: (roomId: number) => api<RoomInviteDto>(`/rooms/${roomId}/invite/rotate`, { method: 'POST' }),

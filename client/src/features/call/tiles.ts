@@ -15,9 +15,12 @@ export interface TileModel {
   speaking: boolean;
 }
 
-/** Tiles in display order: screen shares first, then yourself, then everyone else in the order they joined. */
+/**
+ * Tiles in display order: screen shares first, then yourself, then everyone else in the roster's
+ * order (by username). Only the stage: webinar attendees (yourself included) are no tiles.
+ */
 export function buildTiles(
-  s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'>,
+  s: Pick<CallState, 'self' | 'participants' | 'remote' | 'local' | 'activeSpeakerId'> & Partial<Pick<CallState, 'role'>>,
 ): TileModel[] {
   const tracks = Object.values(s.remote);
   const byUser = (userId: number, source: MediaSource) =>
@@ -25,7 +28,7 @@ export function buildTiles(
   const screens: TileModel[] = [];
   const people: TileModel[] = [];
 
-  if (s.self) {
+  if (s.self && s.role !== 'attendee') {
     if (s.local.sharing) {
       screens.push({
         key: 'local:screen',
@@ -53,7 +56,7 @@ export function buildTiles(
   }
 
   for (const p of s.participants) {
-    if (p.userId === s.self?.id) continue;
+    if (p.userId === s.self?.id || p.role === 'attendee') continue;
     const mic = byUser(p.userId, 'mic');
     const cam = byUser(p.userId, 'camera');
     const screen = byUser(p.userId, 'screen');

@@ -1,3 +1,4 @@
+import type { RoomKind } from '@minimeet/shared';
 import { ROOM_DEFAULT_PARTICIPANTS, ROOM_NAME_MAX } from '../../lib/limits';
 import { useState, type FormEvent } from 'react';
 import { useNavigate } from 'react-router';
@@ -12,6 +13,7 @@ export function CreateRoomForm() {
   const [name, setName] = useState('');
   const [max, setMax] = useState(String(ROOM_DEFAULT_PARTICIPANTS));
   const [isPrivate, setIsPrivate] = useState(false);
+  const [kind, setKind] = useState<RoomKind>('meeting');
   const [busy, setBusy] = useState(false);
   const [fieldErrors, setFieldErrors] = useState<Record<string, string[]>>({});
   const [formError, setFormError] = useState<string | null>(null);
@@ -22,7 +24,7 @@ export function CreateRoomForm() {
     setFieldErrors({});
     setFormError(null);
     try {
-      const room = await useLobbyStore.getState().createRoom(name, Number(max) || undefined, isPrivate ? 'private' : 'public');
+      const room = await useLobbyStore.getState().createRoom(name, Number(max) || undefined, isPrivate ? 'private' : 'public', kind);
       setName('');
       navigate(`/rooms/${room.id}`);
     } catch (err) {
@@ -50,6 +52,19 @@ export function CreateRoomForm() {
         />
         <RoomSizeField value={max} onChange={setMax} errors={fieldErrors.maxParticipants} />
       </div>
+      <fieldset className="create-room__kind">
+        <legend>Kind</legend>
+        <label>
+          <input type="radio" name="kind" value="meeting" checked={kind === 'meeting'} onChange={() => setKind('meeting')} />
+          <span>Meeting</span>
+          <span className="create-room__hint">Everyone can talk and show video.</span>
+        </label>
+        <label>
+          <input type="radio" name="kind" value="webinar" checked={kind === 'webinar'} onChange={() => setKind('webinar')} />
+          <span>Webinar</span>
+          <span className="create-room__hint">Hosts and people brought on stage talk; the audience watches. Max people is the stage.</span>
+        </label>
+      </fieldset>
       <label className="create-room__private">
         <input type="checkbox" name="private" checked={isPrivate} onChange={(e) => setIsPrivate(e.target.checked)} />
         <span>Private room</span>

@@ -1,4 +1,4 @@
-import type { RoomDto, RoomVisibility, SearchResult } from '@minimeet/shared';
+import type { RoomDto, RoomKind, RoomVisibility, SearchResult } from '@minimeet/shared';
 import { create } from 'zustand';
 import { describeError } from '../../lib/errors';
 import { lobbyApi } from './lobbyApi';
@@ -8,7 +8,7 @@ export interface LobbyState {
   status: 'idle' | 'loading' | 'ready' | 'error';
   error: string | null;
   loadRooms(): Promise<void>;
-  createRoom(name: string, maxParticipants?: number, visibility?: RoomVisibility): Promise<RoomDto>;
+  createRoom(name: string, maxParticipants?: number, visibility?: RoomVisibility, kind?: RoomKind): Promise<RoomDto>;
   /** A live presence count (e.g. the call's participant list). */
   setParticipantCount(roomId: number, count: number): void;
   removeRoom(roomId: number): void;
@@ -41,11 +41,12 @@ export const useLobbyStore = create<LobbyState>()((set, get) => ({
       set({ status: get().rooms.length ? 'ready' : 'error', error: describeError(err) });
     }
   },
-  async createRoom(name, maxParticipants, visibility) {
+  async createRoom(name, maxParticipants, visibility, kind) {
     const room = await lobbyApi.createRoom({
       name,
       ...(maxParticipants ? { maxParticipants } : {}),
       ...(visibility === 'private' ? { visibility } : {}),
+      ...(kind === 'webinar' ? { kind } : {}),
     });
     set({ rooms: [room, ...get().rooms.filter((r) => r.id !== room.id)] });
     return room;

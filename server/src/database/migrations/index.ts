@@ -4,6 +4,7 @@ import { TokenVersions1760000000000 } from './1760000000000-token-versions.js';
 import { PrivateRoomsModeration1760000001000 } from './1760000001000-private-rooms-moderation.js';
 import { OneOpenCallPerRoom1760000002000 } from './1760000002000-one-open-call-per-room.js';
 import { RoomJoinMuted1770000000000 } from './1770000000000-room-join-muted.js';
+import { RoomKind1770000001000 } from './1770000001000-room-kind.js';
 import { Attachments1780000000000 } from './1780000000000-attachments.js';
 
 type MigrationClass = new () => MigrationInterface;
@@ -15,5 +16,6 @@ export const MIGRATIONS: MigrationClass[] = [
   PrivateRoomsModeration1760000001000,
   OneOpenCallPerRoom1760000002000,
   RoomJoinMuted1770000000000,
+  RoomKind1770000001000,
   Attachments1780000000000,
 ];
