@@ -130,7 +130,7 @@ async function main(): Promise<void> {
       lightBots:
         'per receiver: (CPU of the bench process, or of the server process + worker from /proc, during the phase − during the senders-only phase) / receivers',
       largeRoom:
-        'per size: first frame = join ack → first RTP of the receiver\'s first video (p95 over receivers); signaling = Engine.IO message bytes a bystander socket in the room receives from the first receiver join to 600 ms after the last, ÷ joins; consumers = GET /api/admin/stats totals (lowest snapshot in the window, summed over nodes); server CPU = /proc utime+stime of every node process + workers over the window ÷ participants; worker µs/pkt = worker cpuMs delta ÷ consumer packets delta; memory = RSS (/proc VmRSS) of every node + workers in the window − before anyone joined, ÷ participants; loss = RTP sequence gaps over every receiver stream in the window',
+        "per size: first frame = join ack → first RTP of the receiver's first video (p95 over receivers); signaling = Engine.IO message bytes a bystander socket in the room receives from the first receiver join to 600 ms after the last, ÷ joins; consumers = GET /api/admin/stats totals (lowest snapshot in the window, summed over nodes); server CPU = /proc utime+stime of every node process + workers over the window ÷ participants; worker µs/pkt = worker cpuMs delta ÷ consumer packets delta; memory = RSS (/proc VmRSS) of every node + workers in the window − before anyone joined, ÷ participants; loss = RTP sequence gaps over every receiver stream in the window",
       cluster:
         'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
@@ -161,7 +161,10 @@ async function main(): Promise<void> {
   }
   if (largeRoom && largeRoomText) {
     const htmlPath = path.join(args.outDir, 'large-room.html');
-    writeFileSync(htmlPath, renderLargeRoomHtml(largeRoom, largeRoomText, { startedAt: started.toISOString() }));
+    writeFileSync(
+      htmlPath,
+      renderLargeRoomHtml(largeRoom, largeRoomText, { startedAt: started.toISOString() }),
+    );
     log(`wrote ${htmlPath}`);
   }
   if (soak) {

@@ -15,11 +15,11 @@ export interface ByteCounts {
   byEvent: Record<string, number>;
 }
 
-/** The event name of a Socket.IO packet as it travels (e.g. `42["participantsDelta",{…}]`). */
+/** The event name of a Socket.IO packet (Engine.IO payload, e.g. `2["participantsDelta",{…}]`). */
 export function eventNameOf(data: string): string {
-  const m = /^\d+(?:\/[^,]*,)?\d*\["([^"]+)"/.exec(data);
+  const m = /^2(?:\/[^,]*,)?\d*\["([^"]+)"/.exec(data);
   if (m) return m[1]!;
-  return data.startsWith('43') ? '(ack)' : '(other)';
+  return data.startsWith('3') ? '(ack)' : '(other)';
 }
 
 export class Bystander {

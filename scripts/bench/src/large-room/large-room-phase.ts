@@ -35,7 +35,11 @@ export async function largeRoomPhase(
     };
     for (const receivers of plan.sizes) {
       if (spent()) {
-        outcome = { ...outcome, stoppedAt: receivers, stopReason: `phase time budget (${plan.limits.phaseBudgetSec} s) spent` };
+        outcome = {
+          ...outcome,
+          stoppedAt: receivers,
+          stopReason: `phase time budget (${plan.limits.phaseBudgetSec} s) spent`,
+        };
         break;
       }
       const run = await runLargeRoom('paged', topology, receivers, plan, pinning, log);
@@ -60,13 +64,16 @@ export function verdict(plan: LargeRoomPlan, runs: SizeRun[]): Verdict {
   const candidates = order.flatMap((t) =>
     runs.filter((r) => r.design === 'paged' && r.topology === t && r.receivers === plan.acceptReceivers),
   );
-  if (!candidates.length) return { held: false, line: `Acceptance (${what}): NOT HELD — that size was not run` };
+  if (!candidates.length)
+    return { held: false, line: `Acceptance (${what}): NOT HELD — that size was not run` };
   const why = (r: SizeRun): string | null => {
     if (r.skipped) return `skipped: ${r.stopReason}`;
     if (r.failedJoins) return `${r.failedJoins} of ${r.receivers} joins failed`;
     if (r.stopReason) return r.stopReason;
-    if (r.receiversWithPage < r.joined) return `${r.joined - r.receiversWithPage} receivers without their page`;
-    if (r.receiversWithLoudest < r.joined) return `${r.joined - r.receiversWithLoudest} receivers without the loud speakers`;
+    if (r.receiversWithPage < r.joined)
+      return `${r.joined - r.receiversWithPage} receivers without their page`;
+    if (r.receiversWithLoudest < r.joined)
+      return `${r.joined - r.receiversWithLoudest} receivers without the loud speakers`;
     if (r.loss.percent === null) return 'no packets counted';
     if (r.loss.percent >= plan.acceptLossPercent) return `loss ${r.loss.percent.toFixed(2)} %`;
     return null;

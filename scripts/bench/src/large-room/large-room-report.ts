@@ -32,7 +32,7 @@ function row(r: SizeRun, setup: string): Cell[] {
     r.firstFrameMs.p95,
     f(r.signaling.bytesPerJoin, 0),
     r.consumers.held,
-    r.consumers.bound,
+    r.design === 'paged' ? r.consumers.bound : null,
     f(r.serverCpu.percentPerParticipant, 2),
     f(r.workerUsPerPacket, 2),
     f(r.memory.rssMbDuring, 0),
@@ -77,9 +77,15 @@ function points(runs: SizeRun[], value: (r: SizeRun) => number | null): Array<[n
   });
 }
 
-export function renderLargeRoomHtml(r: LargeRoomResult, tablesText: string, meta: { startedAt: string }): string {
+export function renderLargeRoomHtml(
+  r: LargeRoomResult,
+  tablesText: string,
+  meta: { startedAt: string },
+): string {
   const bySetup = (design: SizeRun['design'], topology: SizeRun['topology']) =>
-    r.runs.filter((x) => x.design === design && x.topology === topology).sort((a, b) => a.receivers - b.receivers);
+    r.runs
+      .filter((x) => x.design === design && x.topology === topology)
+      .sort((a, b) => a.receivers - b.receivers);
   const setups: Array<[string, SizeRun[]]> = [
     ['paged, 1 node', bySetup('paged', 'oneNode')],
     ['paged, 2 nodes', bySetup('paged', 'twoNodes')],

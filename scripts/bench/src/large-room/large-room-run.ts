@@ -39,7 +39,9 @@ const sleep = (ms: number) => new Promise((r) => setTimeout(r, Math.max(0, ms)))
 const withTimeout = <T>(p: Promise<T>, ms: number, what: string) =>
   Promise.race([
     p,
-    new Promise<never>((_, reject) => setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms)),
+    new Promise<never>((_, reject) =>
+      setTimeout(() => reject(new Error(`${what}: no answer in ${ms} ms`)), ms),
+    ),
   ]);
 
 export async function runLargeRoom(
@@ -160,7 +162,8 @@ async function measure(
     await sleep(1500);
 
     for (const [i, auth] of receiverAuth.entries()) {
-      const page = design === 'paged' ? pageOf(i, plan.senders, plan.pageSize).map((s) => senderIds[s]!) : senderIds;
+      const page =
+        design === 'paged' ? pageOf(i, plan.senders, plan.pageSize).map((s) => senderIds[s]!) : senderIds;
       const shows = new Set(page);
       const receiver = new LightReceiver({
         url: nodeOf(i).url,
@@ -204,7 +207,8 @@ async function measure(
       joins: result.joined,
       bytesPerJoin: result.joined ? counts.bytes / result.joined : null,
     };
-    for (const f of new Set(rxs.flatMap((r) => (r.failure ? [r.failure] : [])))) result.notes.push(`join failed: ${f}`);
+    for (const f of new Set(rxs.flatMap((r) => (r.failure ? [r.failure] : []))))
+      result.notes.push(`join failed: ${f}`);
     log(
       `${label}: ${result.joined}/${receivers} joined in ${((Date.now() - rampStart) / 1000).toFixed(1)} s, bystander ${counts.bytes} B`,
     );
@@ -257,7 +261,11 @@ async function measure(
     };
     const lost = p1.lost - p0.lost;
     const expected = p1.expected - p0.expected;
-    result.loss = { percent: expected > 0 ? (100 * lost) / expected : null, packets: p1.packets - p0.packets, lost };
+    result.loss = {
+      percent: expected > 0 ? (100 * lost) / expected : null,
+      packets: p1.packets - p0.packets,
+      lost,
+    };
     result.firstFrameMs = percentiles(
       joined.flatMap((r) => {
         const ms = firstFrameMs(r.receiver.streams, r.receiver.timings.joinAckAt);
@@ -307,11 +315,14 @@ function serverFigures(samplers: LoadSampler[], from: number, to: number, result
     result.windowSec = w.seconds;
     cores += w.serverCores + w.workerCores;
     workerCores += w.workerCores;
-    if (w.workerCpuMsFromUsage === null || w.consumerPackets === null || w.consumersHeld === null) complete = false;
+    if (w.workerCpuMsFromUsage === null || w.consumerPackets === null || w.consumersHeld === null)
+      complete = false;
     workerCpuMs += w.workerCpuMsFromUsage ?? 0;
     packets += w.consumerPackets ?? 0;
     held += w.consumersHeld ?? 0;
-    const inWindow = s.snapshots.filter((x) => x.at >= from && x.at <= to).map((x) => x.snapshot.totals.consumers);
+    const inWindow = s.snapshots
+      .filter((x) => x.at >= from && x.at <= to)
+      .map((x) => x.snapshot.totals.consumers);
     max += Math.max(0, ...inWindow.map((c) => c.audio + c.video));
   }
   result.serverCpu = { cores, workerCores, percentPerParticipant: (100 * cores) / result.participants };
