@@ -91,7 +91,7 @@ describe('large-room verdict and pages', () => {
     serverCpu: { cores: 0.5, workerCores: 0.3, percentPerParticipant: 0.45 },
     workerUsPerPacket: 5,
     memory: { rssMbBefore: 100, rssMbDuring: 200, mbPerParticipant: 0.9 },
-    loss: { percent: 0.2, packets: 100_000, lost: 200 },
+    loss: { percent: 0.2, packets: 100_000, lost: 200, receivedPerSec: 6600, forwardedPerSec: 6600 },
     windowSec: 15,
     botLoopDelayP99Ms: 20,
     notes: [],

@@ -40,8 +40,18 @@ export interface SizeRun {
   workerUsPerPacket: number | null;
   /** Server processes + workers RSS (every node) before anyone joined and in the window, MiB. */
   memory: { rssMbBefore: number | null; rssMbDuring: number | null; mbPerParticipant: number | null };
-  /** Receive loss over the window (RTP sequence gaps, every receiver's streams). */
-  loss: { percent: number | null; packets: number; lost: number };
+  /**
+   * Receive loss over the window (RTP sequence gaps, every receiver's streams). Packets per
+   * second received and forwarded by the servers' consumers (admin stats, their own window) tell
+   * loss on the server's side from loss after it (kernel buffers, the bench's event loop).
+   */
+  loss: {
+    percent: number | null;
+    packets: number;
+    lost: number;
+    receivedPerSec: number | null;
+    forwardedPerSec: number | null;
+  };
   windowSec: number | null;
   /** The bench process's event-loop delay p99 in the window (bots and receivers share it). */
   botLoopDelayP99Ms: number | null;

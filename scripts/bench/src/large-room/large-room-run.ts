@@ -98,7 +98,7 @@ function emptyRun(design: Design, topology: Topology, receivers: number, plan: L
     serverCpu: { cores: null, percentPerParticipant: null, workerCores: null },
     workerUsPerPacket: null,
     memory: { rssMbBefore: null, rssMbDuring: null, mbPerParticipant: null },
-    loss: { percent: null, packets: 0, lost: 0 },
+    loss: { percent: null, packets: 0, lost: 0, receivedPerSec: null, forwardedPerSec: null },
     windowSec: null,
     botLoopDelayP99Ms: null,
     notes: [],
@@ -265,6 +265,8 @@ async function measure(
       percent: expected > 0 ? (100 * lost) / expected : null,
       packets: p1.packets - p0.packets,
       lost,
+      receivedPerSec: (p1.packets - p0.packets) / ((to - from) / 1000),
+      forwardedPerSec: null,
     };
     result.firstFrameMs = percentiles(
       joined.flatMap((r) => {
@@ -276,7 +278,7 @@ async function measure(
     serverFigures(samplers, from, to, result);
 
     if (result.loss.percent !== null && result.loss.percent > plan.limits.lossPercent)
-      result.stopReason = `loss ${result.loss.percent.toFixed(2)} % > ${plan.limits.lossPercent} %`;
+      result.stopReason = `loss ${result.loss.percent.toFixed(2)} % > ${plan.limits.lossPercent} % (${lossSide(result)})`;
     else if (result.receiversWithPage < joined.length || result.receiversWithLoudest < joined.length)
       result.stopReason = `at the window's end ${result.receiversWithPage}/${joined.length} had their page, ${result.receiversWithLoudest}/${joined.length} the loud speakers`;
     log(
@@ -309,6 +311,7 @@ function serverFigures(samplers: LoadSampler[], from: number, to: number, result
   let held = 0;
   let max = 0;
   let complete = true;
+  let forwardedPerSec = 0;
   for (const s of samplers) {
     for (const n of s.notes) if (!result.notes.includes(n)) result.notes.push(n);
     const w = s.window(from, to);
@@ -318,6 +321,8 @@ function serverFigures(samplers: LoadSampler[], from: number, to: number, result
     if (w.workerCpuMsFromUsage === null || w.consumerPackets === null || w.consumersHeld === null)
       complete = false;
     workerCpuMs += w.workerCpuMsFromUsage ?? 0;
+    if (w.consumerPackets !== null && w.snapshotSeconds)
+      forwardedPerSec += w.consumerPackets / w.snapshotSeconds;
     packets += w.consumerPackets ?? 0;
     held += w.consumersHeld ?? 0;
     const inWindow = s.snapshots
@@ -325,9 +330,22 @@ function serverFigures(samplers: LoadSampler[], from: number, to: number, result
       .map((x) => x.snapshot.totals.consumers);
     max += Math.max(0, ...inWindow.map((c) => c.audio + c.video));
   }
+  result.loss.forwardedPerSec = complete ? forwardedPerSec : null;
   result.serverCpu = { cores, workerCores, percentPerParticipant: (100 * cores) / result.participants };
   result.workerUsPerPacket = complete && packets > 0 ? (workerCpuMs * 1000) / packets : null;
   result.consumers.held = complete ? held : null;
   result.consumers.max = complete ? max : null;
   if (!complete) result.notes.push('fewer than two admin stats snapshots in the window on some node');
+}
+
+/** Where the packets went missing: compares the rate the servers forwarded with what arrived. */
+function lossSide(r: SizeRun): string {
+  const { forwardedPerSec: fwd, receivedPerSec: rx } = r.loss;
+  const loop =
+    r.botLoopDelayP99Ms === null ? '' : `; bench event-loop delay p99 ${r.botLoopDelayP99Ms.toFixed(0)} ms`;
+  if (!fwd || rx === null) return `forwarded rate unknown${loop}`;
+  const share = (100 * rx) / fwd;
+  return share < 100 - r.loss.percent! / 2
+    ? `receivers got ${share.toFixed(0)} % of the packets/s the servers forwarded: lost after the SFU (kernel buffers, bots' CPU)${loop}`
+    : `receivers got ${share.toFixed(0)} % of the packets/s the servers forwarded: lost before or in the SFU${loop}`;
 }
