@@ -116,7 +116,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     } catch (err) {
       // A step cut short by close() fails with whatever broke (a disconnected socket, a closed
       // UDP port); the caller asked to close, so say that instead.
-      if (this.closed) throw new Error('light receiver closed while starting');
+      if (this.closed) throw new Error('light receiver closed while starting', { cause: err });
       throw err;
     }
   }
@@ -297,6 +297,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     if (!entry || this.open.has(producerId) || this.consuming.has(producerId)) return;
     if (this.closed || !this.wants(entry.producer)) return;
     this.consuming.add(producerId);
+    let stream: ReceivedStream | undefined;
     try {
       const data = await this.signaling!.request('consume', {
         transportId: this.transportId!,
@@ -304,7 +305,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
         rtpCapabilities: this.capabilities!,
       });
       if (this.closed || !this.known.has(producerId)) return;
-      const stream: ReceivedStream = {
+      stream = {
         consumerId: data.consumerId,
         producerId,
         userId: data.userId,
@@ -328,6 +329,9 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     } catch (err) {
       // The ranking moved while asking: the next audibleProducers says what to hear.
       if ((err as { code?: unknown }).code === 'NOT_AUDIBLE') return;
+      // The server closed the consumer before our resume arrived (consumerClosed, e.g. the
+      // microphone dropped out of the loudest): nothing to resume, not a failure.
+      if (stream?.closed) return;
       if (!this.closed)
         this.emit(
           'error',

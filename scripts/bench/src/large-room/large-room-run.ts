@@ -194,7 +194,8 @@ async function measure(
           await withTimeout(rx.receiver.start(), Math.max(1000, rampStart + budgetMs - Date.now()), 'start');
           rx.started = true;
         } catch (err) {
-          rx.failure = err instanceof Error ? err.message : String(err);
+          const step = rx.receiver.timings.joinAckAt ? 'after the join ack (media)' : 'joining';
+          rx.failure = `${err instanceof Error ? err.message : String(err)} (${step}, node ${(i % nodes.length) + 1})`;
         }
       }),
     );
@@ -212,8 +213,13 @@ async function measure(
     log(
       `${label}: ${result.joined}/${receivers} joined in ${((Date.now() - rampStart) / 1000).toFixed(1)} s, bystander ${counts.bytes} B`,
     );
-    if ((100 * result.failedJoins) / receivers > plan.limits.failedJoinsPercent) {
-      result.stopReason = `${result.failedJoins} of ${receivers} joins failed`;
+    // Too many failed joins stops the size, but the joined receivers are still measured.
+    const joinStop =
+      (100 * result.failedJoins) / receivers > plan.limits.failedJoinsPercent
+        ? `${result.failedJoins} of ${receivers} joins failed`
+        : null;
+    if (!result.joined) {
+      result.stopReason = joinStop ?? 'no receiver joined';
       return;
     }
 
@@ -234,7 +240,7 @@ async function measure(
       const s = states();
       result.receiversWithPage = s.filter((x) => x.pageOk).length;
       result.receiversWithLoudest = s.filter((x) => x.loudestOk).length;
-      result.stopReason = `after ${plan.limits.settleBudgetSec} s, ${result.receiversWithPage}/${joined.length} receivers had their page and ${result.receiversWithLoudest}/${joined.length} the loud speakers`;
+      result.stopReason = `${joinStop ? `${joinStop}; ` : ''}after ${plan.limits.settleBudgetSec} s, ${result.receiversWithPage}/${joined.length} receivers had their page and ${result.receiversWithLoudest}/${joined.length} the loud speakers`;
       return;
     }
     await sleep(SETTLE_MS);
@@ -277,7 +283,8 @@ async function measure(
     for (const s of samplers) s.stop();
     serverFigures(samplers, from, to, result);
 
-    if (result.loss.percent !== null && result.loss.percent > plan.limits.lossPercent)
+    if (joinStop) result.stopReason = joinStop;
+    else if (result.loss.percent !== null && result.loss.percent > plan.limits.lossPercent)
       result.stopReason = `loss ${result.loss.percent.toFixed(2)} % > ${plan.limits.lossPercent} % (${lossSide(result)})`;
     else if (result.receiversWithPage < joined.length || result.receiversWithLoudest < joined.length)
       result.stopReason = `at the window's end ${result.receiversWithPage}/${joined.length} had their page, ${result.receiversWithLoudest}/${joined.length} the loud speakers`;
