@@ -75,6 +75,7 @@ describe('large-room verdict and pages', () => {
     topology: 'oneNode',
     receivers: 100,
     senders: 8,
+    attempt: 1,
     participants: 109,
     held: true,
     skipped: false,

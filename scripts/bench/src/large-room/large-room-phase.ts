@@ -1,8 +1,8 @@
 /**
  * `--phases large-room` (issue 19's benchmark): first the old design against the paged one at
  * room sizes the old one could hold (same run, one node), then the paged design at each size on
- * one node and on two, each size on fresh servers, until a size does not hold or the phase's time
- * budget is spent; then the acceptance verdict (a room of `acceptReceivers` holds).
+ * one node and on two, each size on fresh servers, until a size does not hold twice in a row or
+ * the phase's time budget is spent; then the acceptance verdict (a room of `acceptReceivers` holds).
  */
 import type { Pinning } from '../pinning.js';
 import type { LargeRoomPlan, Topology } from './large-room-plan.js';
@@ -42,8 +42,14 @@ export async function largeRoomPhase(
         };
         break;
       }
-      const run = await runLargeRoom('paged', topology, receivers, plan, pinning, log);
+      let run = await runLargeRoom('paged', topology, receivers, plan, pinning, log);
       runs.push(run);
+      // Once more before giving up: on a shared machine one noisy window should not end the ramp.
+      if (!run.held && !run.skipped && !spent()) {
+        log(`large-room ${topology} ${receivers}: did not hold (${run.stopReason}); trying once more`);
+        run = { ...(await runLargeRoom('paged', topology, receivers, plan, pinning, log)), attempt: 2 };
+        runs.push(run);
+      }
       if (!run.held) {
         outcome = { ...outcome, stoppedAt: receivers, stopReason: run.stopReason ?? 'did not hold' };
         break;

@@ -49,7 +49,7 @@ export function largeRoomTables(r: LargeRoomResult): string {
     `Large room: ${p.senders} senders (VP8 + Opus, ${p.speakers} speaking), light receivers each showing a page of ${p.pageSize} + the ${p.loudestK} loudest; ` +
       `fresh servers per size, 1 worker per node; CPU in % of one core`,
     HEADERS,
-    paged.map((x) => row(x, TOPOLOGY[x.topology])),
+    paged.map((x) => row(x, `${TOPOLOGY[x.topology]}${x.attempt > 1 ? ' (again)' : ''}`)),
   );
   const compare = table(
     `Old design vs paged, same run, one node: old = baseline server (BASELINE_ROSTER=full-list: whole participant list to the room on every join) ` +

@@ -6,6 +6,8 @@ export interface SizeRun {
   topology: Topology;
   receivers: number;
   senders: number;
+  /** 2: the size did not hold the first time and was run again. */
+  attempt: number;
   /** Senders + receivers + the bystander. */
   participants: number;
   /** Joined, every receiver got its page and the loud speakers, loss within the stop limit. */

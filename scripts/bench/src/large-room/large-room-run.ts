@@ -82,6 +82,7 @@ function emptyRun(design: Design, topology: Topology, receivers: number, plan: L
     topology,
     receivers,
     senders: plan.senders,
+    attempt: 1,
     participants: plan.senders + receivers + 1,
     held: false,
     skipped: false,
