@@ -53,6 +53,11 @@ export interface LightReceiverOptions {
   /** Consent freshness interval (default 5 s, RFC 7675). */
   consentIntervalMs?: number;
   /**
+   * SO_RCVBUF of its UDP socket, bytes (default: the system's). Many receivers in one busy
+   * process: a larger buffer rides out event-loop stalls instead of counting them as loss.
+   */
+  udpReceiveBufferBytes?: number;
+  /**
    * Which video producers this receiver shows (e.g. a page of 4 tiles): only those are consumed.
    * Default: every one. Microphones follow the server's K loudest (`audibleProducers`).
    */
@@ -178,7 +183,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     });
     this.stillOpen();
     this.transportReady = true;
-    const udp = (this.udp = await openUdp(candidate));
+    const udp = (this.udp = await openUdp(candidate, this.options.udpReceiveBufferBytes));
     // close() during the bind did not see this socket yet.
     if (this.closed) udp.close();
     this.stillOpen();
@@ -401,12 +406,14 @@ export function pickUdpCandidate(candidates: IceCandidate[]): IceCandidate {
   return chosen;
 }
 
-function openUdp(candidate: IceCandidate): Promise<UdpSocket> {
+function openUdp(candidate: IceCandidate, receiveBufferBytes?: number): Promise<UdpSocket> {
   const udp = createSocket(isIPv6(candidate.address) ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
     udp.once('error', reject);
     udp.bind(0, () => {
       udp.off('error', reject);
+      // The kernel caps it at net.core.rmem_max (and doubles it for its bookkeeping).
+      if (receiveBufferBytes) udp.setRecvBufferSize(receiveBufferBytes);
       resolve(udp);
     });
   });

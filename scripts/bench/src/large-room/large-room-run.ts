@@ -25,6 +25,11 @@ const SETTLE_MS = 2000;
 /** Trailing batched deltas still counted after the last join. */
 const DELTA_TAIL_MS = 600;
 const CLOSE_TIMEOUT_MS = 10_000;
+/**
+ * Every receiver shares the bench's one event loop (and core) with the werift senders: 1 MiB of
+ * socket buffer each rides out its stalls, so loss stays the SFU's and the path's, not the bench's.
+ */
+const UDP_RECEIVE_BUFFER_BYTES = 1 << 20;
 
 type Log = (line: string) => void;
 
@@ -170,6 +175,7 @@ async function measure(
         url: nodeOf(i).url,
         roomId,
         token: auth.accessToken,
+        udpReceiveBufferBytes: UDP_RECEIVE_BUFFER_BYTES,
         ...(design === 'paged' ? { showsVideo: (p: RemoteProducer) => shows.has(p.userId) } : {}),
       });
       receiver.on('error', (err) => {
