@@ -37,7 +37,9 @@ describe('npm run bench --quick --phases large-room', () => {
       expect(lr.verdict.held, lr.verdict.line).toBe(true);
       const sized = lr.runs.find((r) => r.design === 'paged' && r.receivers === plan.sizes[0]);
       expect(sized, 'the quick size ran').toBeDefined();
-      for (const r of lr.runs) {
+      // A size that did not hold is run once more (shared machine): the last attempt counts.
+      const last = new Map(lr.runs.map((r) => [`${r.design}/${r.topology}/${r.receivers}`, r]));
+      for (const r of last.values()) {
         const what = `${r.design} ${r.receivers}: ${r.stopReason ?? ''} ${r.notes.join('; ')}`;
         expect(r.held, what).toBe(true);
         expect(r.joined, what).toBe(r.receivers);
