@@ -43,12 +43,14 @@ export interface SizeRun {
   /** Server processes + workers RSS (every node) before anyone joined and in the window, MiB. */
   memory: { rssMbBefore: number | null; rssMbDuring: number | null; mbPerParticipant: number | null };
   /**
-   * Receive loss over the window (RTP sequence gaps, every receiver's streams). Packets per
+   * Receive loss (RTP sequence gaps over every receiver stream, from its first packet to the
+   * window's end; windowPercent: over the window alone, which late packets can make negative). Packets per
    * second received and forwarded by the servers' consumers (admin stats, their own window) tell
    * loss on the server's side from loss after it (kernel buffers, the bench's event loop).
    */
   loss: {
     percent: number | null;
+    windowPercent: number | null;
     packets: number;
     lost: number;
     receivedPerSec: number | null;

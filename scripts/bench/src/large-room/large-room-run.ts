@@ -104,7 +104,14 @@ function emptyRun(design: Design, topology: Topology, receivers: number, plan: L
     serverCpu: { cores: null, percentPerParticipant: null, workerCores: null },
     workerUsPerPacket: null,
     memory: { rssMbBefore: null, rssMbDuring: null, mbPerParticipant: null },
-    loss: { percent: null, packets: 0, lost: 0, receivedPerSec: null, forwardedPerSec: null },
+    loss: {
+      percent: null,
+      windowPercent: null,
+      packets: 0,
+      lost: 0,
+      receivedPerSec: null,
+      forwardedPerSec: null,
+    },
     windowSec: null,
     botLoopDelayP99Ms: null,
     notes: [],
@@ -272,12 +279,14 @@ async function measure(
       video: open.reduce((s, o) => s + o.filter((x) => x.kind === 'video').length, 0) / joined.length,
       audio: open.reduce((s, o) => s + o.filter((x) => x.kind === 'audio').length, 0) / joined.length,
     };
-    const lost = p1.lost - p0.lost;
-    const expected = p1.expected - p0.expected;
+    // Loss from each stream's first packet to the window's end: a delta over the window alone can
+    // go negative when packets counted missing at its start arrive late (reordered under load).
+    const windowExpected = p1.expected - p0.expected;
     result.loss = {
-      percent: expected > 0 ? (100 * lost) / expected : null,
-      packets: p1.packets - p0.packets,
-      lost,
+      percent: p1.expected > 0 ? (100 * p1.lost) / p1.expected : null,
+      windowPercent: windowExpected > 0 ? (100 * (p1.lost - p0.lost)) / windowExpected : null,
+      packets: p1.packets,
+      lost: p1.lost,
       receivedPerSec: (p1.packets - p0.packets) / ((to - from) / 1000),
       forwardedPerSec: null,
     };
