@@ -73,7 +73,8 @@ export function largeRoomTables(r: LargeRoomResult): string {
 function points(runs: SizeRun[], value: (r: SizeRun) => number | null): Array<[number, number]> {
   return runs.flatMap((r) => {
     const v = value(r);
-    return v === null || !r.joined ? [] : [[r.receivers, v] as [number, number]];
+    // Only sizes where everyone joined: a few joiners' figures are not that size's.
+    return v === null || r.failedJoins > 0 ? [] : [[r.receivers, v] as [number, number]];
   });
 }
 
@@ -83,9 +84,12 @@ export function renderLargeRoomHtml(
   meta: { startedAt: string },
 ): string {
   const bySetup = (design: SizeRun['design'], topology: SizeRun['topology']) =>
-    r.runs
-      .filter((x) => x.design === design && x.topology === topology)
-      .sort((a, b) => a.receivers - b.receivers);
+    [
+      // The last attempt of each size.
+      ...new Map(
+        r.runs.filter((x) => x.design === design && x.topology === topology).map((x) => [x.receivers, x]),
+      ).values(),
+    ].sort((a, b) => a.receivers - b.receivers);
   const setups: Array<[string, SizeRun[]]> = [
     ['paged, 1 node', bySetup('paged', 'oneNode')],
     ['paged, 2 nodes', bySetup('paged', 'twoNodes')],
