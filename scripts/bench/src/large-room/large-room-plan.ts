@@ -70,7 +70,7 @@ export function largeRoomPlan(quick: boolean, sizes?: number[]): LargeRoomPlan {
     // 8 senders + 7 receivers + the bystander = 16, the old room cap.
     oldDesignSizes: [3, 7],
     windowSec: 15,
-    limits: { lossPercent: 5, failedJoinsPercent: 2, settleBudgetSec: 90, phaseBudgetSec: 25 * 60 },
+    limits: { lossPercent: 1, failedJoinsPercent: 2, settleBudgetSec: 90, phaseBudgetSec: 25 * 60 },
     acceptReceivers: 100,
   };
 }
