@@ -20,6 +20,7 @@ const HEADERS = [
   'RSS MB',
   'MB/participant',
   'loss %',
+  'pkt/s per rx',
   'result',
 ];
 
@@ -38,6 +39,8 @@ function row(r: SizeRun, setup: string): Cell[] {
     f(r.memory.rssMbDuring, 0),
     f(r.memory.mbPerParticipant, 2),
     f(r.loss.percent, 3),
+    // Falls when the bench process (senders + receivers on one core) cannot keep the senders' rate.
+    f(r.loss.receivedPerSec !== null && r.joined ? r.loss.receivedPerSec / r.joined : null, 0),
     r.held ? 'held' : r.skipped ? `skipped: ${r.stopReason}` : `stopped: ${r.stopReason}`,
   ];
 }
