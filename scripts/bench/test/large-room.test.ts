@@ -13,6 +13,7 @@ import { REPO_ROOT, SERVER_MAIN } from '@minimeet/test-harness';
 import { eventNameOf } from '../src/large-room/bystander.js';
 import { largeRoomPlan, pageOf } from '../src/large-room/large-room-plan.js';
 import { verdict } from '../src/large-room/large-room-phase.js';
+import { parseArgs } from '../src/options.js';
 import type { LargeRoomResult, SizeRun } from '../src/large-room/large-room-result.js';
 
 const SCRIPTS = path.join(REPO_ROOT, 'scripts');
@@ -130,5 +131,16 @@ describe('large-room verdict and pages', () => {
     expect(eventNameOf('2/admin,["x",1]')).toBe('x');
     expect(eventNameOf('31[{"ok":true}]')).toBe('(ack)');
     expect(eventNameOf('0{"sid":"x"}')).toBe('(other)');
+  });
+
+  it('--large-room-sizes picks the receiver counts, only with the phase and whole counts', () => {
+    const args = parseArgs(['--phases', 'large-room', '--large-room-sizes', '10,40']);
+    expect(largeRoomPlan(false, args.largeRoomSizes).sizes).toEqual([10, 40]);
+    expect(largeRoomPlan(false).sizes).toEqual([25, 50, 100, 200]);
+    expect(() => parseArgs(['--large-room-sizes', '10'])).toThrow(/add --phases large-room/);
+    expect(() => parseArgs(['--phases', 'large-room', '--large-room-sizes', '10,2.5'])).toThrow(/whole/);
+    expect(() => parseArgs(['--phases', 'large-room', '--large-room-sizes', '0'])).toThrow(
+      /--large-room-sizes/,
+    );
   });
 });
