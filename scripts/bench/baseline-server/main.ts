@@ -5,7 +5,8 @@
  * broadcast. `npm run bench` runs the same bots against it and against MiniMeet.
  *
  * Env: PORT (0 = any), HOST, MEDIASOUP_WORKERS (default: cores), MEDIASOUP_LISTEN_IP,
- * RTC_MIN_PORT/RTC_MAX_PORT, ADMIN_STATS_INTERVAL_MS. Prints `listening <port>` when ready.
+ * RTC_MIN_PORT/RTC_MAX_PORT, ADMIN_STATS_INTERVAL_MS, BASELINE_ROSTER (delta | full-list: the
+ * pre-2.0 whole participant list to the room on every join and leave). Prints `listening <port>` when ready.
  */
 import type { AddressInfo } from 'node:net';
 import { createServer as createHttpServer } from 'node:http';
@@ -30,7 +31,12 @@ function intEnv(name: string, def: number): number {
 async function main(): Promise<void> {
   const directory = new Directory();
   const http = createHttpServer();
-  const signaling = new Signaling(http, directory);
+  const roster = process.env.BASELINE_ROSTER || 'delta';
+  if (roster !== 'delta' && roster !== 'full-list') {
+    console.error(`BASELINE_ROSTER: delta or full-list (got "${roster}")`);
+    process.exit(2);
+  }
+  const signaling = new Signaling(http, directory, roster);
   const media = await BaselineMedia.start(
     {
       workerCount: intEnv('MEDIASOUP_WORKERS', os.availableParallelism()) || 1,

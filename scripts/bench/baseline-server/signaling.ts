@@ -17,6 +17,7 @@ import {
   type ClientEventName,
   type ClientToServerEvents,
   type JoinRoomData,
+  type Participant,
   type MediaStatsData,
   type ResponseOf,
   type ServerEvents,
@@ -50,6 +51,11 @@ export class Signaling implements MediaEventSink {
   constructor(
     http: HttpServer,
     private readonly directory: Directory,
+    /**
+     * 'full-list': the pre-2.0 roster, the whole participant list to the room on every join and
+     * leave (the large-room bench's "old design"); 'delta': one participantsDelta per change.
+     */
+    private readonly roster: 'delta' | 'full-list' = 'delta',
   ) {
     this.io = new Server(http, { serveClient: false, cors: { origin: true } });
   }
@@ -258,7 +264,7 @@ export class Signaling implements MediaEventSink {
         throw new BaselineError(ErrorCode.NOT_IN_ROOM, 'Disconnected while joining');
       }
       // Unbatched, one delta per join: this server is the media baseline, not a signaling one.
-      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [{ userId: user.id, username: user.username, role: 'speaker' }], left: [], changed: [] });
+      this.#announce(roomId, [{ userId: user.id, username: user.username, role: 'speaker' }], []);
     }
     const { room } = await this.#media.addPeer(roomId, s.id, user.id);
     if (!s.data.joinedRooms.has(roomId)) {
@@ -281,8 +287,22 @@ export class Signaling implements MediaEventSink {
     void s.leave(channel(roomId));
     this.#media.removePeer(roomId, s.id);
     if (this.directory.removeSocket(roomId, s.data.user.id, s.id)) {
-      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined: [], left: [s.data.user.id], changed: [] });
+      this.#announce(roomId, [], [s.data.user.id]);
     }
+  }
+
+  /** Tells the room who came or went: a delta, or (old design) the whole list again. */
+  #announce(roomId: number, joined: Participant[], left: number[]): void {
+    if (this.roster === 'delta') {
+      this.io.to(channel(roomId)).emit('participantsDelta', { roomId, joined, left, changed: [] });
+      return;
+    }
+    // Protocol 1.x's participantsUpdate, no longer in @minimeet/shared: emitted untyped.
+    const emit = this.io.to(channel(roomId)).emit as (event: string, payload: unknown) => boolean;
+    emit.call(this.io.to(channel(roomId)), 'participantsUpdate', {
+      roomId,
+      participants: this.directory.participants(roomId),
+    });
   }
 }
 

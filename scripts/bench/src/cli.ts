@@ -1,12 +1,13 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
  * (default bench-results/bench-<timestamp>/). Run only when named: one room across workers and
  * nodes (cluster), and Chromium on impaired test-host links (network, needs root; also writes
  * DIR/network.html), a long run under churn watched for leaks (soak, --soak-minutes; also
- * writes DIR/soak.html), and light receive-only bots against full receivers (light-bots).
+ * writes DIR/soak.html), light receive-only bots against full receivers (light-bots), and one
+ * room of up to 200 light receivers against the old design (large-room; also DIR/large-room.html).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -22,6 +23,9 @@ import { drainedTable, renderSoakHtml, soakTable } from './soak/soak-report.js';
 import { clusterPhase, clusterPlan } from './cluster-phase.js';
 import { clusterNodesTable, clusterSummary, clusterSummaryTable } from './cluster-report.js';
 import { lightBotsPhase, lightBotsPlan, lightBotsTable } from './light-bots-phase.js';
+import { largeRoomPhase } from './large-room/large-room-phase.js';
+import { largeRoomPlan } from './large-room/large-room-plan.js';
+import { largeRoomTables, renderLargeRoomHtml } from './large-room/large-room-report.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
   capacitySummary,
@@ -71,6 +75,9 @@ async function main(): Promise<void> {
   const lightBots = args.phases.includes('light-bots')
     ? await lightBotsPhase(lightBotsPlan(args.quick), pinning, log)
     : undefined;
+  const largeRoom = args.phases.includes('large-room')
+    ? await largeRoomPhase(largeRoomPlan(args.quick, args.largeRoomSizes), pinning, log)
+    : undefined;
   const soak = args.phases.includes('soak') ? await soakPhase(soakPlan(args.soak), log) : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
@@ -97,6 +104,8 @@ async function main(): Promise<void> {
   if (network)
     out.push(network.skipped === null ? networkTable(network) : `Network: skipped (${network.skipped})`);
   if (lightBots) out.push(lightBotsTable(lightBots));
+  const largeRoomText = largeRoom ? largeRoomTables(largeRoom) : undefined;
+  if (largeRoomText) out.push(largeRoomText);
   if (soak) out.push(soakTable(soak), drainedTable(soak));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
@@ -120,6 +129,8 @@ async function main(): Promise<void> {
       botCpu: 'utime+stime of this bench process and its non-server descendants (the bots run in it)',
       lightBots:
         'per receiver: (CPU of the bench process, or of the server process + worker from /proc, during the phase − during the senders-only phase) / receivers',
+      largeRoom:
+        "per size: first frame = join ack → first RTP of the receiver's first video (p95 over receivers); signaling = Engine.IO message bytes a bystander socket in the room receives from the first receiver join to 600 ms after the last, ÷ joins; consumers = GET /api/admin/stats totals (lowest snapshot in the window, summed over nodes); server CPU = /proc utime+stime of every node process + workers over the window ÷ participants; worker µs/pkt = worker cpuMs delta ÷ consumer packets delta; memory = RSS (/proc VmRSS) of every node + workers in the window − before anyone joined, ÷ participants; loss = RTP sequence gaps over every receiver stream in the window",
       cluster:
         'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
@@ -134,6 +145,7 @@ async function main(): Promise<void> {
       : undefined,
     network,
     lightBots,
+    largeRoom,
     soak,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
@@ -144,6 +156,14 @@ async function main(): Promise<void> {
     writeFileSync(
       htmlPath,
       renderNetworkHtml(network, { startedAt: started.toISOString(), quick: args.quick }),
+    );
+    log(`wrote ${htmlPath}`);
+  }
+  if (largeRoom && largeRoomText) {
+    const htmlPath = path.join(args.outDir, 'large-room.html');
+    writeFileSync(
+      htmlPath,
+      renderLargeRoomHtml(largeRoom, largeRoomText, { startedAt: started.toISOString() }),
     );
     log(`wrote ${htmlPath}`);
   }

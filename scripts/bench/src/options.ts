@@ -2,7 +2,16 @@
 import path from 'node:path';
 import { REPO_ROOT } from '@minimeet/test-harness';
 
-export const PHASES = ['overhead', 'capacity', 'chat', 'cluster', 'network', 'soak', 'light-bots'] as const;
+export const PHASES = [
+  'overhead',
+  'capacity',
+  'chat',
+  'cluster',
+  'network',
+  'soak',
+  'light-bots',
+  'large-room',
+] as const;
 export type Phase = (typeof PHASES)[number];
 /**
  * Without --phases: the server comparisons (cluster takes minutes more; network needs root and
@@ -22,11 +31,14 @@ export interface BenchArgs {
   outDir: string;
   phases: Phase[];
   soak: SoakOptions;
+  /** Receiver counts of the large-room phase (default: its plan's). */
+  largeRoomSizes?: number[];
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots]\n' +
-  '                        [--soak-minutes N (default 30)] [--soak-sample-sec S (default 10, 5 under 10 min)]';
+  'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room]\n' +
+  '                        [--soak-minutes N (default 30)] [--soak-sample-sec S (default 10, 5 under 10 min)]\n' +
+  '                        [--large-room-sizes 25,50,100,200 (receivers per size, 1 to 500)]';
 
 /** A positive number (fractions allowed) within [min, max]. */
 function numberOption(name: string, raw: string | undefined, min: number, max: number): number {
@@ -42,6 +54,7 @@ export function parseArgs(argv: string[], now = new Date()): BenchArgs {
   let phases: Phase[] = [...DEFAULT_PHASES];
   let minutes: number | undefined;
   let sampleSec: number | undefined;
+  let largeRoomSizes: number[] | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
@@ -58,18 +71,25 @@ export function parseArgs(argv: string[], now = new Date()): BenchArgs {
       phases = list as Phase[];
     } else if (a === '--soak-minutes') minutes = numberOption(a, argv[++i], 0.5, 24 * 60);
     else if (a === '--soak-sample-sec') sampleSec = numberOption(a, argv[++i], 1, 600);
-    else if (a === '--help' || a === '-h') throw new UsageRequested();
+    else if (a === '--large-room-sizes') {
+      const v = argv[++i] ?? '';
+      largeRoomSizes = v.split(',').map((x) => numberOption(a, x, 1, 500));
+      if (largeRoomSizes.some((n) => !Number.isInteger(n)))
+        throw new Error(`--large-room-sizes takes whole receiver counts (got "${v}")`);
+    } else if (a === '--help' || a === '-h') throw new UsageRequested();
     else throw new Error(`unknown option ${a} (try --help)`);
   }
   if ((minutes !== undefined || sampleSec !== undefined) && !phases.includes('soak'))
     throw new Error('--soak-minutes and --soak-sample-sec apply to the soak phase: add --phases soak');
+  if (largeRoomSizes && !phases.includes('large-room'))
+    throw new Error('--large-room-sizes applies to the large-room phase: add --phases large-room');
   const soakMinutes = minutes ?? 30;
   const soak = { minutes: soakMinutes, sampleSec: sampleSec ?? (soakMinutes < 10 ? 5 : 10) };
   if (soak.sampleSec * 10 > soak.minutes * 60)
     throw new Error(
       `--soak-sample-sec ${soak.sampleSec} leaves fewer than 10 samples in ${soak.minutes} min: sample more often or run longer`,
     );
-  return { quick, outDir, phases, soak };
+  return { quick, outDir, phases, soak, ...(largeRoomSizes ? { largeRoomSizes } : {}) };
 }
 
 /** Thrown by parseArgs for --help: the caller prints USAGE and exits 0. */

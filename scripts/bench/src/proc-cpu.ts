@@ -103,3 +103,18 @@ export function cpuBusyMs(): number[] {
     return [];
   }
 }
+
+/** Resident memory of a process (VmRSS from /proc/<pid>/status), MiB; null when it is gone. */
+export function rssMb(pid: number): number | null {
+  try {
+    const m = /VmRSS:\s*(\d+)\s*kB/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'));
+    return m ? Number(m[1]) / 1024 : null;
+  } catch {
+    return null;
+  }
+}
+
+/** Resident memory of a process and all its descendants (a server and its workers), MiB. */
+export function treeRssMb(pid: number): number {
+  return processTree(pid).reduce((a, p) => a + (rssMb(p) ?? 0), 0);
+}

@@ -53,6 +53,11 @@ export interface LightReceiverOptions {
   /** Consent freshness interval (default 5 s, RFC 7675). */
   consentIntervalMs?: number;
   /**
+   * SO_RCVBUF of its UDP socket, bytes (default: the system's). Many receivers in one busy
+   * process: a larger buffer rides out event-loop stalls instead of counting them as loss.
+   */
+  udpReceiveBufferBytes?: number;
+  /**
    * Which video producers this receiver shows (e.g. a page of 4 tiles): only those are consumed.
    * Default: every one. Microphones follow the server's K loudest (`audibleProducers`).
    */
@@ -173,7 +178,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     });
     this.stillOpen();
     this.transportReady = true;
-    const udp = (this.udp = await openUdp(candidate));
+    const udp = (this.udp = await openUdp(candidate, this.options.udpReceiveBufferBytes));
     // close() during the bind did not see this socket yet.
     if (this.closed) udp.close();
     this.stillOpen();
@@ -292,6 +297,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     if (!entry || this.open.has(producerId) || this.consuming.has(producerId)) return;
     if (this.closed || !this.wants(entry.producer)) return;
     this.consuming.add(producerId);
+    let stream: ReceivedStream | undefined;
     try {
       const data = await this.signaling!.request('consume', {
         transportId: this.transportId!,
@@ -299,7 +305,7 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
         rtpCapabilities: this.capabilities!,
       });
       if (this.closed || !this.known.has(producerId)) return;
-      const stream: ReceivedStream = {
+      stream = {
         consumerId: data.consumerId,
         producerId,
         userId: data.userId,
@@ -323,6 +329,9 @@ export class LightReceiver extends EventEmitter<LightReceiverEvents> {
     } catch (err) {
       // The ranking moved while asking: the next audibleProducers says what to hear.
       if ((err as { code?: unknown }).code === 'NOT_AUDIBLE') return;
+      // The server closed the consumer before our resume arrived (consumerClosed, e.g. the
+      // microphone dropped out of the loudest): nothing to resume, not a failure.
+      if (stream?.closed) return;
       if (!this.closed)
         this.emit(
           'error',
@@ -392,12 +401,14 @@ export function pickUdpCandidate(candidates: IceCandidate[]): IceCandidate {
   return chosen;
 }
 
-function openUdp(candidate: IceCandidate): Promise<UdpSocket> {
+function openUdp(candidate: IceCandidate, receiveBufferBytes?: number): Promise<UdpSocket> {
   const udp = createSocket(isIPv6(candidate.address) ? 'udp6' : 'udp4');
   return new Promise((resolve, reject) => {
     udp.once('error', reject);
     udp.bind(0, () => {
       udp.off('error', reject);
+      // The kernel caps it at net.core.rmem_max (and doubles it for its bookkeeping).
+      if (receiveBufferBytes) udp.setRecvBufferSize(receiveBufferBytes);
       resolve(udp);
     });
   });
