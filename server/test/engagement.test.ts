@@ -3,7 +3,7 @@
  * emoji reactions (rate limited per user), mute everyone and the join-muted room setting (real
  * producers from Node WebRTC peers). Real built server, real Socket.IO clients, SQLite and MariaDB.
  */
-import { ErrorCode, type Ack, type AuthResponse, type RoomDto } from '@minimeet/shared';
+import { ErrorCode, type AuthResponse, type RoomDto } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { DB_KINDS } from '@minimeet/test-harness';
@@ -12,9 +12,11 @@ import {
   connect,
   createRoom,
   http,
+  joinedSocket,
   okData,
   rawRequest,
   record,
+  refusedWith,
   registerUser,
   request,
   waitFor,
@@ -23,10 +25,6 @@ import {
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 
 const REACTIONS_PER_WINDOW = 3;
-
-function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
-  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
-}
 
 describe.each(DB_KINDS)('raise hand, reactions, mute all, join muted (%s)', (kind) => {
   let target: ChatTarget;
@@ -45,11 +43,7 @@ describe.each(DB_KINDS)('raise hand, reactions, mute all, join muted (%s)', (kin
     await target?.stop();
   });
 
-  async function joined(user: AuthResponse, roomId: number): Promise<ClientSocket> {
-    const socket = await connect(url, user.accessToken);
-    okData(await request(socket, 'joinRoom', { roomId }));
-    return socket;
-  }
+  const joined = (user: AuthResponse, roomId: number) => joinedSocket(url, user, roomId);
 
   function peer(roomId: number, name: string): MiniMeetPeer {
     return new MiniMeetPeer({

@@ -5,7 +5,7 @@
  * role changes reach everyone as participantsDelta `changed`. Real built server, real Socket.IO
  * clients, werift Node peers through real mediasoup, SQLite and MariaDB.
  */
-import { ErrorCode, type Ack, type ApiErrorBody, type AuthResponse, type RoomDto } from '@minimeet/shared';
+import { ErrorCode, type ApiErrorBody, type AuthResponse, type RoomDto } from '@minimeet/shared';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { DB_KINDS } from '@minimeet/test-harness';
@@ -14,8 +14,10 @@ import {
   connect,
   createRoom,
   http,
+  joinedSocket,
   okData,
   record,
+  refusedWith,
   registerUser,
   request,
   waitFor,
@@ -24,10 +26,6 @@ import {
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 
 const MAX_ATTENDEES = 3;
-
-function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
-  expect(ack.ok ? 'ok' : ack.error.code).toBe(code);
-}
 
 describe.each(DB_KINDS)('webinar rooms: stage and audience (%s)', (kind) => {
   let target: ChatTarget;
@@ -45,11 +43,7 @@ describe.each(DB_KINDS)('webinar rooms: stage and audience (%s)', (kind) => {
     await target?.stop();
   });
 
-  async function joined(user: AuthResponse, roomId: number): Promise<ClientSocket> {
-    const socket = await connect(url, user.accessToken);
-    okData(await request(socket, 'joinRoom', { roomId }));
-    return socket;
-  }
+  const joined = (user: AuthResponse, roomId: number) => joinedSocket(url, user, roomId);
 
   function peer(roomId: number, login: { token: string } | { name: string }): MiniMeetPeer {
     const who =

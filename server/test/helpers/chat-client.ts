@@ -146,6 +146,18 @@ export function okData<T>(ack: Ack<T>): T {
   return ack.data;
 }
 
+/** A new socket of `user` joined to the room (with the invite token when one is given). */
+export async function joinedSocket(
+  url: string,
+  user: AuthResponse,
+  roomId: number,
+  inviteToken?: string,
+): Promise<ClientSocket> {
+  const socket = await connect(url, user.accessToken);
+  okData(await request(socket, 'joinRoom', inviteToken ? { roomId, inviteToken } : { roomId }));
+  return socket;
+}
+
 /** Asserts the ack was refused with `code` (shows 'ok' when it was not refused at all). */
 export function refusedWith(ack: Ack<unknown>, code: ErrorCode): void {
   expect(ack.ok ? 'ok' : ack.error.code).toBe(code);

@@ -22,6 +22,7 @@ import {
   connect,
   createRoom,
   http,
+  joinedSocket,
   okData,
   record,
   refusedWith,
@@ -73,11 +74,8 @@ describe.each(DB_KINDS)('private rooms and moderation (%s)', (kind) => {
     return res.body.inviteToken;
   }
 
-  async function joined(user: AuthResponse, roomId: number, inviteToken?: string): Promise<ClientSocket> {
-    const socket = await connect(url, user.accessToken);
-    okData(await request(socket, 'joinRoom', inviteToken ? { roomId, inviteToken } : { roomId }));
-    return socket;
-  }
+  const joined = (user: AuthResponse, roomId: number, inviteToken?: string) =>
+    joinedSocket(url, user, roomId, inviteToken);
 
   const listedIds = async (user: AuthResponse) =>
     (await http<RoomDto[]>(url, 'GET', '/rooms', { token: user.accessToken })).body.map((r) => r.id);

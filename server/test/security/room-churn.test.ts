@@ -23,11 +23,11 @@ import {
   connect,
   createRoom,
   http,
+  joinedSocket,
   okData,
   refusedWith,
   registerUser,
   request,
-  type ClientSocket,
 } from '../helpers/chat-client.js';
 import { signInAdmin, startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 
@@ -53,11 +53,8 @@ describe.each(DB_KINDS)('room churn, lock privacy and the ban race (%s)', (kind)
     await target?.stop();
   });
 
-  async function joined(user: AuthResponse, roomId: number, inviteToken?: string): Promise<ClientSocket> {
-    const socket = await connect(url, user.accessToken);
-    okData(await request(socket, 'joinRoom', inviteToken ? { roomId, inviteToken } : { roomId }));
-    return socket;
-  }
+  const joined = (user: AuthResponse, roomId: number, inviteToken?: string) =>
+    joinedSocket(url, user, roomId, inviteToken);
 
   async function privateRoom(owner: AuthResponse, name = 'private'): Promise<RoomDto> {
     const res = await http<RoomDto>(url, 'POST', '/rooms', {
