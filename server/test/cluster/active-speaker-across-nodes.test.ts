@@ -5,11 +5,10 @@
  * sockets that join after the speaker was named (the join answer says who it is: the observer
  * only reports changes).
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import type { JoinRoomData } from '@minimeet/shared';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   okData,
@@ -20,31 +19,25 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import { useTwoNodeCluster, type ClusterNode } from '../helpers/cluster-nodes.js';
 
 const LOUD_DBOV = -20;
 
-let cluster: Cluster;
 let nodeA: ClusterNode;
 let nodeB: ClusterNode;
 
-beforeAll(async () => {
-  cluster = await startCluster({
+useTwoNodeCluster(
+  {
     ids: ['snodea', 'snodeb'],
     basePort: 48000,
     rtcBase: 48200,
     pipeBase: 48400,
     portsPerNode: 50,
-    subnets: { min: 181, max: 200 },
+    subnets: { min: 141, max: 160 },
     env: { PRESENCE_GRACE_MS: '1000', MAX_SOCKETS_PER_USER_ROOM: '1' },
-  });
-  [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
-}, 180_000);
-
-afterAll(async () => {
-  closeAllSockets();
-  await cluster?.stop();
-}, 60_000);
+  },
+  (nodes) => ([nodeA, nodeB] = nodes),
+);
 
 describe('activeSpeaker reaches every socket of the room on every node', () => {
   it('with media or without, refused media, and joined after the speaker was named', async () => {
@@ -86,7 +79,10 @@ describe('activeSpeaker reaches every socket of the room on every node', () => {
         const user = await registerUser(node.url, 'slisten');
         const plain = await join(node, user.accessToken);
         const refused = await join(node, user.accessToken);
-        const transport = await request(refused.socket, 'createWebRtcTransport', { roomId: room.id, direction: 'recv' });
+        const transport = await request(refused.socket, 'createWebRtcTransport', {
+          roomId: room.id,
+          direction: 'recv',
+        });
         expect(transport.ok ? 'created' : transport.error.code).toBe('LIMIT_EXCEEDED');
         sockets.push(plain, refused);
       }

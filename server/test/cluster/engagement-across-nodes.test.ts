@@ -3,10 +3,9 @@
  * hand queue has one order whichever node each hand was raised on, reactions reach the other
  * node's sockets, and the host's mute-all on node A pauses the microphone of a peer on node B.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   okData,
@@ -16,14 +15,13 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import { useTwoNodeCluster, type ClusterNode } from '../helpers/cluster-nodes.js';
 
-let cluster: Cluster;
 let nodeA: ClusterNode;
 let nodeB: ClusterNode;
 
-beforeAll(async () => {
-  cluster = await startCluster({
+useTwoNodeCluster(
+  {
     ids: ['hnodea', 'hnodeb'],
     basePort: 47000,
     rtcBase: 47200,
@@ -31,14 +29,9 @@ beforeAll(async () => {
     portsPerNode: 50,
     subnets: { min: 161, max: 180 },
     env: { PRESENCE_GRACE_MS: '1000' },
-  });
-  [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
-}, 180_000);
-
-afterAll(async () => {
-  closeAllSockets();
-  await cluster?.stop();
-}, 60_000);
+  },
+  (nodes) => ([nodeA, nodeB] = nodes),
+);
 
 describe('raise hand, reactions and mute all across two nodes', () => {
   it('one hand order for hands raised on either node; reactions and mute-all cross nodes', async () => {
@@ -50,15 +43,27 @@ describe('raise hand, reactions and mute all across two nodes', () => {
       return socket;
     };
     const ownerSocket = await join(nodeA, owner.accessToken);
-    const users = [await registerUser(nodeB.url, 'hb1'), await registerUser(nodeA.url, 'ha1'), await registerUser(nodeB.url, 'hb2')];
-    const sockets = [await join(nodeB, users[0]!.accessToken), await join(nodeA, users[1]!.accessToken), await join(nodeB, users[2]!.accessToken)];
+    const users = [
+      await registerUser(nodeB.url, 'hb1'),
+      await registerUser(nodeA.url, 'ha1'),
+      await registerUser(nodeB.url, 'hb2'),
+    ];
+    const sockets = [
+      await join(nodeB, users[0]!.accessToken),
+      await join(nodeA, users[1]!.accessToken),
+      await join(nodeB, users[2]!.accessToken),
+    ];
     const onA = record(ownerSocket, 'handQueue');
     const onB = record(sockets[2]!, 'handQueue');
 
     // Raised on B, A, B, in that order (each acked before the next).
     for (const s of sockets) okData(await request(s, 'raiseHand', { roomId: room.id }));
     const order = users.map((u) => u.user.id);
-    await waitFor(() => onA.at(-1)?.hands.length === 3 && onB.at(-1)?.hands.length === 3, 5000, 'queue on both nodes');
+    await waitFor(
+      () => onA.at(-1)?.hands.length === 3 && onB.at(-1)?.hands.length === 3,
+      5000,
+      'queue on both nodes',
+    );
     expect(onA.at(-1)!.hands.map((h) => h.userId)).toEqual(order);
     expect(onB.at(-1)!.hands.map((h) => h.userId)).toEqual(order);
 

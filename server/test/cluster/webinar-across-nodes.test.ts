@@ -5,10 +5,9 @@
  * closes its producers on B at once; a bystander on B gets both role changes.
  */
 import { ErrorCode } from '@minimeet/shared';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import {
-  closeAllSockets,
   connect,
   createRoom,
   okData,
@@ -18,37 +17,40 @@ import {
   waitFor,
   type ClientSocket,
 } from '../helpers/chat-client.js';
-import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import { useTwoNodeCluster, type ClusterNode } from '../helpers/cluster-nodes.js';
 
-let cluster: Cluster;
 let nodeA: ClusterNode;
 let nodeB: ClusterNode;
 const peers: MiniMeetPeer[] = [];
 
-beforeAll(async () => {
-  cluster = await startCluster({
+useTwoNodeCluster(
+  {
     ids: ['wnodea', 'wnodeb'],
     basePort: 49000,
     rtcBase: 49200,
     pipeBase: 49400,
     portsPerNode: 50,
-    subnets: { min: 181, max: 200 },
+    subnets: { min: 201, max: 220 },
     env: { PRESENCE_GRACE_MS: '1000' },
-  });
-  [nodeA, nodeB] = cluster.nodes as [ClusterNode, ClusterNode];
-}, 180_000);
+  },
+  (nodes) => ([nodeA, nodeB] = nodes),
+  async () => {
+    for (const p of peers) await p.close();
+  },
+);
 
-afterAll(async () => {
-  for (const p of peers) await p.close();
-  closeAllSockets();
-  await cluster?.stop();
-}, 60_000);
-
-function peerOn(node: ClusterNode, roomId: number, login: { token: string } | { name: string }): MiniMeetPeer {
+function peerOn(
+  node: ClusterNode,
+  roomId: number,
+  login: { token: string } | { name: string },
+): MiniMeetPeer {
   const who =
     'token' in login
       ? { token: login.token }
-      : { username: `${login.name}_${process.pid % 10000}_${Math.random().toString(36).slice(2, 6)}`, password: 'correct horse battery' };
+      : {
+          username: `${login.name}_${process.pid % 10000}_${Math.random().toString(36).slice(2, 6)}`,
+          password: 'correct horse battery',
+        };
   const p = new MiniMeetPeer({ url: node.url, roomId, reconnection: false, ...who });
   peers.push(p);
   return p;
@@ -67,21 +69,43 @@ describe('webinar stage across two nodes', () => {
     const bystander = await connect(nodeB.url, (await registerUser(nodeB.url, 'wby')).accessToken);
     const deltas = record(bystander, 'participantsDelta');
     okData(await request(bystander, 'joinRoom', { roomId: room.id }));
-    await expect(attendee.request('createWebRtcTransport', { roomId: room.id, direction: 'send' })).rejects.toThrow(ErrorCode.NOT_ON_STAGE);
+    await expect(
+      attendee.request('createWebRtcTransport', { roomId: room.id, direction: 'send' }),
+    ).rejects.toThrow(ErrorCode.NOT_ON_STAGE);
 
     // On stage from A: the peer on B publishes and the host on A receives it.
     await host.request('setStage', { roomId: room.id, userId: attendeeId, onStage: true });
     await waitFor(() => attendee.producers.size === 2, 20_000, 'the speaker producing on B');
-    await waitFor(() => host.openStreams(attendeeId).filter((s) => s.packets > 0).length === 2, 30_000, 'host on A receiving it');
-    await waitFor(() => deltas.some((d) => d.changed.some((p) => p.userId === attendeeId && p.role === 'speaker')), 5000, 'speaker on B');
+    await waitFor(
+      () => host.openStreams(attendeeId).filter((s) => s.packets > 0).length === 2,
+      30_000,
+      'host on A receiving it',
+    );
+    await waitFor(
+      () => deltas.some((d) => d.changed.some((p) => p.userId === attendeeId && p.role === 'speaker')),
+      5000,
+      'speaker on B',
+    );
 
     // Back from A: its producers on B close for everyone; it may not publish again.
     const producerIds = [...attendee.producers.values()].map((p) => p.id);
     const closedAtHost = record(host.socket as unknown as ClientSocket, 'producerClosed');
     await host.request('setStage', { roomId: room.id, userId: attendeeId, onStage: false });
-    await waitFor(() => producerIds.every((id) => closedAtHost.some((c) => c.producerId === id)), 10_000, 'producerClosed on A');
-    await waitFor(() => attendee.role === 'attendee' && attendee.producers.size === 0, 10_000, 'the peer on B back in the audience');
-    await waitFor(() => deltas.some((d) => d.changed.some((p) => p.userId === attendeeId && p.role === 'attendee')), 5000, 'attendee on B');
+    await waitFor(
+      () => producerIds.every((id) => closedAtHost.some((c) => c.producerId === id)),
+      10_000,
+      'producerClosed on A',
+    );
+    await waitFor(
+      () => attendee.role === 'attendee' && attendee.producers.size === 0,
+      10_000,
+      'the peer on B back in the audience',
+    );
+    await waitFor(
+      () => deltas.some((d) => d.changed.some((p) => p.userId === attendeeId && p.role === 'attendee')),
+      5000,
+      'attendee on B',
+    );
     const stats = await attendee.request('getMediaStats', { roomId: room.id });
     expect(stats.producers).toEqual([]);
   }, 150_000);

@@ -14,6 +14,8 @@ import { spawn, type ChildProcess } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { Redis } from 'ioredis';
 import { TestNetwork, testHostsUnavailable } from '@minimeet/test-hosts';
+import { afterAll, beforeAll } from 'vitest';
+import { closeAllSockets } from './chat-client.js';
 import { chatEnv } from './chat-server.js';
 import {
   createTestDatabase,
@@ -239,4 +241,26 @@ async function startRedis(bindAddress: string): Promise<{ url: string; stop(): P
         child.kill('SIGKILL');
       }),
   };
+}
+
+/**
+ * A two-node cluster for a test file: started before its tests (its nodes handed to `started`),
+ * stopped after them; `beforeStop` runs first (e.g. close Node peers), then the test clients'
+ * sockets are closed.
+ */
+export function useTwoNodeCluster(
+  opts: ClusterOptions,
+  started: (nodes: [ClusterNode, ClusterNode], cluster: Cluster) => void,
+  beforeStop?: () => Promise<void>,
+): void {
+  let cluster: Cluster | undefined;
+  beforeAll(async () => {
+    cluster = await startCluster(opts);
+    started(cluster.nodes as [ClusterNode, ClusterNode], cluster);
+  }, 180_000);
+  afterAll(async () => {
+    await beforeStop?.();
+    closeAllSockets();
+    await cluster?.stop();
+  }, 60_000);
 }
