@@ -6,7 +6,7 @@
  */
 import type { AuthResponse, WebhookDeliveriesResponse, WebhookEventType } from '@minimeet/shared';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
-import { DB_KINDS, type ServerProcess } from '@minimeet/test-harness';
+import { DB_KINDS, type ServerProcess, type TestDatabase } from '@minimeet/test-harness';
 import {
   closeAllSockets,
   connect,
@@ -170,9 +170,10 @@ describe('webhooks from two server processes (mariadb)', () => {
   const receiver = new WebhookReceiver();
   let one: ServerProcess;
   let two: ServerProcess;
+  let db: TestDatabase;
   beforeAll(() => receiver.start());
   afterAll(() => receiver.stop());
-  useTwoProcesses('mariadb', (p) => ({ one, two } = p), {
+  useTwoProcesses('mariadb', (p) => ({ one, two, db } = p), {
     env: {
       // Read when the processes start, after the receiver listens.
       get WEBHOOK_URLS() {
@@ -188,6 +189,9 @@ describe('webhooks from two server processes (mariadb)', () => {
     // Every event's first attempt fails: its retry may be claimed by either node.
     const seen = new Set<string>();
     receiver.answer = (e) => (e.room.id !== room.id || seen.has(e.id) ? 200 : (seen.add(e.id), 500));
+    // Retries answered slowly: both nodes scan the outbox (every 50 ms here) while one sends,
+    // so a send not claimed for the other node would go twice.
+    receiver.delayMs = (e) => (e.room.id === room.id && seen.has(e.id) ? 300 : 0);
     const aOnOne = await joined(one.url, a, room.id);
     const aOnTwo = await joined(two.url, a, room.id); // a second tab: no second participant.joined
     const bOnTwo = await joined(two.url, b, room.id);
@@ -210,5 +214,18 @@ describe('webhooks from two server processes (mariadb)', () => {
     for (const r of got) perEvent.set(r.event.id, [...(perEvent.get(r.event.id) ?? []), r.answered]);
     expect([...perEvent.values()]).toEqual(Array.from({ length: 6 }, () => [500, 200]));
     for (const r of got) expect(signatureValid(SECRET, r.headers, r.body)).toBe(true);
+
+    // The log (either node answers it) shows one first attempt and one retry per event.
+    const admin = await signInAdmin({ db, url: one.url }, uniqueName('wh2admin'));
+    const log = await http<WebhookDeliveriesResponse>(one.url, 'GET', '/admin/webhooks/deliveries?limit=1000', {
+      token: admin.accessToken,
+    });
+    for (const eventId of perEvent.keys()) {
+      const attempts = log.body.attempts.filter((x) => x.eventId === eventId);
+      expect(attempts.map((x) => [x.attempt, x.statusCode])).toEqual([
+        [2, 200],
+        [1, 500],
+      ]);
+    }
   });
 });

@@ -13,11 +13,13 @@ export interface ReceivedWebhook {
 
 /**
  * An HTTP server standing in for a webhook consumer: records every POST and answers 200, or
- * what `answer` says for it (e.g. 500 to make the sender retry).
+ * what `answer` says for it (e.g. 500 to make the sender retry), after `delayMs`.
  */
 export class WebhookReceiver {
   readonly received: ReceivedWebhook[] = [];
   answer: (event: WebhookEvent) => number = () => 200;
+  /** How long to hold an answer back (a slow receiver), per request. */
+  delayMs: (event: WebhookEvent) => number = () => 0;
   private server: Server | undefined;
   url = '';
 
@@ -30,7 +32,7 @@ export class WebhookReceiver {
         const event = JSON.parse(body) as WebhookEvent;
         const answered = this.answer(event);
         this.received.push({ headers: req.headers, body, event, answered });
-        res.writeHead(answered).end();
+        setTimeout(() => res.writeHead(answered).end(), this.delayMs(event));
       });
     });
     await new Promise<void>((resolve) => this.server!.listen(0, '127.0.0.1', resolve));
