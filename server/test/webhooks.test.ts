@@ -173,6 +173,8 @@ describe.each(DB_KINDS)('webhooks (%s)', (kind) => {
     expect((await http(url, 'GET', '/admin/webhooks/deliveries')).status).toBe(401);
     const bad = await http(url, 'GET', '/admin/webhooks/deliveries?limit=0', { token: admin.accessToken });
     expect(bad.status).toBe(400);
+    const spec = (await (await fetch(`${url}/api/docs-json`)).json()) as { paths: Record<string, unknown> };
+    expect(Object.keys(spec.paths)).toContain('/api/admin/webhooks/deliveries');
   });
 });
 
