@@ -9,7 +9,11 @@ import { buildDataSourceOptions } from '../src/database/data-source-options.js';
 import { createRootLogger } from '../src/logging/logger.js';
 import { Room } from '../src/rooms/room.entity.js';
 import { User } from '../src/users/user.entity.js';
+import type { WebhookOutbox } from '../src/webhooks/webhook-outbox.service.js';
 import { createTestDatabase, type TestDatabase } from '@minimeet/test-harness';
+
+/** WEBHOOK_URLS unset: the outbox writes nothing. */
+const NO_WEBHOOKS = { record: () => Promise.resolve() } as unknown as WebhookOutbox;
 
 /**
  * Two server processes are two connections to one database, each with its own
@@ -47,7 +51,8 @@ describe('one open call per room across processes (mariadb)', () => {
     const two = await connect(db);
     const log = createRootLogger('silent');
     const services = [one, two].map(
-      (ds) => new CallSessionsService(ds.getRepository(CallSession), ds.getRepository(CallParticipant), log),
+      (ds) =>
+        new CallSessionsService(ds.getRepository(CallSession), ds.getRepository(CallParticipant), log, NO_WEBHOOKS),
     );
     await one.query(
       `INSERT INTO users (username, usernameKey, passwordHash, role, createdAt) VALUES ('u1', 'u1', 'x', 'user', '2026-01-01'), ('u2', 'u2', 'x', 'user', '2026-01-01')`,

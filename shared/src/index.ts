@@ -13,3 +13,4 @@ export * from './protocol.js';
 export * from './drain.js';
 export * from './engagement.js';
 export * from './webinar.js';
+export * from './webhooks.js';

@@ -27,4 +27,8 @@ export class CallParticipant {
 
   @Column({ type: 'datetime', nullable: true })
   leftAt: Date | null;
+
+  /** The role the user joined with (null for stays recorded before webhooks). */
+  @Column({ type: 'varchar', length: 16, nullable: true })
+  role: string | null;
 }

@@ -6,6 +6,7 @@ import {
   type CallParticipantDto,
   type CallParticipantsPage,
   type CallSessionDto,
+  type ParticipantRole,
 } from '@minimeet/shared';
 import {
   Between,
@@ -21,6 +22,7 @@ import { AppError } from '../common/app-error.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
+import { WebhookOutbox } from '../webhooks/webhook-outbox.service.js';
 import { CallParticipant } from './call-participant.entity.js';
 import { CallSession } from './call-session.entity.js';
 
@@ -40,6 +42,7 @@ export class CallSessionsService {
     @InjectRepository(CallSession) private readonly sessions: Repository<CallSession>,
     @InjectRepository(CallParticipant) private readonly participants: Repository<CallParticipant>,
     @Inject(ROOT_LOGGER) logger: Logger,
+    @Inject(WebhookOutbox) private readonly webhooks: WebhookOutbox,
   ) {
     this.log = logger.child({ context: 'calls' });
   }
@@ -47,36 +50,49 @@ export class CallSessionsService {
   /**
    * A user became present; starts a session if the room had none. Back within
    * `rejoinWindowMs` of leaving this call, the user's last stay continues (leftAt cleared)
-   * instead of a new row, so join/leave churn does not grow the call.
+   * instead of a new row, so join/leave churn does not grow the call. Callers call this once
+   * per user-level join across the cluster (shared presence says who added the user), so the
+   * participant.joined webhook written here is written once.
    */
-  async userJoined(roomId: number, userId: number, presentCount: number, rejoinWindowMs = 0): Promise<void> {
+  async userJoined(
+    roomId: number,
+    userId: number,
+    presentCount: number,
+    rejoinWindowMs = 0,
+    role: ParticipantRole = 'speaker',
+  ): Promise<void> {
     const now = new Date();
     const session = (await this.openSession(roomId)) ?? (await this.start(roomId, now, presentCount));
     if (presentCount > session.peakParticipants) {
       await this.sessions.update({ id: session.id }, { peakParticipants: presentCount });
     }
-    if (rejoinWindowMs > 0 && (await this.continueStay(session.id, userId, now, rejoinWindowMs))) return;
-    await this.participants.save(
-      this.participants.create({ callSessionId: session.id, userId, joinedAt: now, leftAt: null }),
-    );
+    const stay = rejoinWindowMs > 0 ? await this.continueStay(session.id, userId, now, rejoinWindowMs) : 'none';
+    // A stay still open was never announced as left: no second participant.joined for it.
+    if (stay === 'open') return;
+    if (stay === 'none') {
+      await this.participants.save(
+        this.participants.create({ callSessionId: session.id, userId, joinedAt: now, leftAt: null, role }),
+      );
+    }
+    await this.webhooks.record({ type: 'participant.joined', roomId, participant: { userId, role } });
   }
 
-  /** True when the user's latest stay in the call is open or ended within the window (now open). */
+  /** The user's latest stay in the call: still open, reopened (ended within the window), or none to continue. */
   private async continueStay(
     callSessionId: number,
     userId: number,
     now: Date,
     windowMs: number,
-  ): Promise<boolean> {
+  ): Promise<'open' | 'resumed' | 'none'> {
     const last = await this.participants.findOne({
       where: { callSessionId, userId },
       order: { id: 'DESC' },
     });
-    if (!last) return false;
-    if (last.leftAt === null) return true;
-    if (now.getTime() - last.leftAt.getTime() > windowMs) return false;
+    if (!last) return 'none';
+    if (last.leftAt === null) return 'open';
+    if (now.getTime() - last.leftAt.getTime() > windowMs) return 'none';
     await this.participants.update({ id: last.id }, { leftAt: null });
-    return true;
+    return 'resumed';
   }
 
   /** A user stopped being present; ends the session when nobody is left. */
@@ -84,7 +100,11 @@ export class CallSessionsService {
     const session = await this.openSession(roomId);
     if (!session) return;
     const now = new Date();
-    await this.participants.update({ callSessionId: session.id, userId, leftAt: IsNull() }, { leftAt: now });
+    const open = await this.participants.findOne({ where: { callSessionId: session.id, userId, leftAt: IsNull() } });
+    if (open) {
+      await this.participants.update({ callSessionId: session.id, userId, leftAt: IsNull() }, { leftAt: now });
+      await this.announceLeft(roomId, [open]);
+    }
     if (roomNowEmpty) await this.end(session, now);
   }
 
@@ -175,8 +195,13 @@ export class CallSessionsService {
       peakParticipants: presentCount,
     });
     try {
-      const result = await this.sessions.insert(row);
-      row.id = (result.identifiers[0] as { id: number }).id;
+      // room.started commits with the session: a process that loses the race below (and then
+      // writes its participant.joined) finds the event already in the outbox, before its own.
+      await this.sessions.manager.transaction(async (manager) => {
+        const result = await manager.insert(CallSession, row);
+        row.id = (result.identifiers[0] as { id: number }).id;
+        await this.webhooks.record({ type: 'room.started', roomId }, manager);
+      });
     } catch (err) {
       if (!isUniqueViolation(err)) throw err;
       const winner = await this.openSession(roomId);
@@ -188,15 +213,38 @@ export class CallSessionsService {
     return row;
   }
 
+  /** participant.left for each user of these stays (once per user). */
+  private async announceLeft(roomId: number, stays: readonly CallParticipant[]): Promise<void> {
+    const seen = new Set<number>();
+    for (const stay of stays) {
+      if (seen.has(stay.userId)) continue;
+      seen.add(stay.userId);
+      await this.webhooks.record({
+        type: 'participant.left',
+        roomId,
+        participant: { userId: stay.userId, role: participantRole(stay) },
+      });
+    }
+  }
+
   private openSession(roomId: number): Promise<CallSession | null> {
     return this.sessions.findOne({ where: { roomId, endedAt: IsNull() }, order: { id: 'DESC' } });
   }
 
   private async end(session: CallSession, now: Date): Promise<void> {
+    const stillIn = await this.participants.findBy({ callSessionId: session.id, leftAt: IsNull() });
     await this.participants.update({ callSessionId: session.id, leftAt: IsNull() }, { leftAt: now });
-    await this.sessions.update({ id: session.id }, { endedAt: now, openRoomId: null });
+    const result = await this.sessions.update({ id: session.id, endedAt: IsNull() }, { endedAt: now, openRoomId: null });
+    // Ended meanwhile by another process: that one announced it.
+    if (result.affected === 0) return;
+    await this.announceLeft(session.roomId, stillIn);
+    await this.webhooks.record({ type: 'room.finished', roomId: session.roomId });
     this.log.info({ roomId: session.roomId, callSessionId: session.id }, 'call ended');
   }
+}
+
+function participantRole(stay: CallParticipant): ParticipantRole {
+  return stay.role === 'host' || stay.role === 'attendee' ? stay.role : 'speaker';
 }
 
 function participantDto(p: CallParticipant): CallParticipantDto {

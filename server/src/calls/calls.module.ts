@@ -5,9 +5,10 @@ import { AdminCallsController } from './admin-calls.controller.js';
 import { CallParticipant } from './call-participant.entity.js';
 import { CallSession } from './call-session.entity.js';
 import { CallSessionsService } from './call-sessions.service.js';
+import { WebhooksModule } from '../webhooks/webhooks.module.js';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CallSession, CallParticipant]), AuthModule],
+  imports: [TypeOrmModule.forFeature([CallSession, CallParticipant]), AuthModule, WebhooksModule],
   controllers: [AdminCallsController],
   providers: [CallSessionsService],
   exports: [CallSessionsService],

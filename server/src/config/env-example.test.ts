@@ -11,6 +11,7 @@ import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
 import { storageEnv } from './storage.js';
 import { turnEnv } from './turn.js';
+import { webhooksEnv } from './webhooks.js';
 
 const sections = [
   httpEnv,
@@ -24,6 +25,7 @@ const sections = [
   shutdownEnv,
   dependenciesEnv,
   storageEnv,
+  webhooksEnv,
 ];
 
 describe('.env.example', () => {

@@ -12,6 +12,7 @@ import { redisSection } from './redis.js';
 import { shutdownSection } from './shutdown.js';
 import { storageSection } from './storage.js';
 import { turnSection } from './turn.js';
+import { webhooksSection } from './webhooks.js';
 
 export { ConfigError } from './parse-env.js';
 export type { DatabaseConfig } from './db.js';
@@ -34,7 +35,8 @@ const appConfigSchema = sectionsOf({
   shutdown: shutdownSection,
   dependencies: dependenciesSection,
   storage: storageSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage }) => ({
+  webhooks: webhooksSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -47,6 +49,7 @@ const appConfigSchema = sectionsOf({
   storage: storage.target ?? { type: 'file' as const, dir: path.join(db.dataDir, 'storage') },
   attachments: storage.attachments,
   ffmpegPath: storage.ffmpegPath,
+  ...webhooks,
 }));
 
 /** Validated, typed application configuration (from environment variables). */

@@ -11,6 +11,7 @@ import {
   RegisterRequest,
   SearchMessagesQuery,
   UpdateRoomRequest,
+  WebhookDeliveriesQuery,
 } from '@minimeet/shared';
 import { documentDtos } from './dto-schemas.js';
 
@@ -27,6 +28,7 @@ export function setupOpenApi(app: INestApplication): void {
     MessageHistoryQuery,
     SearchMessagesQuery,
     CallSessionsQuery,
+    WebhookDeliveriesQuery,
   ]);
   const config = new DocumentBuilder()
     .setTitle('MiniMeet API')

@@ -1,3 +1,4 @@
+import type { ParticipantRole } from '@minimeet/shared';
 import type { CallSessionsService } from '../calls/call-sessions.service.js';
 import type { Logger } from '../logging/logger.js';
 
@@ -12,9 +13,9 @@ export class CallBookkeeping {
     private readonly log: Logger,
   ) {}
 
-  userJoined(roomId: number, userId: number, presentCount: number): Promise<void> {
+  userJoined(roomId: number, userId: number, presentCount: number, role: ParticipantRole): Promise<void> {
     return this.record(roomId, () =>
-      this.calls.userJoined(roomId, userId, presentCount, this.rejoinWindowMs),
+      this.calls.userJoined(roomId, userId, presentCount, this.rejoinWindowMs, role),
     );
   }
 

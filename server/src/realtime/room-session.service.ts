@@ -210,7 +210,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         (socket.data.roomRoles ??= new Map()).set(roomId, role);
         if (outcome.userAdded) {
           const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
-          await this.callLog.userJoined(roomId, user.id, count);
+          await this.callLog.userJoined(roomId, user.id, count, role);
           this.deltas.joined(roomId, { userId: user.id, username: user.username, role });
         }
       }

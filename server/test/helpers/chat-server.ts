@@ -77,7 +77,7 @@ export function useChatTarget(kind: DbKind, started: (target: ChatTarget) => voi
 }
 
 /** Creates an admin in the target's database (admin CLI) and signs it in. */
-export async function signInAdmin(target: ChatTarget, username: string): Promise<AuthResponse> {
+export async function signInAdmin(target: Pick<ChatTarget, 'db' | 'url'>, username: string): Promise<AuthResponse> {
   await createAdmin(target.db.url, username, 'admin password');
   const res = await http<AuthResponse>(target.url, 'POST', '/auth/login', {
     body: { username, password: 'admin password' },
