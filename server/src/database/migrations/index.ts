@@ -6,6 +6,7 @@ import { OneOpenCallPerRoom1760000002000 } from './1760000002000-one-open-call-p
 import { RoomJoinMuted1770000000000 } from './1770000000000-room-join-muted.js';
 import { RoomKind1770000001000 } from './1770000001000-room-kind.js';
 import { Attachments1780000000000 } from './1780000000000-attachments.js';
+import { ApiKeys1790000000000 } from './1790000000000-api-keys.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -18,4 +19,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RoomJoinMuted1770000000000,
   RoomKind1770000001000,
   Attachments1780000000000,
+  ApiKeys1790000000000,
 ];
