@@ -1,12 +1,12 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Post } from '@nestjs/common';
 import { ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { ThrottlerGuard } from '@nestjs/throttler';
 import { ExternalAuthRequest, type ExternalAuthResponse } from '@minimeet/shared';
 import { ApiKeyAppsService } from './api-key-apps.service.js';
 
 @ApiTags('auth')
+// Not throttled like password sign-in: a 256-bit key's signature cannot be guessed, and a class
+// behind one NAT joining at once must not be turned away.
 @Controller('auth')
-@UseGuards(ThrottlerGuard)
 export class ExternalAuthController {
   constructor(@Inject(ApiKeyAppsService) private readonly apps: ApiKeyAppsService) {}
 

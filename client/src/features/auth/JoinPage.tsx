@@ -1,5 +1,5 @@
-import { useEffect, useState } from 'react';
-import { useNavigate, useSearchParams } from 'react-router';
+import { useEffect, useState, type ReactNode } from 'react';
+import { Link, useNavigate, useSearchParams } from 'react-router';
 import { describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { Spinner } from '../../ui/Spinner';
@@ -38,4 +38,28 @@ export function JoinPage() {
       </div>
     </main>
   );
+}
+
+/**
+ * `/` for a room-limited session (an app's user): there is no lobby for it (REST refuses room
+ * lists), so leaving the call lands here, with the way back into its one room.
+ */
+export function LeftRoomCall({ roomId }: { roomId: number }) {
+  return (
+    <main className="page page--center">
+      <div className="card error-page">
+        <h1>You left the call</h1>
+        <p>You can close this page, or go back in.</p>
+        <Link className="btn btn--primary" to={`/rooms/${roomId}`}>
+          Rejoin the call
+        </Link>
+      </div>
+    </main>
+  );
+}
+
+/** The lobby, or for an app's user the page above. */
+export function HomePage({ lobby }: { lobby: ReactNode }) {
+  const scope = useAuthStore((s) => s.session?.user.roomScope);
+  return scope ? <LeftRoomCall roomId={scope.roomId} /> : <>{lobby}</>;
 }
