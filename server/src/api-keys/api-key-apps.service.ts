@@ -46,6 +46,6 @@ export class ApiKeyAppsService {
     const given = Buffer.from(decoded.slice(colon + 1));
     const expected = Buffer.from(found.secret);
     if (given.length !== expected.length || !timingSafeEqual(given, expected)) throw refusal;
-    return toUserDto(await this.users.findOrCreateExternal(found.key.id, APP_SUBJECT, found.key.name.slice(0, 32)));
+    return toUserDto(await this.users.findOrCreateExternal(found.key.id, APP_SUBJECT, Array.from(found.key.name).slice(0, 32).join('')));
   }
 }

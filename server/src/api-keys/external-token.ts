@@ -78,7 +78,8 @@ export async function verifyExternalToken(
   // '#…' is reserved for the key's own app user (the owner of rooms made with /api/v1).
   if (typeof sub !== 'string' || !sub.length || sub.length > SUBJECT_MAX || sub.startsWith('#'))
     throw refused('MALFORMED', `The token needs an identity (claim sub, 1-${SUBJECT_MAX} characters, not starting with #)`);
-  const displayName = typeof name === 'string' ? name.trim().slice(0, NAME_MAX) : '';
+  // Cut by code points, so no half of a surrogate pair reaches the database.
+  const displayName = typeof name === 'string' ? Array.from(name.trim()).slice(0, NAME_MAX).join('').trim() : '';
   if (!displayName) throw refused('MALFORMED', 'The token needs a display name (claim name)');
   const g = typeof grants === 'object' && grants !== null ? (grants as Record<string, unknown>) : {};
   return {
