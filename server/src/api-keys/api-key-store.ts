@@ -51,12 +51,19 @@ export class ApiKeyStore {
     return true;
   }
 
-  /** The key and its secret, or why not (unknown / revoked). */
+  /**
+   * The key and its secret, or why not (unknown / revoked). A secret this server cannot decrypt
+   * (JWT_SECRET changed since the key was made) makes the key unusable: 'unknown', not a crash.
+   */
   async findUsable(id: string): Promise<{ key: ApiKey; secret: string } | 'unknown' | 'revoked'> {
     const key = await this.repo.findOneBy({ id });
     if (!key) return 'unknown';
     if (key.revokedAt) return 'revoked';
-    return { key, secret: this.cipher.decrypt(key.secretCiphertext) };
+    try {
+      return { key, secret: this.cipher.decrypt(key.secretCiphertext) };
+    } catch {
+      return 'unknown';
+    }
   }
 
   /** Which of these ids are revoked (one query; unknown ids count as revoked). */
