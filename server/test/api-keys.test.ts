@@ -103,6 +103,9 @@ describe.each(DB_KINDS)('API keys and app-minted tokens (%s)', (kind) => {
       status: 401,
       reason: 'EXPIRY_TOO_FAR',
     });
+    // A key made under another JWT secret (JWT_SECRET rotated since): its secret is unreadable here.
+    const foreign = await createApiKey(target.db.url, 'Before rotation', 'an-older-jwt-secret-0123456789abcdef');
+    expect(await refusal(mintJoinToken(foreign, claims))).toMatchObject({ status: 401, reason: 'UNKNOWN_KEY' });
     // A token for a room that does not exist.
     const missing = await http<ApiErrorBody>(url, 'POST', '/auth/external', {
       body: { token: mintJoinToken(key, { ...claims, room: 999_999 }) },

@@ -8,13 +8,13 @@ export interface CreatedKey {
 }
 
 /** `npm run admin -- apikey …` against a chat target's database (same JWT secret as its server). */
-export function apiKeyCli(databaseUrl: string, args: string[]) {
-  return runAdminCli(['apikey', ...args], { databaseUrl, env: { JWT_SECRET: TEST_JWT_SECRET } });
+export function apiKeyCli(databaseUrl: string, args: string[], jwtSecret = TEST_JWT_SECRET) {
+  return runAdminCli(['apikey', ...args], { databaseUrl, env: { JWT_SECRET: jwtSecret } });
 }
 
-/** Creates a key with the CLI and reads its id and secret from the output. */
-export async function createApiKey(databaseUrl: string, name: string): Promise<CreatedKey> {
-  const res = await apiKeyCli(databaseUrl, ['create', name]);
+/** Creates a key with the CLI (with the server's JWT secret unless told) and reads its id and secret. */
+export async function createApiKey(databaseUrl: string, name: string, jwtSecret?: string): Promise<CreatedKey> {
+  const res = await apiKeyCli(databaseUrl, ['create', name], jwtSecret);
   const id = /key id: (\S+)/.exec(res.stdout)?.[1];
   const secret = /secret: (\S+)/.exec(res.stdout)?.[1];
   if (res.code !== 0 || !id || !secret) throw new Error(`apikey create failed: ${res.code} ${res.stdout} ${res.stderr}`);
