@@ -12,7 +12,58 @@ export interface UserDto {
   id: number;
   username: string;
   role: Role;
+  /**
+   * Set for a user signed in with a token minted by an API key (POST /api/auth/external): the
+   * session is limited to this one room with these grants.
+   */
+  roomScope?: RoomScope;
 }
+
+/** What a token minted by an external app allows in its room (claim `grants`). */
+export interface RoomGrants {
+  /** May send media (else joins as a receive-only attendee). Default true. */
+  publish: boolean;
+  /** May receive media. Default true. */
+  subscribe: boolean;
+  /** Host powers in the room (mute, remove, end call…). Default false. */
+  moderate: boolean;
+}
+
+export interface RoomScope {
+  roomId: number;
+  /** The API key that minted the token: revoking it ends the session. */
+  apiKeyId: string;
+  grants: RoomGrants;
+}
+
+/** POST /api/auth/external: a JWT an app signed with its API key secret (HS256, header `kid`). */
+export class ExternalAuthRequest {
+  @IsString()
+  @Length(1, 4096)
+  token!: string;
+}
+
+/** POST /api/auth/external → this. No refresh token: the app mints a new join token instead. */
+export interface ExternalAuthResponse {
+  accessToken: string;
+  /** ISO time; equal to the minted token's `exp`. */
+  accessTokenExpiresAt: string;
+  user: UserDto;
+}
+
+/** `details.reason` of a 401 from POST /api/auth/external. */
+export const EXTERNAL_TOKEN_REFUSALS = [
+  'MALFORMED',
+  'UNKNOWN_KEY',
+  'KEY_REVOKED',
+  'BAD_SIGNATURE',
+  'EXPIRED',
+  'EXPIRY_TOO_FAR',
+] as const;
+export type ExternalTokenRefusal = (typeof EXTERNAL_TOKEN_REFUSALS)[number];
+
+/** A minted token may live at most this long (`exp - iat`). */
+export const EXTERNAL_TOKEN_MAX_LIFETIME_SECONDS = 24 * 3600;
 
 /**
  * POST /api/auth/register, /login, /refresh and /password → this. The access token (a JWT) goes

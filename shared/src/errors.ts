@@ -68,6 +68,11 @@ export interface ErrorDetails {
   fields?: Record<string, string[]>;
   /** For RATE_LIMITED and UNAVAILABLE: how long to wait before trying again. */
   retryAfterMs?: number;
+  /**
+   * For UNAUTHORIZED from POST /api/auth/external: why the minted token was refused
+   * (an ExternalTokenRefusal: MALFORMED, UNKNOWN_KEY, KEY_REVOKED, BAD_SIGNATURE, EXPIRED, EXPIRY_TOO_FAR).
+   */
+  reason?: string;
 }
 
 export interface WireError {

@@ -2,6 +2,7 @@ import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router';
 import { AdminOverview, AdminPage } from '../features/admin/AdminPage';
 import { RoomDetail } from '../features/admin/RoomDetail';
 import { LoginPage, RegisterPage } from '../features/auth/AuthForm';
+import { HomePage, JoinPage } from '../features/auth/JoinPage';
 import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { CallPage } from '../features/call/CallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
@@ -31,7 +32,8 @@ export function AppRoutes() {
       <Routes>
         <Route path="/login" element={<GuestOnly><LoginPage /></GuestOnly>} />
         <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />
-        <Route path="/" element={<RequireAuth><LobbyPage /></RequireAuth>} />
+        <Route path="/join" element={<JoinPage />} />
+        <Route path="/" element={<RequireAuth><HomePage lobby={<LobbyPage />} /></RequireAuth>} />
         <Route path="/rooms/:id" element={<RequireAuth><CallPage /></RequireAuth>} />
         <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
           <Route index element={<AdminOverview />} />

@@ -10,7 +10,7 @@ import {
 } from '@minimeet/shared';
 import { AuthService } from './auth.service.js';
 import { CurrentUser } from './current-user.js';
-import { JwtAuthGuard } from './jwt-auth.guard.js';
+import { JwtAuthGuard, RoomTokenAllowed } from './jwt-auth.guard.js';
 
 @ApiTags('auth')
 @Controller('auth')
@@ -55,6 +55,7 @@ export class AuthController {
   // Named after the throttler: a bare @SkipThrottle() only skips one called "default".
   @SkipThrottle({ auth: true })
   @UseGuards(JwtAuthGuard)
+  @RoomTokenAllowed()
   @ApiBearerAuth()
   @ApiOperation({ summary: 'The signed-in user' })
   me(@CurrentUser() user: UserDto): UserDto {

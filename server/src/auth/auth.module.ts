@@ -2,6 +2,7 @@ import { Module } from '@nestjs/common';
 import { JwtModule } from '@nestjs/jwt';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { TypeOrmModule } from '@nestjs/typeorm';
+import { ApiKeysCoreModule } from '../api-keys/api-keys-core.module.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { UsersModule } from '../users/users.module.js';
@@ -15,6 +16,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
 @Module({
   imports: [
     UsersModule,
+    ApiKeysCoreModule,
     TypeOrmModule.forFeature([RefreshToken]),
     JwtModule.registerAsync({
       inject: [APP_CONFIG],
@@ -35,6 +37,6 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
   ],
   controllers: [AuthController],
   providers: [AuthService, RefreshTokensService, JwtAuthGuard, AdminGuard],
-  exports: [AuthService, JwtAuthGuard, AdminGuard, UsersModule],
+  exports: [AuthService, JwtAuthGuard, AdminGuard, UsersModule, ApiKeysCoreModule],
 })
 export class AuthModule {}

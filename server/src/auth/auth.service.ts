@@ -1,6 +1,13 @@
 import { Inject, Injectable } from '@nestjs/common';
 import { JwtService } from '@nestjs/jwt';
-import { ErrorCode, type AuthResponse, type UserDto } from '@minimeet/shared';
+import {
+  ErrorCode,
+  type AuthResponse,
+  type ExternalAuthResponse,
+  type RoomScope,
+  type UserDto,
+} from '@minimeet/shared';
+import { ApiKeyStore } from '../api-keys/api-key-store.js';
 import { AppError } from '../common/app-error.js';
 import { isUniqueViolation } from '../common/db-errors.js';
 import { APP_CONFIG } from '../config/config.module.js';
@@ -18,6 +25,27 @@ interface AccessClaims {
   ver: number;
   typ: typeof ACCESS_TYP;
   exp?: number;
+  /** Only in tokens from POST /api/auth/external: the one room and the grants (see RoomScope). */
+  scp?: ScopeClaim;
+}
+
+interface ScopeClaim {
+  room: number;
+  key: string;
+  pub: boolean;
+  sub: boolean;
+  mod: boolean;
+}
+
+function scopeOf(claim: unknown): RoomScope | null {
+  if (typeof claim !== 'object' || claim === null) return null;
+  const c = claim as Partial<ScopeClaim>;
+  if (!Number.isSafeInteger(c.room) || typeof c.key !== 'string') return null;
+  return {
+    roomId: c.room!,
+    apiKeyId: c.key,
+    grants: { publish: c.pub === true, subscribe: c.sub === true, moderate: c.mod === true },
+  };
 }
 
 const ACCESS_TYP = 'access';
@@ -40,6 +68,7 @@ export class AuthService {
     @Inject(JwtService) private readonly jwt: JwtService,
     @Inject(RefreshTokensService) private readonly refreshTokens: RefreshTokensService,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(ApiKeyStore) private readonly apiKeys: ApiKeyStore,
   ) {}
 
   async register(username: string, password: string): Promise<AuthResponse> {
@@ -97,9 +126,41 @@ export class AuthService {
       Number.isSafeInteger(claims.sub) &&
       Number.isSafeInteger(claims.ver) &&
       typeof claims.exp === 'number';
-    const user = valid ? await this.users.findById(claims.sub) : null;
+    const scope = claims.scp === undefined ? undefined : scopeOf(claims.scp);
+    const user = valid && scope !== null ? await this.users.findById(claims.sub) : null;
     if (!user || user.tokenVersion !== claims.ver) throw new AppError(ErrorCode.UNAUTHORIZED, INVALID_TOKEN);
-    return { user: toUserDto(user), expiresAt: claims.exp! * 1000, tokenVersion: user.tokenVersion };
+    // A revoked key's tokens stop at once: one primary-key lookup per request of an app's user.
+    if (scope && (await this.apiKeys.revokedAmong([scope.apiKeyId])).size)
+      throw new AppError(ErrorCode.UNAUTHORIZED, 'The API key that minted this session was revoked');
+    const dto = scope ? { ...toUserDto(user), roomScope: scope } : toUserDto(user);
+    return { user: dto, expiresAt: claims.exp! * 1000, tokenVersion: user.tokenVersion };
+  }
+
+  /**
+   * An access token limited to one room with grants, for a user an app's token named. It
+   * expires with the app's token (at most 24 h); there is no refresh token: the app mints anew.
+   */
+  async issueScoped(user: User, scope: RoomScope, expSeconds: number): Promise<ExternalAuthResponse> {
+    const claims: AccessClaims = {
+      sub: user.id,
+      username: user.username,
+      ver: user.tokenVersion,
+      typ: ACCESS_TYP,
+      exp: expSeconds,
+      scp: {
+        room: scope.roomId,
+        key: scope.apiKeyId,
+        pub: scope.grants.publish,
+        sub: scope.grants.subscribe,
+        mod: scope.grants.moderate,
+      },
+    };
+    const accessToken = await this.jwt.signAsync(claims, { algorithm: 'HS256' });
+    return {
+      accessToken,
+      accessTokenExpiresAt: new Date(expSeconds * 1000).toISOString(),
+      user: { ...toUserDto(user), roomScope: scope },
+    };
   }
 
   /** False once the user's tokens of this version were revoked (or the account removed). */

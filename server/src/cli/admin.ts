@@ -1,5 +1,6 @@
 /**
  * `npm run admin -- create <username> | promote <username> | demote <username> | list`
+ * `npm run admin -- apikey create <name> | apikey list | apikey revoke <key id>`
  * Manages admin accounts directly in the configured database (DATABASE_URL, migrations run
  * first, like the server). `create` reads the password from stdin.
  */
@@ -9,12 +10,16 @@ import { loadAdminCliConfig } from '../config/env.schema.js';
 import { buildDataSourceOptions } from '../database/data-source-options.js';
 import { AdminAccounts, AdminCommandError } from '../users/admin-accounts.js';
 import { User } from '../users/user.entity.js';
+import { ApiKey } from '../api-keys/api-key.entity.js';
+import { ApiKeyCommandError } from '../api-keys/api-key-store.js';
+import { APIKEY_USAGE, cliJwtSecret, runApiKeyCommand } from './apikey-commands.js';
 
 const USAGE = `usage: npm run admin -- <command>
   create <username> [--password-stdin]   new admin account; password read from stdin
   promote <username>                     make an existing user an admin
   demote <username>                      make an admin a plain user
-  list                                   list admins`;
+  list                                   list admins
+${APIKEY_USAGE}`;
 
 class UsageError extends Error {}
 
@@ -29,7 +34,27 @@ async function readPassword(): Promise<string> {
   return Buffer.concat(chunks).toString('utf8').split(/\r?\n/)[0] ?? '';
 }
 
+const APIKEY_ARITY: Record<string, number> = { create: 1, list: 0, revoke: 1 };
+
+async function runApiKey(args: string[]): Promise<void> {
+  const [sub, arg, ...extra] = args;
+  const arity = sub === undefined ? undefined : APIKEY_ARITY[sub];
+  if (arity === undefined) throw new UsageError(sub ? `unknown apikey command ${sub}` : 'no apikey command');
+  if ((arity === 1 && (!arg || extra.length)) || (arity === 0 && arg !== undefined))
+    throw new UsageError(`wrong arguments for apikey ${sub}`);
+  const config = loadAdminCliConfig();
+  const jwtSecret = cliJwtSecret(config);
+  const dataSource = new DataSource({ ...buildDataSourceOptions(config.database), entities: [User, ApiKey] });
+  await dataSource.initialize();
+  try {
+    for (const line of await runApiKeyCommand(dataSource, jwtSecret, sub!, arg)) console.log(line);
+  } finally {
+    await dataSource.destroy();
+  }
+}
+
 async function run(argv: string[]): Promise<void> {
+  if (argv[0] === 'apikey') return runApiKey(argv.slice(1));
   const args = argv.filter((a) => a !== '--password-stdin');
   const [command, username, ...extra] = args;
   const unknownFlag = args.find((a) => a.startsWith('-'));
@@ -88,7 +113,7 @@ run(process.argv.slice(2)).then(
       process.stderr.write(`admin: ${err.message}\n${USAGE}\n`);
       process.exit(2);
     }
-    const message = err instanceof AdminCommandError || err instanceof Error ? err.message : String(err);
+    const message = err instanceof AdminCommandError || err instanceof ApiKeyCommandError || err instanceof Error ? err.message : String(err);
     process.stderr.write(`admin: ${message.split('\n')[0]}\n`);
     process.exit(1);
   },

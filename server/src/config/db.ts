@@ -51,6 +51,6 @@ export const dbSection = dbEnv.transform((e) => ({
 }));
 
 /** Next to the SQLite file (each database its own secret), else ./data. */
-function defaultDataDir(db: DatabaseConfig): string {
+export function defaultDataDir(db: DatabaseConfig): string {
   return db.type === 'sqlite' && db.path !== ':memory:' ? path.dirname(db.path) : './data';
 }

@@ -2,7 +2,7 @@ import path from 'node:path';
 import { z } from 'zod';
 import { authEnv, authSection } from './auth.js';
 import { clusterSection } from './cluster.js';
-import { dbEnv, dbSection } from './db.js';
+import { dbEnv, dbSection, defaultDataDir } from './db.js';
 import { dependenciesSection } from './dependencies.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
@@ -60,13 +60,26 @@ export function loadConfig(env: NodeJS.ProcessEnv = process.env): AppConfig {
   return parseEnv(appConfigSchema, env);
 }
 
-/** What `npm run admin` needs: the database and the reserved admin names, nothing a server needs. */
+/**
+ * What `npm run admin` needs: the database, the reserved admin names, and the JWT secret (or the
+ * data dir holding the generated one) that API key secrets are encrypted with.
+ */
 const adminCliSchema = z
-  .object({ DATABASE_URL: dbEnv.shape.DATABASE_URL, ADMIN_USERNAMES: authEnv.shape.ADMIN_USERNAMES })
-  .transform((e) => ({ database: e.DATABASE_URL, adminUsernames: e.ADMIN_USERNAMES }));
+  .object({
+    DATABASE_URL: dbEnv.shape.DATABASE_URL,
+    DATA_DIR: dbEnv.shape.DATA_DIR,
+    ADMIN_USERNAMES: authEnv.shape.ADMIN_USERNAMES,
+    JWT_SECRET: authEnv.shape.JWT_SECRET,
+  })
+  .transform((e) => ({
+    database: e.DATABASE_URL,
+    adminUsernames: e.ADMIN_USERNAMES,
+    jwtSecret: e.JWT_SECRET,
+    dataDir: path.resolve(e.DATA_DIR ?? defaultDataDir(e.DATABASE_URL)),
+  }));
 
 export function loadAdminCliConfig(
   env: NodeJS.ProcessEnv = process.env,
-): Pick<AppConfig, 'database' | 'adminUsernames'> {
+): Pick<AppConfig, 'database' | 'adminUsernames' | 'jwtSecret' | 'dataDir'> {
   return parseEnv(adminCliSchema, env);
 }

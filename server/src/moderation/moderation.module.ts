@@ -8,5 +8,6 @@ import { ModerationService } from './moderation.service.js';
 @Module({
   imports: [RealtimeModule, MediaSignalingModule],
   providers: [ModerationService, ModerationGateway],
+  exports: [ModerationService],
 })
 export class ModerationModule {}

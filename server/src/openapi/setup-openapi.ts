@@ -5,6 +5,7 @@ import {
   ChangePasswordRequest,
   CreateRoomRequest,
   DeleteAccountRequest,
+  ExternalAuthRequest,
   LoginRequest,
   MessageHistoryQuery,
   RefreshRequest,
@@ -23,6 +24,7 @@ export function setupOpenApi(app: INestApplication): void {
     RefreshRequest,
     ChangePasswordRequest,
     DeleteAccountRequest,
+    ExternalAuthRequest,
     CreateRoomRequest,
     UpdateRoomRequest,
     MessageHistoryQuery,
@@ -38,6 +40,8 @@ export function setupOpenApi(app: INestApplication): void {
     )
     .setVersion('0.1.0')
     .addBearerAuth()
+    // /api/v1: an API key, `Authorization: Basic base64(keyid:secret)`.
+    .addBasicAuth()
     .build();
   SwaggerModule.setup('api/docs', app, () => SwaggerModule.createDocument(app, config));
 }

@@ -5,6 +5,7 @@ import {
   type OnGatewayDisconnect,
   type OnGatewayInit,
 } from '@nestjs/websockets';
+import { ApiKeyStore } from '../api-keys/api-key-store.js';
 import { AuthService } from '../auth/auth.service.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -13,6 +14,7 @@ import { DrainState, refuseHandshakesWhileDraining } from './drain-state.js';
 import { RealtimeServer } from './realtime-server.js';
 import { RoomSessionService } from './room-session.service.js';
 import { DependencyState } from '../dependencies/dependency-state.js';
+import { installRoomScope } from './room-scope.js';
 import { socketAuthMiddleware } from './socket-auth.js';
 import { SocketRateLimiter } from './socket-rate-limit.js';
 import { SocketSessions } from './socket-sessions.js';
@@ -31,6 +33,7 @@ export class ConnectionGateway
 
   constructor(
     @Inject(AuthService) private readonly auth: AuthService,
+    @Inject(ApiKeyStore) private readonly apiKeys: ApiKeyStore,
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(RoomSessionService) private readonly sessions: RoomSessionService,
     @Inject(SocketRateLimiter) private readonly rateLimiter: SocketRateLimiter,
@@ -52,6 +55,7 @@ export class ConnectionGateway
     server.use(socketAuthMiddleware(this.auth, this.dependencies));
     server.use(this.connectionLimits.capSockets());
     this.rateLimiter.install(server);
+    installRoomScope(server, this.apiKeys);
   }
 
   async handleConnection(socket: AppSocket) {

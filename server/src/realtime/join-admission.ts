@@ -3,7 +3,7 @@ import { AppError } from '../common/app-error.js';
 import type { AddSocketOutcome, PresenceStore } from '../presence/presence-store.js';
 import type { JoinGrant, RoomAccessService } from '../rooms/room-access.service.js';
 import type { RoomBansService } from '../rooms/room-bans.service.js';
-import { isModerator, type RoomsService } from '../rooms/rooms.service.js';
+import { isModerator, isScopedTo, type RoomsService } from '../rooms/rooms.service.js';
 import type { Room } from '../rooms/room.entity.js';
 import type { DrainState } from './drain-state.js';
 import type { PresenceGraceTimers } from './presence-grace-timers.js';
@@ -50,7 +50,8 @@ export class JoinAdmission {
       room.id,
       { userId: user.id, username: user.username, role },
       socket.id,
-      { stage: room.maxParticipants, audience: webinar ? this.d.webinarMaxAttendees : 0 },
+      // A receive-only app user is an attendee in a meeting too, bounded like a webinar's audience.
+      { stage: room.maxParticipants, audience: webinar || role === 'attendee' ? this.d.webinarMaxAttendees : 0 },
     );
     if (!outcome.admitted)
       throw new AppError(
@@ -91,5 +92,7 @@ export class JoinAdmission {
  */
 export function joinRole(room: Room, user: UserDto): ParticipantRole {
   if (isModerator(room, user)) return 'host';
+  // An app's token without the publish grant only receives (the webinar attendee path).
+  if (isScopedTo(room, user) && !user.roomScope!.grants.publish) return 'attendee';
   return room.kind === 'webinar' ? 'attendee' : 'speaker';
 }

@@ -7,6 +7,7 @@ import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { REDIS, type RedisOrNull } from '../redis/redis.module.js';
 import { AckResponder } from './ack-responder.js';
+import { ApiKeyRevocationSweep } from './api-key-revocation-sweep.js';
 import {
   CONNECTION_SLOTS,
   MemoryConnectionSlots,
@@ -54,6 +55,7 @@ import { SocketSessions } from './socket-sessions.js';
     SocketConnectionLimits,
     SocketSessions,
     SocketPrivileges,
+    ApiKeyRevocationSweep,
     ConnectionGateway,
     RoomsGateway,
     SessionGateway,

@@ -45,6 +45,10 @@ export class SessionGateway {
       if (user.id !== socket.data.user.id) {
         throw new AppError(ErrorCode.FORBIDDEN, 'The token belongs to another user');
       }
+      // An app's session keeps the room and grants it connected with.
+      if (JSON.stringify(user.roomScope) !== JSON.stringify(socket.data.user.roomScope)) {
+        throw new AppError(ErrorCode.FORBIDDEN, 'The token is for another room or other grants');
+      }
       // The re-read user also carries a role changed since the handshake.
       await this.privileges.apply(socket, user.role);
       this.sessions.renew(socket, expiresAt, tokenVersion);

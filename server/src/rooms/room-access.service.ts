@@ -5,7 +5,7 @@ import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.j
 import { inviteTokenMatches } from './invite-token.js';
 import { RoomBansService } from './room-bans.service.js';
 import type { Room } from './room.entity.js';
-import { isModerator, roomNotFound, RoomsService } from './rooms.service.js';
+import { isModerator, isScopedTo, roomNotFound, RoomsService } from './rooms.service.js';
 
 /**
  * How a join was allowed: `member` joins record membership (history access that outlives the
@@ -89,13 +89,16 @@ export class RoomAccessService {
 
   private visibleWithoutMembership(room: Room, user: UserDto, inviteToken: string | undefined): boolean {
     return (
-      room.visibility !== 'private' || isModerator(room, user) || inviteTokenMatches(room.inviteToken, inviteToken)
+      room.visibility !== 'private' ||
+      isModerator(room, user) ||
+      isScopedTo(room, user) ||
+      inviteTokenMatches(room.inviteToken, inviteToken)
     );
   }
 
   /** A public room, or a private one the user is a member of or holds the current invite token for. */
   private async opensToMember(room: Room, user: UserDto, inviteToken: string | undefined): Promise<boolean> {
-    if (room.visibility !== 'private') return true;
+    if (room.visibility !== 'private' || isScopedTo(room, user)) return true;
     // The token is checked first so a right one costs no membership query.
     if (inviteTokenMatches(room.inviteToken, inviteToken)) return true;
     return this.rooms.isMember(room.id, user.id);

@@ -31,9 +31,14 @@ export function roomNotFound(): AppError {
   return new AppError(ErrorCode.NOT_FOUND, 'Room not found');
 }
 
-/** Owners and admins moderate a room and manage its settings. */
+/** Owners and admins moderate a room and manage its settings; so does an app's user granted `moderate` there. */
 export function isModerator(room: Room, user: UserDto): boolean {
-  return room.ownerId === user.id || user.role === 'admin';
+  return room.ownerId === user.id || user.role === 'admin' || (isScopedTo(room, user) && user.roomScope!.grants.moderate);
+}
+
+/** An app's user (POST /api/auth/external) whose token names this room: admitted like an invite holder. */
+export function isScopedTo(room: Room, user: UserDto): boolean {
+  return user.roomScope?.roomId === room.id;
 }
 
 @Injectable()

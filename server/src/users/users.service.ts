@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Role, UserDto } from '@minimeet/shared';
@@ -10,6 +11,14 @@ import { User } from './user.entity.js';
 
 export function usernameKey(username: string): string {
   return username.toLowerCase();
+}
+
+/**
+ * The unique key of an app's user (`<keyid>:<sub>` hashed to fit the column): '#' is not a
+ * username character, so it never collides with a registered name and cannot sign in.
+ */
+export function externalUserKey(apiKeyId: string, subject: string): string {
+  return `#x:${createHash('sha256').update(`${apiKeyId}:${subject}`).digest('base64url').slice(0, 29)}`;
 }
 
 export function toUserDto(user: User): UserDto {
@@ -95,6 +104,36 @@ export class UsersService implements OnApplicationBootstrap {
         deletedAt: null,
       }),
     );
+  }
+
+  /**
+   * The user an app's token names, created on first use (no usable password) or reused, its
+   * display name updated to the token's. Two first uses at once: the unique key lets one insert.
+   */
+  async findOrCreateExternal(apiKeyId: string, subject: string, displayName: string): Promise<User> {
+    const key = externalUserKey(apiKeyId, subject);
+    const existing = await this.users.findOneBy({ usernameKey: key, deletedAt: IsNull() });
+    if (existing) {
+      if (existing.username !== displayName) await this.users.update({ id: existing.id }, { username: displayName });
+      return { ...existing, username: displayName };
+    }
+    try {
+      return await this.users.save(
+        this.users.create({
+          username: displayName,
+          usernameKey: key,
+          passwordHash: '!',
+          role: 'user' satisfies Role,
+          tokenVersion: 0,
+          createdAt: new Date(),
+          deletedAt: null,
+        }),
+      );
+    } catch (err) {
+      const raced = await this.users.findOneBy({ usernameKey: key, deletedAt: IsNull() });
+      if (raced) return raced;
+      throw err;
+    }
   }
 
   /** Revokes every token of the user; returns the new version. */

@@ -32,10 +32,12 @@ export async function http<T = unknown>(
   baseUrl: string,
   method: string,
   path: string,
-  opts: { token?: string; body?: unknown; rawBody?: string } = {},
+  opts: { token?: string; body?: unknown; rawBody?: string; authorization?: string } = {},
 ): Promise<HttpResult<T>> {
   const headers: Record<string, string> = {};
   if (opts.token) headers.authorization = `Bearer ${opts.token}`;
+  // Any other scheme (e.g. HTTP Basic with an API key).
+  if (opts.authorization) headers.authorization = opts.authorization;
   let body: string | undefined;
   if (opts.rawBody !== undefined) body = opts.rawBody;
   else if (opts.body !== undefined) body = JSON.stringify(opts.body);

@@ -28,6 +28,7 @@ import {
   request,
   type ClientSocket,
 } from '../helpers/chat-client.js';
+import { basicAuth, createApiKey } from '../helpers/api-keys.js';
 import { startChatTarget, type ChatTarget } from '../helpers/chat-server.js';
 
 const JOINS_PER_MINUTE = 3;
@@ -49,6 +50,17 @@ const REST_ROUTES: Record<string, RestCase> = {
   'GET /api/rooms/{id}/messages': { method: 'GET', path: (id) => `/rooms/${id}/messages` },
   'POST /api/rooms/{id}/attachments': { method: 'POST', path: (id) => `/rooms/${id}/attachments`, body: {} },
   'GET /api/messages/search': { method: 'GET', path: (id) => `/messages/search?q=secret&roomId=${id}` },
+};
+
+/**
+ * The API key surface (HTTP Basic keyid:secret): a room that is not the key's — another user's
+ * private room, a missing one, a deleted one — answers the same on every route naming a room.
+ */
+const V1_ROUTES: Record<string, RestCase> = {
+  'DELETE /api/v1/rooms/{id}': { method: 'DELETE', path: (id) => `/v1/rooms/${id}` },
+  'GET /api/v1/rooms/{id}/participants': { method: 'GET', path: (id) => `/v1/rooms/${id}/participants` },
+  'DELETE /api/v1/rooms/{id}/participants/{userId}': { method: 'DELETE', path: (id) => `/v1/rooms/${id}/participants/1` },
+  'POST /api/v1/rooms/{id}/end': { method: 'POST', path: (id) => `/v1/rooms/${id}/end` },
 };
 
 /** Every socket event whose payload names a room, with such a payload (`userId` is filled in). */
@@ -171,15 +183,33 @@ describe.each(DB_KINDS)('private rooms cannot be told from missing ones (%s)', (
       paths: Record<string, Record<string, { parameters?: Array<{ name: string }> }>>;
     };
     const namingARoom: string[] = [];
+    const v1NamingARoom: string[] = [];
     for (const [path, operations] of Object.entries(spec.paths)) {
       for (const [method, op] of Object.entries(operations)) {
-        const takesRoom =
-          path.startsWith('/api/rooms/{id}') || (op.parameters ?? []).some((p) => p.name === 'roomId');
-        if (takesRoom) namingARoom.push(`${method.toUpperCase()} ${path}`);
+        const route = `${method.toUpperCase()} ${path}`;
+        if (path.startsWith('/api/v1/rooms/{id}')) v1NamingARoom.push(route);
+        else if (path.startsWith('/api/rooms/{id}') || (op.parameters ?? []).some((p) => p.name === 'roomId'))
+          namingARoom.push(route);
       }
     }
     expect(namingARoom.sort()).toEqual(Object.keys(REST_ROUTES).sort());
+    expect(v1NamingARoom.sort()).toEqual(Object.keys(V1_ROUTES).sort());
     expect(Object.keys(ClientEvent).sort()).toEqual([...Object.keys(ROOM_EVENTS), ...EVENTS_WITHOUT_ROOM].sort());
+  });
+
+  it('API key REST: a room not of the key answers the same as a missing and a deleted one', async () => {
+    const key = await createApiKey(target.db.url, 'enum app');
+    for (const [route, { method, path, body }] of Object.entries(V1_ROUTES)) {
+      const answers = [];
+      for (const id of [secret.id, missingId, deletedId]) {
+        answers.push(normalized(await http(url, method, path(id), { authorization: basicAuth(key), body }), id));
+      }
+      expect(answers[0], route).toMatchObject({ status: 404, body: { error: { code: ErrorCode.NOT_FOUND } } });
+      expect(answers[1], route).toEqual(answers[0]);
+      expect(answers[2], route).toEqual(answers[0]);
+    }
+    const after = await http<RoomDto>(url, 'GET', `/rooms/${secret.id}`, { token: owner.accessToken });
+    expect(after.status).toBe(200);
   });
 
   for (const who of ['stranger', 'removed member'] as const) {

@@ -15,6 +15,8 @@ export interface AuthState {
   notice: string | null;
   login(username: string, password: string): Promise<void>;
   register(username: string, password: string): Promise<void>;
+  /** Signs in with a join token an app minted (`/join?token=…`); resolves the room it is for. */
+  joinExternal(token: string): Promise<number>;
   logout(notice?: string): void;
   clearNotice(): void;
   /** The server says the user's role changed (`roleChanged`): admin pages and powers follow. */
@@ -66,6 +68,12 @@ export const useAuthStore = create<AuthState>()(() => ({
   async register(username, password) {
     const res = await authApi.register({ username, password });
     setSession(sessionFrom(res));
+  },
+  async joinExternal(token) {
+    const res = await authApi.external({ token });
+    // No refresh token: the session ends with the app's token (the app mints a new one).
+    setSession(sessionFrom(res));
+    return res.user.roomScope!.roomId;
   },
   logout(notice) {
     setSession(null, notice ?? null);

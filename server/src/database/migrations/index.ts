@@ -7,6 +7,7 @@ import { RoomJoinMuted1770000000000 } from './1770000000000-room-join-muted.js';
 import { RoomKind1770000001000 } from './1770000001000-room-kind.js';
 import { Attachments1780000000000 } from './1780000000000-attachments.js';
 import { Webhooks1790000000000 } from './1790000000000-webhooks.js';
+import { ApiKeys1790000001000 } from './1790000001000-api-keys.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -20,4 +21,5 @@ export const MIGRATIONS: MigrationClass[] = [
   RoomKind1770000001000,
   Attachments1780000000000,
   Webhooks1790000000000,
+  ApiKeys1790000001000,
 ];
