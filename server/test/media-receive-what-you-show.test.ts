@@ -27,7 +27,12 @@ import {
   uniqueName,
   type ClientSocket,
 } from './helpers/chat-client.js';
-import { closeMediaTest, loginNewAdmin, startSqliteServer } from './helpers/media-test-server.js';
+import {
+  cameraArriving as cameraArrivingAt,
+  closeMediaTest,
+  loginNewAdmin,
+  startSqliteServer,
+} from './helpers/media-test-server.js';
 
 const PASSWORD = 'correct horse battery';
 const SENDERS = 8;
@@ -65,17 +70,8 @@ describe('receive what you show (page of video, K loudest microphones, unwatched
       .sort();
 
   const socketOf = (r: LightReceiver) => r.socket as ClientSocket;
-  /** Whether a sender's camera layers are arriving at the SFU: its packet count grows within a second. */
-  const cameraArriving = async (s: MiniMeetPeer) => {
-    const packets = async () => {
-      const stats = await s.request('getMediaStats', { roomId });
-      const layers = stats.producers.find((p) => p.source === 'camera')?.layers ?? [];
-      return layers.reduce((n, l) => n + l.packetCount, 0);
-    };
-    const before = await packets();
-    await new Promise((r) => setTimeout(r, 1000));
-    return (await packets()) > before;
-  };
+  /** Whether a sender's camera layers are arriving at the SFU. */
+  const cameraArriving = (s: MiniMeetPeer) => cameraArrivingAt(s, roomId);
   const lightReceiver = (showsVideo: (userId: number) => boolean) => {
     const r = new LightReceiver({
       url: server.url,

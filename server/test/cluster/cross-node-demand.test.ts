@@ -28,6 +28,7 @@ import {
   type ClientSocket,
 } from '../helpers/chat-client.js';
 import { startCluster, type Cluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import { cameraArriving as cameraArrivingAt } from '../helpers/media-test-server.js';
 
 const PASSWORD = 'correct horse battery';
 const IDLE_CLOSE_MS = 1500;
@@ -95,17 +96,8 @@ async function startViewer(node: ClusterNode, shows: (userId: number) => boolean
   return r;
 }
 
-/** Whether a sender's camera is arriving at its node: its producer's packet count grows within a second. */
-async function cameraArriving(s: MiniMeetPeer): Promise<boolean> {
-  const packets = async () => {
-    const stats = await s.request('getMediaStats', { roomId });
-    const layers = stats.producers.find((p) => p.source === 'camera')?.layers ?? [];
-    return layers.reduce((n, l) => n + l.packetCount, 0);
-  };
-  const before = await packets();
-  await new Promise((r) => setTimeout(r, 1000));
-  return (await packets()) > before;
-}
+/** Whether a sender's camera is arriving at its node. */
+const cameraArriving = (s: MiniMeetPeer) => cameraArrivingAt(s, roomId);
 
 const cameraPackets = (r: LightReceiver, producerId: string) =>
   r.openStreams().find((s) => s.producerId === producerId)?.packets ?? 0;

@@ -6,6 +6,7 @@ import {
   type ServerProcess,
   type TestDatabase,
 } from '@minimeet/test-harness';
+import type { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { expect } from 'vitest';
 import { closeAllSockets, http, uniqueName, type HttpResult } from './chat-client.js';
 
@@ -57,4 +58,19 @@ export async function expectAdminOnlyGet(baseUrl: string, path: string, userToke
   const plain = await http<ApiErrorBody>(baseUrl, 'GET', path, { token: userToken });
   expect(plain.status).toBe(403);
   expect(plain.body.error.code).toBe(ErrorCode.FORBIDDEN);
+}
+
+/**
+ * Whether a sender's camera is arriving at its node (the layers the server receives, from the
+ * producer's own stats): its packet count grows within a second.
+ */
+export async function cameraArriving(sender: MiniMeetPeer, roomId: number): Promise<boolean> {
+  const packets = async () => {
+    const stats = await sender.request('getMediaStats', { roomId });
+    const layers = stats.producers.find((p) => p.source === 'camera')?.layers ?? [];
+    return layers.reduce((n, l) => n + l.packetCount, 0);
+  };
+  const before = await packets();
+  await new Promise((r) => setTimeout(r, 1000));
+  return (await packets()) > before;
 }
