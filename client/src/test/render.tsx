@@ -1,9 +1,11 @@
 import type { UserDto } from '@minimeet/shared';
-import { render } from '@testing-library/react';
+import { cleanup, render } from '@testing-library/react';
 import { MemoryRouter } from 'react-router';
 import { AppRoutes } from '../app/App';
 import { wireSession } from '../app/SessionBridge';
 import { useAuthStore } from '../features/auth/authStore';
+import { useCallStore } from '../features/call/callStore';
+import { disconnectSocket, setSocketFactory } from '../lib/socket';
 import { sessionFrom } from '../features/auth/session';
 import { fakeJwt } from './fetchMock';
 
@@ -23,4 +25,14 @@ export function renderApp(path: string) {
       <AppRoutes />
     </MemoryRouter>,
   );
+}
+
+/** Undoes a call page test: unmounts, leaves the call, resets the call store, signs out, drops the socket. */
+export async function endCallPageTest(): Promise<void> {
+  cleanup();
+  await useCallStore.getState().leave();
+  useCallStore.setState({ status: 'idle', error: null, sidePanel: 'chat' });
+  useAuthStore.setState({ session: null });
+  disconnectSocket();
+  setSocketFactory(null);
 }

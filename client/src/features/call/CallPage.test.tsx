@@ -1,11 +1,10 @@
 import type { ChatMessage, JoinRoomData } from '@minimeet/shared';
-import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
+import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
+import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
-import { alice, renderApp, signIn } from '../../test/render';
-import { useAuthStore } from '../auth/authStore';
+import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
 import { useCallStore } from './callStore';
 
 const joinData: JoinRoomData = {
@@ -41,14 +40,7 @@ describe('call page', () => {
     const token = signIn();
     connectSocket(token);
   });
-  afterEach(async () => {
-    cleanup();
-    await useCallStore.getState().leave();
-    useCallStore.setState({ status: 'idle', error: null, sidePanel: 'chat' });
-    useAuthStore.setState({ session: null });
-    disconnectSocket();
-    setSocketFactory(null);
-  });
+  afterEach(endCallPageTest);
 
   it('connection indicator: "Reconnecting…" when a media transport drops, "Poor connection" and a weak-signal badge on low scores', async () => {
     vi.useFakeTimers({ shouldAdvanceTime: true });

@@ -2,10 +2,10 @@ import type { JoinRoomData, RoomDto } from '@minimeet/shared';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
-import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
+import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
-import { alice, renderApp, signIn } from '../../test/render';
+import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
 import { useAuthStore } from '../auth/authStore';
 import { useLobbyStore } from '../lobby/lobbyStore';
 import { useCallStore } from './callStore';
@@ -57,12 +57,7 @@ describe('private rooms and moderation in the call page', () => {
     ]);
   });
   afterEach(async () => {
-    cleanup();
-    await useCallStore.getState().leave();
-    useCallStore.setState({ status: 'idle', error: null, sidePanel: 'chat' });
-    useAuthStore.setState({ session: null });
-    disconnectSocket();
-    setSocketFactory(null);
+    await endCallPageTest();
     vi.unstubAllGlobals();
   });
 

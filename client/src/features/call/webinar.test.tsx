@@ -1,12 +1,10 @@
 import type { JoinRoomData, RoomDto } from '@minimeet/shared';
-import { act, cleanup, screen, within } from '@testing-library/react';
+import { act, screen, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
+import { connectSocket } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
-import { alice, renderApp, signIn } from '../../test/render';
-import { useAuthStore } from '../auth/authStore';
-import { useCallStore } from './callStore';
+import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
 
 const room: RoomDto = {
   id: 5,
@@ -39,14 +37,7 @@ describe('webinar in the call page', () => {
       s.handle('setStage', (p) => ok({ roomId: p.roomId, participant: { userId: p.userId, username: 'bob', role: p.onStage ? 'speaker' : 'attendee' } }));
     });
   });
-  afterEach(async () => {
-    cleanup();
-    await useCallStore.getState().leave();
-    useCallStore.setState({ status: 'idle', error: null, sidePanel: 'chat' });
-    useAuthStore.setState({ session: null });
-    disconnectSocket();
-    setSocketFactory(null);
-  });
+  afterEach(endCallPageTest);
 
   it('the host sees attendees apart from the stage, no tile for them, and brings one on stage', async () => {
     joinRole = 'host';
