@@ -40,10 +40,15 @@ describe('auth configuration', () => {
   });
 
   it('the admin CLI needs only the database and the admin names (works without a production JWT_SECRET)', () => {
+    // jwtSecret and dataDir are read (not required) so `apikey` commands can encrypt key secrets
+    // with the same key the server derives from its JWT secret (JWT_SECRET, else the file in DATA_DIR).
     expect(loadAdminCliConfig({ NODE_ENV: 'production', ADMIN_USERNAMES: ' Boss ,eve' })).toEqual({
       database: { type: 'sqlite', path: './data/minimeet.sqlite' },
       adminUsernames: ['boss', 'eve'],
+      dataDir: expect.any(String),
+      jwtSecret: undefined,
     });
+    expect(loadAdminCliConfig({ JWT_SECRET: 'a'.repeat(32) }).jwtSecret).toBe('a'.repeat(32));
     expect(() => loadAdminCliConfig({ DATABASE_URL: 'postgres://x' })).toThrow(
       /^DATABASE_URL: unsupported value/,
     );
