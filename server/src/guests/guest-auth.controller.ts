@@ -1,0 +1,42 @@
+import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
+import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { GuestAuthRequest, type GuestAuthResponse, type UserDto } from '@minimeet/shared';
+import { CurrentUser } from '../auth/current-user.js';
+import { JwtAuthGuard, RoomTokenAllowed } from '../auth/jwt-auth.guard.js';
+import { GuestAuthService } from './guest-auth.service.js';
+
+@ApiTags('auth')
+@Controller('auth/guest')
+export class GuestAuthController {
+  constructor(@Inject(GuestAuthService) private readonly guests: GuestAuthService) {}
+
+  @Post()
+  @HttpCode(200)
+  @UseGuards(ThrottlerGuard)
+  // Counted by its own limit (GUEST_LOGIN_RATE_LIMIT), not the password sign-in one.
+  @SkipThrottle({ auth: true })
+  @ApiOperation({ summary: 'Join a room that allows guests without an account; a short-lived token for that room only' })
+  @ApiResponse({ status: 200, description: '{ accessToken, accessTokenExpiresAt, user } (user.role guest, user.roomScope)' })
+  @ApiResponse({ status: 400, description: 'Bad display name (1..32 characters, no control characters) or room id' })
+  @ApiResponse({ status: 403, description: 'The room does not allow guests' })
+  @ApiResponse({ status: 404, description: 'No such room, or a private room without its current invite token (same answer)' })
+  @ApiResponse({ status: 403, description: 'ROOM_LOCKED: the room is locked' })
+  @ApiResponse({ status: 429, description: 'Too many guest logins from this address' })
+  join(@Body() body: GuestAuthRequest): Promise<GuestAuthResponse> {
+    return this.guests.join(body);
+  }
+
+  @Post('renew')
+  @HttpCode(200)
+  @UseGuards(JwtAuthGuard)
+  @RoomTokenAllowed()
+  @ApiBearerAuth()
+  @ApiOperation({ summary: "A guest's new token for its room, only while it is in the call" })
+  @ApiResponse({ status: 200, description: 'same shape as POST /api/auth/guest' })
+  @ApiResponse({ status: 403, description: 'Not a guest session' })
+  @ApiResponse({ status: 403, description: 'NOT_IN_ROOM: the guest left the call; join again by link' })
+  renew(@CurrentUser() user: UserDto): Promise<GuestAuthResponse> {
+    return this.guests.renew(user);
+  }
+}
