@@ -65,13 +65,15 @@ export const Tile = memo(function Tile({
   useTileViewport(ref, onViewport);
 
   const isScreen = tile.source === 'screen';
+  // A guest's name is its own choice: the mark keeps it from passing for an account.
+  const name = tile.guest ? `${tile.username} (guest)` : tile.username;
   const label = tile.isLocal
     ? isScreen
       ? 'Your screen'
-      : `You (${tile.username})`
+      : `You (${name})`
     : isScreen
-      ? `${tile.username}'s screen`
-      : tile.username;
+      ? `${name}'s screen`
+      : name;
   const cls = [
     'tile',
     tile.speaking && 'tile--speaking',
