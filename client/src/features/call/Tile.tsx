@@ -43,7 +43,7 @@ export interface TileExtras {
 
 /**
  * One grid tile. Remote camera tiles are `figure[data-user][aria-label=username]` (the test and
- * accessibility contract); screen shares carry data-source="screen"; your own tile data-local.
+ * accessibility contract; a guest's label and caption add "(guest)"); screen shares carry data-source="screen"; your own tile data-local.
  */
 export const Tile = memo(function Tile({
   tile,
@@ -130,6 +130,7 @@ export const Tile = memo(function Tile({
             : isScreen
               ? `${tile.username} · screen`
               : tile.username}
+          {tile.guest && <span className="tile__guest"> (guest)</span>}
         </span>
         {weak && (
           <span className="tile__weak" data-testid="weak-signal" title="Weak connection: this stream reaches you poorly" role="img" aria-label="Weak connection">
