@@ -1,6 +1,6 @@
 import { Body, Controller, Delete, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
+import { ThrottlerGuard } from '@nestjs/throttler';
 import {
   ChangePasswordRequest,
   DeleteAccountRequest,
@@ -16,7 +16,6 @@ import { AccountService } from './account.service.js';
 @ApiBearerAuth()
 @Controller('auth')
 @UseGuards(JwtAuthGuard, ThrottlerGuard)
-@SkipThrottle({ guest: true })
 export class AccountController {
   constructor(@Inject(AccountService) private readonly account: AccountService) {}
 

@@ -15,8 +15,6 @@ import { JwtAuthGuard, RoomTokenAllowed } from './jwt-auth.guard.js';
 @ApiTags('auth')
 @Controller('auth')
 @UseGuards(ThrottlerGuard)
-// The guest throttler counts only guest logins (GuestAuthController).
-@SkipThrottle({ guest: true })
 export class AuthController {
   constructor(@Inject(AuthService) private readonly auth: AuthService) {}
 

@@ -30,10 +30,7 @@ import { RefreshTokensService } from './refresh-tokens.service.js';
     ThrottlerModule.forRootAsync({
       inject: [APP_CONFIG],
       useFactory: (config: AppConfig) => ({
-        throttlers: [
-          { name: 'auth', ttl: 60_000, limit: config.rateLimits.authPerMinute },
-          { name: 'guest', ttl: 60_000, limit: config.rateLimits.guestLoginsPerMinute },
-        ],
+        throttlers: [{ name: 'auth', ttl: 60_000, limit: config.rateLimits.authPerMinute }],
         errorMessage: 'Too many requests, try again later',
       }),
     }),

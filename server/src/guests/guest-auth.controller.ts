@@ -1,6 +1,5 @@
-import { Body, Controller, HttpCode, Inject, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Inject, Ip, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
-import { SkipThrottle, ThrottlerGuard } from '@nestjs/throttler';
 import { GuestAuthRequest, type GuestAuthResponse, type UserDto } from '@minimeet/shared';
 import { CurrentUser } from '../auth/current-user.js';
 import { JwtAuthGuard, RoomTokenAllowed } from '../auth/jwt-auth.guard.js';
@@ -13,9 +12,6 @@ export class GuestAuthController {
 
   @Post()
   @HttpCode(200)
-  @UseGuards(ThrottlerGuard)
-  // Counted by its own limit (GUEST_LOGIN_RATE_LIMIT), not the password sign-in one.
-  @SkipThrottle({ auth: true })
   @ApiOperation({ summary: 'Join a room that allows guests without an account; a short-lived token for that room only' })
   @ApiResponse({ status: 200, description: '{ accessToken, accessTokenExpiresAt, user } (user.role guest, user.roomScope)' })
   @ApiResponse({ status: 400, description: 'Bad display name (1..32 characters, no control characters) or room id' })
@@ -23,8 +19,9 @@ export class GuestAuthController {
   @ApiResponse({ status: 404, description: 'No such room, or a private room without its current invite token (same answer)' })
   @ApiResponse({ status: 403, description: 'ROOM_LOCKED: the room is locked' })
   @ApiResponse({ status: 429, description: 'Too many guest logins from this address' })
-  join(@Body() body: GuestAuthRequest): Promise<GuestAuthResponse> {
-    return this.guests.join(body);
+  // req.ip: the client's address as TRUST_PROXY allows reading it.
+  join(@Body() body: GuestAuthRequest, @Ip() ip: string): Promise<GuestAuthResponse> {
+    return this.guests.join(body, ip);
   }
 
   @Post('renew')

@@ -5,6 +5,7 @@ import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
+import { GUEST_LOGIN_LIMITER, type GuestLoginLimiter } from './guest-login-limiter.js';
 import { inviteTokenMatches } from '../rooms/invite-token.js';
 import { roomNotFound, RoomsService } from '../rooms/rooms.service.js';
 import { UsersService } from '../users/users.service.js';
@@ -24,10 +25,17 @@ export class GuestAuthService {
     @Inject(UsersService) private readonly users: UsersService,
     @Inject(RoomsService) private readonly rooms: RoomsService,
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
+    @Inject(GUEST_LOGIN_LIMITER) private readonly limiter: GuestLoginLimiter,
   ) {}
 
   /** POST /api/auth/guest. A private room without its current invite is answered like a missing one. */
-  async join(body: GuestAuthRequest): Promise<GuestAuthResponse> {
+  async join(body: GuestAuthRequest, ip: string): Promise<GuestAuthResponse> {
+    // Counted before any lookup, so probing rooms costs logins too.
+    const decision = await this.limiter.consume(ip);
+    if (!decision.allowed)
+      throw new AppError(ErrorCode.RATE_LIMITED, 'Too many guest logins from this address, try again later', {
+        retryAfterMs: decision.retryAfterMs,
+      });
     const room = await this.rooms.find(body.roomId);
     if (!room) throw roomNotFound();
     if (room.visibility === 'private' && !inviteTokenMatches(room.inviteToken, body.inviteToken)) throw roomNotFound();
