@@ -158,6 +158,8 @@ describe.each(DB_KINDS)('guests by link (%s)', (kind) => {
     const renewed = await http<GuestAuthResponse>(url, 'POST', '/auth/guest/renew', { token: session.accessToken });
     expect(renewed.status).toBe(200);
     expect(renewed.body.user).toEqual(session.user);
+    // The live socket takes the renewed token (the web client's silent renewal).
+    okData(await request(socket, 'auth:renew', { accessToken: renewed.body.accessToken }));
     okData(await request(socket, 'leaveRoom', { roomId: r.id }));
     const after = await http<ApiErrorBody>(url, 'POST', '/auth/guest/renew', { token: renewed.body.accessToken });
     expect([after.status, after.body.error.code]).toEqual([403, ErrorCode.NOT_IN_ROOM]);
