@@ -3,6 +3,7 @@ import { APP_FILTER } from '@nestjs/core';
 import { AccountModule } from './account/account.module.js';
 import { AdminModule } from './admin/admin.module.js';
 import { ApiKeysModule } from './api-keys/api-keys.module.js';
+import { GuestsModule } from './guests/guests.module.js';
 import { AttachmentsModule } from './attachments/attachments.module.js';
 import { AuthModule } from './auth/auth.module.js';
 import { CallsModule } from './calls/calls.module.js';
@@ -55,6 +56,7 @@ export class AppModule {
         DrainModule,
         ModerationModule,
         ApiKeysModule,
+        GuestsModule,
         EngagementModule,
         WebinarModule,
         AdminModule,

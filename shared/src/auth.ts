@@ -1,6 +1,8 @@
-import { IsString, Length, Matches } from 'class-validator';
+import { IsInt, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { Trim } from './transforms.js';
 
-export type Role = 'user' | 'admin';
+/** 'guest': someone without an account who joined one room by link (POST /api/auth/guest). */
+export type Role = 'user' | 'admin' | 'guest';
 
 export const USERNAME_MIN = 3;
 export const USERNAME_MAX = 32;
@@ -31,8 +33,8 @@ export interface RoomGrants {
 
 export interface RoomScope {
   roomId: number;
-  /** The API key that minted the token: revoking it ends the session. */
-  apiKeyId: string;
+  /** The API key that minted the token: revoking it ends the session. Absent for a guest. */
+  apiKeyId?: string;
   grants: RoomGrants;
 }
 
@@ -61,6 +63,34 @@ export const EXTERNAL_TOKEN_REFUSALS = [
   'EXPIRY_TOO_FAR',
 ] as const;
 export type ExternalTokenRefusal = (typeof EXTERNAL_TOKEN_REFUSALS)[number];
+
+export const GUEST_NAME_MAX = 32;
+
+/** POST /api/auth/guest: join a room that allows guests without an account. */
+export class GuestAuthRequest {
+  @IsInt()
+  @Min(1)
+  roomId!: number;
+
+  /** Shown to others with a "guest" mark; never taken as a registered username. */
+  @Trim()
+  @IsString()
+  @Length(1, GUEST_NAME_MAX)
+  @Matches(/^[^\p{C}]+$/u, { message: 'displayName may not contain control characters' })
+  displayName!: string;
+
+  /** Required for a private room (its invite link's token). */
+  @IsOptional()
+  @IsString()
+  @Length(1, 128)
+  inviteToken?: string;
+}
+
+/**
+ * POST /api/auth/guest and /api/auth/guest/renew → this: an access token for the one room
+ * (user.role 'guest', user.roomScope). No refresh token: renew while present in the call.
+ */
+export type GuestAuthResponse = ExternalAuthResponse;
 
 /** A minted token may live at most this long (`exp - iat`). */
 export const EXTERNAL_TOKEN_MAX_LIFETIME_SECONDS = 24 * 3600;

@@ -60,6 +60,8 @@ export interface RoomDto {
    * themselves (resumeProducer).
    */
   joinMuted: boolean;
+  /** People without an account may join by link (POST /api/auth/guest). Off by default. */
+  allowGuests: boolean;
   /** 'meeting' unless created (or changed while nobody is in the call) as a webinar. */
   kind: RoomKind;
   /** Users present now (each user once, however many tabs). */
@@ -72,6 +74,8 @@ export interface Participant {
   username: string;
   /** Changes (setStage) reach the room as participantsDelta `changed`. */
   role: ParticipantRole;
+  /** Joined by link without an account: show the name with a "(guest)" mark. */
+  guest?: true;
 }
 
 /** POST /api/rooms */
@@ -130,6 +134,10 @@ export class UpdateRoomRequest {
   @IsOptional()
   @IsBoolean()
   joinMuted?: boolean;
+
+  @IsOptional()
+  @IsBoolean()
+  allowGuests?: boolean;
 
   /** Only while nobody is in the call (else CONFLICT): roles are given at join. */
   @IsOptional()

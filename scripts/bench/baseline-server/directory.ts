@@ -128,6 +128,7 @@ export class Directory {
       visibility: 'public',
       locked: false,
       joinMuted: false,
+      allowGuests: false,
       kind: 'meeting',
       participantCount: room.present.size,
       createdAt: room.createdAt,

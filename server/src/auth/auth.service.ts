@@ -31,7 +31,8 @@ interface AccessClaims {
 
 interface ScopeClaim {
   room: number;
-  key: string;
+  /** Absent for a guest (no API key minted it). */
+  key?: string;
   pub: boolean;
   sub: boolean;
   mod: boolean;
@@ -40,10 +41,10 @@ interface ScopeClaim {
 function scopeOf(claim: unknown): RoomScope | null {
   if (typeof claim !== 'object' || claim === null) return null;
   const c = claim as Partial<ScopeClaim>;
-  if (!Number.isSafeInteger(c.room) || typeof c.key !== 'string') return null;
+  if (!Number.isSafeInteger(c.room) || (c.key !== undefined && typeof c.key !== 'string')) return null;
   return {
     roomId: c.room!,
-    apiKeyId: c.key,
+    ...(c.key !== undefined ? { apiKeyId: c.key } : {}),
     grants: { publish: c.pub === true, subscribe: c.sub === true, moderate: c.mod === true },
   };
 }
@@ -130,7 +131,7 @@ export class AuthService {
     const user = valid && scope !== null ? await this.users.findById(claims.sub) : null;
     if (!user || user.tokenVersion !== claims.ver) throw new AppError(ErrorCode.UNAUTHORIZED, INVALID_TOKEN);
     // A revoked key's tokens stop at once: one primary-key lookup per request of an app's user.
-    if (scope && (await this.apiKeys.revokedAmong([scope.apiKeyId])).size)
+    if (scope?.apiKeyId && (await this.apiKeys.revokedAmong([scope.apiKeyId])).size)
       throw new AppError(ErrorCode.UNAUTHORIZED, 'The API key that minted this session was revoked');
     const dto = scope ? { ...toUserDto(user), roomScope: scope } : toUserDto(user);
     return { user: dto, expiresAt: claims.exp! * 1000, tokenVersion: user.tokenVersion };
@@ -149,7 +150,7 @@ export class AuthService {
       exp: expSeconds,
       scp: {
         room: scope.roomId,
-        key: scope.apiKeyId,
+        ...(scope.apiKeyId !== undefined ? { key: scope.apiKeyId } : {}),
         pub: scope.grants.publish,
         sub: scope.grants.subscribe,
         mod: scope.grants.moderate,

@@ -7,21 +7,22 @@ export type RateDecision = { allowed: true } | { allowed: false; retryAfterMs: n
 
 /** Fixed-window count of messages per user: `limit` per `windowMs`. */
 export interface ChatRateLimiter {
-  consume(userId: number): Promise<RateDecision>;
+  /** `key`: a user id, or another subject of a per-key limit (a client IP for guest logins). */
+  consume(key: number | string): Promise<RateDecision>;
 }
 
 /** Beyond this many tracked users, expired windows are swept on the next call. */
 const SWEEP_AT = 10_000;
 
 export class MemoryChatRateLimiter implements ChatRateLimiter {
-  private readonly windows = new Map<number, { start: number; count: number }>();
+  private readonly windows = new Map<number | string, { start: number; count: number }>();
 
   constructor(
     private readonly limit: number,
     private readonly windowMs: number,
   ) {}
 
-  async consume(userId: number): Promise<RateDecision> {
+  async consume(userId: number | string): Promise<RateDecision> {
     const now = Date.now();
     if (this.windows.size > SWEEP_AT) {
       for (const [id, w] of this.windows) if (now - w.start >= this.windowMs) this.windows.delete(id);
@@ -50,7 +51,7 @@ export class RedisChatRateLimiter implements ChatRateLimiter {
     private readonly keyspace = 'chat-rate',
   ) {}
 
-  async consume(userId: number): Promise<RateDecision> {
+  async consume(userId: number | string): Promise<RateDecision> {
     const [count, ttl] = (await this.redis.eval(
       CONSUME,
       1,

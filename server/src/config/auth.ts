@@ -7,6 +7,8 @@ export const authEnv = z.object({
   JWT_SECRET: z.string().optional(),
   // Capped so a socket's expiry timer fits setTimeout and a leaked token dies within a day.
   ACCESS_TOKEN_TTL_SECONDS: intInRange('ACCESS_TOKEN_TTL_SECONDS', 900, 1, 86_400),
+  // A guest's token: renewed (POST /api/auth/guest/renew) only while present in the call.
+  GUEST_TOKEN_TTL_MS: intInRange('GUEST_TOKEN_TTL_MS', 900_000, 10_000, 86_400_000),
   REFRESH_TOKEN_TTL_SECONDS: intInRange('REFRESH_TOKEN_TTL_SECONDS', 30 * 86_400, 60, 365 * 86_400),
   ADMIN_USERNAMES: z
     .string()
@@ -33,6 +35,8 @@ export const authSection = authEnv.extend({ NODE_ENV: httpEnv.shape.NODE_ENV }).
     jwtSecret: e.JWT_SECRET,
     accessTokenTtlSeconds: e.ACCESS_TOKEN_TTL_SECONDS,
     refreshTokenTtlSeconds: e.REFRESH_TOKEN_TTL_SECONDS,
+    /** Lifetime of a guest's room-limited access token. */
+    guestTokenTtlMs: e.GUEST_TOKEN_TTL_MS,
     /** Accounts promoted to admin at start (existing ones only); these names cannot be registered. */
     adminUsernames: e.ADMIN_USERNAMES,
   };

@@ -26,7 +26,17 @@ describe('auth configuration', () => {
     expect(loadConfig({ ACCESS_TOKEN_TTL_SECONDS: '3' }).accessTokenTtlSeconds).toBe(3);
   });
 
+  it('guests: tokens of 15 minutes and 10 logins a minute per address by default', () => {
+    const config = loadConfig({});
+    expect(config.guestTokenTtlMs).toBe(900_000);
+    expect(config.rateLimits.guestLoginsPerMinute).toBe(10);
+    const set = loadConfig({ GUEST_TOKEN_TTL_MS: '60000', GUEST_LOGIN_RATE_LIMIT: '3' });
+    expect([set.guestTokenTtlMs, set.rateLimits.guestLoginsPerMinute]).toEqual([60_000, 3]);
+  });
+
   it.each([
+    [{ GUEST_TOKEN_TTL_MS: '5' }, /^GUEST_TOKEN_TTL_MS: .*between 10000 and 86400000/],
+    [{ GUEST_LOGIN_RATE_LIMIT: '0' }, /^GUEST_LOGIN_RATE_LIMIT: /],
     [{ ACCESS_TOKEN_TTL_SECONDS: '0' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400 \(got "0"\)$/],
     [{ ACCESS_TOKEN_TTL_SECONDS: '90000' }, /^ACCESS_TOKEN_TTL_SECONDS: .*between 1 and 86400/],
     [{ REFRESH_TOKEN_TTL_SECONDS: 'forever' }, /^REFRESH_TOKEN_TTL_SECONDS: .*number/],

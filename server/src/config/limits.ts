@@ -5,6 +5,7 @@ import { intInRange, positiveInt } from './env-fields.js';
 /** Rate limits (auth, chat, REST, socket events), connection caps and room caps. */
 export const limitsEnv = z.object({
   AUTH_RATE_LIMIT: positiveInt('AUTH_RATE_LIMIT', 20),
+  GUEST_LOGIN_RATE_LIMIT: positiveInt('GUEST_LOGIN_RATE_LIMIT', 10),
   CHAT_RATE_LIMIT: positiveInt('CHAT_RATE_LIMIT', 30),
   CHAT_RATE_WINDOW_MS: positiveInt('CHAT_RATE_WINDOW_MS', 10_000),
   REACTION_RATE_LIMIT: intInRange('REACTION_RATE_LIMIT', 5, 1, 1000),
@@ -35,6 +36,8 @@ export const limitsSection = limitsEnv.transform((e) => ({
   rateLimits: {
     /** Requests per minute per client IP on the auth routes (register, login). */
     authPerMinute: e.AUTH_RATE_LIMIT,
+    /** Guest logins (POST /api/auth/guest) per minute per client IP. */
+    guestLoginsPerMinute: e.GUEST_LOGIN_RATE_LIMIT,
     /** Messages per window per user on sendMessage. */
     chatMessages: e.CHAT_RATE_LIMIT,
     chatWindowMs: e.CHAT_RATE_WINDOW_MS,

@@ -38,6 +38,15 @@ describe('MemoryPresenceStore', () => {
     expect(await store.removeUserIfIdle(1, alice.userId)).toBe(false);
   });
 
+  it('keeps the guest mark of a guest, and only theirs', async () => {
+    const store = new MemoryPresenceStore();
+    const grace = { userId: 9, username: 'alice', role: 'speaker' as const, guest: true as const };
+    await store.addSocket(3, grace, 's1', cap(8));
+    await store.addSocket(3, alice, 's2', cap(8));
+    expect(await store.participants(3)).toEqual([alice, grace]);
+    expect(await store.setRole(3, grace.userId, 'attendee', 8)).toEqual({ ok: true, participant: { ...grace, role: 'attendee' } });
+  });
+
   it('clearRoom forgets everyone and reports who was there', async () => {
     const store = new MemoryPresenceStore();
     await store.addSocket(5, bob, 's1', cap(8));

@@ -11,6 +11,7 @@ import {
 
 interface PresentUser {
   username: string;
+  guest?: true;
   role: ParticipantRole;
   sockets: Set<string>;
 }
@@ -38,7 +39,7 @@ export class MemoryPresenceStore implements PresenceStore {
     const cap = stage ? capacity.stage : capacity.audience;
     if (this.countOnStage(users, stage) >= cap) return { admitted: false };
     if (!users) this.rooms.set(roomId, (users = new Map()));
-    users.set(user.userId, { username: user.username, role: user.role, sockets: new Set([socketId]) });
+    users.set(user.userId, { username: user.username, guest: user.guest, role: user.role, sockets: new Set([socketId]) });
     return { admitted: true, userAdded: true };
   }
 
@@ -49,7 +50,7 @@ export class MemoryPresenceStore implements PresenceStore {
     if (onStage(role) && !onStage(present.role) && this.countOnStage(users, true) >= stageCap)
       return { ok: false, reason: 'stageFull' };
     present.role = role;
-    return { ok: true, participant: { userId, username: present.username, role } };
+    return { ok: true, participant: { userId, username: present.username, ...(present.guest ? { guest: true } : {}), role } };
   }
 
   async roleOf(roomId: number, userId: number): Promise<ParticipantRole | null> {
@@ -81,7 +82,7 @@ export class MemoryPresenceStore implements PresenceStore {
   async participants(roomId: number): Promise<Participant[]> {
     const users = this.rooms.get(roomId);
     if (!users) return [];
-    return sortParticipants([...users].map(([userId, u]) => ({ userId, username: u.username, role: u.role })));
+    return sortParticipants([...users].map(([userId, u]) => ({ userId, username: u.username, ...(u.guest ? { guest: true as const } : {}), role: u.role })));
   }
 
   async counts(roomIds: number[]): Promise<Map<number, number>> {

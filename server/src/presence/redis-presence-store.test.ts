@@ -96,6 +96,15 @@ describe('RedisPresenceStore owned by node boots', () => {
     expect(await keys()).toEqual([]);
   });
 
+  it('keeps the guest mark through the hash (and a plain name stays plain)', async () => {
+    const grace = { userId: 9, username: 'alice', role: 'speaker' as const, guest: true as const };
+    await a.addSocket(30, grace, 'sg1', cap(5));
+    await a.addSocket(30, alice, 'sg2', cap(5));
+    expect(await b.participants(30)).toEqual([alice, grace]);
+    expect(await b.setRole(30, grace.userId, 'speaker', 5)).toEqual({ ok: true, participant: grace });
+    expect(await a.clearRoom(30)).toEqual([alice, grace]);
+  });
+
   it('keeps roles: capacity per stage and audience, setRole within the stage cap, all gone with the user', async () => {
     const webinar = { stage: 1, audience: 1 };
     expect(await a.addSocket(50, { ...alice, role: 'host' }, 'sa1', webinar)).toEqual({ admitted: true, userAdded: true });

@@ -1,3 +1,4 @@
+import { decodePresentName, encodePresentName } from './participant-of.js';
 import type { Participant, ParticipantRole } from '@minimeet/shared';
 import type { Redis } from 'ioredis';
 import {
@@ -186,7 +187,7 @@ export class RedisPresenceStore implements PresenceStore {
       this.rolesKey(roomId),
       this.audienceKey(roomId),
       String(user.userId),
-      user.username,
+      encodePresentName(user),
       socketId,
       String(roomId),
       this.owner,
@@ -245,7 +246,7 @@ export class RedisPresenceStore implements PresenceStore {
     )) as [number, string?];
     if (status === 0) return { ok: false, reason: 'absent' };
     if (status === -1) return { ok: false, reason: 'stageFull' };
-    return { ok: true, participant: { userId, username: username ?? '', role } };
+    return { ok: true, participant: { userId, ...decodePresentName(username ?? ''), role } };
   }
 
   async roleOf(roomId: number, userId: number): Promise<ParticipantRole | null> {
@@ -332,6 +333,6 @@ function asRole(value: string | null | undefined): ParticipantRole {
 
 function toParticipants(hash: Record<string, string>, roles: Record<string, string> = {}): Participant[] {
   return sortParticipants(
-    Object.entries(hash).map(([userId, username]) => ({ userId: Number(userId), username, role: asRole(roles[userId]) })),
+    Object.entries(hash).map(([userId, stored]) => ({ userId: Number(userId), ...decodePresentName(stored), role: asRole(roles[userId]) })),
   );
 }

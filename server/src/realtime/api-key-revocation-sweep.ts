@@ -37,13 +37,13 @@ export class ApiKeyRevocationSweep implements OnApplicationBootstrap, OnModuleDe
   /** One pass; never rejects (a database outage leaves the sockets until a pass succeeds). */
   async sweep(): Promise<void> {
     if (this.running || !this.realtime.ready) return;
-    const sockets = [...this.realtime.io.sockets.sockets.values()].filter((s) => s.data.user?.roomScope);
+    const sockets = [...this.realtime.io.sockets.sockets.values()].filter((s) => s.data.user?.roomScope?.apiKeyId);
     if (!sockets.length) return;
     this.running = true;
     try {
-      const revoked = await this.keys.revokedAmong([...new Set(sockets.map((s) => s.data.user.roomScope!.apiKeyId))]);
+      const revoked = await this.keys.revokedAmong([...new Set(sockets.map((s) => s.data.user.roomScope!.apiKeyId!))]);
       for (const socket of sockets) {
-        const keyId = socket.data.user.roomScope!.apiKeyId;
+        const keyId = socket.data.user.roomScope!.apiKeyId!;
         if (!revoked.has(keyId)) continue;
         this.log.info({ socketId: socket.id, userId: socket.data.user.id, apiKeyId: keyId }, 'API key revoked: socket ended');
         socket.emit('sessionEnded', { reason: 'revoked' });

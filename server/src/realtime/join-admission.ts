@@ -3,6 +3,7 @@ import { AppError } from '../common/app-error.js';
 import type { AddSocketOutcome, PresenceStore } from '../presence/presence-store.js';
 import type { JoinGrant, RoomAccessService } from '../rooms/room-access.service.js';
 import type { RoomBansService } from '../rooms/room-bans.service.js';
+import { participantOf } from '../presence/participant-of.js';
 import { isModerator, isScopedTo, type RoomsService } from '../rooms/rooms.service.js';
 import type { Room } from '../rooms/room.entity.js';
 import type { DrainState } from './drain-state.js';
@@ -43,12 +44,15 @@ export class JoinAdmission {
     const { presence, rooms, access, drain, joinLimiter, graceTimers } = this.d;
     if (drain.draining) throw drain.refusal('join the room');
     joinLimiter.take(room.id, user.id);
+    // A guest's token outlives the setting for minutes: turning guests off stops new guest joins at once.
+    if (user.role === 'guest' && !room.allowGuests)
+      throw new AppError(ErrorCode.FORBIDDEN, 'This room does not allow guests');
     const grant = await access.assertMayJoin(room, user, inviteToken);
     const role = joinRole(room, user);
     const webinar = room.kind === 'webinar';
     const outcome = await presence.addSocket(
       room.id,
-      { userId: user.id, username: user.username, role },
+      participantOf(user, role),
       socket.id,
       // A receive-only app user is an attendee in a meeting too, bounded like a webinar's audience.
       { stage: room.maxParticipants, audience: webinar || role === 'attendee' ? this.d.webinarMaxAttendees : 0 },

@@ -1,3 +1,4 @@
+import { participantOf } from '../presence/participant-of.js';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
 import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
@@ -55,7 +56,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
           sockets++;
           localRooms.add(roomId);
           // Already admitted once: the room's cap does not apply to putting it back.
-          const participant = { userId: user.id, username: user.username, role: socket.data.roomRoles?.get(roomId) ?? 'speaker' } as const;
+          const participant = participantOf(user, socket.data.roomRoles?.get(roomId) ?? 'speaker');
           const unbounded = { stage: Number.MAX_SAFE_INTEGER, audience: Number.MAX_SAFE_INTEGER };
           const outcome = await this.presence.addSocket(roomId, participant, socket.id, unbounded);
           if (outcome.admitted && outcome.userAdded)

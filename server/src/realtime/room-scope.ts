@@ -43,6 +43,7 @@ export function installRoomScope(server: AppServer, keys: ApiKeyStore): void {
       const refusal = scopeRefusal(scope, String(event), payload);
       if (refusal) return answer(refusal);
       // A revoked key's session acts no more, even before the sweep ends the socket.
+      if (!scope.apiKeyId) return next();
       keys.revokedAmong([scope.apiKeyId]).then(
         (revoked) =>
           revoked.size ? answer({ code: ErrorCode.UNAUTHORIZED, message: 'The API key of this session was revoked' }) : next(),

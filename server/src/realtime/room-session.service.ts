@@ -1,3 +1,4 @@
+import { participantOf } from '../presence/participant-of.js';
 import {
   Inject,
   Injectable,
@@ -211,7 +212,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
         if (outcome.userAdded) {
           const count = (await this.presence.counts([roomId])).get(roomId) ?? 0;
           await this.callLog.userJoined(roomId, user.id, count, role);
-          this.deltas.joined(roomId, { userId: user.id, username: user.username, role });
+          this.deltas.joined(roomId, participantOf(user, role));
         }
       }
       const first = await this.participantsPage(roomId, 0);

@@ -45,6 +45,10 @@ export class Room {
   @Column({ type: 'boolean', default: false })
   joinMuted: boolean;
 
+  /** People without an account may join by link as guests (POST /api/auth/guest). */
+  @Column({ type: 'boolean', default: false })
+  allowGuests: boolean;
+
   /** A webinar's non-hosts join as attendees (receive only) until brought on stage. */
   @Column({ type: 'varchar', length: 16, default: 'meeting' })
   kind: RoomKind;

@@ -92,6 +92,7 @@ export class RoomsService {
         visibility: body.visibility ?? 'public',
         locked: false,
         joinMuted: false,
+        allowGuests: false,
         kind: body.kind ?? 'meeting',
         inviteToken: newInviteToken(),
         createdAt: new Date(),
@@ -154,7 +155,7 @@ export class RoomsService {
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
     this.assertSizeAllowed(body.maxParticipants);
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'inviteToken' | 'maxParticipants' | 'kind'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'inviteToken' | 'maxParticipants' | 'kind'>> = {};
     if (body.kind !== undefined && body.kind !== room.kind) {
       await this.assertCallEmpty(room);
       changes.kind = body.kind;
@@ -164,6 +165,7 @@ export class RoomsService {
     if (body.visibility !== undefined && body.visibility !== room.visibility) changes.visibility = body.visibility;
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
     if (body.joinMuted !== undefined && body.joinMuted !== Boolean(room.joinMuted)) changes.joinMuted = body.joinMuted;
+    if (body.allowGuests !== undefined && body.allowGuests !== Boolean(room.allowGuests)) changes.allowGuests = body.allowGuests;
     if (changes.visibility === 'private' && !room.inviteToken) changes.inviteToken = newInviteToken();
     if (Object.keys(changes).length) {
       await this.rooms.update({ id: roomId }, changes);
@@ -260,6 +262,7 @@ export class RoomsService {
       visibility: room.visibility,
       locked: Boolean(room.locked),
       joinMuted: Boolean(room.joinMuted),
+      allowGuests: Boolean(room.allowGuests),
       kind: room.kind ?? 'meeting',
       participantCount,
       createdAt: room.createdAt.toISOString(),

@@ -1,4 +1,4 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomBytes } from 'node:crypto';
 import { Inject, Injectable, type OnApplicationBootstrap } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import type { Role, UserDto } from '@minimeet/shared';
@@ -134,6 +134,24 @@ export class UsersService implements OnApplicationBootstrap {
       if (raced) return raced;
       throw err;
     }
+  }
+
+  /**
+   * A guest's own row: the display name is only its name, the key is random and outside the
+   * username pattern, so a guest never is (nor blocks) a registered account.
+   */
+  createGuest(displayName: string): Promise<User> {
+    return this.users.save(
+      this.users.create({
+        username: displayName,
+        usernameKey: `#g:${randomBytes(18).toString('base64url')}`,
+        passwordHash: '!',
+        role: 'guest' satisfies Role,
+        tokenVersion: 0,
+        createdAt: new Date(),
+        deletedAt: null,
+      }),
+    );
   }
 
   /** Revokes every token of the user; returns the new version. */

@@ -15,8 +15,25 @@ afterEach(() => {
 describe('auth pages', () => {
   it('protected routes redirect to /login', async () => {
     mockFetch([]);
-    renderApp('/rooms/3');
+    renderApp('/admin');
     expect(await screen.findByRole('heading', { name: 'Sign in' })).toBeInTheDocument();
+  });
+
+  it('a room link without a session offers sign-in or joining as a guest; a refusal is shown', async () => {
+    mockFetch([
+      {
+        method: 'POST',
+        path: '/auth/guest',
+        status: 403,
+        body: { statusCode: 403, error: { code: 'FORBIDDEN', message: 'This room does not allow guests; sign in to join' } },
+      },
+    ]);
+    renderApp('/rooms/3');
+    expect(await screen.findByRole('heading', { name: 'Join the call' })).toBeInTheDocument();
+    expect(screen.getByRole('link', { name: 'Sign in' })).toBeInTheDocument();
+    await userEvent.type(screen.getByLabelText(/Your name/), 'Grace');
+    await userEvent.click(screen.getByRole('button', { name: 'Join as guest' }));
+    expect(await screen.findByText(/does not allow guests/)).toBeInTheDocument();
   });
 
   it('shows server validation messages next to the fields', async () => {

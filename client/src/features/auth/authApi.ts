@@ -1,4 +1,4 @@
-import type { AuthResponse, ExternalAuthRequest, ExternalAuthResponse, LoginRequest, RefreshRequest, RegisterRequest, UserDto } from '@minimeet/shared';
+import type { AuthResponse, ExternalAuthRequest, ExternalAuthResponse, GuestAuthRequest, GuestAuthResponse, LoginRequest, RefreshRequest, RegisterRequest, UserDto } from '@minimeet/shared';
 import { api } from '../../lib/http';
 
 export const authApi = {
@@ -6,5 +6,8 @@ export const authApi = {
   register: (body: RegisterRequest) => api<AuthResponse>('/auth/register', { method: 'POST', body, auth: false }),
   refresh: (body: RefreshRequest) => api<AuthResponse>('/auth/refresh', { method: 'POST', body, auth: false }),
   external: (body: ExternalAuthRequest) => api<ExternalAuthResponse>('/auth/external', { method: 'POST', body, auth: false }),
+  guest: (body: GuestAuthRequest) => api<GuestAuthResponse>('/auth/guest', { method: 'POST', body, auth: false }),
+  /** A guest's new token, only while it is in the call (the server refuses otherwise). */
+  guestRenew: () => api<GuestAuthResponse>('/auth/guest/renew', { method: 'POST' }),
   me: () => api<UserDto>('/auth/me'),
 };

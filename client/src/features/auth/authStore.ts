@@ -17,6 +17,8 @@ export interface AuthState {
   register(username: string, password: string): Promise<void>;
   /** Signs in with a join token an app minted (`/join?token=…`); resolves the room it is for. */
   joinExternal(token: string): Promise<number>;
+  /** Joins a room that allows guests without an account (`/rooms/:id`, "Join as guest"). */
+  joinAsGuest(roomId: number, displayName: string, inviteToken?: string): Promise<void>;
   logout(notice?: string): void;
   clearNotice(): void;
   /** The server says the user's role changed (`roleChanged`): admin pages and powers follow. */
@@ -44,7 +46,8 @@ function scheduleRefresh(session: Session | null, delayOverride?: number): void 
   if (!session?.expiresAt) return;
   const left = session.expiresAt - Date.now();
   if (left > MAX_TIMEOUT) return;
-  if (!session.refreshToken) {
+  // A guest has no refresh token but renews its token while it is in the call.
+  if (!session.refreshToken && session.user.role !== 'guest') {
     refreshTimer = setTimeout(() => useAuthStore.getState().logout(SESSION_EXPIRED), Math.max(0, left));
     return;
   }
@@ -74,6 +77,9 @@ export const useAuthStore = create<AuthState>()(() => ({
     // No refresh token: the session ends with the app's token (the app mints a new one).
     setSession(sessionFrom(res));
     return res.user.roomScope!.roomId;
+  },
+  async joinAsGuest(roomId, displayName, inviteToken) {
+    setSession(sessionFrom(await authApi.guest({ roomId, displayName, ...(inviteToken ? { inviteToken } : {}) })));
   },
   logout(notice) {
     setSession(null, notice ?? null);
@@ -119,12 +125,12 @@ async function refreshNow(): Promise<boolean> {
     setSession(stored);
     return true;
   }
-  if (!session.refreshToken) {
+  if (!session.refreshToken && session.user.role !== 'guest') {
     useAuthStore.getState().logout(SESSION_EXPIRED);
     return false;
   }
   try {
-    const res = await authApi.refresh({ refreshToken: session.refreshToken });
+    const res = session.refreshToken ? await authApi.refresh({ refreshToken: session.refreshToken }) : await authApi.guestRenew();
     // Signed out (or in as someone else) while the request ran: do not resurrect the session.
     if (useAuthStore.getState().session !== session) return false;
     setSession(sessionFrom(res));

@@ -45,7 +45,7 @@ export function HostControls() {
   }
 
   // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
-  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean; joinMuted?: boolean }) => {
+  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean; joinMuted?: boolean; allowGuests?: boolean }) => {
     const before = room;
     useCallStore.setState({ room: { ...room, ...body } });
     return run(async () => {
@@ -93,6 +93,10 @@ export function HostControls() {
       <label className="host-controls__toggle">
         <input type="checkbox" checked={room.joinMuted} disabled={busy} onChange={(e) => void update({ joinMuted: e.target.checked })} />
         <span>Join muted (new people start with their microphone off)</span>
+      </label>
+      <label className="host-controls__toggle">
+        <input type="checkbox" checked={room.allowGuests} disabled={busy} onChange={(e) => void update({ allowGuests: e.target.checked })} />
+        <span>Allow guests (people without an account join by the link with a name)</span>
       </label>
       <div className="host-controls__row">
         <button type="button" className="btn btn--small" onClick={() => void run(() => moderationApi.muteAll(room.id))} disabled={busy}>

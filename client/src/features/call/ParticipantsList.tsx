@@ -109,6 +109,7 @@ function Attendees({ attendees, search, moderator, raised, onError }: { attendee
             <Avatar name={p.username} size={28} />
             <span className="people__name">
               {p.username}
+              {p.guest && <span className="people__guest"> (guest)</span>}
               {p.userId === selfId && <span className="people__you"> (you)</span>}
             </span>
             <span className="people__state">
@@ -220,6 +221,7 @@ export function ParticipantsList() {
             <Avatar name={p.username} size={28} />
             <span className="people__name">
               {p.username}
+              {p.guest && <span className="people__guest"> (guest)</span>}
               {p.isLocal && <span className="people__you"> (you)</span>}
             </span>
             {p.userId === ownerId && <span className="people__mark">Host</span>}

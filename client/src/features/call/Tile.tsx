@@ -43,7 +43,7 @@ export interface TileExtras {
 
 /**
  * One grid tile. Remote camera tiles are `figure[data-user][aria-label=username]` (the test and
- * accessibility contract); screen shares carry data-source="screen"; your own tile data-local.
+ * accessibility contract; a guest's label and caption add "(guest)"); screen shares carry data-source="screen"; your own tile data-local.
  */
 export const Tile = memo(function Tile({
   tile,
@@ -65,13 +65,15 @@ export const Tile = memo(function Tile({
   useTileViewport(ref, onViewport);
 
   const isScreen = tile.source === 'screen';
+  // A guest's name is its own choice: the mark keeps it from passing for an account.
+  const name = tile.guest ? `${tile.username} (guest)` : tile.username;
   const label = tile.isLocal
     ? isScreen
       ? 'Your screen'
-      : `You (${tile.username})`
+      : `You (${name})`
     : isScreen
-      ? `${tile.username}'s screen`
-      : tile.username;
+      ? `${name}'s screen`
+      : name;
   const cls = [
     'tile',
     tile.speaking && 'tile--speaking',
@@ -128,6 +130,7 @@ export const Tile = memo(function Tile({
             : isScreen
               ? `${tile.username} · screen`
               : tile.username}
+          {tile.guest && <span className="tile__guest"> (guest)</span>}
         </span>
         {weak && (
           <span className="tile__weak" data-testid="weak-signal" title="Weak connection: this stream reaches you poorly" role="img" aria-label="Weak connection">

@@ -28,6 +28,7 @@ const room = {
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
+  allowGuests: false,
   kind: 'meeting' as const,
   participantCount: PEOPLE,
   createdAt: '2026-01-01T00:00:00Z',

@@ -7,6 +7,8 @@ export interface TileModel {
   key: string;
   userId: number;
   username: string;
+  /** Joined by link without an account: shown with a "(guest)" mark. */
+  guest: boolean;
   isLocal: boolean;
   source: 'camera' | 'screen';
   videoTrack: MediaStreamTrack | null;
@@ -34,6 +36,7 @@ export function buildTiles(
         key: 'local:screen',
         userId: s.self.id,
         username: s.self.username,
+        guest: s.self.role === 'guest',
         isLocal: true,
         source: 'screen',
         videoTrack: s.local.screenTrack,
@@ -46,6 +49,7 @@ export function buildTiles(
       key: 'local:camera',
       userId: s.self.id,
       username: s.self.username,
+      guest: s.self.role === 'guest',
       isLocal: true,
       source: 'camera',
       videoTrack: s.local.cameraOn ? s.local.cameraTrack : null,
@@ -65,6 +69,7 @@ export function buildTiles(
         key: `screen:${p.userId}`,
         userId: p.userId,
         username: p.username,
+        guest: p.guest === true,
         isLocal: false,
         source: 'screen',
         videoTrack: screen.track,
@@ -77,6 +82,7 @@ export function buildTiles(
       key: `user:${p.userId}`,
       userId: p.userId,
       username: p.username,
+      guest: p.guest === true,
       isLocal: false,
       source: 'camera',
       videoTrack: cam && !cam.paused ? cam.track : null,

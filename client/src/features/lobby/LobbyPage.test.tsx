@@ -14,6 +14,7 @@ const room = (id: number, name: string, count: number, max = 8) => ({
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
+  allowGuests: false,
   kind: 'meeting',
   participantCount: count,
   createdAt: `2026-01-0${id}T00:00:00Z`,

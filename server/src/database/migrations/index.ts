@@ -8,6 +8,7 @@ import { RoomKind1770000001000 } from './1770000001000-room-kind.js';
 import { Attachments1780000000000 } from './1780000000000-attachments.js';
 import { Webhooks1790000000000 } from './1790000000000-webhooks.js';
 import { ApiKeys1790000001000 } from './1790000001000-api-keys.js';
+import { RoomAllowGuests1790000002000 } from './1790000002000-room-allow-guests.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -22,4 +23,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Attachments1780000000000,
   Webhooks1790000000000,
   ApiKeys1790000001000,
+  RoomAllowGuests1790000002000,
 ];
