@@ -67,11 +67,16 @@ export function GuestJoinPage({ roomId }: { roomId: number }) {
   );
 }
 
-/** The call route: a session goes on to the call; without one, sign in or join as a guest. */
+/**
+ * The call route: a session goes on to the call; without one, sign in or join as a guest. A
+ * session that just ended (a notice says why: signed out everywhere, revoked, expired) goes to
+ * sign-in with that notice, not to the guest form: that user has an account.
+ */
 export function RequireAuthOrGuest({ children }: { children: ReactNode }) {
   const session = useAuthStore((s) => s.session);
+  const endedWithNotice = useAuthStore((s) => s.notice !== null);
   const { id } = useParams();
   const roomId = Number(id);
-  if (!session && Number.isSafeInteger(roomId) && roomId > 0) return <GuestJoinPage roomId={roomId} />;
+  if (!session && !endedWithNotice && Number.isSafeInteger(roomId) && roomId > 0) return <GuestJoinPage roomId={roomId} />;
   return <RequireAuth>{children}</RequireAuth>;
 }
