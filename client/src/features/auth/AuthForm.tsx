@@ -5,6 +5,7 @@ import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
 import { useAuthStore } from './authStore';
 import { redirectTarget } from './RequireAuth';
+import { AuthPage } from './AuthPage';
 
 type Mode = 'login' | 'register';
 type FieldErrors = Partial<Record<'username' | 'password', string[]>>;
@@ -52,11 +53,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
   }
 
   return (
-    <main className="page page--center auth-page">
-      <div className="brand brand--large" aria-hidden="true">
-        <span className="brand__logo" />
-        MiniMeet
-      </div>
+    <AuthPage>
       <form className="card auth-card" onSubmit={onSubmit} noValidate aria-labelledby="auth-title">
         <h1 id="auth-title">{isLogin ? 'Sign in' : 'Create an account'}</h1>
         {notice && isLogin && <Alert kind="info" onDismiss={() => useAuthStore.getState().clearNotice()}>{notice}</Alert>}
@@ -100,7 +97,7 @@ export function AuthForm({ mode }: { mode: Mode }) {
           )}
         </p>
       </form>
-    </main>
+    </AuthPage>
   );
 }
 

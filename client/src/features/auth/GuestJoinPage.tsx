@@ -6,6 +6,7 @@ import { Alert } from '../../ui/Alert';
 import { Field } from '../../ui/Field';
 import { useAuthStore } from './authStore';
 import { RequireAuth } from './RequireAuth';
+import { AuthPage } from './AuthPage';
 
 /**
  * `/rooms/:id` (or its invite link) opened without a session: sign in, or join as a guest with
@@ -37,11 +38,7 @@ export function GuestJoinPage({ roomId }: { roomId: number }) {
   }
 
   return (
-    <main className="page page--center auth-page">
-      <div className="brand brand--large" aria-hidden="true">
-        <span className="brand__logo" />
-        MiniMeet
-      </div>
+    <AuthPage>
       <form className="card auth-card" onSubmit={onSubmit} noValidate aria-labelledby="guest-title">
         <h1 id="guest-title">Join the call</h1>
         {error && <Alert>{error}</Alert>}
@@ -63,7 +60,7 @@ export function GuestJoinPage({ roomId }: { roomId: number }) {
           Have an account? <Link to="/login" state={from}>Sign in</Link>
         </p>
       </form>
-    </main>
+    </AuthPage>
   );
 }
 
