@@ -59,6 +59,15 @@ export const ErrorCode = {
   TOO_LARGE: 'TOO_LARGE',
   /** The upload would take the user past their storage quota (ATTACHMENT_QUOTA_BYTES); REST answers 413. */
   QUOTA_EXCEEDED: 'QUOTA_EXCEEDED',
+  /**
+   * Lobby: the room's lobby holds this joiner until a moderator decides; the socket stays and gets
+   * lobbyAdmitted (join again) or lobbyDenied.
+   */
+  WAITING_IN_LOBBY: 'WAITING_IN_LOBBY',
+  /** Lobby: a moderator turned this user away; joining again waits again only after LOBBY_DENY_COOLDOWN_MS. */
+  LOBBY_DENIED: 'LOBBY_DENIED',
+  /** Recording: the node's free disk space is below what recording needs (start refused, or recording stopped). */
+  STORAGE_FULL: 'STORAGE_FULL',
   INTERNAL: 'INTERNAL',
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];

@@ -14,3 +14,5 @@ export * from './drain.js';
 export * from './engagement.js';
 export * from './webinar.js';
 export * from './webhooks.js';
+export * from './lobby.js';
+export * from './recording.js';

@@ -17,7 +17,9 @@
 // NOT_ON_STAGE (a 2.0 client ignores them and is refused publishing as an attendee).
 // 2.2: TOO_MANY_CONSUMERS (VIDEO_CONSUMERS_PER_PEER_MAX); nodes: pipe.layersWanted and
 // pipe.unconsume (an older node ignores them: its piped video stays piped at every layer).
-export const PROTOCOL_VERSION = '2.2';
+// 2.3: lobby (WAITING_IN_LOBBY, lobbyUpdate/Admitted/Denied, admitParticipant, denyParticipant,
+// admitAll), recording (startRecording, stopRecording, recordingState, JoinRoomData.recording).
+export const PROTOCOL_VERSION = '2.3';
 
 /** The `connect_error` message when the client's protocol version does not match the server's. */
 export const SOCKET_PROTOCOL_MISMATCH = 'PROTOCOL_MISMATCH';

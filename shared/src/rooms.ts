@@ -2,6 +2,8 @@ import { IsBoolean, IsIn, IsInt, IsOptional, IsString, Length, Max, Min } from '
 import type { RaisedHand } from './engagement.js';
 import type { MediaJoinData } from './media.js';
 import { Trim } from './transforms.js';
+import { LOBBY_MODES, type LobbyEntry, type LobbyMode } from './lobby.js';
+import { IsRecordingAccess, type RecordingAccess, type RecordingStateEvent } from './recording.js';
 
 export const ROOM_NAME_MAX = 64;
 export const ROOM_MIN_PARTICIPANTS = 2;
@@ -64,6 +66,12 @@ export interface RoomDto {
   allowGuests: boolean;
   /** 'meeting' unless created (or changed while nobody is in the call) as a webinar. */
   kind: RoomKind;
+  /** Who waits in the lobby until a moderator admits them ('off' by default; lobby.ts). */
+  lobby: LobbyMode;
+  /** Who may list and download the room's recordings ('moderators' by default; recording.ts). */
+  recordingAccess: RecordingAccess;
+  /** A recording of the call is running now (shown before joining). */
+  recording: boolean;
   /** Users present now (each user once, however many tabs). */
   participantCount: number;
   createdAt: string;
@@ -143,6 +151,15 @@ export class UpdateRoomRequest {
   @IsOptional()
   @IsIn(ROOM_KINDS)
   kind?: RoomKind;
+
+  /** Turning it 'off' admits everyone waiting. */
+  @IsOptional()
+  @IsIn(LOBBY_MODES)
+  lobby?: LobbyMode;
+
+  @IsOptional()
+  @IsRecordingAccess()
+  recordingAccess?: RecordingAccess;
 }
 
 /** GET /api/rooms/:id/invite and POST /api/rooms/:id/invite/rotate (owner or admin). */
@@ -203,7 +220,25 @@ export interface JoinRoomData extends Partial<MediaJoinData> {
   joinMuted?: boolean;
   /** The caller's role in the call ('attendee': receive only until brought on stage). Always sent since 2.1. */
   role?: ParticipantRole;
+  /** Whether the call is being recorded now (then kept current by `recordingState`). Sent since 2.3. */
+  recording?: RecordingStateEvent;
+  /** To moderators only: who waits in the lobby now (then kept current by `lobbyUpdate`). Sent since 2.3. */
+  lobbyWaiting?: LobbyEntry[];
 }
+
+/**
+ * GET /api/rooms/:id/preview, for the pre-join screen: the room, the first users present (up to
+ * PREVIEW_PARTICIPANTS_MAX, ordered by userId) and whether it is recorded. Answered to anyone who
+ * may join the room (as joinRoom would check visibility: a private room without membership or
+ * invite is 404 like a missing one; `?invite=` is accepted). Being shown the preview admits nobody.
+ */
+export interface RoomPreviewDto {
+  room: RoomDto;
+  participants: Participant[];
+  /** All users present (participants may be fewer). */
+  participantCount: number;
+}
+export const PREVIEW_PARTICIPANTS_MAX = 12;
 
 /** Socket `loadParticipants`: the next page of the snapshot a join started (joined sockets only). */
 export class LoadParticipantsRequest {

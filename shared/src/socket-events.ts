@@ -77,6 +77,15 @@ import type {
   ParticipantsPage,
 } from './rooms.js';
 import type { SetStageData, SetStageRequest } from './webinar.js';
+import type {
+  LobbyAdmittedEvent,
+  LobbyDecisionData,
+  LobbyDecisionRequest,
+  LobbyDeniedEvent,
+  LobbyRoomRequest,
+  LobbyUpdateEvent,
+} from './lobby.js';
+import type { RecordingRoomRequest, RecordingStateEvent } from './recording.js';
 
 /**
  * The one definition of the Socket.IO contract (default namespace). Every client→server event
@@ -114,6 +123,13 @@ export interface ClientRequests {
   muteAll: { request: MuteAllRequest; response: MuteAllData };
   // Webinar (webinar.ts): hosts bring attendees on stage and back
   setStage: { request: SetStageRequest; response: SetStageData };
+  // Lobby (lobby.ts): the room's moderators decide who waits; FORBIDDEN for everyone else
+  admitParticipant: { request: LobbyDecisionRequest; response: LobbyDecisionData };
+  denyParticipant: { request: LobbyDecisionRequest; response: LobbyDecisionData };
+  admitAll: { request: LobbyRoomRequest; response: LobbyDecisionData };
+  // Recording (recording.ts): the room's moderators; FORBIDDEN for everyone else
+  startRecording: { request: RecordingRoomRequest; response: RecordingStateEvent };
+  stopRecording: { request: RecordingRoomRequest; response: RecordingStateEvent };
   // Admin (admin.ts): admins only; FORBIDDEN for everyone else
   'admin:subscribe': { request: Record<string, never>; response: AdminSubscribeData };
   'admin:unsubscribe': { request: Record<string, never>; response: Record<string, never> };
@@ -173,6 +189,16 @@ export interface ServerEvents {
   handQueue: HandQueueEvent;
   /** To everyone in the room: someone reacted (show it briefly on their tile). */
   reaction: ReactionEvent;
+  // Lobby (lobby.ts)
+  /** To the room's moderators: who waits in the lobby now, whenever it changes. */
+  lobbyUpdate: LobbyUpdateEvent;
+  /** To the waiting user's sockets: admitted, send joinRoom again. */
+  lobbyAdmitted: LobbyAdmittedEvent;
+  /** To the waiting user's sockets: a moderator turned them away. */
+  lobbyDenied: LobbyDeniedEvent;
+  // Recording (recording.ts)
+  /** To everyone in the room: recording started or stopped. */
+  recordingState: RecordingStateEvent;
   /** To sockets that sent admin:subscribe: every snapshot as it is taken. */
   'admin:stats': AdminStatsSnapshot;
   /**
@@ -230,6 +256,11 @@ export const ClientEvent = {
   sendReaction: 'sendReaction',
   muteAll: 'muteAll',
   setStage: 'setStage',
+  admitParticipant: 'admitParticipant',
+  denyParticipant: 'denyParticipant',
+  admitAll: 'admitAll',
+  startRecording: 'startRecording',
+  stopRecording: 'stopRecording',
   'admin:subscribe': 'admin:subscribe',
   'admin:unsubscribe': 'admin:unsubscribe',
   'auth:renew': 'auth:renew',
@@ -259,6 +290,10 @@ export const ServerEvent = {
   roomUpdated: 'roomUpdated',
   handQueue: 'handQueue',
   reaction: 'reaction',
+  lobbyUpdate: 'lobbyUpdate',
+  lobbyAdmitted: 'lobbyAdmitted',
+  lobbyDenied: 'lobbyDenied',
+  recordingState: 'recordingState',
   'admin:stats': 'admin:stats',
   sessionEnded: 'sessionEnded',
   roleChanged: 'roleChanged',

@@ -26,6 +26,8 @@ export interface WebhookEvent {
   room: { id: number; name: string };
   /** participant.* (and lobby.knock): who. */
   participant?: { userId: number; username: string; role: ParticipantRole };
+  /** recording.ready: the finished recording (download with an admin or moderator token). */
+  recording?: { id: number; durationMs: number; sizeBytes: number; downloadPath: string };
 }
 
 /** Headers of a webhook POST (lower-case as Node receives them). */

@@ -128,7 +128,7 @@ export class Directory {
       visibility: 'public',
       locked: false,
       joinMuted: false,
-      allowGuests: false,
+      allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false,
       kind: 'meeting',
       participantCount: room.present.size,
       createdAt: room.createdAt,

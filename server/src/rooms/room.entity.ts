@@ -9,7 +9,7 @@ import {
   PrimaryGeneratedColumn,
   type Relation,
 } from 'typeorm';
-import type { RoomKind, RoomVisibility } from '@minimeet/shared';
+import type { LobbyMode, RecordingAccess, RoomKind, RoomVisibility } from '@minimeet/shared';
 import { User } from '../users/user.entity.js';
 
 @Entity({ name: 'rooms' })
@@ -48,6 +48,14 @@ export class Room {
   /** People without an account may join by link as guests (POST /api/auth/guest). */
   @Column({ type: 'boolean', default: false })
   allowGuests: boolean;
+
+  /** Who waits in the lobby until a moderator admits them (lobby.ts). */
+  @Column({ type: 'varchar', length: 16, default: 'off' })
+  lobby: LobbyMode;
+
+  /** Who may list and download the room's recordings (recording.ts). */
+  @Column({ type: 'varchar', length: 16, default: 'moderators' })
+  recordingAccess: RecordingAccess;
 
   /** A webinar's non-hosts join as attendees (receive only) until brought on stage. */
   @Column({ type: 'varchar', length: 16, default: 'meeting' })

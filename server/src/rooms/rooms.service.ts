@@ -93,6 +93,8 @@ export class RoomsService {
         locked: false,
         joinMuted: false,
         allowGuests: false,
+        lobby: 'off',
+        recordingAccess: 'moderators',
         kind: body.kind ?? 'meeting',
         inviteToken: newInviteToken(),
         createdAt: new Date(),
@@ -155,7 +157,7 @@ export class RoomsService {
   async update(room: Room, body: UpdateRoomRequest): Promise<RoomDto> {
     this.assertSizeAllowed(body.maxParticipants);
     const roomId = room.id;
-    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'inviteToken' | 'maxParticipants' | 'kind'>> = {};
+    const changes: Partial<Pick<Room, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'lobby' | 'recordingAccess' | 'inviteToken' | 'maxParticipants' | 'kind'>> = {};
     if (body.kind !== undefined && body.kind !== room.kind) {
       await this.assertCallEmpty(room);
       changes.kind = body.kind;
@@ -166,6 +168,9 @@ export class RoomsService {
     if (body.locked !== undefined && body.locked !== room.locked) changes.locked = body.locked;
     if (body.joinMuted !== undefined && body.joinMuted !== Boolean(room.joinMuted)) changes.joinMuted = body.joinMuted;
     if (body.allowGuests !== undefined && body.allowGuests !== Boolean(room.allowGuests)) changes.allowGuests = body.allowGuests;
+    if (body.lobby !== undefined && body.lobby !== (room.lobby ?? 'off')) changes.lobby = body.lobby;
+    if (body.recordingAccess !== undefined && body.recordingAccess !== (room.recordingAccess ?? 'moderators'))
+      changes.recordingAccess = body.recordingAccess;
     if (changes.visibility === 'private' && !room.inviteToken) changes.inviteToken = newInviteToken();
     if (Object.keys(changes).length) {
       await this.rooms.update({ id: roomId }, changes);
@@ -264,6 +269,10 @@ export class RoomsService {
       joinMuted: Boolean(room.joinMuted),
       allowGuests: Boolean(room.allowGuests),
       kind: room.kind ?? 'meeting',
+      lobby: room.lobby ?? 'off',
+      recordingAccess: room.recordingAccess ?? 'moderators',
+      // Set by the recording feature once it exists (issue 21 item 2).
+      recording: false,
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

@@ -8,7 +8,7 @@ import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
 import { useCallStore } from './callStore';
 
 const joinData: JoinRoomData = {
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, allowGuests: false, kind: 'meeting', participantCount: 3, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false, kind: 'meeting', participantCount: 3, createdAt: '2026-01-01T00:00:00Z' },
   participants: [
     { userId: 1, username: 'alice', role: 'speaker' },
     { userId: 2, username: 'bob', role: 'speaker' },

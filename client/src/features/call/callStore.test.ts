@@ -8,7 +8,7 @@ import { buildTiles } from './tiles';
 
 const me = { id: 1, username: 'alice', role: 'user' as const };
 const joinData = (ids: number[]): JoinRoomData => ({
-  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, allowGuests: false, kind: 'meeting', participantCount: ids.length, createdAt: '2026-01-01T00:00:00Z' },
+  room: { id: 5, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false, kind: 'meeting', participantCount: ids.length, createdAt: '2026-01-01T00:00:00Z' },
   participants: ids.map((id) => ({ userId: id, username: id === 1 ? 'alice' : `user${id}`, role: 'speaker' as const })),
   participantsCursor: null,
 });

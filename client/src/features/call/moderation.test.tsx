@@ -18,7 +18,7 @@ const room: RoomDto = {
   visibility: 'public',
   locked: false,
   joinMuted: false,
-  allowGuests: false,
+  allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false,
   kind: 'meeting',
   participantCount: 2,
   createdAt: '2026-01-01T00:00:00Z',

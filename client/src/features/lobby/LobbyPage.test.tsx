@@ -14,7 +14,7 @@ const room = (id: number, name: string, count: number, max = 8) => ({
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
-  allowGuests: false,
+  allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false,
   kind: 'meeting',
   participantCount: count,
   createdAt: `2026-01-0${id}T00:00:00Z`,

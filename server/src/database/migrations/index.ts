@@ -9,6 +9,7 @@ import { Attachments1780000000000 } from './1780000000000-attachments.js';
 import { Webhooks1790000000000 } from './1790000000000-webhooks.js';
 import { ApiKeys1790000001000 } from './1790000001000-api-keys.js';
 import { RoomAllowGuests1790000002000 } from './1790000002000-room-allow-guests.js';
+import { RoomLobbyRecordingAccess1800000000000 } from './1800000000000-room-lobby-recording-access.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -24,4 +25,5 @@ export const MIGRATIONS: MigrationClass[] = [
   Webhooks1790000000000,
   ApiKeys1790000001000,
   RoomAllowGuests1790000002000,
+  RoomLobbyRecordingAccess1800000000000,
 ];
