@@ -24,7 +24,7 @@ const PARENT_ORIGIN = `http://127.0.0.1:${PARENT_PORT}`;
 const INTRUDER_ORIGIN = `http://localhost:${PARENT_PORT}`;
 
 /** The embedding site: a page with the helper script, recording events; and an intruder frame. */
-function parentPage(appOrigin: string, roomId: number, token: string): string {
+function parentPage(appOrigin: string, roomId: number, token: string, media = { mic: true, camera: true }): string {
   return `<!doctype html><html><head><title>Embedding site</title></head><body>
 <h1>Course page</h1>
 <div id="call" style="width: 960px; height: 600px"></div>
@@ -32,7 +32,7 @@ function parentPage(appOrigin: string, roomId: number, token: string): string {
 <script src="${appOrigin}/embed/minimeet-embed.js"></script>
 <script>
   window.events = [];
-  window.call = MiniMeet.embed(document.getElementById('call'), { roomId: ${roomId}, token: ${JSON.stringify(token)}, camera: true });
+  window.call = MiniMeet.embed(document.getElementById('call'), { roomId: ${roomId}, token: ${JSON.stringify(token)}, mic: ${media.mic}, camera: ${media.camera} });
   for (const name of ['ready', 'joined', 'left', 'participantsChanged', 'activeSpeaker', 'micChanged', 'cameraChanged', 'error']) {
     window.call.on(name, (data) => window.events.push({ name, data }));
   }
@@ -48,9 +48,13 @@ function parentPage(appOrigin: string, roomId: number, token: string): string {
 const INTRUDER_PAGE = `<!doctype html><html><body><script>
   window.addEventListener('message', (e) => {
     if (e.data !== 'attack') return;
-    const target = window.parent.frames[0];
-    for (const command of ['leave', 'muteCamera', 'muteMic']) {
-      target.postMessage({ source: 'minimeet', type: 'command', command, requestId: 'intruder-' + command }, '*');
+    // Every other frame of the page (the call's among them).
+    for (let i = 0; i < window.parent.frames.length; i++) {
+      const target = window.parent.frames[i];
+      if (target === window) continue;
+      for (const command of ['leave', 'muteCamera', 'muteMic']) {
+        target.postMessage({ source: 'minimeet', type: 'command', command, requestId: 'intruder-' + command }, '*');
+      }
     }
   });
 </script></body></html>`;
@@ -97,7 +101,14 @@ const eventNames = (page: Page) => page.evaluate(() => (window as unknown as { e
 
 /** The call's frame inside the parent page. */
 function callFrame(page: Page, appOrigin: string): Frame | undefined {
-  return page.frames().find((f) => f !== page.mainFrame() && (f.url().startsWith(appOrigin) || f.url().startsWith('chrome-error:')));
+  const originOf = (url: string) => {
+    try {
+      return new URL(url).origin;
+    } catch {
+      return '';
+    }
+  };
+  return page.frames().find((f) => f !== page.mainFrame() && (originOf(f.url()) === appOrigin || f.url().startsWith('chrome-error:')));
 }
 
 describe('client e2e: embedding from an allowed origin', () => {
@@ -108,7 +119,8 @@ describe('client e2e: embedding from an allowed origin', () => {
     site = await startParentSite(() => ({ parent: parentHtml }));
     expect((site.address() as AddressInfo).port).toBe(PARENT_PORT);
   });
-  afterAll(() => new Promise<void>((resolve) => site?.close(() => resolve())));
+  // Before the browser closes: its keep-alive connections would hold close() open.
+  afterAll(() => new Promise<void>((resolve) => (site ? (site.close(() => resolve()), site.closeAllConnections()) : resolve())));
 
   it('joins in the iframe, sends events to the parent, obeys its commands and ignores an intruder', async () => {
     const { stack, browser, pages } = ctx;
@@ -175,6 +187,33 @@ describe('client e2e: embedding from an allowed origin', () => {
     await expect.poll(() => embedded.count(), { timeout: 15_000 }).toBe(0);
     await frame.getByRole('heading', { name: 'You left the call' }).waitFor();
   }, 120_000);
+
+  it('joins with microphone and camera off when the parent asks (?mic=off&camera=off), and turns them on by command', async () => {
+    const { stack, browser, pages } = ctx;
+    const host = await registerUser(stack);
+    const room = await createRoom(stack, host.accessToken, 'E2E embed quiet');
+    const hostPage = await openUserPage(browser, stack, host, { path: `/rooms/${room.id}` });
+    pages.push(hostPage);
+    const h = hostPage.page;
+    await h.getByRole('heading', { name: 'E2E embed quiet' }).waitFor();
+
+    const appOrigin = appOriginOf(stack.baseUrl);
+    parentHtml = parentPage(appOrigin, room.id, await mintJoinToken(ctx, room.id, 'learner-8', 'Quiet Learner'), { mic: false, camera: false });
+    const { page: p } = await openParent(ctx);
+    await expect.poll(() => eventNames(p), { timeout: 30_000 }).toContain('joined');
+    const frame = callFrame(p, appOrigin)!;
+    expect(frame.url()).toBe(`${appOrigin}/embed/rooms/${room.id}?mic=off&camera=off`);
+    type Call = { call: { getState(): Promise<{ micOn: boolean; cameraOn: boolean }>; unmuteCamera(): Promise<{ cameraOn: boolean }> } };
+    await expect.poll(() => p.evaluate(() => (window as unknown as Call).call.getState()), { timeout: 15_000 }).toMatchObject({ micOn: false, cameraOn: false });
+    const embedded = h.locator('figure[data-source="camera"]:not([data-local])');
+    await embedded.waitFor({ timeout: 30_000 });
+    expect(await embedded.getAttribute('data-camera')).toBe('off');
+    expect(await embedded.getAttribute('data-mic')).toBe('off');
+
+    expect(await p.evaluate(() => (window as unknown as Call).call.unmuteCamera())).toMatchObject({ cameraOn: true });
+    await expect.poll(() => embedded.getAttribute('data-camera'), { timeout: 15_000 }).toBe('on');
+    await expect.poll(() => eventNames(p)).toContain('cameraChanged');
+  }, 120_000);
 });
 
 describe('client e2e: embedding from an origin that is not allowed', () => {
@@ -184,7 +223,8 @@ describe('client e2e: embedding from an origin that is not allowed', () => {
   beforeAll(async () => {
     site = await startParentSite(() => ({ parent: parentHtml }));
   });
-  afterAll(() => new Promise<void>((resolve) => site?.close(() => resolve())));
+  // Before the browser closes: its keep-alive connections would hold close() open.
+  afterAll(() => new Promise<void>((resolve) => (site ? (site.close(() => resolve()), site.closeAllConnections()) : resolve())));
 
   it('the browser refuses to render the frame (frame-ancestors): the app never loads in it', async () => {
     const { stack } = ctx;
@@ -194,7 +234,7 @@ describe('client e2e: embedding from an origin that is not allowed', () => {
     parentHtml = parentPage(appOrigin, room.id, host.accessToken);
     const { page: p, errors } = await openParent(ctx);
     // Chromium reports the refusal on the console (collected from before the page loaded).
-    await expect.poll(() => errors.join('\n'), { timeout: 20_000 }).toMatch(/Refused to frame .*frame-ancestors/s);
+    await expect.poll(() => errors.join('\n'), { timeout: 20_000 }).toMatch(/frame-ancestors https:\/\/lms\.example\.com.*blocked/s);
     await p.waitForTimeout(2000);
     // The helper script itself loads (it is not framed), but the frame holds Chromium's error page.
     expect(await p.evaluate(() => typeof (window as unknown as { MiniMeet?: unknown }).MiniMeet)).toBe('object');
