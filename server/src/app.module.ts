@@ -15,6 +15,7 @@ import type { AppConfig } from './config/env.schema.js';
 import { DatabaseModule } from './database/database.module.js';
 import { DrainModule } from './drain/drain.module.js';
 import { DependenciesModule } from './dependencies/dependencies.module.js';
+import { EmbedModule } from './embed/embed.module.js';
 import { EngagementModule } from './engagement/engagement.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
@@ -57,6 +58,7 @@ export class AppModule {
         ModerationModule,
         ApiKeysModule,
         GuestsModule,
+        EmbedModule,
         EngagementModule,
         WebinarModule,
         AdminModule,

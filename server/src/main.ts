@@ -43,7 +43,7 @@ async function bootstrap() {
   app.disable('x-powered-by');
   // First middleware: every request (API, /metrics, static files) gets a request id, a log line and a latency sample.
   app.use(app.get(HttpRequestObserver).middleware());
-  app.use(securityHeaders());
+  app.use(securityHeaders({ embedAllowedOrigins: config.embedAllowedOrigins }));
   app.use(app.get(RestRateLimiter).middleware());
   // Prometheus scrapes /metrics, outside the API prefix.
   app.setGlobalPrefix('api', { exclude: [{ path: 'metrics', method: RequestMethod.GET }] });

@@ -16,3 +16,4 @@ export * from './webinar.js';
 export * from './webhooks.js';
 export * from './lobby.js';
 export * from './recording.js';
+export * from './embed.js';

@@ -6,6 +6,7 @@ import { RequireAuthOrGuest } from '../features/auth/GuestJoinPage';
 import { HomePage, JoinPage } from '../features/auth/JoinPage';
 import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { CallPage } from '../features/call/CallPage';
+import { EmbedCallPage } from '../features/embed/EmbedCallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { OutdatedAppBanner } from '../ui/OutdatedAppBanner';
@@ -36,6 +37,7 @@ export function AppRoutes() {
         <Route path="/join" element={<JoinPage />} />
         <Route path="/" element={<RequireAuth><HomePage lobby={<LobbyPage />} /></RequireAuth>} />
         <Route path="/rooms/:id" element={<RequireAuthOrGuest><CallPage /></RequireAuthOrGuest>} />
+        <Route path="/embed/rooms/:id" element={<EmbedCallPage />} />
         <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
           <Route index element={<AdminOverview />} />
           <Route path="rooms/:roomId" element={<RoomDetail />} />

@@ -43,6 +43,8 @@ export interface RequestOptions {
   signal?: AbortSignal;
   /** Send the bearer token (default true). */
   auth?: boolean;
+  /** Send this token instead of the session's (checking a token before it becomes the session); its 401 signs nobody out. */
+  bearer?: string;
 }
 
 /** Internal: the one retry after a refresh. */
@@ -68,7 +70,7 @@ async function attempt<T>(path: string, opts: AttemptOptions): Promise<T> {
   }
   const headers: Record<string, string> = { Accept: 'application/json' };
   if (opts.body !== undefined) headers['Content-Type'] = 'application/json';
-  const token = opts.auth === false ? null : tokenSource();
+  const token = opts.bearer ?? (opts.auth === false ? null : tokenSource());
   if (token) headers.Authorization = `Bearer ${token}`;
 
   let res: Response;
@@ -96,7 +98,7 @@ async function attempt<T>(path: string, opts: AttemptOptions): Promise<T> {
   }
   if (res.ok) return body as T;
 
-  if (res.status === 401 && token) {
+  if (res.status === 401 && token && opts.bearer === undefined) {
     if (!opts.retried && refreshToken) {
       // Renewed meanwhile (another request refreshed first), or renewable now: try once more.
       const renewed = tokenSource() !== token || (await refreshToken());

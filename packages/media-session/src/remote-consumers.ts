@@ -29,6 +29,12 @@ export class RemoteConsumers {
   private readonly consumers = new Map<string, ConsumerEntry>();
   /** Remote producers of the room, by id. */
   private readonly remote = new Map<string, ProducerInfo>();
+  /**
+   * producerPaused/Resumed events seen per producer: a consume answer says whether the producer
+   * was paused when the server answered, and a pause event that came while the consumer was being
+   * set up is newer than that (a microphone paused right after it was produced).
+   */
+  private readonly pauseEvents = new Map<string, number>();
   private viewports: Record<string, TileViewport> = {};
   /** The server's loudest microphones and K (null: it has not said), and our own microphones' ids. */
   private loudest: { producerIds: string[]; limit: number; own: () => ReadonlySet<string> } | null = null;
@@ -61,11 +67,15 @@ export class RemoteConsumers {
 
   /** Producers of lost media (mediaReset): gone until listed again. */
   forget(ids: Iterable<string>): void {
-    for (const id of ids) if (this.remote.delete(id)) this.ctx.sink.removeRemoteTrack(id);
+    for (const id of ids) {
+      this.pauseEvents.delete(id);
+      if (this.remote.delete(id)) this.ctx.sink.removeRemoteTrack(id);
+    }
   }
 
   clear(): void {
     this.remote.clear();
+    this.pauseEvents.clear();
     this.cancelClosing();
   }
 
@@ -159,6 +169,7 @@ export class RemoteConsumers {
   }
 
   setPaused(producerId: string, paused: boolean): void {
+    this.pauseEvents.set(producerId, (this.pauseEvents.get(producerId) ?? 0) + 1);
     const info = this.remote.get(producerId);
     if (info) this.remote.set(producerId, { ...info, paused });
     this.ctx.sink.setRemotePaused(producerId, paused);
@@ -168,6 +179,7 @@ export class RemoteConsumers {
   /** The producer closed (or our consumer of it): forget it. */
   drop(producerId: string): void {
     this.remote.delete(producerId);
+    this.pauseEvents.delete(producerId);
     this.closeConsumer(producerId);
     this.ctx.sink.removeRemoteTrack(producerId);
   }
@@ -282,6 +294,7 @@ export class RemoteConsumers {
     const device = this.ctx.device();
     if (!transport || !device) return;
     const epoch = this.ctx.epoch();
+    const pauseEventsBefore = this.pauseEvents.get(producerId) ?? 0;
     const data = await this.ctx.signaling.request('consume', {
       transportId: transport.id,
       producerId,
@@ -306,7 +319,7 @@ export class RemoteConsumers {
       layered: data.type !== 'simple',
     };
     this.consumers.set(producerId, entry);
-    if (typeof data.producerPaused === 'boolean')
+    if (typeof data.producerPaused === 'boolean' && (this.pauseEvents.get(producerId) ?? 0) === pauseEventsBefore)
       this.remote.set(producerId, { ...this.remote.get(producerId)!, paused: data.producerPaused });
     const current = this.remote.get(producerId)!;
     this.ctx.sink.consumerCreated?.(consumer, current);

@@ -106,6 +106,21 @@ describe('MediaSession', () => {
     expect(sink.speaker).toBe(3);
   });
 
+  it('a producer paused while our consumer of it is being set up stays paused (the consume answer is older)', async () => {
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    const request = sig.signaling.request;
+    // The server answers consume (not paused yet), then the producer is paused before the answer is used.
+    sig.signaling.request = (async (event: string, payload: Record<string, unknown>) => {
+      const answer = await (request as (e: string, p: Record<string, unknown>) => Promise<unknown>)(event, payload);
+      if (event === 'consume') sig.emit('producerPaused', { roomId: 5, producerId: payload.producerId });
+      return answer;
+    }) as typeof request;
+    sig.emit('newProducer', { ...prod('p7mic', 7, 'mic'), roomId: 5 });
+    await session.idle();
+    expect(sig.named('consume').map((p) => p.producerId)).toEqual(['p7mic']);
+    expect(sink.remote.p7mic).toMatchObject({ paused: true });
+  });
+
   it('starts from the join answer\'s active speaker (the event only reports changes), and after a reconnect', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [], activeSpeakerUserId: 4 });
     expect(sink.speaker).toBe(4);

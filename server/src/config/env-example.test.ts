@@ -4,6 +4,7 @@ import { authEnv } from './auth.js';
 import { clusterEnv } from './cluster.js';
 import { dbEnv } from './db.js';
 import { dependenciesEnv } from './dependencies.js';
+import { embedEnv } from './embed.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
@@ -26,6 +27,7 @@ const sections = [
   dependenciesEnv,
   storageEnv,
   webhooksEnv,
+  embedEnv,
 ];
 
 describe('.env.example', () => {

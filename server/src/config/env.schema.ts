@@ -4,6 +4,7 @@ import { authEnv, authSection } from './auth.js';
 import { clusterSection } from './cluster.js';
 import { dbEnv, dbSection, defaultDataDir } from './db.js';
 import { dependenciesSection } from './dependencies.js';
+import { embedSection } from './embed.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
 import { mediaSection } from './media.js';
@@ -36,7 +37,8 @@ const appConfigSchema = sectionsOf({
   dependencies: dependenciesSection,
   storage: storageSection,
   webhooks: webhooksSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks }) => ({
+  embed: embedSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, embed }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -50,6 +52,7 @@ const appConfigSchema = sectionsOf({
   attachments: storage.attachments,
   ffmpegPath: storage.ffmpegPath,
   ...webhooks,
+  ...embed,
 }));
 
 /** Validated, typed application configuration (from environment variables). */

@@ -3,9 +3,9 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 /**
  * What the built client needs and nothing more: its own scripts and styles (React style props
  * need 'unsafe-inline' styles), camera/screen streams as blob:/mediastream:, Socket.IO to its own
- * origin ('self' covers same-origin ws:/wss: in CSP 3), no framing by anyone.
+ * origin ('self' covers same-origin ws:/wss: in CSP 3). `frame-ancestors` is added per path.
  */
-export const CONTENT_SECURITY_POLICY = [
+const CSP_WITHOUT_FRAMING = [
   "default-src 'self'",
   "script-src 'self'",
   "style-src 'self' 'unsafe-inline'",
@@ -16,22 +16,45 @@ export const CONTENT_SECURITY_POLICY = [
   "object-src 'none'",
   "base-uri 'self'",
   "form-action 'self'",
-  "frame-ancestors 'none'",
 ].join('; ');
 
-const HEADERS: Record<string, string> = {
-  'Content-Security-Policy': CONTENT_SECURITY_POLICY,
+/** No framing by anyone: every path but the embed page. */
+export const CONTENT_SECURITY_POLICY = `${CSP_WITHOUT_FRAMING}; frame-ancestors 'none'`;
+
+const COMMON_HEADERS: Record<string, string> = {
   'X-Content-Type-Options': 'nosniff',
-  'X-Frame-Options': 'DENY',
   'Referrer-Policy': 'no-referrer',
   'Cross-Origin-Opener-Policy': 'same-origin',
   'Permissions-Policy': 'camera=(self), microphone=(self), display-capture=(self), geolocation=()',
 };
 
-/** Express middleware: security headers on every response (API, static files, errors). */
-export function securityHeaders() {
-  return (_req: IncomingMessage, res: ServerResponse, next: () => void) => {
-    for (const [name, value] of Object.entries(HEADERS)) res.setHeader(name, value);
+/** The embed call page (and its helper script): the only paths another site may frame. */
+const EMBED_PATHS = /^\/embed(\/|$)/;
+
+function pathOf(req: IncomingMessage): string {
+  const url = req.url ?? '/';
+  const q = url.indexOf('?');
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/**
+ * Express middleware: security headers on every response (API, static files, errors). Under
+ * /embed/ the CSP lets `embedAllowedOrigins` (exact origins, validated at startup) frame the page
+ * and X-Frame-Options is left out (it cannot name origins, and DENY would override the CSP in old
+ * browsers); with no allowed origin /embed/ is as closed as everything else.
+ */
+export function securityHeaders(opts: { embedAllowedOrigins: readonly string[] }) {
+  const embedCsp = opts.embedAllowedOrigins.length
+    ? `${CSP_WITHOUT_FRAMING}; frame-ancestors ${opts.embedAllowedOrigins.join(' ')}`
+    : null;
+  return (req: IncomingMessage, res: ServerResponse, next: () => void) => {
+    for (const [name, value] of Object.entries(COMMON_HEADERS)) res.setHeader(name, value);
+    if (embedCsp && EMBED_PATHS.test(pathOf(req))) {
+      res.setHeader('Content-Security-Policy', embedCsp);
+    } else {
+      res.setHeader('Content-Security-Policy', CONTENT_SECURITY_POLICY);
+      res.setHeader('X-Frame-Options', 'DENY');
+    }
     next();
   };
 }

@@ -10,4 +10,6 @@ export const authApi = {
   /** A guest's new token, only while it is in the call (the server refuses otherwise). */
   guestRenew: () => api<GuestAuthResponse>('/auth/guest/renew', { method: 'POST' }),
   me: () => api<UserDto>('/auth/me'),
+  /** Who a token belongs to, before it becomes the session (an access token handed to the embed page). */
+  meWith: (accessToken: string) => api<UserDto>('/auth/me', { bearer: accessToken }),
 };

@@ -17,6 +17,12 @@ export interface AuthState {
   register(username: string, password: string): Promise<void>;
   /** Signs in with a join token an app minted (`/join?token=…`); resolves the room it is for. */
   joinExternal(token: string): Promise<number>;
+  /**
+   * Makes a MiniMeet access token handed over by another site (the embed page's `?token=`) the
+   * session, once the server says whose it is. No refresh token: a guest's renews in the call,
+   * any other ends at its expiry.
+   */
+  adoptAccessToken(accessToken: string): Promise<void>;
   /** Joins a room that allows guests without an account (`/rooms/:id`, "Join as guest"). */
   joinAsGuest(roomId: number, displayName: string, inviteToken?: string): Promise<void>;
   logout(notice?: string): void;
@@ -77,6 +83,10 @@ export const useAuthStore = create<AuthState>()(() => ({
     // No refresh token: the session ends with the app's token (the app mints a new one).
     setSession(sessionFrom(res));
     return res.user.roomScope!.roomId;
+  },
+  async adoptAccessToken(accessToken) {
+    const user = await authApi.meWith(accessToken);
+    setSession(sessionFrom({ accessToken, user }));
   },
   async joinAsGuest(roomId, displayName, inviteToken) {
     setSession(sessionFrom(await authApi.guest({ roomId, displayName, ...(inviteToken ? { inviteToken } : {}) })));

@@ -1,4 +1,4 @@
-import { describe, expect, it } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { fakeJwt } from '../../test/fetchMock';
 import { loadSession, saveSession, SESSION_KEY, tokenExpiry } from './session';
 
@@ -32,5 +32,18 @@ describe('session persistence', () => {
   it('ignores corrupt storage', () => {
     localStorage.setItem(SESSION_KEY, '{not json');
     expect(loadSession()).toBeNull();
+  });
+
+  it('works without storage where the browser denies it (a frame in another site)', () => {
+    const denied = vi.spyOn(window, 'localStorage', 'get').mockImplementation(() => {
+      throw new DOMException("Failed to read the 'localStorage' property from 'Window'", 'SecurityError');
+    });
+    try {
+      const token = fakeJwt(Math.floor(Date.now() / 1000) + 3600);
+      expect(() => saveSession({ accessToken: token, refreshToken: null, user, expiresAt: null, refreshExpiresAt: null })).not.toThrow();
+      expect(loadSession()).toBeNull();
+    } finally {
+      denied.mockRestore();
+    }
   });
 });

@@ -53,8 +53,14 @@ export function isOver(session: Session, now = Date.now()): boolean {
   return session.refreshExpiresAt !== null && session.refreshExpiresAt <= now;
 }
 
-export function loadSession(storage: Storage = localStorage): Session | null {
+/**
+ * `storage` defaults to localStorage, read inside the try: a browser that blocks storage (a
+ * frame in another site with third-party storage blocked) throws on the mere access, and the
+ * session then lives in memory only.
+ */
+export function loadSession(given?: Storage): Session | null {
   try {
+    const storage = given ?? localStorage;
     const raw = storage.getItem(SESSION_KEY);
     if (!raw) return null;
     const s = JSON.parse(raw) as Partial<Session>;
@@ -76,8 +82,9 @@ export function loadSession(storage: Storage = localStorage): Session | null {
   }
 }
 
-export function saveSession(session: Session | null, storage: Storage = localStorage): void {
+export function saveSession(session: Session | null, given?: Storage): void {
   try {
+    const storage = given ?? localStorage;
     if (session) {
       const { accessToken, refreshToken, user, refreshExpiresAt } = session;
       storage.setItem(SESSION_KEY, JSON.stringify({ accessToken, refreshToken, user, refreshExpiresAt }));

@@ -1,19 +1,11 @@
 import { useEffect } from 'react';
 import { Link, useNavigate, useParams, useSearchParams } from 'react-router';
-import { Alert } from '../../ui/Alert';
 import { ConnectionIndicator } from '../../ui/ConnectionIndicator';
-import { Spinner } from '../../ui/Spinner';
 import { useAuthStore } from '../auth/authStore';
-import { ChatPanel } from '../chat/ChatPanel';
 import type { CallError } from './callErrors';
 import { useCallStore } from './callStore';
-import { CallNotice } from './CallNotice';
-import { ControlBar } from './ControlBar';
-import { ParticipantsList } from './ParticipantsList';
-import { ReconnectBanner } from './ReconnectBanner';
-import { RemoteAudio } from './RemoteAudio';
+import { CallView } from './CallView';
 import { useConnectionQuality } from './useConnectionQuality';
-import { VideoGrid } from './VideoGrid';
 
 export function parseRoomId(raw: string | undefined): number | null {
   if (!raw || !/^\d{1,15}$/.test(raw)) return null;
@@ -65,8 +57,6 @@ export function CallPage() {
   const count = useCallStore((s) => s.participants.length);
   // In a webinar maxParticipants bounds the stage: count who is on it, and the audience apart.
   const audience = useCallStore((s) => s.participants.filter((p) => p.role === 'attendee').length);
-  const mediaError = useCallStore((s) => s.local.error);
-  const sidePanel = useCallStore((s) => s.sidePanel);
   const stageView = useCallStore((s) => s.stageView);
   const { quality } = useConnectionQuality();
 
@@ -90,10 +80,11 @@ export function CallPage() {
     void useCallStore.getState().leave();
     navigate('/');
   };
-  const closePanel = () => useCallStore.getState().setSidePanel(null);
 
   return (
-    <div className={`call${sidePanel ? ' call--panel-open' : ''}`}>
+    <CallView
+      onLeave={leave}
+      header={
       <header className="call__header">
         <Link to="/" className="brand brand--compact" aria-label="MiniMeet lobby">
           <span className="brand__logo" aria-hidden="true" />
@@ -125,34 +116,7 @@ export function CallPage() {
         </span>
         <ConnectionIndicator media={quality} />
       </header>
-      <ReconnectBanner />
-      <CallNotice />
-      {mediaError && (
-        <div className="call__notice">
-          <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>
-            {mediaError}
-          </Alert>
-        </div>
-      )}
-      <div className="call__body">
-        <main className="call__stage" aria-label="Call">
-          {status === 'joining' ? (
-            <div className="call__joining">
-              <Spinner label="Joining the room" />
-              <span>Joining…</span>
-            </div>
-          ) : (
-            <VideoGrid />
-          )}
-        </main>
-        {sidePanel && (
-          <aside className="call__side" id="side-panel" aria-label={sidePanel === 'chat' ? 'Chat panel' : 'Participants panel'}>
-            {sidePanel === 'chat' ? <ChatPanel onClose={closePanel} /> : <ParticipantsList />}
-          </aside>
-        )}
-      </div>
-      <ControlBar onLeave={leave} />
-      <RemoteAudio />
-    </div>
+      }
+    />
   );
 }

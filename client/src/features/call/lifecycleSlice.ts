@@ -29,6 +29,9 @@ export type SidePanel = 'chat' | 'people' | null;
 export interface JoinOptions {
   /** Capture mic and camera once joined (default true). */
   capture?: boolean;
+  /** Start with the microphone muted (captured, its producer paused) or the camera off (not captured). */
+  micOff?: boolean;
+  cameraOff?: boolean;
   inviteToken?: string | null;
 }
 
@@ -233,7 +236,9 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
       if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
       // An attendee captures nothing until brought on stage.
-      if (opts.capture !== false && !attendee) await get().captureForCall({ micOff: joinedMuted });
+      if (opts.capture !== false && !attendee) {
+        await get().captureForCall({ micOff: joinedMuted || opts.micOff === true, cameraOff: opts.cameraOff === true });
+      }
     },
 
     async leave() {

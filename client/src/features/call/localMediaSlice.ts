@@ -43,9 +43,10 @@ export interface LocalMediaSlice {
   switchOff(source: MediaSource): void;
   /**
    * Mic and camera at the start of a call, with one permission prompt. `micOff`: the mic track is
-   * captured but starts muted (a join-muted room).
+   * captured but starts muted (a join-muted room, or chosen); `cameraOff`: the camera is not
+   * started (its light stays off) until turned on.
    */
-  captureForCall(opts?: { micOff?: boolean }): Promise<void>;
+  captureForCall(opts?: { micOff?: boolean; cameraOff?: boolean }): Promise<void>;
   /** Stops every local track and forgets them (devices chosen too). */
   releaseLocal(): void;
   toggleMic(): Promise<void>;
@@ -135,7 +136,7 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
     async captureForCall(opts = {}) {
       const call = get().session;
       patchLocal({ busy: true });
-      const captured = await captureMicAndCamera();
+      const captured = await captureMicAndCamera({ video: !opts.cameraOff });
       if (!stillIn(call)) {
         stopTrack(captured.mic);
         stopTrack(captured.camera);
