@@ -6,6 +6,7 @@ import { dbEnv } from './db.js';
 import { dependenciesEnv } from './dependencies.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
+import { lobbyEnv } from './lobby.js';
 import { mediaEnv } from './media.js';
 import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
@@ -26,6 +27,7 @@ const sections = [
   dependenciesEnv,
   storageEnv,
   webhooksEnv,
+  lobbyEnv,
 ];
 
 describe('.env.example', () => {

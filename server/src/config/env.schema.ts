@@ -6,6 +6,7 @@ import { dbEnv, dbSection, defaultDataDir } from './db.js';
 import { dependenciesSection } from './dependencies.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
+import { lobbySection } from './lobby.js';
 import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
 import { redisSection } from './redis.js';
@@ -36,7 +37,8 @@ const appConfigSchema = sectionsOf({
   dependencies: dependenciesSection,
   storage: storageSection,
   webhooks: webhooksSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks }) => ({
+  lobby: lobbySection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, lobby }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -50,6 +52,7 @@ const appConfigSchema = sectionsOf({
   attachments: storage.attachments,
   ffmpegPath: storage.ffmpegPath,
   ...webhooks,
+  ...lobby,
 }));
 
 /** Validated, typed application configuration (from environment variables). */

@@ -9,6 +9,8 @@ import type { CallError } from './callErrors';
 import { useCallStore } from './callStore';
 import { CallNotice } from './CallNotice';
 import { ControlBar } from './ControlBar';
+import { LobbyKnockBanner } from './LobbyPanel';
+import { LobbyWaiting } from './LobbyWaiting';
 import { ParticipantsList } from './ParticipantsList';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
@@ -47,6 +49,8 @@ function problemTitle(status: 'error' | 'ended', error: CallError | null): strin
       return 'Room not found';
     case 'CALL_ENDED':
       return 'The host ended the call';
+    case 'LOBBY_DENIED':
+      return 'The host did not let you in';
     default:
       return status === 'ended' ? 'The call has ended' : 'Cannot join this room';
   }
@@ -92,6 +96,8 @@ export function CallPage() {
   };
   const closePanel = () => useCallStore.getState().setSidePanel(null);
 
+  if (status === 'waiting') return <LobbyWaiting onLeave={leave} />;
+
   return (
     <div className={`call${sidePanel ? ' call--panel-open' : ''}`}>
       <header className="call__header">
@@ -127,6 +133,7 @@ export function CallPage() {
       </header>
       <ReconnectBanner />
       <CallNotice />
+      <LobbyKnockBanner />
       {mediaError && (
         <div className="call__notice">
           <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>
