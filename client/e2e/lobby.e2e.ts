@@ -45,7 +45,7 @@ describe('client e2e: lobby', () => {
     await h.getByRole('heading', { name: 'E2E lobby' }).waitFor();
     // The host turns the lobby on for guests from the host controls.
     await h.getByRole('button', { name: /Show participants/ }).click();
-    await h.getByLabel('Lobby').selectOption('guests');
+    await h.getByRole('combobox', { name: 'Lobby' }).selectOption('guests');
     const lobbyMode = async () =>
       ((await (await fetch(`${stack.apiUrl}/api/rooms/${room.id}`, { headers: { authorization: `Bearer ${host.accessToken}` } })).json()) as RoomDto).lobby;
     await expect.poll(lobbyMode).toBe('guests');
