@@ -21,7 +21,6 @@ import {
   createRoom,
   http,
   okData,
-  record,
   refusedWith,
   registerUser,
   request,
@@ -29,6 +28,7 @@ import {
   waitFor,
 } from './helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
+import { lobbyHost, lobbyWaiter } from './helpers/lobby-client.js';
 import { signatureValid, WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const SECRET = 'lobby-webhook-secret-0123456789';
@@ -79,24 +79,9 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     return res.body;
   }
 
-  /** The host in the room, recording its lobbyUpdate events. */
-  async function hostIn(roomId: number) {
-    const socket = await connect(url, owner.accessToken);
-    const updates = record(socket, 'lobbyUpdate');
-    const joined = okData(await request(socket, 'joinRoom', { roomId }));
-    return { socket, updates, joined };
-  }
+  const hostIn = (roomId: number) => lobbyHost(url, owner.accessToken, roomId);
+  const waiting = (token: string, roomId: number) => lobbyWaiter(url, token, roomId);
 
-  /** A socket of `token` that asked to join and was told to wait. */
-  async function waiting(token: string, roomId: number) {
-    const socket = await connect(url, token);
-    const admitted = record(socket, 'lobbyAdmitted');
-    const denied = record(socket, 'lobbyDenied');
-    refusedWith(await request(socket, 'joinRoom', { roomId }), ErrorCode.WAITING_IN_LOBBY);
-    return { socket, admitted, denied };
-  }
-
-  const lastWaiting = (updates: { waiting: { userId: number }[] }[]) => updates.at(-1)?.waiting.map((e) => e.userId);
 
   it("'everyone': a member waits, the host sees the list and admits, and the admission holds for rejoins", async () => {
     const r = await room('everyone');
@@ -116,14 +101,14 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     // A second member knocks while the host is there: the update lists both, oldest first.
     const second = await registerUser(url, 'second');
     const late = await waiting(second.accessToken, r.id);
-    await waitFor(() => lastWaiting(host.updates)?.length === 2, 5000, 'update with two waiting');
-    expect(lastWaiting(host.updates)).toEqual([member.user.id, second.user.id]);
+    await waitFor(() => host.waiting()?.length === 2, 5000, 'update with two waiting');
+    expect(host.waiting()).toEqual([member.user.id, second.user.id]);
 
     const answer = okData(await request(host.socket, 'admitParticipant', { roomId: r.id, userId: member.user.id }));
     expect(answer.waiting.map((e) => e.userId)).toEqual([second.user.id]);
     await waitFor(() => early.admitted.length === 1, 5000, 'lobbyAdmitted');
     expect(early.admitted[0]).toEqual({ roomId: r.id });
-    await waitFor(() => lastWaiting(host.updates)?.length === 1, 5000, 'update after admit');
+    await waitFor(() => host.waiting()?.length === 1, 5000, 'update after admit');
     expect(late.admitted).toEqual([]);
 
     const joined = okData(await request(early.socket, 'joinRoom', { roomId: r.id }));
@@ -140,7 +125,7 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     const host = await hostIn(r.id);
     const member = await registerUser(url, 'denied');
     const w = await waiting(member.accessToken, r.id);
-    await waitFor(() => lastWaiting(host.updates)?.length === 1, 5000, 'knock');
+    await waitFor(() => host.waiting()?.length === 1, 5000, 'knock');
 
     const answer = okData(await request(host.socket, 'denyParticipant', { roomId: r.id, userId: member.user.id }));
     expect(answer.waiting).toEqual([]);
@@ -149,11 +134,11 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     refusedWith(await request(w.socket, 'joinRoom', { roomId: r.id }), ErrorCode.LOBBY_DENIED);
     const other = await connect(url, member.accessToken);
     refusedWith(await request(other, 'joinRoom', { roomId: r.id }), ErrorCode.LOBBY_DENIED);
-    expect(lastWaiting(host.updates)).toEqual([]);
+    expect(host.waiting()).toEqual([]);
 
     await sleep(DENY_COOLDOWN_MS + 200);
     refusedWith(await request(other, 'joinRoom', { roomId: r.id }), ErrorCode.WAITING_IN_LOBBY);
-    await waitFor(() => lastWaiting(host.updates)?.length === 1, 5000, 'second knock');
+    await waitFor(() => host.waiting()?.length === 1, 5000, 'second knock');
   });
 
   it('only moderators decide (FORBIDDEN), and only about someone waiting (NOT_FOUND)', async () => {
@@ -176,7 +161,7 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     refusedWith(await request(host.socket, 'denyParticipant', { roomId: r.id, userId: 999_999 }), ErrorCode.NOT_FOUND);
     // Bad input is a validation error, not a crash.
     refusedWith(await request(host.socket, 'admitParticipant', { roomId: r.id, userId: -1 }), ErrorCode.VALIDATION);
-    expect(lastWaiting(host.updates)).toEqual([knocker.user.id]);
+    expect(host.waiting()).toEqual([knocker.user.id]);
   });
 
   it('a waiter who disconnects or leaves is taken off the list (the host is told)', async () => {
@@ -186,19 +171,19 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     const b = await registerUser(url, 'dropper');
     const wa = await waiting(a.accessToken, r.id);
     const wb = await waiting(b.accessToken, r.id);
-    await waitFor(() => lastWaiting(host.updates)?.length === 2, 5000, 'two waiting');
+    await waitFor(() => host.waiting()?.length === 2, 5000, 'two waiting');
 
     okData(await request(wa.socket, 'leaveRoom', { roomId: r.id }));
-    await waitFor(() => lastWaiting(host.updates)?.length === 1, 5000, 'leave update');
-    expect(lastWaiting(host.updates)).toEqual([b.user.id]);
+    await waitFor(() => host.waiting()?.length === 1, 5000, 'leave update');
+    expect(host.waiting()).toEqual([b.user.id]);
 
     // Two tabs waiting: the user stays listed until the last one goes.
     const wb2 = await waiting(b.accessToken, r.id);
     wb.socket.close();
     await sleep(300);
-    expect(lastWaiting(host.updates)).toEqual([b.user.id]);
+    expect(host.waiting()).toEqual([b.user.id]);
     wb2.socket.close();
-    await waitFor(() => lastWaiting(host.updates)?.length === 0, 5000, 'disconnect update');
+    await waitFor(() => host.waiting()?.length === 0, 5000, 'disconnect update');
     refusedWith(await request(host.socket, 'admitParticipant', { roomId: r.id, userId: b.user.id }), ErrorCode.NOT_FOUND);
   });
 
@@ -214,13 +199,13 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
     await waitFor(() => wa.admitted.length === 1 && wb.admitted.length === 1, 5000, 'both admitted');
     okData(await request(wa.socket, 'joinRoom', { roomId: r.id }));
     okData(await request(wb.socket, 'joinRoom', { roomId: r.id }));
-    await waitFor(() => lastWaiting(host.updates)?.length === 0, 5000, 'empty list');
+    await waitFor(() => host.waiting()?.length === 0, 5000, 'empty list');
 
     const r2 = await room('everyone');
     const host2 = await hostIn(r2.id);
     const c = await waiting(a.accessToken, r2.id);
     const d = await waiting(b.accessToken, r2.id);
-    await waitFor(() => lastWaiting(host2.updates)?.length === 2, 5000, 'two waiting');
+    await waitFor(() => host2.waiting()?.length === 2, 5000, 'two waiting');
     expect(okData(await request(host2.socket, 'admitAll', { roomId: r2.id })).waiting).toEqual([]);
     await waitFor(() => c.admitted.length === 1 && d.admitted.length === 1, 5000, 'both admitted');
     okData(await request(c.socket, 'joinRoom', { roomId: r2.id }));
@@ -234,7 +219,7 @@ describe.each(DB_KINDS)('lobby (%s)', (kind) => {
 
     const visitor = await guest(r.id, 'Visitor');
     const w = await waiting(visitor.accessToken, r.id);
-    await waitFor(() => lastWaiting(host.updates)?.length === 1, 5000, 'guest knock');
+    await waitFor(() => host.waiting()?.length === 1, 5000, 'guest knock');
     expect(host.updates.at(-1)!.waiting[0]).toMatchObject({ userId: visitor.user.id, username: 'Visitor', guest: true });
 
     await waitFor(() => receiver.forRoom(r.id).some((h) => h.event.type === 'lobby.knock'), 10_000, 'lobby.knock');

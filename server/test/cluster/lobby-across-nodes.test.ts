@@ -13,13 +13,13 @@ import {
   createRoom,
   http,
   okData,
-  record,
   refusedWith,
   registerUser,
   request,
   sleep,
   waitFor,
 } from '../helpers/chat-client.js';
+import { lobbyHost, lobbyWaiter } from '../helpers/lobby-client.js';
 import { useTwoProcesses } from '../helpers/two-processes.js';
 
 const NODE_TTL_MS = 3000;
@@ -41,20 +41,8 @@ describe('lobby across two nodes', () => {
     return res.body;
   }
 
-  async function hostOn(url: string, owner: AuthResponse, roomId: number) {
-    const socket = await connect(url, owner.accessToken);
-    const updates = record(socket, 'lobbyUpdate');
-    const joined = okData(await request(socket, 'joinRoom', { roomId }));
-    return { socket, updates, joined, waiting: () => updates.at(-1)?.waiting.map((e) => e.userId) };
-  }
-
-  async function waiterOn(url: string, token: string, roomId: number) {
-    const socket = await connect(url, token);
-    const admitted = record(socket, 'lobbyAdmitted');
-    const denied = record(socket, 'lobbyDenied');
-    refusedWith(await request(socket, 'joinRoom', { roomId }), ErrorCode.WAITING_IN_LOBBY);
-    return { socket, admitted, denied };
-  }
+  const hostOn = (url: string, owner: AuthResponse, roomId: number) => lobbyHost(url, owner.accessToken, roomId);
+  const waiterOn = lobbyWaiter;
 
   async function guest(roomId: number, displayName: string): Promise<GuestAuthResponse> {
     const res = await http<GuestAuthResponse>(two.url, 'POST', '/auth/guest', { body: { roomId, displayName } });
