@@ -303,6 +303,12 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         call.reconnectMedia(data);
       } catch (err) {
         if (call.disposed) return;
+        const self = get().self;
+        if (err instanceof AppError && err.code === 'WAITING_IN_LOBBY' && self) {
+          // Back after the call ended (admissions end with it): wait in the lobby as a new call.
+          await get().join(roomId, self, { inviteToken, capture: entering.capture });
+          return;
+        }
         stopCall();
         set({ rejoining: false, status: 'error', error: joinError(err), session: null });
       }

@@ -110,6 +110,20 @@ describe('the lobby in the call page', () => {
     expect(sockets.current.sent('joinRoom')).toHaveLength(2);
   });
 
+  it('back after a drop into a call that ended meanwhile, you wait in the lobby again', async () => {
+    admitted = true;
+    connectSocket(signIn(bob));
+    renderApp('/rooms/5');
+    await screen.findByRole('heading', { name: 'Stand-up' });
+    admitted = false;
+    act(() => sockets.current.simulateDisconnect('transport close'));
+    act(() => sockets.current.simulateConnect());
+    await screen.findByRole('heading', { name: 'Waiting for the host to let you in' });
+    admitted = true;
+    act(() => sockets.current.serverEmit('lobbyAdmitted', { roomId: 5 }));
+    await screen.findByRole('heading', { name: 'Stand-up' });
+  });
+
   it('a denied joiner is told, with a way back', async () => {
     connectSocket(signIn(bob));
     renderApp('/rooms/5');
