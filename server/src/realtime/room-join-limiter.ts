@@ -8,7 +8,7 @@ const PRUNE_AT = 10_000;
 /**
  * Joins of one room by one user: a burst of `perMinute`, refilled over a minute. Each join
  * broadcasts to the room and writes call rows, so join/leave churn is capped here. Counted per
- * process, like the per-socket event budget.
+ * process, like the per-socket event budget. The lobby counts its knocks with one of its own.
  */
 export class RoomJoinLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
