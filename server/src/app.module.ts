@@ -20,6 +20,7 @@ import { EngagementModule } from './engagement/engagement.module.js';
 import { HealthModule } from './health/health.module.js';
 import { HttpHardeningModule } from './http-hardening/http-hardening.module.js';
 import { LoggerModule } from './logging/logger.module.js';
+import { LobbyModule } from './lobby/lobby.module.js';
 import { MediaModule } from './media/media.module.js';
 import { MediaSignalingModule } from './media-signaling/media-signaling.module.js';
 import { MetricsModule } from './metrics/metrics.module.js';
@@ -61,6 +62,7 @@ export class AppModule {
         EmbedModule,
         EngagementModule,
         WebinarModule,
+        LobbyModule,
         AdminModule,
         MetricsModule,
       ],

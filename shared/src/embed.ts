@@ -34,7 +34,8 @@ export interface EmbedCommand {
 }
 
 /** Where the frame is: loading/joining, in the call, or out of it. */
-export type EmbedCallStatus = 'joining' | 'joined' | 'left' | 'ended' | 'error';
+/** 'waiting': held in the room's lobby until a moderator admits (or denies) this user. */
+export type EmbedCallStatus = 'joining' | 'waiting' | 'joined' | 'left' | 'ended' | 'error';
 
 /** The frame's state as `getState` answers it and each result carries. */
 export interface EmbedState {

@@ -7,6 +7,7 @@ import { dependenciesEnv } from './dependencies.js';
 import { embedEnv } from './embed.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
+import { lobbyEnv } from './lobby.js';
 import { mediaEnv } from './media.js';
 import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
@@ -28,6 +29,7 @@ const sections = [
   storageEnv,
   webhooksEnv,
   embedEnv,
+  lobbyEnv,
 ];
 
 describe('.env.example', () => {

@@ -7,6 +7,7 @@ import { dependenciesSection } from './dependencies.js';
 import { embedSection } from './embed.js';
 import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
+import { lobbySection } from './lobby.js';
 import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
 import { redisSection } from './redis.js';
@@ -38,7 +39,8 @@ const appConfigSchema = sectionsOf({
   storage: storageSection,
   webhooks: webhooksSection,
   embed: embedSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, embed }) => ({
+  lobby: lobbySection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, embed, lobby }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -53,6 +55,7 @@ const appConfigSchema = sectionsOf({
   ffmpegPath: storage.ffmpegPath,
   ...webhooks,
   ...embed,
+  ...lobby,
 }));
 
 /** Validated, typed application configuration (from environment variables). */

@@ -8,6 +8,7 @@ import { isModerator, isScopedTo, type RoomsService } from '../rooms/rooms.servi
 import type { Room } from '../rooms/room.entity.js';
 import type { DrainState } from './drain-state.js';
 import type { PresenceGraceTimers } from './presence-grace-timers.js';
+import type { JoinGate } from './room-lifecycle.js';
 import type { RoomJoinLimiter } from './room-join-limiter.js';
 import type { AppSocket } from './socket-types.js';
 
@@ -19,6 +20,8 @@ export interface JoinAdmissionDeps {
   drain: DrainState;
   joinLimiter: RoomJoinLimiter;
   graceTimers: PresenceGraceTimers;
+  /** Held at the door after the access checks (the lobby); see RoomLifecycleHub.gates. */
+  gates: ReadonlySet<JoinGate>;
   /** Attendees a webinar admits beside its stage (WEBINAR_MAX_ATTENDEES). */
   webinarMaxAttendees: number;
 }
@@ -33,7 +36,7 @@ export interface Admission {
 
 /**
  * Whether a socket not yet in a visible room is let in, and recording it when it is: drain, join
- * rate, access (ban, lock, invite), capacity in shared presence, then membership with a ban
+ * rate, access (ban, lock, invite), the join gates (lobby), capacity in shared presence, then membership with a ban
  * re-check. A refusal after the socket was added to presence takes it out again. Runs inside the
  * room's serial queue.
  */
@@ -48,6 +51,7 @@ export class JoinAdmission {
     if (user.role === 'guest' && !room.allowGuests)
       throw new AppError(ErrorCode.FORBIDDEN, 'This room does not allow guests');
     const grant = await access.assertMayJoin(room, user, inviteToken);
+    for (const gate of this.d.gates) await gate.check({ socket, user, room });
     const role = joinRole(room, user);
     const webinar = room.kind === 'webinar';
     const outcome = await presence.addSocket(

@@ -101,7 +101,7 @@ export class RoomDepartures {
     log.info({ roomId, userId, remaining: count }, 'user left room');
     await callLog.userLeft(roomId, userId, count === 0);
     deltas.left(roomId, userId);
-    hub.emit('userLeft', { roomId, userId });
+    hub.emit('userLeft', { roomId, userId, roomEmpty: count === 0 });
   }
 
   private startGrace(roomId: number, userId: number): void {

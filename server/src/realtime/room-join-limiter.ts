@@ -8,12 +8,16 @@ const PRUNE_AT = 10_000;
 /**
  * Joins of one room by one user: a burst of `perMinute`, refilled over a minute. Each join
  * broadcasts to the room and writes call rows, so join/leave churn is capped here. Counted per
- * process, like the per-socket event budget.
+ * process, like the per-socket event budget. The lobby counts its knocks with one of its own.
  */
 export class RoomJoinLimiter {
   private readonly buckets = new Map<string, TokenBucket>();
 
-  constructor(private readonly perMinute: number) {}
+  constructor(
+    private readonly perMinute: number,
+    /** What is counted, for the refusal's message (e.g. the lobby's knocks). */
+    private readonly action = 'Joining',
+  ) {}
 
   /** RATE_LIMITED with details.retryAfterMs when the user joined this room too often. */
   take(roomId: number, userId: number, now = Date.now()): void {
@@ -26,7 +30,7 @@ export class RoomJoinLimiter {
     }
     const retryAfterMs = bucket.take(now);
     if (retryAfterMs > 0) {
-      throw new AppError(ErrorCode.RATE_LIMITED, `Joining room ${roomId} too often`, { retryAfterMs });
+      throw new AppError(ErrorCode.RATE_LIMITED, `${this.action} room ${roomId} too often`, { retryAfterMs });
     }
   }
 

@@ -1,6 +1,7 @@
 import type { JoinRoomData, RoomDto, UserDto } from '@minimeet/shared';
 import { EventEmitter } from 'node:events';
 import type { Logger } from '../logging/logger.js';
+import type { Room } from '../rooms/room.entity.js';
 import type { AppSocket } from './socket-types.js';
 
 /**
@@ -21,6 +22,26 @@ export interface JoinContext {
  */
 export type JoinContributor = (ctx: JoinContext) => Promise<Partial<JoinRoomData>>;
 
+/** Who asks to join, once the access checks (ban, visibility, lock, guests) let them. */
+export interface JoinGateContext {
+  socket: AppSocket;
+  user: UserDto;
+  room: Room;
+}
+
+/**
+ * Holds joiners at the door (the lobby): `check` runs in the room's serial queue after the access
+ * checks and before the joiner takes a place, and throws to hold or refuse them. A held socket
+ * stays connected; `release` (also in the room's queue) lets it go when it sends leaveRoom or
+ * disconnects, and answers whether it was held there.
+ */
+export interface JoinGate {
+  check(ctx: JoinGateContext): Promise<void>;
+  /** Rooms this gate holds the socket at (its disconnect releases each). */
+  heldRooms(socket: AppSocket): number[];
+  release(socket: AppSocket, roomId: number): Promise<boolean>;
+}
+
 export type SocketLeftReason = 'leave' | 'disconnect' | 'roomDeleted' | 'shutdown' | 'removed' | 'callEnded';
 
 /** A socket is no longer in a room (the user may still be present through other tabs or grace). */
@@ -35,6 +56,8 @@ export interface SocketLeftEvent {
 export interface UserLeftEvent {
   roomId: number;
   userId: number;
+  /** Nobody is present any more: the call is over. */
+  roomEmpty: boolean;
 }
 
 export interface RoomLifecycleEvents {
@@ -47,12 +70,18 @@ export interface RoomLifecycleEvents {
 export class RoomLifecycleHub {
   private readonly emitter = new EventEmitter();
   readonly contributors = new Set<JoinContributor>();
+  readonly gates = new Set<JoinGate>();
 
   constructor(private readonly log: Logger) {}
 
   addContributor(contributor: JoinContributor): () => void {
     this.contributors.add(contributor);
     return () => this.contributors.delete(contributor);
+  }
+
+  addGate(gate: JoinGate): () => void {
+    this.gates.add(gate);
+    return () => this.gates.delete(gate);
   }
 
   on<E extends keyof RoomLifecycleEvents>(
@@ -74,5 +103,6 @@ export class RoomLifecycleHub {
   clear(): void {
     this.emitter.removeAllListeners();
     this.contributors.clear();
+    this.gates.clear();
   }
 }

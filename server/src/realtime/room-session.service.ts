@@ -36,6 +36,7 @@ import { SocketRoomSlots } from './socket-room-slots.js';
 import {
   RoomLifecycleHub,
   type JoinContributor,
+  type JoinGate,
   type RoomLifecycleEvents,
 } from './room-lifecycle.js';
 import { roomChannel, type AppSocket, type RoomEviction } from './socket-types.js';
@@ -92,6 +93,7 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       drain,
       joinLimiter: new RoomJoinLimiter(config.roomCaps.joinsPerMinute),
       graceTimers: this.graceTimers,
+      gates: this.hub.gates,
       webinarMaxAttendees: config.roomCaps.webinarMaxAttendees,
     });
     this.departures = new RoomDepartures({
@@ -111,6 +113,20 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   registerJoinContributor(contributor: JoinContributor): () => void {
     return this.hub.addContributor(contributor);
+  }
+
+  /**
+   * Runs work in the room's serial queue, ordered with its joins and leaves (features whose state
+   * must not race them, e.g. lobby decisions). Never from inside that queue (a join gate, a
+   * contributor): it would wait for itself.
+   */
+  runInRoom<T>(roomId: number, work: () => Promise<T>): Promise<T> {
+    return this.queue.run(roomId, work);
+  }
+
+  /** Holds joiners after the access checks (the lobby, see JoinGate). */
+  registerJoinGate(gate: JoinGate): () => void {
+    return this.hub.addGate(gate);
   }
 
   on<E extends keyof RoomLifecycleEvents>(
@@ -256,8 +272,11 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
 
   leave(socket: AppSocket, roomId: number): Promise<void> {
     return this.queue.run(roomId, async () => {
-      if (!socket.data.joinedRooms.has(roomId))
+      if (!socket.data.joinedRooms.has(roomId)) {
+        // A socket still waiting at a gate (the lobby) leaves the waiting list instead.
+        for (const gate of this.hub.gates) if (await gate.release(socket, roomId)) return;
         throw new AppError(ErrorCode.NOT_IN_ROOM, `Not in room ${roomId}`);
+      }
       await this.detachSocket(socket, roomId, 'leave', true);
     });
   }
@@ -278,6 +297,12 @@ export class RoomSessionService implements OnModuleInit, OnApplicationBootstrap,
       const removeNow = this.config.presenceGraceMs === 0;
       const detach = () => this.queue.run(roomId, () => this.detachSocket(socket, roomId, 'disconnect', removeNow));
       this.retries.run(detach, 'disconnect cleanup failed', { roomId, socketId: socket.id });
+    }
+    for (const gate of this.hub.gates) {
+      for (const roomId of gate.heldRooms(socket)) {
+        const release = () => this.queue.run(roomId, () => gate.release(socket, roomId));
+        this.retries.run(release, 'releasing a held socket failed', { roomId, socketId: socket.id });
+      }
     }
   }
 

@@ -32,12 +32,12 @@ export function roomNotFound(): AppError {
 }
 
 /** Owners and admins moderate a room and manage its settings; so does an app's user granted `moderate` there. */
-export function isModerator(room: Room, user: UserDto): boolean {
+export function isModerator(room: Pick<Room, 'id' | 'ownerId'>, user: UserDto): boolean {
   return room.ownerId === user.id || user.role === 'admin' || (isScopedTo(room, user) && user.roomScope!.grants.moderate);
 }
 
 /** An app's user (POST /api/auth/external) whose token names this room: admitted like an invite holder. */
-export function isScopedTo(room: Room, user: UserDto): boolean {
+export function isScopedTo(room: Pick<Room, 'id'>, user: UserDto): boolean {
   return user.roomScope?.roomId === room.id;
 }
 

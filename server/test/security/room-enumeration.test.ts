@@ -80,6 +80,9 @@ const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: numb
   sendReaction: (roomId) => ({ roomId, emoji: '👍' }),
   muteAll: (roomId) => ({ roomId }),
   setStage: (roomId, userId) => ({ roomId, userId, onStage: true }),
+  admitParticipant: (roomId, userId) => ({ roomId, userId }),
+  denyParticipant: (roomId, userId) => ({ roomId, userId }),
+  admitAll: (roomId) => ({ roomId }),
 };
 /** The other events name transports, producers or consumers of the caller's own, or no room at all. */
 const EVENTS_WITHOUT_ROOM: ClientEventName[] = [

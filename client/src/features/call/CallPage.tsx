@@ -39,6 +39,8 @@ function problemTitle(status: 'error' | 'ended', error: CallError | null): strin
       return 'Room not found';
     case 'CALL_ENDED':
       return 'The host ended the call';
+    case 'LOBBY_DENIED':
+      return 'The host did not let you in';
     default:
       return status === 'ended' ? 'The call has ended' : 'Cannot join this room';
   }

@@ -5,6 +5,8 @@ import { ChatPanel } from '../chat/ChatPanel';
 import { useCallStore } from './callStore';
 import { CallNotice } from './CallNotice';
 import { ControlBar } from './ControlBar';
+import { LobbyKnockBanner } from './LobbyPanel';
+import { LobbyWaiting } from './LobbyWaiting';
 import { ParticipantsList } from './ParticipantsList';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
@@ -12,7 +14,7 @@ import { VideoGrid } from './VideoGrid';
 
 /**
  * The call itself: notices, the stage, the side panel (chat or people), the controls and the
- * remote audio. The call page puts the app's header above it; the embed page shows it alone.
+ * remote audio (or, while held in the lobby, the waiting view). The call page puts the app's header above it; the embed page shows it alone.
  */
 export function CallView({ header, onLeave }: { header?: ReactNode; onLeave: () => void }) {
   const status = useCallStore((s) => s.status);
@@ -20,11 +22,15 @@ export function CallView({ header, onLeave }: { header?: ReactNode; onLeave: () 
   const sidePanel = useCallStore((s) => s.sidePanel);
   const closePanel = () => useCallStore.getState().setSidePanel(null);
 
+  // Held in the room's lobby: the waiting view (own preview, Leave) until a moderator decides.
+  if (status === 'waiting') return <LobbyWaiting onLeave={onLeave} />;
+
   return (
     <div className={`call${sidePanel ? ' call--panel-open' : ''}`}>
       {header}
       <ReconnectBanner />
       <CallNotice />
+      <LobbyKnockBanner />
       {mediaError && (
         <div className="call__notice">
           <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>

@@ -10,6 +10,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
   const local = useCallStore((s) => s.local);
   const sidePanel = useCallStore((s) => s.sidePanel);
   const count = useCallStore((s) => s.participants.length);
+  const waiting = useCallStore((s) => s.lobbyWaiting.length);
   const unread = useChatStore((s) => s.unread);
   const handUp = useCallStore((s) => s.self !== null && s.hands.some((h) => h.userId === s.self?.id));
   const [reacting, setReacting] = useState(false);
@@ -123,7 +124,11 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
         <button
           type="button"
           className={`ctrl${peopleOpen ? ' ctrl--active' : ''}`}
-          aria-label={peopleOpen ? 'Hide participants' : `Show participants (${count})`}
+          aria-label={
+            peopleOpen
+              ? 'Hide participants'
+              : `Show participants (${count})${waiting ? `, ${waiting} waiting in the lobby` : ''}`
+          }
           aria-expanded={peopleOpen}
           aria-controls="side-panel"
           onClick={() => setSidePanel(peopleOpen ? null : 'people')}
@@ -132,6 +137,11 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
           <span className="ctrl__count" aria-hidden="true">
             {count}
           </span>
+          {waiting > 0 && (
+            <span className="ctrl__badge ctrl__badge--lobby" aria-hidden="true" data-testid="lobby-badge">
+              {waiting > 99 ? '99+' : waiting}
+            </span>
+          )}
         </button>
         <button type="button" className="ctrl ctrl--danger" aria-label="Leave call" title="Leave call" onClick={onLeave}>
           <Icon name="leave" />

@@ -1,13 +1,21 @@
 import { useEffect, useState } from 'react';
+import type { LobbyMode, UpdateRoomRequest } from '@minimeet/shared';
 import { describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
 import { useCallStore } from './callStore';
 import { inviteLink, moderationApi } from './moderationApi';
 import { RoomSizeSetting } from './RoomSizeSetting';
 
+/** Who waits in the lobby until a host lets them in. */
+const LOBBY_CHOICES: ReadonlyArray<[LobbyMode, string]> = [
+  ['off', 'Off'],
+  ['guests', 'Guests only'],
+  ['everyone', 'Everyone'],
+];
+
 /**
- * The owner's and admins' room controls: invite link (copy, rotate), private, lock and join-muted
- * toggles, mute everyone, end the call for everyone. Rendered only for them (see useIsModerator).
+ * The owner's and admins' room controls: invite link (copy, rotate), private, lock, join-muted
+ * and guest toggles, the lobby, mute everyone, end the call for everyone. Rendered only for them (see useIsModerator).
  */
 export function HostControls() {
   const room = useCallStore((s) => s.room);
@@ -45,7 +53,7 @@ export function HostControls() {
   }
 
   // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
-  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean; joinMuted?: boolean; allowGuests?: boolean }) => {
+  const update = (body: Pick<UpdateRoomRequest, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'lobby'>) => {
     const before = room;
     useCallStore.setState({ room: { ...room, ...body } });
     return run(async () => {
@@ -97,6 +105,16 @@ export function HostControls() {
       <label className="host-controls__toggle">
         <input type="checkbox" checked={room.allowGuests} disabled={busy} onChange={(e) => void update({ allowGuests: e.target.checked })} />
         <span>Allow guests (people without an account join by the link with a name)</span>
+      </label>
+      <label className="host-controls__toggle">
+        <span>Lobby</span>
+        <select value={room.lobby ?? 'off'} disabled={busy} onChange={(e) => void update({ lobby: e.target.value as LobbyMode })} aria-label="Lobby">
+          {LOBBY_CHOICES.map(([mode, label]) => (
+            <option key={mode} value={mode}>
+              {label}
+            </option>
+          ))}
+        </select>
       </label>
       <div className="host-controls__row">
         <button type="button" className="btn btn--small" onClick={() => void run(() => moderationApi.muteAll(room.id))} disabled={busy}>

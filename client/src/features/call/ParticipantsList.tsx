@@ -9,6 +9,7 @@ import { VirtualList } from '../../ui/VirtualList';
 import { useCallStore } from './callStore';
 import { buildTiles, type TileModel } from './tiles';
 import { HostControls } from './HostControls';
+import { LobbyPanel } from './LobbyPanel';
 import { moderationApi } from './moderationApi';
 import { useIsModerator } from './useModerator';
 
@@ -192,6 +193,7 @@ export function ParticipantsList() {
       <h2 id="people-title" className="panel__title">
         {webinar ? `On stage (${people.length})` : `Participants (${people.length})`}
       </h2>
+      <LobbyPanel />
       {moderator && <HostControls />}
       {error && <Alert onDismiss={() => setError(null)}>{error}</Alert>}
       <HandQueue moderator={moderator} />

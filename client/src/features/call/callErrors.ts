@@ -13,6 +13,7 @@ const JOIN_REFUSALS: Partial<Record<AppError['code'], string>> = {
   ROOM_LOCKED: 'This room is locked: nobody new can join right now.',
   INVITE_REQUIRED: 'This room is private: ask for an invite link.',
   REMOVED_FROM_ROOM: 'You were removed from this room. The host can let you back in.',
+  LOBBY_DENIED: 'The host did not let you in. You can ask again in a little while.',
 };
 
 /** Said instead when the join carried an invite token: it was most likely rotated. */
@@ -45,3 +46,9 @@ export const adminRoleEndedError: CallError = {
 export function callEndedError(byUsername: string): CallError {
   return { code: 'CALL_ENDED', message: `The host (${byUsername}) ended the call for everyone.` };
 }
+
+/** A moderator turned us away from the lobby. */
+export const lobbyDeniedError: CallError = {
+  code: 'LOBBY_DENIED',
+  message: 'The host did not let you in. You can ask again in a little while.',
+};

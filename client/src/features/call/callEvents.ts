@@ -1,5 +1,5 @@
 /** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
-import type { MutableSource, ParticipantsDeltaEvent, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
+import type { LobbyEntry, MutableSource, ParticipantsDeltaEvent, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import {
@@ -23,6 +23,11 @@ export interface CallEventHandlers {
   reaction(userId: number, emoji: ReactionEmoji): void;
   /** The socket is back after a drop. */
   socketReconnected(): void;
+  /** Moderators: who waits in the lobby now. */
+  lobbyUpdate(waiting: LobbyEntry[]): void;
+  /** Waiting in the lobby: a moderator let us in (join again) or turned us away. */
+  lobbyAdmitted(): void;
+  lobbyDenied(): void;
 }
 
 /** Subscribes to the room's events; the returned function unsubscribes them all. */
@@ -63,6 +68,15 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
       // UNAVAILABLE: the store keeps the message pending and resends it (see chatStore deliver).
       if (p.clientMessageId && p.error.code !== 'UNAVAILABLE')
         useChatStore.getState().markFailed(p.clientMessageId, p.error.message);
+    }),
+    onServerEvent('lobbyUpdate', (p) => {
+      if (p.roomId === roomId) on.lobbyUpdate(p.waiting);
+    }),
+    onServerEvent('lobbyAdmitted', (p) => {
+      if (p.roomId === roomId) on.lobbyAdmitted();
+    }),
+    onServerEvent('lobbyDenied', (p) => {
+      if (p.roomId === roomId) on.lobbyDenied();
     }),
     onSocketConnect(({ reconnect }) => {
       if (reconnect) on.socketReconnected();

@@ -1,12 +1,13 @@
 /**
- * The call store: the UI's one view of a call. Four slices share it: lifecycle and participants,
- * local media, remote media, large-meeting engagement (see README.md).
+ * The call store: the UI's one view of a call. Five slices share it: lifecycle and participants,
+ * local media, remote media, large-meeting engagement, the host's lobby (see README.md).
  */
 import { create } from 'zustand';
 import type { CallState } from './callState';
 import { createEngagementSlice } from './engagementSlice';
 import { createLifecycleSlice } from './lifecycleSlice';
 import { createLocalMediaSlice } from './localMediaSlice';
+import { createLobbySlice } from './lobbySlice';
 import type { MediaDeps, MediaSession } from './mediaSessionApi';
 import { createRemoteMediaSlice } from './remoteMediaSlice';
 
@@ -17,6 +18,7 @@ export const useCallStore = create<CallState>()((...store) => ({
   ...createLocalMediaSlice(...store),
   ...createRemoteMediaSlice(...store),
   ...createEngagementSlice(...store),
+  ...createLobbySlice(...store),
 }));
 
 /** Tests: replace the SFU signaling / Device factory for calls joined from now on (null = the real ones). */

@@ -11,18 +11,21 @@ import {
   type RoomDto,
   type UserDto,
 } from '@minimeet/shared';
+import { AppError } from '../../lib/errors';
 import { request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
-import { joinError, type CallError } from './callErrors';
+import { joinError, lobbyDeniedError, type CallError } from './callErrors';
 import { subscribeCallEvents, type CallEventHandlers } from './callEvents';
 import { CallSession } from './callSession';
 import type { CallSlice } from './callState';
 import { initialEngagement } from './engagementSlice';
+import { initialLobby } from './lobbySlice';
 import { initialLocal } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
 
-export type CallStatus = 'idle' | 'joining' | 'joined' | 'left' | 'ended' | 'error';
+/** 'waiting': held in the room's lobby until a moderator lets us in (then 'joining' again). */
+export type CallStatus = 'idle' | 'joining' | 'waiting' | 'joined' | 'left' | 'ended' | 'error';
 
 export type SidePanel = 'chat' | 'people' | null;
 
@@ -80,7 +83,7 @@ const lifecycleAtStart = {
 
 /** What every new call starts from (the side panel and test deps outlive calls). */
 function freshCall() {
-  return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, local: { ...initialLocal } };
+  return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, ...initialLobby, local: { ...initialLocal } };
 }
 
 export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
@@ -188,12 +191,66 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     handQueue: (hands) => get().setHands(hands),
     reaction: (userId, emoji) => get().showReaction(userId, emoji),
     socketReconnected() {
-      if (get().status === 'joined') void get().rejoin();
+      const status = get().status;
+      if (status === 'joined') void get().rejoin();
+      // A new socket is not the one that waited: it asks again (a moderator sees it still waiting).
+      else if (status === 'waiting') void enter();
+    },
+    lobbyUpdate: (waiting) => get().setLobbyWaiting(waiting, true),
+    lobbyAdmitted() {
+      if (get().status === 'waiting') void enter();
+    },
+    lobbyDenied() {
+      if (get().status !== 'waiting') return;
+      stopCall();
+      set({ status: 'error', error: lobbyDeniedError, session: null });
     },
   };
 
   const joinRequest = (roomId: number, inviteToken: string | null) =>
     request('joinRoom', inviteToken ? { roomId, inviteToken } : { roomId });
+
+  /** How the current call was asked to start (kept for a join after waiting in the lobby). */
+  let entering = { capture: true, micOff: false, cameraOff: false };
+
+  /**
+   * Sends joinRoom for the current call and starts it: the first join, and again once the lobby
+   * lets us in. WAITING_IN_LOBBY leaves the call waiting (its events stay subscribed).
+   */
+  async function enter(): Promise<void> {
+    const { roomId, self, inviteToken, session: call } = get();
+    if (roomId === null || !self || !call) return;
+    set({ status: 'joining' });
+    let joinedMuted: boolean;
+    let attendee: boolean;
+    try {
+      const data = await joinRequest(roomId, inviteToken);
+      if (call.disposed) return;
+      joinedMuted = data.joinMuted === true;
+      attendee = data.role === 'attendee';
+      const r = startRoster(roomId, call, data);
+      set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
+      if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
+      // Before the media starts: an attendee's session makes no send transport.
+      applyRole(data.role ?? 'speaker', false);
+      call.startMedia(data);
+    } catch (err) {
+      if (call.disposed) return;
+      if (err instanceof AppError && err.code === 'WAITING_IN_LOBBY') {
+        set({ status: 'waiting', error: null });
+        return;
+      }
+      stopCall();
+      set({ status: 'error', error: joinError(err, inviteToken !== null), session: null });
+      return;
+    }
+    void useChatStore.getState().open(roomId, self.id);
+    // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
+    if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
+    // An attendee captures nothing until brought on stage.
+    if (entering.capture && !attendee)
+      await get().captureForCall({ micOff: joinedMuted || entering.micOff, cameraOff: entering.cameraOff });
+  }
 
   return {
     ...lifecycleAtStart,
@@ -212,40 +269,18 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       });
       roster = null;
       early = [];
+      entering = { capture: opts.capture !== false, micOff: opts.micOff === true, cameraOff: opts.cameraOff === true };
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
-      let joinedMuted: boolean;
-      let attendee: boolean;
       call.own(subscribeCallEvents(roomId, eventHandlers));
-      try {
-        const data = await joinRequest(roomId, inviteToken);
-        if (call.disposed) return;
-        joinedMuted = data.joinMuted === true;
-        attendee = data.role === 'attendee';
-        const r = startRoster(roomId, call, data);
-        set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
-        // Before the media starts: an attendee's session makes no send transport.
-        applyRole(data.role ?? 'speaker', false);
-        call.startMedia(data);
-      } catch (err) {
-        if (call.disposed) return;
-        stopCall();
-        set({ status: 'error', error: joinError(err, inviteToken !== null), session: null });
-        return;
-      }
-      void useChatStore.getState().open(roomId, self.id);
-      // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
-      if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
-      // An attendee captures nothing until brought on stage.
-      if (opts.capture !== false && !attendee) {
-        await get().captureForCall({ micOff: joinedMuted || opts.micOff === true, cameraOff: opts.cameraOff === true });
-      }
+      await enter();
     },
 
     async leave() {
       const { roomId, status } = get();
       stopCall();
       set({ ...freshCall(), status: 'left' });
-      if (roomId !== null && (status === 'joined' || status === 'joining')) {
+      // A waiting socket's leaveRoom takes it off the lobby's list.
+      if (roomId !== null && (status === 'joined' || status === 'joining' || status === 'waiting')) {
         try {
           await request('leaveRoom', { roomId }, { timeoutMs: 3000 });
         } catch {
@@ -266,11 +301,18 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         if (call.disposed) return;
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
+        if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
         applyRole(data.role ?? 'speaker', true);
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {
         if (call.disposed) return;
+        const self = get().self;
+        if (err instanceof AppError && err.code === 'WAITING_IN_LOBBY' && self) {
+          // Back after the call ended (admissions end with it): wait in the lobby as a new call.
+          await get().join(roomId, self, { inviteToken, capture: entering.capture });
+          return;
+        }
         stopCall();
         set({ rejoining: false, status: 'error', error: joinError(err), session: null });
       }

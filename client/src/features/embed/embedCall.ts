@@ -18,6 +18,7 @@ type Emit = <K extends EmbedEventName>(event: K, data: EmbedEventMap[K]) => void
 const EMBED_STATUS: Record<CallStatus, EmbedCallStatus> = {
   idle: 'joining',
   joining: 'joining',
+  waiting: 'waiting',
   joined: 'joined',
   left: 'left',
   ended: 'ended',
