@@ -20,6 +20,7 @@ import {
   CHROMIUM_PATH,
   launchBrowser,
   openSignedInPage,
+  passPreJoin,
   type UserPage,
 } from '@minimeet/test-hosts/chromium-pages';
 
@@ -29,7 +30,7 @@ export const REPO_DIR = path.resolve(CLIENT_DIR, '..');
 export const CLIENT_DIST = path.join(CLIENT_DIR, 'dist');
 export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'e2e');
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type UserPage };
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, passPreJoin, type UserPage };
 
 export interface Stack {
   /** Where browsers go (the server itself when it serves the client, else the preview). */
@@ -158,12 +159,15 @@ export function createRoom(
   return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', { name, ...(maxParticipants ? { maxParticipants } : {}), ...extra }, token);
 }
 
-/** A page of the stack's app signed in as `user`, in its own browser context. */
+/**
+ * A page of the stack's app signed in as `user`, in its own browser context. A room link goes
+ * through the pre-join screen into the call (mic and camera on) unless `join: false`.
+ */
 export function openUserPage(
   browser: Browser,
   stack: Stack,
   user: AuthResponse,
-  opts: { path?: string; viewport?: { width: number; height: number } } = {},
+  opts: { path?: string; viewport?: { width: number; height: number }; join?: boolean } = {},
 ): Promise<UserPage> {
   return openSignedInPage(browser, stack.baseUrl, user, opts);
 }

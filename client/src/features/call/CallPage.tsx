@@ -10,6 +10,7 @@ import { useCallStore } from './callStore';
 import { CallNotice } from './CallNotice';
 import { ControlBar } from './ControlBar';
 import { ParticipantsList } from './ParticipantsList';
+import type { PreparedMedia } from './localMediaSlice';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
 import { useConnectionQuality } from './useConnectionQuality';
@@ -21,7 +22,8 @@ export function parseRoomId(raw: string | undefined): number | null {
   return id >= 1 ? id : null;
 }
 
-function CallProblem({ title, message }: { title: string; message: string }) {
+/** Why there is no call to show (refused, ended, no such room), with the way back. */
+export function CallProblem({ title, message }: { title: string; message: string }) {
   return (
     <main className="page page--center">
       <div className="card error-page" role="alert">
@@ -52,7 +54,11 @@ function problemTitle(status: 'error' | 'ended', error: CallError | null): strin
   }
 }
 
-export function CallPage() {
+/**
+ * The call. `prepared`: mic and camera chosen on the pre-join screen; without it (the embed page,
+ * tests) the call captures both itself.
+ */
+export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
   const { id } = useParams();
   const roomId = parseRoomId(id);
   const [searchParams] = useSearchParams();
@@ -73,7 +79,8 @@ export function CallPage() {
   const userId = user?.id;
   useEffect(() => {
     if (roomId === null || !user) return;
-    void useCallStore.getState().join(roomId, user, { inviteToken });
+    // Every join of this page keeps the choices; tracks stopped by an earlier leave are captured anew.
+    void useCallStore.getState().join(roomId, user, { inviteToken, ...(prepared ? { prepared } : {}) });
     return () => {
       void useCallStore.getState().leave();
     };

@@ -14,11 +14,12 @@ import {
 import { request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import { joinError, type CallError } from './callErrors';
+import { stopTrack } from './capture';
 import { subscribeCallEvents, type CallEventHandlers } from './callEvents';
 import { CallSession } from './callSession';
 import type { CallSlice } from './callState';
 import { initialEngagement } from './engagementSlice';
-import { initialLocal } from './localMediaSlice';
+import { initialLocal, type PreparedMedia } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
 
@@ -30,6 +31,8 @@ export interface JoinOptions {
   /** Capture mic and camera once joined (default true). */
   capture?: boolean;
   inviteToken?: string | null;
+  /** Mic and camera chosen on the pre-join screen: used instead of capturing (capture is then ignored). */
+  prepared?: PreparedMedia;
 }
 
 export interface CallLifecycle {
@@ -78,6 +81,12 @@ const lifecycleAtStart = {
 /** What every new call starts from (the side panel and test deps outlive calls). */
 function freshCall() {
   return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, local: { ...initialLocal } };
+}
+
+/** Tracks made ready for a call that did not take them (refused, or an attendee): their lights go off. */
+function dropPrepared(prepared: PreparedMedia | undefined): void {
+  stopTrack(prepared?.micTrack);
+  stopTrack(prepared?.cameraTrack);
 }
 
 export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
@@ -215,7 +224,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       call.own(subscribeCallEvents(roomId, eventHandlers));
       try {
         const data = await joinRequest(roomId, inviteToken);
-        if (call.disposed) return;
+        if (call.disposed) return dropPrepared(opts.prepared);
         joinedMuted = data.joinMuted === true;
         attendee = data.role === 'attendee';
         const r = startRoster(roomId, call, data);
@@ -224,6 +233,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         applyRole(data.role ?? 'speaker', false);
         call.startMedia(data);
       } catch (err) {
+        dropPrepared(opts.prepared);
         if (call.disposed) return;
         stopCall();
         set({ status: 'error', error: joinError(err, inviteToken !== null), session: null });
@@ -233,7 +243,9 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
       if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
       // An attendee captures nothing until brought on stage.
-      if (opts.capture !== false && !attendee) await get().captureForCall({ micOff: joinedMuted });
+      if (attendee) dropPrepared(opts.prepared);
+      else if (opts.prepared) await get().adoptPrepared(opts.prepared, { micOff: joinedMuted });
+      else if (opts.capture !== false) await get().captureForCall({ micOff: joinedMuted });
     },
 
     async leave() {
