@@ -101,7 +101,8 @@ export function isRoomLink(path: string): boolean {
  * does not open (missing, private) shows its refusal instead, and the page stays on it.
  */
 export async function passPreJoin(page: Page, timeoutMs = 30_000): Promise<void> {
-  const join = page.getByRole('button', { name: 'Join now', exact: true });
+  // Enabled once the room is loaded (a refused room replaces the button with its refusal).
+  const join = page.getByRole('button', { name: 'Join now', exact: true, disabled: false });
   await join.or(page.locator('.error-page')).first().waitFor({ timeout: timeoutMs });
   if (!(await join.isVisible())) return;
   await join.click({ timeout: timeoutMs });
