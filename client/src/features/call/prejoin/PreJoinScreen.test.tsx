@@ -16,7 +16,7 @@ const joinData = (roomId = 5): JoinRoomData => ({
   participantsCursor: null,
 });
 
-function preview(extra: Partial<RoomPreviewDto> & { room?: Partial<RoomPreviewDto['room']> } = {}): RoomPreviewDto {
+function preview(extra: Omit<Partial<RoomPreviewDto>, 'room'> & { room?: Partial<RoomPreviewDto['room']> } = {}): RoomPreviewDto {
   const base = previewOf(5);
   return {
     ...base,
