@@ -13,7 +13,7 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, RoomDto } from '@minimeet/shared';
 import { createAdmin as createAdminAccount, freePort, startServer } from '@minimeet/test-harness';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import {
   CHROMIUM_ARGS,
@@ -170,6 +170,23 @@ export function openUserPage(
   opts: { path?: string; viewport?: { width: number; height: number }; join?: boolean } = {},
 ): Promise<UserPage> {
   return openSignedInPage(browser, stack.baseUrl, user, opts);
+}
+
+/**
+ * A browser with no account and no stored session (someone opening a guest link), camera and
+ * mic allowed, at `path`; its context is the caller's to close.
+ */
+export async function openSignedOutPage(
+  browser: Browser,
+  stack: Stack,
+  path: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+  const page = await context.newPage();
+  await page.goto(`${stack.baseUrl}${path}`);
+  return { page, context };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

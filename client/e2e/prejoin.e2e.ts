@@ -2,7 +2,7 @@ import type { RoomDto } from '@minimeet/shared';
 import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { createRoom, openUserPage, passPreJoin, registerUser, screenshot, useBrowserStack } from './harness';
+import { createRoom, openSignedOutPage, openUserPage, passPreJoin, registerUser, screenshot, useBrowserStack } from './harness';
 
 /**
  * Issue 20 item 2 in real browsers: a room link opens the pre-join screen, not the call. It shows
@@ -109,11 +109,8 @@ describe('client e2e: pre-join screen', () => {
     const hostPage = await openUserPage(browser, stack, host, { path });
     pages.push(hostPage);
 
-    const context = await browser.newContext({ viewport: { width: 390, height: 844 }, permissions: ['camera', 'microphone'] });
-    await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-    const g = await context.newPage();
+    const { page: g, context } = await openSignedOutPage(browser, stack, path, { width: 390, height: 844 });
     pages.push({ page: g, context, user: host, errors: [] });
-    await g.goto(`${stack.baseUrl}${path}`);
     await g.getByRole('heading', { name: 'Join the call' }).waitFor();
     const name = g.getByLabel('Your name');
     await name.waitFor();

@@ -2,7 +2,7 @@ import { useRef } from 'react';
 import { useStore } from 'zustand';
 import { Alert } from '../../../ui/Alert';
 import { Avatar } from '../../../ui/Avatar';
-import { Icon } from '../../../ui/Icon';
+import { MediaToggle } from '../MediaToggle';
 import { useMediaTrack } from '../useMediaTrack';
 import { currentDeviceId, DeviceSelects } from './DeviceSelects';
 import type { PreviewMedia } from './previewMedia';
@@ -43,8 +43,6 @@ export function DevicePreview({ media, name }: { media: PreviewMedia; name: stri
   const s = useStore(media);
   // Labels of devices are readable only once a capture was allowed: re-list when tracks change.
   const devices = useDeviceLists(true, `${s.micTrack?.id ?? ''}:${s.cameraTrack?.id ?? ''}`);
-  const micLabel = s.micOn ? 'Mute microphone' : 'Unmute microphone';
-  const camLabel = s.cameraOn ? 'Turn camera off' : 'Turn camera on';
   return (
     <section className="prejoin-preview" aria-label="Your camera and microphone">
       <div className="prejoin-preview__stage">
@@ -57,28 +55,8 @@ export function DevicePreview({ media, name }: { media: PreviewMedia; name: stri
           </div>
         )}
         <div className="prejoin-preview__controls">
-          <button
-            type="button"
-            className={`ctrl${s.micOn ? '' : ' ctrl--off'}`}
-            aria-label={micLabel}
-            title={micLabel}
-            aria-pressed={!s.micOn}
-            onClick={() => void s.toggleMic()}
-            disabled={s.busy}
-          >
-            <Icon name={s.micOn ? 'mic' : 'micOff'} />
-          </button>
-          <button
-            type="button"
-            className={`ctrl${s.cameraOn ? '' : ' ctrl--off'}`}
-            aria-label={camLabel}
-            title={camLabel}
-            aria-pressed={!s.cameraOn}
-            onClick={() => void s.toggleCamera()}
-            disabled={s.busy}
-          >
-            <Icon name={s.cameraOn ? 'camera' : 'cameraOff'} />
-          </button>
+          <MediaToggle source="mic" on={s.micOn} busy={s.busy} onToggle={() => void s.toggleMic()} />
+          <MediaToggle source="camera" on={s.cameraOn} busy={s.busy} onToggle={() => void s.toggleCamera()} />
         </div>
       </div>
       <MicMeter track={s.micTrack} on={s.micOn} />

@@ -8,6 +8,36 @@ export type DeviceChoiceKind = 'mic' | 'camera' | 'speaker';
 export const currentDeviceId = (track: MediaStreamTrack | null, chosen: string | null): string =>
   chosen ?? track?.getSettings?.().deviceId ?? '';
 
+/** One labelled picker: the devices of a kind, or what stands for none. */
+function DeviceSelect({
+  label,
+  devices,
+  value,
+  none,
+  onChange,
+}: {
+  label: string;
+  devices: MediaDeviceInfo[];
+  value: string;
+  /** The one option when the list is empty. */
+  none: { value: string; text: string };
+  onChange: (deviceId: string) => void;
+}) {
+  return (
+    <label>
+      {label}
+      <select value={value} onChange={(e: ChangeEvent<HTMLSelectElement>) => onChange(e.target.value)}>
+        {devices.length === 0 && <option value={none.value}>{none.text}</option>}
+        {devices.map((d, i) => (
+          <option key={d.deviceId || i} value={d.deviceId}>
+            {d.label || `${label} ${i + 1}`}
+          </option>
+        ))}
+      </select>
+    </label>
+  );
+}
+
 /**
  * Camera, microphone and (where the browser can route audio) speaker pickers: the call's device
  * menu and the pre-join screen both show these.
@@ -26,43 +56,30 @@ export function DeviceSelects({
   speaker: string | null;
   onSelect: (kind: DeviceChoiceKind, deviceId: string) => void;
 }) {
-  const select = (kind: DeviceChoiceKind) => (e: ChangeEvent<HTMLSelectElement>) => onSelect(kind, e.target.value);
   return (
     <>
-      <label>
-        Camera
-        <select value={camera} onChange={select('camera')}>
-          {devices.videoinput.length === 0 && <option value="">No camera found</option>}
-          {devices.videoinput.map((d, i) => (
-            <option key={d.deviceId || i} value={d.deviceId}>
-              {d.label || `Camera ${i + 1}`}
-            </option>
-          ))}
-        </select>
-      </label>
-      <label>
-        Microphone
-        <select value={mic} onChange={select('mic')}>
-          {devices.audioinput.length === 0 && <option value="">No microphone found</option>}
-          {devices.audioinput.map((d, i) => (
-            <option key={d.deviceId || i} value={d.deviceId}>
-              {d.label || `Microphone ${i + 1}`}
-            </option>
-          ))}
-        </select>
-      </label>
+      <DeviceSelect
+        label="Camera"
+        devices={devices.videoinput}
+        value={camera}
+        none={{ value: '', text: 'No camera found' }}
+        onChange={(id) => onSelect('camera', id)}
+      />
+      <DeviceSelect
+        label="Microphone"
+        devices={devices.audioinput}
+        value={mic}
+        none={{ value: '', text: 'No microphone found' }}
+        onChange={(id) => onSelect('mic', id)}
+      />
       {canPickSpeaker() && (
-        <label>
-          Speaker
-          <select value={speaker ?? 'default'} onChange={select('speaker')}>
-            {devices.audiooutput.length === 0 && <option value="default">System default</option>}
-            {devices.audiooutput.map((d, i) => (
-              <option key={d.deviceId || i} value={d.deviceId}>
-                {d.label || `Speaker ${i + 1}`}
-              </option>
-            ))}
-          </select>
-        </label>
+        <DeviceSelect
+          label="Speaker"
+          devices={devices.audiooutput}
+          value={speaker ?? 'default'}
+          none={{ value: 'default', text: 'System default' }}
+          onChange={(id) => onSelect('speaker', id)}
+        />
       )}
     </>
   );
