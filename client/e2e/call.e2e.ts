@@ -1,6 +1,6 @@
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
+import { createRoom, launchBrowser, openUserPage, passPreJoin, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
 import type { Browser } from 'playwright-core';
 
 /** Issue 6 acceptance: a 4-person call through the real SFU in Chromium with fake media. */
@@ -105,6 +105,8 @@ describe('client e2e: 4-person call over the SFU', () => {
 
     // Page 2 reloads: back in the call, all tiles playing everywhere.
     await pages[2]!.page.reload();
+    // A reload lands on the pre-join screen like any room link: join again from it.
+    await passPreJoin(pages[2]!.page);
     await Promise.all(pages.map((p) => expectRemoteVideosPlaying(p.page, 3, 45_000)));
     // Mute state survived on the others' view of page 0 and is seen by the reloaded page.
     await tileOf(pages[2]!, 0).getByTestId('mic-off').waitFor({ timeout: 15_000 });

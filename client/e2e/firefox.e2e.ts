@@ -11,7 +11,7 @@ import { networkInterfaces } from 'node:os';
 import type { Page as ChromiumPage, Browser as ChromiumBrowser } from 'playwright-core';
 import puppeteer, { type Browser as FirefoxBrowser, type Page as FirefoxPage } from 'puppeteer-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createRoom, launchBrowser, openUserPage, registerUser, startStack, type Stack, type UserPage } from './harness';
+import { createRoom, launchBrowser, openUserPage, passPreJoin, registerUser, startStack, type Stack, type UserPage } from './harness';
 import { trackPeerConnections } from '@minimeet/test-hosts/peer-connections';
 
 export const FIREFOX_PATH = process.env.FIREFOX_PATH ?? '/usr/bin/firefox-esr';
@@ -137,6 +137,7 @@ describe.skipIf(!MEDIA_IP)('client e2e: Firefox and Chromium in one call', () =>
     chromePage = await openUserPage(chromium, stack, chromeUser, { path: '/' });
     await chromePage.page.addInitScript(trackPeerConnections);
     await chromePage.page.goto(`${stack.baseUrl}/rooms/${room.id}`);
+    await passPreJoin(chromePage.page);
 
     const ff = await firefox.newPage();
     ff.on('pageerror', (e) => firefoxErrors.push(String(e)));
@@ -154,6 +155,8 @@ describe.skipIf(!MEDIA_IP)('client e2e: Firefox and Chromium in one call', () =>
       }
     }, JSON.stringify({ accessToken: firefoxUser.accessToken, refreshToken: firefoxUser.refreshToken, user: firefoxUser.user }));
     await ff.goto(`${stack.baseUrl}/rooms/${room.id}`);
+    // The pre-join screen: join as a fresh browser starts (mic and camera on).
+    await ff.locator('form[aria-labelledby="prejoin-title"] button[type="submit"]').setTimeout(30_000).click();
     const ua = await ff.evaluate(() => navigator.userAgent);
     expect(ua).toMatch(/Firefox\/\d+/);
 

@@ -1,7 +1,7 @@
 import type { RoomDto } from '@minimeet/shared';
 import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
 import { describe, expect, it } from 'vitest';
-import { createRoom, openUserPage, registerUser, screenshot, useBrowserStack } from './harness';
+import { createRoom, openSignedOutPage, openUserPage, registerUser, screenshot, useBrowserStack } from './harness';
 
 /**
  * Issue 20 item 1 in real browsers: the host allows guests from the host controls; a fresh browser context with no account opens the room link
@@ -29,11 +29,8 @@ describe('client e2e: guests by link', () => {
     await expect.poll(described).toBe(true);
 
     // No account, no stored session: a context of its own.
-    const context = await browser.newContext({ viewport: { width: 1280, height: 800 }, permissions: ['camera', 'microphone'] });
-    await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
-    const g = await context.newPage();
+    const { page: g, context } = await openSignedOutPage(browser, stack, path);
     pages.push({ page: g, context, user: host, errors: [] });
-    await g.goto(`${stack.baseUrl}${path}`);
     await g.getByRole('link', { name: 'Sign in' }).waitFor();
     await g.getByLabel('Your name').fill('Grace Visitor');
     await screenshot(g, 'guests-join-form');

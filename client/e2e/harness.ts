@@ -13,13 +13,14 @@ import path from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AuthResponse, RoomDto } from '@minimeet/shared';
 import { createAdmin as createAdminAccount, freePort, startServer } from '@minimeet/test-harness';
-import type { Browser, Page } from 'playwright-core';
+import type { Browser, BrowserContext, Page } from 'playwright-core';
 import { afterAll, beforeAll } from 'vitest';
 import {
   CHROMIUM_ARGS,
   CHROMIUM_PATH,
   launchBrowser,
   openSignedInPage,
+  passPreJoin,
   type UserPage,
 } from '@minimeet/test-hosts/chromium-pages';
 
@@ -29,7 +30,7 @@ export const REPO_DIR = path.resolve(CLIENT_DIR, '..');
 export const CLIENT_DIST = path.join(CLIENT_DIR, 'dist');
 export const ARTIFACTS_DIR = path.join(REPO_DIR, 'test-artifacts', 'e2e');
 
-export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, type UserPage };
+export { CHROMIUM_ARGS, CHROMIUM_PATH, launchBrowser, passPreJoin, type UserPage };
 
 export interface Stack {
   /** Where browsers go (the server itself when it serves the client, else the preview). */
@@ -158,14 +159,34 @@ export function createRoom(
   return api<RoomDto>(stack.apiUrl, 'POST', '/rooms', { name, ...(maxParticipants ? { maxParticipants } : {}), ...extra }, token);
 }
 
-/** A page of the stack's app signed in as `user`, in its own browser context. */
+/**
+ * A page of the stack's app signed in as `user`, in its own browser context. A room link goes
+ * through the pre-join screen into the call (mic and camera on) unless `join: false`.
+ */
 export function openUserPage(
   browser: Browser,
   stack: Stack,
   user: AuthResponse,
-  opts: { path?: string; viewport?: { width: number; height: number } } = {},
+  opts: { path?: string; viewport?: { width: number; height: number }; join?: boolean } = {},
 ): Promise<UserPage> {
   return openSignedInPage(browser, stack.baseUrl, user, opts);
+}
+
+/**
+ * A browser with no account and no stored session (someone opening a guest link), camera and
+ * mic allowed, at `path`; its context is the caller's to close.
+ */
+export async function openSignedOutPage(
+  browser: Browser,
+  stack: Stack,
+  path: string,
+  viewport = { width: 1280, height: 800 },
+): Promise<{ page: Page; context: BrowserContext }> {
+  const context = await browser.newContext({ viewport, permissions: ['camera', 'microphone'] });
+  await context.addInitScript({ content: 'globalThis.__name ??= (fn) => fn;' });
+  const page = await context.newPage();
+  await page.goto(`${stack.baseUrl}${path}`);
+  return { page, context };
 }
 
 export async function screenshot(page: Page, name: string): Promise<string> {

@@ -1,7 +1,7 @@
 import type { AdminStatsSnapshot, AuthResponse, RoomBanDto, RoomDto } from '@minimeet/shared';
 import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { createAdmin, createRoom, launchBrowser, openUserPage, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
+import { createAdmin, createRoom, launchBrowser, openUserPage, passPreJoin, registerUser, screenshot, startStack, type Stack, type UserPage } from './harness';
 
 /**
  * Issue 11 item 5 in real browsers: the owner makes the room private and hands out the invite
@@ -69,6 +69,7 @@ describe('client e2e: private rooms and moderation', () => {
     await c.getByText(/is private: open it with its invite link/).waitFor();
     await screenshot(c, 'moderation-private-refused');
     await c.goto(link);
+    await passPreJoin(c);
     await c.getByRole('heading', { name: 'E2E moderation' }).waitFor();
     await o.locator(`.people__item[data-user="${carol!.user.username}"]`).waitFor();
 

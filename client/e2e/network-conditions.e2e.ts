@@ -37,6 +37,7 @@ import {
   createRoom,
   launchBrowser,
   openUserPage,
+  passPreJoin,
   registerUser,
   startStack,
   type Stack,
@@ -95,6 +96,7 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
     pages.push(p);
     await p.page.addInitScript(trackPeerConnections);
     await p.page.goto(`${stack.baseUrl}/rooms/${roomId}`);
+    await passPreJoin(p.page);
     return p;
   }
 

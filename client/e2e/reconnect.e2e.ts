@@ -3,6 +3,7 @@ import {
   cameraAdvancing,
   createRoom,
   openUserPage,
+  passPreJoin,
   registerUser,
   useBrowserStack,
   type UserPage,
@@ -50,6 +51,7 @@ describe('client e2e: socket reconnect during a call', () => {
       }),
     );
     await b.page.goto(`${e2e.stack.baseUrl}/rooms/${room.id}`);
+    await passPreJoin(b.page);
     const aliceName = alice!.user.username;
     const bobName = bob!.user.username;
 

@@ -240,6 +240,15 @@ export interface RoomPreviewDto {
 }
 export const PREVIEW_PARTICIPANTS_MAX = 12;
 
+/** Query of GET /api/rooms/:id/preview. */
+export class RoomPreviewQuery {
+  /** The room's invite token (opens a private room's preview like its join). */
+  @IsOptional()
+  @IsString()
+  @Length(1, INVITE_TOKEN_MAX)
+  invite?: string;
+}
+
 /** Socket `loadParticipants`: the next page of the snapshot a join started (joined sockets only). */
 export class LoadParticipantsRequest {
   @IsInt()

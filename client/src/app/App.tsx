@@ -2,10 +2,9 @@ import { BrowserRouter, Link, Route, Routes, useLocation } from 'react-router';
 import { AdminOverview, AdminPage } from '../features/admin/AdminPage';
 import { RoomDetail } from '../features/admin/RoomDetail';
 import { LoginPage, RegisterPage } from '../features/auth/AuthForm';
-import { RequireAuthOrGuest } from '../features/auth/GuestJoinPage';
 import { HomePage, JoinPage } from '../features/auth/JoinPage';
 import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
-import { CallPage } from '../features/call/CallPage';
+import { RoomEntry } from '../features/call/prejoin/RoomEntry';
 import { EmbedCallPage } from '../features/embed/EmbedCallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
@@ -36,7 +35,7 @@ export function AppRoutes() {
         <Route path="/register" element={<GuestOnly><RegisterPage /></GuestOnly>} />
         <Route path="/join" element={<JoinPage />} />
         <Route path="/" element={<RequireAuth><HomePage lobby={<LobbyPage />} /></RequireAuth>} />
-        <Route path="/rooms/:id" element={<RequireAuthOrGuest><CallPage /></RequireAuthOrGuest>} />
+        <Route path="/rooms/:id" element={<RoomEntry />} />
         <Route path="/embed/rooms/:id" element={<EmbedCallPage />} />
         <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
           <Route index element={<AdminOverview />} />

@@ -1,5 +1,6 @@
-import type { UserDto } from '@minimeet/shared';
-import { cleanup, render } from '@testing-library/react';
+import type { RoomPreviewDto, UserDto } from '@minimeet/shared';
+import { cleanup, fireEvent, render, screen, waitFor } from '@testing-library/react';
+import { expect, vi } from 'vitest';
 import { MemoryRouter } from 'react-router';
 import { AppRoutes } from '../app/App';
 import { wireSession } from '../app/SessionBridge';
@@ -35,4 +36,45 @@ export async function endCallPageTest(): Promise<void> {
   useAuthStore.setState({ session: null });
   disconnectSocket();
   setSocketFactory(null);
+}
+
+/** What GET /api/rooms/:id/preview answers in call page tests: the room, nobody in it yet. */
+export function previewOf(roomId: number): RoomPreviewDto {
+  return {
+    room: { id: roomId, name: 'Stand-up', ownerId: 1, maxParticipants: 8, visibility: 'public', locked: false, joinMuted: false, allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false, kind: 'meeting', participantCount: 0, createdAt: '2026-01-01T00:00:00Z' },
+    participants: [],
+    participantCount: 0,
+  };
+}
+
+/** Answers the pre-join screen's preview request; every other request goes to the fetch there was. */
+export function stubRoomPreview(answer: (roomId: number) => RoomPreviewDto = previewOf): void {
+  const inner = globalThis.fetch;
+  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
+    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+    const match = /^\/api\/rooms\/(\d+)\/preview$/.exec(url.pathname);
+    if (!match) return inner(input, init);
+    return new Response(JSON.stringify(answer(Number(match[1]))), { status: 200, headers: { 'Content-Type': 'application/json' } });
+  });
+}
+
+/**
+ * The app at a room link, past the pre-join screen: Join clicked as it starts (jsdom has no
+ * camera or microphone, so the call starts with both off).
+ */
+export async function renderCall(path: string) {
+  stubRoomPreview();
+  const view = renderApp(path);
+  await joinFromPreJoin();
+  return view;
+}
+
+/** Clicks Join on the pre-join screen once it may be clicked, and waits for the call page. */
+export async function joinFromPreJoin(): Promise<void> {
+  const join = await screen.findByRole('button', { name: 'Join now' });
+  await waitFor(() => expect(join).toBeEnabled());
+  fireEvent.click(join);
+  await waitFor(() => expect(screen.queryByRole('button', { name: 'Join now' })).toBeNull());
+  // The call page has started its join (its effect may run after the screen is gone).
+  await waitFor(() => expect(['joining', 'joined', 'error', 'ended']).toContain(useCallStore.getState().status));
 }

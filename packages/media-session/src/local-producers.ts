@@ -58,7 +58,9 @@ export class LocalProducers {
       const created = await transport.produce({
         track: want.track,
         stopTracks: false,
-        appData: { source },
+        // A source wanted off from the start (joining muted) is produced paused on the server too:
+        // mediasoup-client starts a disabled track's producer paused and would never say so.
+        appData: { source, paused: want.paused },
         ...this.produceOptions(source),
       });
       if (epoch !== this.ctx.epoch() || this.ctx.closed()) {

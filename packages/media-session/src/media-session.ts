@@ -324,8 +324,9 @@ export class MediaSession {
       transport.on('produce', ({ kind, rtpParameters, appData }, callback, errback) => {
         const source = appData.source as MediaSourceName;
         const wire = rtpParameters as unknown as WireRtpParameters;
+        const paused = appData.paused === true;
         signaling
-          .request('produce', { transportId: transport.id, kind, rtpParameters: wire, source })
+          .request('produce', { transportId: transport.id, kind, rtpParameters: wire, source, ...(paused ? { paused } : {}) })
           .then(({ producerId }) => callback({ id: producerId }), errback);
       });
     }

@@ -69,6 +69,15 @@ describe('MediaSession', () => {
     expect(sig.named('produce')).toHaveLength(2);
   });
 
+  it('a mic wanted off from the start (joining muted) is produced paused on the server', async () => {
+    const mic = new FakeTrack('audio');
+    void session.setSource('mic', mic as unknown as MediaStreamTrack, true);
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    expect(sig.named('produce')).toEqual([expect.objectContaining({ source: 'mic', paused: true })]);
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, false);
+    expect(sig.named('resumeProducer')).toEqual([{ producerId: 'own-mic-2' }]);
+  });
+
   it('switches devices with replaceTrack and shares the screen as its own producer', async () => {
     await session.start({ routerRtpCapabilities: caps, producers: [] });
     await session.setSource('mic', new FakeTrack('audio') as unknown as MediaStreamTrack);

@@ -52,6 +52,11 @@ export async function openSignedInPage(
     viewport?: { width: number; height: number };
     /** Functions run in every document before the app's scripts (e.g. trackPeerConnections). */
     initScripts?: Array<() => void>;
+    /**
+     * A room link shows the pre-join screen first: click Join there (default), with mic and
+     * camera on as a fresh browser starts them. False: stay on the pre-join screen.
+     */
+    join?: boolean;
   } = {},
 ): Promise<UserPage> {
   const context = await browser.newContext({
@@ -81,7 +86,28 @@ export async function openSignedInPage(
   });
   page.on('pageerror', (e) => errors.push(String(e)));
   await page.goto(`${baseUrl}${opts.path ?? '/'}`);
+  if (opts.join !== false && isRoomLink(opts.path ?? '/')) await passPreJoin(page);
   return { page, context, user, errors };
+}
+
+/** `/rooms/:id`, with or without a query (an invite link). */
+export function isRoomLink(path: string): boolean {
+  return /^\/rooms\/\d+(\?|$)/.test(path);
+}
+
+/**
+ * Enters the call from the pre-join screen a room link opens on, as chosen there (a fresh
+ * browser: mic and camera on). Waits for the screen (it loads the room first); a room the link
+ * does not open (missing, private) shows its refusal instead, and the page stays on it.
+ */
+export async function passPreJoin(page: Page, timeoutMs = 30_000): Promise<void> {
+  // Enabled once the room is loaded (a refused room replaces the button with its refusal).
+  const join = page.getByRole('button', { name: 'Join now', exact: true, disabled: false });
+  await join.or(page.locator('.error-page')).first().waitFor({ timeout: timeoutMs });
+  if (!(await join.isVisible())) return;
+  await join.click({ timeout: timeoutMs });
+  // Gone once the call page took over: what a test looks for next is the call's.
+  await page.locator('form[aria-labelledby="prejoin-title"]').waitFor({ state: 'detached', timeout: timeoutMs });
 }
 
 /**

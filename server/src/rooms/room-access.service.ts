@@ -42,6 +42,8 @@ export class RoomAccessService {
    * passes the user with the role the database holds now.
    */
   async requireVisible(roomId: number, user: UserDto, inviteToken?: string): Promise<Room> {
+    // A room token (guest, app user) sees its one room only: any other is missing to it.
+    if (user.roomScope && user.roomScope.roomId !== roomId) throw roomNotFound();
     const room = await this.rooms.find(roomId);
     if (room && this.visibleWithoutMembership(room, user, inviteToken)) return room;
     // Membership is looked up for a missing room too: a private room and a missing one then

@@ -1,17 +1,19 @@
-import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, Get, HttpCode, Inject, Param, Patch, Post, Query, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOperation, ApiResponse, ApiTags } from '@nestjs/swagger';
 import {
   CreateRoomRequest,
   ErrorCode,
+  RoomPreviewQuery,
   UpdateRoomRequest,
   type RoomBanDto,
   type RoomDto,
   type RoomInviteDto,
   type RoomLimitsDto,
+  type RoomPreviewDto,
   type UserDto,
 } from '@minimeet/shared';
 import { CurrentUser } from '../auth/current-user.js';
-import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { JwtAuthGuard, RoomTokenAllowed } from '../auth/jwt-auth.guard.js';
 import { AppError } from '../common/app-error.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { RoomAccessService } from './room-access.service.js';
@@ -57,6 +59,22 @@ export class RoomsController {
   @ApiResponse({ status: 404, description: HIDDEN })
   async get(@CurrentUser() user: UserDto, @Param('id', ParseIdPipe) id: number): Promise<RoomDto> {
     return this.rooms.describe(await this.access.requireVisible(id, user));
+  }
+
+  @Get(':id/preview')
+  @RoomTokenAllowed()
+  @ApiOperation({
+    summary:
+      'For the pre-join screen: the room, the first users present (PREVIEW_PARTICIPANTS_MAX, by userId) and their count. ' +
+      'Answered to whoever may see the room as joinRoom checks it (`invite` opens a private room); a guest or app token only for its own room. Admits nobody.',
+  })
+  @ApiResponse({ status: 404, description: HIDDEN })
+  async preview(
+    @CurrentUser() user: UserDto,
+    @Param('id', ParseIdPipe) id: number,
+    @Query() query: RoomPreviewQuery,
+  ): Promise<RoomPreviewDto> {
+    return this.rooms.preview(await this.access.requireVisible(id, user, query.invite));
   }
 
   @Patch(':id')

@@ -2,12 +2,14 @@ import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import {
   ErrorCode,
+  PREVIEW_PARTICIPANTS_MAX,
   ROOM_DEFAULT_PARTICIPANTS,
   ROOM_MIN_PARTICIPANTS,
   type CreateRoomRequest,
   type RoomLimitsDto,
   type RoomDto,
   type RoomInviteDto,
+  type RoomPreviewDto,
   type UpdateRoomRequest,
   type UserDto,
 } from '@minimeet/shared';
@@ -148,6 +150,19 @@ export class RoomsService {
   async describe(room: Room): Promise<RoomDto> {
     const counts = await this.presence.counts([room.id]);
     return this.toDto(room, counts.get(room.id) ?? 0);
+  }
+
+  /**
+   * What the pre-join screen shows of a room the caller may join (RoomAccessService.requireVisible):
+   * the room, the first users present by userId and how many there are. Admits nobody.
+   */
+  async preview(room: Room): Promise<RoomPreviewDto> {
+    const present = (await this.presence.participants(room.id)).sort((a, b) => a.userId - b.userId);
+    return {
+      room: this.toDto(room, present.length),
+      participants: present.slice(0, PREVIEW_PARTICIPANTS_MAX),
+      participantCount: present.length,
+    };
   }
 
   /**

@@ -41,6 +41,7 @@ interface RestCase {
 }
 const REST_ROUTES: Record<string, RestCase> = {
   'GET /api/rooms/{id}': { method: 'GET', path: (id) => `/rooms/${id}` },
+  'GET /api/rooms/{id}/preview': { method: 'GET', path: (id) => `/rooms/${id}/preview` },
   'PATCH /api/rooms/{id}': { method: 'PATCH', path: (id) => `/rooms/${id}`, body: { locked: false } },
   'DELETE /api/rooms/{id}': { method: 'DELETE', path: (id) => `/rooms/${id}` },
   'GET /api/rooms/{id}/invite': { method: 'GET', path: (id) => `/rooms/${id}/invite` },

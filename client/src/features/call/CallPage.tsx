@@ -5,6 +5,7 @@ import { useAuthStore } from '../auth/authStore';
 import type { CallError } from './callErrors';
 import { useCallStore } from './callStore';
 import { CallView } from './CallView';
+import type { PreparedMedia } from './localMediaSlice';
 import { useConnectionQuality } from './useConnectionQuality';
 
 export function parseRoomId(raw: string | undefined): number | null {
@@ -13,7 +14,8 @@ export function parseRoomId(raw: string | undefined): number | null {
   return id >= 1 ? id : null;
 }
 
-function CallProblem({ title, message }: { title: string; message: string }) {
+/** Why there is no call to show (refused, ended, no such room), with the way back. */
+export function CallProblem({ title, message }: { title: string; message: string }) {
   return (
     <main className="page page--center">
       <div className="card error-page" role="alert">
@@ -46,7 +48,11 @@ function problemTitle(status: 'error' | 'ended', error: CallError | null): strin
   }
 }
 
-export function CallPage() {
+/**
+ * The call. `prepared`: mic and camera chosen on the pre-join screen; without it (tests) the call
+ * captures both itself.
+ */
+export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
   const { id } = useParams();
   const roomId = parseRoomId(id);
   const [searchParams] = useSearchParams();
@@ -65,7 +71,8 @@ export function CallPage() {
   const userId = user?.id;
   useEffect(() => {
     if (roomId === null || !user) return;
-    void useCallStore.getState().join(roomId, user, { inviteToken });
+    // Every join of this page keeps the choices; tracks stopped by an earlier leave are captured anew.
+    void useCallStore.getState().join(roomId, user, { inviteToken, ...(prepared ? { prepared } : {}) });
     return () => {
       void useCallStore.getState().leave();
     };

@@ -4,6 +4,7 @@ import { useChatStore } from '../chat/chatStore';
 import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
 import { DeviceMenu } from './DeviceMenu';
+import { MediaToggle } from './MediaToggle';
 
 /** The call controls: real buttons whose aria-labels say what pressing them does. */
 export function ControlBar({ onLeave }: { onLeave: () => void }) {
@@ -19,8 +20,6 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
   const { toggleMic, toggleCamera, toggleScreenShare, setSidePanel } = useCallStore.getState();
   const canShare = typeof navigator !== 'undefined' && typeof navigator.mediaDevices?.getDisplayMedia === 'function';
 
-  const micLabel = local.micOn ? 'Mute microphone' : 'Unmute microphone';
-  const camLabel = local.cameraOn ? 'Turn camera off' : 'Turn camera on';
   const shareLabel = local.sharing ? 'Stop sharing' : 'Share screen';
   const chatOpen = sidePanel === 'chat';
   const peopleOpen = sidePanel === 'people';
@@ -34,26 +33,8 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
         </div>
       ) : (
       <div className="controls__group">
-        <button
-          type="button"
-          className={`ctrl${local.micOn ? '' : ' ctrl--off'}`}
-          aria-label={micLabel}
-          title={micLabel}
-          onClick={() => void toggleMic()}
-          disabled={local.busy}
-        >
-          <Icon name={local.micOn ? 'mic' : 'micOff'} />
-        </button>
-        <button
-          type="button"
-          className={`ctrl${local.cameraOn ? '' : ' ctrl--off'}`}
-          aria-label={camLabel}
-          title={camLabel}
-          onClick={() => void toggleCamera()}
-          disabled={local.busy}
-        >
-          <Icon name={local.cameraOn ? 'camera' : 'cameraOff'} />
-        </button>
+        <MediaToggle source="mic" on={local.micOn} busy={local.busy} onToggle={() => void toggleMic()} />
+        <MediaToggle source="camera" on={local.cameraOn} busy={local.busy} onToggle={() => void toggleCamera()} />
         <button
           type="button"
           className={`ctrl${local.sharing ? ' ctrl--active' : ''}`}

@@ -1,28 +1,19 @@
 import { useEffect, useId, useRef, useState } from 'react';
 import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
-import { listDevices, type DeviceLists } from './capture';
-
-const EMPTY: DeviceLists = { audioinput: [], videoinput: [], audiooutput: [] };
+import { currentDeviceId, DeviceSelects } from './prejoin/DeviceSelects';
+import { useDeviceLists } from './prejoin/useDeviceLists';
 
 /** Choose camera, microphone and speaker. */
 export function DeviceMenu() {
   const [open, setOpen] = useState(false);
-  const [devices, setDevices] = useState<DeviceLists>(EMPTY);
+  const devices = useDeviceLists(open);
   const local = useCallStore((s) => s.local);
   const panelId = useId();
   const rootRef = useRef<HTMLDivElement>(null);
 
   useEffect(() => {
     if (!open) return;
-    let alive = true;
-    const refresh = () =>
-      void listDevices().then(
-        (d) => alive && setDevices(d),
-        () => {},
-      );
-    refresh();
-    navigator.mediaDevices?.addEventListener?.('devicechange', refresh);
     const onKey = (e: KeyboardEvent) => {
       if (e.key === 'Escape') setOpen(false);
     };
@@ -32,17 +23,10 @@ export function DeviceMenu() {
     document.addEventListener('keydown', onKey);
     document.addEventListener('mousedown', onClick);
     return () => {
-      alive = false;
-      navigator.mediaDevices?.removeEventListener?.('devicechange', refresh);
       document.removeEventListener('keydown', onKey);
       document.removeEventListener('mousedown', onClick);
     };
   }, [open]);
-
-  const current = (track: MediaStreamTrack | null, chosen: string | null) => chosen ?? track?.getSettings?.().deviceId ?? '';
-  const select = (kind: 'mic' | 'camera' | 'speaker') => (e: React.ChangeEvent<HTMLSelectElement>) =>
-    void useCallStore.getState().selectDevice(kind, e.target.value);
-  const canPickSpeaker = typeof HTMLMediaElement !== 'undefined' && 'setSinkId' in HTMLMediaElement.prototype;
 
   return (
     <div className="device-menu" ref={rootRef}>
@@ -59,41 +43,13 @@ export function DeviceMenu() {
       </button>
       {open && (
         <div className="device-menu__panel card" id={panelId} role="group" aria-label="Devices">
-          <label>
-            Camera
-            <select value={current(local.cameraTrack, local.cameraDeviceId)} onChange={select('camera')}>
-              {devices.videoinput.length === 0 && <option value="">No camera found</option>}
-              {devices.videoinput.map((d, i) => (
-                <option key={d.deviceId || i} value={d.deviceId}>
-                  {d.label || `Camera ${i + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          <label>
-            Microphone
-            <select value={current(local.micTrack, local.micDeviceId)} onChange={select('mic')}>
-              {devices.audioinput.length === 0 && <option value="">No microphone found</option>}
-              {devices.audioinput.map((d, i) => (
-                <option key={d.deviceId || i} value={d.deviceId}>
-                  {d.label || `Microphone ${i + 1}`}
-                </option>
-              ))}
-            </select>
-          </label>
-          {canPickSpeaker && (
-            <label>
-              Speaker
-              <select value={local.speakerDeviceId ?? 'default'} onChange={select('speaker')}>
-                {devices.audiooutput.length === 0 && <option value="default">System default</option>}
-                {devices.audiooutput.map((d, i) => (
-                  <option key={d.deviceId || i} value={d.deviceId}>
-                    {d.label || `Speaker ${i + 1}`}
-                  </option>
-                ))}
-              </select>
-            </label>
-          )}
+          <DeviceSelects
+            devices={devices}
+            camera={currentDeviceId(local.cameraTrack, local.cameraDeviceId)}
+            mic={currentDeviceId(local.micTrack, local.micDeviceId)}
+            speaker={local.speakerDeviceId}
+            onSelect={(kind, id) => void useCallStore.getState().selectDevice(kind, id)}
+          />
         </div>
       )}
     </div>

@@ -44,12 +44,22 @@ function PreviewVideo({ track }: { track: MediaStreamTrack }) {
  * out. The call store joins by itself once a moderator lets you in (lobbyAdmitted).
  */
 export function LobbyWaiting({ onLeave }: { onLeave: () => void }) {
+  // After the pre-join screen its camera stays live for the call: show it (or that it is off).
+  const lobbyPreview = useCallStore((s) => s.lobbyPreview);
   return (
     <main className="page page--center">
       <div className="card lobby-wait" role="status" aria-live="polite">
         <h1>Waiting for the host to let you in</h1>
         <p>The host knows you are here. You will join the call as soon as they let you in.</p>
-        <CameraPreview />
+        {lobbyPreview === null ? (
+          <CameraPreview />
+        ) : lobbyPreview.cameraTrack ? (
+          <PreviewVideo track={lobbyPreview.cameraTrack} />
+        ) : (
+          <div className="lobby-wait__preview lobby-wait__preview--off" role="img" aria-label="Camera off">
+            Your camera is off
+          </div>
+        )}
         <button type="button" className="btn btn--ghost" onClick={onLeave}>
           Leave
         </button>

@@ -9,7 +9,7 @@ import userEvent from '@testing-library/user-event';
 import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectSocket, disconnectSocket, setSocketFactory } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
-import { renderApp, signIn } from '../../test/render';
+import { renderCall, signIn } from '../../test/render';
 import { useAuthStore } from '../auth/authStore';
 import { useCallStore } from './callStore';
 
@@ -84,7 +84,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('pages the grid by screen width with "N more" on the last tile, and moves by arrows and keys', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     // Wide screen: 4×4; you first, then everyone by name.
     await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
@@ -122,19 +122,19 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
 
   it('holds 3×3 on a laptop and 2×2 on a phone', async () => {
     stageWidth = 900;
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await waitFor(() => expect(tileNames()).toHaveLength(9), SLOW);
     expect(within(stage()).getByRole('button', { name: `${PEOPLE - 9} more: next page` })).toBeInTheDocument();
     cleanup();
     stageWidth = 390;
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await waitFor(() => expect(tileNames()).toHaveLength(4), SLOW);
     expect(stage()).toHaveClass('grid--stacked');
   });
 
   it('speaker view puts the active speaker large, the others in a paged filmstrip', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Speaker' }));
     act(() => useCallStore.getState().setActiveSpeaker(150));
@@ -150,7 +150,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('the participant list renders only the rows in view for 200 people and searches by name', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: `Show participants (${PEOPLE})` }));
     const list = screen.getByRole('list', { name: 'Participants' });
@@ -186,7 +186,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('raise hand: the queue in order for the host with lower buttons, hands on tiles; reactions show for a few seconds', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: 'Raise hand' }));
     expect(sockets.current.sent('raiseHand')).toEqual([{ roomId: 5 }]);
@@ -223,7 +223,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('199 hands: the host sees the whole queue in order and each tile its place; a reaction off the page shows when paged to', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
     // Everyone but the host, the last joiner first.
@@ -252,7 +252,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('100 leave at once: the pages shrink and the last page shown stays in range', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await waitFor(() => expect(tileNames()).toHaveLength(16), SLOW);
     await userEvent.keyboard('{End}');
@@ -266,7 +266,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
   });
 
   it('the host mutes everyone and sets join muted; a joiner of a join-muted room starts with the mic off', async () => {
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     await userEvent.click(screen.getByRole('button', { name: `Show participants (${PEOPLE})` }));
     await userEvent.click(screen.getByRole('button', { name: 'Mute everyone' }));
@@ -275,7 +275,7 @@ describe('call page with 200 people', { timeout: 60_000 }, () => {
     await useCallStore.getState().leave();
 
     joinAnswer = { ...joinData, room: { ...room, joinMuted: true }, joinMuted: true };
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'All hands' }, { timeout: 10_000 });
     expect(await screen.findByText(/You joined muted/, {}, SLOW)).toBeInTheDocument();
     expect(useCallStore.getState().local.micOn).toBe(false);

@@ -15,12 +15,13 @@ import { AppError } from '../../lib/errors';
 import { request } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import { joinError, lobbyDeniedError, type CallError } from './callErrors';
+import { stopTrack } from './capture';
 import { subscribeCallEvents, type CallEventHandlers } from './callEvents';
 import { CallSession } from './callSession';
 import type { CallSlice } from './callState';
 import { initialEngagement } from './engagementSlice';
 import { initialLobby } from './lobbySlice';
-import { initialLocal } from './localMediaSlice';
+import { initialLocal, type PreparedMedia } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
 
@@ -36,6 +37,8 @@ export interface JoinOptions {
   micOff?: boolean;
   cameraOff?: boolean;
   inviteToken?: string | null;
+  /** Mic and camera chosen on the pre-join screen: used instead of capturing (capture is then ignored). */
+  prepared?: PreparedMedia;
 }
 
 export interface CallLifecycle {
@@ -56,6 +59,11 @@ export interface CallLifecycle {
   sidePanel: SidePanel;
   /** The current call (its subscriptions and SFU media); null outside a call. */
   session: CallSession | null;
+  /**
+   * While waiting in the lobby after the pre-join screen: the camera chosen there (null: chosen
+   * off), shown by the waiting view. null when the call did not come from the pre-join screen.
+   */
+  lobbyPreview: { cameraTrack: MediaStreamTrack | null } | null;
   /** Tests replace the SFU signaling and Device factory here; null = the real ones. */
   mediaDeps: MediaDeps | null;
 
@@ -79,6 +87,7 @@ const lifecycleAtStart = {
   inviteToken: null,
   notice: null,
   session: null,
+  lobbyPreview: null,
 } satisfies Partial<CallLifecycle>;
 
 /** What every new call starts from (the side panel and test deps outlive calls). */
@@ -86,11 +95,18 @@ function freshCall() {
   return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, ...initialLobby, local: { ...initialLocal } };
 }
 
+/** Tracks made ready for a call that did not take them (refused, or an attendee): their lights go off. */
+function dropPrepared(prepared: PreparedMedia | undefined): void {
+  stopTrack(prepared?.micTrack);
+  stopTrack(prepared?.cameraTrack);
+}
+
 export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
   /** Ends the current call on this side: its session, local tracks and chat. */
   function stopCall(): void {
     get().session?.dispose();
     get().releaseLocal();
+    dropPrepared(takePrepared());
     useChatStore.getState().close();
   }
 
@@ -210,8 +226,22 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
   const joinRequest = (roomId: number, inviteToken: string | null) =>
     request('joinRoom', inviteToken ? { roomId, inviteToken } : { roomId });
 
-  /** How the current call was asked to start (kept for a join after waiting in the lobby). */
-  let entering = { capture: true, micOff: false, cameraOff: false };
+  /**
+   * How the current call was asked to start, kept for a join after waiting in the lobby: the
+   * pre-join screen's tracks stay live (its preview) until the call takes them or ends.
+   */
+  let entering: { capture: boolean; micOff: boolean; cameraOff: boolean; prepared?: PreparedMedia } = {
+    capture: true,
+    micOff: false,
+    cameraOff: false,
+  };
+
+  /** Hands the pre-join tracks to the caller once (null when there were none or they went). */
+  function takePrepared(): PreparedMedia | undefined {
+    const prepared = entering.prepared;
+    entering = { ...entering, prepared: undefined };
+    return prepared;
+  }
 
   /**
    * Sends joinRoom for the current call and starts it: the first join, and again once the lobby
@@ -225,19 +255,20 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     let attendee: boolean;
     try {
       const data = await joinRequest(roomId, inviteToken);
-      if (call.disposed) return;
+      if (call.disposed) return dropPrepared(takePrepared());
       joinedMuted = data.joinMuted === true;
       attendee = data.role === 'attendee';
       const r = startRoster(roomId, call, data);
-      set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
+      set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null, lobbyPreview: null });
       if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
       // Before the media starts: an attendee's session makes no send transport.
       applyRole(data.role ?? 'speaker', false);
       call.startMedia(data);
     } catch (err) {
-      if (call.disposed) return;
+      if (call.disposed) return dropPrepared(takePrepared());
       if (err instanceof AppError && err.code === 'WAITING_IN_LOBBY') {
-        set({ status: 'waiting', error: null });
+        const prepared = entering.prepared;
+        set({ status: 'waiting', error: null, lobbyPreview: prepared ? { cameraTrack: prepared.cameraTrack } : null });
         return;
       }
       stopCall();
@@ -248,7 +279,10 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     // A join-muted room: the server starts the first microphone paused; the UI starts it off too.
     if (joinedMuted) set({ notice: 'You joined muted (the host set it for this room): unmute when you want to speak.' });
     // An attendee captures nothing until brought on stage.
-    if (entering.capture && !attendee)
+    const prepared = takePrepared();
+    if (attendee) dropPrepared(prepared);
+    else if (prepared) await get().adoptPrepared(prepared, { micOff: joinedMuted });
+    else if (entering.capture)
       await get().captureForCall({ micOff: joinedMuted || entering.micOff, cameraOff: entering.cameraOff });
   }
 
@@ -269,7 +303,12 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       });
       roster = null;
       early = [];
-      entering = { capture: opts.capture !== false, micOff: opts.micOff === true, cameraOff: opts.cameraOff === true };
+      entering = {
+        capture: opts.capture !== false,
+        micOff: opts.micOff === true,
+        cameraOff: opts.cameraOff === true,
+        prepared: opts.prepared,
+      };
       set({ ...freshCall(), roomId, self, inviteToken, status: 'joining', session: call });
       call.own(subscribeCallEvents(roomId, eventHandlers));
       await enter();

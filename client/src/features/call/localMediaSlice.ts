@@ -15,6 +15,7 @@ import {
   MediaAccessError,
   stopTrack,
 } from './capture';
+import { saveMediaChoices } from './prejoin/mediaChoices';
 
 export interface LocalMedia {
   micTrack: MediaStreamTrack | null;
@@ -32,6 +33,19 @@ export interface LocalMedia {
   error: string | null;
 }
 
+/** Mic and camera made ready before joining (the pre-join screen), taken over by the call as they are. */
+export interface PreparedMedia {
+  /** Kept while off (disabled), like the call's own muted mic. */
+  micTrack: MediaStreamTrack | null;
+  /** Null when the camera is off. */
+  cameraTrack: MediaStreamTrack | null;
+  micOn: boolean;
+  cameraOn: boolean;
+  micDeviceId: string | null;
+  cameraDeviceId: string | null;
+  speakerDeviceId: string | null;
+}
+
 export interface LocalMediaSlice {
   local: LocalMedia;
   /**
@@ -47,6 +61,11 @@ export interface LocalMediaSlice {
    * started (its light stays off) until turned on.
    */
   captureForCall(opts?: { micOff?: boolean; cameraOff?: boolean }): Promise<void>;
+  /**
+   * Instead of captureForCall: the tracks and devices chosen before joining. `micOff`: a join-muted
+   * room starts the mic off whatever was chosen.
+   */
+  adoptPrepared(prepared: PreparedMedia, opts?: { micOff?: boolean }): Promise<void>;
   /** Stops every local track and forgets them (devices chosen too). */
   releaseLocal(): void;
   toggleMic(): Promise<void>;
@@ -147,6 +166,19 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
       if (captured.camera) get().setLocalSource('camera', captured.camera, true);
     },
 
+    async adoptPrepared(prepared, opts = {}) {
+      const { micDeviceId, cameraDeviceId, speakerDeviceId } = prepared;
+      patchLocal({ micDeviceId, cameraDeviceId, speakerDeviceId });
+      // A handed-over track that has ended (the page joined again) is captured anew, as chosen.
+      const usable = async (track: MediaStreamTrack | null, again: () => Promise<MediaStreamTrack>) =>
+        track?.readyState === 'ended' ? captureTrack(again, { showBusy: true }) : track;
+      const mic = await usable(prepared.micTrack, () => captureMic(micDeviceId ?? undefined));
+      if (mic) get().setLocalSource('mic', mic, prepared.micOn && !opts.micOff);
+      if (!prepared.cameraOn) return;
+      const camera = await usable(prepared.cameraTrack, () => captureCamera(cameraDeviceId ?? undefined));
+      if (camera) get().setLocalSource('camera', camera, true);
+    },
+
     releaseLocal() {
       const { local } = get();
       stopTrack(local.micTrack);
@@ -186,6 +218,7 @@ export const createLocalMediaSlice: CallSlice<LocalMediaSlice> = (set, get) => {
     },
 
     async selectDevice(kind, deviceId) {
+      saveMediaChoices({ [`${kind}DeviceId`]: deviceId });
       if (kind === 'speaker') return patchLocal({ speakerDeviceId: deviceId });
       if (kind === 'mic') {
         patchLocal({ micDeviceId: deviceId });

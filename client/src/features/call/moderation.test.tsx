@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
-import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
+import { alice, endCallPageTest, renderApp, renderCall, signIn } from '../../test/render';
 import { useAuthStore } from '../auth/authStore';
 import { useLobbyStore } from '../lobby/lobbyStore';
 import { useCallStore } from './callStore';
@@ -69,7 +69,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('the owner gets host controls: invite link (and a new one), lock, mute, remove, end call', async () => {
     start();
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await openPeople();
     const link = await screen.findByLabelText('Invite link');
     await waitFor(() => expect(link).toHaveValue(`${window.location.origin}/rooms/5?invite=tok-1`));
@@ -116,7 +116,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('a participant who is not the owner sees no host controls or moderation buttons', async () => {
     start(bob);
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await openPeople();
     expect(screen.queryByRole('heading', { name: 'Host controls' })).toBeNull();
     expect(screen.queryByRole('button', { name: /Remove/ })).toBeNull();
@@ -125,7 +125,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('tells the affected user: muted (notice), removed, call ended', async () => {
     start(bob);
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     act(() =>
       sockets.current.serverEmit('moderatorMuted', {
@@ -152,7 +152,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('shows "the host ended the call" to everyone', async () => {
     start(bob);
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     act(() => sockets.current.serverEmit('callEnded', { roomId: 5, byUserId: 1, byUsername: 'alice' }));
     expect(await screen.findByRole('heading', { name: 'The host ended the call' })).toBeInTheDocument();
@@ -160,7 +160,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('a demoted admin leaves the private room it was in only as an admin, and is told why', async () => {
     start(bob);
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     act(() => sockets.current.serverEmit('roleChanged', { role: 'user', leftRoomIds: [] }));
     expect(screen.getByRole('heading', { name: 'Stand-up' })).toBeInTheDocument();
@@ -174,7 +174,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('an invite link joins with its token; missing-or-private, locked and removed refusals say why', async () => {
     start(bob);
-    renderApp('/rooms/5?invite=abc123');
+    await renderCall('/rooms/5?invite=abc123');
     await screen.findByRole('heading', { name: 'Stand-up' });
     expect(sockets.current.sent('joinRoom')).toEqual([{ roomId: 5, inviteToken: 'abc123' }]);
     cleanup();
@@ -182,7 +182,7 @@ describe('private rooms and moderation in the call page', () => {
 
     // A stale invite answers like a missing room (the server does not tell the two apart).
     sockets.current.handle('joinRoom', () => fail('NOT_FOUND', 'Room not found'));
-    renderApp('/rooms/5?invite=old');
+    await renderCall('/rooms/5?invite=old');
     expect(await screen.findByRole('heading', { name: 'Room not found' })).toBeInTheDocument();
     expect(screen.getByText(/This invite link is no longer valid/)).toBeInTheDocument();
     cleanup();
@@ -198,7 +198,7 @@ describe('private rooms and moderation in the call page', () => {
       ['REMOVED_FROM_ROOM', 'You were removed', /You were removed from this room/],
     ] as const) {
       sockets.current.handle('joinRoom', () => fail(code, 'refused'));
-      renderApp('/rooms/5');
+      await renderCall('/rooms/5');
       expect(await screen.findByRole('heading', { name: heading })).toBeInTheDocument();
       expect(screen.getByText(text)).toBeInTheDocument();
       cleanup();
@@ -208,7 +208,7 @@ describe('private rooms and moderation in the call page', () => {
 
   it('roomUpdated from the server updates the lock toggle', async () => {
     start();
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await openPeople();
     expect(screen.getByRole('checkbox', { name: /Lock room/ })).not.toBeChecked();
     act(() =>

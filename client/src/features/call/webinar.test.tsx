@@ -4,7 +4,7 @@ import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { connectSocket } from '../../lib/socket';
 import { installFakeSockets, ok } from '../../test/fakeSocket';
-import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
+import { alice, endCallPageTest, renderCall, signIn } from '../../test/render';
 
 const room: RoomDto = {
   id: 5,
@@ -43,7 +43,7 @@ describe('webinar in the call page', () => {
   it('the host sees attendees apart from the stage, no tile for them, and brings one on stage', async () => {
     joinRole = 'host';
     connectSocket(signIn(alice));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Town hall' });
     expect(screen.queryByRole('figure', { name: 'bob' })).toBeNull();
     await userEvent.click(screen.getByRole('button', { name: /Show participants/ }));
@@ -63,7 +63,7 @@ describe('webinar in the call page', () => {
   it('an attendee has no mic or camera until brought on stage, and loses them when sent back', async () => {
     joinRole = 'attendee';
     connectSocket(signIn(bob));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByText('You are in the audience');
     expect(screen.queryByRole('button', { name: /camera/i })).toBeNull();
     expect(screen.queryByRole('button', { name: /microphone/i })).toBeNull();
