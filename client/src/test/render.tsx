@@ -76,5 +76,5 @@ export async function joinFromPreJoin(): Promise<void> {
   fireEvent.click(join);
   await waitFor(() => expect(screen.queryByRole('button', { name: 'Join now' })).toBeNull());
   // The call page has started its join (its effect may run after the screen is gone).
-  await waitFor(() => expect(['joining', 'joined', 'error', 'ended']).toContain(useCallStore.getState().status));
+  await waitFor(() => expect(['joining', 'waiting', 'joined', 'error', 'ended']).toContain(useCallStore.getState().status));
 }

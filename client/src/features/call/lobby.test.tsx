@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
-import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
+import { alice, endCallPageTest, renderCall, signIn } from '../../test/render';
 
 const room: RoomDto = {
   id: 5,
@@ -97,10 +97,10 @@ describe('the lobby in the call page', () => {
 
   it('a joiner told to wait sees the waiting view, then joins once admitted', async () => {
     connectSocket(signIn(bob));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Waiting for the host to let you in' });
-    // No camera in jsdom: the preview says so instead of failing the page.
-    expect(await screen.findByRole('img', { name: 'Camera preview unavailable' })).toBeInTheDocument();
+    // No camera in jsdom: the pre-join screen handed over none, and the waiting view says it is off.
+    expect(await screen.findByRole('img', { name: 'Camera off' })).toBeInTheDocument();
     expect(screen.getByRole('button', { name: 'Leave' })).toBeInTheDocument();
     expect(sockets.current.sent('joinRoom')).toHaveLength(1);
 
@@ -113,7 +113,7 @@ describe('the lobby in the call page', () => {
   it('back after a drop into a call that ended meanwhile, you wait in the lobby again', async () => {
     admitted = true;
     connectSocket(signIn(bob));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     admitted = false;
     act(() => sockets.current.simulateDisconnect('transport close'));
@@ -126,7 +126,7 @@ describe('the lobby in the call page', () => {
 
   it('a denied joiner is told, with a way back', async () => {
     connectSocket(signIn(bob));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Waiting for the host to let you in' });
     // Another room's decision is not ours.
     act(() => sockets.current.serverEmit('lobbyDenied', { roomId: 6 }));
@@ -138,7 +138,7 @@ describe('the lobby in the call page', () => {
 
   it('leaving the waiting view takes you off the list (leaveRoom)', async () => {
     connectSocket(signIn(bob));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await userEvent.click(await screen.findByRole('button', { name: 'Leave' }));
     await waitFor(() => expect(sockets.current.sent('leaveRoom')).toEqual([{ roomId: 5 }]));
   });
@@ -146,7 +146,7 @@ describe('the lobby in the call page', () => {
   it('the host hears a knock, sees the badge and banner, and admits, denies or admits all', async () => {
     admitted = true;
     connectSocket(signIn(alice));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     expect(screen.queryByText(/waiting in the lobby/)).toBeNull();
 
@@ -185,7 +185,7 @@ describe('the lobby in the call page', () => {
   it('the host sets who waits from the host controls', async () => {
     admitted = true;
     connectSocket(signIn(alice));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
     await userEvent.click(screen.getByRole('button', { name: /Show participants/ }));
     const select = await screen.findByRole('combobox', { name: 'Lobby' });
