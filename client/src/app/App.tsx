@@ -7,6 +7,7 @@ import { HomePage, JoinPage } from '../features/auth/JoinPage';
 import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { CallPage } from '../features/call/CallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
+import { RecordingsPage } from '../features/recordings/RecordingsPage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { OutdatedAppBanner } from '../ui/OutdatedAppBanner';
 import { SessionBridge } from './SessionBridge';
@@ -36,6 +37,7 @@ export function AppRoutes() {
         <Route path="/join" element={<JoinPage />} />
         <Route path="/" element={<RequireAuth><HomePage lobby={<LobbyPage />} /></RequireAuth>} />
         <Route path="/rooms/:id" element={<RequireAuthOrGuest><CallPage /></RequireAuthOrGuest>} />
+        <Route path="/rooms/:id/recordings" element={<RequireAuth><RecordingsPage /></RequireAuth>} />
         <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
           <Route index element={<AdminOverview />} />
           <Route path="rooms/:roomId" element={<RoomDetail />} />

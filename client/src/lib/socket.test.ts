@@ -22,7 +22,7 @@ const room = {
   visibility: 'public' as const,
   locked: false,
   joinMuted: false,
-  allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false,
+  allowGuests: false, lobby: 'off' as const, recordingAccess: 'moderators' as const, recording: false,
   kind: 'meeting' as const,
   participantCount: 1,
   createdAt: '2026-01-01T00:00:00Z',

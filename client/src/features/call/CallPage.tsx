@@ -10,6 +10,7 @@ import { useCallStore } from './callStore';
 import { CallNotice } from './CallNotice';
 import { ControlBar } from './ControlBar';
 import { ParticipantsList } from './ParticipantsList';
+import { RecordingIndicator, RecordingsLink } from './RecordingIndicator';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
 import { useConnectionQuality } from './useConnectionQuality';
@@ -66,6 +67,7 @@ export function CallPage() {
   // In a webinar maxParticipants bounds the stage: count who is on it, and the audience apart.
   const audience = useCallStore((s) => s.participants.filter((p) => p.role === 'attendee').length);
   const mediaError = useCallStore((s) => s.local.error);
+  const recordingError = useCallStore((s) => s.recordingError);
   const sidePanel = useCallStore((s) => s.sidePanel);
   const stageView = useCallStore((s) => s.stageView);
   const { quality } = useConnectionQuality();
@@ -99,6 +101,7 @@ export function CallPage() {
           <span className="brand__logo" aria-hidden="true" />
         </Link>
         <h1 className="call__title">{room?.name ?? 'Joining…'}</h1>
+        <RecordingIndicator />
         {room && room.kind !== 'webinar' && (
           <span className="call__count" aria-label={`${count} of ${room.maxParticipants} people`}>
             {count}/{room.maxParticipants}
@@ -110,6 +113,7 @@ export function CallPage() {
           </span>
         )}
         <span className="call__spacer" />
+        <RecordingsLink />
         <span className="stage__views" role="group" aria-label="Layout">
           {(['grid', 'speaker'] as const).map((v) => (
             <button
@@ -127,6 +131,11 @@ export function CallPage() {
       </header>
       <ReconnectBanner />
       <CallNotice />
+      {recordingError && (
+        <div className="call__notice">
+          <Alert onDismiss={() => useCallStore.getState().dismissRecordingError()}>{recordingError}</Alert>
+        </div>
+      )}
       {mediaError && (
         <div className="call__notice">
           <Alert kind="warning" onDismiss={() => useCallStore.getState().dismissMediaError()}>

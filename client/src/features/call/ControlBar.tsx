@@ -4,6 +4,7 @@ import { useChatStore } from '../chat/chatStore';
 import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
 import { DeviceMenu } from './DeviceMenu';
+import { RecordButton } from './RecordButton';
 
 /** The call controls: real buttons whose aria-labels say what pressing them does. */
 export function ControlBar({ onLeave }: { onLeave: () => void }) {
@@ -103,6 +104,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
             ))}
           </span>
         )}
+        <RecordButton />
       </div>
       <div className="controls__group">
         <button

@@ -1,3 +1,4 @@
+import type { UpdateRoomRequest } from '@minimeet/shared';
 import { useEffect, useState } from 'react';
 import { describeError } from '../../lib/errors';
 import { Alert } from '../../ui/Alert';
@@ -45,7 +46,7 @@ export function HostControls() {
   }
 
   // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
-  const update = (body: { visibility?: 'public' | 'private'; locked?: boolean; joinMuted?: boolean; allowGuests?: boolean }) => {
+  const update = (body: Pick<UpdateRoomRequest, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'recordingAccess'>) => {
     const before = room;
     useCallStore.setState({ room: { ...room, ...body } });
     return run(async () => {
@@ -97,6 +98,15 @@ export function HostControls() {
       <label className="host-controls__toggle">
         <input type="checkbox" checked={room.allowGuests} disabled={busy} onChange={(e) => void update({ allowGuests: e.target.checked })} />
         <span>Allow guests (people without an account join by the link with a name)</span>
+      </label>
+      <label className="host-controls__toggle">
+        <input
+          type="checkbox"
+          checked={room.recordingAccess === 'members'}
+          disabled={busy}
+          onChange={(e) => void update({ recordingAccess: e.target.checked ? 'members' : 'moderators' })}
+        />
+        <span>Recordings visible to members (everyone who joined can watch and download them)</span>
       </label>
       <div className="host-controls__row">
         <button type="button" className="btn btn--small" onClick={() => void run(() => moderationApi.muteAll(room.id))} disabled={busy}>

@@ -1,6 +1,6 @@
 /**
- * The call store: the UI's one view of a call. Four slices share it: lifecycle and participants,
- * local media, remote media, large-meeting engagement (see README.md).
+ * The call store: the UI's one view of a call. Five slices share it: lifecycle and participants,
+ * local media, remote media, large-meeting engagement, recording (see README.md).
  */
 import { create } from 'zustand';
 import type { CallState } from './callState';
@@ -8,6 +8,7 @@ import { createEngagementSlice } from './engagementSlice';
 import { createLifecycleSlice } from './lifecycleSlice';
 import { createLocalMediaSlice } from './localMediaSlice';
 import type { MediaDeps, MediaSession } from './mediaSessionApi';
+import { createRecordingSlice } from './recordingSlice';
 import { createRemoteMediaSlice } from './remoteMediaSlice';
 
 export type { CallState } from './callState';
@@ -17,6 +18,7 @@ export const useCallStore = create<CallState>()((...store) => ({
   ...createLocalMediaSlice(...store),
   ...createRemoteMediaSlice(...store),
   ...createEngagementSlice(...store),
+  ...createRecordingSlice(...store),
 }));
 
 /** Tests: replace the SFU signaling / Device factory for calls joined from now on (null = the real ones). */

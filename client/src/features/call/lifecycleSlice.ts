@@ -20,6 +20,7 @@ import type { CallSlice } from './callState';
 import { initialEngagement } from './engagementSlice';
 import { initialLocal } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
+import { initialRecording } from './recordingSlice';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
 
 export type CallStatus = 'idle' | 'joining' | 'joined' | 'left' | 'ended' | 'error';
@@ -77,7 +78,13 @@ const lifecycleAtStart = {
 
 /** What every new call starts from (the side panel and test deps outlive calls). */
 function freshCall() {
-  return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, local: { ...initialLocal } };
+  return {
+    ...lifecycleAtStart,
+    ...initialRemoteMedia,
+    ...initialEngagement,
+    ...initialRecording,
+    local: { ...initialLocal },
+  };
 }
 
 export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
@@ -184,6 +191,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     },
     handQueue: (hands) => get().setHands(hands),
     reaction: (userId, emoji) => get().showReaction(userId, emoji),
+    recordingState: (state) => get().applyRecordingState(state, true),
     socketReconnected() {
       if (get().status === 'joined') void get().rejoin();
     },
@@ -220,6 +228,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         attendee = data.role === 'attendee';
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null });
+        get().applyRecordingState(data.recording ?? null, false);
         // Before the media starts: an attendee's session makes no send transport.
         applyRole(data.role ?? 'speaker', false);
         call.startMedia(data);
@@ -262,6 +271,8 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
         applyRole(data.role ?? 'speaker', true);
+        // Started or stopped while we were away: say so.
+        get().applyRecordingState(data.recording ?? get().recording, true);
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {
