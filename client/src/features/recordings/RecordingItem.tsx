@@ -3,8 +3,14 @@ import { useState } from 'react';
 import { describeError } from '../../lib/errors';
 import { formatBytes, formatClock, formatTime } from '../../lib/format';
 import { useNow } from '../../lib/useNow';
-import { fetchRecordingFile, recordingsApi, saveFile } from './recordingsApi';
+import { fetchRecordingFile, recordingsApi, saveFile, type RecordingFilePick } from './recordingsApi';
 import { RecordingPlayer } from './RecordingPlayer';
+
+/**
+ * Playing in the page holds the whole file in memory (the download needs the token, which a
+ * <video src> cannot send): past this size, download it instead.
+ */
+export const PLAY_IN_PAGE_MAX_BYTES = 512 * 1024 * 1024;
 
 const STATE_LABEL: Record<RecordingDto['state'], string> = {
   recording: 'Recording',
@@ -22,13 +28,25 @@ function Duration({ recording }: { recording: RecordingDto }) {
   return <>{formatClock(ms)}</>;
 }
 
-/** Downloads one file (composite or track), showing progress in the button. */
-function DownloadButton({ recordingId, trackId, label, onError }: { recordingId: number; trackId?: string; label: string; onError: (message: string) => void }) {
+/** Downloads one file (composite or a track's segment), showing progress in the button. */
+function DownloadButton({
+  recordingId,
+  pick = {},
+  text = 'Download',
+  label,
+  onError,
+}: {
+  recordingId: number;
+  pick?: RecordingFilePick;
+  text?: string;
+  label: string;
+  onError: (message: string) => void;
+}) {
   const [progress, setProgress] = useState<number | null>(null);
   const download = async () => {
     setProgress(0);
     try {
-      saveFile(await fetchRecordingFile(recordingId, { trackId, onProgress: setProgress }));
+      saveFile(await fetchRecordingFile(recordingId, { ...pick, onProgress: setProgress }));
     } catch (err) {
       onError(`Download failed: ${describeError(err)}`);
     } finally {
@@ -37,7 +55,7 @@ function DownloadButton({ recordingId, trackId, label, onError }: { recordingId:
   };
   return (
     <button type="button" className="btn btn--small" aria-label={label} disabled={progress !== null} onClick={() => void download()}>
-      {progress === null ? 'Download' : `Downloading ${Math.round(progress * 100)} %`}
+      {progress === null ? text : `Downloading ${Math.round(progress * 100)} %`}
     </button>
   );
 }
@@ -57,7 +75,21 @@ function Tracks({ recording, onError }: { recording: RecordingDto; onError: (mes
                 from {formatClock(t.startOffsetMs)}, {formatClock(t.durationMs)}
                 {t.segments > 1 ? `, ${t.segments} segments` : ''}, {formatBytes(t.sizeBytes)}
               </span>
-              <DownloadButton recordingId={recording.id} trackId={t.id} label={`Download ${name}`} onError={onError} />
+              {t.segments > 1 ? (
+                // A pause or a restart split the track: one file per segment.
+                Array.from({ length: t.segments }, (_, segment) => (
+                  <DownloadButton
+                    key={segment}
+                    recordingId={recording.id}
+                    pick={{ trackId: t.id, segment }}
+                    text={`Part ${segment + 1}`}
+                    label={`Download ${name}, part ${segment + 1} of ${t.segments}`}
+                    onError={onError}
+                  />
+                ))
+              ) : (
+                <DownloadButton recordingId={recording.id} pick={{ trackId: t.id }} label={`Download ${name}`} onError={onError} />
+              )}
             </li>
           );
         })}
@@ -106,13 +138,18 @@ export function RecordingItem({ recording, canDelete, onDeleted }: { recording: 
       <div className="recording__actions">
         {ready && (
           <>
-            <button type="button" className="btn btn--primary btn--small" aria-expanded={playing} onClick={() => setPlaying(!playing)}>
-              {playing ? 'Close player' : 'Play'}
-            </button>
+            {recording.sizeBytes <= PLAY_IN_PAGE_MAX_BYTES ? (
+              <button type="button" className="btn btn--primary btn--small" aria-expanded={playing} onClick={() => setPlaying(!playing)}>
+                {playing ? 'Close player' : 'Play'}
+              </button>
+            ) : (
+              <span className="recording__hint">Too large to play in the page: download it.</span>
+            )}
             <DownloadButton recordingId={recording.id} label={`Download ${title}`} onError={setError} />
           </>
         )}
-        {canDelete && recording.state !== 'recording' && (confirmDelete ? (
+        {/* Still recording or processing: the server refuses (CONFLICT) until it is done. */}
+        {canDelete && (ready || recording.state === 'failed') && (confirmDelete ? (
           <span role="group" aria-label="Confirm deleting the recording">
             <span>Delete it for everyone?</span>
             <button type="button" className="btn btn--danger btn--small" disabled={deleting} onClick={() => void remove()}>

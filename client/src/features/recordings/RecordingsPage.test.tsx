@@ -95,6 +95,7 @@ describe('the recordings page of a room', () => {
 
     expect(within(rec).getByText('Recording')).toBeInTheDocument();
     expect(within(rec).queryByRole('button', { name: /Delete/ })).toBeNull();
+    expect(within(proc).queryByRole('button', { name: /Delete/ })).toBeNull();
     expect(within(proc).getByText('Processing…')).toBeInTheDocument();
     expect(within(proc).queryByRole('button', { name: 'Play' })).toBeNull();
     expect(within(fail).getByText('FFmpeg exited with code 1')).toBeInTheDocument();
@@ -137,20 +138,23 @@ describe('the recordings page of a room', () => {
 
     await userEvent.click(screen.getByRole('button', { name: /^Download Recording of/ }));
     await userEvent.click(screen.getByText('Files per track (2)'));
-    await userEvent.click(screen.getByRole('button', { name: "Download bob's camera" }));
-    await waitFor(() => expect(clicks).toEqual(['standup.webm', 'track-t-v.webm']));
+    await userEvent.click(screen.getByRole('button', { name: "Download alice's microphone" }));
+    // bob's camera was paused once: two files.
+    await userEvent.click(screen.getByRole('button', { name: "Download bob's camera, part 2 of 2" }));
+    await waitFor(() => expect(clicks).toEqual(['standup.webm', 'track-t-a.webm', 'track-t-v.webm']));
     const downloads = fetchSpy.mock.calls.filter(([u]) => String(u).includes('/download'));
     expect(downloads.map(([u]) => String(u))).toEqual([
       '/api/recordings/1/download',
       '/api/recordings/1/download',
-      '/api/recordings/1/download?track=t-v',
+      '/api/recordings/1/download?track=t-a',
+      '/api/recordings/1/download?track=t-v&segment=1',
     ]);
     for (const [, init] of downloads) expect(init?.headers).toEqual({ Authorization: `Bearer ${token}` });
     vi.restoreAllMocks();
   });
 
   it('a moderator deletes a recording after confirming', async () => {
-    const fetchSpy = serve([[processing, ready]]);
+    const fetchSpy = serve([[failed, ready]]);
     signIn(alice);
     renderApp('/rooms/5/recordings');
     const item = (await screen.findAllByRole('listitem', { name: /^Recording of/ }))[1]!;

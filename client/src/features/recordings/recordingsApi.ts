@@ -15,9 +15,18 @@ export const recordingsApi = {
   remove: (id: number) => api<void>(`/recordings/${id}`, { method: 'DELETE' }),
 };
 
-export function downloadPath(recordingId: number, trackId?: string): string {
-  const query = trackId ? `?track=${encodeURIComponent(trackId)}` : '';
-  return `/api/recordings/${recordingId}/download${query}`;
+/** Which file of a recording: the composite (nothing), or one segment of one track (0-based). */
+export interface RecordingFilePick {
+  trackId?: string;
+  segment?: number;
+}
+
+export function downloadPath(recordingId: number, pick: RecordingFilePick = {}): string {
+  const params = new URLSearchParams();
+  if (pick.trackId) params.set('track', pick.trackId);
+  if (pick.trackId && pick.segment) params.set('segment', String(pick.segment));
+  const query = params.toString();
+  return `/api/recordings/${recordingId}/download${query ? `?${query}` : ''}`;
 }
 
 /** `attachment; filename="x.webm"; filename*=UTF-8''x.webm` → "x.webm". */
@@ -51,13 +60,13 @@ async function readError(res: Response): Promise<AppError> {
  */
 export async function fetchRecordingFile(
   recordingId: number,
-  opts: { trackId?: string; signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
+  opts: RecordingFilePick & { signal?: AbortSignal; onProgress?: (fraction: number) => void } = {},
   retried = false,
 ): Promise<RecordingFile> {
   const token = currentToken();
   let res: Response;
   try {
-    res = await fetch(downloadPath(recordingId, opts.trackId), {
+    res = await fetch(downloadPath(recordingId, opts), {
       headers: token ? { Authorization: `Bearer ${token}` } : {},
       signal: opts.signal,
     });
@@ -71,7 +80,7 @@ export async function fetchRecordingFile(
   if (!res.ok) throw await readError(res);
   const filename =
     filenameFromDisposition(res.headers.get('Content-Disposition')) ??
-    `recording-${recordingId}${opts.trackId ? `-${opts.trackId}` : ''}.webm`;
+    `recording-${recordingId}${opts.trackId ? `-${opts.trackId}-${opts.segment ?? 0}` : ''}.webm`;
   const blob = await readBody(res, opts.onProgress);
   return { url: URL.createObjectURL(blob), filename };
 }
