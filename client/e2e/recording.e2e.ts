@@ -94,7 +94,7 @@ describe('client e2e: recording a call', () => {
     }
 
     // Processing, then ready (the page refreshes by itself while it is pending).
-    await expect.poll(() => item.getAttribute('data-state'), { timeout: 120_000, intervals: [500] }).toBe('ready');
+    await expect.poll(() => item.getAttribute('data-state'), { timeout: 120_000, interval: 500 }).toBe('ready');
     const states = await statesSeen();
     expect(states[0]).toBe('recording');
     expect(states).toContain('processing');
