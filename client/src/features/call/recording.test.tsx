@@ -1,4 +1,4 @@
-import type { JoinRoomData, RecordingStateEvent, RoomDto } from '@minimeet/shared';
+import type { JoinRoomData, RecordingStateEvent } from '@minimeet/shared';
 import { act, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -6,23 +6,9 @@ import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok, type FakeSocket } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
 import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
+import { testRoom } from '../../test/rooms';
 
-const room: RoomDto = {
-  id: 5,
-  name: 'Stand-up',
-  ownerId: 1,
-  maxParticipants: 8,
-  visibility: 'public',
-  locked: false,
-  joinMuted: false,
-  allowGuests: false,
-  lobby: 'off',
-  recordingAccess: 'moderators',
-  recording: false,
-  kind: 'meeting',
-  participantCount: 2,
-  createdAt: '2026-01-01T00:00:00Z',
-};
+const room = testRoom();
 const bob = { id: 2, username: 'bob', role: 'user' as const };
 const notRecording: RecordingStateEvent = { roomId: 5, recording: false, recordingId: null, startedAt: null, by: null };
 const startedAt = new Date(Date.now() - 65_000).toISOString();

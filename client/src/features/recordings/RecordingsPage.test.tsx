@@ -1,28 +1,14 @@
-import type { RecordingDto, RoomDto } from '@minimeet/shared';
+import type { RecordingDto } from '@minimeet/shared';
 import { act, cleanup, screen, waitFor, within } from '@testing-library/react';
 import userEvent from '@testing-library/user-event';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { mockFetch } from '../../test/fetchMock';
 import { alice, renderApp, signIn } from '../../test/render';
+import { testRoom } from '../../test/rooms';
 import { useAuthStore } from '../auth/authStore';
 import { RECORDINGS_REFRESH_MS } from './useRoomRecordings';
 
-const room: RoomDto = {
-  id: 5,
-  name: 'Stand-up',
-  ownerId: 1,
-  maxParticipants: 8,
-  visibility: 'public',
-  locked: false,
-  joinMuted: false,
-  allowGuests: false,
-  lobby: 'off',
-  recordingAccess: 'members',
-  recording: false,
-  kind: 'meeting',
-  participantCount: 0,
-  createdAt: '2026-01-01T00:00:00Z',
-};
+const room = testRoom({ recordingAccess: 'members', participantCount: 0 });
 const bob = { id: 2, username: 'bob', role: 'user' as const };
 const base: RecordingDto = {
   id: 1,
