@@ -70,6 +70,7 @@ describe('client e2e: recording a call', () => {
     }
     expect(await b.getByTestId('recording-indicator').getAttribute('title')).toContain(`started by ${owner!.user.username}`);
     await screenshot(b, 'recording-indicator');
+    await screenshot(o, 'recording-moderator-controls');
 
     // The recordings page, from the call (a new tab: the call goes on), shows it recording.
     const [list] = await Promise.all([ownerPage.context.waitForEvent('page'), o.getByRole('link', { name: 'Recordings' }).click()]);
@@ -94,7 +95,13 @@ describe('client e2e: recording a call', () => {
     }
 
     // Processing, then ready (the page refreshes by itself while it is pending).
-    await expect.poll(() => item.getAttribute('data-state'), { timeout: 120_000, interval: 500 }).toBe('ready');
+    await expect
+      .poll(() => item.getAttribute('data-state'), { timeout: 120_000, interval: 500 })
+      .toMatch(/^(ready|failed)$/);
+    if ((await item.getAttribute('data-state')) === 'failed') {
+      await screenshot(list, 'recording-failed');
+      throw new Error(`the recording failed: ${await item.locator('.recording__error').first().textContent()}`);
+    }
     const states = await statesSeen();
     expect(states[0]).toBe('recording');
     expect(states).toContain('processing');
