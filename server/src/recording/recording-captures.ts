@@ -1,3 +1,4 @@
+import { existsSync } from 'node:fs';
 import { Inject, Injectable, type OnModuleDestroy } from '@nestjs/common';
 import type { RecordingTrackKind } from '@minimeet/shared';
 import { ClusterMediaService } from '../cluster/cluster-media.service.js';
@@ -16,6 +17,9 @@ import type { RecordingManifest } from './recording-manifest.js';
 
 /** Producers of the room on other nodes are looked for (and piped here) this often. */
 const REMOTE_SCAN_MS = 1_000;
+/** util-linux's setpriv: capture processes get SIGINT when the node process dies (finishing their files). */
+const SETPRIV = '/usr/bin/setpriv';
+
 /** manifest.json is rewritten at most this often while recording. */
 const MANIFEST_DEBOUNCE_MS = 500;
 
@@ -40,6 +44,7 @@ interface ActiveCapture {
 @Injectable()
 export class RecordingCaptures implements OnModuleDestroy {
   readonly files: RecordingFiles;
+  readonly #parentDeathPrefix = existsSync(SETPRIV) ? [SETPRIV, '--pdeathsig', 'INT', '--'] : [];
   readonly #active = new Map<number, ActiveCapture>();
   readonly #log: Logger;
 
@@ -91,6 +96,7 @@ export class RecordingCaptures implements OnModuleDestroy {
       capture: new RoomCapture(room, {
         dir,
         ffmpegPath: this.config.ffmpegPath,
+        parentDeathPrefix: this.#parentDeathPrefix,
         log: this.#log,
         changed: () => this.#scheduleManifest(active),
       }),

@@ -49,7 +49,9 @@ export class RecordingControl implements OnModuleInit, OnModuleDestroy {
 
   async onModuleInit(): Promise<void> {
     this.#off.push(
-      this.realtime.onEveryProcess('recordingChange', (state) => this.#applied(state)),
+      this.realtime.onEveryProcess('recordingChange', (state) =>
+        this.#applied(state).catch((err: unknown) => this.#log.error({ err, ...state }, 'applying a recording change failed')),
+      ),
       // Who joins later learns it from the join answer (then recordingState keeps it current).
       this.sessions.registerJoinContributor(({ room }) => Promise.resolve({ recording: this.flags.stateOf(room.id) })),
     );
@@ -101,7 +103,11 @@ export class RecordingControl implements OnModuleInit, OnModuleDestroy {
         throw new AppError(ErrorCode.CONFLICT, 'This call is already being recorded');
       }
       try {
-        await this.captures.start(row.id, room.id, row.startedAt, () => void this.stopLocally(row.id, 'the call ended on the recording node'));
+        await this.captures.start(row.id, room.id, row.startedAt, () =>
+          this.stopLocally(row.id, 'the call ended on the recording node').catch((err: unknown) =>
+            this.#log.error({ err, recordingId: row.id }, 'stopping a recording whose call ended failed'),
+          ),
+        );
       } catch (err) {
         this.#log.error({ err, recordingId: row.id, roomId }, 'recording capture did not start');
         await this.captures.stop(row.id, new Date()).catch(() => undefined);

@@ -9,6 +9,7 @@ export interface RoomCaptureOptions {
   /** The recording's directory (created by the caller). */
   dir: string;
   ffmpegPath: string;
+  parentDeathPrefix?: string[];
   log?: MediaLogger;
   /** A track or the speaker timeline changed (the caller rewrites its manifest). */
   changed: () => void;
@@ -102,6 +103,7 @@ export class RoomCapture {
       track = new TrackCapture(id, info.userId, info.source, {
         dir: this.o.dir,
         ffmpegPath: this.o.ffmpegPath,
+        parentDeathPrefix: this.o.parentDeathPrefix,
         log: this.o.log,
         changed: this.o.changed,
         // Counted like a viewer: a camera piped in from another node stays piped while recorded.

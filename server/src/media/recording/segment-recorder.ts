@@ -18,6 +18,11 @@ export interface SegmentRecorderOptions {
   router: types.Router;
   producerId: string;
   ffmpegPath: string;
+  /**
+   * Command prefix that makes the process die with this one (e.g. `setpriv --pdeathsig INT --`):
+   * a killed node must not leave capture processes behind; SIGINT lets ffmpeg close its file.
+   */
+  parentDeathPrefix?: string[];
   /** Absolute path without extension; the codec decides `.webm` or `.mkv`. */
   fileBase: string;
   log?: MediaLogger;
@@ -77,9 +82,11 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
       const mimeType = consumer.rtpParameters.codecs[0]?.mimeType ?? '';
       const format = captureFormat(mimeType);
       const file = `${o.fileBase}.${format.extension}`;
+      const [command, ...prefixArgs] = [...(o.parentDeathPrefix ?? []), o.ffmpegPath];
       child = spawn(
-        o.ffmpegPath,
+        command!,
         [
+          ...prefixArgs,
           '-nostdin', '-hide_banner', '-loglevel', 'error',
           '-protocol_whitelist', 'pipe,udp,rtp',
           '-fflags', '+genpts',

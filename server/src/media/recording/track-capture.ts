@@ -31,6 +31,7 @@ export interface TrackCaptureOptions {
   /** The recording's directory; segments go under `tracks/`. */
   dir: string;
   ffmpegPath: string;
+  parentDeathPrefix?: string[];
   log?: MediaLogger;
   consumed?: (consumer: types.Consumer) => void;
   /** Something about the track changed (a segment started or ended). */
@@ -132,6 +133,7 @@ export class TrackCapture {
       router: current.router,
       producerId: current.producer.id,
       ffmpegPath: this.o.ffmpegPath,
+      parentDeathPrefix: this.o.parentDeathPrefix,
       fileBase: path.join(this.o.dir, file),
       log: this.o.log,
       consumed: this.o.consumed,
