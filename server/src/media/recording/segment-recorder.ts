@@ -11,6 +11,8 @@ const BIND_TIMEOUT_MS = 5_000;
 const FIRST_KEYFRAME_RETRY_MS = 1_000;
 /** Then one every this long, so the file can be cut and seeked (and a lost one is repaired). */
 const KEYFRAME_INTERVAL_MS = 10_000;
+/** ffmpeg is interrupted a second time this long after the first (see stop). */
+const SECOND_SIGINT_MS = 300;
 /** A stopped process that has not finished its file by then is killed. */
 const STOP_TIMEOUT_MS = 5_000;
 
@@ -90,9 +92,11 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
           '-nostdin', '-hide_banner', '-loglevel', 'error',
           '-protocol_whitelist', 'pipe,udp,rtp',
           '-fflags', '+genpts',
+          ...probeArgs(consumer.kind),
           '-f', 'sdp', '-i', 'pipe:0',
           '-map', '0', '-c', 'copy',
-          '-flush_packets', '1',
+          // A cluster a second, each written out at once: a kill loses at most the last second.
+          '-flush_packets', '1', '-cluster_time_limit', '1000',
           '-f', format.muxer, '-y', file,
         ],
         { stdio: ['pipe', 'ignore', 'pipe'] },
@@ -161,9 +165,13 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
       const child = this.process;
       if (child.exitCode !== null || child.signalCode !== null) return;
       const exited = new Promise<void>((resolve) => child.once('exit', () => resolve()));
+      // The first SIGINT ends ffmpeg's loop, but a read blocked on a silent port (the transport
+      // is closed) only gives up on the second; a third would skip writing the file's end.
       child.kill('SIGINT');
+      const again = setTimeout(() => child.kill('SIGINT'), SECOND_SIGINT_MS);
       const timer = setTimeout(() => child.kill('SIGKILL'), STOP_TIMEOUT_MS);
       await exited;
+      clearTimeout(again);
       clearTimeout(timer);
       this.log?.debug({ file: this.file }, 'segment closed');
     })();
@@ -175,6 +183,15 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
     this.#timers.clear();
     this.transport.close();
   }
+}
+
+/**
+ * ffmpeg writes nothing until it has probed its input: audio needs nothing beyond the SDP (Opus,
+ * 48 kHz, 2 channels), video the size from a keyframe (asked for at once). A short probe keeps a
+ * segment stopped soon after its start from ending empty.
+ */
+function probeArgs(kind: types.MediaKind): string[] {
+  return kind === 'audio' ? ['-analyzeduration', '1', '-probesize', '32'] : ['-analyzeduration', '1000000'];
 }
 
 async function waitForBind(child: ChildProcess, port: number, spawnError: () => Error | undefined): Promise<void> {
