@@ -1,5 +1,5 @@
 import { createReadStream } from 'node:fs';
-import { rm } from 'node:fs/promises';
+import { rename, rm } from 'node:fs/promises';
 import path from 'node:path';
 import { Inject, Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
@@ -16,6 +16,12 @@ import { RecordingFiles } from './recording-files.js';
 import type { RecordingManifest } from './recording-manifest.js';
 import { Recording, recordingPrefix, type StoredTrack } from './recording.entity.js';
 import { ffprobePathFor, probeSegment } from './segment-probe.js';
+
+const COMPOSITE_EXTENSIONS: Record<string, string> = {
+  'video/mp4': '.mp4',
+  'video/webm': '.webm',
+  'video/x-matroska': '.mkv',
+};
 
 /** Nothing stored is capped here: the composite of a long call is large, and it is ours. */
 const NO_LIMIT = Number.MAX_SAFE_INTEGER;
@@ -65,10 +71,12 @@ export class RecordingProcessor {
     try {
       const manifest = await this.#probe(dir, draft);
       await files.writeManifest(manifest);
-      const outFile = path.join(dir, 'composite.webm');
-      const composite = await this.builder.build(manifest, dir, outFile);
+      const built = await this.builder.build(manifest, dir, path.join(dir, 'composite'));
+      // Named after what the builder made (its container is its choice).
+      const compositeName = `composite${COMPOSITE_EXTENSIONS[built.contentType] ?? ''}`;
+      const composite = { ...built, file: path.join(dir, compositeName) };
+      await rename(built.file, composite.file);
       const prefix = recordingPrefix(id);
-      const compositeName = path.basename(composite.file);
       await this.#upload(`${prefix}${compositeName}`, composite.file, composite.contentType);
       for (const track of manifest.tracks)
         for (const s of track.segments) await this.#upload(`${prefix}${s.file}`, path.join(dir, s.file), contentTypeOf(s.file, track.kind));
@@ -100,7 +108,8 @@ export class RecordingProcessor {
     } catch (err) {
       const message = err instanceof Error ? err.message : String(err);
       this.#log.error({ err, recordingId: id, dir }, 'recording processing failed (files kept on this node)');
-      await rm(path.join(dir, 'composite.webm'), { force: true }).catch(() => undefined);
+      for (const name of ['composite', ...Object.values(COMPOSITE_EXTENSIONS).map((ext) => `composite${ext}`)])
+        await rm(path.join(dir, name), { force: true }).catch(() => undefined);
       await this.recordings
         .update({ id, state: 'processing' }, { state: 'failed', error: message.slice(0, 250) })
         .catch((e: unknown) => this.#log.error({ err: e, recordingId: id }, 'could not mark the recording failed'));
