@@ -88,6 +88,7 @@ describe('client e2e: recording a call', () => {
 
     await o.waitForTimeout(RECORD_FOR_MS);
     await o.getByRole('button', { name: 'Stop recording' }).click();
+    await screenshot(o, 'recording-stop-confirm');
     await o.getByRole('group', { name: 'Confirm stopping the recording' }).getByRole('button', { name: 'Stop' }).click();
     for (const p of [o, b]) {
       await p.getByTestId('recording-indicator').waitFor({ state: 'detached', timeout: 15_000 });
