@@ -86,6 +86,7 @@ export class RecordingProcessor {
         { id, state: 'processing' },
         {
           state: 'ready',
+          durationMs: manifest.durationMs,
           sizeBytes: composite.sizeBytes,
           compositeFile: compositeName,
           compositeType: composite.contentType,
@@ -129,7 +130,9 @@ export class RecordingProcessor {
       if (segments.length) tracks.push({ ...track, segments });
     }
     if (!tracks.length) throw new Error('nothing was recorded (no playable track)');
-    return { ...draft, tracks };
+    // A capture cut short (its node died) knows its end from its files better than from its manifest.
+    const lastEnd = Math.max(...tracks.flatMap((t) => t.segments.map((s) => s.startMs + (s.durationMs ?? 0))));
+    return { ...draft, durationMs: Math.max(draft.durationMs, lastEnd), tracks };
   }
 
   async #upload(key: string, file: string, contentType: string): Promise<void> {
