@@ -24,6 +24,7 @@ import { MediaSignalingModule } from './media-signaling/media-signaling.module.j
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { RecordingsModule } from './recording/recordings.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -59,6 +60,7 @@ export class AppModule {
         GuestsModule,
         EngagementModule,
         WebinarModule,
+        RecordingsModule,
         AdminModule,
         MetricsModule,
       ],

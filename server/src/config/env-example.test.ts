@@ -7,6 +7,7 @@ import { dependenciesEnv } from './dependencies.js';
 import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { mediaEnv } from './media.js';
+import { recordingEnv } from './recording.js';
 import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
 import { storageEnv } from './storage.js';
@@ -26,6 +27,7 @@ const sections = [
   dependenciesEnv,
   storageEnv,
   webhooksEnv,
+  recordingEnv,
 ];
 
 describe('.env.example', () => {

@@ -8,6 +8,7 @@ import { httpSection } from './http.js';
 import { limitsSection } from './limits.js';
 import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
+import { recordingSection } from './recording.js';
 import { redisSection } from './redis.js';
 import { shutdownSection } from './shutdown.js';
 import { storageSection } from './storage.js';
@@ -36,7 +37,8 @@ const appConfigSchema = sectionsOf({
   dependencies: dependenciesSection,
   storage: storageSection,
   webhooks: webhooksSection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks }) => ({
+  recording: recordingSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, recording }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -50,6 +52,7 @@ const appConfigSchema = sectionsOf({
   attachments: storage.attachments,
   ffmpegPath: storage.ffmpegPath,
   ...webhooks,
+  recording: { ...recording.recording, dir: path.join(db.dataDir, 'recordings') },
 }));
 
 /** Validated, typed application configuration (from environment variables). */
