@@ -50,9 +50,6 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.LOBBY_DENIED]: 403,
   [ErrorCode.STORAGE_FULL]: 507,
   [ErrorCode.INTERNAL]: 500,
-  [ErrorCode.WAITING_IN_LOBBY]: 403,
-  [ErrorCode.LOBBY_DENIED]: 403,
-  [ErrorCode.STORAGE_FULL]: 507,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

@@ -15,7 +15,8 @@ import { COMPOSITE_BUILDER } from './composite-builder.token.js';
 import { RecordingFiles } from './recording-files.js';
 import type { RecordingManifest } from './recording-manifest.js';
 import { Recording, recordingPrefix, type StoredTrack } from './recording.entity.js';
-import { ffprobePathFor, probeSegment } from './segment-probe.js';
+import { ffprobeBeside } from './composite/media-probe.js';
+import { probeSegment } from './segment-probe.js';
 
 const COMPOSITE_EXTENSIONS: Record<string, string> = {
   'video/mp4': '.mp4',
@@ -51,7 +52,7 @@ export class RecordingProcessor {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.#log = logger.child({ context: 'recording-processor' });
-    this.#ffprobe = ffprobePathFor(config.ffmpegPath);
+    this.#ffprobe = ffprobeBeside(config.ffmpegPath);
   }
 
   /** Runs in the background; failures end as state 'failed'. */
