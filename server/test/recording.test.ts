@@ -33,6 +33,7 @@ import {
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { capturePids, downloadRecording, probeBytes, waitForRecording } from './helpers/recording-client.js';
 import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './helpers/s3-server.js';
+import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
 const SETUPS: Array<{ kind: DbKind; storage: 'disk' | 's3' }> = [
   { kind: 'sqlite', storage: 'disk' },
@@ -46,10 +47,19 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
   let storage: ObjectStorage;
   let dataDir: string;
   const peers: MiniMeetPeer[] = [];
+  const webhooks = new WebhookReceiver();
 
   beforeAll(async () => {
     dataDir = await mkdtemp(path.join(tmpdir(), 'minimeet-rec-'));
-    const env: Record<string, string> = { DATA_DIR: dataDir, MAX_RECORDINGS_PER_NODE: '2', RECORDING_MIN_FREE_BYTES: '1000000' };
+    await webhooks.start();
+    const env: Record<string, string> = {
+      DATA_DIR: dataDir,
+      MAX_RECORDINGS_PER_NODE: '2',
+      RECORDING_MIN_FREE_BYTES: '1000000',
+      WEBHOOK_URLS: webhooks.url,
+      WEBHOOK_SECRET: 'recording-webhook-secret-0123',
+      WEBHOOK_RETRY_BASE_MS: '100',
+    };
     if (where === 's3') {
       s3 = await startLocalS3();
       Object.assign(env, S3RVER_CREDENTIALS, { STORAGE_URL: s3.storageUrl });
@@ -67,6 +77,7 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
     closeAllSockets();
     await target?.stop();
     await s3?.stop();
+    await webhooks.stop();
     if (storage instanceof S3Storage) storage.close();
     await rm(dataDir, { recursive: true, force: true });
   });
@@ -140,6 +151,16 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
     expect(track(guest.user.id, 'video')!.segments).toBe(1);
     expect(track(late.user.id, 'audio')!.startOffsetMs).toBeGreaterThan(2500);
     expect(track(late.user.id, 'video')!.startOffsetMs).toBeGreaterThan(2500);
+
+    // Webhook consumers hear of it.
+    await waitFor(() => webhooks.forRoom(room.id).some((r) => r.event.type === 'recording.ready'), 10_000, 'recording.ready webhook');
+    const hook = webhooks.forRoom(room.id).find((r) => r.event.type === 'recording.ready')!.event;
+    expect(hook.recording).toEqual({
+      id: recordingId,
+      durationMs: ready.durationMs,
+      sizeBytes: ready.sizeBytes,
+      downloadPath: `/api/recordings/${recordingId}/download`,
+    });
 
     // The list: newest first, moderators only by default.
     const list = await http<RecordingDto[]>(url, 'GET', `/rooms/${room.id}/recordings`, { token: owner.accessToken });
@@ -226,6 +247,13 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
       const file = await downloadRecording(url, owner.accessToken, recordingId!, `?track=${trackId}&segment=${segment}`);
       expect((await probeBytes(tmpFile(`killed-${segment}.webm`), file.bytes)).streams.map((s) => s.codec_name)).toEqual(['opus']);
     }
+
+    // Deleting the room deletes its recordings and their files.
+    await host.close();
+    expect((await http(url, 'DELETE', `/rooms/${room.id}`, { token: owner.accessToken })).status).toBe(204);
+    for (let i = 0; i < 40 && (await storage.stat(`recordings/${recordingId}/manifest.json`)); i++) await sleep(250);
+    expect(await storage.stat(`recordings/${recordingId}/manifest.json`)).toBeNull();
+    expect((await http(url, 'GET', `/recordings/${recordingId}`, { token: owner.accessToken })).status).toBe(404);
   }, 90_000);
 
   it('refuses recordings past MAX_RECORDINGS_PER_NODE with LIMIT_EXCEEDED', async () => {

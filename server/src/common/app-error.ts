@@ -46,10 +46,10 @@ const HTTP_STATUS: Record<ErrorCode, number> = {
   [ErrorCode.UNAVAILABLE]: 503,
   [ErrorCode.TOO_LARGE]: 413,
   [ErrorCode.QUOTA_EXCEEDED]: 413,
-  [ErrorCode.INTERNAL]: 500,
   [ErrorCode.WAITING_IN_LOBBY]: 403,
   [ErrorCode.LOBBY_DENIED]: 403,
   [ErrorCode.STORAGE_FULL]: 507,
+  [ErrorCode.INTERNAL]: 500,
 };
 
 export function httpStatusFor(code: ErrorCode): number {

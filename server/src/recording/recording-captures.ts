@@ -22,6 +22,8 @@ const SETPRIV = '/usr/bin/setpriv';
 
 /** manifest.json is rewritten at most this often while recording. */
 const MANIFEST_DEBOUNCE_MS = 500;
+/** …and at least this often (its durationMs: how far a capture cut short by a crash got). */
+const MANIFEST_REFRESH_MS = 5_000;
 
 const KIND_OF: Record<Source, RecordingTrackKind> = { mic: 'audio', camera: 'video', screen: 'screen' };
 
@@ -109,8 +111,11 @@ export class RecordingCaptures implements OnModuleDestroy {
     await this.#refreshNames(active);
     await this.#writeManifest(active);
     const scan = setInterval(() => void this.#pullRemote(active), REMOTE_SCAN_MS);
-    scan.unref();
-    active.timers.push(scan);
+    const refresh = setInterval(() => this.#scheduleManifest(active), MANIFEST_REFRESH_MS);
+    for (const t of [scan, refresh]) {
+      t.unref();
+      active.timers.push(t);
+    }
     void this.#pullRemote(active);
     this.#log.info({ recordingId, roomId, dir }, 'recording capture started');
   }

@@ -15,7 +15,8 @@ import { COMPOSITE_BUILDER } from './composite-builder.token.js';
 import { RecordingFiles } from './recording-files.js';
 import type { RecordingManifest } from './recording-manifest.js';
 import { Recording, recordingPrefix, type StoredTrack } from './recording.entity.js';
-import { ffprobePathFor, probeSegment } from './segment-probe.js';
+import { ffprobeBeside } from './composite/media-probe.js';
+import { probeSegment } from './segment-probe.js';
 
 const COMPOSITE_EXTENSIONS: Record<string, string> = {
   'video/mp4': '.mp4',
@@ -51,7 +52,7 @@ export class RecordingProcessor {
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.#log = logger.child({ context: 'recording-processor' });
-    this.#ffprobe = ffprobePathFor(config.ffmpegPath);
+    this.#ffprobe = ffprobeBeside(config.ffmpegPath);
   }
 
   /** Runs in the background; failures end as state 'failed'. */
@@ -86,6 +87,7 @@ export class RecordingProcessor {
         { id, state: 'processing' },
         {
           state: 'ready',
+          durationMs: manifest.durationMs,
           sizeBytes: composite.sizeBytes,
           compositeFile: compositeName,
           compositeType: composite.contentType,
@@ -129,7 +131,9 @@ export class RecordingProcessor {
       if (segments.length) tracks.push({ ...track, segments });
     }
     if (!tracks.length) throw new Error('nothing was recorded (no playable track)');
-    return { ...draft, tracks };
+    // A capture cut short (its node died) knows its end from its files better than from its manifest.
+    const lastEnd = Math.max(...tracks.flatMap((t) => t.segments.map((s) => s.startMs + (s.durationMs ?? 0))));
+    return { ...draft, durationMs: Math.max(draft.durationMs, lastEnd), tracks };
   }
 
   async #upload(key: string, file: string, contentType: string): Promise<void> {

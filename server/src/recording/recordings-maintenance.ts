@@ -82,9 +82,11 @@ export class RecordingsMaintenance implements OnApplicationBootstrap, OnModuleDe
         await this.recordings.update({ id }, { state: 'failed', error: 'nothing usable was written (no manifest)' });
         continue;
       }
-      const stoppedAt = row.stoppedAt ?? new Date(row.startedAt.getTime() + manifest.durationMs);
+      // Stopped by a user: that moment; cut short by a crash: as far as the files go (the processor extends it).
+      const stoppedAt = row.state === 'processing' && row.stoppedAt ? row.stoppedAt : new Date(row.startedAt.getTime() + manifest.durationMs);
       const durationMs = Math.max(0, stoppedAt.getTime() - row.startedAt.getTime());
       await this.recordings.update({ id }, { state: 'processing', stoppedAt, durationMs, error: null });
+      if (row.state === 'failed') this.#log.info({ recordingId: id }, 'a recording failed with this node is finished after all');
       if (row.state === 'recording') await this.control.announce(stoppedState(row));
       this.#log.warn({ recordingId: id }, 'finishing a recording this node left unfinished');
       this.processor.enqueue(this.captures.files, { ...manifest, durationMs });
@@ -99,7 +101,8 @@ export class RecordingsMaintenance implements OnApplicationBootstrap, OnModuleDe
 
   /** Another node died: its running recordings stop for everyone (its own next start finishes them). */
   async sweepDeadNode(node: ClusterNodeInfo): Promise<void> {
-    if (node.id === this.nodes.self.id) return;
+    // Back already (a new boot): the node finishes its own recordings.
+    if (node.id === this.nodes.self.id || this.nodes.isAlive(node.id)) return;
     if (!(await this.nodes.claimOnce(`recordings-sweep:${node.id}:${node.bootId}`, SWEEP_CLAIM_MS))) return;
     const rows = await this.recordings.find({ where: { nodeId: node.id, state: In(['recording', 'processing']) } });
     for (const row of rows) await this.#fail(row, NODE_DOWN_ERROR);

@@ -11,11 +11,6 @@ function run(bin: string, args: string[]): Promise<string> {
   });
 }
 
-/** ffprobe next to the configured ffmpeg (same directory, or both from PATH). */
-export function ffprobePathFor(ffmpegPath: string): string {
-  return ffmpegPath.replace(/ffmpeg(\.exe)?$/, 'ffprobe$1');
-}
-
 /**
  * A segment's media duration in ms and its size; duration null when the file holds nothing
  * playable. A file whose writer was killed has no duration in its header: then it is the last

@@ -3,7 +3,8 @@
  * MariaDB, one storage directory). A moderator on B starts the recording: the peer on A sees it
  * (recordingState through the adapter) and so does a later joiner on A; B records both peers (A's
  * producers piped to B); a stop from A reaches B, which processes the recording; it is ready with
- * every track and downloadable from either node.
+ * every track and downloadable from either node. A node killed mid-recording: the other node tells
+ * the room it stopped and marks it failed; started again, the node finishes it from its files.
  */
 import { rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -12,6 +13,7 @@ import { describe, expect, it } from 'vitest';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { connect, createRoom, http, joinedSocket, okData, record, registerUser, request, sleep, waitFor } from '../helpers/chat-client.js';
 import { useTwoNodeCluster, type ClusterNode } from '../helpers/cluster-nodes.js';
+import type { RecordingDto } from '@minimeet/shared';
 import { downloadRecording, probeBytes, waitForRecording } from '../helpers/recording-client.js';
 
 let nodeA: ClusterNode;
@@ -87,4 +89,31 @@ describe('recording across two nodes', () => {
       expect(probed.streams.map((s) => s.codec_type).sort()).toEqual(['audio', 'video']);
     }
   }, 180_000);
+
+  it('a node killed mid-recording leaves a usable recording: failed for the room at once, finished when the node is back', async () => {
+    const owner = await registerUser(nodeA.url, 'rkill');
+    const room = await createRoom(nodeA.url, owner.accessToken, 'recorder dies');
+    const watcherOnA = await joinedSocket(nodeA.url, await registerUser(nodeA.url, 'rkwatch'), room.id);
+    const seenOnA = record(watcherOnA, 'recordingState');
+    const host = peerOn(nodeB, room.id, { token: owner.accessToken });
+    await host.start();
+    const { recordingId } = await host.request('startRecording', { roomId: room.id });
+    await waitFor(() => seenOnA.some((s) => s.recording), 5000, 'the watcher on A told');
+    await sleep(4000);
+
+    await nodeB.kill();
+    await waitFor(() => seenOnA.some((s) => !s.recording && s.recordingId === recordingId), 60_000, 'A telling the room the recording stopped');
+    const failed = await http<RecordingDto>(nodeA.url, 'GET', `/recordings/${recordingId}`, { token: owner.accessToken });
+    expect(failed.body.state).toBe('failed');
+    expect(failed.body.error).toMatch(/went down/);
+
+    await nodeB.restart();
+    const ready = await waitForRecording(nodeA.url, owner.accessToken, recordingId!, 'ready', 120_000, true);
+    expect(ready.error).toBeNull();
+    const camera = ready.tracks.find((t) => t.userId === owner.user.id && t.kind === 'video');
+    expect(camera!.durationMs).toBeGreaterThan(2000);
+    expect(ready.durationMs).toBeGreaterThan(3000);
+    const file = await downloadRecording(nodeA.url, owner.accessToken, recordingId!);
+    expect(file.status).toBe(200);
+  }, 240_000);
 });

@@ -4,13 +4,17 @@ import path from 'node:path';
 import type { RecordingDto, RecordingStatus } from '@minimeet/shared';
 import { http, sleep } from './chat-client.js';
 
-/** Polls GET /api/recordings/:id until the recording reaches `state` (throws on 'failed' unless asked for). */
+/**
+ * Polls GET /api/recordings/:id until the recording reaches `state`; throws once it is 'failed'
+ * unless `failedMayChange` (a recording failed with its node is finished when the node is back).
+ */
 export async function waitForRecording(
   url: string,
   token: string,
   id: number,
   state: RecordingStatus,
   timeoutMs = 60_000,
+  failedMayChange = false,
 ): Promise<RecordingDto> {
   const deadline = Date.now() + timeoutMs;
   let last: RecordingDto | undefined;
@@ -19,7 +23,7 @@ export async function waitForRecording(
     if (res.status === 200) {
       last = res.body;
       if (last.state === state) return last;
-      if (last.state === 'failed') throw new Error(`recording ${id} failed: ${last.error}`);
+      if (last.state === 'failed' && !failedMayChange) throw new Error(`recording ${id} failed: ${last.error}`);
     }
     await sleep(250);
   }
