@@ -13,9 +13,10 @@ COPY . .
 RUN npm ci --foreground-scripts && npm run build && npm prune --omit=dev
 
 FROM node:20-bookworm-slim
-# Runtime libraries the worker binary links against; ffmpeg for chat image thumbnails.
+# Runtime libraries the worker binary links against; ffmpeg for chat image thumbnails and
+# recordings, fonts-dejavu-core for the names drawn in recording composites.
 RUN apt-get update -q \
- && apt-get install -y -q --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg \
+ && apt-get install -y -q --no-install-recommends libuv1 libssl3 libsrtp2-1 libusrsctp2 libabsl20220623 ffmpeg fonts-dejavu-core \
  && rm -rf /var/lib/apt/lists/*
 WORKDIR /app
 COPY --from=build /app /app

@@ -22,11 +22,15 @@ const COMMANDS = {
 };
 /**
  * command → Debian package the server uses at run time but can do without (ffmpeg: chat image
- * thumbnails, later recordings). Installed along with the build packages when apt can; only
+ * thumbnails and recording composites; fonts-dejavu-core: the names drawn in composites). Installed along with the build packages when apt can; only
  * reported otherwise, never a reason to fail the install.
  */
 const OPTIONAL_COMMANDS = {
   ffmpeg: 'ffmpeg',
+};
+/** file → optional Debian package providing it (the font of the names in recording composites). */
+const OPTIONAL_FILES = {
+  '/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf': 'fonts-dejavu-core',
 };
 const MIN_MESON = [1, 1];
 const BACKPORTS_LIST = '/etc/apt/sources.list.d/minimeet-bookworm-backports.list';
@@ -61,9 +65,14 @@ function missingPackages() {
 }
 
 function missingOptional() {
-  return Object.entries(OPTIONAL_COMMANDS)
-    .filter(([cmd]) => !ok('sh', ['-c', `command -v ${cmd}`]))
-    .map(([, pkg]) => pkg);
+  return [
+    ...Object.entries(OPTIONAL_COMMANDS)
+      .filter(([cmd]) => !ok('sh', ['-c', `command -v ${cmd}`]))
+      .map(([, pkg]) => pkg),
+    ...Object.entries(OPTIONAL_FILES)
+      .filter(([file]) => !existsSync(file))
+      .map(([, pkg]) => pkg),
+  ];
 }
 
 function codename() {

@@ -26,6 +26,7 @@ import { MediaSignalingModule } from './media-signaling/media-signaling.module.j
 import { MetricsModule } from './metrics/metrics.module.js';
 import { ModerationModule } from './moderation/moderation.module.js';
 import { RealtimeModule } from './realtime/realtime.module.js';
+import { RecordingsModule } from './recording/recordings.module.js';
 import { RedisModule } from './redis/redis.module.js';
 import { RoomsModule } from './rooms/rooms.module.js';
 import { StorageModule } from './storage/storage.module.js';
@@ -63,6 +64,7 @@ export class AppModule {
         EngagementModule,
         WebinarModule,
         LobbyModule,
+        RecordingsModule,
         AdminModule,
         MetricsModule,
       ],

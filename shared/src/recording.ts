@@ -1,4 +1,5 @@
 import { IsIn, IsInt, IsOptional, IsString, Length, Min } from 'class-validator';
+import { QueryInt } from './transforms.js';
 
 /*
  * Recording (issue 21). A moderator starts and stops it; every producer of the room is captured
@@ -81,12 +82,22 @@ export interface RecordingDto {
 export type RecordingAccess = 'moderators' | 'members';
 export const RECORDING_ACCESS_VALUES: readonly RecordingAccess[] = ['moderators', 'members'];
 
-/** GET /api/recordings/:id/download?track=<RecordingTrackDto.id> (absent: the composite). */
+/**
+ * GET /api/recordings/:id/download?track=<RecordingTrackDto.id>[&segment=N] (no track: the
+ * composite). A track's segments are separate files (a pause or a restart splits it): `segment`
+ * picks one (0-based, default 0; `RecordingTrackDto.segments` says how many).
+ */
 export class RecordingDownloadQuery {
   @IsOptional()
   @IsString()
   @Length(1, 64)
   track?: string;
+
+  @IsOptional()
+  @QueryInt()
+  @IsInt()
+  @Min(0)
+  segment?: number;
 }
 
 /** `?access=` values a test or client may pass when changing the room setting. */

@@ -3,8 +3,8 @@ import type { ParticipantRole } from './rooms.js';
 import { QueryInt } from './transforms.js';
 
 /**
- * Webhook event types. `lobby.knock` and `recording.ready` are reserved for the lobby and
- * recording features; nothing sends them yet.
+ * Webhook event types. `lobby.knock`: someone starts waiting in a room's lobby; `recording.ready`:
+ * a recording's files are all in storage.
  */
 export const WEBHOOK_EVENT_TYPES = [
   'room.started',

@@ -7,6 +7,7 @@ import { GuestOnly, RequireAuth } from '../features/auth/RequireAuth';
 import { RoomEntry } from '../features/call/prejoin/RoomEntry';
 import { EmbedCallPage } from '../features/embed/EmbedCallPage';
 import { LobbyPage } from '../features/lobby/LobbyPage';
+import { RecordingsPage } from '../features/recordings/RecordingsPage';
 import { ErrorBoundary } from '../ui/ErrorBoundary';
 import { OutdatedAppBanner } from '../ui/OutdatedAppBanner';
 import { SessionBridge } from './SessionBridge';
@@ -37,6 +38,7 @@ export function AppRoutes() {
         <Route path="/" element={<RequireAuth><HomePage lobby={<LobbyPage />} /></RequireAuth>} />
         <Route path="/rooms/:id" element={<RoomEntry />} />
         <Route path="/embed/rooms/:id" element={<EmbedCallPage />} />
+        <Route path="/rooms/:id/recordings" element={<RequireAuth><RecordingsPage /></RequireAuth>} />
         <Route path="/admin" element={<RequireAuth><AdminPage /></RequireAuth>}>
           <Route index element={<AdminOverview />} />
           <Route path="rooms/:roomId" element={<RoomDetail />} />

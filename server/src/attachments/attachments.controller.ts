@@ -24,6 +24,7 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { pipeline } from 'node:stream/promises';
 import { CurrentUser } from '../auth/current-user.js';
 import { JwtAuthGuard } from '../auth/jwt-auth.guard.js';
+import { contentDisposition } from '../common/content-disposition.js';
 import { ParseIdPipe } from '../common/parse-id.pipe.js';
 import { AttachmentsService, type AttachmentDownload } from './attachments.service.js';
 import { isRasterImage } from './sniff-type.js';
@@ -133,14 +134,4 @@ async function send(
     // The reader went away, or storage failed mid-file: the response is already cut.
     res.destroy();
   }
-}
-
-/** RFC 6266: an ASCII fallback name plus the exact one, percent-encoded (RFC 5987). */
-function contentDisposition(type: 'inline' | 'attachment', name: string): string {
-  const ascii = name.replace(/[^\x20-\x7e]|["\\%]/g, '_');
-  const encoded = encodeURIComponent(name).replace(
-    /['()*]/g,
-    (c) => `%${c.charCodeAt(0).toString(16).toUpperCase()}`,
-  );
-  return `${type}; filename="${ascii}"; filename*=UTF-8''${encoded}`;
 }

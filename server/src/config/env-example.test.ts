@@ -9,6 +9,7 @@ import { httpEnv } from './http.js';
 import { limitsEnv } from './limits.js';
 import { lobbyEnv } from './lobby.js';
 import { mediaEnv } from './media.js';
+import { recordingEnv } from './recording.js';
 import { redisEnv } from './redis.js';
 import { shutdownEnv } from './shutdown.js';
 import { storageEnv } from './storage.js';
@@ -30,6 +31,7 @@ const sections = [
   webhooksEnv,
   embedEnv,
   lobbyEnv,
+  recordingEnv,
 ];
 
 describe('.env.example', () => {

@@ -10,6 +10,7 @@ import { limitsSection } from './limits.js';
 import { lobbySection } from './lobby.js';
 import { mediaSection } from './media.js';
 import { parseEnv, sectionsOf } from './parse-env.js';
+import { recordingSection } from './recording.js';
 import { redisSection } from './redis.js';
 import { shutdownSection } from './shutdown.js';
 import { storageSection } from './storage.js';
@@ -40,7 +41,8 @@ const appConfigSchema = sectionsOf({
   webhooks: webhooksSection,
   embed: embedSection,
   lobby: lobbySection,
-}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, embed, lobby }) => ({
+  recording: recordingSection,
+}).transform(({ http, db, auth, redis, media, turn, cluster, limits, shutdown, dependencies, storage, webhooks, embed, lobby, recording }) => ({
   ...http,
   ...shutdown,
   ...db,
@@ -56,6 +58,7 @@ const appConfigSchema = sectionsOf({
   ...webhooks,
   ...embed,
   ...lobby,
+  recording: { ...recording.recording, dir: path.join(db.dataDir, 'recordings') },
 }));
 
 /** Validated, typed application configuration (from environment variables). */

@@ -1,4 +1,4 @@
-import type { ClientToServerEvents, MutableSource, ParticipantRole, ServerToClientEvents, UserDto } from '@minimeet/shared';
+import type { ClientToServerEvents, MutableSource, ParticipantRole, RecordingStateEvent, ServerToClientEvents, UserDto } from '@minimeet/shared';
 import type { Server, Socket } from 'socket.io';
 
 /** Per-socket state, set by the handshake auth middleware. */
@@ -58,6 +58,8 @@ export interface InterServerEvents {
   moderatorMuteAll: (payload: ModeratorMuteAll) => void;
   /** A webinar participant's role changed: each process updates its sockets and closes a demoted user's producers. */
   stageChange: (payload: StageChange) => void;
+  /** A recording started or stopped: each process updates its RoomRecordingFlags; the capturing one finishes a stopped recording. */
+  recordingChange: (payload: RecordingStateEvent) => void;
 }
 
 export interface StageChange {

@@ -20,6 +20,7 @@ import type { AppConfig } from '../config/env.schema.js';
 import { PRESENCE_STORE, type PresenceStore } from '../presence/presence-store.js';
 import { newInviteToken } from './invite-token.js';
 import { RoomEvents } from './room-events.js';
+import { RoomRecordingFlags } from './room-recording-flags.js';
 import { Room } from './room.entity.js';
 
 const MEMBERS_TABLE = 'room_members';
@@ -50,6 +51,7 @@ export class RoomsService {
     @Inject(PRESENCE_STORE) private readonly presence: PresenceStore,
     @Inject(RoomEvents) private readonly events: RoomEvents,
     @Inject(APP_CONFIG) private readonly config: AppConfig,
+    @Inject(RoomRecordingFlags) private readonly recordingFlags: RoomRecordingFlags,
   ) {}
 
   /** Public rooms, plus the private ones the user owns or is a member of (admins see all). */
@@ -286,8 +288,7 @@ export class RoomsService {
       kind: room.kind ?? 'meeting',
       lobby: room.lobby ?? 'off',
       recordingAccess: room.recordingAccess ?? 'moderators',
-      // Set by the recording feature once it exists (issue 21 item 2).
-      recording: false,
+      recording: this.recordingFlags.isRecording(room.id),
       participantCount,
       createdAt: room.createdAt.toISOString(),
     };

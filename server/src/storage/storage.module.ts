@@ -5,7 +5,7 @@ import { createObjectStorage } from './create-object-storage.js';
 import { OBJECT_STORAGE, type ObjectStorage } from './object-storage.js';
 import { S3Storage } from './s3-storage.js';
 
-/** The ObjectStorage for STORAGE_URL (attachments now, recordings later). */
+/** The ObjectStorage for STORAGE_URL (chat attachments and recordings). */
 @Global()
 @Module({
   providers: [

@@ -14,6 +14,8 @@ export interface WebhookEventInput {
   type: WebhookEventType;
   roomId: number;
   participant?: { userId: number; role: ParticipantRole };
+  /** recording.ready: passed through as is. */
+  recording?: WebhookEvent['recording'];
 }
 
 /**
@@ -65,6 +67,7 @@ export class WebhookOutbox {
       createdAt: new Date().toISOString(),
       room: { id: input.roomId, name: room?.name ?? '' },
     };
+    if (input.recording) event.recording = input.recording;
     if (input.participant) {
       const user = await manager.findOneBy(User, { id: input.participant.userId });
       event.participant = {

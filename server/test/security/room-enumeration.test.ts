@@ -50,6 +50,7 @@ const REST_ROUTES: Record<string, RestCase> = {
   'DELETE /api/rooms/{id}/bans/{userId}': { method: 'DELETE', path: (id) => `/rooms/${id}/bans/1` },
   'GET /api/rooms/{id}/messages': { method: 'GET', path: (id) => `/rooms/${id}/messages` },
   'POST /api/rooms/{id}/attachments': { method: 'POST', path: (id) => `/rooms/${id}/attachments`, body: {} },
+  'GET /api/rooms/{id}/recordings': { method: 'GET', path: (id) => `/rooms/${id}/recordings` },
   'GET /api/messages/search': { method: 'GET', path: (id) => `/messages/search?q=secret&roomId=${id}` },
 };
 
@@ -84,6 +85,8 @@ const ROOM_EVENTS: Partial<Record<ClientEventName, (roomId: number, userId: numb
   admitParticipant: (roomId, userId) => ({ roomId, userId }),
   denyParticipant: (roomId, userId) => ({ roomId, userId }),
   admitAll: (roomId) => ({ roomId }),
+  startRecording: (roomId) => ({ roomId }),
+  stopRecording: (roomId) => ({ roomId }),
 };
 /** The other events name transports, producers or consumers of the caller's own, or no room at all. */
 const EVENTS_WITHOUT_ROOM: ClientEventName[] = [

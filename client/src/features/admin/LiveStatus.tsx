@@ -2,7 +2,7 @@ import { useConnectionStore } from '../../lib/socket';
 import { Alert } from '../../ui/Alert';
 import { formatAgo } from './adminFormat';
 import { useAdminLiveStore } from './adminLiveStore';
-import { useNow } from './useNow';
+import { useNow } from '../../lib/useNow';
 
 /** Missing this many snapshot intervals in a row counts as stale. */
 const STALE_INTERVALS = 3;

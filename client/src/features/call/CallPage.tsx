@@ -6,6 +6,7 @@ import type { CallError } from './callErrors';
 import { useCallStore } from './callStore';
 import { CallView } from './CallView';
 import type { PreparedMedia } from './localMediaSlice';
+import { RecordingIndicator, RecordingsLink } from './RecordingIndicator';
 import { useConnectionQuality } from './useConnectionQuality';
 
 export function parseRoomId(raw: string | undefined): number | null {
@@ -99,6 +100,8 @@ export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
           <span className="brand__logo" aria-hidden="true" />
         </Link>
         <h1 className="call__title">{room?.name ?? 'Joining…'}</h1>
+        <RecordingIndicator />
+        <RecordingIndicator />
         {room && room.kind !== 'webinar' && (
           <span className="call__count" aria-label={`${count} of ${room.maxParticipants} people`}>
             {count}/{room.maxParticipants}
@@ -110,6 +113,8 @@ export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
           </span>
         )}
         <span className="call__spacer" />
+        <RecordingsLink />
+        <RecordingsLink />
         <span className="stage__views" role="group" aria-label="Layout">
           {(['grid', 'speaker'] as const).map((v) => (
             <button

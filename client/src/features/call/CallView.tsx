@@ -8,6 +8,7 @@ import { ControlBar } from './ControlBar';
 import { LobbyKnockBanner } from './LobbyPanel';
 import { LobbyWaiting } from './LobbyWaiting';
 import { ParticipantsList } from './ParticipantsList';
+import { RecordingIndicator } from './RecordingIndicator';
 import { ReconnectBanner } from './ReconnectBanner';
 import { RemoteAudio } from './RemoteAudio';
 import { VideoGrid } from './VideoGrid';
@@ -19,6 +20,7 @@ import { VideoGrid } from './VideoGrid';
 export function CallView({ header, onLeave }: { header?: ReactNode; onLeave: () => void }) {
   const status = useCallStore((s) => s.status);
   const mediaError = useCallStore((s) => s.local.error);
+  const recordingError = useCallStore((s) => s.recordingError);
   const sidePanel = useCallStore((s) => s.sidePanel);
   const closePanel = () => useCallStore.getState().setSidePanel(null);
 
@@ -27,9 +29,19 @@ export function CallView({ header, onLeave }: { header?: ReactNode; onLeave: () 
 
   return (
     <div className={`call${sidePanel ? ' call--panel-open' : ''}`}>
-      {header}
+      {/* Without the app's header (embedded) the recording indicator still shows: everyone must see it. */}
+      {header ?? (
+        <div className="call__bare-status">
+          <RecordingIndicator />
+        </div>
+      )}
       <ReconnectBanner />
       <CallNotice />
+      {recordingError && (
+        <div className="call__notice">
+          <Alert onDismiss={() => useCallStore.getState().dismissRecordingError()}>{recordingError}</Alert>
+        </div>
+      )}
       <LobbyKnockBanner />
       {mediaError && (
         <div className="call__notice">

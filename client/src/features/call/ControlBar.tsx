@@ -5,6 +5,7 @@ import { Icon } from '../../ui/Icon';
 import { useCallStore } from './callStore';
 import { DeviceMenu } from './DeviceMenu';
 import { MediaToggle } from './MediaToggle';
+import { RecordButton } from './RecordButton';
 
 /** The call controls: real buttons whose aria-labels say what pressing them does. */
 export function ControlBar({ onLeave }: { onLeave: () => void }) {
@@ -85,6 +86,7 @@ export function ControlBar({ onLeave }: { onLeave: () => void }) {
             ))}
           </span>
         )}
+        <RecordButton />
       </div>
       <div className="controls__group">
         <button

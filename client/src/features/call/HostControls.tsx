@@ -53,7 +53,9 @@ export function HostControls() {
   }
 
   // Optimistic: the toggle shows the new setting at once and goes back if the server refuses.
-  const update = (body: Pick<UpdateRoomRequest, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'lobby'>) => {
+  const update = (
+    body: Pick<UpdateRoomRequest, 'visibility' | 'locked' | 'joinMuted' | 'allowGuests' | 'lobby' | 'recordingAccess'>,
+  ) => {
     const before = room;
     useCallStore.setState({ room: { ...room, ...body } });
     return run(async () => {
@@ -115,6 +117,15 @@ export function HostControls() {
             </option>
           ))}
         </select>
+      </label>
+      <label className="host-controls__toggle">
+        <input
+          type="checkbox"
+          checked={room.recordingAccess === 'members'}
+          disabled={busy}
+          onChange={(e) => void update({ recordingAccess: e.target.checked ? 'members' : 'moderators' })}
+        />
+        <span>Recordings visible to members (everyone who joined can watch and download them)</span>
       </label>
       <div className="host-controls__row">
         <button type="button" className="btn btn--small" onClick={() => void run(() => moderationApi.muteAll(room.id))} disabled={busy}>

@@ -1,5 +1,13 @@
 /** The server events of one joined room, routed: room and presence to the call, chat to the chat store. */
-import type { LobbyEntry, MutableSource, ParticipantsDeltaEvent, RaisedHand, ReactionEmoji, RoomDto } from '@minimeet/shared';
+import type {
+  LobbyEntry,
+  MutableSource,
+  ParticipantsDeltaEvent,
+  RaisedHand,
+  ReactionEmoji,
+  RecordingStateEvent,
+  RoomDto,
+} from '@minimeet/shared';
 import { onServerEvent, onSocketConnect } from '../../lib/socket';
 import { useChatStore } from '../chat/chatStore';
 import {
@@ -21,6 +29,8 @@ export interface CallEventHandlers {
   moderatorMuted(source: MutableSource, byUsername: string): void;
   handQueue(hands: RaisedHand[]): void;
   reaction(userId: number, emoji: ReactionEmoji): void;
+  /** Recording started or stopped. */
+  recordingState(state: RecordingStateEvent): void;
   /** The socket is back after a drop. */
   socketReconnected(): void;
   /** Moderators: who waits in the lobby now. */
@@ -62,6 +72,9 @@ export function subscribeCallEvents(roomId: number, on: CallEventHandlers): () =
     }),
     onServerEvent('reaction', (p) => {
       if (p.roomId === roomId) on.reaction(p.userId, p.emoji);
+    }),
+    onServerEvent('recordingState', (p) => {
+      if (p.roomId === roomId) on.recordingState(p);
     }),
     onServerEvent('newMessage', (p) => useChatStore.getState().receive(p.message)),
     onServerEvent('messageError', (p) => {

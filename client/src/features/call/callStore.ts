@@ -1,6 +1,6 @@
 /**
  * The call store: the UI's one view of a call. Five slices share it: lifecycle and participants,
- * local media, remote media, large-meeting engagement, the host's lobby (see README.md).
+ * local media, remote media, large-meeting engagement, the host's lobby, recording (see README.md).
  */
 import { create } from 'zustand';
 import type { CallState } from './callState';
@@ -9,6 +9,7 @@ import { createLifecycleSlice } from './lifecycleSlice';
 import { createLocalMediaSlice } from './localMediaSlice';
 import { createLobbySlice } from './lobbySlice';
 import type { MediaDeps, MediaSession } from './mediaSessionApi';
+import { createRecordingSlice } from './recordingSlice';
 import { createRemoteMediaSlice } from './remoteMediaSlice';
 
 export type { CallState } from './callState';
@@ -19,6 +20,7 @@ export const useCallStore = create<CallState>()((...store) => ({
   ...createRemoteMediaSlice(...store),
   ...createEngagementSlice(...store),
   ...createLobbySlice(...store),
+  ...createRecordingSlice(...store),
 }));
 
 /** Tests: replace the SFU signaling / Device factory for calls joined from now on (null = the real ones). */

@@ -23,6 +23,7 @@ import { initialEngagement } from './engagementSlice';
 import { initialLobby } from './lobbySlice';
 import { initialLocal, type PreparedMedia } from './localMediaSlice';
 import { browserMediaDeps, type MediaDeps } from './mediaSessionApi';
+import { initialRecording } from './recordingSlice';
 import { initialRemoteMedia, remoteOfPresent } from './remoteMediaSlice';
 
 /** 'waiting': held in the room's lobby until a moderator lets us in (then 'joining' again). */
@@ -92,7 +93,14 @@ const lifecycleAtStart = {
 
 /** What every new call starts from (the side panel and test deps outlive calls). */
 function freshCall() {
-  return { ...lifecycleAtStart, ...initialRemoteMedia, ...initialEngagement, ...initialLobby, local: { ...initialLocal } };
+  return {
+    ...lifecycleAtStart,
+    ...initialRemoteMedia,
+    ...initialEngagement,
+    ...initialLobby,
+    ...initialRecording,
+    local: { ...initialLocal },
+  };
 }
 
 /** Tracks made ready for a call that did not take them (refused, or an attendee): their lights go off. */
@@ -206,6 +214,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     },
     handQueue: (hands) => get().setHands(hands),
     reaction: (userId, emoji) => get().showReaction(userId, emoji),
+    recordingState: (state) => get().applyRecordingState(state, true),
     socketReconnected() {
       const status = get().status;
       if (status === 'joined') void get().rejoin();
@@ -261,6 +270,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       const r = startRoster(roomId, call, data);
       set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null, lobbyPreview: null });
       if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
+      get().applyRecordingState(data.recording ?? null, false);
       // Before the media starts: an attendee's session makes no send transport.
       applyRole(data.role ?? 'speaker', false);
       call.startMedia(data);
@@ -341,7 +351,10 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
         const r = startRoster(roomId, call, data);
         set({ room: data.room, participants: r.list(), hands: data.hands ?? get().hands, rejoining: false, error: null });
         if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
+      get().applyRecordingState(data.recording ?? null, false);
         applyRole(data.role ?? 'speaker', true);
+        // Started or stopped while we were away: say so.
+        get().applyRecordingState(data.recording ?? get().recording, true);
         void useChatStore.getState().resync();
         call.reconnectMedia(data);
       } catch (err) {

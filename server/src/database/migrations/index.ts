@@ -10,6 +10,7 @@ import { Webhooks1790000000000 } from './1790000000000-webhooks.js';
 import { ApiKeys1790000001000 } from './1790000001000-api-keys.js';
 import { RoomAllowGuests1790000002000 } from './1790000002000-room-allow-guests.js';
 import { RoomLobbyRecordingAccess1800000000000 } from './1800000000000-room-lobby-recording-access.js';
+import { Recordings1800000001000 } from './1800000001000-recordings.js';
 
 type MigrationClass = new () => MigrationInterface;
 
@@ -26,4 +27,5 @@ export const MIGRATIONS: MigrationClass[] = [
   ApiKeys1790000001000,
   RoomAllowGuests1790000002000,
   RoomLobbyRecordingAccess1800000000000,
+  Recordings1800000001000,
 ];

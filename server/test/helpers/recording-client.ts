@@ -1,0 +1,82 @@
+import { execFile } from 'node:child_process';
+import { readdir, readFile, writeFile } from 'node:fs/promises';
+import path from 'node:path';
+import type { RecordingDto, RecordingStatus } from '@minimeet/shared';
+import { http, sleep } from './chat-client.js';
+
+/**
+ * Polls GET /api/recordings/:id until the recording reaches `state`; throws once it is 'failed'
+ * unless `failedMayChange` (a recording failed with its node is finished when the node is back).
+ */
+export async function waitForRecording(
+  url: string,
+  token: string,
+  id: number,
+  state: RecordingStatus,
+  timeoutMs = 60_000,
+  failedMayChange = false,
+): Promise<RecordingDto> {
+  const deadline = Date.now() + timeoutMs;
+  let last: RecordingDto | undefined;
+  while (Date.now() < deadline) {
+    const res = await http<RecordingDto>(url, 'GET', `/recordings/${id}`, { token });
+    if (res.status === 200) {
+      last = res.body;
+      if (last.state === state) return last;
+      if (last.state === 'failed' && !failedMayChange) throw new Error(`recording ${id} failed: ${last.error}`);
+    }
+    await sleep(250);
+  }
+  throw new Error(`recording ${id} not ${state} in time (last: ${JSON.stringify(last)})`);
+}
+
+export interface RecordingDownload {
+  status: number;
+  headers: Headers;
+  bytes: Buffer;
+}
+
+/** GET /api/recordings/:id/download with the query (e.g. `?track=u1-mic`). */
+export async function downloadRecording(url: string, token: string, id: number, query = ''): Promise<RecordingDownload> {
+  const res = await fetch(`${url}/api/recordings/${id}/download${query}`, { headers: { authorization: `Bearer ${token}` } });
+  return { status: res.status, headers: res.headers, bytes: Buffer.from(await res.arrayBuffer()) };
+}
+
+export interface Probed {
+  streams: Array<{ codec_type: string; codec_name: string }>;
+  durationMs: number;
+}
+
+/** ffprobe of bytes written to `file`: its streams and duration. */
+export async function probeBytes(file: string, bytes: Buffer): Promise<Probed> {
+  await writeFile(file, bytes);
+  const out = await new Promise<string>((resolve, reject) =>
+    execFile('ffprobe', ['-v', 'error', '-show_entries', 'stream=codec_type,codec_name:format=duration', '-of', 'json', file], (err, stdout) =>
+      err ? reject(err) : resolve(stdout),
+    ),
+  );
+  const parsed = JSON.parse(out) as { streams: Probed['streams']; format: { duration?: string } };
+  return { streams: parsed.streams, durationMs: Math.round(Number(parsed.format.duration ?? 'NaN') * 1000) };
+}
+
+/**
+ * Pids of the capture processes the server process `serverPid` runs for a track of a recording
+ * (its child ffmpeg whose output file is `<recordingId>/tracks/<trackId>-N.*`).
+ */
+export async function capturePids(serverPid: number, recordingId: number, trackId: string): Promise<number[]> {
+  const out: number[] = [];
+  const marker = `${path.sep}${recordingId}${path.sep}tracks${path.sep}${trackId}-`;
+  for (const name of await readdir('/proc')) {
+    if (!/^\d+$/.test(name)) continue;
+    try {
+      const stat = await readFile(`/proc/${name}/stat`, 'utf8');
+      const ppid = Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[1]);
+      if (ppid !== serverPid) continue;
+      const cmdline = (await readFile(`/proc/${name}/cmdline`, 'utf8')).split('\0');
+      if (cmdline.some((arg) => arg.includes(marker))) out.push(Number(name));
+    } catch {
+      // gone meanwhile
+    }
+  }
+  return out;
+}
