@@ -14,6 +14,7 @@ import type { GroupResult } from '../../../bots/src/bot-group.js';
 import { InProcessGroup } from '../../../bots/src/group-handle.js';
 import { mapLimit } from '../../../bots/src/map-limit.js';
 import { ensureRooms, loginOrRegister } from '../../../bots/src/rest.js';
+import { nodeEnv, sharedClusterEnv } from '../cluster-env.js';
 import { createScratchDatabase, MARIADB_HOST } from '../mariadb.js';
 import type { Pinning } from '../pinning.js';
 import { BENCH_REDIS, deleteRedisKeys, redisAnswers } from '../redis.js';
@@ -79,17 +80,7 @@ function nodeOptions(node: 'A' | 'B', plan: RecordingPlan, pinning: Pinning, env
     workers: plan.workers,
     statsIntervalMs: 1000,
     port: p.http,
-    env: {
-      RTC_MIN_PORT: String(p.rtc[0]),
-      RTC_MAX_PORT: String(p.rtc[1]),
-      CLUSTER_NODE_ID: `bench-rec-${node.toLowerCase()}`,
-      CLUSTER_PIPE_LISTEN_IP: '127.0.0.1',
-      CLUSTER_PIPE_ANNOUNCED_ADDRESS: '127.0.0.1',
-      CLUSTER_PIPE_MIN_PORT: String(p.pipe[0]),
-      CLUSTER_PIPE_MAX_PORT: String(p.pipe[1]),
-      REDIS_URL: '',
-      ...env,
-    },
+    env: nodeEnv(p, `bench-rec-${node.toLowerCase()}`, env),
   };
 }
 
@@ -111,12 +102,7 @@ async function twoNodes(plan: RecordingPlan, pinning: Pinning, log: Log): Promis
   } catch (err) {
     return emptyRun('twoNodes', `MariaDB at ${MARIADB_HOST} not usable (${err instanceof Error ? err.message : String(err)})`);
   }
-  const prefix = `mmbench-${randomBytes(4).toString('hex')}`;
-  const shared = {
-    REDIS_URL: `redis://${BENCH_REDIS.host}:${BENCH_REDIS.port}`,
-    REDIS_KEY_PREFIX: prefix,
-    JWT_SECRET: randomBytes(32).toString('hex'),
-  };
+  const { prefix, env: shared } = sharedClusterEnv();
   const started: BenchServer[] = [];
   try {
     log(`recording: twoNodes: ${plan.bots / 2} bots on each node, MariaDB ${db.name}`);
