@@ -1,5 +1,5 @@
 /**
- * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room]`
+ * `npm run bench [-- --quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room,recording]`
  *
  * MiniMeet against a bare mediasoup + Socket.IO baseline, same bot load, same run: overhead
  * ratios, a capacity ramp and a chat benchmark. Prints tables and writes DIR/bench.json
@@ -7,7 +7,8 @@
  * nodes (cluster), and Chromium on impaired test-host links (network, needs root; also writes
  * DIR/network.html), a long run under churn watched for leaks (soak, --soak-minutes; also
  * writes DIR/soak.html), light receive-only bots against full receivers (light-bots), and one
- * room of up to 200 light receivers against the old design (large-room; also DIR/large-room.html).
+ * room of up to 200 light receivers against the old design (large-room; also DIR/large-room.html),
+ * and a call of bots unrecorded then recorded, with its composite (recording, --recording-seconds).
  */
 import { mkdirSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
@@ -26,6 +27,8 @@ import { lightBotsPhase, lightBotsPlan, lightBotsTable } from './light-bots-phas
 import { largeRoomPhase } from './large-room/large-room-phase.js';
 import { largeRoomPlan } from './large-room/large-room-plan.js';
 import { largeRoomTables, renderLargeRoomHtml } from './large-room/large-room-report.js';
+import { recordingPhase, recordingPlan } from './recording/recording-phase.js';
+import { recordingFigures, recordingTable } from './recording/recording-report.js';
 import { benchPlan, capacityPhase, chatPhase, overheadPhase } from './phases.js';
 import {
   capacitySummary,
@@ -79,6 +82,10 @@ async function main(): Promise<void> {
     ? await largeRoomPhase(largeRoomPlan(args.quick, args.largeRoomSizes), pinning, log)
     : undefined;
   const soak = args.phases.includes('soak') ? await soakPhase(soakPlan(args.soak), log) : undefined;
+  const recordingRunPlan = args.phases.includes('recording')
+    ? recordingPlan(args.quick, args.recordingSeconds)
+    : undefined;
+  const recording = recordingRunPlan ? await recordingPhase(recordingRunPlan, pinning, log) : undefined;
 
   // Pinned: the server had one CPU; otherwise it shared all of them with the bots.
   const serverCoreCount = pinning.serverCpus ? pinning.serverCpus.split(',').length : os.cpus().length;
@@ -107,6 +114,7 @@ async function main(): Promise<void> {
   const largeRoomText = largeRoom ? largeRoomTables(largeRoom) : undefined;
   if (largeRoomText) out.push(largeRoomText);
   if (soak) out.push(soakTable(soak), drainedTable(soak));
+  if (recording) out.push(recordingTable(recording));
   const text = out.join('\n\n');
   console.log(`\n${text}\n`);
 
@@ -131,6 +139,8 @@ async function main(): Promise<void> {
         'per receiver: (CPU of the bench process, or of the server process + worker from /proc, during the phase − during the senders-only phase) / receivers',
       largeRoom:
         "per size: first frame = join ack → first RTP of the receiver's first video (p95 over receivers); signaling = Engine.IO message bytes a bystander socket in the room receives from the first receiver join to 600 ms after the last, ÷ joins; consumers = GET /api/admin/stats totals (lowest snapshot in the window, summed over nodes); server CPU = /proc utime+stime of every node process + workers over the window ÷ participants; worker µs/pkt = worker cpuMs delta ÷ consumer packets delta; memory = RSS (/proc VmRSS) of every node + workers in the window − before anyone joined, ÷ participants; loss = RTP sequence gaps over every receiver stream in the window",
+      recording:
+        'per setup, fresh servers: the call unrecorded (baseline window) then recorded; server/worker CPU from /proc utime+stime of the server processes and their mediasoup children, deltas recorded − unrecorded ÷ recorded tracks; recorder CPU and RSS from /proc of the ffmpeg children of the server processes during the recorded window (from 3 s after start) ÷ tracks; composite = stopRecording answered → GET /api/recordings/:id state ready (probe, composite, upload) ÷ minutes recorded; bytes from the recording DTO (tracks and composite) ÷ minutes',
       cluster:
         'per node: worker cpuMs and consumer packets from its own GET /api/admin/stats at the window edges; idle rate: worker cpuMs before any bot joined; capacity = workers homing peers × 1e6 / (µs/pkt × 100)',
     },
@@ -147,6 +157,9 @@ async function main(): Promise<void> {
     lightBots,
     largeRoom,
     soak,
+    recording: recording
+      ? { plan: recordingRunPlan, runs: recording, figures: recording.map(recordingFigures) }
+      : undefined,
   };
   const jsonPath = path.join(args.outDir, 'bench.json');
   writeFileSync(jsonPath, `${JSON.stringify(json, null, 2)}\n`);

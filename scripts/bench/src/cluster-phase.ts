@@ -19,6 +19,7 @@ import {
   workerFigures,
   workersHomingPeers,
 } from './cluster-report.js';
+import { nodeEnv, sharedClusterEnv } from './cluster-env.js';
 import { createScratchDatabase, MARIADB_HOST } from './mariadb.js';
 import { BENCH_REDIS, deleteRedisKeys, redisAnswers } from './redis.js';
 import type { Pinning } from './pinning.js';
@@ -106,18 +107,7 @@ function nodeOptions(
     workers,
     statsIntervalMs: plan.statsIntervalMs,
     port: p.http,
-    env: {
-      RTC_MIN_PORT: String(p.rtc[0]),
-      RTC_MAX_PORT: String(p.rtc[1]),
-      CLUSTER_NODE_ID: `bench-${node.toLowerCase()}`,
-      CLUSTER_PIPE_LISTEN_IP: '127.0.0.1',
-      CLUSTER_PIPE_ANNOUNCED_ADDRESS: '127.0.0.1',
-      CLUSTER_PIPE_MIN_PORT: String(p.pipe[0]),
-      CLUSTER_PIPE_MAX_PORT: String(p.pipe[1]),
-      // One process alone, whatever the caller's environment says.
-      REDIS_URL: '',
-      ...env,
-    },
+    env: nodeEnv(p, `bench-${node.toLowerCase()}`, env),
   };
 }
 
@@ -162,13 +152,7 @@ async function twoNodes(plan: ClusterPlan, pinning: Pinning, log: Log): Promise<
       `MariaDB at ${MARIADB_HOST} not usable (${err instanceof Error ? err.message : String(err)})`,
     );
   }
-  const prefix = `mmbench-${randomBytes(4).toString('hex')}`;
-  const shared = {
-    REDIS_URL: `redis://${CLUSTER_REDIS.host}:${CLUSTER_REDIS.port}`,
-    REDIS_KEY_PREFIX: prefix,
-    // A token issued by one node is accepted by the other (same secret, same users table).
-    JWT_SECRET: randomBytes(32).toString('hex'),
-  };
+  const { prefix, env: shared } = sharedClusterEnv();
   const started: BenchServer[] = [];
   try {
     log(`cluster: twoNodes: nodes A and B (1 worker each), MariaDB ${db.name}, Redis prefix ${prefix}`);

@@ -11,6 +11,7 @@ export const PHASES = [
   'soak',
   'light-bots',
   'large-room',
+  'recording',
 ] as const;
 export type Phase = (typeof PHASES)[number];
 /**
@@ -33,12 +34,15 @@ export interface BenchArgs {
   soak: SoakOptions;
   /** Receiver counts of the large-room phase (default: its plan's). */
   largeRoomSizes?: number[];
+  /** How long the recording phase records its call (default 60, 10 with --quick). */
+  recordingSeconds?: number;
 }
 
 export const USAGE =
-  'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room]\n' +
+  'usage: npm run bench -- [--quick] [--out DIR] [--phases overhead,capacity,chat,cluster,network,soak,light-bots,large-room,recording]\n' +
   '                        [--soak-minutes N (default 30)] [--soak-sample-sec S (default 10, 5 under 10 min)]\n' +
-  '                        [--large-room-sizes 25,50,100,200 (receivers per size, 1 to 500)]';
+  '                        [--large-room-sizes 25,50,100,200 (receivers per size, 1 to 500)]\n' +
+  '                        [--recording-seconds N (recording phase, default 60, 10 with --quick)]';
 
 /** A positive number (fractions allowed) within [min, max]. */
 function numberOption(name: string, raw: string | undefined, min: number, max: number): number {
@@ -55,6 +59,7 @@ export function parseArgs(argv: string[], now = new Date()): BenchArgs {
   let minutes: number | undefined;
   let sampleSec: number | undefined;
   let largeRoomSizes: number[] | undefined;
+  let recordingSeconds: number | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i]!;
     if (a === '--quick') quick = true;
@@ -76,20 +81,30 @@ export function parseArgs(argv: string[], now = new Date()): BenchArgs {
       largeRoomSizes = v.split(',').map((x) => numberOption(a, x, 1, 500));
       if (largeRoomSizes.some((n) => !Number.isInteger(n)))
         throw new Error(`--large-room-sizes takes whole receiver counts (got "${v}")`);
-    } else if (a === '--help' || a === '-h') throw new UsageRequested();
+    } else if (a === '--recording-seconds') recordingSeconds = numberOption(a, argv[++i], 5, 3600);
+    else if (a === '--help' || a === '-h') throw new UsageRequested();
     else throw new Error(`unknown option ${a} (try --help)`);
   }
   if ((minutes !== undefined || sampleSec !== undefined) && !phases.includes('soak'))
     throw new Error('--soak-minutes and --soak-sample-sec apply to the soak phase: add --phases soak');
   if (largeRoomSizes && !phases.includes('large-room'))
     throw new Error('--large-room-sizes applies to the large-room phase: add --phases large-room');
+  if (recordingSeconds !== undefined && !phases.includes('recording'))
+    throw new Error('--recording-seconds applies to the recording phase: add --phases recording');
   const soakMinutes = minutes ?? 30;
   const soak = { minutes: soakMinutes, sampleSec: sampleSec ?? (soakMinutes < 10 ? 5 : 10) };
   if (soak.sampleSec * 10 > soak.minutes * 60)
     throw new Error(
       `--soak-sample-sec ${soak.sampleSec} leaves fewer than 10 samples in ${soak.minutes} min: sample more often or run longer`,
     );
-  return { quick, outDir, phases, soak, ...(largeRoomSizes ? { largeRoomSizes } : {}) };
+  return {
+    quick,
+    outDir,
+    phases,
+    soak,
+    ...(largeRoomSizes ? { largeRoomSizes } : {}),
+    ...(recordingSeconds !== undefined ? { recordingSeconds } : {}),
+  };
 }
 
 /** Thrown by parseArgs for --help: the caller prints USAGE and exits 0. */
