@@ -50,12 +50,16 @@ export function previewOf(roomId: number): RoomPreviewDto {
 /** Answers the pre-join screen's preview request; every other request goes to the fetch there was. */
 export function stubRoomPreview(answer: (roomId: number) => RoomPreviewDto = previewOf): void {
   const inner = globalThis.fetch;
-  vi.stubGlobal('fetch', async (input: RequestInfo | URL, init?: RequestInit) => {
-    const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
-    const match = /^\/api\/rooms\/(\d+)\/preview$/.exec(url.pathname);
-    if (!match) return inner(input, init);
-    return new Response(JSON.stringify(answer(Number(match[1]))), { status: 200, headers: { 'Content-Type': 'application/json' } });
-  });
+  // A mock itself, so a test can still look at the requests it made (vi.mocked(fetch).mock.calls).
+  vi.stubGlobal(
+    'fetch',
+    vi.fn(async (input: RequestInfo | URL, init?: RequestInit) => {
+      const url = new URL(input instanceof Request ? input.url : String(input), 'http://localhost');
+      const match = /^\/api\/rooms\/(\d+)\/preview$/.exec(url.pathname);
+      if (!match) return inner(input, init);
+      return new Response(JSON.stringify(answer(Number(match[1]))), { status: 200, headers: { 'Content-Type': 'application/json' } });
+    }),
+  );
 }
 
 /**

@@ -101,7 +101,6 @@ export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
         </Link>
         <h1 className="call__title">{room?.name ?? 'Joining…'}</h1>
         <RecordingIndicator />
-        <RecordingIndicator />
         {room && room.kind !== 'webinar' && (
           <span className="call__count" aria-label={`${count} of ${room.maxParticipants} people`}>
             {count}/{room.maxParticipants}
@@ -113,7 +112,6 @@ export function CallPage({ prepared }: { prepared?: PreparedMedia } = {}) {
           </span>
         )}
         <span className="call__spacer" />
-        <RecordingsLink />
         <RecordingsLink />
         <span className="stage__views" role="group" aria-label="Layout">
           {(['grid', 'speaker'] as const).map((v) => (

@@ -5,7 +5,7 @@ import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok, type FakeSocket } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
-import { alice, endCallPageTest, renderApp, signIn } from '../../test/render';
+import { alice, endCallPageTest, renderCall, signIn } from '../../test/render';
 import { testRoom } from '../../test/rooms';
 
 const room = testRoom();
@@ -58,7 +58,7 @@ describe('recording in the call page', () => {
 
   async function enter(user = alice) {
     connectSocket(signIn(user));
-    renderApp('/rooms/5');
+    await renderCall('/rooms/5');
     await screen.findByRole('heading', { name: 'Stand-up' });
   }
 
