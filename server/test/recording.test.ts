@@ -32,6 +32,7 @@ import {
 } from './helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
 import { capturePids, downloadRecording, probeBytes, waitForRecording } from './helpers/recording-client.js';
+import { HEARD_DB, freezes, frozenThroughout, meanVolumeDb } from './helpers/media-checks.js';
 import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './helpers/s3-server.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
 
@@ -177,6 +178,11 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
     expect(probed.streams.filter((s) => s.codec_type === 'video')).toHaveLength(1);
     expect(probed.streams.filter((s) => s.codec_type === 'audio')).toHaveLength(1);
     expect(Math.abs(probed.durationMs - ready.durationMs)).toBeLessThan(2000);
+    // It plays as a call: the microphones (each peer sends a tone) are heard, the cameras move.
+    const compositeFile = tmpFile(`composite.${extension}`);
+    const seconds = probed.durationMs / 1000;
+    expect(await meanVolumeDb(compositeFile, 0.5, seconds - 1)).toBeGreaterThan(HEARD_DB);
+    expect(frozenThroughout(await freezes(compositeFile, { minSeconds: 1 }), 1, seconds - 1)).toBe(false);
 
     // One track's file, and each of its segments.
     const guestMic = track(guest.user.id, 'audio')!;
