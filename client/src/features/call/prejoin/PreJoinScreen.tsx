@@ -10,7 +10,7 @@ import { joinError } from '../callErrors';
 import { CallProblem } from '../CallPage';
 import type { PreparedMedia } from '../localMediaSlice';
 import { DevicePreview } from './DevicePreview';
-import { joinsAsAttendee } from './joinRole';
+import { joinsAsAttendee, waitsInLobby } from './joinRole';
 import { createPreviewMedia } from './previewMedia';
 import { useRoomPreview } from './roomPreview';
 import { RoomPreviewSummary } from './RoomPreviewSummary';
@@ -41,6 +41,7 @@ export function PreJoinScreen({
 
   const known = preview.status === 'ready' ? preview.preview : null;
   const attendee = known !== null && user !== null && joinsAsAttendee(known.room, user);
+  const waits = known !== null && waitsInLobby(known.room, user, asGuest);
   const settled = preview.status !== 'loading';
   const missing = preview.status === 'missing';
   const capture = settled && !missing && !attendee;
@@ -91,7 +92,7 @@ export function PreJoinScreen({
           <h1 id="prejoin-title">{title}</h1>
           {!asGuest && known && <p className="prejoin__subtitle">Ready to join?</p>}
           {preview.status === 'loading' && <Spinner label="Loading the room" />}
-          {known && <RoomPreviewSummary preview={known} attendee={attendee} />}
+          {known && <RoomPreviewSummary preview={known} attendee={attendee} waits={waits} />}
           {preview.status === 'unavailable' && (
             <Alert kind="warning">{`Could not load who is in the room: ${describeError(preview.error)}`}</Alert>
           )}

@@ -7,7 +7,16 @@ function countLine(count: number): string {
 }
 
 /** Who is already in the room, and what joining it means (recorded, locked, joining muted). */
-export function RoomPreviewSummary({ preview, attendee }: { preview: RoomPreviewDto; attendee: boolean }) {
+export function RoomPreviewSummary({
+  preview,
+  attendee,
+  waits = false,
+}: {
+  preview: RoomPreviewDto;
+  attendee: boolean;
+  /** Joining waits in the room's lobby until a host lets you in. */
+  waits?: boolean;
+}) {
   const { room, participants, participantCount } = preview;
   const more = participantCount - participants.length;
   return (
@@ -36,6 +45,7 @@ export function RoomPreviewSummary({ preview, attendee }: { preview: RoomPreview
           </ul>
         )}
       </section>
+      {waits && <p className="prejoin__note">This room has a lobby: a host lets you in after you join.</p>}
       {room.locked && <p className="prejoin__note">This room is locked: only its hosts can join now.</p>}
       {room.joinMuted && !attendee && <p className="prejoin__note">The host has everyone join with the microphone off.</p>}
       {attendee && (

@@ -7,8 +7,23 @@ import type { RoomDto, UserDto } from '@minimeet/shared';
  */
 export function joinsAsAttendee(room: RoomDto, user: UserDto): boolean {
   const scoped = user.roomScope?.roomId === room.id ? user.roomScope : undefined;
-  const moderator = room.ownerId === user.id || user.role === 'admin' || scoped?.grants.moderate === true;
-  if (moderator) return false;
+  if (isRoomModerator(room, user)) return false;
   if (scoped && !scoped.grants.publish) return true;
   return room.kind === 'webinar';
+}
+
+/** The room's owner, admins and an app's user granted `moderate` for this room (the server's rule). */
+function isRoomModerator(room: RoomDto, user: UserDto): boolean {
+  const scoped = user.roomScope?.roomId === room.id ? user.roomScope : undefined;
+  return room.ownerId === user.id || user.role === 'admin' || scoped?.grants.moderate === true;
+}
+
+/**
+ * Whether joining will wait in the room's lobby for a host (as the server decides it; someone
+ * already admitted in this call is let in anyway). `guest`: joining as a guest (no session yet).
+ */
+export function waitsInLobby(room: RoomDto, user: UserDto | null, guest: boolean): boolean {
+  if (room.lobby === 'off') return false;
+  if (guest || user?.role === 'guest') return true;
+  return room.lobby === 'everyone' && !!user && !isRoomModerator(room, user);
 }
