@@ -6,23 +6,9 @@ import { connectSocket } from '../../lib/socket';
 import { fail, installFakeSockets, ok } from '../../test/fakeSocket';
 import { mockFetch } from '../../test/fetchMock';
 import { alice, endCallPageTest, renderCall, signIn } from '../../test/render';
+import { testRoom } from '../../test/rooms';
 
-const room: RoomDto = {
-  id: 5,
-  name: 'Stand-up',
-  ownerId: 1,
-  maxParticipants: 8,
-  visibility: 'public',
-  locked: false,
-  joinMuted: false,
-  allowGuests: true,
-  lobby: 'guests',
-  recordingAccess: 'moderators',
-  recording: false,
-  kind: 'meeting',
-  participantCount: 1,
-  createdAt: '2026-01-01T00:00:00Z',
-};
+const room: RoomDto = testRoom({ allowGuests: true, lobby: 'guests', participantCount: 1 });
 const bob = { id: 2, username: 'bob', role: 'user' as const };
 const grace: LobbyEntry = { userId: 7, username: 'Grace', guest: true, since: '2026-01-01T00:00:01Z' };
 const dan: LobbyEntry = { userId: 8, username: 'Dan', since: '2026-01-01T00:00:02Z' };

@@ -9,20 +9,9 @@ import { alice, endCallPageTest, renderApp, renderCall, signIn } from '../../tes
 import { useAuthStore } from '../auth/authStore';
 import { useLobbyStore } from '../lobby/lobbyStore';
 import { useCallStore } from './callStore';
+import { testRoom } from '../../test/rooms';
 
-const room: RoomDto = {
-  id: 5,
-  name: 'Stand-up',
-  ownerId: 1,
-  maxParticipants: 8,
-  visibility: 'public',
-  locked: false,
-  joinMuted: false,
-  allowGuests: false, lobby: 'off', recordingAccess: 'moderators', recording: false,
-  kind: 'meeting',
-  participantCount: 2,
-  createdAt: '2026-01-01T00:00:00Z',
-};
+const room: RoomDto = testRoom();
 const joinData: JoinRoomData = {
   room,
   participants: [
