@@ -42,6 +42,8 @@ export class RecordingProcessor {
   readonly #log: Logger;
   readonly #ffprobe: string;
   readonly #running = new Set<Promise<void>>();
+  /** Aborted when the node shuts down: a composite build can take minutes, longer than a drain. */
+  readonly #shutdown = new AbortController();
 
   constructor(
     @InjectRepository(Recording) private readonly recordings: Repository<Recording>,
@@ -66,13 +68,21 @@ export class RecordingProcessor {
     await Promise.all([...this.#running]);
   }
 
+  /**
+   * Shutdown: composite builds stop now (ffmpeg killed). Their rows stay 'processing' and keep
+   * their files on this node, which processes them again when it starts (RecordingsMaintenance).
+   */
+  stopAll(): void {
+    this.#shutdown.abort();
+  }
+
   async process(files: RecordingFiles, draft: RecordingManifest): Promise<void> {
     const id = draft.recordingId;
     const dir = files.dirOf(id);
     try {
       const manifest = await this.#probe(dir, draft);
       await files.writeManifest(manifest);
-      const built = await this.builder.build(manifest, dir, path.join(dir, 'composite'));
+      const built = await this.builder.build(manifest, dir, path.join(dir, 'composite'), this.#shutdown.signal);
       // Named after what the builder made (its container is its choice).
       const compositeName = `composite${COMPOSITE_EXTENSIONS[built.contentType] ?? ''}`;
       const composite = { ...built, file: path.join(dir, compositeName) };
@@ -108,6 +118,10 @@ export class RecordingProcessor {
       }
       await files.remove(id);
     } catch (err) {
+      if (this.#shutdown.signal.aborted) {
+        this.#log.info({ recordingId: id, dir }, 'recording processing stopped by shutdown; it resumes when this node starts again');
+        return;
+      }
       const message = err instanceof Error ? err.message : String(err);
       this.#log.error({ err, recordingId: id, dir }, 'recording processing failed (files kept on this node)');
       for (const name of ['composite', ...Object.values(COMPOSITE_EXTENSIONS).map((ext) => `composite${ext}`)])

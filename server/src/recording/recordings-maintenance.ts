@@ -60,6 +60,7 @@ export class RecordingsMaintenance implements OnApplicationBootstrap, OnModuleDe
     for (const off of this.#off.splice(0)) off();
     clearInterval(this.#timer);
     await Promise.all(this.#running);
+    this.processor.stopAll();
     await this.processor.idle();
   }
 
