@@ -3,6 +3,7 @@ import { mkdtempSync, rmSync, statSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import type { RecordingDto } from '@minimeet/shared';
+import { HEARD_DB, freezes, frozenThroughout, meanVolumeDb } from '@minimeet/test-harness';
 import { waitForCameraPlaying } from '@minimeet/test-hosts/chromium-pages';
 import type { Page } from 'playwright-core';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -11,8 +12,9 @@ import { createRoom, openUserPage, registerUser, screenshot, useBrowserStack } f
 /**
  * Issue 21 acceptance in real browsers: a moderator records a call from the page, everyone in it
  * (and a late joiner) sees it is recorded, and afterwards the recordings page shows it being
- * processed, then ready, and its Download gives one file that plays with video and audio
- * (ffprobe). At most three pages at a time (2 cores).
+ * processed, then ready, and its Download gives one file that plays with everyone's video and
+ * audio (ffprobe: one stream each, as long as the recording; audio heard, picture moving). At
+ * most three pages at a time (2 cores).
  */
 const RECORD_FOR_MS = 10_000;
 
@@ -129,6 +131,13 @@ describe('client e2e: recording a call', () => {
     expect(Math.abs(seconds - dto.durationMs / 1000)).toBeLessThanOrEqual(2);
     // What we waited between start and stop, give or take the clicks' round trips.
     expect(dto.durationMs).toBeGreaterThanOrEqual(RECORD_FOR_MS);
+    // Both callers' cameras and microphones went into it...
+    for (const who of [owner!, bob!]) {
+      expect(dto.tracks.filter((t) => t.userId === who.user.id).map((t) => t.kind).sort()).toEqual(['audio', 'video']);
+    }
+    // ...and it plays as the call did: heard (the fake microphones beep) and moving (the fake cameras).
+    expect(await meanVolumeDb(file, 1, seconds - 2)).toBeGreaterThan(HEARD_DB);
+    expect(frozenThroughout(await freezes(file, { minSeconds: 1 }), 1, seconds - 1)).toBe(false);
 
     // And it plays in the page.
     await item.getByRole('button', { name: 'Play' }).click();

@@ -6,10 +6,12 @@ import { AppModule } from './app.module.js';
 import { loadOrCreateJwtSecret } from './auth/jwt-secret-store.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
+import { closeConnectionsWhileDraining } from './drain/close-connections-while-draining.js';
 import { stopGracefullyOnSignals } from './drain/shutdown-signals.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
+import { DrainState } from './realtime/drain-state.js';
 import { RestRateLimiter } from './http-hardening/rest-rate-limit.js';
 import { securityHeaders } from './http-hardening/security-headers.js';
 import { HttpRequestObserver } from './metrics/http-request-observer.js';
@@ -43,6 +45,7 @@ async function bootstrap() {
   app.disable('x-powered-by');
   // First middleware: every request (API, /metrics, static files) gets a request id, a log line and a latency sample.
   app.use(app.get(HttpRequestObserver).middleware());
+  app.use(closeConnectionsWhileDraining(app.get(DrainState)));
   app.use(securityHeaders({ embedAllowedOrigins: config.embedAllowedOrigins }));
   app.use(app.get(RestRateLimiter).middleware());
   // Prometheus scrapes /metrics, outside the API prefix.

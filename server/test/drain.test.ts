@@ -10,6 +10,8 @@ import {
   type ServerDrainingEvent,
 } from '@minimeet/shared';
 import { randomUUID } from 'node:crypto';
+import http from 'node:http';
+import net from 'node:net';
 import { DB_KINDS, type DbKind } from '@minimeet/test-harness';
 import { afterEach, describe, expect, it } from 'vitest';
 import {
@@ -38,6 +40,45 @@ function terminate(t: ChatTarget): Promise<{ code: number | null; signal: string
   const sentAt = Date.now();
   process.kill(t.server.pid, 'SIGTERM');
   return t.server.exited.then((r) => ({ ...r, ms: Date.now() - sentAt }));
+}
+
+interface HealthPoller {
+  /** Each answer's status and its Connection header. */
+  answers: { status: number; connection: string | undefined }[];
+  stop(): Promise<void>;
+}
+
+/**
+ * A load balancer's health checks: a few loops asking /api/health back to back, each over one
+ * kept-alive connection, so a request is almost always under way when the node closes.
+ */
+function pollHealthKeptAlive(url: string, loops = 4): HealthPoller {
+  const answers: HealthPoller['answers'] = [];
+  let stopped = false;
+  const loop = async () => {
+    const agent = new http.Agent({ keepAlive: true, maxSockets: 1 });
+    while (!stopped) {
+      const answer = await new Promise<HealthPoller['answers'][number] | undefined>((resolve) => {
+        const req = http.get(`${url}/api/health`, { agent, timeout: 2000 }, (res) => {
+          res.resume();
+          res.on('end', () => resolve({ status: res.statusCode ?? 0, connection: res.headers.connection }));
+        });
+        req.on('timeout', () => req.destroy());
+        req.on('error', () => resolve(undefined));
+      });
+      if (answer) answers.push(answer);
+      else await new Promise((r) => setTimeout(r, 20)); // refused: the node has stopped listening
+    }
+    agent.destroy();
+  };
+  const running = Array.from({ length: loops }, loop);
+  return {
+    answers,
+    stop: async () => {
+      stopped = true;
+      await Promise.all(running);
+    },
+  };
 }
 
 async function joinedSocket(url: string, roomId?: number): Promise<{ socket: ClientSocket; roomId: number }> {
@@ -125,6 +166,55 @@ describe('drain on SIGTERM, one node, sockets that leave', () => {
     expect(exit.ms).toBeLessThan(graceMs / 2);
     expect(target.server.output()).toContain('second signal: stopping now');
   }, 90_000);
+
+  // A balancer that checks health over kept-alive connections kept a closing node's HTTP server
+  // open for good: a request under way when it closed left its connection open, and the next
+  // check came before the keep-alive timeout.
+  it.each([10_000, 0])(
+    'exits while a balancer checks its health over kept-alive connections (SHUTDOWN_GRACE_MS=%i)',
+    async (graceMs) => {
+      target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: String(graceMs), LOG_LEVEL: 'info' });
+      // A client that moves away a second after it is told to: the drain lasts that long.
+      const { socket } = await joinedSocket(target.url);
+      socket.on('serverDraining', () => setTimeout(() => socket.disconnect(), 1000));
+      const poller = pollHealthKeptAlive(target.url);
+      try {
+        await waitFor(() => poller.answers.length >= 20, 10_000, 'health checks answered');
+        const exit = await terminate(target);
+        expect(exit, target.server.output().slice(-3000)).toMatchObject({ code: 0, signal: null });
+        expect(exit.ms).toBeLessThan(5000);
+      } finally {
+        await poller.stop();
+      }
+      // While draining, every answer tells the balancer to reconnect (and so to pick another node).
+      const draining = poller.answers.filter((a) => a.status === 503);
+      if (graceMs > 0) expect(draining.length).toBeGreaterThan(0);
+      for (const answer of draining) expect(answer.connection).toBe('close');
+    },
+    30_000,
+  );
+
+  it('a request that never ends does not keep the node from stopping', async () => {
+    target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: '0', LOG_LEVEL: 'info' });
+    const { port, hostname } = new URL(target.url);
+    // A client that stalls mid-upload: headers promise a body it never finishes.
+    const stalled = net.connect(Number(port), hostname);
+    await new Promise<void>((resolve, reject) => stalled.once('connect', resolve).once('error', reject));
+    stalled.on('error', () => undefined);
+    stalled.write(
+      'POST /api/auth/login HTTP/1.1\r\nHost: minimeet\r\nContent-Type: application/json\r\nContent-Length: 1000\r\n\r\n{"username":',
+    );
+    const closedByServer = new Promise<void>((resolve) => stalled.once('close', () => resolve()));
+    try {
+      const exit = await terminate(target);
+      expect(exit, target.server.output().slice(-3000)).toMatchObject({ code: 0, signal: null });
+      expect(exit.ms).toBeLessThan(20_000);
+      expect(target.server.output()).toContain('ending the HTTP connections still open');
+      await closedByServer;
+    } finally {
+      stalled.destroy();
+    }
+  }, 40_000);
 
   it('SHUTDOWN_GRACE_MS=0 stops at once without telling anyone', async () => {
     target = await startChatTarget('sqlite', { SHUTDOWN_GRACE_MS: '0' });

@@ -31,7 +31,7 @@ import {
   waitFor,
 } from './helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
-import { capturePids, downloadRecording, probeBytes, waitForRecording } from './helpers/recording-client.js';
+import { capturePids, downloadRecording, probeBytes, recordedPeer, waitForRecording } from './helpers/recording-client.js';
 import { HEARD_DB, freezes, frozenThroughout, meanVolumeDb } from './helpers/media-checks.js';
 import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './helpers/s3-server.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
@@ -84,11 +84,7 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
   });
 
   function peer(roomId: number, login: { token: string } | { name: string }, media: { audio?: boolean; video?: boolean } = {}): MiniMeetPeer {
-    const who =
-      'token' in login
-        ? { token: login.token }
-        : { username: `${login.name}_${process.pid % 10000}_${Math.random().toString(36).slice(2, 6)}`, password: 'correct horse battery' };
-    const p = new MiniMeetPeer({ url, roomId, reconnection: false, consume: false, ...media, ...who });
+    const p = recordedPeer(url, roomId, login, media);
     peers.push(p);
     return p;
   }

@@ -14,6 +14,8 @@ const SOURCES = ['mic', 'camera', 'screen'] as const;
 export class LocalProducers {
   private readonly producers = new Map<MediaSourceName, Producer>();
   private readonly wanted = new Map<MediaSourceName, LocalWanted>();
+  /** Sources whose producer the server paused on its own (a moderator's mute) since we last told it. */
+  private readonly pausedByServer = new Set<MediaSourceName>();
 
   constructor(
     private readonly ctx: MediaContext,
@@ -30,6 +32,15 @@ export class LocalProducers {
     else this.wanted.set(source, { track, paused });
   }
 
+  /**
+   * The server paused the producer of `source` (a moderator's mute). Its next reconcile tells the
+   * server the wanted state even where the local producer already has it: an unmute given before
+   * the queue reached the mute changes nothing locally, and the server would stay paused.
+   */
+  serverPaused(source: MediaSourceName): void {
+    this.pausedByServer.add(source);
+  }
+
   async reconcileAll(): Promise<void> {
     for (const source of SOURCES) await this.reconcile(source);
   }
@@ -39,6 +50,7 @@ export class LocalProducers {
     const transport = this.ctx.transport('send');
     const device = this.ctx.device();
     if (!transport || !device || !this.ctx.canSend()) return;
+    const serverPaused = this.pausedByServer.delete(source);
     const want = this.wanted.get(source);
     const producer = this.producers.get(source);
     const { signaling, sink } = this.ctx;
@@ -81,7 +93,7 @@ export class LocalProducers {
       producer.pause();
       sink.setUplinkScore?.(source, null);
       await signaling.request('pauseProducer', { producerId: producer.id });
-    } else if (!want.paused && producer.paused) {
+    } else if (!want.paused && (producer.paused || serverPaused)) {
       producer.resume();
       await signaling.request('resumeProducer', { producerId: producer.id });
     }

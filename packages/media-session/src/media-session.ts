@@ -190,6 +190,14 @@ export class MediaSession {
     return this.enqueue(`source ${source}`, () => this.local.reconcile(source));
   }
 
+  /**
+   * The server paused our producer of `source` (a moderator's mute); the caller then wants it
+   * paused with setSource, and an unmute after that is sent even if it comes first in the queue.
+   */
+  sourcePausedByServer(source: MediaSourceName): void {
+    this.local.serverPaused(source);
+  }
+
   /** Whether we may publish now. */
   get canSend(): boolean {
     return this.sending;

@@ -69,6 +69,32 @@ describe('MediaSession', () => {
     expect(sig.named('produce')).toHaveLength(2);
   });
 
+  it("a moderator's mute, then an unmute before the queue reached the mute: the server is told to resume", async () => {
+    const mic = new FakeTrack('audio');
+    void session.setSource('mic', mic as unknown as MediaStreamTrack);
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    // moderatorMuted: the server has paused the producer; the user unmutes straight away.
+    session.sourcePausedByServer('mic');
+    const muted = session.setSource('mic', mic as unknown as MediaStreamTrack, true);
+    const unmuted = session.setSource('mic', mic as unknown as MediaStreamTrack, false);
+    await Promise.all([muted, unmuted]);
+    expect(sig.named('resumeProducer')).toEqual([{ producerId: 'own-mic-2' }]);
+    expect(transports()[0]!.producers[0]!.paused).toBe(false);
+    // Told once: a later wanted-on changes nothing.
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, false);
+    expect(sig.named('resumeProducer')).toHaveLength(1);
+  });
+
+  it("a moderator's mute the user keeps: paused locally and on the server", async () => {
+    const mic = new FakeTrack('audio');
+    void session.setSource('mic', mic as unknown as MediaStreamTrack);
+    await session.start({ routerRtpCapabilities: caps, producers: [] });
+    session.sourcePausedByServer('mic');
+    await session.setSource('mic', mic as unknown as MediaStreamTrack, true);
+    expect(transports()[0]!.producers[0]!.paused).toBe(true);
+    expect(sig.named('resumeProducer')).toEqual([]);
+  });
+
   it('a mic wanted off from the start (joining muted) is produced paused on the server', async () => {
     const mic = new FakeTrack('audio');
     void session.setSource('mic', mic as unknown as MediaStreamTrack, true);

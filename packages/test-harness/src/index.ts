@@ -9,6 +9,15 @@ export {
   type TestDatabase,
 } from './databases.js';
 export { withEnv, type EnvOverrides } from './env.js';
+export {
+  HEARD_DB,
+  freezes,
+  frozenThroughout,
+  meanVolumeDb,
+  mediaDurationS,
+  type Freeze,
+  type Region,
+} from './media-checks.js';
 export { parseLogLines } from './log-lines.js';
 export {
   REPO_ROOT,

@@ -233,7 +233,9 @@ export class MiniMeetPeer extends EventEmitter<PeerEvents> {
     s.on('producerResumed', ({ producerId }) => this.emit('producerResumed', { producerId }));
     s.on('moderatorMuted', ({ roomId, source }) => {
       // The server paused the producer already; the local state follows, as in the browser.
-      if (inRoom(roomId)) void this.session?.setSource(source, this.clips.trackOf(source), true);
+      if (!inRoom(roomId)) return;
+      this.session?.sourcePausedByServer(source);
+      void this.session?.setSource(source, this.clips.trackOf(source), true);
     });
     s.on('mediaReset', ({ roomId, reason }) => {
       if (!inRoom(roomId)) return;

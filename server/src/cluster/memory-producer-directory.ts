@@ -1,4 +1,4 @@
-import type { DirectoryProducer, ProducerDirectory } from './producer-directory.js';
+import type { DirectoryProducer, DirectoryRef, ProducerDirectory } from './producer-directory.js';
 
 /** A cluster of one: the directory is this process's map. */
 export class MemoryProducerDirectory implements ProducerDirectory {
@@ -33,8 +33,16 @@ export class MemoryProducerDirectory implements ProducerDirectory {
     return Promise.resolve(e ? { ...e } : undefined);
   }
 
-  removeBoot(nodeId: string, bootId: string): Promise<Array<{ roomId: number; producerId: string }>> {
-    const out: Array<{ roomId: number; producerId: string }> = [];
+  listBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
+    const out: DirectoryRef[] = [];
+    for (const [roomId, room] of this.#rooms)
+      for (const [producerId, e] of room)
+        if (e.nodeId === nodeId && e.bootId === bootId) out.push({ roomId, producerId });
+    return Promise.resolve(out);
+  }
+
+  removeBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
+    const out: DirectoryRef[] = [];
     for (const [roomId, room] of this.#rooms) {
       for (const [producerId, e] of room) {
         if (e.nodeId !== nodeId || e.bootId !== bootId) continue;

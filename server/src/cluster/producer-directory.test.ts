@@ -62,14 +62,22 @@ describe.each(impls)('producer directory (%s)', (_name, make) => {
     await dir.add(2, entry('old2', 'b', 'boot-1'));
     await dir.add(1, entry('new1', 'b', 'boot-2'));
     await dir.add(1, entry('other', 'a', 'boot-a'));
+    const byRoom = (x: { roomId: number }, y: { roomId: number }) => x.roomId - y.roomId;
+    // Listing a boot's entries (a node putting its own right after an outage) changes nothing.
+    expect((await dir.listBoot('b', 'boot-1')).sort(byRoom)).toEqual([
+      { roomId: 1, producerId: 'old1' },
+      { roomId: 2, producerId: 'old2' },
+    ]);
+    expect(await dir.listBoot('b', 'boot-9')).toEqual([]);
     const removed = await dir.removeBoot('b', 'boot-1');
-    expect(removed.sort((x, y) => x.roomId - y.roomId)).toEqual([
+    expect(removed.sort(byRoom)).toEqual([
       { roomId: 1, producerId: 'old1' },
       { roomId: 2, producerId: 'old2' },
     ]);
     expect((await dir.list(1)).map((p) => p.producerId).sort()).toEqual(['new1', 'other']);
     expect(await dir.list(2)).toEqual([]);
     expect(await dir.removeBoot('b', 'boot-1')).toEqual([]);
+    expect(await dir.listBoot('b', 'boot-1')).toEqual([]);
   });
 });
 

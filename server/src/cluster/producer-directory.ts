@@ -29,8 +29,16 @@ export interface ProducerDirectory {
   remove(roomId: number, producerId: string): Promise<void>;
   list(roomId: number): Promise<DirectoryProducer[]>;
   find(roomId: number, producerId: string): Promise<DirectoryProducer | undefined>;
+  /** Every entry written by that boot of that node (e.g. to put this node's entries right after an outage). */
+  listBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]>;
   /** Removes every entry written by that boot of that node; returns what it removed. */
-  removeBoot(nodeId: string, bootId: string): Promise<Array<{ roomId: number; producerId: string }>>;
+  removeBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]>;
+}
+
+/** Where an entry is: its room and producer. */
+export interface DirectoryRef {
+  roomId: number;
+  producerId: string;
 }
 
 /**

@@ -109,14 +109,27 @@ export class RedisClusterBus implements ClusterBus {
       }, timeoutMs);
       this.#pending.set(id, { resolve, reject, timer });
     });
-    const envelope: Envelope = { t: 'req', v: this.protocolVersion, id, from: this.nodeId, method, payload };
-    const receivers = await this.pub.publish(this.#nodeChannel(nodeId), JSON.stringify(envelope));
-    if (receivers === 0) {
+    // Rejected without being awaited (a failed publish below; close() while the publish is in
+    // flight): not an unhandled rejection, which would end the process.
+    answer.catch(() => undefined);
+    const forget = () => {
       const pending = this.#pending.get(id);
       if (pending) {
         clearTimeout(pending.timer);
         this.#pending.delete(id);
       }
+    };
+    const envelope: Envelope = { t: 'req', v: this.protocolVersion, id, from: this.nodeId, method, payload };
+    let receivers: number;
+    try {
+      receivers = await this.pub.publish(this.#nodeChannel(nodeId), JSON.stringify(envelope));
+    } catch (err) {
+      // Not sent (Redis down): nobody will await `answer`; its timer goes now.
+      forget();
+      throw err;
+    }
+    if (receivers === 0) {
+      forget();
       throw new AppError(ErrorCode.MEDIA_UNAVAILABLE, `Node ${nodeId} is not connected to the cluster`);
     }
     return (await answer) as ClusterResponse<M>;

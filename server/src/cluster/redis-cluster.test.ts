@@ -97,6 +97,30 @@ describe('cluster bus over Redis', () => {
     });
   });
 
+  it('a request that cannot be sent (Redis down) fails at once and leaves no timeout to go off later', async () => {
+    const conn = new Redis(REDIS_URL, { enableOfflineQueue: false });
+    connections.push(conn);
+    await new Promise((resolve) => conn.once('ready', resolve));
+    const a = await RedisClusterBus.create({
+      nodeId: 'bus-cut',
+      redis: conn,
+      keyPrefix: prefix,
+      timeoutMs: 200,
+    });
+    closers.push(() => a.close());
+    conn.disconnect();
+    const unhandled = vi.fn();
+    process.on('unhandledRejection', unhandled);
+    try {
+      await expect(a.request('bus-b', 'ping', { sentAt: 1 })).rejects.toThrow(/writeable/);
+      // Past the request's timeout: nothing rejects unhandled (it used to, and that ends a node).
+      await new Promise((resolve) => setTimeout(resolve, 400));
+      expect(unhandled).not.toHaveBeenCalled();
+    } finally {
+      process.off('unhandledRejection', unhandled);
+    }
+  });
+
   it('every node sees broadcasts from several senders in one order', async () => {
     const nodes = await Promise.all(['ord-a', 'ord-b', 'ord-c'].map((id) => bus(id)));
     const seen = nodes.map(() => [] as string[]);

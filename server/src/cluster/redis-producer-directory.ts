@@ -2,6 +2,7 @@ import type { Redis } from 'ioredis';
 import {
   parseDirectoryProducer,
   type DirectoryProducer,
+  type DirectoryRef,
   type ProducerDirectory,
 } from './producer-directory.js';
 
@@ -65,21 +66,29 @@ export class RedisProducerDirectory implements ProducerDirectory {
     return parseDirectoryProducer(await this.redis.hget(this.#roomKey(roomId), producerId));
   }
 
-  async removeBoot(nodeId: string, bootId: string): Promise<Array<{ roomId: number; producerId: string }>> {
+  async listBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
+    return parseBootMembers(await this.redis.smembers(this.#bootKey(nodeId, bootId)));
+  }
+
+  async removeBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
     const key = this.#bootKey(nodeId, bootId);
-    const members = await this.redis.smembers(key);
-    const out: Array<{ roomId: number; producerId: string }> = [];
+    const out = parseBootMembers(await this.redis.smembers(key));
     const multi = this.redis.multi();
-    for (const m of members) {
-      const i = m.indexOf(':');
-      const roomId = Number(m.slice(0, i));
-      const producerId = m.slice(i + 1);
-      if (!Number.isInteger(roomId) || !producerId) continue;
-      multi.hdel(this.#roomKey(roomId), producerId);
-      out.push({ roomId, producerId });
-    }
+    for (const { roomId, producerId } of out) multi.hdel(this.#roomKey(roomId), producerId);
     multi.del(key);
     await multi.exec();
     return out;
   }
+}
+
+/** A boot set's `roomId:producerId` members (malformed ones skipped). */
+function parseBootMembers(members: string[]): DirectoryRef[] {
+  const out: DirectoryRef[] = [];
+  for (const m of members) {
+    const i = m.indexOf(':');
+    const roomId = Number(m.slice(0, i));
+    const producerId = m.slice(i + 1);
+    if (Number.isInteger(roomId) && producerId) out.push({ roomId, producerId });
+  }
+  return out;
 }

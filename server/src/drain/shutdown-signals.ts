@@ -1,10 +1,12 @@
 import type { INestApplication } from '@nestjs/common';
 import type { Logger } from '../logging/logger.js';
+import { closeApp } from './close-app.js';
 import { DrainService } from './drain.service.js';
 
 /**
  * SIGTERM / SIGINT stop the node gracefully: drain (DrainService: clients move to other nodes,
- * up to SHUTDOWN_GRACE_MS; 0 skips it), close the app (every module's shutdown hooks), exit 0.
+ * up to SHUTDOWN_GRACE_MS; 0 skips it), close the app (closeApp: every module's shutdown hooks,
+ * bounded), exit 0.
  * A second signal cuts the drain short. The other termination signals keep Nest's plain
  * close-and-exit (`enableShutdownHooks` in main.ts).
  */
@@ -21,7 +23,7 @@ export function stopGracefullyOnSignals(app: INestApplication, graceMs: number, 
     void (async () => {
       try {
         if (graceMs > 0) await drains.drain(signal);
-        await app.close();
+        await closeApp(app, log);
         log.info({ signal }, 'minimeet stopped');
         process.exit(0);
       } catch (err) {

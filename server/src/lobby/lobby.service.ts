@@ -11,6 +11,8 @@ import {
 } from '@minimeet/shared';
 import { AppError } from '../common/app-error.js';
 import { APP_CONFIG } from '../config/config.module.js';
+import { AnnouncementsAfterOutage } from '../dependencies/after-outage.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import type { AppConfig } from '../config/env.schema.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -43,6 +45,8 @@ export class LobbyService implements JoinGate, OnModuleInit, OnModuleDestroy {
   private readonly knocks: RoomJoinLimiter;
   private readonly local: LocalWaiters;
   private readonly unsubscribers: Array<() => void> = [];
+  /** Lists sent again after a Redis outage, once the other nodes listen again. */
+  private readonly afterOutage = new AnnouncementsAfterOutage();
 
   constructor(
     @Inject(APP_CONFIG) private readonly config: AppConfig,
@@ -53,6 +57,7 @@ export class LobbyService implements JoinGate, OnModuleInit, OnModuleDestroy {
     @Inject(RoomAccessService) private readonly access: RoomAccessService,
     @Inject(RoomEvents) private readonly roomEvents: RoomEvents,
     @Inject(WebhookOutbox) private readonly webhooks: WebhookOutbox,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'lobby' });
@@ -82,12 +87,16 @@ export class LobbyService implements JoinGate, OnModuleInit, OnModuleDestroy {
       this.roomEvents.onRoomDeleted(({ roomId }) => {
         this.roomDeleted(roomId).catch(failed('clearing a deleted room lobby failed', roomId));
       }),
+      this.dependencies.onBack((dependency) => {
+        if (dependency === 'redis') void this.restoreAfterOutage();
+      }),
     );
     this.local.start();
   }
 
   async onModuleDestroy() {
     this.local.stop();
+    this.afterOutage.stop();
     for (const unsubscribe of this.unsubscribers.splice(0)) unsubscribe();
     // This process's waiters are going away with it: off the list now rather than at expiry.
     const rooms = new Set<number>();
@@ -95,6 +104,31 @@ export class LobbyService implements JoinGate, OnModuleInit, OnModuleDestroy {
       if (await this.store.removeSocket(held).catch(() => false)) rooms.add(held.roomId);
     }
     for (const roomId of rooms) await this.broadcast(roomId).catch(() => undefined);
+  }
+
+  /**
+   * Redis is back: one that restarted empty forgot who waits, while the waiters still wait here.
+   * This process's waiters are put back under their first knock's time (no cap, no new knock:
+   * they were let wait already) and each room's moderators get the list again. Never rejects.
+   */
+  async restoreAfterOutage(): Promise<void> {
+    const rooms = new Set<number>();
+    try {
+      for (const held of this.local.all()) {
+        await this.store.wait(held.roomId, held.entry, held.socketId, Number.MAX_SAFE_INTEGER);
+        rooms.add(held.roomId);
+      }
+    } catch (err) {
+      this.log.warn({ err }, 'putting lobby waiters back after a Redis outage failed');
+      return;
+    }
+    if (!rooms.size) return;
+    this.log.info({ rooms: [...rooms] }, 'lobby waiters put back after a Redis outage');
+    // Moderators may be on nodes whose subscribers are a moment behind this one's.
+    this.afterOutage.schedule(() => {
+      for (const roomId of rooms)
+        this.broadcast(roomId).catch((err: unknown) => this.log.warn({ err, roomId }, 'lobby list not sent after a Redis outage'));
+    });
   }
 
   // ---- the gate (in the room's queue) ----
@@ -114,7 +148,7 @@ export class LobbyService implements JoinGate, OnModuleInit, OnModuleDestroy {
     const outcome = await this.store.wait(roomId, entry, socket.id, this.config.lobby.maxWaiting);
     if (outcome === 'full')
       throw new AppError(ErrorCode.LIMIT_EXCEEDED, `The lobby of room ${roomId} is full (${this.config.lobby.maxWaiting} waiting)`);
-    const held = { roomId, userId: user.id, socketId: socket.id };
+    const held = { roomId, userId: user.id, socketId: socket.id, entry };
     this.local.add(held);
     await socket.join(lobbyWaiterChannel(roomId, user.id));
     if (socket.disconnected) {

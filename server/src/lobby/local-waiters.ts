@@ -1,5 +1,11 @@
+import type { LobbyEntry } from '@minimeet/shared';
 import type { Logger } from '../logging/logger.js';
 import type { LobbyStore, WaitingSocket } from './lobby-store.js';
+
+/** A waiting socket this process holds, with the entry it waits under (put back after a Redis outage). */
+export interface HeldWaiter extends WaitingSocket {
+  entry: LobbyEntry;
+}
 
 /**
  * The waiting sockets this process holds: renewed in the store on a timer (a dead process's
@@ -7,7 +13,7 @@ import type { LobbyStore, WaitingSocket } from './lobby-store.js';
  */
 export class LocalWaiters {
   /** socketId → roomId → record. */
-  private readonly held = new Map<string, Map<number, WaitingSocket>>();
+  private readonly held = new Map<string, Map<number, HeldWaiter>>();
   private timer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -28,13 +34,13 @@ export class LocalWaiters {
     this.timer = undefined;
   }
 
-  add(record: WaitingSocket): void {
+  add(record: HeldWaiter): void {
     let rooms = this.held.get(record.socketId);
     if (!rooms) this.held.set(record.socketId, (rooms = new Map()));
     rooms.set(record.roomId, record);
   }
 
-  get(socketId: string, roomId: number): WaitingSocket | undefined {
+  get(socketId: string, roomId: number): HeldWaiter | undefined {
     return this.held.get(socketId)?.get(roomId);
   }
 
@@ -48,7 +54,7 @@ export class LocalWaiters {
     return [...(this.held.get(socketId)?.keys() ?? [])];
   }
 
-  all(): WaitingSocket[] {
+  all(): HeldWaiter[] {
     return [...this.held.values()].flatMap((rooms) => [...rooms.values()]);
   }
 }

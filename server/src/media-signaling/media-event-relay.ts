@@ -9,6 +9,7 @@ import type { RtpCapabilities, ServerEventName, ServerEvents } from '@minimeet/s
 import { NODE_REGISTRY, type NodeRegistry } from '../cluster/node-registry.js';
 import { PRODUCER_DIRECTORY, type ProducerDirectory } from '../cluster/producer-directory.js';
 import { KeyedSerialQueue } from '../common/keyed-serial-queue.js';
+import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
 import type { PeerMedia } from '../media/peer-media.js';
@@ -17,6 +18,7 @@ import { RealtimeServer } from '../realtime/realtime-server.js';
 import { mediaChannel } from '../realtime/socket-types.js';
 import { RoomMediaRegistry } from './room-media-registry.js';
 import { consumableProducers } from './consumable-producers.js';
+import { ProducerRelisting } from './producer-relisting.js';
 import { asWire, remoteProducer } from './wire-conversion.js';
 
 /**
@@ -30,12 +32,21 @@ import { asWire, remoteProducer } from './wire-conversion.js';
  * announced before it. Consumer/score events to the one socket concerned. activeSpeaker comes
  * from each node's own observer (which also sees piped-in audio) to its local sockets, and
  * mediaReset goes only to the peers whose worker died.
+ *
+ * After a Redis outage the directory may be wrong: a Redis restarted empty has lost every entry,
+ * and writes (and the cross-node announcements, which go through Redis too) failed meanwhile.
+ * Each node then lists its producers again, drops its entries of producers that are gone and
+ * announces again what it may have failed to announce (ProducerRelisting).
  */
 @Injectable()
 export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApplicationShutdown {
   private unsubscribe: (() => void) | undefined;
   /** Directory write, then announcement, in order per producer. */
   private readonly perProducer = new KeyedSerialQueue<string>();
+  /** Producers (→ room) whose directory write failed: their announcement may not have crossed nodes either. */
+  private readonly unsure = new Map<string, number>();
+  private unsubscribeBack: (() => void) | undefined;
+  private readonly relisting: ProducerRelisting;
   private readonly log: Logger;
 
   constructor(
@@ -43,17 +54,31 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApp
     @Inject(RealtimeServer) private readonly realtime: RealtimeServer,
     @Inject(PRODUCER_DIRECTORY) private readonly directory: ProducerDirectory,
     @Inject(NODE_REGISTRY) private readonly nodes: NodeRegistry,
+    @Inject(DependencyState) private readonly dependencies: DependencyState,
     @Inject(ROOT_LOGGER) logger: Logger,
   ) {
     this.log = logger.child({ context: 'media-signaling' });
+    this.relisting = new ProducerRelisting({
+      rooms,
+      directory,
+      realtime,
+      nodes,
+      perProducer: this.perProducer,
+      log: this.log,
+    });
   }
 
   onModuleInit() {
     this.unsubscribe = this.rooms.onRoomCreated((room) => this.wireRoom(room));
+    this.unsubscribeBack = this.dependencies.onBack((dependency) => {
+      if (dependency === 'redis') void this.relisting.run(this.unsure);
+    });
   }
 
   onModuleDestroy() {
     this.unsubscribe?.();
+    this.unsubscribeBack?.();
+    this.relisting.stop();
   }
 
   /**
@@ -86,6 +111,7 @@ export class MediaEventRelay implements OnModuleInit, OnModuleDestroy, BeforeApp
         try {
           await write();
         } catch (err) {
+          this.unsure.set(producerId, roomId);
           this.log.error({ err, roomId, producerId }, 'producer directory write failed');
         }
         announce();

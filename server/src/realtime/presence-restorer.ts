@@ -1,5 +1,6 @@
 import { participantOf } from '../presence/participant-of.js';
 import { Inject, Injectable, type OnModuleDestroy, type OnModuleInit } from '@nestjs/common';
+import { AnnouncementsAfterOutage } from '../dependencies/after-outage.js';
 import { DependencyState } from '../dependencies/dependency-state.js';
 import { ROOT_LOGGER } from '../logging/logger.module.js';
 import type { Logger } from '../logging/logger.js';
@@ -15,12 +16,14 @@ import { RealtimeServer } from './realtime-server.js';
  * user back hear them as joined again (a participantsDelta upsert: clients that kept them listed
  * change nothing, any that missed them list them). Users who went while Redis was away may have
  * left no trace to announce, so this process's sockets of every room it holds are then told
- * participantsResync (reload the snapshot).
+ * participantsResync (reload the snapshot). Both go out once every node has restored its own
+ * users and listens again (ANNOUNCE_AFTER_REDIS_OUTAGE_MS).
  */
 @Injectable()
 export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
   readonly #log: Logger;
   #unsubscribe: (() => void) | undefined;
+  readonly #afterOutage = new AnnouncementsAfterOutage();
 
   constructor(
     @Inject(DependencyState) private readonly dependencies: DependencyState,
@@ -40,6 +43,7 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
 
   onModuleDestroy() {
     this.#unsubscribe?.();
+    this.#afterOutage.stop();
   }
 
   /** Re-adds every local socket to the rooms it has joined. Never rejects. */
@@ -63,13 +67,18 @@ export class PresenceRestorer implements OnModuleInit, OnModuleDestroy {
             readded.set(roomId, [...(readded.get(roomId) ?? []), participant]);
         }
       }
-      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [], changed: [] });
-      for (const roomId of localRooms) this.realtime.emitToLocalRoom(roomId, 'participantsResync', { roomId });
       if (readded.size)
         this.#log.info({ sockets, rooms: [...readded.keys()] }, 'presence put back in Redis after its outage');
     } catch (err) {
       // Redis went away again: the next recovery tries again.
       this.#log.warn({ err }, 'putting presence back after a Redis outage failed');
+      return;
     }
+    // Told once every node has put its own users back and listens again: a snapshot reloaded
+    // sooner could miss another node's users, and a delta sent sooner could reach nobody there.
+    this.#afterOutage.schedule(() => {
+      for (const [roomId, joined] of readded) this.deltas.publish({ roomId, joined, left: [], changed: [] });
+      for (const roomId of localRooms) this.realtime.emitToLocalRoom(roomId, 'participantsResync', { roomId });
+    });
   }
 }

@@ -15,6 +15,7 @@ import {
   type ServerEventName,
   type ServerEvents,
   type ServerToClientEvents,
+  type WireError,
 } from '@minimeet/shared';
 import { io, type Socket } from 'socket.io-client';
 import { expect } from 'vitest';
@@ -192,11 +193,16 @@ export interface FollowedRoom {
   ids(): number[];
   /** Pages of the snapshot loaded with loadParticipants (the join answer's first page not counted). */
   pagesLoaded: number;
+  /** The client's list itself (e.g. `has`, `cursor`: null once a snapshot is complete). */
+  roster: ParticipantRoster;
+  /** participantsResync events received (each reloads the snapshot, as the web client does). */
+  resyncs: number;
 }
 
 /**
  * Joins a room the way a client does: the join answer's first page, the rest of the snapshot
- * through loadParticipants, and participantsDelta events applied throughout (ParticipantRoster).
+ * through loadParticipants, participantsDelta events applied throughout (ParticipantRoster), and
+ * the snapshot loaded again on participantsResync (after a Redis outage).
  */
 export async function followRoom(socket: ClientSocket, join: JoinRoomRequest): Promise<FollowedRoom> {
   const deltas: ParticipantsDeltaEvent[] = [];
@@ -215,11 +221,28 @@ export async function followRoom(socket: ClientSocket, join: JoinRoomRequest): P
     deltas,
     ids: () => r.list().map((p) => p.userId).sort((a, b) => a - b),
     pagesLoaded: 0,
+    roster: r,
+    resyncs: 0,
   };
-  while (r.cursor !== null) {
-    const page = okData(await request(socket, 'loadParticipants', { roomId: join.roomId, cursor: r.cursor }));
-    r.addPage(page.participants, page.nextCursor);
-    followed.pagesLoaded += 1;
-  }
+  /** Loads the rest of the snapshot; the refusal when the server did not answer (a resync tries again). */
+  const loadPages = async (): Promise<WireError | null> => {
+    while (r.cursor !== null) {
+      const generation = r.generation;
+      const ack = await request(socket, 'loadParticipants', { roomId: join.roomId, cursor: r.cursor });
+      if (!ack.ok) return ack.error;
+      // A resync meanwhile started a new snapshot: this page belongs to the old one.
+      if (r.generation === generation) r.addPage(ack.data.participants, ack.data.nextCursor);
+      followed.pagesLoaded += 1;
+    }
+    return null;
+  };
+  socket.on('participantsResync', (e) => {
+    if (e.roomId !== join.roomId) return;
+    followed.resyncs += 1;
+    r.resync();
+    void loadPages();
+  });
+  const refused = await loadPages();
+  if (refused) throw new Error(`ack error ${refused.code}: ${refused.message}`);
   return followed;
 }

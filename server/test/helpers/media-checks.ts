@@ -1,74 +1,28 @@
-import { spawn } from 'node:child_process';
 import { probeMedia, type MediaProbe } from '../../src/recording/composite/media-probe.js';
 
 /*
- * What a test can say about a media file a user would play: its streams and duration, whether
- * its audio is heard over a window, whether (part of) its picture moves.
+ * What a test can say about a media file a user would play: the analyses shared with the browser
+ * tests (test-harness), plus stream counts through the server's own probe.
  */
 
 export { probeMedia, type MediaProbe };
-
-/** Runs ffmpeg and resolves with its stderr (where the analysis filters report). */
-function ffmpegStderr(args: string[]): Promise<string> {
-  return new Promise((resolve, reject) => {
-    const child = spawn('ffmpeg', ['-hide_banner', '-nostdin', ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
-    let err = '';
-    child.stderr.setEncoding('utf8').on('data', (d: string) => (err += d));
-    child.on('error', reject);
-    child.on('close', (code) => (code === 0 ? resolve(err) : reject(new Error(`ffmpeg exited ${code}: ${err.slice(-2000)}`))));
-  });
-}
+export {
+  HEARD_DB,
+  freezes,
+  frozenThroughout,
+  meanVolumeDb,
+  type Freeze,
+  type Region,
+} from '@minimeet/test-harness';
 
 /** Number of audio and video streams. */
-export async function streamCounts(file: string): Promise<{ audio: number; video: number; durationMs: number | null }> {
+export async function streamCounts(
+  file: string,
+): Promise<{ audio: number; video: number; durationMs: number | null }> {
   const probe = await probeMedia(file);
   return {
     audio: probe.streams.filter((s) => s.type === 'audio').length,
     video: probe.streams.filter((s) => s.type === 'video').length,
     durationMs: probe.durationMs,
   };
-}
-
-/** Mean volume (dBFS, ffmpeg volumedetect) of the audio between `fromS` and `fromS + seconds`; -Infinity for digital silence. */
-export async function meanVolumeDb(file: string, fromS: number, seconds: number): Promise<number> {
-  const err = await ffmpegStderr(['-ss', String(fromS), '-t', String(seconds), '-i', file, '-vn', '-af', 'volumedetect', '-f', 'null', '-']);
-  const m = /mean_volume:\s*(-?[\d.]+|-inf) dB/.exec(err);
-  if (!m) return -Infinity; // no samples at all in the window
-  return m[1] === '-inf' ? -Infinity : Number(m[1]);
-}
-
-/** Audio above this mean level counts as heard (speech is around −30 to −15 dBFS; silence ≤ −90). */
-export const HEARD_DB = -50;
-
-export interface Region {
-  x: number;
-  y: number;
-  w: number;
-  h: number;
-}
-
-/** A time range (seconds) over which the picture (or `region` of it) did not change. */
-export interface Freeze {
-  startS: number;
-  endS: number;
-}
-
-/**
- * Where the picture stood still for at least `minSeconds` (ffmpeg freezedetect), optionally
- * only within `region` of the frame. A freeze lasting to the end has endS = the file's end.
- */
-export async function freezes(file: string, opts: { region?: Region; minSeconds?: number } = {}): Promise<Freeze[]> {
-  const { region, minSeconds = 1 } = opts;
-  const crop = region ? `crop=${region.w}:${region.h}:${region.x}:${region.y},` : '';
-  const err = await ffmpegStderr(['-i', file, '-an', '-vf', `${crop}freezedetect=n=0.001:d=${minSeconds}`, '-f', 'null', '-']);
-  const starts = [...err.matchAll(/freeze_start: ([\d.]+)/g)].map((m) => Number(m[1]));
-  const ends = [...err.matchAll(/freeze_end: ([\d.]+)/g)].map((m) => Number(m[1]));
-  const probe = await probeMedia(file);
-  const endOfFile = (probe.durationMs ?? 0) / 1000;
-  return starts.map((startS, i) => ({ startS, endS: ends[i] ?? endOfFile }));
-}
-
-/** True when the picture (or `region`) is frozen over the whole of [fromS, toS]. */
-export function frozenThroughout(list: Freeze[], fromS: number, toS: number): boolean {
-  return list.some((f) => f.startS <= fromS && f.endS >= toS);
 }

@@ -2,7 +2,25 @@ import { execFile } from 'node:child_process';
 import { readdir, readFile, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordingDto, RecordingStatus } from '@minimeet/shared';
+import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { http, sleep } from './chat-client.js';
+
+/**
+ * A Node WebRTC peer of a recorded call: sends its microphone and camera (unless `media` says
+ * otherwise), consumes nothing, does not reconnect. `name` registers a new user under it.
+ */
+export function recordedPeer(
+  url: string,
+  roomId: number,
+  login: { token: string } | { name: string },
+  media: { audio?: boolean; video?: boolean } = {},
+): MiniMeetPeer {
+  const who =
+    'token' in login
+      ? { token: login.token }
+      : { username: `${login.name}_${process.pid % 10000}_${Math.random().toString(36).slice(2, 6)}`, password: 'correct horse battery' };
+  return new MiniMeetPeer({ url, roomId, reconnection: false, consume: false, ...media, ...who });
+}
 
 /**
  * Polls GET /api/recordings/:id until the recording reaches `state`; throws once it is 'failed'

@@ -8,13 +8,14 @@
  * the dependency, one outage log line, sends work again within 5 s of the dependency.
  */
 import { randomUUID } from 'node:crypto';
-import { ErrorCode, ParticipantRoster, type ChatMessage, type HealthResponse, type WireError } from '@minimeet/shared';
+import { ErrorCode, type ChatMessage, type HealthResponse, type MediaJoinData, type WireError } from '@minimeet/shared';
 import type { ServerProcess } from '@minimeet/test-harness';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
 import { expect } from 'vitest';
 import {
   connect,
   createRoom,
+  followRoom,
   okData,
   record,
   registerUser,
@@ -146,21 +147,8 @@ export async function runOutageScenario(
   const c = await connect(server.url, carol.accessToken);
   okData(await request(a, 'joinRoom', { roomId: room.id }));
   // Bob's participant list, kept the way a client keeps it (snapshot pages, deltas, resyncs).
-  const bJoin = okData(await request(b, 'joinRoom', { roomId: room.id }));
-  const bobList = new ParticipantRoster(bJoin.participants, bJoin.participantsCursor);
-  const bobResync = record(b, 'participantsResync');
-  b.on('participantsDelta', (delta) => bobList.applyDelta(delta));
-  b.on('participantsResync', () => {
-    bobList.resync();
-    void (async () => {
-      while (bobList.cursor !== null) {
-        const generation = bobList.generation;
-        const ack = await request(b, 'loadParticipants', { roomId: room.id, cursor: bobList.cursor });
-        if (!ack.ok) return; // Redis not answering yet: the next resync tries again
-        if (bobList.generation === generation) bobList.addPage(ack.data.participants, ack.data.nextCursor);
-      }
-    })();
-  });
+  const bobFollows = await followRoom(b, { roomId: room.id });
+  const bobList = bobFollows.roster;
   const d = await connect(server.url, dave.accessToken);
   okData(await request(d, 'joinRoom', { roomId: room.id }));
   const bobGot = record(b, 'newMessage');
@@ -309,7 +297,7 @@ export async function runOutageScenario(
     // Bob's list loses dave: by a delta when Redis kept presence (his leave is recorded once
     // it can be), by the reloaded snapshot (participantsResync) when Redis restarted empty.
     // (A database outage leaves Redis presence alone: no resync there, deltas suffice.)
-    const resynced = () => dependency !== 'redis' || bobResync.length > 0;
+    const resynced = () => dependency !== 'redis' || bobFollows.resyncs > 0;
     await waitFor(
       () => resynced() && bobList.cursor === null && !bobList.has(dave.user.id),
       Number(OUTAGE_ENV.PRESENCE_GRACE_MS) + 5000,
@@ -321,6 +309,12 @@ export async function runOutageScenario(
     for (const who of [alice, bob, carol]) expect(present, 'participants after the outage').toContain(who.user.id);
     expect(present, 'dave left during the outage').not.toContain(dave.user.id);
     expect(present).toHaveLength(5); // alice, bob, carol and the two peers
+    // ...and the media a newcomer is offered is everyone's (a Redis restarted empty lost the
+    // producer directory: each node lists its producers again when Redis is back).
+    const offered = (joinedAfter as Partial<MediaJoinData>).producers ?? [];
+    expect(offered.map((p) => `${p.userId}:${p.source}`).sort(), 'producers offered after the outage').toEqual(
+      peers.flatMap((p) => [`${p.user.id}:camera`, `${p.user.id}:mic`]).sort(),
+    );
 
     // One warn line when the outage started, one info line when it ended; no handler failures.
     const lines = server.logLines().slice(logLinesBefore);

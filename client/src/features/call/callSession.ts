@@ -71,6 +71,11 @@ export class CallSession {
     void this.mediaSession?.setSource(source, track, paused);
   }
 
+  /** The server paused our producer of `source` (see MediaSession.sourcePausedByServer). */
+  sourcePausedByServer(source: MediaSource): void {
+    this.mediaSession?.sourcePausedByServer(source);
+  }
+
   /** Whether we may publish (a webinar attendee may not until brought on stage). */
   setCanSend(on: boolean): void {
     if (this.mediaSession && this.mediaSession.canSend !== on) void this.mediaSession.setCanSend(on);

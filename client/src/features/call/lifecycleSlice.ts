@@ -204,6 +204,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     },
     moderatorMuted(source, byUsername) {
       // The server has paused the producer already; bring the local state in line.
+      get().session?.sourcePausedByServer(source);
       get().switchOff(source);
       set({
         notice:
@@ -268,7 +269,10 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
       joinedMuted = data.joinMuted === true;
       attendee = data.role === 'attendee';
       const r = startRoster(roomId, call, data);
-      set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null, lobbyPreview: null });
+      // The toggles stay busy until the media below is in place: a toggle (or an embed command) in
+      // between would be undone by it.
+      const capturing = !attendee && (entering.prepared !== undefined || entering.capture);
+      set({ room: data.room, participants: r.list(), hands: data.hands ?? [], status: 'joined', error: null, lobbyPreview: null, local: { ...get().local, busy: capturing } });
       if (data.lobbyWaiting) get().setLobbyWaiting(data.lobbyWaiting, false);
       get().applyRecordingState(data.recording ?? null, false);
       // Before the media starts: an attendee's session makes no send transport.
@@ -294,6 +298,7 @@ export const createLifecycleSlice: CallSlice<CallLifecycle> = (set, get) => {
     else if (prepared) await get().adoptPrepared(prepared, { micOff: joinedMuted });
     else if (entering.capture)
       await get().captureForCall({ micOff: joinedMuted || entering.micOff, cameraOff: entering.cameraOff });
+    if (get().session === call && get().local.busy) set({ local: { ...get().local, busy: false } });
   }
 
   return {

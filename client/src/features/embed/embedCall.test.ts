@@ -40,6 +40,16 @@ describe('embed commands', () => {
     expect(await runEmbedCommand(useCallStore, 7, 'unmuteMic', noLeave)).toMatchObject({ micOn: true });
   });
 
+  it('wait for the capture the join started before carrying out a command', async () => {
+    joinedWithMic();
+    useCallStore.setState({ local: { ...useCallStore.getState().local, busy: true } });
+    const muted = runEmbedCommand(useCallStore, 7, 'muteMic', noLeave);
+    await new Promise((resolve) => setTimeout(resolve, 20));
+    expect(useCallStore.getState().local.micOn).toBe(true);
+    useCallStore.setState({ local: { ...useCallStore.getState().local, busy: false } });
+    expect(await muted).toMatchObject({ micOn: false });
+  });
+
   it('refuse to unmute a webinar attendee', async () => {
     joinedWithMic();
     useCallStore.setState({ role: 'attendee', local: { ...initialLocal } });

@@ -40,8 +40,29 @@ function requireJoined(s: CallState): void {
   if (s.status !== 'joined') throw new EmbedCommandError('EMBED_NOT_IN_CALL', 'Not in the call.');
 }
 
+/** How long a command waits for the camera or microphone the call is starting (the join's own capture). */
+const MEDIA_SETTLE_TIMEOUT_MS = 15_000;
+
+/** Resolves once no capture is under way; a parent's command right after `joined` waits for the join's capture. */
+function mediaSettled(store: CallStoreApi): Promise<void> {
+  if (!store.getState().local.busy) return Promise.resolve();
+  return new Promise((resolve, reject) => {
+    const timer = setTimeout(() => {
+      stop();
+      reject(new EmbedCommandError('EMBED_BUSY', 'The camera or microphone is still starting; try again.'));
+    }, MEDIA_SETTLE_TIMEOUT_MS);
+    const stop = store.subscribe((state) => {
+      if (state.local.busy) return;
+      clearTimeout(timer);
+      stop();
+      resolve();
+    });
+  });
+}
+
 /** Turns mic or camera to `on` with the call page's own toggles; refuses what the user could not do either. */
 async function setSource(store: CallStoreApi, source: 'mic' | 'camera', on: boolean): Promise<void> {
+  await mediaSettled(store);
   const s = store.getState();
   requireJoined(s);
   const isOn = source === 'mic' ? s.local.micOn : s.local.cameraOn;
@@ -49,7 +70,6 @@ async function setSource(store: CallStoreApi, source: 'mic' | 'camera', on: bool
   if (on && s.role === 'attendee') {
     throw new EmbedCommandError('NOT_ON_STAGE', 'In the audience of a webinar: a host must bring you on stage first.');
   }
-  if (s.local.busy) throw new EmbedCommandError('EMBED_BUSY', 'The camera or microphone is starting; try again.');
   await (source === 'mic' ? s.toggleMic() : s.toggleCamera());
   const after = store.getState();
   if ((source === 'mic' ? after.local.micOn : after.local.cameraOn) !== on) {
