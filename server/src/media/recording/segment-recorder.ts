@@ -3,10 +3,12 @@ import { EventEmitter } from 'node:events';
 import type { types } from 'mediasoup';
 import type { MediaLogger } from '../worker-pool.js';
 import { captureFormat, captureSdp } from './capture-sdp.js';
-import { freeRtpPortPair, udpPortBound } from './udp-ports.js';
+import { freeRtpPortPair, udpPortBoundBy } from './udp-ports.js';
 
 /** How long the capture process may take to bind its ports before the segment is given up. */
 const BIND_TIMEOUT_MS = 5_000;
+/** A capture process that exits before binding (its port taken meanwhile) is tried this often in all. */
+const START_ATTEMPTS = 3;
 /** Until the first keyframe arrives, one is asked for this often. */
 const FIRST_KEYFRAME_RETRY_MS = 1_000;
 /** Then one every this long, so the file can be cut and seeked (and a lost one is repaired). */
@@ -66,6 +68,17 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
   }
 
   static async start(o: SegmentRecorderOptions): Promise<SegmentRecorder> {
+    for (let attempt = 1; ; attempt++) {
+      try {
+        return await SegmentRecorder.#startOnce(o);
+      } catch (err) {
+        if (!(err instanceof ExitedAtStart) || attempt >= START_ATTEMPTS) throw err;
+        o.log?.warn({ producerId: o.producerId, attempt, stderr: err.stderr }, 'capture process exited at start, started again');
+      }
+    }
+  }
+
+  static async #startOnce(o: SegmentRecorderOptions): Promise<SegmentRecorder> {
     const port = await freeRtpPortPair();
     const transport = await o.router.createPlainTransport({
       listenInfo: { protocol: 'udp', ip: '127.0.0.1' },
@@ -112,7 +125,7 @@ export class SegmentRecorder extends EventEmitter<SegmentRecorderEvents> {
       });
       spawned.stdin?.on('error', () => undefined);
       spawned.stdin?.end(captureSdp(consumer.rtpParameters, consumer.kind, port));
-      await waitForBind(spawned, port, () => spawnError);
+      await waitForBind(spawned, port, () => spawnError, () => stderr);
       await transport.connect({ ip: '127.0.0.1', port, rtcpPort: port + 1 });
       const segment = new SegmentRecorder(file, mimeType, transport, consumer, spawned, o.log);
       spawned.once('exit', (code, signal) => {
@@ -194,13 +207,25 @@ function probeArgs(kind: types.MediaKind): string[] {
   return kind === 'audio' ? ['-analyzeduration', '1', '-probesize', '32'] : ['-analyzeduration', '1000000'];
 }
 
-async function waitForBind(child: ChildProcess, port: number, spawnError: () => Error | undefined): Promise<void> {
+/** The capture process ended before it bound its port (e.g. another process took the port first). */
+class ExitedAtStart extends Error {
+  constructor(readonly stderr: string) {
+    super(`capture process exited at start: ${stderr.trim().slice(-300)}`);
+  }
+}
+
+async function waitForBind(
+  child: ChildProcess,
+  port: number,
+  spawnError: () => Error | undefined,
+  stderr: () => string,
+): Promise<void> {
   const deadline = Date.now() + BIND_TIMEOUT_MS;
   while (Date.now() < deadline) {
     const err = spawnError();
     if (err) throw err;
-    if (child.exitCode !== null || child.signalCode !== null) throw new Error('capture process exited at start');
-    if (await udpPortBound(port)) return;
+    if (child.exitCode !== null || child.signalCode !== null) throw new ExitedAtStart(stderr());
+    if (await udpPortBoundBy(child.pid, port)) return;
     await new Promise((r) => setTimeout(r, 50));
   }
   throw new Error('capture process did not bind its port in time');

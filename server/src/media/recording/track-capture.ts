@@ -9,6 +9,8 @@ const RESTART_DELAY_MS = 500;
 /** More deaths than this within RESTART_WINDOW_MS: the track is given up (logged) until its next segment. */
 const RESTARTS_MAX = 5;
 const RESTART_WINDOW_MS = 60_000;
+/** A segment whose capture takes longer than this to start is logged. */
+const SLOW_START_MS = 1_000;
 
 export interface CapturedSegment {
   /** Relative to the recording's directory. */
@@ -41,7 +43,8 @@ export interface TrackCaptureOptions {
 /**
  * One user's source (mic, camera or screen) over the recording: each stretch of a live, unpaused
  * producer is one segment. A pause, a resume, a producer replaced by a new one and a recorder
- * process that died (restarted) all start a new segment; the gap between them is not recorded.
+ * process that died or failed to start (tried again) all start a new segment; the gap between
+ * them is not recorded.
  */
 export class TrackCapture {
   readonly segments: Array<CapturedSegment & { recorder?: SegmentRecorder }> = [];
@@ -129,15 +132,27 @@ export class TrackCapture {
     if (this.#stopped || !current || current.producer.closed || current.producer.paused) return;
     if (this.segments.at(-1)?.recorder) return;
     const file = path.join('tracks', `${this.id}-${this.segments.length}`);
-    const recorder = await SegmentRecorder.start({
-      router: current.router,
-      producerId: current.producer.id,
-      ffmpegPath: this.o.ffmpegPath,
-      parentDeathPrefix: this.o.parentDeathPrefix,
-      fileBase: path.join(this.o.dir, file),
-      log: this.o.log,
-      consumed: this.o.consumed,
-    });
+    let recorder: SegmentRecorder;
+    const asked = Date.now();
+    try {
+      recorder = await SegmentRecorder.start({
+        router: current.router,
+        producerId: current.producer.id,
+        ffmpegPath: this.o.ffmpegPath,
+        parentDeathPrefix: this.o.parentDeathPrefix,
+        fileBase: path.join(this.o.dir, file),
+        log: this.o.log,
+        consumed: this.o.consumed,
+      });
+    } catch (err) {
+      // Tried again like a recorder that died: a start that failed once must not lose the track.
+      this.o.log?.warn({ err, trackId: this.id }, 'recording segment failed to start');
+      this.#restartLater();
+      return;
+    }
+    const tookMs = Date.now() - asked;
+    // Media before this is not recorded: an operator sees a node too loaded to record well.
+    if (tookMs > SLOW_START_MS) this.o.log?.warn({ trackId: this.id, tookMs }, 'recording segment slow to start');
     const segment: CapturedSegment & { recorder?: SegmentRecorder } = {
       file: path.relative(this.o.dir, recorder.file),
       startedAt: recorder.startedAt,
@@ -151,7 +166,7 @@ export class TrackCapture {
       segment.open = false;
       delete segment.recorder;
       this.o.changed();
-      this.#restartAfterDeath();
+      this.#restartLater();
     });
     this.o.changed();
   }
@@ -167,7 +182,8 @@ export class TrackCapture {
     this.o.changed();
   }
 
-  #restartAfterDeath(): void {
+  /** Starts the segment again soon, unless the track keeps failing (counted with deaths). */
+  #restartLater(): void {
     const now = Date.now();
     this.#deaths.push(now);
     while (this.#deaths.length && this.#deaths[0]! < now - RESTART_WINDOW_MS) this.#deaths.shift();

@@ -1,4 +1,5 @@
 import { createSocket } from 'node:dgram';
+import { readdir, readFile, readlink } from 'node:fs/promises';
 
 const HOST = '127.0.0.1';
 
@@ -33,9 +34,43 @@ export async function freeRtpPortPair(attempts = 20): Promise<number> {
   throw new Error('capture: no free UDP port pair on 127.0.0.1');
 }
 
-/** Whether something (the capture process) has bound the UDP port. */
-export async function udpPortBound(port: number): Promise<boolean> {
-  const probe = await bindUdp(port);
-  probe?.close();
-  return probe === null;
+/**
+ * Whether the process `pid` has bound the UDP port. Read from the kernel's tables where there are
+ * some (Linux): probing by binding the port ourselves could, at the wrong moment, make the
+ * process's own bind fail, and another process (a mediasoup worker picks ports from an overlapping
+ * range) may have taken the port meanwhile. Elsewhere: whether anything has bound it.
+ */
+export async function udpPortBoundBy(pid: number | undefined, port: number): Promise<boolean> {
+  const inodes = pid === undefined ? undefined : await socketInodesOnPort(port);
+  if (inodes === undefined) {
+    const probe = await bindUdp(port);
+    probe?.close();
+    return probe === null;
+  }
+  if (inodes.size === 0) return false;
+  const fds = await readdir(`/proc/${pid}/fd`).catch(() => [] as string[]);
+  for (const fd of fds) {
+    const target = await readlink(`/proc/${pid}/fd/${fd}`).catch(() => '');
+    const inode = /^socket:\[(\d+)\]$/.exec(target)?.[1];
+    if (inode && inodes.has(inode)) return true;
+  }
+  return false;
+}
+
+/** Inodes of the UDP sockets bound to `port`, from /proc/net/udp{,6}; undefined where unreadable. */
+async function socketInodesOnPort(port: number): Promise<Set<string> | undefined> {
+  const hexPort = `:${port.toString(16).toUpperCase().padStart(4, '0')}`;
+  const inodes = new Set<string>();
+  let readAny = false;
+  for (const table of ['/proc/net/udp', '/proc/net/udp6']) {
+    const text = await readFile(table, 'utf8').catch(() => undefined);
+    if (text === undefined) continue;
+    readAny = true;
+    // Columns: sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode …
+    for (const line of text.split('\n').slice(1)) {
+      const cols = line.trim().split(/\s+/);
+      if (cols[1]?.endsWith(hexPort) && cols[9]) inodes.add(cols[9]);
+    }
+  }
+  return readAny ? inodes : undefined;
 }
