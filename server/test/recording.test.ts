@@ -31,7 +31,14 @@ import {
   waitFor,
 } from './helpers/chat-client.js';
 import { startChatTarget, type ChatTarget } from './helpers/chat-server.js';
-import { capturePids, downloadRecording, probeBytes, recordedPeer, waitForRecording } from './helpers/recording-client.js';
+import {
+  capturePids,
+  downloadRecording,
+  probeBytes,
+  recordedPeer,
+  waitForRecording,
+  waitForSegmentWritten,
+} from './helpers/recording-client.js';
 import { HEARD_DB, freezes, frozenThroughout, meanVolumeDb } from './helpers/media-checks.js';
 import { S3RVER_CREDENTIALS, startLocalS3, type LocalS3 } from './helpers/s3-server.js';
 import { WebhookReceiver } from './helpers/webhook-receiver.js';
@@ -122,11 +129,14 @@ describe.each(SETUPS)('recording ($kind, storage on $storage)', ({ kind, storage
     const lateJoin = okData(await request(lateViewer, 'joinRoom', { roomId: room.id }));
     expect(lateJoin.recording).toMatchObject({ recording: true, recordingId, by: { userId: owner.user.id } });
 
-    // The guest mutes and unmutes; someone joins with media later.
-    await sleep(1500);
+    // The guest mutes and unmutes (each once the mic is being recorded); someone joins with media later.
+    const guestMicId = `u${guest.user.id}-mic`;
+    await waitForSegmentWritten(dataDir, recordingId, guestMicId, 0);
+    await sleep(1000);
     await guest.pauseProducer('mic');
     await sleep(1500);
     await guest.resumeProducer('mic');
+    await waitForSegmentWritten(dataDir, recordingId, guestMicId, 1);
     const late = peer(room.id, { name: 'reclate' });
     await late.start();
     await sleep(3000);

@@ -1,5 +1,5 @@
 import { execFile } from 'node:child_process';
-import { readdir, readFile, writeFile } from 'node:fs/promises';
+import { readdir, readFile, stat, writeFile } from 'node:fs/promises';
 import path from 'node:path';
 import type { RecordingDto, RecordingStatus } from '@minimeet/shared';
 import { MiniMeetPeer } from '@minimeet/webrtc-peer';
@@ -97,4 +97,30 @@ export async function capturePids(serverPid: number, recordingId: number, trackI
     }
   }
   return out;
+}
+
+/**
+ * Waits until the node whose DATA_DIR is `dataDir` has written media of segment `segment` of a
+ * track (`<dataDir>/recordings/<id>/tracks/<trackId>-<segment>.*` past its header): what happens
+ * to the track next (a mute, say) is then known to fall after the start of that segment.
+ */
+export async function waitForSegmentWritten(
+  dataDir: string,
+  recordingId: number,
+  trackId: string,
+  segment: number,
+  timeoutMs = 15_000,
+): Promise<void> {
+  const dir = path.join(dataDir, 'recordings', String(recordingId), 'tracks');
+  const deadline = Date.now() + timeoutMs;
+  let size = 0;
+  while (Date.now() < deadline) {
+    const names = await readdir(dir).catch(() => [] as string[]);
+    const name = names.find((n) => n.startsWith(`${trackId}-${segment}.`));
+    size = name ? await stat(path.join(dir, name)).then((s) => s.size, () => 0) : 0;
+    // Header and a few hundred ms of Opus or a keyframe: well past 2 kB.
+    if (size > 2048) return;
+    await sleep(100);
+  }
+  throw new Error(`segment ${segment} of ${trackId} in recording ${recordingId} not written in time (${size} bytes; files: ${(await readdir(dir).catch(() => [])).join(', ')})`);
 }
