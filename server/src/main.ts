@@ -7,7 +7,7 @@ import { loadOrCreateJwtSecret } from './auth/jwt-secret-store.js';
 import { ConfigError, loadConfig } from './config/env.schema.js';
 import { validationExceptionFactory } from './common/validation.js';
 import { closeConnectionsWhileDraining } from './drain/close-connections-while-draining.js';
-import { stopGracefullyOnSignals } from './drain/shutdown-signals.js';
+import { closeOnOtherSignals, stopGracefullyOnSignals } from './drain/shutdown-signals.js';
 import { setupOpenApi } from './openapi/setup-openapi.js';
 import { configureRealtime } from './realtime/configure-realtime.js';
 import { createRootLogger, NestPinoLogger } from './logging/logger.js';
@@ -59,7 +59,7 @@ async function bootstrap() {
     }),
   );
   // SIGTERM / SIGINT drain first (rolling upgrades); the other termination signals close at once.
-  app.enableShutdownHooks(['SIGHUP', 'SIGQUIT', 'SIGILL', 'SIGTRAP', 'SIGABRT', 'SIGBUS', 'SIGFPE', 'SIGSEGV', 'SIGUSR2']);
+  closeOnOtherSignals(app, logger);
   stopGracefullyOnSignals(app, config.shutdown.graceMs, logger);
   await configureRealtime(app, config);
   setupOpenApi(app);
