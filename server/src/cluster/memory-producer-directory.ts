@@ -41,16 +41,9 @@ export class MemoryProducerDirectory implements ProducerDirectory {
     return Promise.resolve(out);
   }
 
-  removeBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
-    const out: DirectoryRef[] = [];
-    for (const [roomId, room] of this.#rooms) {
-      for (const [producerId, e] of room) {
-        if (e.nodeId !== nodeId || e.bootId !== bootId) continue;
-        room.delete(producerId);
-        out.push({ roomId, producerId });
-      }
-      if (!room.size) this.#rooms.delete(roomId);
-    }
-    return Promise.resolve(out);
+  async removeBoot(nodeId: string, bootId: string): Promise<DirectoryRef[]> {
+    const out = await this.listBoot(nodeId, bootId);
+    for (const { roomId, producerId } of out) await this.remove(roomId, producerId);
+    return out;
   }
 }

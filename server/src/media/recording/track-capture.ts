@@ -6,7 +6,7 @@ import { SegmentRecorder } from './segment-recorder.js';
 
 /** A recorder process that died is started again after this long (while its producer is live). */
 const RESTART_DELAY_MS = 500;
-/** More deaths than this within RESTART_WINDOW_MS: the track is given up (logged) until its next segment. */
+/** More failures (recorder deaths, failed starts) than this within RESTART_WINDOW_MS: the track is given up (logged) until its next segment. */
 const RESTARTS_MAX = 5;
 const RESTART_WINDOW_MS = 60_000;
 /** A segment whose capture takes longer than this to start is logged. */
@@ -54,7 +54,7 @@ export class TrackCapture {
   /** Segment starts and stops run one after another. */
   #queue: Promise<void> = Promise.resolve();
   #stopped = false;
-  readonly #deaths: number[] = [];
+  readonly #failures: number[] = [];
   #restartTimer: NodeJS.Timeout | undefined;
 
   constructor(
@@ -182,12 +182,12 @@ export class TrackCapture {
     this.o.changed();
   }
 
-  /** Starts the segment again soon, unless the track keeps failing (counted with deaths). */
+  /** Starts the segment again soon, unless the track keeps failing. */
   #restartLater(): void {
     const now = Date.now();
-    this.#deaths.push(now);
-    while (this.#deaths.length && this.#deaths[0]! < now - RESTART_WINDOW_MS) this.#deaths.shift();
-    if (this.#deaths.length > RESTARTS_MAX) {
+    this.#failures.push(now);
+    while (this.#failures.length && this.#failures[0]! < now - RESTART_WINDOW_MS) this.#failures.shift();
+    if (this.#failures.length > RESTARTS_MAX) {
       this.o.log?.error({ trackId: this.id }, 'recorder keeps dying: track not recorded until its producer changes');
       return;
     }
