@@ -8,8 +8,9 @@
  * - 5 % random UDP loss both ways on the receiver's link → its video keeps playing (frozen time
  *   small) and NACK / PLI / RTX show in its inbound-rtp stats.
  * - 300 kbit/s downlink cap (tc tbf) → its camera consumer drops to the lowest simulcast layer
- *   within 10 s, audio keeps arriving with little loss; once the cap is lifted the layer rises
- *   again within 20 s.
+ *   within 10 s, audio keeps arriving with little loss from the cap's first second (the worker
+ *   bounds resends by the estimate, scripts/mediasoup-worker/patch-sources.mjs); once the cap is
+ *   lifted the layer rises again within 20 s.
  * - 500 kbit/s uplink cap on a sender → the other page keeps receiving its video.
  * The app is loaded from http://<server host>:port, which is not a secure context: Chromium is told
  * to treat that origin as secure so getUserMedia works. Without root / iproute2 / nftables the
@@ -166,6 +167,37 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
     );
   }
 
+  const lossPercent = (a: Pick<InboundRtp, 'packetsReceived' | 'packetsLost'>) =>
+    (100 * a.packetsLost) / Math.max(1, a.packetsReceived + a.packetsLost);
+
+  /**
+   * Polls the server's view of `user`'s recv transport until stopped: the highest retransmission
+   * bitrate seen and the estimate at that moment (for the log: how hard resends hit the link).
+   */
+  function watchRecvTransport(user: AuthResponse) {
+    let polling = true;
+    let peakRetransmitBitrate = 0;
+    let estimateAtPeak: number | null = null;
+    const loop = (async () => {
+      while (polling) {
+        const peer = await peerStats(user.user.id);
+        const recv = peer?.transportStats?.find((t) => t.direction === 'recv');
+        if ((recv?.retransmitBitrateOut ?? 0) > peakRetransmitBitrate) {
+          peakRetransmitBitrate = recv!.retransmitBitrateOut!;
+          estimateAtPeak = recv!.availableOutgoingBitrate;
+        }
+        await sleep(250);
+      }
+    })();
+    return {
+      async stop() {
+        polling = false;
+        await loop;
+        return { peakRetransmitBitrate, estimateAtPeak };
+      },
+    };
+  }
+
   it('ICE over TCP: with all UDP to the server blocked, media plays and the selected pair is TCP', async () => {
     await cli.blockUdpWith(net.host('srv').address);
     try {
@@ -232,17 +264,21 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
       expect(d.nackCount > 0 ? d.retransmitted : 1).toBeGreaterThan(0);
     }, 60_000);
 
-    it('300 kbit/s downlink cap: lowest layer within 10 s, audio keeps flowing; lifted: the layer rises within 20 s', async () => {
+    it('300 kbit/s downlink cap: lowest layer within 10 s, audio stays clean from the first second; lifted: the layer rises within 20 s', async () => {
       const user = call.impaired.user;
       await waitForLayer(user, 1, 20_000, 'before the cap'); // starts on the top layer (large tile)
+      const atCap = await call.impaired.page.evaluate(inboundRtp, 'audio');
+      const resends = watchRecvTransport(user);
       await cli.capDownlink(300);
       let droppedMs: number;
-      let audio: InboundRtp;
+      let switching: InboundRtp;
+      let onLowest: InboundRtp;
       try {
         droppedMs = await waitForLayer(user, 0, 10_000, '300 kbit/s cap');
-        const a0 = await call.impaired.page.evaluate(inboundRtp, 'audio');
+        const atSwitch = await call.impaired.page.evaluate(inboundRtp, 'audio');
+        switching = delta(atCap, atSwitch);
         await sleep(5000);
-        audio = delta(a0, await call.impaired.page.evaluate(inboundRtp, 'audio'));
+        onLowest = delta(atSwitch, await call.impaired.page.evaluate(inboundRtp, 'audio'));
         // Still on the lowest layer (not on none) at the end of the cap: the recv transport's
         // estimate floor (MEDIA_MIN_OUTGOING_BITRATE) keeps it flowing, which is what lets the
         // estimate grow again once the link widens.
@@ -250,14 +286,25 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
       } finally {
         await cli.uncap();
       }
+      const resent = await resends.stop();
       const recoveredMs = await waitForLayer(user, 1, 20_000, 'cap lifted');
-      const audioLossPercent =
-        (100 * audio.packetsLost) / Math.max(1, audio.packetsReceived + audio.packetsLost);
+      const count = (a: Pick<InboundRtp, 'packetsReceived' | 'packetsLost'>) =>
+        `${a.packetsLost}/${a.packetsReceived + a.packetsLost} (${lossPercent(a).toFixed(1)} %)`;
+      const whole = {
+        packetsReceived: switching.packetsReceived + onLowest.packetsReceived,
+        packetsLost: switching.packetsLost + onLowest.packetsLost,
+      };
       console.info(
-        `[netcond] 300 kbit/s: layer 0 after ${droppedMs} ms, audio over the next 5 s ${JSON.stringify(audio)} (${audioLossPercent.toFixed(1)} % lost); cap lifted: layer 1 after ${recoveredMs} ms`,
+        `[netcond] 300 kbit/s: layer 0 after ${droppedMs} ms; audio lost until then ${count(switching)}, ` +
+          `over the next 5 s ${count(onLowest)}, whole cap ${count(whole)}; resends at most ` +
+          `${resent.peakRetransmitBitrate} bit/s (estimate then ${resent.estimateAtPeak}); ` +
+          `cap lifted: layer 1 after ${recoveredMs} ms`,
       );
-      expect(audio.packetsReceived).toBeGreaterThan(100); // opus: 50 packets/s
-      expect(audioLossPercent).toBeLessThan(5);
+      expect(onLowest.packetsReceived).toBeGreaterThan(200); // opus: 50 packets/s
+      // Once on the layer that fits, audio is clean (resends of the old layer no longer flood
+      // the link); over the whole cap, the switch included, little is lost.
+      expect(lossPercent(onLowest)).toBeLessThan(2);
+      expect(lossPercent(whole)).toBeLessThan(5);
     }, 75_000);
 
     it('sender capped to 500 kbit/s up: the other page keeps receiving its video', async () => {

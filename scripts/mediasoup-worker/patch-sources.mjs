@@ -1,4 +1,5 @@
-// Source fixes the worker needs when built against Debian's OpenSSL 3.0.
+// Source fixes applied to the worker before it is built: one the worker needs against Debian's
+// OpenSSL 3.0, one for thin downlinks (retransmissions bounded by the outgoing estimate).
 import { readFileSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 
@@ -16,11 +17,51 @@ const DTLS_BIO_CALLBACK = {
   to: '(operationType & BIO_CB_RETURN) ? static_cast<long>(ret) : 1;',
 };
 
+/**
+ * mediasoup forwards media unpaced and answers every NACK with a retransmission, once per RTT per
+ * packet, whatever the link can carry. When a receiver's downlink narrows (300 kbit/s under a
+ * 600 kbit/s layer), the link drops packets, the receiver asks for them again and again, and the
+ * retransmissions (measured: 1.5 Mbit/s for 3 s) flood the link until the layer switch has long
+ * happened — the receiver's audio loses 5–10 % of its packets meanwhile. libwebrtc bounds a
+ * sender's retransmissions by its target bitrate (RateLimiter over 1 s, then its pacer); here,
+ * with no pacer behind them, retransmissions over the last second stay within a quarter of the
+ * transport's outgoing estimate (transports with transport-cc; others are unchanged). A
+ * retransmission over the budget is not sent, as if lost again: the receiver asks once more or
+ * gives up on that packet and requests a key frame. Losses on a link with room (5 % random loss
+ * under a 1 Mbit/s estimate needs ~30 kbit/s of resends) stay well within the budget.
+ */
+const RETRANSMISSION_BUDGET = {
+  file: path.join('src', 'RTC', 'Transport.cpp'),
+  from: `void Transport::OnConsumerRetransmitRtpPacket(RTC::Consumer* consumer, RTC::RTP::Packet* packet)
+	{
+		MS_TRACE();
+`,
+  to: `void Transport::OnConsumerRetransmitRtpPacket(RTC::Consumer* consumer, RTC::RTP::Packet* packet)
+	{
+		MS_TRACE();
+
+		// MiniMeet: retransmissions within a quarter of the outgoing estimate (see patch-sources.mjs).
+		if (this->tccClient && this->tccClient->GetBweType() == RTC::BweType::TRANSPORT_CC)
+		{
+			const uint64_t budgetBps = this->tccClient->GetAvailableBitrate() / 4u;
+			const uint64_t sentBps   = this->sendRtxTransmission.GetBitrate(DepLibUV::GetTimeMs());
+
+			if (sentBps + packet->GetLength() * 8u > budgetBps)
+			{
+				return;
+			}
+		}
+`,
+};
+
+export const WORKER_SOURCE_FIXES = [DTLS_BIO_CALLBACK, RETRANSMISSION_BUDGET];
+
 export function patchWorkerSources(workerDir) {
-  for (const fix of [DTLS_BIO_CALLBACK]) {
+  for (const fix of WORKER_SOURCE_FIXES) {
     const file = path.join(workerDir, fix.file);
     const text = readFileSync(file, 'utf8');
-    if (!text.includes(fix.from)) throw new Error(`source patch: expected code not found in ${fix.file}`);
+    if (text.split(fix.from).length !== 2)
+      throw new Error(`source patch: expected code not found once in ${fix.file}`);
     writeFileSync(file, text.replace(fix.from, fix.to));
   }
 }

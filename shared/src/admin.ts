@@ -174,6 +174,12 @@ export interface AdminTransportStats {
   /** mediasoup's own rate estimates over all of the transport's traffic, bits per second. */
   bitrateIn: number;
   bitrateOut: number;
+  /**
+   * Of bitrateOut, packets sent again because the client reported them lost (RTX). The server
+   * keeps it within a quarter of the estimate, so resends cannot flood a thin link. Optional so
+   * older snapshots still type-check.
+   */
+  retransmitBitrateOut?: number;
 }
 
 export interface AdminProducerStats {

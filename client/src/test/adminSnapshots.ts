@@ -22,7 +22,7 @@ export function standUpRoom(bitrate = 600_000): AdminRoomStats {
         transports: 2,
         transportStats: [
           { id: 't-send', direction: 'send', iceState: 'completed', dtlsState: 'connected', tuple: { protocol: 'udp', localIp: '10.0.0.2', localPort: 40000, remoteIp: '198.51.100.7', remotePort: 51000 }, availableOutgoingBitrate: null, bitrateIn: 640_000, bitrateOut: 2_000 },
-          { id: 't-recv', direction: 'recv', iceState: 'disconnected', dtlsState: 'connected', tuple: { protocol: 'tcp', localIp: '10.0.0.2', localPort: 40000, remoteIp: '198.51.100.7', remotePort: 51001 }, availableOutgoingBitrate: 1_500_000, bitrateIn: 1_000, bitrateOut: 0 },
+          { id: 't-recv', direction: 'recv', iceState: 'disconnected', dtlsState: 'connected', tuple: { protocol: 'tcp', localIp: '10.0.0.2', localPort: 40000, remoteIp: '198.51.100.7', remotePort: 51001 }, availableOutgoingBitrate: 1_500_000, bitrateIn: 1_000, bitrateOut: 0, retransmitBitrateOut: 24_000 },
         ],
         producers: [
           { id: 'p-cam', kind: 'video', source: 'camera', codec: 'video/VP8', bitrate, score: 10, paused: false, packets: 1200, bytes: 900_000 },

@@ -98,6 +98,7 @@ describe('SnapshotAssembler', () => {
         availableOutgoingBitrate: null,
         recvBitrate: 0,
         sendBitrate: 0,
+        rtxSendBitrate: 0,
       },
       {
         id: 't-recv',
@@ -115,6 +116,7 @@ describe('SnapshotAssembler', () => {
         availableOutgoingBitrate: 812_345.6,
         recvBitrate: 12_000.4,
         sendBitrate: 640_000.7,
+        rtxSendBitrate: 31_999.6,
       },
     ];
     const [send, recv] = a.assemble(tick(1000, rooms)).rooms[0]!.peers[0]!.transportStats!;
@@ -127,6 +129,7 @@ describe('SnapshotAssembler', () => {
       availableOutgoingBitrate: null,
       bitrateIn: 0,
       bitrateOut: 0,
+      retransmitBitrateOut: 0,
     });
     expect(recv).toEqual({
       id: 't-recv',
@@ -143,6 +146,7 @@ describe('SnapshotAssembler', () => {
       availableOutgoingBitrate: 812_346,
       bitrateIn: 12_000,
       bitrateOut: 640_001,
+      retransmitBitrateOut: 32_000,
     });
   });
 

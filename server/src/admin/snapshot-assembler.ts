@@ -214,6 +214,7 @@ function transportStats(t: TransportSample): AdminTransportStats {
       t.availableOutgoingBitrate === null ? null : Math.round(t.availableOutgoingBitrate),
     bitrateIn: Math.round(t.recvBitrate),
     bitrateOut: Math.round(t.sendBitrate),
+    retransmitBitrateOut: Math.round(t.rtxSendBitrate),
   };
 }
 

@@ -63,6 +63,8 @@ export interface TransportSample {
   availableOutgoingBitrate: number | null;
   recvBitrate: number;
   sendBitrate: number;
+  /** Of sendBitrate, retransmissions answering NACKs (RTX). */
+  rtxSendBitrate: number;
 }
 
 export interface PeerSample {
@@ -176,6 +178,7 @@ export class MediaStatsReader {
       availableOutgoingBitrate: stat?.availableOutgoingBitrate ?? null,
       recvBitrate: stat?.recvBitrate ?? 0,
       sendBitrate: stat?.sendBitrate ?? 0,
+      rtxSendBitrate: stat?.rtxSendBitrate ?? 0,
     };
   }
 

@@ -150,12 +150,13 @@ describe('admin page', () => {
     expect(within(cam).getByRole('img', { name: 'Bitrate history, now 700 kbit/s' })).toBeInTheDocument();
     expect(within(producers).getByRole('row', { name: /mic/ })).toHaveTextContent('Paused');
 
-    // Transports: path, addresses, bandwidth estimate, ICE/DTLS state (a peer without the field shows none).
+    // Transports: path, addresses, bandwidth estimate, resends, ICE/DTLS state (a peer without the field shows none).
     const transports = screen.getByRole('table', { name: 'Transports of alice' });
     const send = within(transports).getByRole('row', { name: /^send/ });
-    expect([...send.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['send', 'UDP', '198.51.100.7:51000', '10.0.0.2:40000', '—', '640 kbit/s', '2.0 kbit/s', 'ICE completed · DTLS connected']);
+    expect([...send.querySelectorAll('th, td')].map((c) => c.textContent)).toEqual(['send', 'UDP', '198.51.100.7:51000', '10.0.0.2:40000', '—', '640 kbit/s', '2.0 kbit/s', '—', 'ICE completed · DTLS connected']);
     const recv = within(transports).getByRole('row', { name: /^recv/ });
     expect(within(recv).getByTestId('available-outgoing')).toHaveTextContent('1.50 Mbit/s');
+    expect(within(recv).getByTestId('retransmit-out')).toHaveTextContent('24 kbit/s');
     expect(within(recv).getByText('TCP')).toBeInTheDocument();
     expect(within(recv).getByTestId('transport-state')).toHaveClass('badge--live');
     expect(screen.queryByRole('table', { name: 'Transports of bob' })).toBeNull();

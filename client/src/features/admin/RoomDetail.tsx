@@ -130,7 +130,7 @@ function PeerCard({
           empty="No transports."
           label={`Transports of ${peer.username}`}
           first="Transport"
-          columns={['Path', 'Remote', 'Local', 'Available out', 'In', 'Out']}
+          columns={['Path', 'Remote', 'Local', 'Available out', 'In', 'Out', 'Resent']}
         >
           {peer.transportStats.map((t) => (
             <tr key={t.id} data-transport-id={t.id} data-direction={t.direction}>
@@ -146,6 +146,9 @@ function PeerCard({
               </td>
               <td className="num" data-label="Out">
                 {formatBitrate(t.bitrateOut)}
+              </td>
+              <td className="num" data-label="Resent" data-testid="retransmit-out">
+                {t.retransmitBitrateOut === undefined ? '—' : formatBitrate(t.retransmitBitrateOut)}
               </td>
               <td data-label="State">
                 <TransportState t={t} />
