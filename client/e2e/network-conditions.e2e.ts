@@ -167,9 +167,6 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
     );
   }
 
-  const lossPercent = (a: Pick<InboundRtp, 'packetsReceived' | 'packetsLost'>) =>
-    (100 * a.packetsLost) / Math.max(1, a.packetsReceived + a.packetsLost);
-
   /**
    * Polls the server's view of `user`'s recv transport until stopped: the highest retransmission
    * bitrate seen and the estimate at that moment (for the log: how hard resends hit the link).
@@ -182,9 +179,10 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
       while (polling) {
         const peer = await peerStats(user.user.id);
         const recv = peer?.transportStats?.find((t) => t.direction === 'recv');
-        if ((recv?.retransmitBitrateOut ?? 0) > peakRetransmitBitrate) {
-          peakRetransmitBitrate = recv!.retransmitBitrateOut!;
-          estimateAtPeak = recv!.availableOutgoingBitrate;
+        const resent = recv?.retransmitBitrateOut ?? 0;
+        if (recv && resent > peakRetransmitBitrate) {
+          peakRetransmitBitrate = resent;
+          estimateAtPeak = recv.availableOutgoingBitrate;
         }
         await sleep(250);
       }
@@ -273,12 +271,15 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
       let droppedMs: number;
       let switching: InboundRtp;
       let onLowest: InboundRtp;
+      let whole: InboundRtp;
       try {
         droppedMs = await waitForLayer(user, 0, 10_000, '300 kbit/s cap');
         const atSwitch = await call.impaired.page.evaluate(inboundRtp, 'audio');
         switching = delta(atCap, atSwitch);
         await sleep(5000);
-        onLowest = delta(atSwitch, await call.impaired.page.evaluate(inboundRtp, 'audio'));
+        const atEnd = await call.impaired.page.evaluate(inboundRtp, 'audio');
+        onLowest = delta(atSwitch, atEnd);
+        whole = delta(atCap, atEnd);
         // Still on the lowest layer (not on none) at the end of the cap: the recv transport's
         // estimate floor (MEDIA_MIN_OUTGOING_BITRATE) keeps it flowing, which is what lets the
         // estimate grow again once the link widens.
@@ -288,12 +289,10 @@ describe.skipIf(!!unavailable)('client e2e: Chromium on impaired links (test hos
       }
       const resent = await resends.stop();
       const recoveredMs = await waitForLayer(user, 1, 20_000, 'cap lifted');
-      const count = (a: Pick<InboundRtp, 'packetsReceived' | 'packetsLost'>) =>
+      const lossPercent = (a: InboundRtp) =>
+        (100 * a.packetsLost) / Math.max(1, a.packetsReceived + a.packetsLost);
+      const count = (a: InboundRtp) =>
         `${a.packetsLost}/${a.packetsReceived + a.packetsLost} (${lossPercent(a).toFixed(1)} %)`;
-      const whole = {
-        packetsReceived: switching.packetsReceived + onLowest.packetsReceived,
-        packetsLost: switching.packetsLost + onLowest.packetsLost,
-      };
       console.info(
         `[netcond] 300 kbit/s: layer 0 after ${droppedMs} ms; audio lost until then ${count(switching)}, ` +
           `over the next 5 s ${count(onLowest)}, whole cap ${count(whole)}; resends at most ` +

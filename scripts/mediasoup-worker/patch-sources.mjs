@@ -20,9 +20,9 @@ const DTLS_BIO_CALLBACK = {
 /**
  * mediasoup forwards media unpaced and answers every NACK with a retransmission, once per RTT per
  * packet, whatever the link can carry. When a receiver's downlink narrows (300 kbit/s under a
- * 600 kbit/s layer), the link drops packets, the receiver asks for them again and again, and the
- * retransmissions (measured: 1.5 Mbit/s for 3 s) flood the link until the layer switch has long
- * happened — the receiver's audio loses 5–10 % of its packets meanwhile. libwebrtc bounds a
+ * ~500 kbit/s layer), the link drops packets, the receiver asks for them again and again, and the
+ * retransmissions (measured: 1.5–1.8 Mbit/s for about 3 s) flood the link until after the layer
+ * switch — the receiver's audio lost 2–6 % of its packets meanwhile. libwebrtc bounds a
  * sender's retransmissions by its target bitrate (RateLimiter over 1 s, then its pacer); here,
  * with no pacer behind them, retransmissions over the last second stay within a quarter of the
  * transport's outgoing estimate (transports with transport-cc; others are unchanged). A
@@ -54,7 +54,7 @@ const RETRANSMISSION_BUDGET = {
 `,
 };
 
-export const WORKER_SOURCE_FIXES = [DTLS_BIO_CALLBACK, RETRANSMISSION_BUDGET];
+const WORKER_SOURCE_FIXES = [DTLS_BIO_CALLBACK, RETRANSMISSION_BUDGET];
 
 export function patchWorkerSources(workerDir) {
   for (const fix of WORKER_SOURCE_FIXES) {
